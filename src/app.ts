@@ -1,0 +1,118 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Container } from './container.js';
+import { correlationIdFor, CORRELATION_HEADER } from './platform/http/correlation.js';
+import { installErrorHandlers } from './platform/http/error-handler.js';
+import { installJsonBodyParser } from './platform/http/json-body.js';
+import { validatorCompiler } from './platform/http/validation.js';
+import { ROLES, type RouteAccess } from './platform/http/roles.js';
+import { systemRoutes } from './modules/system/system.routes.js';
+import './platform/http/actor.js';
+
+const ACCESS_VALUES: readonly RouteAccess[] = ['public', ...ROLES];
+
+/**
+ * Builds the HTTP application with every production option; never listens (server.ts does), so tests run
+ * the exact same app through `inject` or on an ephemeral port.
+ */
+export async function buildApp(container: Container): Promise<FastifyInstance> {
+  const { config, logger, metrics } = container;
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    genReqId: correlationIdFor,
+    // One line per request is written by the onResponse hook below instead of Fastify's two.
+    logController: new LogController({ requestIdLogLabel: 'correlation_id', disableRequestLogging: true }),
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    requestTimeout: 30_000,
+    return503OnClosing: true,
+    routerOptions: { maxParamLength: 200 },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorateRequest('principal', null);
+  app.setValidatorCompiler(validatorCompiler);
+  installJsonBodyParser(app);
+  installErrorHandlers(app);
+
+  // No route may ship without declaring who may call it (enforced by the auth layer).
+  app.addHook('onRoute', (route) => {
+    if (route.method === 'HEAD' || route.url.startsWith('/docs')) return;
+    const access = route.config?.access;
+    if (!access || !ACCESS_VALUES.includes(access)) {
+      throw new Error(`route ${String(route.method)} ${route.url} does not declare config.access (${ACCESS_VALUES.join(' | ')})`);
+    }
+  });
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header(CORRELATION_HEADER, request.id);
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    const labels = { method: request.method, route, status_code: String(reply.statusCode) };
+    const seconds = reply.elapsedTime / 1000;
+    metrics.httpRequests.inc(labels);
+    metrics.httpDuration.observe(labels, seconds);
+    const level = reply.statusCode >= 500 ? 'error' : 'info';
+    request.log[level](
+      { method: request.method, route, url: request.url, status_code: reply.statusCode, duration_ms: Math.round(reply.elapsedTime * 100) / 100 },
+      'request completed',
+    );
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'ORCA API',
+        version: container.version,
+        description: 'Control plane for AI agents and automations. Errors are RFC 9457 application/problem+json.',
+      },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+          bearer: { type: 'http', scheme: 'bearer' },
+        },
+      },
+    },
+    transform: ({ schema, url, route }) => {
+      const access = route.config?.access;
+      const transformed = { ...(schema ?? {}) } as Record<string, unknown>;
+      if (access && access !== 'public') {
+        transformed.security = [{ apiKey: [] }, { bearer: [] }];
+        transformed['x-orca-role'] = access;
+      } else {
+        transformed.security = [];
+        transformed['x-orca-role'] = 'public';
+      }
+      return { schema: transformed, url };
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: false } });
+
+  app.get(
+    '/openapi.json',
+    { config: { access: 'public' }, schema: { hide: true } },
+    async () => app.swagger(),
+  );
+
+  await app.register(
+    systemRoutes({
+      health: container.health,
+      registry: metrics.registry,
+      version: container.version,
+      role: container.role,
+      databaseKind: container.db.kind,
+      startedAt: container.startedAt,
+      schemaVersion: async () => {
+        const { rows } = await container.db.query<{ version: number | null }>('select max(version) as version from schema_migration');
+        return rows[0]?.version ?? 0;
+      },
+    }),
+  );
+  await app.register(container.modules.agents.routes, { prefix: '/api/v1' });
+
+  return app as unknown as FastifyInstance;
+}

@@ -1,0 +1,23 @@
+import type { Command } from 'commander';
+import { exitOnSignals, startServer } from '../../server.js';
+import type { ProcessRole } from '../../platform/config/schema.js';
+import { configHelp } from '../config-help.js';
+import { loadConfigOrExit } from '../load-config.js';
+
+export function registerStartCommand(program: Command): void {
+  program
+    .command('start')
+    .description('serve the ORCA API (migrates the database first, under an advisory lock)')
+    .option('--role <role>', 'api | worker | all', 'all')
+    .addHelpText('after', configHelp())
+    .action(async (options: { role: string }) => {
+      if (!['api', 'worker', 'all'].includes(options.role)) {
+        console.error(`orca start: --role must be api, worker or all (got "${options.role}")`);
+        process.exitCode = 2;
+        return;
+      }
+      const config = loadConfigOrExit();
+      const server = await startServer(config, { role: options.role as ProcessRole });
+      exitOnSignals(server, config.shutdownTimeoutMs);
+    });
+}

@@ -1,0 +1,20 @@
+import { Command } from 'commander';
+import { registerDoctorCommand } from './cli/commands/doctor.js';
+import { registerMigrateCommand } from './cli/commands/migrate.js';
+import { registerStartCommand } from './cli/commands/start.js';
+import { ORCA_VERSION } from './platform/version.js';
+
+const program = new Command()
+  .name('orca')
+  .description('ORCA — control plane for AI agents and automations')
+  .version(ORCA_VERSION)
+  .showHelpAfterError();
+
+registerStartCommand(program);
+registerMigrateCommand(program);
+registerDoctorCommand(program);
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  console.error(`orca: ${(error as Error).message}`);
+  process.exitCode = 1;
+});

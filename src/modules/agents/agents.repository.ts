@@ -1,0 +1,186 @@
+import type { Queryable } from '../../platform/db/index.js';
+import type { Agent, AgentEvent, ListAgentsQuery } from './agents.schemas.js';
+import type { AgentTool } from './fingerprint.js';
+import type { AgentStatus } from './lifecycle.js';
+
+interface AgentRow {
+  id: string;
+  name: string;
+  kind: Agent['kind'];
+  source: Agent['source'];
+  external_id: string | null;
+  owner: string | null;
+  vendor: string | null;
+  model: string | null;
+  version: string | null;
+  description: string | null;
+  prompt: string | null;
+  config: Record<string, unknown>;
+  tools: AgentTool[];
+  fingerprint: string;
+  status: AgentStatus;
+  status_reason: string | null;
+  classification: Agent['classification'];
+  role: string | null;
+  targets: string[];
+  tags: string[];
+  metadata: Record<string, unknown>;
+  created_at: Date;
+  updated_at: Date;
+}
+
+interface AgentEventRow extends Omit<AgentEvent, 'at'> {
+  at: Date;
+}
+
+/** The stored agent, as the API shows it. */
+export type AgentRecord = Agent;
+export type AgentValues = Omit<Agent, 'created_at' | 'updated_at'>;
+
+function toAgent(row: AgentRow): AgentRecord {
+  return { ...row, created_at: row.created_at.toISOString(), updated_at: row.updated_at.toISOString() };
+}
+
+function toEvent(row: AgentEventRow): AgentEvent {
+  return { ...row, at: row.at.toISOString() };
+}
+
+const COLUMNS = [
+  'id',
+  'name',
+  'kind',
+  'source',
+  'external_id',
+  'owner',
+  'vendor',
+  'model',
+  'version',
+  'description',
+  'prompt',
+  'config',
+  'tools',
+  'fingerprint',
+  'status',
+  'status_reason',
+  'classification',
+  'role',
+  'targets',
+  'tags',
+  'metadata',
+] as const satisfies readonly (keyof AgentValues)[];
+
+const JSON_COLUMNS = new Set(['config', 'tools', 'metadata']);
+
+function columnValue(values: AgentValues, column: (typeof COLUMNS)[number]): unknown {
+  const value = values[column];
+  // jsonb parameters are sent as JSON text: both drivers then agree on how arrays and objects are stored.
+  return JSON_COLUMNS.has(column) ? JSON.stringify(value) : value;
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (char) => `\\${char}`);
+}
+
+export interface NewAgentEvent {
+  id: string;
+  agent_id: string;
+  action: string;
+  from_status: AgentStatus | null;
+  to_status: AgentStatus;
+  reason: string | null;
+  actor: string;
+  fingerprint: string | null;
+  correlation_id: string | null;
+}
+
+export function createAgentRepository(db: Queryable) {
+  return {
+    async insert(values: AgentValues, tx: Queryable = db): Promise<AgentRecord> {
+      const placeholders = COLUMNS.map((_, index) => `$${index + 1}`).join(', ');
+      const { rows } = await tx.query<AgentRow>(
+        `insert into agent (${COLUMNS.join(', ')}) values (${placeholders}) returning *`,
+        COLUMNS.map((column) => columnValue(values, column)),
+      );
+      return toAgent(rows[0]!);
+    },
+
+    async update(id: string, values: AgentValues, tx: Queryable = db): Promise<AgentRecord> {
+      const assignments = COLUMNS.slice(1).map((column, index) => `${column} = $${index + 2}`);
+      const { rows } = await tx.query<AgentRow>(
+        `update agent set ${assignments.join(', ')}, updated_at = now() where id = $1 returning *`,
+        [id, ...COLUMNS.slice(1).map((column) => columnValue(values, column))],
+      );
+      return toAgent(rows[0]!);
+    },
+
+    async findById(id: string, tx: Queryable = db, options: { forUpdate?: boolean } = {}): Promise<AgentRecord | undefined> {
+      const { rows } = await tx.query<AgentRow>(`select * from agent where id = $1${options.forUpdate ? ' for update' : ''}`, [id]);
+      return rows[0] ? toAgent(rows[0]) : undefined;
+    },
+
+    async setStatus(id: string, status: AgentStatus, reason: string | null, tx: Queryable = db): Promise<AgentRecord> {
+      const { rows } = await tx.query<AgentRow>(
+        'update agent set status = $2, status_reason = $3, updated_at = now() where id = $1 returning *',
+        [id, status, reason],
+      );
+      return toAgent(rows[0]!);
+    },
+
+    /** Keyset pagination on id (UUIDv7, time-ordered), newest first: rows inserted meanwhile never shift a page. */
+    async list(query: ListAgentsQuery & { limit: number; after?: string }): Promise<AgentRecord[]> {
+      const conditions: string[] = [];
+      const values: unknown[] = [];
+      const add = (sql: (placeholder: string) => string, value: unknown) => {
+        values.push(value);
+        conditions.push(sql(`$${values.length}`));
+      };
+      if (query.status) add((p) => `status = ${p}`, query.status);
+      if (query.kind) add((p) => `kind = ${p}`, query.kind);
+      if (query.source) add((p) => `source = ${p}`, query.source);
+      if (query.owner) add((p) => `owner = ${p}`, query.owner);
+      if (query.tag) add((p) => `tags @> array[${p}::text]`, query.tag);
+      if (query.q) add((p) => `name ilike ${p} escape '\\'`, `%${escapeLike(query.q)}%`);
+      if (query.after) add((p) => `id < ${p}`, query.after);
+      values.push(query.limit);
+      const where = conditions.length > 0 ? `where ${conditions.join(' and ')}` : '';
+      const { rows } = await db.query<AgentRow>(`select * from agent ${where} order by id desc limit $${values.length}`, values);
+      return rows.map(toAgent);
+    },
+
+    async countByStatus(): Promise<Array<{ status: AgentStatus; count: number }>> {
+      const { rows } = await db.query<{ status: AgentStatus; count: number }>(
+        'select status, count(*)::int8 as count from agent group by status',
+      );
+      return rows;
+    },
+
+    async insertEvent(event: NewAgentEvent, tx: Queryable = db): Promise<void> {
+      await tx.query(
+        `insert into agent_event (id, agent_id, action, from_status, to_status, reason, actor, fingerprint, correlation_id)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        [
+          event.id,
+          event.agent_id,
+          event.action,
+          event.from_status,
+          event.to_status,
+          event.reason,
+          event.actor,
+          event.fingerprint,
+          event.correlation_id,
+        ],
+      );
+    },
+
+    /** Oldest first: history reads as a story. */
+    async listEvents(agentId: string, limit: number, after?: string): Promise<AgentEvent[]> {
+      const { rows } = await db.query<AgentEventRow>(
+        `select * from agent_event where agent_id = $1 ${after ? 'and id > $3' : ''} order by id asc limit $2`,
+        after ? [agentId, limit, after] : [agentId, limit],
+      );
+      return rows.map(toEvent);
+    },
+  };
+}
+
+export type AgentRepository = ReturnType<typeof createAgentRepository>;

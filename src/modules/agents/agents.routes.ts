@@ -1,0 +1,130 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { actorOf } from '../../platform/http/actor.js';
+import { IdParams, problems } from '../../platform/http/schemas.js';
+import {
+  Agent,
+  AgentEventPage,
+  AgentPage,
+  CreateAgentBody,
+  HistoryQuery,
+  ListAgentsQuery,
+  RetireQuery,
+  TransitionBody,
+  UpdateAgentBody,
+  type CreateAgentInput,
+  type UpdateAgentInput,
+} from './agents.schemas.js';
+import type { AgentService } from './agents.service.js';
+import { LIFECYCLE_ACTIONS } from './lifecycle.js';
+
+const tags = ['Agents'];
+
+export function agentRoutes(service: AgentService): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.get(
+      '/agents',
+      {
+        config: { access: 'viewer' },
+        schema: {
+          tags,
+          summary: 'List agents',
+          description: 'Filters combine with AND. Newest first; pass next_cursor as cursor for the next page.',
+          querystring: ListAgentsQuery,
+          response: { 200: AgentPage, ...problems() },
+        },
+      },
+      async (request) => service.list(request.query),
+    );
+
+    app.post(
+      '/agents',
+      {
+        config: { access: 'operator' },
+        schema: {
+          tags,
+          summary: 'Register an agent',
+          body: CreateAgentBody,
+          response: { 201: Agent, ...problems(409) },
+        },
+      },
+      async (request, reply) => {
+        const agent = await service.create(actorOf(request), request.body as CreateAgentInput);
+        return reply.code(201).header('location', `/api/v1/agents/${agent.id}`).send(agent);
+      },
+    );
+
+    app.get(
+      '/agents/:id',
+      {
+        config: { access: 'viewer' },
+        schema: { tags, summary: 'Read an agent', params: IdParams, response: { 200: Agent, ...problems(404) } },
+      },
+      async (request) => service.get(request.params.id),
+    );
+
+    app.patch(
+      '/agents/:id',
+      {
+        config: { access: 'operator' },
+        schema: {
+          tags,
+          summary: 'Update an agent',
+          description: 'Fields given replace the stored ones; null clears an optional field. The fingerprint is recomputed.',
+          params: IdParams,
+          body: UpdateAgentBody,
+          response: { 200: Agent, ...problems(404, 409) },
+        },
+      },
+      async (request) => service.update(actorOf(request), request.params.id, request.body as UpdateAgentInput),
+    );
+
+    app.delete(
+      '/agents/:id',
+      {
+        config: { access: 'operator' },
+        schema: {
+          tags,
+          summary: 'Retire an agent (soft delete)',
+          params: IdParams,
+          querystring: RetireQuery,
+          response: { 200: Agent, ...problems(404, 409) },
+        },
+      },
+      async (request) => service.transition(actorOf(request), request.params.id, 'retire', request.query.reason ?? null),
+    );
+
+    for (const action of LIFECYCLE_ACTIONS) {
+      app.post(
+        `/agents/:id/${action}`,
+        {
+          config: { access: 'operator' },
+          schema: {
+            tags,
+            summary: `${action[0]!.toUpperCase()}${action.slice(1)} an agent`,
+            description: 'Allowed only along the lifecycle state machine (docs/agents.md); otherwise 409.',
+            params: IdParams,
+            body: TransitionBody,
+            response: { 200: Agent, ...problems(404, 409) },
+          },
+        },
+        async (request) => service.transition(actorOf(request), request.params.id, action, request.body.reason),
+      );
+    }
+
+    app.get(
+      '/agents/:id/history',
+      {
+        config: { access: 'viewer' },
+        schema: {
+          tags,
+          summary: 'Status changes and definition changes of an agent, oldest first',
+          params: IdParams,
+          querystring: HistoryQuery,
+          response: { 200: AgentEventPage, ...problems(404) },
+        },
+      },
+      async (request) => service.history(request.params.id, request.query),
+    );
+  };
+}
+

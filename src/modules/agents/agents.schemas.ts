@@ -1,0 +1,182 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { PaginationQuery, Page, Timestamp, Uuid } from '../../platform/http/schemas.js';
+import { AGENT_STATUSES, LIFECYCLE_ACTIONS } from './lifecycle.js';
+
+const literalUnion = <T extends readonly string[]>(values: T, description?: string) =>
+  Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...(description ? { description } : {}) });
+
+export const AGENT_KINDS = ['mcp_server', 'llm_agent', 'workflow', 'pipeline', 'function'] as const;
+export const AGENT_SOURCES = ['manual', 'mcp', 'n8n', 'zapier', 'make', 'airflow', 'lambda'] as const;
+export const CLASSIFICATIONS = ['public', 'internal', 'confidential', 'restricted', 'critical'] as const;
+
+export const AgentKind = literalUnion(AGENT_KINDS);
+export const AgentSource = literalUnion(AGENT_SOURCES);
+export const AgentStatus = literalUnion(AGENT_STATUSES);
+export const Classification = literalUnion(CLASSIFICATIONS, 'highest data classification the agent may touch');
+export const LifecycleAction = literalUnion(LIFECYCLE_ACTIONS);
+
+const ShortText = (maxLength = 200) => Type.String({ minLength: 1, maxLength });
+const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
+const Tag = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9._:/-]*$' });
+const JsonObject = Type.Object({}, { additionalProperties: true, description: 'free-form JSON object' });
+
+const ToolInput = Type.Object(
+  {
+    name: ShortText(200),
+    description: Type.Optional(Nullable(Type.String({ maxLength: 4000 }))),
+    input_schema: Type.Optional(Type.Object({}, { additionalProperties: true, description: 'JSON Schema of the tool input; only its hash is kept' })),
+    input_schema_hash: Type.Optional(Type.String({ pattern: '^[a-f0-9]{64}$' })),
+  },
+  { additionalProperties: false },
+);
+
+export const Tool = Type.Object({
+  name: Type.String(),
+  description: Type.Union([Type.String(), Type.Null()]),
+  input_schema_hash: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const Agent = Type.Object(
+  {
+    id: Uuid,
+    name: Type.String(),
+    kind: AgentKind,
+    source: AgentSource,
+    external_id: Type.Union([Type.String(), Type.Null()]),
+    owner: Type.Union([Type.String(), Type.Null()]),
+    vendor: Type.Union([Type.String(), Type.Null()]),
+    model: Type.Union([Type.String(), Type.Null()]),
+    version: Type.Union([Type.String(), Type.Null()]),
+    description: Type.Union([Type.String(), Type.Null()]),
+    prompt: Type.Union([Type.String(), Type.Null()]),
+    config: JsonObject,
+    tools: Type.Array(Tool),
+    fingerprint: Type.String({ description: 'sha256 of the canonical definition (tools, prompt, model, config)' }),
+    status: AgentStatus,
+    status_reason: Type.Union([Type.String(), Type.Null()]),
+    classification: Classification,
+    role: Type.Union([Type.String(), Type.Null()]),
+    targets: Type.Array(Type.String()),
+    tags: Type.Array(Type.String()),
+    metadata: JsonObject,
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  },
+);
+export type Agent = Static<typeof Agent>;
+
+const definitionFields = {
+  external_id: ShortText(500),
+  owner: ShortText(200),
+  vendor: ShortText(200),
+  model: ShortText(200),
+  version: ShortText(100),
+  description: Type.String({ maxLength: 4000 }),
+  prompt: Type.String({ maxLength: 200_000 }),
+  role: ShortText(100),
+};
+
+export const CreateAgentBody = Type.Object(
+  {
+    name: ShortText(200),
+    kind: AgentKind,
+    source: Type.Optional(AgentSource),
+    status: Type.Optional(literalUnion(['active', 'quarantined'] as const, 'initial status (default active)')),
+    classification: Type.Optional(Classification),
+    config: Type.Optional(JsonObject),
+    tools: Type.Optional(Type.Array(ToolInput, { maxItems: 500 })),
+    targets: Type.Optional(Type.Array(ShortText(200), { maxItems: 100, uniqueItems: true })),
+    tags: Type.Optional(Type.Array(Tag, { maxItems: 50, uniqueItems: true })),
+    metadata: Type.Optional(JsonObject),
+    ...Object.fromEntries(Object.entries(definitionFields).map(([key, schema]) => [key, Type.Optional(Nullable(schema))])),
+  } as const,
+  { additionalProperties: false },
+);
+
+export interface ToolInputValue {
+  name: string;
+  description?: string | null;
+  input_schema?: Record<string, unknown>;
+  input_schema_hash?: string;
+}
+
+export interface CreateAgentInput {
+  name: string;
+  kind: (typeof AGENT_KINDS)[number];
+  source?: (typeof AGENT_SOURCES)[number];
+  status?: 'active' | 'quarantined';
+  classification?: (typeof CLASSIFICATIONS)[number];
+  config?: Record<string, unknown>;
+  tools?: ToolInputValue[];
+  targets?: string[];
+  tags?: string[];
+  metadata?: Record<string, unknown>;
+  external_id?: string | null;
+  owner?: string | null;
+  vendor?: string | null;
+  model?: string | null;
+  version?: string | null;
+  description?: string | null;
+  prompt?: string | null;
+  role?: string | null;
+}
+
+export const UpdateAgentBody = Type.Object(
+  {
+    name: Type.Optional(ShortText(200)),
+    kind: Type.Optional(AgentKind),
+    classification: Type.Optional(Classification),
+    config: Type.Optional(JsonObject),
+    tools: Type.Optional(Type.Array(ToolInput, { maxItems: 500 })),
+    targets: Type.Optional(Type.Array(ShortText(200), { maxItems: 100, uniqueItems: true })),
+    tags: Type.Optional(Type.Array(Tag, { maxItems: 50, uniqueItems: true })),
+    metadata: Type.Optional(JsonObject),
+    ...Object.fromEntries(Object.entries(definitionFields).map(([key, schema]) => [key, Type.Optional(Nullable(schema))])),
+  } as const,
+  { additionalProperties: false, minProperties: 1 },
+);
+
+export type UpdateAgentInput = Partial<Omit<CreateAgentInput, 'source' | 'status'>>;
+
+export const ListAgentsQuery = Type.Object(
+  {
+    status: Type.Optional(AgentStatus),
+    kind: Type.Optional(AgentKind),
+    source: Type.Optional(AgentSource),
+    owner: Type.Optional(ShortText(200)),
+    tag: Type.Optional(Tag),
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'case-insensitive substring of the name' })),
+    ...PaginationQuery,
+  },
+  { additionalProperties: false },
+);
+export type ListAgentsQuery = Static<typeof ListAgentsQuery>;
+
+export const AgentPage = Page(Agent);
+
+export const TransitionBody = Type.Object(
+  { reason: Type.String({ minLength: 1, maxLength: 1000, description: 'why; kept in the agent history' }) },
+  { additionalProperties: false },
+);
+
+export const RetireQuery = Type.Object(
+  { reason: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })) },
+  { additionalProperties: false },
+);
+
+export const AgentEvent = Type.Object({
+  id: Uuid,
+  agent_id: Uuid,
+  action: Type.String({ description: 'register, a lifecycle action, or definition_changed' }),
+  from_status: Type.Union([AgentStatus, Type.Null()]),
+  to_status: AgentStatus,
+  reason: Type.Union([Type.String(), Type.Null()]),
+  actor: Type.String(),
+  fingerprint: Type.Union([Type.String(), Type.Null()]),
+  correlation_id: Type.Union([Type.String(), Type.Null()]),
+  at: Timestamp,
+});
+export type AgentEvent = Static<typeof AgentEvent>;
+
+export const HistoryQuery = Type.Object({ ...PaginationQuery }, { additionalProperties: false });
+export const AgentEventPage = Page(AgentEvent);

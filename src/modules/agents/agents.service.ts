@@ -1,0 +1,191 @@
+import type { Database, Queryable } from '../../platform/db/index.js';
+import { AppError, conflict, notFound } from '../../platform/errors.js';
+import { decodeCursor, pageOf } from '../../platform/http/cursor.js';
+import { newId } from '../../platform/ids.js';
+import type { AgentRecord, AgentRepository, AgentValues } from './agents.repository.js';
+import type { AgentEvent, CreateAgentInput, ListAgentsQuery, ToolInputValue, UpdateAgentInput } from './agents.schemas.js';
+import { fingerprintOf, hashInputSchema, type AgentTool } from './fingerprint.js';
+import { transition, type LifecycleAction } from './lifecycle.js';
+
+/** Who acted and under which request: recorded with every change. */
+export interface Actor {
+  id: string;
+  correlationId: string;
+}
+
+export interface AgentServiceDeps {
+  db: Database;
+  repository: AgentRepository;
+}
+
+function normaliseTools(tools: ToolInputValue[]): AgentTool[] {
+  const names = new Set<string>();
+  return tools.map((tool, index) => {
+    if (names.has(tool.name)) {
+      throw new AppError('validation_failed', `tool name "${tool.name}" appears twice`, {
+        errors: [{ path: `/body/tools/${index}/name`, message: 'must be unique among the tools' }],
+      });
+    }
+    names.add(tool.name);
+    if (tool.input_schema !== undefined && tool.input_schema_hash !== undefined) {
+      throw new AppError('validation_failed', 'give input_schema or input_schema_hash, not both', {
+        errors: [{ path: `/body/tools/${index}`, message: 'has both input_schema and input_schema_hash' }],
+      });
+    }
+    return {
+      name: tool.name,
+      description: tool.description ?? null,
+      input_schema_hash: tool.input_schema ? hashInputSchema(tool.input_schema) : (tool.input_schema_hash ?? null),
+    };
+  });
+}
+
+function isUniqueViolation(error: unknown, constraint: string): boolean {
+  const pgError = error as { code?: string; constraint?: string; message?: string };
+  return pgError.code === '23505' && (pgError.constraint === constraint || Boolean(pgError.message?.includes(constraint)));
+}
+
+export function createAgentService({ db, repository }: AgentServiceDeps) {
+  async function requireAgent(id: string, tx: Queryable, forUpdate = false): Promise<AgentRecord> {
+    const agent = await repository.findById(id, tx, { forUpdate });
+    if (!agent) throw notFound(`agent ${id}`);
+    return agent;
+  }
+
+  async function write<T>(fn: (tx: Queryable) => Promise<T>, externalId: string | null | undefined): Promise<T> {
+    try {
+      return await db.transaction(fn);
+    } catch (error) {
+      if (isUniqueViolation(error, 'agent_source_external_id_key')) {
+        throw conflict(`another agent from this source already has external_id "${externalId}"`);
+      }
+      throw error;
+    }
+  }
+
+  return {
+    async create(actor: Actor, input: CreateAgentInput): Promise<AgentRecord> {
+      const tools = normaliseTools(input.tools ?? []);
+      const values: AgentValues = {
+        id: newId(),
+        name: input.name,
+        kind: input.kind,
+        source: input.source ?? 'manual',
+        external_id: input.external_id ?? null,
+        owner: input.owner ?? null,
+        vendor: input.vendor ?? null,
+        model: input.model ?? null,
+        version: input.version ?? null,
+        description: input.description ?? null,
+        prompt: input.prompt ?? null,
+        config: input.config ?? {},
+        tools,
+        fingerprint: '',
+        status: input.status ?? 'active',
+        status_reason: null,
+        classification: input.classification ?? 'internal',
+        role: input.role ?? null,
+        targets: input.targets ?? [],
+        tags: input.tags ?? [],
+        metadata: input.metadata ?? {},
+      };
+      values.fingerprint = fingerprintOf(values);
+      return write(async (tx) => {
+        const agent = await repository.insert(values, tx);
+        await repository.insertEvent(
+          {
+            id: newId(),
+            agent_id: agent.id,
+            action: 'register',
+            from_status: null,
+            to_status: agent.status,
+            reason: null,
+            actor: actor.id,
+            fingerprint: agent.fingerprint,
+            correlation_id: actor.correlationId,
+          },
+          tx,
+        );
+        return agent;
+      }, values.external_id);
+    },
+
+    async get(id: string): Promise<AgentRecord> {
+      return requireAgent(id, db);
+    },
+
+    async list(query: ListAgentsQuery): Promise<{ items: AgentRecord[]; next_cursor: string | null }> {
+      const limit = query.limit ?? 50;
+      const rows = await repository.list({ ...query, limit: limit + 1, after: decodeCursor(query.cursor) });
+      return pageOf(rows, limit);
+    },
+
+    /** Partial update; the fingerprint is recomputed and a change of it is recorded in the history. */
+    async update(actor: Actor, id: string, input: UpdateAgentInput): Promise<AgentRecord> {
+      return write(async (tx) => {
+        const current = await requireAgent(id, tx, true);
+        if (current.status === 'retired') throw conflict(`agent ${id} is retired and can no longer be changed`);
+        const { tools: toolInput, ...rest } = input;
+        const next: AgentValues = { ...current, ...rest, ...(toolInput ? { tools: normaliseTools(toolInput) } : {}) };
+        next.fingerprint = fingerprintOf(next);
+        const updated = await repository.update(id, next, tx);
+        if (updated.fingerprint !== current.fingerprint) {
+          await repository.insertEvent(
+            {
+              id: newId(),
+              agent_id: id,
+              action: 'definition_changed',
+              from_status: current.status,
+              to_status: updated.status,
+              reason: null,
+              actor: actor.id,
+              fingerprint: updated.fingerprint,
+              correlation_id: actor.correlationId,
+            },
+            tx,
+          );
+        }
+        return updated;
+      }, input.external_id);
+    },
+
+    /** Applies a lifecycle action along the state machine; anything else is 409 with the allowed actions. */
+    async transition(actor: Actor, id: string, action: LifecycleAction, reason: string | null): Promise<AgentRecord> {
+      return db.transaction(async (tx) => {
+        const current = await requireAgent(id, tx, true);
+        const result = transition(current.status, action);
+        if (!result.ok) {
+          const allowed = result.allowed.length > 0 ? `allowed: ${result.allowed.join(', ')}` : 'no further transitions are allowed';
+          throw conflict(`cannot ${action} an agent that is ${current.status} (${allowed})`);
+        }
+        const updated = await repository.setStatus(id, result.to, reason, tx);
+        await repository.insertEvent(
+          {
+            id: newId(),
+            agent_id: id,
+            action,
+            from_status: current.status,
+            to_status: result.to,
+            reason,
+            actor: actor.id,
+            fingerprint: null,
+            correlation_id: actor.correlationId,
+          },
+          tx,
+        );
+        return updated;
+      });
+    },
+
+    async history(id: string, query: { limit?: number; cursor?: string }): Promise<{ items: AgentEvent[]; next_cursor: string | null }> {
+      await requireAgent(id, db);
+      const limit = query.limit ?? 50;
+      const rows = await repository.listEvents(id, limit + 1, decodeCursor(query.cursor));
+      return pageOf(rows, limit);
+    },
+
+    countByStatus: () => repository.countByStatus(),
+  };
+}
+
+export type AgentService = ReturnType<typeof createAgentService>;

@@ -1,0 +1,43 @@
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
+
+/** A tool as the registry keeps it: its input schema is reduced to a hash (the schema itself may be large). */
+export interface AgentTool {
+  name: string;
+  description: string | null;
+  input_schema_hash: string | null;
+}
+
+export interface AgentDefinition {
+  tools: AgentTool[];
+  prompt: string | null;
+  model: string | null;
+  config: Record<string, unknown>;
+}
+
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** Canonical JSON (RFC 8785) so that key order and whitespace never change a hash. */
+export function canonicalJson(value: unknown): string {
+  const text = (canonicalize as unknown as (input: unknown) => string | undefined)(value);
+  if (text === undefined) throw new TypeError('value cannot be represented as canonical JSON');
+  return text;
+}
+
+export function hashInputSchema(schema: unknown): string {
+  return sha256Hex(canonicalJson(schema));
+}
+
+/**
+ * sha256 of the canonical definition: tools (sorted by name, so declaration order does not matter),
+ * prompt, model and config. Owner, tags and other bookkeeping fields deliberately do not count: the
+ * fingerprint answers "did what this agent can do change?".
+ */
+export function fingerprintOf(definition: AgentDefinition): string {
+  const tools = [...definition.tools]
+    .map((tool) => ({ name: tool.name, description: tool.description, input_schema_hash: tool.input_schema_hash }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return sha256Hex(canonicalJson({ tools, prompt: definition.prompt, model: definition.model, config: definition.config }));
+}

@@ -1,0 +1,25 @@
+/**
+ * The agent lifecycle state machine (SPEC §3, docs/agents.md). Transitions not listed here are refused with
+ * 409 Conflict: a retired agent is final, `resume` only undoes `suspend`, and only `approve` releases an
+ * agent from quarantine (new discoveries and low-trust agents wait there for a human).
+ */
+export const AGENT_STATUSES = ['active', 'suspended', 'quarantined', 'retired'] as const;
+export type AgentStatus = (typeof AGENT_STATUSES)[number];
+
+export const LIFECYCLE_ACTIONS = ['suspend', 'resume', 'quarantine', 'approve', 'retire'] as const;
+export type LifecycleAction = (typeof LIFECYCLE_ACTIONS)[number];
+
+export const TRANSITIONS: Readonly<Record<AgentStatus, Partial<Record<LifecycleAction, AgentStatus>>>> = {
+  active: { suspend: 'suspended', quarantine: 'quarantined', retire: 'retired' },
+  suspended: { resume: 'active', quarantine: 'quarantined', retire: 'retired' },
+  quarantined: { approve: 'active', retire: 'retired' },
+  retired: {},
+};
+
+export type TransitionResult = { ok: true; to: AgentStatus } | { ok: false; allowed: LifecycleAction[] };
+
+export function transition(from: AgentStatus, action: LifecycleAction): TransitionResult {
+  const to = TRANSITIONS[from][action];
+  if (to) return { ok: true, to };
+  return { ok: false, allowed: Object.keys(TRANSITIONS[from]) as LifecycleAction[] };
+}

@@ -1,0 +1,138 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Registry } from 'prom-client';
+import type { DatabaseKind } from '../../platform/db/index.js';
+import { PROBLEM_CONTENT_TYPE, problemBody } from '../../platform/http/problem.js';
+import { Problem, problems } from '../../platform/http/schemas.js';
+import type { HealthChecks } from './health.js';
+
+const Check = Type.Object({
+  status: Type.Union([Type.Literal('up'), Type.Literal('down')]),
+  latency_ms: Type.Number(),
+  detail: Type.Optional(Type.String()),
+});
+const Checks = Type.Record(Type.String(), Check);
+const HealthDocument = Type.Object({
+  status: Type.Union([Type.Literal('ok'), Type.Literal('down')]),
+  version: Type.String(),
+  uptime_seconds: Type.Number(),
+  checks: Checks,
+});
+const NotReady = Type.Intersect([Problem, Type.Object({ checks: Checks })]);
+
+export interface SystemRouteDeps {
+  health: HealthChecks;
+  registry: Registry;
+  version: string;
+  role: string;
+  databaseKind: DatabaseKind;
+  startedAt: number;
+  schemaVersion: () => Promise<number>;
+}
+
+const probeTags = ['Probes'];
+
+export function systemRoutes(deps: SystemRouteDeps): FastifyPluginAsyncTypebox {
+  const uptime = () => Math.round((Date.now() - deps.startedAt) / 1000);
+  return async (app) => {
+    const livenessSchema = {
+      config: { access: 'public' as const },
+      schema: {
+        tags: probeTags,
+        summary: 'Liveness: the event loop answers',
+        response: { 200: Type.Object({ status: Type.Literal('ok') }) },
+      },
+    };
+    for (const path of ['/livez', '/liveness']) app.get(path, livenessSchema, async () => ({ status: 'ok' as const }));
+
+    const readinessSchema = {
+      config: { access: 'public' as const },
+      schema: {
+        tags: probeTags,
+        summary: 'Readiness: database reachable and migrations current',
+        response: { 200: Type.Object({ status: Type.Literal('ready'), checks: Checks }), 503: NotReady },
+      },
+    };
+    for (const path of ['/readyz', '/readiness']) {
+      app.get(path, readinessSchema, async (request, reply) => {
+        const report = await deps.health.run();
+        if (report.status === 'ok') return { status: 'ready' as const, checks: report.checks };
+        const failing = Object.entries(report.checks)
+          .filter(([, check]) => check.status === 'down')
+          .map(([name, check]) => `${name}: ${check.detail ?? 'down'}`);
+        request.log.warn({ checks: report.checks }, 'not ready');
+        return reply
+          .code(503)
+          .header('retry-after', '5')
+          .type(PROBLEM_CONTENT_TYPE)
+          .send({ ...problemBody(request, 'unavailable', `not ready — ${failing.join('; ')}`), checks: report.checks });
+      });
+    }
+
+    app.get(
+      '/health',
+      {
+        config: { access: 'public' },
+        schema: {
+          tags: probeTags,
+          summary: 'Health document: every check with its latency (200 when all are up, 503 otherwise)',
+          response: { 200: HealthDocument, 503: HealthDocument },
+        },
+      },
+      async (_request, reply) => {
+        const report = await deps.health.run();
+        return reply.code(report.status === 'ok' ? 200 : 503).send({ ...report, version: deps.version, uptime_seconds: uptime() });
+      },
+    );
+
+    app.get(
+      '/status',
+      {
+        config: { access: 'viewer' },
+        schema: {
+          tags: probeTags,
+          summary: 'Runtime status of this process',
+          description:
+            'queue_depth, breakers and last_backup report null/empty until the job queue, circuit breakers and backups exist in this build.',
+          response: {
+            200: Type.Object({
+              version: Type.String(),
+              uptime_seconds: Type.Number(),
+              role: Type.String(),
+              node_version: Type.String(),
+              database: Type.Object({ kind: Type.String(), schema_version: Type.Integer() }),
+              queue_depth: Type.Union([Type.Integer(), Type.Null()]),
+              breakers: Type.Array(Type.Object({ name: Type.String(), state: Type.String() })),
+              last_backup: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+            }),
+            ...problems(),
+          },
+        },
+      },
+      async () => ({
+        version: deps.version,
+        uptime_seconds: uptime(),
+        role: deps.role,
+        node_version: process.version,
+        database: { kind: deps.databaseKind, schema_version: await deps.schemaVersion() },
+        queue_depth: null,
+        breakers: [],
+        last_backup: null,
+      }),
+    );
+
+    app.get(
+      '/metrics',
+      {
+        config: { access: 'public' },
+        schema: {
+          tags: ['Telemetry'],
+          summary: 'Prometheus metrics (text exposition format)',
+          produces: ['text/plain'],
+          response: { 200: Type.String() },
+        },
+      },
+      async (_request, reply) => reply.type(deps.registry.contentType).send(await deps.registry.metrics()),
+    );
+  };
+}

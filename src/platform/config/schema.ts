@@ -1,0 +1,204 @@
+/**
+ * The single table of ORCA settings (SPEC §2). Each entry names its environment variable, its default,
+ * what it means and how a raw string becomes a typed value. `orca start --help` and docs/CONFIGURATION.md
+ * are generated from this table, so the documentation cannot drift from the parser.
+ */
+import { isIP } from 'node:net';
+import { parseDuration } from './duration.js';
+
+export type ProcessRole = 'api' | 'worker' | 'all';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface OrcaConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  databasePoolMax: number;
+  redisUrl: string | undefined;
+  apiKeys: string | undefined;
+  corsOrigins: string[];
+  blockedIps: string[];
+  rateLimitMax: number;
+  rateLimitWindowMs: number;
+  trustProxy: boolean | string[];
+  alertWebhookUrl: string | undefined;
+  alertmanagerUrl: string | undefined;
+  backupDir: string | undefined;
+  backupIntervalMs: number;
+  backupRetentionMs: number;
+  s3Bucket: string | undefined;
+  s3Endpoint: string | undefined;
+  otelEndpoint: string | undefined;
+  logLevel: LogLevel;
+  platformCostUsdMonthly: number | undefined;
+  trustQuarantineBelow: number;
+  shutdownTimeoutMs: number;
+  bodyLimitBytes: number;
+}
+
+/** Thrown by a parser with a human sentence saying what is wrong (the variable name is added by the loader). */
+export class InvalidSetting extends Error {}
+
+interface Setting<K extends keyof OrcaConfig> {
+  env: string;
+  key: K;
+  default: string | undefined;
+  description: string;
+  /** Marks values that must never be echoed (in errors, `--help` or logs). */
+  secret?: boolean;
+  parse: (raw: string) => OrcaConfig[K];
+}
+
+function integer(min: number, max: number) {
+  return (raw: string): number => {
+    if (!/^-?\d+$/.test(raw.trim())) throw new InvalidSetting(`must be an integer between ${min} and ${max}`);
+    const value = Number(raw);
+    if (value < min || value > max) throw new InvalidSetting(`must be an integer between ${min} and ${max}`);
+    return value;
+  };
+}
+
+function positiveNumber(raw: string): number {
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value) || value < 0) throw new InvalidSetting('must be a non-negative number');
+  return value;
+}
+
+function duration(raw: string): number {
+  const ms = parseDuration(raw);
+  if (ms === undefined || ms <= 0) throw new InvalidSetting('must be a duration such as 500ms, 30s, 15m, 6h or 30d');
+  return ms;
+}
+
+function url(protocols: string[]) {
+  return (raw: string): string => {
+    let parsed: URL;
+    try {
+      parsed = new URL(raw);
+    } catch {
+      throw new InvalidSetting(`must be a URL (${protocols.join(', ')})`);
+    }
+    if (!protocols.includes(parsed.protocol.replace(/:$/, ''))) {
+      throw new InvalidSetting(`must use one of the schemes ${protocols.join(', ')}`);
+    }
+    return raw;
+  };
+}
+
+function text(raw: string): string {
+  if (raw.trim() === '') throw new InvalidSetting('must not be empty');
+  return raw.trim();
+}
+
+function list(raw: string): string[] {
+  return raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+function ipOrCidr(value: string): boolean {
+  const [address, prefix, extra] = value.split('/');
+  if (extra !== undefined || address === undefined) return false;
+  const family = isIP(address);
+  if (family === 0) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d+$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+function blockedIps(raw: string): string[] {
+  const entries = list(raw);
+  const bad = entries.filter((entry) => !ipOrCidr(entry));
+  if (bad.length > 0) throw new InvalidSetting(`not an IP address or CIDR range: ${bad.join(', ')}`);
+  return entries;
+}
+
+function corsOrigins(raw: string): string[] {
+  const entries = list(raw);
+  for (const entry of entries) {
+    if (entry === '*') throw new InvalidSetting('"*" is refused: list the exact origins allowed (credentials are sent)');
+    let parsed: URL;
+    try {
+      parsed = new URL(entry);
+    } catch {
+      throw new InvalidSetting(`not an origin: ${entry}`);
+    }
+    if (parsed.origin !== entry) throw new InvalidSetting(`not an exact origin (scheme://host[:port]): ${entry}`);
+  }
+  return entries;
+}
+
+function trustProxy(raw: string): boolean | string[] {
+  const value = raw.trim().toLowerCase();
+  if (value === 'false' || value === '0' || value === '') return false;
+  if (value === 'true' || value === '1') return true;
+  return blockedIps(raw);
+}
+
+function logLevel(raw: string): LogLevel {
+  const levels: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+  const value = raw.trim().toLowerCase() as LogLevel;
+  if (!levels.includes(value)) throw new InvalidSetting(`must be one of ${levels.join(', ')}`);
+  return value;
+}
+
+function apiKeys(raw: string): string {
+  for (const entry of list(raw)) {
+    const parts = entry.split(':');
+    if (parts.length !== 3 || parts.some((part) => part === '')) {
+      // The entry itself is a secret: name only its position.
+      throw new InvalidSetting('each entry must be name:role:secret');
+    }
+    if (!['admin', 'operator', 'viewer', 'ingest'].includes(parts[1] ?? '')) {
+      throw new InvalidSetting(`role must be admin, operator, viewer or ingest (entry "${parts[0]}")`);
+    }
+  }
+  return raw;
+}
+
+function bytes(raw: string): number {
+  const match = /^(\d+)\s*(b|kib|kb|mib|mb)?$/i.exec(raw.trim());
+  if (!match) throw new InvalidSetting('must be a size such as 1048576, 512KiB or 1MiB');
+  const unit = (match[2] ?? 'b').toLowerCase();
+  const factor = unit.startsWith('k') ? 1024 : unit.startsWith('m') ? 1024 * 1024 : 1;
+  return Number(match[1]) * factor;
+}
+
+const optional = <T>(parse: (raw: string) => T) => parse as (raw: string) => T | undefined;
+
+export const SETTINGS = [
+  { env: 'PORT', key: 'port', default: '3000', description: 'TCP port to listen on', parse: integer(0, 65535) },
+  { env: 'HOST', key: 'host', default: '127.0.0.1', description: 'address to listen on', parse: text },
+  { env: 'ORCA_DATA_DIR', key: 'dataDir', default: './.orca', description: 'embedded database, keys and local backups', parse: text },
+  {
+    env: 'DATABASE_URL',
+    key: 'databaseUrl',
+    default: undefined,
+    description: 'PostgreSQL server (postgres://…); unset → embedded PGlite in ORCA_DATA_DIR',
+    secret: true,
+    parse: optional(url(['postgres', 'postgresql'])),
+  },
+  { env: 'DATABASE_POOL_MAX', key: 'databasePoolMax', default: '10', description: 'PostgreSQL connection pool size per process', parse: integer(1, 500) },
+  { env: 'REDIS_URL', key: 'redisUrl', default: undefined, description: 'Redis for shared rate limits and cache invalidation', secret: true, parse: optional(url(['redis', 'rediss'])) },
+  { env: 'API_KEYS', key: 'apiKeys', default: undefined, description: 'bootstrap keys name:role:secret,… (hashed at start)', secret: true, parse: optional(apiKeys) },
+  { env: 'CORS_ORIGIN', key: 'corsOrigins', default: '', description: 'comma-separated exact origins allowed cross-origin access', parse: corsOrigins },
+  { env: 'BLOCKED_IPS', key: 'blockedIps', default: '', description: 'comma-separated IPs and CIDR ranges (v4/v6) answered 403', parse: blockedIps },
+  { env: 'RATE_LIMIT_MAX', key: 'rateLimitMax', default: '1000', description: 'requests per window per API key (per IP when anonymous)', parse: integer(1, 10_000_000) },
+  { env: 'RATE_LIMIT_WINDOW', key: 'rateLimitWindowMs', default: '15m', description: 'rate-limit window', parse: duration },
+  { env: 'TRUST_PROXY', key: 'trustProxy', default: 'false', description: 'true, false, or the proxy IPs/CIDRs whose X-Forwarded-For is believed', parse: trustProxy },
+  { env: 'ALERT_WEBHOOK_URL', key: 'alertWebhookUrl', default: undefined, description: 'default alert receiver (Slack-compatible or generic JSON)', secret: true, parse: optional(url(['http', 'https'])) },
+  { env: 'ALERTMANAGER_URL', key: 'alertmanagerUrl', default: undefined, description: 'Prometheus Alertmanager (API v2)', parse: optional(url(['http', 'https'])) },
+  { env: 'BACKUP_DIR', key: 'backupDir', default: undefined, description: 'backup folder (default $ORCA_DATA_DIR/backups)', parse: optional(text) },
+  { env: 'BACKUP_INTERVAL', key: 'backupIntervalMs', default: '6h', description: 'time between scheduled backups', parse: duration },
+  { env: 'BACKUP_RETENTION', key: 'backupRetentionMs', default: '30d', description: 'how long backups are kept', parse: duration },
+  { env: 'S3_BUCKET', key: 's3Bucket', default: undefined, description: 'copy each backup to this S3-compatible bucket', parse: optional(text) },
+  { env: 'S3_ENDPOINT', key: 's3Endpoint', default: undefined, description: 'S3-compatible endpoint URL', parse: optional(url(['http', 'https'])) },
+  { env: 'OTEL_EXPORTER_OTLP_ENDPOINT', key: 'otelEndpoint', default: undefined, description: 'OpenTelemetry OTLP endpoint (optional)', parse: optional(url(['http', 'https'])) },
+  { env: 'LOG_LEVEL', key: 'logLevel', default: 'info', description: 'pino log level', parse: logLevel },
+  { env: 'PLATFORM_COST_USD_MONTHLY', key: 'platformCostUsdMonthly', default: undefined, description: 'platform cost, the denominator of ROI', parse: optional(positiveNumber) },
+  { env: 'TRUST_QUARANTINE_BELOW', key: 'trustQuarantineBelow', default: '30', description: 'trust score under which an agent is quarantined', parse: integer(0, 100) },
+  { env: 'SHUTDOWN_TIMEOUT', key: 'shutdownTimeoutMs', default: '10s', description: 'longest graceful shutdown before the process exits anyway', parse: duration },
+  { env: 'BODY_LIMIT', key: 'bodyLimitBytes', default: '1MiB', description: 'largest accepted request body', parse: bytes },
+] as const satisfies readonly Setting<keyof OrcaConfig>[];

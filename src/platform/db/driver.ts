@@ -1,0 +1,58 @@
+/**
+ * The thin contract every repository codes against. Two implementations exist (embedded PGlite and a
+ * PostgreSQL server through node-postgres); both speak the same SQL and return the same JS types:
+ * `numeric` and `bigint` arrive as numbers (money crosses the API as a JSON number, never a string).
+ */
+export type DatabaseKind = 'pglite' | 'postgres';
+
+export interface QueryResult<Row> {
+  rows: Row[];
+  rowCount: number;
+}
+
+export interface Queryable {
+  query<Row = Record<string, unknown>>(text: string, values?: unknown[]): Promise<QueryResult<Row>>;
+  /** Runs a script of several statements without parameters (migrations). */
+  exec(script: string): Promise<void>;
+}
+
+export interface PoolStats {
+  total: number;
+  idle: number;
+  waiting: number;
+}
+
+export interface Database extends Queryable {
+  readonly kind: DatabaseKind;
+  /** Runs fn in one transaction; commits when it resolves, rolls back when it throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Answers within timeoutMs or rejects: readiness depends on this never hanging. */
+  ping(timeoutMs: number): Promise<void>;
+  poolStats(): PoolStats;
+  close(): Promise<void>;
+}
+
+/** Receives the duration of every statement; telemetry turns it into a histogram. */
+export type QueryObserver = (operation: string, seconds: number, failed: boolean) => void;
+
+/** The SQL verb of a statement: a bounded label for metrics (never the statement text). */
+export function operationOf(text: string): string {
+  const verb = /^\s*(\w+)/.exec(text)?.[1]?.toLowerCase() ?? 'other';
+  return ['select', 'insert', 'update', 'delete', 'with', 'begin', 'commit', 'rollback'].includes(verb) ? verb : 'other';
+}
+
+/** Postgres type OIDs whose text form we parse into JS numbers. */
+export const NUMERIC_OID = 1700;
+export const INT8_OID = 20;
+
+export function parseNumeric(value: string): number {
+  return Number(value);
+}
+
+export function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out after ${timeoutMs} ms`)), timeoutMs);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,32 @@
+import { join } from 'node:path';
+import type { OrcaConfig } from '../config/schema.js';
+import type { Logger } from '../telemetry/logger.js';
+import type { Metrics } from '../telemetry/metrics.js';
+import type { Database } from './driver.js';
+import { openPglite } from './pglite.js';
+import { openPostgres } from './postgres.js';
+
+export type { Database, Queryable, DatabaseKind } from './driver.js';
+
+/** `DATABASE_URL` selects a PostgreSQL server; otherwise the embedded PGlite lives in `ORCA_DATA_DIR/pgdata`. */
+export async function openDatabase(
+  config: Pick<OrcaConfig, 'databaseUrl' | 'databasePoolMax' | 'dataDir'>,
+  logger: Logger,
+  metrics: Metrics,
+  options: { inMemory?: boolean } = {},
+): Promise<Database> {
+  const kind = config.databaseUrl ? 'postgres' : 'pglite';
+  const observe = metrics.observeQuery(kind);
+  const db = config.databaseUrl
+    ? await openPostgres(
+        {
+          url: config.databaseUrl,
+          poolMax: config.databasePoolMax,
+          onPoolError: (error) => logger.warn({ err: error }, 'database connection lost; the pool will reconnect'),
+        },
+        observe,
+      )
+    : await openPglite(options.inMemory ? undefined : join(config.dataDir, 'pgdata'), observe);
+  metrics.trackPool(kind, () => db.poolStats());
+  return db;
+}

@@ -1,0 +1,95 @@
+import pg from 'pg';
+import {
+  INT8_OID,
+  NUMERIC_OID,
+  operationOf,
+  parseNumeric,
+  withTimeout,
+  type Database,
+  type QueryObserver,
+  type QueryResult,
+  type Queryable,
+} from './driver.js';
+
+export interface PostgresOptions {
+  url: string;
+  poolMax: number;
+  /** Lets the process log pool-level errors (a dropped idle connection) instead of crashing on them. */
+  onPoolError: (error: Error) => void;
+}
+
+// Per-pool type parsers (not the global pg.types) so that nothing else in the process is surprised.
+const typeParsers = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === NUMERIC_OID || oid === INT8_OID) return parseNumeric;
+    return pg.types.getTypeParser(oid, format);
+  },
+} as pg.CustomTypesConfig;
+
+function adapt(target: pg.Pool | pg.PoolClient, observe: QueryObserver): Queryable {
+  return {
+    async query<Row>(text: string, values: unknown[] = []): Promise<QueryResult<Row>> {
+      const started = process.hrtime.bigint();
+      let failed = false;
+      try {
+        const result = await target.query({ text, values, types: typeParsers });
+        return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.rows.length };
+      } catch (error) {
+        failed = true;
+        throw error;
+      } finally {
+        observe(operationOf(text), Number(process.hrtime.bigint() - started) / 1e9, failed);
+      }
+    },
+    async exec(script: string) {
+      // Without values node-postgres uses the simple protocol, which accepts several statements.
+      await target.query(script);
+    },
+  };
+}
+
+export async function openPostgres(options: PostgresOptions, observe: QueryObserver): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolMax,
+    // Fail fast when the server is unreachable so that readiness flips to 503 within its 2 s budget.
+    connectionTimeoutMillis: 1500,
+    idleTimeoutMillis: 30_000,
+    keepAlive: true,
+    application_name: 'orca',
+  });
+  pool.on('error', options.onPoolError);
+  const queryable = adapt(pool, observe);
+  return {
+    kind: 'postgres',
+    query: queryable.query,
+    exec: queryable.exec,
+    async transaction(fn) {
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        await client.query('begin');
+        const result = await fn(adapt(client, observe));
+        await client.query('commit');
+        return result;
+      } catch (error) {
+        try {
+          await client.query('rollback');
+        } catch (rollbackError) {
+          broken = rollbackError as Error;
+        }
+        throw error;
+      } finally {
+        // A client whose rollback failed has a dead connection: destroy it rather than return it to the pool.
+        client.release(broken);
+      }
+    },
+    async ping(timeoutMs) {
+      await withTimeout(pool.query({ text: 'select 1', query_timeout: timeoutMs } as pg.QueryConfig), timeoutMs, 'database ping');
+    },
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    async close() {
+      if (!pool.ended) await pool.end();
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { PoolStats } from '../db/driver.js';
+
+/**
+ * One registry per process (per app in tests, so that two apps in one test process do not share counters).
+ * Names follow Prometheus conventions: `orca_` prefix, base units, bounded label values.
+ */
+export interface Metrics {
+  registry: Registry;
+  httpRequests: Counter<'method' | 'route' | 'status_code'>;
+  httpDuration: Histogram<'method' | 'route' | 'status_code'>;
+  dbQueryDuration: Histogram<'db' | 'operation' | 'outcome'>;
+  observeQuery(db: string): (operation: string, seconds: number, failed: boolean) => void;
+  /** Supplies the live pool numbers to the pool gauge at scrape time. */
+  trackPool(db: string, stats: () => PoolStats): void;
+}
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'orca_' });
+
+  const httpRequests = new Counter({
+    name: 'orca_http_requests_total',
+    help: 'HTTP requests answered, by route template, method and status code',
+    labelNames: ['method', 'route', 'status_code'] as const,
+    registers: [registry],
+  });
+  const httpDuration = new Histogram({
+    name: 'orca_http_request_duration_seconds',
+    help: 'HTTP request latency from arrival to response sent',
+    labelNames: ['method', 'route', 'status_code'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const dbQueryDuration = new Histogram({
+    name: 'orca_db_query_duration_seconds',
+    help: 'Database statement latency by SQL verb and outcome',
+    labelNames: ['db', 'operation', 'outcome'] as const,
+    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+    registers: [registry],
+  });
+
+  const pools = new Map<string, () => PoolStats>();
+  new Gauge({
+    name: 'orca_db_pool_connections',
+    help: 'Database pool: total and idle connections, and callers waiting for one',
+    labelNames: ['db', 'state'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [db, stats] of pools) {
+        const { total, idle, waiting } = stats();
+        this.set({ db, state: 'total' }, total);
+        this.set({ db, state: 'idle' }, idle);
+        this.set({ db, state: 'waiting' }, waiting);
+      }
+    },
+  });
+
+  return {
+    registry,
+    httpRequests,
+    httpDuration,
+    dbQueryDuration,
+    observeQuery(db) {
+      return (operation, seconds, failed) =>
+        dbQueryDuration.observe({ db, operation, outcome: failed ? 'error' : 'ok' }, seconds);
+    },
+    trackPool(db, stats) {
+      pools.set(db, stats);
+    },
+  };
+}

@@ -1,0 +1,6 @@
+import { readFileSync } from 'node:fs';
+
+// src/platform and dist/platform are both two levels below the package root.
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+export const ORCA_VERSION: string = pkg.version;

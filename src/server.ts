@@ -1,0 +1,83 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.js';
+import { createContainer, type Container, type ContainerOptions } from './container.js';
+import type { OrcaConfig } from './platform/config/schema.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  container: Container;
+  address: string;
+  /** Stops accepting connections, lets in-flight requests finish, then closes the database. */
+  stop(): Promise<void>;
+}
+
+export async function startServer(config: Readonly<OrcaConfig>, options: ContainerOptions = {}): Promise<RunningServer> {
+  const container = await createContainer(config, options);
+  let app: FastifyInstance;
+  let url: string;
+  try {
+    app = await buildApp(container);
+    url = await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await container.close();
+    throw error;
+  }
+  container.logger.info(
+    { url, role: container.role, database: container.db.kind, version: container.version, pid: process.pid },
+    'ORCA is listening',
+  );
+  let stopping: Promise<void> | undefined;
+  return {
+    app,
+    container,
+    address: url,
+    stop() {
+      stopping ??= (async () => {
+        try {
+          await app.close();
+        } finally {
+          await container.close();
+        }
+      })();
+      return stopping;
+    },
+  };
+}
+
+/**
+ * SIGTERM/SIGINT: drain and exit 0; if draining takes longer than the shutdown timeout, exit 1 anyway so an
+ * orchestrator is never left waiting. A second signal exits at once.
+ */
+export function exitOnSignals(server: RunningServer, timeoutMs: number): void {
+  const { logger } = server.container;
+  let received = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (received) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      logger.flush();
+      process.exit(1);
+    }
+    received = true;
+    logger.info({ signal, timeout_ms: timeoutMs }, 'shutting down: draining in-flight requests');
+    const timer = setTimeout(() => {
+      logger.error({ timeout_ms: timeoutMs }, 'graceful shutdown timed out; exiting');
+      logger.flush();
+      process.exit(1);
+    }, timeoutMs);
+    timer.unref();
+    server
+      .stop()
+      .then(() => {
+        logger.info('shutdown complete');
+        logger.flush();
+        process.exitCode = 0;
+      })
+      .catch((error: unknown) => {
+        logger.error({ err: error }, 'error during shutdown');
+        logger.flush();
+        process.exitCode = 1;
+      });
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}

@@ -1,0 +1,74 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe } from 'vitest';
+import { buildApp } from '../../src/app.js';
+import { createContainer, type Container } from '../../src/container.js';
+import { loadConfig } from '../../src/platform/config/load.js';
+import { createLogger } from '../../src/platform/telemetry/logger.js';
+import { databaseTargets, type DatabaseTarget } from './db.js';
+
+export interface TestApp {
+  app: FastifyInstance;
+  container: Container;
+  /** Every log line the app wrote, parsed. */
+  logs: Array<Record<string, unknown>>;
+  close(): Promise<void>;
+}
+
+/** Collects pino's JSON lines so tests can assert on what was (and was not) logged. */
+export function captureStream(lines: Array<Record<string, unknown>>): Writable {
+  return new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      for (const line of chunk.toString('utf8').split('\n')) if (line.trim() !== '') lines.push(JSON.parse(line) as Record<string, unknown>);
+      callback();
+    },
+  });
+}
+
+/** Builds the real application (same options as production) on a fresh, isolated database. */
+export async function createTestApp(target: DatabaseTarget, env: Record<string, string> = {}): Promise<TestApp> {
+  const provisioned = await target.provision();
+  const dataDir = mkdtempSync(join(tmpdir(), 'orca-test-'));
+  const config = loadConfig({ ORCA_DATA_DIR: dataDir, LOG_LEVEL: 'info', ...(provisioned.url ? { DATABASE_URL: provisioned.url } : {}), ...env }, dataDir);
+  const logs: Array<Record<string, unknown>> = [];
+  const logger = createLogger({ level: config.logLevel, destination: captureStream(logs) });
+  const container = await createContainer(config, { logger, inMemoryDatabase: true });
+  const app = await buildApp(container);
+  await app.ready();
+  return {
+    app,
+    container,
+    logs,
+    async close() {
+      await app.close();
+      await container.close();
+      await provisioned.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Runs a suite once per database target. The suite receives a getter: the app is built in beforeAll and
+ * shared by the suite's tests, which therefore create their own data rather than assume an empty table.
+ */
+export function describeEachDatabase(name: string, suite: (ctx: () => TestApp, target: DatabaseTarget) => void): void {
+  for (const target of databaseTargets) {
+    describe(`${name} [${target.name}]`, () => {
+      let testApp: TestApp | undefined;
+      beforeAll(async () => {
+        testApp = await createTestApp(target);
+      });
+      afterAll(async () => {
+        await testApp?.close();
+      });
+      suite(() => {
+        if (!testApp) throw new Error('test app not built');
+        return testApp;
+      }, target);
+    });
+  }
+}
