@@ -8,6 +8,7 @@ import { buildApp } from '../../src/app.js';
 import { createContainer, type Container } from '../../src/container.js';
 import { loadConfig } from '../../src/platform/config/load.js';
 import { createLogger } from '../../src/platform/telemetry/logger.js';
+import type { Role } from '../../src/platform/http/roles.js';
 import { databaseTargets, type DatabaseTarget } from './db.js';
 
 export interface TestApp {
@@ -15,6 +16,11 @@ export interface TestApp {
   container: Container;
   /** Every log line the app wrote, parsed. */
   logs: Array<Record<string, unknown>>;
+  /**
+   * Request headers that authenticate as a key of the given role. Every test that calls a protected route
+   * passes them, so that the suite keeps working unchanged once the auth layer enforces roles.
+   */
+  as(role: Role): Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -42,6 +48,7 @@ export async function createTestApp(target: DatabaseTarget, env: Record<string, 
     app,
     container,
     logs,
+    as: () => ({}),
     async close() {
       await app.close();
       await container.close();
