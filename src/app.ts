@@ -112,7 +112,10 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
       },
     }),
   );
-  await app.register(container.modules.agents.routes, { prefix: '/api/v1' });
+  // A worker serves only probes and /metrics: orchestrators still need to watch it, clients must not reach it.
+  if (container.role !== 'worker') {
+    await app.register(container.modules.agents.routes, { prefix: '/api/v1' });
+  }
 
   return app as unknown as FastifyInstance;
 }
