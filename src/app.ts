@@ -9,6 +9,7 @@ import { installJsonBodyParser } from './platform/http/json-body.js';
 import { validatorCompiler } from './platform/http/validation.js';
 import { ROLES, type RouteAccess } from './platform/http/roles.js';
 import { systemRoutes } from './modules/system/system.routes.js';
+import { installEdge } from './platform/edge/index.js';
 import './platform/http/actor.js';
 
 const ACCESS_VALUES: readonly RouteAccess[] = ['public', ...ROLES];
@@ -17,7 +18,15 @@ const ACCESS_VALUES: readonly RouteAccess[] = ['public', ...ROLES];
  * Builds the HTTP application with every production option; never listens (server.ts does), so tests run
  * the exact same app through `inject` or on an ephemeral port.
  */
-export async function buildApp(container: Container): Promise<FastifyInstance> {
+export interface BuildAppOptions {
+  /**
+   * The security edge (IP blocking, auth, rate limits, headers, CORS). Always on in ORCA; only the benchmark
+   * turns it off, to measure what it costs. Not reachable from configuration.
+   */
+  edge?: boolean;
+}
+
+export async function buildApp(container: Container, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const { config, logger, metrics } = container;
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
@@ -26,7 +35,14 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
     logController: new LogController({ requestIdLogLabel: 'correlation_id', disableRequestLogging: true }),
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
-    requestTimeout: 30_000,
+    requestTimeout: config.requestTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    http: {
+      // Slow-loris defence: a client must finish its headers within HEADERS_TIMEOUT; Node checks at this interval.
+      headersTimeout: config.headersTimeoutMs,
+      connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(config.headersTimeoutMs / 4))),
+      maxHeaderSize: config.maxHeaderSizeBytes,
+    },
     return503OnClosing: true,
     routerOptions: { maxParamLength: 200 },
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -36,14 +52,27 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   installJsonBodyParser(app);
   installErrorHandlers(app);
 
-  // No route may ship without declaring who may call it (enforced by the auth layer).
+  // No route may ship without declaring who may call it (enforced by the security edge).
   app.addHook('onRoute', (route) => {
-    if (route.method === 'HEAD' || route.url.startsWith('/docs')) return;
+    // The API reference UI's own routes (HTML, JS, CSS) are public like the document they render (SPEC §4).
+    if (route.url === '/docs' || route.url.startsWith('/docs/')) route.config = { ...route.config, access: 'public' };
+    if (route.method === 'HEAD' || route.method === 'OPTIONS') return;
     const access = route.config?.access;
     if (!access || !ACCESS_VALUES.includes(access)) {
       throw new Error(`route ${String(route.method)} ${route.url} does not declare config.access (${ACCESS_VALUES.join(' | ')})`);
     }
   });
+
+  if (options.edge ?? true) {
+    await installEdge(app, {
+      config,
+      authenticate: container.modules.keys.service.authenticate,
+      rateLimitStore: container.rateLimitStore,
+      metrics,
+      logger,
+      now: () => container.clock.now().getTime(),
+    });
+  }
 
   app.addHook('onSend', async (request, reply) => {
     reply.header(CORRELATION_HEADER, request.id);
@@ -90,7 +119,7 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
       return { schema: transformed, url };
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: false } });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: false, validatorUrl: null }, staticCSP: true });
 
   app.get(
     '/openapi.json',
@@ -115,6 +144,8 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   // A worker serves only probes and /metrics: orchestrators still need to watch it, clients must not reach it.
   if (container.role !== 'worker') {
     await app.register(container.modules.agents.routes, { prefix: '/api/v1' });
+    await app.register(container.modules.keys.routes, { prefix: '/api/v1' });
+    await app.register(container.modules.audit.routes, { prefix: '/api/v1' });
   }
 
   return app as unknown as FastifyInstance;

@@ -5,8 +5,13 @@ import { createLogger, type Logger } from './platform/telemetry/logger.js';
 import { createMetrics, type Metrics } from './platform/telemetry/metrics.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import { ORCA_VERSION } from './platform/version.js';
+import { Redis } from 'ioredis';
+import { Counter } from 'prom-client';
 import { createAgentsModule } from './modules/agents/index.js';
+import { createAuditModule } from './modules/audit/index.js';
+import { createKeysModule } from './modules/keys/index.js';
 import { createHealthChecks, type HealthChecks } from './modules/system/health.js';
+import { createFallbackStore, createLocalStore, createRedisStore, type RateLimitStore } from './platform/edge/rate-limit-store.js';
 
 export interface Container {
   config: Readonly<OrcaConfig>;
@@ -18,10 +23,28 @@ export interface Container {
   health: HealthChecks;
   version: string;
   startedAt: number;
+  redis: Redis | undefined;
+  rateLimitStore: RateLimitStore;
   modules: {
     agents: ReturnType<typeof createAgentsModule>;
+    audit: ReturnType<typeof createAuditModule>;
+    keys: ReturnType<typeof createKeysModule>;
   };
   close(): Promise<void>;
+}
+
+/** Fails fast instead of queueing when Redis is away, so callers fall back at once rather than wait. */
+function connectRedis(url: string, logger: Logger): Redis {
+  const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000, lazyConnect: false });
+  let lastWarning = 0;
+  redis.on('error', (error: Error) => {
+    // Reconnection attempts repeat every few hundred ms during an outage: one warning per 30 s is enough.
+    if (Date.now() - lastWarning > 30_000) {
+      lastWarning = Date.now();
+      logger.warn({ err: error }, 'redis unavailable; rate limits fall back to per-process counters');
+    }
+  });
+  return redis;
 }
 
 export interface ContainerOptions {
@@ -32,6 +55,11 @@ export interface ContainerOptions {
   inMemoryDatabase?: boolean;
   /** Apply pending migrations while opening (start-up does; `orca doctor` does not). */
   migrate?: boolean;
+  /**
+   * Bootstrap API keys (API_KEYS, and a first admin key when none exists) and hand a newly generated admin
+   * key to `announce` once. `orca start` passes it; tests create their own keys.
+   */
+  bootstrapKeys?: { announce: (secret: string, file: string) => void };
 }
 
 /** Composition root: platform first, then each module with the narrow dependencies it needs. */
@@ -50,19 +78,49 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     await db.close();
     throw error;
   }
-  const agents = createAgentsModule({ db, metrics, logger });
+  const clock = options.clock ?? systemClock;
+  const audit = createAuditModule({ db, clock });
+  const keys = createKeysModule({ db, audit: audit.service, clock, logger });
+  const agents = createAgentsModule({ db, metrics, logger, audit: audit.service });
+
+  const redis = config.redisUrl ? connectRedis(config.redisUrl, logger) : undefined;
+  const localStore = createLocalStore();
+  const fallbacks = new Counter({
+    name: 'orca_rate_limit_fallback_total',
+    help: 'Rate-limit decisions taken with per-process counters because Redis failed',
+    registers: [metrics.registry],
+  });
+  const rateLimitStore = redis
+    ? createFallbackStore(createRedisStore(redis, 250), localStore, () => fallbacks.inc())
+    : localStore;
+
+  try {
+    if (options.bootstrapKeys) {
+      await keys.service.bootstrap({ apiKeys: config.apiKeys, dataDir: config.dataDir, announce: options.bootstrapKeys.announce });
+    }
+  } catch (error) {
+    redis?.disconnect();
+    await db.close();
+    throw error;
+  }
+  keys.service.start();
+
   return {
     config,
     role: options.role ?? 'all',
     logger,
     metrics,
     db,
-    clock: options.clock ?? systemClock,
-    health: createHealthChecks(db),
+    clock,
+    health: createHealthChecks(db, redis),
     version: ORCA_VERSION,
     startedAt: Date.now(),
-    modules: { agents },
+    redis,
+    rateLimitStore,
+    modules: { agents, audit, keys },
     async close() {
+      await keys.service.stop();
+      redis?.disconnect();
       await db.close();
     },
   };

@@ -1,5 +1,7 @@
 import { Command } from 'commander';
+import { registerAuditCommand } from './cli/commands/audit.js';
 import { registerDoctorCommand } from './cli/commands/doctor.js';
+import { registerKeysCommand } from './cli/commands/keys.js';
 import { registerMigrateCommand } from './cli/commands/migrate.js';
 import { registerStartCommand } from './cli/commands/start.js';
 import { ORCA_VERSION } from './platform/version.js';
@@ -13,6 +15,8 @@ const program = new Command()
 registerStartCommand(program);
 registerMigrateCommand(program);
 registerDoctorCommand(program);
+registerKeysCommand(program);
+registerAuditCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`orca: ${(error as Error).message}`);

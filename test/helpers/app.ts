@@ -8,7 +8,7 @@ import { buildApp } from '../../src/app.js';
 import { createContainer, type Container } from '../../src/container.js';
 import { loadConfig } from '../../src/platform/config/load.js';
 import { createLogger } from '../../src/platform/telemetry/logger.js';
-import type { Role } from '../../src/platform/http/roles.js';
+import { ROLES, type Role } from '../../src/platform/http/roles.js';
 import { databaseTargets, type DatabaseTarget } from './db.js';
 
 export interface TestApp {
@@ -21,6 +21,8 @@ export interface TestApp {
    * passes them, so that the suite keeps working unchanged once the auth layer enforces roles.
    */
   as(role: Role): Record<string, string>;
+  /** The secret of the key behind `as(role)`. */
+  keys: Record<Role, string>;
   close(): Promise<void>;
 }
 
@@ -44,11 +46,17 @@ export async function createTestApp(target: DatabaseTarget, env: Record<string, 
   const container = await createContainer(config, { logger, inMemoryDatabase: true });
   const app = await buildApp(container);
   await app.ready();
+  const keys = {} as Record<Role, string>;
+  for (const role of ROLES) {
+    const created = await container.modules.keys.service.create({ id: 'test-setup', correlationId: null }, { name: `test-${role}`, role });
+    keys[role] = created.secret;
+  }
   return {
     app,
     container,
     logs,
-    as: () => ({}),
+    keys,
+    as: (role) => ({ 'x-api-key': keys[role] }),
     async close() {
       await app.close();
       await container.close();

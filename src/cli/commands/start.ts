@@ -17,7 +17,16 @@ export function registerStartCommand(program: Command): void {
         return;
       }
       const config = loadConfigOrExit();
-      const server = await startServer(config, { role: options.role as ProcessRole });
+      const server = await startServer(config, {
+        role: options.role as ProcessRole,
+        bootstrapKeys: {
+          // Printed once, on stdout and outside the logger (which would rightly redact it).
+          announce: (secret, file) =>
+            process.stdout.write(
+              `\nORCA created the first admin API key. It is shown only this once and was saved to ${file} (mode 0600):\n\n  ${secret}\n\nUse it as: curl -H 'X-API-Key: ${secret}' http://${config.host}:${config.port}/api/v1/agents\n\n`,
+            ),
+        },
+      });
       exitOnSignals(server, config.shutdownTimeoutMs);
     });
 }

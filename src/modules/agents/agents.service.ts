@@ -6,6 +6,7 @@ import type { AgentRecord, AgentRepository, AgentValues } from './agents.reposit
 import type { AgentEvent, CreateAgentInput, ListAgentsQuery, ToolInputValue, UpdateAgentInput } from './agents.schemas.js';
 import { fingerprintOf, hashInputSchema, type AgentTool } from './fingerprint.js';
 import { transition, type LifecycleAction } from './lifecycle.js';
+import type { AuditService } from '../audit/index.js';
 
 /** Who acted and under which request: recorded with every change. */
 export interface Actor {
@@ -16,6 +17,7 @@ export interface Actor {
 export interface AgentServiceDeps {
   db: Database;
   repository: AgentRepository;
+  audit: Pick<AuditService, 'append'>;
 }
 
 function normaliseTools(tools: ToolInputValue[]): AgentTool[] {
@@ -45,7 +47,7 @@ function isUniqueViolation(error: unknown, constraint: string): boolean {
   return pgError.code === '23505' && (pgError.constraint === constraint || Boolean(pgError.message?.includes(constraint)));
 }
 
-export function createAgentService({ db, repository }: AgentServiceDeps) {
+export function createAgentService({ db, repository, audit }: AgentServiceDeps) {
   async function requireAgent(id: string, tx: Queryable, forUpdate = false): Promise<AgentRecord> {
     const agent = await repository.findById(id, tx, { forUpdate });
     if (!agent) throw notFound(`agent ${id}`);
@@ -106,6 +108,14 @@ export function createAgentService({ db, repository }: AgentServiceDeps) {
           },
           tx,
         );
+        await audit.append(tx, {
+          actor: actor.id,
+          action: 'agent.create',
+          target: `agent:${agent.id}`,
+          before: null,
+          after: agent,
+          correlationId: actor.correlationId,
+        });
         return agent;
       }, values.external_id);
     },
@@ -145,6 +155,14 @@ export function createAgentService({ db, repository }: AgentServiceDeps) {
             tx,
           );
         }
+        await audit.append(tx, {
+          actor: actor.id,
+          action: 'agent.update',
+          target: `agent:${id}`,
+          before: current,
+          after: updated,
+          correlationId: actor.correlationId,
+        });
         return updated;
       }, input.external_id);
     },
@@ -173,6 +191,14 @@ export function createAgentService({ db, repository }: AgentServiceDeps) {
           },
           tx,
         );
+        await audit.append(tx, {
+          actor: actor.id,
+          action: `agent.${action}`,
+          target: `agent:${id}`,
+          before: current,
+          after: updated,
+          correlationId: actor.correlationId,
+        });
         return updated;
       });
     },

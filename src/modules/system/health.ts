@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { Database } from '../../platform/db/index.js';
 import { withTimeout } from '../../platform/db/driver.js';
 import { pendingMigrations } from '../../platform/db/migrate.js';
@@ -16,6 +17,7 @@ export interface HealthReport {
 /** Readiness budget: a probe must answer within 2 s even when the database hangs, so both checks together stay under it. */
 export const PING_TIMEOUT_MS = 1000;
 export const MIGRATIONS_TIMEOUT_MS = 800;
+export const REDIS_TIMEOUT_MS = 500;
 
 async function timed(fn: () => Promise<string | undefined>): Promise<CheckResult> {
   const started = performance.now();
@@ -29,12 +31,19 @@ async function timed(fn: () => Promise<string | undefined>): Promise<CheckResult
 }
 
 /**
- * The checks behind /readyz, /health and `orca doctor`: the database answers, and every migration this
- * build knows is applied. Optional telemetry never takes part (a tracing outage must not drain traffic).
+ * The checks behind /readyz, /health and `orca doctor`: the database answers, every migration this build
+ * knows is applied, and Redis answers when REDIS_URL is configured (SPEC §4). Optional telemetry never takes
+ * part (a tracing outage must not drain traffic).
  */
-export function createHealthChecks(db: Database) {
+export function createHealthChecks(db: Database, redis?: Redis) {
   return {
     async run(): Promise<HealthReport> {
+      const redisCheck = redis
+        ? timed(async () => {
+            await withTimeout(redis.ping(), REDIS_TIMEOUT_MS, 'redis ping');
+            return undefined;
+          })
+        : undefined;
       const database = await timed(async () => {
         await db.ping(PING_TIMEOUT_MS);
         return undefined;
@@ -46,7 +55,8 @@ export function createHealthChecks(db: Database) {
               return pending.length > 0 ? `pending migrations: ${pending.join(', ')}` : undefined;
             })
           : { status: 'down' as const, latency_ms: 0, detail: 'database unreachable' };
-      const checks = { database, migrations };
+      const checks: Record<string, CheckResult> = { database, migrations };
+      if (redisCheck) checks.redis = await redisCheck;
       return { status: Object.values(checks).every((check) => check.status === 'up') ? 'ok' : 'down', checks };
     },
   };

@@ -21,6 +21,7 @@ export interface OrcaConfig {
   blockedIps: string[];
   rateLimitMax: number;
   rateLimitWindowMs: number;
+  rateLimitRoleMax: Partial<Record<'admin' | 'operator' | 'viewer' | 'ingest', number>>;
   trustProxy: boolean | string[];
   alertWebhookUrl: string | undefined;
   alertmanagerUrl: string | undefined;
@@ -35,6 +36,10 @@ export interface OrcaConfig {
   trustQuarantineBelow: number;
   shutdownTimeoutMs: number;
   bodyLimitBytes: number;
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  maxHeaderSizeBytes: number;
 }
 
 /** Thrown by a parser with a human sentence saying what is wrong (the variable name is added by the loader). */
@@ -158,6 +163,18 @@ function apiKeys(raw: string): string {
   return raw;
 }
 
+function roleLimits(raw: string): OrcaConfig['rateLimitRoleMax'] {
+  const limits: OrcaConfig['rateLimitRoleMax'] = {};
+  for (const entry of list(raw)) {
+    const [role, max, extra] = entry.split(':');
+    if (extra !== undefined || !['admin', 'operator', 'viewer', 'ingest'].includes(role ?? '') || !/^\d+$/.test(max ?? '') || Number(max) < 1) {
+      throw new InvalidSetting(`each entry must be role:max with role admin, operator, viewer or ingest (got "${entry}")`);
+    }
+    limits[role as keyof OrcaConfig['rateLimitRoleMax']] = Number(max);
+  }
+  return limits;
+}
+
 function bytes(raw: string): number {
   const match = /^(\d+)\s*(b|kib|kb|mib|mb)?$/i.exec(raw.trim());
   if (!match) throw new InvalidSetting('must be a size such as 1048576, 512KiB or 1MiB');
@@ -187,6 +204,7 @@ export const SETTINGS = [
   { env: 'BLOCKED_IPS', key: 'blockedIps', default: '', description: 'comma-separated IPs and CIDR ranges (v4/v6) answered 403', parse: blockedIps },
   { env: 'RATE_LIMIT_MAX', key: 'rateLimitMax', default: '1000', description: 'requests per window per API key (per IP when anonymous)', parse: integer(1, 10_000_000) },
   { env: 'RATE_LIMIT_WINDOW', key: 'rateLimitWindowMs', default: '15m', description: 'rate-limit window', parse: duration },
+  { env: 'RATE_LIMIT_ROLE_MAX', key: 'rateLimitRoleMax', default: '', description: 'per-role overrides of RATE_LIMIT_MAX, e.g. ingest:100000,viewer:2000', parse: roleLimits },
   { env: 'TRUST_PROXY', key: 'trustProxy', default: 'false', description: 'true, false, or the proxy IPs/CIDRs whose X-Forwarded-For is believed', parse: trustProxy },
   { env: 'ALERT_WEBHOOK_URL', key: 'alertWebhookUrl', default: undefined, description: 'default alert receiver (Slack-compatible or generic JSON)', secret: true, parse: optional(url(['http', 'https'])) },
   { env: 'ALERTMANAGER_URL', key: 'alertmanagerUrl', default: undefined, description: 'Prometheus Alertmanager (API v2)', parse: optional(url(['http', 'https'])) },
@@ -201,4 +219,8 @@ export const SETTINGS = [
   { env: 'TRUST_QUARANTINE_BELOW', key: 'trustQuarantineBelow', default: '30', description: 'trust score under which an agent is quarantined', parse: integer(0, 100) },
   { env: 'SHUTDOWN_TIMEOUT', key: 'shutdownTimeoutMs', default: '10s', description: 'longest graceful shutdown before the process exits anyway', parse: duration },
   { env: 'BODY_LIMIT', key: 'bodyLimitBytes', default: '1MiB', description: 'largest accepted request body', parse: bytes },
+  { env: 'HEADERS_TIMEOUT', key: 'headersTimeoutMs', default: '10s', description: 'time a client has to send complete request headers (slow-loris defence)', parse: duration },
+  { env: 'REQUEST_TIMEOUT', key: 'requestTimeoutMs', default: '30s', description: 'time a client has to send a complete request', parse: duration },
+  { env: 'KEEP_ALIVE_TIMEOUT', key: 'keepAliveTimeoutMs', default: '5s', description: 'idle time before a keep-alive connection is closed', parse: duration },
+  { env: 'MAX_HEADER_SIZE', key: 'maxHeaderSizeBytes', default: '16KiB', description: 'largest accepted request header block (431 beyond)', parse: bytes },
 ] as const satisfies readonly Setting<keyof OrcaConfig>[];

@@ -1,9 +1,11 @@
 import type { FastifyRequest } from 'fastify';
+import type { Role } from './roles.js';
 
-/** The authenticated caller, once the auth layer has identified one. */
+/** The authenticated caller: an API key's id, role and name. */
 export interface Principal {
   id: string;
-  role: string;
+  role: Role;
+  name: string;
 }
 
 declare module 'fastify' {

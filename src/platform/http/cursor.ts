@@ -26,3 +26,21 @@ export function pageOf<T extends { id: string }>(rows: T[], limit: number): { it
   const last = items[items.length - 1];
   return { items, next_cursor: rows.length > limit && last ? encodeCursor(last.id) : null };
 }
+
+/** Cursors over an integer sequence (the audit log), same opaque shape. */
+export function encodeSeqCursor(lastSeq: number): string {
+  return Buffer.from(JSON.stringify({ before: lastSeq })).toString('base64url');
+}
+
+export function decodeSeqCursor(cursor: string | undefined): number | undefined {
+  if (cursor === undefined) return undefined;
+  try {
+    const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { before?: unknown };
+    if (typeof decoded.before === 'number' && Number.isSafeInteger(decoded.before) && decoded.before > 0) return decoded.before;
+  } catch {
+    // fall through to the client error below
+  }
+  throw new AppError('validation_failed', 'cursor is not a value returned as next_cursor', {
+    errors: [{ path: '/querystring/cursor', message: 'is not a valid cursor' }],
+  });
+}

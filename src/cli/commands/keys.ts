@@ -1,0 +1,74 @@
+import type { Command } from 'commander';
+import { parseDuration } from '../../platform/config/duration.js';
+import { ROLES, type Role } from '../../platform/http/roles.js';
+import { cliActor, withContainer } from '../open-container.js';
+
+function fail(message: string): void {
+  console.error(`orca keys: ${message}`);
+  process.exitCode = 1;
+}
+
+export function registerKeysCommand(program: Command): void {
+  const keys = program.command('keys').description('create, list and revoke API keys (works on the database directly)');
+
+  keys
+    .command('create')
+    .description('create a key and print its secret once')
+    .requiredOption('--name <name>', 'a name saying who or what uses the key')
+    .requiredOption('--role <role>', `one of ${ROLES.join(', ')}`)
+    .option('--expires <duration>', 'lifetime such as 30d or 12h (default: never)')
+    .option('--json', 'print the result as JSON')
+    .action(async (options: { name: string; role: string; expires?: string; json?: boolean }) => {
+      if (!ROLES.includes(options.role as Role)) return fail(`--role must be one of ${ROLES.join(', ')}`);
+      const lifetime = options.expires === undefined ? undefined : parseDuration(options.expires);
+      if (options.expires !== undefined && (lifetime === undefined || lifetime <= 0)) return fail('--expires must be a duration such as 30d or 12h');
+      if (options.name.trim() === '' || options.name.length > 100) return fail('--name must be 1 to 100 characters');
+      await withContainer(async (container) => {
+        const expiresAt = lifetime === undefined ? null : new Date(container.clock.now().getTime() + lifetime);
+        const created = await container.modules.keys.service.create(cliActor(), { name: options.name, role: options.role as Role, expiresAt }, 'cli');
+        if (options.json) console.log(JSON.stringify(created));
+        else {
+          console.log(`created ${created.key.role} key "${created.key.name}" (id ${created.key.id}, prefix ${created.key.prefix})`);
+          console.log(`expires: ${created.key.expires_at ?? 'never'}`);
+          console.log('secret (shown only now):');
+          console.log(created.secret);
+        }
+      });
+    });
+
+  keys
+    .command('list')
+    .description('list keys (never their secrets)')
+    .option('--json', 'print the result as JSON')
+    .action(async (options: { json?: boolean }) => {
+      await withContainer(async (container) => {
+        const all = [];
+        let cursor: string | undefined;
+        do {
+          const page = await container.modules.keys.service.list({ limit: 200, cursor });
+          all.push(...page.items);
+          cursor = page.next_cursor ?? undefined;
+        } while (cursor);
+        if (options.json) return console.log(JSON.stringify(all));
+        if (all.length === 0) return console.log('no keys');
+        for (const key of all) {
+          console.log(
+            `${key.id}  ${key.prefix.padEnd(14)} ${key.role.padEnd(8)} ${key.status.padEnd(7)} ${key.name}  last used: ${key.last_used_at ?? 'never'}  expires: ${key.expires_at ?? 'never'}`,
+          );
+        }
+      });
+    });
+
+  keys
+    .command('revoke <id>')
+    .description('revoke a key (takes effect within 1 s on every replica)')
+    .option('--json', 'print the result as JSON')
+    .action(async (id: string, options: { json?: boolean }) => {
+      if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return fail('the id must be a key id as printed by `orca keys list`');
+      await withContainer(async (container) => {
+        const revoked = await container.modules.keys.service.revoke(cliActor(), id);
+        if (options.json) console.log(JSON.stringify(revoked));
+        else console.log(`revoked key ${revoked.id} ("${revoked.name}")`);
+      });
+    });
+}

@@ -1,0 +1,94 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { parseDuration } from '../../platform/config/duration.js';
+import { AppError } from '../../platform/errors.js';
+import { actorOf } from '../../platform/http/actor.js';
+import { ROLES } from '../../platform/http/roles.js';
+import { IdParams, Page, PaginationQuery, Timestamp, Uuid, problems } from '../../platform/http/schemas.js';
+import type { KeyService } from './keys.service.js';
+
+const Role = Type.Unsafe<(typeof ROLES)[number]>({ type: 'string', enum: [...ROLES] });
+
+const ApiKey = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  prefix: Type.String({ description: 'public part of the key, for recognising it' }),
+  role: Role,
+  origin: Type.String({ description: 'api, cli, bootstrap (first start) or env (API_KEYS)' }),
+  created_by: Type.String(),
+  created_at: Timestamp,
+  expires_at: Type.Union([Timestamp, Type.Null()]),
+  last_used_at: Type.Union([Timestamp, Type.Null()]),
+  revoked_at: Type.Union([Timestamp, Type.Null()]),
+  status: Type.Unsafe<'active' | 'revoked' | 'expired'>({ type: 'string', enum: ['active', 'revoked', 'expired'] }),
+});
+
+const CreateKeyBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+    role: Role,
+    expires_in: Type.Optional(Type.String({ pattern: '^\\d+(ms|s|m|h|d)$', description: 'e.g. 30d' })),
+    expires_at: Type.Optional(Timestamp),
+  },
+  { additionalProperties: false },
+);
+
+const tags = ['Keys'];
+
+export function keyRoutes(service: KeyService, now: () => Date): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.get(
+      '/keys',
+      {
+        config: { access: 'admin' },
+        schema: {
+          tags,
+          summary: 'List API keys (never their secrets)',
+          querystring: Type.Object({ ...PaginationQuery }, { additionalProperties: false }),
+          response: { 200: Page(ApiKey), ...problems(401, 403) },
+        },
+      },
+      async (request) => service.list(request.query),
+    );
+
+    app.post(
+      '/keys',
+      {
+        config: { access: 'admin' },
+        schema: {
+          tags,
+          summary: 'Create an API key; the secret is in this response only',
+          body: CreateKeyBody,
+          response: { 201: Type.Object({ key: ApiKey, secret: Type.String() }), ...problems(401, 403) },
+        },
+      },
+      async (request, reply) => {
+        const { name, role, expires_in: expiresIn, expires_at: expiresAtText } = request.body;
+        if (expiresIn !== undefined && expiresAtText !== undefined) {
+          throw new AppError('validation_failed', 'give expires_in or expires_at, not both', {
+            errors: [{ path: '/body/expires_in', message: 'cannot be combined with expires_at' }],
+          });
+        }
+        const expiresAt =
+          expiresIn !== undefined ? new Date(now().getTime() + parseDuration(expiresIn)!) : expiresAtText ? new Date(expiresAtText) : null;
+        const created = await service.create(actorOf(request), { name, role, expiresAt });
+        reply.header('cache-control', 'no-store');
+        return reply.code(201).header('location', `/api/v1/keys/${created.key.id}`).send(created);
+      },
+    );
+
+    app.delete(
+      '/keys/:id',
+      {
+        config: { access: 'admin' },
+        schema: {
+          tags,
+          summary: 'Revoke an API key (takes effect within 1 s on every replica)',
+          params: IdParams,
+          response: { 200: ApiKey, ...problems(401, 403, 404, 409) },
+        },
+      },
+      async (request) => service.revoke(actorOf(request), request.params.id),
+    );
+  };
+}

@@ -1,0 +1,17 @@
+import type { Role, RouteAccess } from '../http/roles.js';
+
+/**
+ * The permission matrix (docs/SECURITY.md): which key roles may call a route declaring a given access level.
+ * Roles are not a strict ladder: `ingest` keys only push data in, and cannot read what they pushed.
+ */
+export const PERMISSIONS: Readonly<Record<Exclude<RouteAccess, 'public'>, readonly Role[]>> = {
+  viewer: ['viewer', 'operator', 'admin'],
+  operator: ['operator', 'admin'],
+  admin: ['admin'],
+  ingest: ['ingest', 'admin'],
+};
+
+export function isAllowed(access: RouteAccess, role: Role | undefined): boolean {
+  if (access === 'public') return true;
+  return role !== undefined && PERMISSIONS[access].includes(role);
+}
