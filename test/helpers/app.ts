@@ -40,7 +40,9 @@ export function captureStream(lines: Array<Record<string, unknown>>): Writable {
 export async function createTestApp(target: DatabaseTarget, env: Record<string, string> = {}): Promise<TestApp> {
   const provisioned = await target.provision();
   const dataDir = mkdtempSync(join(tmpdir(), 'orca-test-'));
-  const config = loadConfig({ ORCA_DATA_DIR: dataDir, LOG_LEVEL: 'info', ...(provisioned.url ? { DATABASE_URL: provisioned.url } : {}), ...env }, dataDir);
+  // Suites make many requests with one key: the default limit would turn them into 429s. Rate-limit tests set their own.
+  const defaults = { ORCA_DATA_DIR: dataDir, LOG_LEVEL: 'info', RATE_LIMIT_MAX: '1000000' };
+  const config = loadConfig({ ...defaults, ...(provisioned.url ? { DATABASE_URL: provisioned.url } : {}), ...env }, dataDir);
   const logs: Array<Record<string, unknown>> = [];
   const logger = createLogger({ level: config.logLevel, destination: captureStream(logs) });
   const container = await createContainer(config, { logger, inMemoryDatabase: true });
