@@ -19,7 +19,8 @@ export const TRANSITIONS: Readonly<Record<AgentStatus, Partial<Record<LifecycleA
 export type TransitionResult = { ok: true; to: AgentStatus } | { ok: false; allowed: LifecycleAction[] };
 
 export function transition(from: AgentStatus, action: LifecycleAction): TransitionResult {
-  const to = TRANSITIONS[from][action];
+  // Own properties only: a plain lookup would treat inherited names such as `toString` as allowed actions.
+  const to = Object.hasOwn(TRANSITIONS[from], action) ? TRANSITIONS[from][action] : undefined;
   if (to) return { ok: true, to };
   return { ok: false, allowed: Object.keys(TRANSITIONS[from]) as LifecycleAction[] };
 }

@@ -1,7 +1,15 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 
 /** Shared building blocks for route schemas (SPEC §4 conventions). */
-export const Uuid = Type.String({ format: 'uuid', description: 'UUID' });
+/**
+ * ajv's `uuid` format also accepts `urn:uuid:<uuid>`, which PostgreSQL's uuid type rejects: such an id would reach
+ * a query and fail with a 5xx. The pattern keeps ids to the plain form, so a malformed id is a 400 everywhere.
+ */
+export const Uuid = Type.String({
+  format: 'uuid',
+  pattern: '^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$',
+  description: 'UUID',
+});
 export const Timestamp = Type.String({ format: 'date-time' });
 export const IdParams = Type.Object({ id: Uuid }, { additionalProperties: false });
 
