@@ -11,6 +11,7 @@ import { createAgentsModule } from './modules/agents/index.js';
 import { createAuditModule } from './modules/audit/index.js';
 import { createKeysModule } from './modules/keys/index.js';
 import { createHealthChecks, type HealthChecks } from './modules/system/health.js';
+import { createCacheInvalidation, createCacheMetrics, type CacheInvalidation } from './platform/cache/index.js';
 import { createFallbackStore, createLocalStore, createRedisStore, type RateLimitStore } from './platform/edge/rate-limit-store.js';
 
 export interface Container {
@@ -25,6 +26,7 @@ export interface Container {
   startedAt: number;
   redis: Redis | undefined;
   rateLimitStore: RateLimitStore;
+  invalidation: CacheInvalidation;
   modules: {
     agents: ReturnType<typeof createAgentsModule>;
     audit: ReturnType<typeof createAuditModule>;
@@ -81,7 +83,8 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
   const clock = options.clock ?? systemClock;
   const audit = createAuditModule({ db, clock });
   const keys = createKeysModule({ db, audit: audit.service, clock, logger });
-  const agents = createAgentsModule({ db, metrics, logger, audit: audit.service });
+  const invalidation = createCacheInvalidation(db, logger);
+  const agents = createAgentsModule({ db, metrics, logger, audit: audit.service, cacheMetrics: createCacheMetrics(metrics.registry), invalidation });
 
   const redis = config.redisUrl ? connectRedis(config.redisUrl, logger) : undefined;
   const localStore = createLocalStore();
@@ -104,6 +107,7 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     throw error;
   }
   keys.service.start();
+  await invalidation.start();
 
   return {
     config,
@@ -118,7 +122,9 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     redis,
     rateLimitStore,
     modules: { agents, audit, keys },
+    invalidation,
     async close() {
+      await invalidation.stop();
       await keys.service.stop();
       redis?.disconnect();
       await db.close();

@@ -7,6 +7,7 @@ import type { AgentEvent, CreateAgentInput, ListAgentsQuery, ToolInputValue, Upd
 import { fingerprintOf, hashInputSchema, type AgentTool } from './fingerprint.js';
 import { transition, type LifecycleAction } from './lifecycle.js';
 import type { AuditService } from '../audit/index.js';
+import type { CacheInvalidation, ReadThroughCache } from '../../platform/cache/index.js';
 
 /** Who acted and under which request: recorded with every change. */
 export interface Actor {
@@ -18,6 +19,9 @@ export interface AgentServiceDeps {
   db: Database;
   repository: AgentRepository;
   audit: Pick<AuditService, 'append'>;
+  /** Agents by id: the hot read path (SPEC §9: 500 entries, 5 min), invalidated on every write on every replica. */
+  cache: ReadThroughCache<AgentRecord>;
+  invalidation: Pick<CacheInvalidation, 'notify'>;
 }
 
 function normaliseTools(tools: ToolInputValue[]): AgentTool[] {
@@ -47,16 +51,23 @@ function isUniqueViolation(error: unknown, constraint: string): boolean {
   return pgError.code === '23505' && (pgError.constraint === constraint || Boolean(pgError.message?.includes(constraint)));
 }
 
-export function createAgentService({ db, repository, audit }: AgentServiceDeps) {
+export function createAgentService({ db, repository, audit, cache, invalidation }: AgentServiceDeps) {
   async function requireAgent(id: string, tx: Queryable, forUpdate = false): Promise<AgentRecord> {
     const agent = await repository.findById(id, tx, { forUpdate });
     if (!agent) throw notFound(`agent ${id}`);
     return agent;
   }
 
-  async function write<T>(fn: (tx: Queryable) => Promise<T>, externalId: string | null | undefined): Promise<T> {
+  /** Every write goes through here: one transaction, cache invalidation announced inside it and applied after it. */
+  async function write<T>(agentId: string, fn: (tx: Queryable) => Promise<T>, externalId?: string | null): Promise<T> {
     try {
-      return await db.transaction(fn);
+      const result = await db.transaction(async (tx) => {
+        const value = await fn(tx);
+        await invalidation.notify(tx, cache.name, agentId);
+        return value;
+      });
+      cache.invalidate(agentId);
+      return result;
     } catch (error) {
       if (isUniqueViolation(error, 'agent_source_external_id_key')) {
         throw conflict(`another agent from this source already has external_id "${externalId}"`);
@@ -92,7 +103,7 @@ export function createAgentService({ db, repository, audit }: AgentServiceDeps) 
         metadata: input.metadata ?? {},
       };
       values.fingerprint = fingerprintOf(values);
-      return write(async (tx) => {
+      return write(values.id, async (tx) => {
         const agent = await repository.insert(values, tx);
         await repository.insertEvent(
           {
@@ -121,7 +132,9 @@ export function createAgentService({ db, repository, audit }: AgentServiceDeps) 
     },
 
     async get(id: string): Promise<AgentRecord> {
-      return requireAgent(id, db);
+      const agent = await cache.get(id, () => repository.findById(id));
+      if (!agent) throw notFound(`agent ${id}`);
+      return agent;
     },
 
     async list(query: ListAgentsQuery): Promise<{ items: AgentRecord[]; next_cursor: string | null }> {
@@ -132,7 +145,7 @@ export function createAgentService({ db, repository, audit }: AgentServiceDeps) 
 
     /** Partial update; the fingerprint is recomputed and a change of it is recorded in the history. */
     async update(actor: Actor, id: string, input: UpdateAgentInput): Promise<AgentRecord> {
-      return write(async (tx) => {
+      return write(id, async (tx) => {
         const current = await requireAgent(id, tx, true);
         if (current.status === 'retired') throw conflict(`agent ${id} is retired and can no longer be changed`);
         const { tools: toolInput, ...rest } = input;
@@ -169,7 +182,7 @@ export function createAgentService({ db, repository, audit }: AgentServiceDeps) 
 
     /** Applies a lifecycle action along the state machine; anything else is 409 with the allowed actions. */
     async transition(actor: Actor, id: string, action: LifecycleAction, reason: string | null): Promise<AgentRecord> {
-      return db.transaction(async (tx) => {
+      return write(id, async (tx) => {
         const current = await requireAgent(id, tx, true);
         const result = transition(current.status, action);
         if (!result.ok) {

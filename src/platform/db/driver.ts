@@ -22,8 +22,18 @@ export interface PoolStats {
   waiting: number;
 }
 
+export interface Subscription {
+  close(): Promise<void>;
+}
+
 export interface Database extends Queryable {
   readonly kind: DatabaseKind;
+  /**
+   * LISTEN on a channel. `onListening(false)` means notifications may be missed from now on (connection lost);
+   * `onListening(true)` that the subscription is (re-)established. Writers NOTIFY with `select pg_notify(…)`
+   * inside their transaction, so a notification is delivered only if the write committed.
+   */
+  listen(channel: string, onMessage: (payload: string) => void, onListening: (listening: boolean) => void): Promise<Subscription>;
   /** Runs fn in one transaction; commits when it resolves, rolls back when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Answers within timeoutMs or rejects: readiness depends on this never hanging. */

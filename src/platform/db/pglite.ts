@@ -118,6 +118,12 @@ export async function openPglite(dataDir: string | undefined, observe: QueryObse
         inFlight -= 1;
       }
     },
+    async listen(channel, onMessage, onListening) {
+      // In-process: the one PGlite instance delivers its own notifications; it cannot disconnect.
+      const unsubscribe = await pg.listen(channel, onMessage);
+      onListening(true);
+      return { close: () => unsubscribe() };
+    },
     async ping(timeoutMs) {
       await withTimeout(pg.query('select 1'), timeoutMs, 'database ping');
     },

@@ -9,6 +9,7 @@ import {
   type QueryObserver,
   type QueryResult,
   type Queryable,
+  type Subscription,
 } from './driver.js';
 
 export interface PostgresOptions {
@@ -48,6 +49,82 @@ function adapt(target: pg.Pool | pg.PoolClient, observe: QueryObserver): Queryab
   };
 }
 
+/**
+ * A dedicated connection (outside the pool) holding LISTEN. When it drops, the subscriber is told at once and
+ * the connection is re-established with jittered exponential backoff (0.5 s doubling to 30 s).
+ */
+function listenWithReconnect(
+  url: string,
+  channel: string,
+  onMessage: (payload: string) => void,
+  onListening: (listening: boolean) => void,
+  onError: (error: Error) => void,
+): Subscription {
+  let client: pg.Client | undefined;
+  let closed = false;
+  let attempt = 0;
+  let timer: NodeJS.Timeout | undefined;
+
+  const scheduleReconnect = () => {
+    if (closed || timer) return;
+    const delay = Math.min(30_000, 500 * 2 ** attempt) * (0.5 + Math.random() / 2);
+    attempt += 1;
+    timer = setTimeout(() => {
+      timer = undefined;
+      void connect();
+    }, delay);
+    timer.unref();
+  };
+
+  const connect = async () => {
+    const next = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000, keepAlive: true, application_name: 'orca-listen' });
+    let lost = false;
+    const onLost = (error?: Error) => {
+      if (lost) return;
+      lost = true;
+      if (error) onError(error);
+      onListening(false);
+      next.removeAllListeners('notification');
+      void next.end().catch(() => {});
+      scheduleReconnect();
+    };
+    next.on('error', (error) => onLost(error));
+    next.on('end', () => onLost());
+    next.on('notification', (message) => {
+      if (message.channel === channel && message.payload !== undefined) onMessage(message.payload);
+    });
+    try {
+      await next.connect();
+      await next.query(`listen ${pg.escapeIdentifier(channel)}`);
+    } catch (error) {
+      onLost(error as Error);
+      return;
+    }
+    if (closed) {
+      await next.end().catch(() => {});
+      return;
+    }
+    attempt = 0;
+    client = next;
+    onListening(true);
+  };
+
+  void connect();
+  return {
+    async close() {
+      closed = true;
+      if (timer) clearTimeout(timer);
+      const current = client;
+      client = undefined;
+      if (current) {
+        current.removeAllListeners();
+        current.on('error', () => {});
+        await current.end().catch(() => {});
+      }
+    },
+  };
+}
+
 export async function openPostgres(options: PostgresOptions, observe: QueryObserver): Promise<Database> {
   const pool = new pg.Pool({
     connectionString: options.url,
@@ -59,6 +136,7 @@ export async function openPostgres(options: PostgresOptions, observe: QueryObser
     application_name: 'orca',
   });
   pool.on('error', options.onPoolError);
+  const subscriptions = new Set<Subscription>();
   const queryable = adapt(pool, observe);
   return {
     kind: 'postgres',
@@ -84,11 +162,23 @@ export async function openPostgres(options: PostgresOptions, observe: QueryObser
         client.release(broken);
       }
     },
+    async listen(channel, onMessage, onListening) {
+      const subscription = listenWithReconnect(options.url, channel, onMessage, onListening, options.onPoolError);
+      subscriptions.add(subscription);
+      return {
+        async close() {
+          subscriptions.delete(subscription);
+          await subscription.close();
+        },
+      };
+    },
     async ping(timeoutMs) {
       await withTimeout(pool.query({ text: 'select 1', query_timeout: timeoutMs } as pg.QueryConfig), timeoutMs, 'database ping');
     },
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async close() {
+      await Promise.all([...subscriptions].map((subscription) => subscription.close()));
+      subscriptions.clear();
       if (!pool.ended) await pool.end();
     },
   };
