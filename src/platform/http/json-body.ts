@@ -36,7 +36,10 @@ export function installJsonBodyParser(app: FastifyInstance): void {
       parsed = secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
     } catch (error) {
       // V8's SyntaxError quotes the input; the detail stays generic so no body content is echoed or logged.
-      const detail = error instanceof SyntaxError ? 'the request body is not valid JSON' : 'the request body contains a forbidden __proto__ or constructor key';
+      // secure-json-parse reports a forbidden key as a SyntaxError too (with this fixed message), so testing the
+      // error class alone called every __proto__ body "not valid JSON" (found by test/http/errors.test.ts).
+      const forbiddenKey = error instanceof SyntaxError && error.message === 'Object contains forbidden prototype property';
+      const detail = forbiddenKey ? 'the request body contains a forbidden __proto__ or constructor key' : 'the request body is not valid JSON';
       done(new AppError('bad_request', detail), undefined);
       return;
     }

@@ -11,7 +11,7 @@ export interface LoggerOptions {
 }
 
 export function createLogger(options: LoggerOptions): Logger {
-  return pino(
+  const logger = pino(
     {
       level: options.level,
       base: { service: 'orca' },
@@ -25,14 +25,31 @@ export function createLogger(options: LoggerOptions): Logger {
         // The message string is not part of the object `formatters.log` sees.
         logMethod(args, method) {
           const scrubbed = args.map((arg) => (typeof arg === 'string' ? scrubString(arg) : arg)) as Parameters<typeof method>;
+          // Without a message argument pino takes `log(err)` / `log({ err })`'s message from err.message after this
+          // hook, unscrubbed: a connection string in an error reached the log in clear. Supply it scrubbed.
+          const [first, second] = args as unknown[];
+          if (typeof second !== 'string' && typeof first === 'object' && first !== null) {
+            const holder = first as { err?: unknown; msg?: unknown };
+            const error = first instanceof Error ? first : holder.msg === undefined ? holder.err : undefined;
+            const message = (error as { message?: unknown } | null | undefined)?.message;
+            if (typeof message === 'string') scrubbed.splice(1, 0, scrubString(message));
+          }
           method.apply(this, scrubbed);
         },
       },
       serializers: {
-        err: pino.stdSerializers.err,
-        error: pino.stdSerializers.err,
+        // pino runs serializers after `formatters.log`, where redactValue has already serialised and scrubbed
+        // errors; pino's default `err` serializer would then relabel every error's type as "Object".
+        err: (value: unknown) => value,
       },
     },
     options.destination ?? pino.destination({ sync: false }),
   );
+  // Child bindings bypass `formatters.log` (and pino resets `formatters.bindings` for children), so a secret
+  // bound to a child logger was written in clear. Children inherit this method through their prototype.
+  const child = logger.child;
+  logger.child = function redactedChild(this: Logger, bindings, childOptions) {
+    return child.call(this, redactValue(bindings) as typeof bindings, childOptions);
+  } as typeof child;
+  return logger;
 }

@@ -18,6 +18,12 @@ export interface Metrics {
 export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'orca_' });
+  // prom-client exports these gauges with a `_total` suffix, which Prometheus reserves for counters, so
+  // `promtool check metrics` rejects the page (test/http/metrics.test.ts). The same numbers remain available
+  // per type in orca_nodejs_active_handles / _requests / _resources; sum() over `type` gives the totals.
+  for (const name of ['orca_nodejs_active_handles_total', 'orca_nodejs_active_requests_total', 'orca_nodejs_active_resources_total']) {
+    registry.removeSingleMetric(name);
+  }
 
   const httpRequests = new Counter({
     name: 'orca_http_requests_total',
