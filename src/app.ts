@@ -4,7 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Container } from './container.js';
 import { correlationIdFor, CORRELATION_HEADER } from './platform/http/correlation.js';
-import { installErrorHandlers } from './platform/http/error-handler.js';
+import { handleFrameworkError, installErrorHandlers } from './platform/http/error-handler.js';
 import { installJsonBodyParser } from './platform/http/json-body.js';
 import { validatorCompiler } from './platform/http/validation.js';
 import { ROLES, type RouteAccess } from './platform/http/roles.js';
@@ -44,6 +44,7 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
       maxHeaderSize: config.maxHeaderSizeBytes,
     },
     return503OnClosing: true,
+    frameworkErrors: handleFrameworkError,
     routerOptions: { maxParamLength: 200 },
   }).withTypeProvider<TypeBoxTypeProvider>();
 

@@ -249,11 +249,8 @@ describeEachDatabase('HTTP errors', (ctx, target) => {
       expectProblem(response, { status: 404, code: 'not_found', detail: `agent ${id} was not found`, instance: `/api/v1/agents/${id}` });
     });
 
-    // KNOWN BUG (outside this file's reach): Fastify answers a URL it cannot decode itself, with
-    // `application/json`, no X-Correlation-ID and no log line, unless the `frameworkErrors` server option
-    // routes FST_ERR_BAD_URL to the problem+json handler — an option of Fastify() in src/app.ts.
-    // Remove `.fails` once that is wired.
-    it.fails('answers a malformed URL with a 400 problem, not 5xx', async () => {
+    // Fastify answers a URL it cannot decode before routing; `frameworkErrors` routes it to problem+json.
+    it('answers a malformed URL with a 400 problem, not 5xx', async () => {
       const response = await ctx().app.inject({ method: 'GET', url: '/api/v1/agents/%E0%A4%A', headers: ctx().as('viewer') });
       expectProblem(response, { status: 400, code: 'bad_request', detail: 'the request URL is malformed', instance: '/api/v1/agents/%E0%A4%A' });
     });

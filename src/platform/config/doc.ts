@@ -13,7 +13,7 @@ export function renderConfigDoc(): string {
 
 ORCA reads its settings once at start-up from environment variables and, optionally, from \`orca.config.yaml\`
 in the working directory (or the file named by \`ORCA_CONFIG_FILE\`), whose keys are the variable names below.
-The environment wins over the file. An empty value means "use the default".
+The environment wins over the file; an empty variable counts as unset (the file's value, or else the default, applies).
 
 Every value is validated before anything starts. When one or more are invalid, \`orca\` prints one line per
 problem naming the variable and what is wrong, and exits with code **2**; values of secret settings are never

@@ -232,6 +232,12 @@ describe('orca.config.yaml', () => {
     expect(config.logLevel).toBe('debug');
   });
 
+  it('is not hidden by an empty variable, which counts as unset', () => {
+    writeFileSync(join(cwd, 'orca.config.yaml'), 'PORT: 4000\n');
+    expect(loadConfig({ PORT: '' }, cwd).port).toBe(4000);
+    expect(loadConfig({ LOG_LEVEL: '' }, cwd).logLevel).toBe('info');
+  });
+
   it('is not read from anywhere but the given directory', () => {
     const other = mkdtempSync(join(tmpdir(), 'orca-config-other-'));
     try {

@@ -42,7 +42,9 @@ function readConfigFile(env: Env, cwd: string): Env {
 
 /** Parses every setting, reports every problem at once, and returns a frozen config object. */
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Readonly<OrcaConfig> {
-  const merged: Env = { ...readConfigFile(env, cwd), ...env };
+  // An empty variable means "not set": it must not hide a value from the file (docs/CONFIGURATION.md).
+  const setInEnv = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const merged: Env = { ...readConfigFile(env, cwd), ...setInEnv };
   const config: Record<string, unknown> = {};
   const problems: string[] = [];
   for (const setting of SETTINGS) {

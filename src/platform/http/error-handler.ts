@@ -1,5 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, type ErrorCode, type FieldError } from '../errors.js';
+import { AppError, ERROR_STATUS, type ErrorCode, type FieldError } from '../errors.js';
+import { classifyDatabaseError } from '../db/errors.js';
+import { CORRELATION_HEADER } from './correlation.js';
 import { sendProblem } from './problem.js';
 
 interface AjvError {
@@ -51,6 +53,17 @@ const STATUS_CODES: Record<number, ErrorCode> = {
 };
 
 /**
+ * Errors Fastify raises before routing (an undecodable URL, a failing route constraint) bypass the error
+ * handler and every hook; `frameworkErrors` sends them here so they too are problem+json with a correlation id.
+ */
+export function handleFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const known = FASTIFY_CODES[error.code] ?? { code: 'bad_request' as const, detail: 'the request cannot be processed' };
+  reply.header(CORRELATION_HEADER, request.id);
+  request.log.info({ method: request.method, status_code: ERROR_STATUS[known.code], error_code: error.code }, 'request refused before routing');
+  void sendProblem(request, reply, known.code, known.detail);
+}
+
+/**
  * Every error leaves as problem+json. Client mistakes are 4xx with a precise detail; anything else is a 500
  * whose body says nothing internal — the full error goes to the log with the correlation id.
  */
@@ -71,6 +84,15 @@ export function installErrorHandlers(app: FastifyInstance): void {
     }
     const known = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined;
     if (known) return sendProblem(request, reply, known.code, known.detail);
+    const database = classifyDatabaseError(error);
+    if (database === 'unavailable') {
+      request.log.error({ err: error }, 'database unavailable');
+      reply.header('retry-after', '5');
+      return sendProblem(request, reply, 'unavailable', 'the database is unavailable; retry shortly');
+    }
+    if (database === 'bad_value') {
+      return sendProblem(request, reply, 'bad_request', 'a value in the request cannot be stored (for example a NUL character in text)');
+    }
     const status = fastifyError.statusCode;
     if (status !== undefined && status >= 400 && status < 500) {
       return sendProblem(request, reply, STATUS_CODES[status] ?? 'bad_request', error.message);

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { classifyDatabaseError } from './errors.js';
+
+describe('classifyDatabaseError', () => {
+  it.each([
+    [{ code: '22021', message: 'invalid byte sequence for encoding "UTF8": 0x00' }, 'bad_value'],
+    [{ code: '22P02', message: 'invalid input syntax for type uuid' }, 'bad_value'],
+    [{ code: '22003', message: 'numeric field overflow' }, 'bad_value'],
+    [{ code: '08006', message: 'connection failure' }, 'unavailable'],
+    [{ code: '57P01', message: 'terminating connection due to administrator command' }, 'unavailable'],
+    [{ code: '53300', message: 'too many connections' }, 'unavailable'],
+    [{ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:5432' }, 'unavailable'],
+    [new Error('timeout exceeded when trying to connect'), 'unavailable'],
+    [new Error('Connection terminated unexpectedly'), 'unavailable'],
+    [new Error('Query read timeout'), 'unavailable'],
+  ])('classifies %o as %s', (error, kind) => {
+    expect(classifyDatabaseError(error)).toBe(kind);
+  });
+
+  it.each([
+    [{ code: '23505', message: 'duplicate key value violates unique constraint' }],
+    [{ code: '42P01', message: 'relation "agent" does not exist' }],
+    [new TypeError('cannot read properties of undefined')],
+    ['a string'],
+    [null],
+  ])('leaves %o to the generic 500 path', (error) => {
+    expect(classifyDatabaseError(error)).toBeUndefined();
+  });
+});
