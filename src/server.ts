@@ -1,3 +1,4 @@
+import diagnosticsChannel from 'node:diagnostics_channel';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { createContainer, type Container, type ContainerOptions } from './container.js';
@@ -33,9 +34,19 @@ export async function startServer(config: Readonly<OrcaConfig>, options: Contain
     address: url,
     stop() {
       stopping ??= (async () => {
+        // Fastify closes the connections that are idle when draining starts; a keep-alive connection whose request
+        // is still in flight becomes idle only after its response, and Node then keeps it open for
+        // KEEP_ALIVE_TIMEOUT (+1 s). Behind a load balancer that is longer than SHUTDOWN_TIMEOUT, so every drain
+        // with a request in flight timed out and exited 1 (test/e2e/shutdown.test.ts). Close each such connection
+        // as soon as its response has been handed to the OS.
+        const closeWhenIdle = (message: unknown) => {
+          if ((message as { server?: unknown }).server === app.server) setImmediate(() => app.server.closeIdleConnections());
+        };
+        diagnosticsChannel.subscribe('http.server.response.finish', closeWhenIdle);
         try {
           await app.close();
         } finally {
+          diagnosticsChannel.unsubscribe('http.server.response.finish', closeWhenIdle);
           await container.close();
         }
       })();

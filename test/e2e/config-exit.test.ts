@@ -1,0 +1,180 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { bundledMigrations } from '../../src/platform/db/migrate.js';
+import { SETTINGS } from '../../src/platform/config/schema.js';
+import { createSchema, serverUrl } from '../helpers/db.js';
+
+/**
+ * The CLI as an operator meets it: real `orca` processes (run from source through tsx, since dist/ may be stale),
+ * checked by exit code and output. SPEC §1–§2: invalid config stops start-up naming the variable, secrets are never
+ * echoed, `--help` everywhere, `--json` where output is data.
+ */
+
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
+const TSX_LOADER = pathToFileURL(join(REPO, 'node_modules/tsx/dist/loader.mjs')).href;
+const MAIN = join(REPO, 'src/main.ts');
+// Each case spawns one or more Node processes that compile TypeScript on the fly, and a fresh PGlite data dir
+// runs initdb in WASM: from seconds to over a minute each on a loaded 2-core machine. This bounds a hang; it measures nothing.
+const PROCESS_TEST_TIMEOUT_MS = 300_000;
+
+const tempDirs: string[] = [];
+const cleanups: Array<() => Promise<void>> = [];
+afterAll(async () => {
+  for (const cleanup of cleanups) await cleanup();
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'orca-cli-'));
+  tempDirs.push(dir);
+  return dir;
+}
+
+/**
+ * The environment of a child: this process's, minus every ORCA setting (so a developer's shell cannot change the
+ * outcome), plus `env`. The child runs in a temp folder so that no orca.config.yaml in the checkout is read.
+ */
+function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  const base: NodeJS.ProcessEnv = { ...process.env };
+  for (const setting of SETTINGS) delete base[setting.env];
+  delete base.ORCA_CONFIG_FILE;
+  delete base.NODE_OPTIONS;
+  return { ...base, ...env };
+}
+
+interface Outcome {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `orca …args` to completion; a command that does not finish in time is killed and reported. */
+function runOrca(args: string[], env: Record<string, string> = {}, timeoutMs = 150_000): Promise<Outcome> {
+  const cwd = tempDir();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', TSX_LOADER, MAIN, ...args], { cwd, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`orca ${args.join(' ')} did not exit within ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
+    }, timeoutMs);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+describe('orca start: invalid configuration', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
+  it('exits 2 and names PORT when PORT is not a number', async () => {
+    const result = await runOrca(['start'], { PORT: 'abc', ORCA_DATA_DIR: tempDir() });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/\bPORT\b/);
+    expect(result.stderr).toContain('abc');
+    expect(result.stdout).not.toMatch(/listening/i);
+  });
+
+  it('names every bad variable at once, not only the first', async () => {
+    const result = await runOrca(['start'], { PORT: 'abc', LOG_LEVEL: 'loudest', ORCA_DATA_DIR: tempDir() });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/\bPORT\b/);
+    expect(result.stderr).toMatch(/\bLOG_LEVEL\b/);
+  });
+
+  it('reports a bad DATABASE_URL without echoing its password', async () => {
+    const result = await runOrca(['start'], { DATABASE_URL: 'mysql://u:secretpw@h/db', ORCA_DATA_DIR: tempDir() });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/\bDATABASE_URL\b/);
+    expect(result.stderr).not.toContain('secretpw');
+    expect(result.stdout).not.toContain('secretpw');
+  });
+});
+
+describe('orca --help', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
+  it('lists the commands start, migrate and doctor', async () => {
+    const result = await runOrca(['--help']);
+    expect(result.code).toBe(0);
+    for (const command of ['start', 'migrate', 'doctor']) expect(result.stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
+  });
+
+  it('orca start --help lists every setting with its default', async () => {
+    const result = await runOrca(['start', '--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/--role/);
+    for (const setting of SETTINGS) {
+      // An empty default means "unset" (e.g. CORS_ORIGIN: no cross-origin access), as SPEC §2 words it.
+      const shown = setting.default === undefined || setting.default === '' ? 'unset' : setting.default;
+      const line = result.stdout.split('\n').find((text) => new RegExp(`^\\s+${setting.env}\\s`).test(text));
+      expect(line, `${setting.env} is missing from orca start --help`).toBeDefined();
+      expect(line, `${setting.env} does not show its default`).toContain(`(default: ${shown})`);
+    }
+  });
+});
+
+describe('orca migrate and orca doctor [pglite]', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
+  const expected = bundledMigrations().map((m) => `${String(m.version).padStart(4, '0')}_${m.name}`);
+  const latest = Math.max(...bundledMigrations().map((m) => m.version));
+
+  it('migrate applies every migration on a fresh data dir, then says up to date (also as JSON); doctor --json then exits 0', async () => {
+    const dataDir = tempDir();
+    const first = await runOrca(['migrate'], { ORCA_DATA_DIR: dataDir });
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    for (const name of expected) expect(first.stdout).toContain(name);
+
+    const second = await runOrca(['migrate'], { ORCA_DATA_DIR: dataDir });
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/up to date/);
+    for (const name of expected) expect(second.stdout).not.toContain(name);
+
+    const json = await runOrca(['migrate', '--json'], { ORCA_DATA_DIR: dataDir });
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual({ applied: [], schema_version: latest, database: 'pglite' });
+
+    const doctor = await runOrca(['doctor', '--json'], { ORCA_DATA_DIR: dataDir });
+    expect(doctor.code).toBe(0);
+    expect(JSON.parse(doctor.stdout)).toMatchObject({
+      status: 'ok',
+      database: 'pglite',
+      checks: { database: { status: 'up' }, migrations: { status: 'up' } },
+    });
+  });
+});
+
+describe.skipIf(!serverUrl)(
+  serverUrl ? 'orca migrate and orca doctor [postgres]' : 'orca migrate and orca doctor [postgres; skipped: ORCA_TEST_DATABASE_URL is unset]',
+  { timeout: PROCESS_TEST_TIMEOUT_MS },
+  () => {
+    it('doctor --json exits 1 on an un-migrated schema, naming the pending migrations, and 0 once migrated', async () => {
+      const schema = await createSchema(serverUrl as string);
+      cleanups.push(schema.drop);
+      const env = { DATABASE_URL: schema.url, ORCA_DATA_DIR: tempDir() };
+
+      const before = await runOrca(['doctor', '--json'], env);
+      expect(before.code).toBe(1);
+      const report = JSON.parse(before.stdout);
+      expect(report).toMatchObject({ status: 'down', database: 'postgres', checks: { database: { status: 'up' }, migrations: { status: 'down' } } });
+      expect(report.checks.migrations.detail).toMatch(/pending/);
+
+      const migrated = await runOrca(['migrate', '--json'], env);
+      expect(migrated.code).toBe(0);
+      expect(JSON.parse(migrated.stdout)).toMatchObject({ database: 'postgres', applied: bundledMigrations().map((m) => `${String(m.version).padStart(4, '0')}_${m.name}`) });
+
+      const after = await runOrca(['doctor', '--json'], env);
+      expect(after.code).toBe(0);
+      expect(JSON.parse(after.stdout)).toMatchObject({ status: 'ok', database: 'postgres' });
+    });
+  },
+);
