@@ -136,4 +136,22 @@ describe.skipIf(!serverUrl)(title, () => {
     expect(read.json()).toEqual(created.json());
     expect(crashes).toEqual([]);
   });
+
+  it('answers API writes with 503 problem+json and Retry-After while the database is unreachable, never 500', async () => {
+    proxy.cut();
+    await expectNotReadyWithinBudget();
+    const response = await testApp.app.inject({
+      method: 'POST',
+      url: '/api/v1/agents',
+      headers: testApp.as('operator'),
+      payload: { name: 'during-outage', kind: 'workflow' },
+    });
+    proxy.restore();
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.headers['retry-after']).toBe('5');
+    expect(response.json()).toMatchObject({ type: 'urn:orca:problem:unavailable', status: 503 });
+    await expectReadyAgain();
+    expect(crashes).toEqual([]);
+  });
 });
