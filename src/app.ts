@@ -6,6 +6,7 @@ import type { Container } from './container.js';
 import { correlationIdFor, CORRELATION_HEADER } from './platform/http/correlation.js';
 import { handleFrameworkError, installErrorHandlers } from './platform/http/error-handler.js';
 import { installJsonBodyParser } from './platform/http/json-body.js';
+import { handleClientError } from './platform/http/client-errors.js';
 import { validatorCompiler } from './platform/http/validation.js';
 import { ROLES, type RouteAccess } from './platform/http/roles.js';
 import { systemRoutes } from './modules/system/system.routes.js';
@@ -45,6 +46,7 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
     },
     return503OnClosing: true,
     frameworkErrors: handleFrameworkError,
+    clientErrorHandler: handleClientError,
     routerOptions: { maxParamLength: 200 },
   }).withTypeProvider<TypeBoxTypeProvider>();
 

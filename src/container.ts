@@ -36,17 +36,23 @@ export interface Container {
 }
 
 /** Fails fast instead of queueing when Redis is away, so callers fall back at once rather than wait. */
-function connectRedis(url: string, logger: Logger): Redis {
+function connectRedis(url: string, warn: (error: Error) => void): Redis {
   const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000, lazyConnect: false });
-  let lastWarning = 0;
-  redis.on('error', (error: Error) => {
-    // Reconnection attempts repeat every few hundred ms during an outage: one warning per 30 s is enough.
-    if (Date.now() - lastWarning > 30_000) {
-      lastWarning = Date.now();
-      logger.warn({ err: error }, 'redis unavailable; rate limits fall back to per-process counters');
-    }
-  });
+  redis.on('error', warn);
   return redis;
+}
+
+/**
+ * One warning per 30 s about Redis, whether it refuses connections (ioredis 'error' events, repeated on every
+ * reconnect attempt) or hangs (no event at all: only the fallbacks show it).
+ */
+function throttledRedisWarning(logger: Logger): (error: Error) => void {
+  let lastWarning = 0;
+  return (error) => {
+    if (Date.now() - lastWarning < 30_000) return;
+    lastWarning = Date.now();
+    logger.warn({ err: error }, 'redis unavailable; rate limits fall back to per-process counters');
+  };
 }
 
 export interface ContainerOptions {
@@ -86,7 +92,8 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
   const invalidation = createCacheInvalidation(db, logger);
   const agents = createAgentsModule({ db, metrics, logger, audit: audit.service, cacheMetrics: createCacheMetrics(metrics.registry), invalidation });
 
-  const redis = config.redisUrl ? connectRedis(config.redisUrl, logger) : undefined;
+  const warnRedis = throttledRedisWarning(logger);
+  const redis = config.redisUrl ? connectRedis(config.redisUrl, warnRedis) : undefined;
   const localStore = createLocalStore();
   const fallbacks = new Counter({
     name: 'orca_rate_limit_fallback_total',
@@ -94,7 +101,10 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     registers: [metrics.registry],
   });
   const rateLimitStore = redis
-    ? createFallbackStore(createRedisStore(redis, 250), localStore, () => fallbacks.inc())
+    ? createFallbackStore(createRedisStore(redis, 250), localStore, (error) => {
+        fallbacks.inc();
+        warnRedis(error);
+      })
     : localStore;
 
   try {

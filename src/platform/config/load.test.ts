@@ -163,6 +163,7 @@ describe('loadConfig refuses invalid values, naming the variable', () => {
     [{ BLOCKED_IPS: 'example.com' }, 'BLOCKED_IPS: not an IP address or CIDR range: example.com (got "example.com")'],
     [{ CORS_ORIGIN: '*' }, 'CORS_ORIGIN: "*" is refused: list the exact origins allowed (credentials are sent) (got "*")'],
     [{ CORS_ORIGIN: 'https://a.example,*' }, 'CORS_ORIGIN: "*" is refused: list the exact origins allowed (credentials are sent) (got "https://a.example,*")'],
+    [{ CORS_ORIGIN: 'https://*.example.com' }, 'CORS_ORIGIN: wildcards are not supported: list each origin exactly (got https://*.example.com) (got "https://*.example.com")'],
     [{ CORS_ORIGIN: 'https://a.example/app' }, 'CORS_ORIGIN: not an exact origin (scheme://host[:port]): https://a.example/app (got "https://a.example/app")'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent (got "loud")'],
     [{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY: not an IP address or CIDR range: maybe (got "maybe")'],

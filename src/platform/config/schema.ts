@@ -124,6 +124,7 @@ function corsOrigins(raw: string): string[] {
   const entries = list(raw);
   for (const entry of entries) {
     if (entry === '*') throw new InvalidSetting('"*" is refused: list the exact origins allowed (credentials are sent)');
+    if (entry.includes('*')) throw new InvalidSetting(`wildcards are not supported: list each origin exactly (got ${entry})`);
     let parsed: URL;
     try {
       parsed = new URL(entry);

@@ -15,7 +15,15 @@ export function createIpBlocklist(entries: readonly string[]): (address: string 
     const normalised = normaliseAddress(address!);
     const family = isIP(normalised) === 6 ? 'ipv6' : 'ipv4';
     if (prefix === undefined) list.addAddress(normalised, family);
-    else list.addSubnet(normalised, Number(prefix), family);
+    else if (normalised !== address) {
+      // An IPv4-mapped range (`::ffff:203.0.113.0/120`) passes config validation as IPv6; its prefix counts
+      // 128 bits, so it must be shifted to the 32 bits of the IPv4 address it was turned into (otherwise
+      // BlockList threw a RangeError and the app did not start). A shorter prefix reaches past ::ffff:0:0/96
+      // and stays an IPv6 range.
+      const bits = Number(prefix);
+      if (bits >= 96) list.addSubnet(normalised, bits - 96, 'ipv4');
+      else list.addSubnet(address!, bits, 'ipv6');
+    } else list.addSubnet(normalised, Number(prefix), family);
   }
   return (address) => {
     if (!address) return false;
