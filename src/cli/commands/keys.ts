@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { parseDuration } from '../../platform/config/duration.js';
+import { AppError } from '../../platform/errors.js';
 import { ROLES, type Role } from '../../platform/http/roles.js';
 import { cliActor, withContainer } from '../open-container.js';
 
@@ -20,12 +20,15 @@ export function registerKeysCommand(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(async (options: { name: string; role: string; expires?: string; json?: boolean }) => {
       if (!ROLES.includes(options.role as Role)) return fail(`--role must be one of ${ROLES.join(', ')}`);
-      const lifetime = options.expires === undefined ? undefined : parseDuration(options.expires);
-      if (options.expires !== undefined && (lifetime === undefined || lifetime <= 0)) return fail('--expires must be a duration such as 30d or 12h');
       if (options.name.trim() === '' || options.name.length > 100) return fail('--name must be 1 to 100 characters');
       await withContainer(async (container) => {
-        const expiresAt = lifetime === undefined ? null : new Date(container.clock.now().getTime() + lifetime);
-        const created = await container.modules.keys.service.create(cliActor(), { name: options.name, role: options.role as Role, expiresAt }, 'cli');
+        let created;
+        try {
+          created = await container.modules.keys.service.create(cliActor(), { name: options.name, role: options.role as Role, expiresIn: options.expires }, 'cli');
+        } catch (error) {
+          if (error instanceof AppError && error.code === 'validation_failed') return fail(`--expires ${error.message.replace(/^expires_in /, '')}`);
+          throw error;
+        }
         if (options.json) console.log(JSON.stringify(created));
         else {
           console.log(`created ${created.key.role} key "${created.key.name}" (id ${created.key.id}, prefix ${created.key.prefix})`);

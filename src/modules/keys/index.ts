@@ -10,5 +10,5 @@ export type { KeyService, ApiKeyView } from './keys.service.js';
 
 export function createKeysModule(deps: { db: Database; audit: Pick<AuditService, 'append'>; clock: Clock; logger: Logger }) {
   const service = createKeyService({ ...deps, repository: createKeyRepository(deps.db) });
-  return { service, routes: keyRoutes(service, () => deps.clock.now()) };
+  return { service, routes: keyRoutes(service) };
 }

@@ -28,10 +28,14 @@ export function prefixOf(key: string): string | undefined {
   return KEY_PATTERN.exec(key)?.[1];
 }
 
-/** Compares two hex digests in constant time. */
+/**
+ * Compares two hex digests in constant time. Buffer.from(…, 'hex') silently stops at the first non-hex pair
+ * ('abc' and 'abd' both decode to 0xab), so input that does not decode completely never counts as equal.
+ */
 export function hashesEqual(a: string, b: string): boolean {
   const left = Buffer.from(a, 'hex');
   const right = Buffer.from(b, 'hex');
+  if (left.length * 2 !== a.length || right.length * 2 !== b.length) return false;
   return left.length === right.length && left.length > 0 && timingSafeEqual(left, right);
 }
 

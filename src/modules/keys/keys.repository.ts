@@ -120,6 +120,14 @@ export function createKeyRepository(db: Queryable) {
       );
     },
 
+    /**
+     * Serialises revocations across replicas for the rest of the transaction. Without it, two admins revoking each
+     * other at once both counted two active admins and both succeeded, leaving no admin at all.
+     */
+    async lockRevocations(tx: Queryable): Promise<void> {
+      await tx.query(`select pg_advisory_xact_lock(hashtext('orca:keys:revoke:' || current_schema()))`);
+    },
+
     /** Serialises first-start bootstrapping across replicas for the rest of the transaction. */
     async lockBootstrap(tx: Queryable): Promise<void> {
       await tx.query(`select pg_advisory_xact_lock(hashtext('orca:keys:bootstrap:' || current_schema()))`);

@@ -1,7 +1,5 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { parseDuration } from '../../platform/config/duration.js';
-import { AppError } from '../../platform/errors.js';
 import { actorOf } from '../../platform/http/actor.js';
 import { ROLES } from '../../platform/http/roles.js';
 import { IdParams, Page, PaginationQuery, Timestamp, Uuid, problems } from '../../platform/http/schemas.js';
@@ -35,7 +33,7 @@ const CreateKeyBody = Type.Object(
 
 const tags = ['Keys'];
 
-export function keyRoutes(service: KeyService, now: () => Date): FastifyPluginAsyncTypebox {
+export function keyRoutes(service: KeyService): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(
       '/keys',
@@ -63,15 +61,8 @@ export function keyRoutes(service: KeyService, now: () => Date): FastifyPluginAs
         },
       },
       async (request, reply) => {
-        const { name, role, expires_in: expiresIn, expires_at: expiresAtText } = request.body;
-        if (expiresIn !== undefined && expiresAtText !== undefined) {
-          throw new AppError('validation_failed', 'give expires_in or expires_at, not both', {
-            errors: [{ path: '/body/expires_in', message: 'cannot be combined with expires_at' }],
-          });
-        }
-        const expiresAt =
-          expiresIn !== undefined ? new Date(now().getTime() + parseDuration(expiresIn)!) : expiresAtText ? new Date(expiresAtText) : null;
-        const created = await service.create(actorOf(request), { name, role, expiresAt });
+        const { name, role, expires_in: expiresIn, expires_at: expiresAt } = request.body;
+        const created = await service.create(actorOf(request), { name, role, expiresIn, expiresAt });
         reply.header('cache-control', 'no-store');
         return reply.code(201).header('location', `/api/v1/keys/${created.key.id}`).send(created);
       },

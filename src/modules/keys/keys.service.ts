@@ -3,13 +3,14 @@ import { join } from 'node:path';
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '../../platform/clock.js';
 import type { Database } from '../../platform/db/index.js';
-import { AppError, conflict, notFound } from '../../platform/errors.js';
+import { conflict, notFound } from '../../platform/errors.js';
 import { decodeCursor, pageOf } from '../../platform/http/cursor.js';
 import type { Principal } from '../../platform/http/actor.js';
 import type { Role } from '../../platform/http/roles.js';
 import { newId } from '../../platform/ids.js';
 import type { Logger } from '../../platform/telemetry/logger.js';
 import type { AuditService } from '../audit/index.js';
+import { resolveExpiry } from './expiry.js';
 import { envKeyPrefix, generateKey, hashKey, hashesEqual } from './key-format.js';
 import type { ApiKeyRecord, KeyOrigin, KeyRepository } from './keys.repository.js';
 
@@ -93,13 +94,14 @@ export function createKeyService({ db, repository, audit, clock, logger }: KeySe
   }
 
   return {
-    async create(actor: { id: string; correlationId: string | null }, input: { name: string; role: Role; expiresAt?: Date | null }, origin: KeyOrigin = 'api') {
-      if (input.expiresAt && input.expiresAt.getTime() <= clock.now().getTime()) {
-        throw new AppError('validation_failed', 'the expiry must be in the future', {
-          errors: [{ path: '/body/expires_at', message: 'must be in the future' }],
-        });
-      }
-      return insertKey(actor, { name: input.name, role: input.role, expiresAt: input.expiresAt ?? null, origin });
+    /** `expiresIn` ("30d") or `expiresAt` (RFC 3339), as the API and the CLI receive them; neither means never. */
+    async create(
+      actor: { id: string; correlationId: string | null },
+      input: { name: string; role: Role; expiresIn?: string; expiresAt?: string },
+      origin: KeyOrigin = 'api',
+    ) {
+      const expiresAt = resolveExpiry(input, clock.now());
+      return insertKey(actor, { name: input.name, role: input.role, expiresAt, origin });
     },
 
     async list(query: { limit?: number; cursor?: string }) {
@@ -118,6 +120,8 @@ export function createKeyService({ db, repository, audit, clock, logger }: KeySe
     /** Revoking the last active admin key would lock every administrator out, so it is refused. */
     async revoke(actor: { id: string; correlationId: string | null }, id: string): Promise<ApiKeyView> {
       const revoked = await db.transaction(async (tx) => {
+        // Taken before reading anything, so that the active-admin count below sees concurrent revocations.
+        await repository.lockRevocations(tx);
         const current = await repository.findById(id, tx, true);
         if (!current) throw notFound(`api key ${id}`);
         if (current.revoked_at) throw conflict(`api key ${id} is already revoked`);

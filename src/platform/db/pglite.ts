@@ -122,7 +122,12 @@ export async function openPglite(dataDir: string | undefined, observe: QueryObse
       // In-process: the one PGlite instance delivers its own notifications; it cannot disconnect.
       const unsubscribe = await pg.listen(channel, onMessage);
       onListening(true);
-      return { close: () => unsubscribe() };
+      return {
+        async close() {
+          // Closing the database already dropped every subscription.
+          if (!pg.closed) await unsubscribe();
+        },
+      };
     },
     async ping(timeoutMs) {
       await withTimeout(pg.query('select 1'), timeoutMs, 'database ping');

@@ -1,0 +1,377 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SETTINGS } from '../../src/platform/config/schema.js';
+import { createSchema, serverUrl } from '../helpers/db.js';
+
+/**
+ * First start as an operator meets it (SPEC §1, docs/SECURITY.md): `orca start` on an empty ORCA_DATA_DIR prints
+ * one admin key once and writes it to admin.key (0600); a restart prints nothing new. The `orca keys` and
+ * `orca audit verify` commands work on the same database. Real processes, run from source through tsx.
+ */
+
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
+const TSX_LOADER = pathToFileURL(join(REPO, 'node_modules/tsx/dist/loader.mjs')).href;
+const MAIN = join(REPO, 'src/main.ts');
+// Process starts compile TypeScript on the fly and PGlite runs initdb in WASM: over a minute on a loaded
+// 2-core machine. These bound a hang; they measure nothing.
+const FLOW_TIMEOUT_MS = 600_000;
+const COMMAND_TIMEOUT_MS = 150_000;
+const KEY_PATTERN = /orca_[0-9a-f]{12}_[A-Za-z0-9_-]{43}/g;
+
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+const children = new Set<ChildProcess>();
+const tempDirs: string[] = [];
+const cleanups: Array<() => Promise<void>> = [];
+
+afterAll(async () => {
+  for (const child of children) {
+    if (child.exitCode !== null || child.signalCode !== null) continue;
+    child.kill('SIGKILL');
+    await once(child, 'exit');
+  }
+  for (const cleanup of cleanups) await cleanup();
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** This process's environment without any ORCA setting (a developer's shell must not change the outcome), plus `env`. */
+function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  const base: NodeJS.ProcessEnv = { ...process.env };
+  for (const setting of SETTINGS) delete base[setting.env];
+  delete base.ORCA_CONFIG_FILE;
+  delete base.NODE_OPTIONS;
+  return { ...base, LOG_LEVEL: 'info', ...env };
+}
+
+interface Server {
+  child: ChildProcess;
+  port: number;
+  stdout(): string;
+  output(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+function startServer(env: Record<string, string>, port: number): Server {
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, MAIN, 'start'], {
+    cwd: tempDir('orca-cwd-'),
+    env: childEnv({ HOST: '127.0.0.1', PORT: String(port), ...env }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  let stdout = '';
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString('utf8');
+    output += chunk.toString('utf8');
+  });
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  return { child, port, stdout: () => stdout, output: () => output, exited };
+}
+
+async function waitUntilReady(server: Server, timeoutMs = COMMAND_TIMEOUT_MS): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  let exited = false;
+  void server.exited.then(() => (exited = true));
+  while (performance.now() < deadline) {
+    if (exited) throw new Error(`orca exited before becoming ready:\n${server.output()}`);
+    try {
+      const response = await fetch(`http://127.0.0.1:${server.port}/readyz`, { signal: AbortSignal.timeout(2000) });
+      if (response.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`orca was not ready within ${timeoutMs} ms:\n${server.output()}`);
+}
+
+async function stopServer(server: Server): Promise<void> {
+  server.child.kill('SIGTERM');
+  let timer: NodeJS.Timeout | undefined;
+  const outcome = await Promise.race([
+    server.exited,
+    new Promise<'hung'>((resolve) => (timer = setTimeout(() => resolve('hung'), 20_000))),
+  ]).finally(() => clearTimeout(timer));
+  if (outcome === 'hung') {
+    server.child.kill('SIGKILL');
+    throw new Error(`orca did not exit after SIGTERM:\n${server.output()}`);
+  }
+  expect(outcome, server.output()).toEqual({ code: 0, signal: null });
+}
+
+interface Outcome {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runCli(args: string[], env: Record<string, string>): Promise<Outcome> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', TSX_LOADER, MAIN, ...args], {
+      cwd: tempDir('orca-cwd-'),
+      env: childEnv(env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.add(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`orca ${args.join(' ')} did not exit within ${COMMAND_TIMEOUT_MS} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
+    }, COMMAND_TIMEOUT_MS);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+async function status(port: number, path: string, key: string, init: RequestInit = {}): Promise<number> {
+  const response = await fetch(`http://127.0.0.1:${port}${path}`, { ...init, headers: { 'x-api-key': key, ...(init.headers ?? {}) } });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+/** The first start's stdout: one distinct admin key, shown in the announcement only — never in a log line. */
+function announcedKey(stdout: string): string {
+  const keys = new Set(stdout.match(KEY_PATTERN) ?? []);
+  expect([...keys], stdout).toHaveLength(1);
+  const [key] = [...keys];
+  for (const line of stdout.split('\n')) {
+    if (line.startsWith('{')) expect(line).not.toContain(key!);
+  }
+  return key!;
+}
+
+function expectAdminKeyFile(dataDir: string, key: string): void {
+  const file = join(dataDir, 'admin.key');
+  expect(existsSync(file)).toBe(true);
+  expect(statSync(file).mode & 0o777).toBe(0o600);
+  expect(readFileSync(file, 'utf8')).toBe(`${key}\n`);
+}
+
+interface KeyJson {
+  id: string;
+  name: string;
+  role: string;
+  origin: string;
+  status: string;
+  expires_at: string | null;
+}
+
+function expectNoSecrets(text: string, secrets: string[]): void {
+  for (const secret of secrets) {
+    expect(text).not.toContain(secret);
+    expect(text).not.toContain(secret.slice(18));
+    expect(text).not.toContain(sha256(secret));
+  }
+  expect(text).not.toMatch(/[0-9a-f]{64}/);
+}
+
+async function createAgent(port: number, key: string, name: string): Promise<string> {
+  const response = await fetch(`http://127.0.0.1:${port}/api/v1/agents`, {
+    method: 'POST',
+    headers: { 'x-api-key': key, 'content-type': 'application/json' },
+    body: JSON.stringify({ name, kind: 'llm_agent' }),
+  });
+  expect(response.status).toBe(201);
+  return ((await response.json()) as { id: string }).id;
+}
+
+describe('first start and key/audit commands [pglite]', { timeout: FLOW_TIMEOUT_MS }, () => {
+  it('prints one admin key once, saves it 0600, and the CLI manages keys and verifies the audit chain', async () => {
+    const dataDir = tempDir('orca-data-');
+    const env = { ORCA_DATA_DIR: dataDir };
+
+    const first = startServer(env, await freePort());
+    await waitUntilReady(first);
+    const admin = announcedKey(first.stdout());
+    expect(first.stdout()).toContain(`saved to ${join(dataDir, 'admin.key')}`);
+    expectAdminKeyFile(dataDir, admin);
+    const listed = await fetch(`http://127.0.0.1:${first.port}/api/v1/keys`, { headers: { authorization: `Bearer ${admin}` } });
+    expect(listed.status).toBe(200);
+    expect(((await listed.json()) as { items: KeyJson[] }).items.map(({ name, role, origin, status: s }) => ({ name, role, origin, status: s }))).toEqual([
+      { name: 'initial-admin', role: 'admin', origin: 'bootstrap', status: 'active' },
+    ]);
+    await createAgent(first.port, admin, 'first-start-agent');
+    await stopServer(first);
+
+    // PGlite is single-process: the CLI works on the data dir while no server holds it.
+    const startedAt = Date.now();
+    const created = await runCli(['keys', 'create', '--name', 'x', '--role', 'viewer', '--expires', '1d', '--json'], env);
+    const exitedAt = Date.now();
+    expect(created.code, created.stderr).toBe(0);
+    const { key, secret } = JSON.parse(created.stdout) as { key: KeyJson; secret: string };
+    expect(secret).toMatch(new RegExp(`^${KEY_PATTERN.source}$`));
+    expect(key).toMatchObject({ name: 'x', role: 'viewer', origin: 'cli', status: 'active' });
+    // --expires 1d: one day from the moment the command ran.
+    expect(Date.parse(key.expires_at!)).toBeGreaterThanOrEqual(startedAt + 86_400_000);
+    expect(Date.parse(key.expires_at!)).toBeLessThanOrEqual(exitedAt + 86_400_000);
+
+    const list = await runCli(['keys', 'list', '--json'], env);
+    expect(list.code, list.stderr).toBe(0);
+    expectNoSecrets(list.stdout, [admin, secret]);
+    const keys = JSON.parse(list.stdout) as KeyJson[];
+    expect(keys.map((k) => k.name).sort()).toEqual(['initial-admin', 'x']);
+
+    const second = startServer(env, await freePort());
+    await waitUntilReady(second);
+    expect(second.stdout().match(KEY_PATTERN)).toBeNull();
+    expectAdminKeyFile(dataDir, admin);
+    expect(await status(second.port, '/api/v1/keys', admin)).toBe(200);
+    expect(await status(second.port, '/api/v1/agents', secret)).toBe(200);
+    expect(await status(second.port, '/api/v1/keys', secret)).toBe(403);
+    await stopServer(second);
+
+    const revoked = await runCli(['keys', 'revoke', key.id], env);
+    expect(revoked.code, revoked.stderr).toBe(0);
+    expect(revoked.stdout).toBe(`revoked key ${key.id} ("x")\n`);
+    const again = await runCli(['keys', 'revoke', key.id], env);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(`api key ${key.id} is already revoked`);
+    const afterRevoke = JSON.parse((await runCli(['keys', 'list', '--json'], env)).stdout) as KeyJson[];
+    expect(afterRevoke.find((k) => k.id === key.id)?.status).toBe('revoked');
+
+    const clean = await runCli(['audit', 'verify'], env);
+    expect(clean.code, clean.stderr).toBe(0);
+    // bootstrap admin, agent create, CLI key create, CLI key revoke.
+    expect(clean.stdout).toMatch(/^audit chain valid: 4 entries, head 4 [0-9a-f]{64}\n$/);
+
+    const db = new PGlite(join(dataDir, 'pgdata'));
+    try {
+      await db.query(`update audit_entry set after = jsonb_set(after, '{name}', '"forged"') where seq = 2`);
+    } finally {
+      await db.close();
+    }
+    const tampered = await runCli(['audit', 'verify', '--json'], env);
+    expect(tampered.code).toBe(1);
+    const report = JSON.parse(tampered.stdout) as { valid: boolean; problems: Array<{ seq: number; problem: string }> };
+    expect(report.valid).toBe(false);
+    expect(report.problems.map(({ seq, problem }) => ({ seq, problem }))).toEqual([{ seq: 2, problem: 'hash_mismatch' }]);
+    const text = await runCli(['audit', 'verify'], env);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toContain('audit chain BROKEN (4 entries checked):');
+    expect(text.stdout).toContain('seq 2: hash_mismatch');
+  });
+
+  it('refuses to start with an API_KEYS secret under 24 characters, naming API_KEYS and not echoing it', async () => {
+    const short = 'short-secret-23-chars-xx'.slice(0, 23);
+    const server = startServer({ ORCA_DATA_DIR: tempDir('orca-data-'), API_KEYS: `ci:viewer:${short}` }, await freePort());
+    let timer: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race([
+      server.exited,
+      new Promise<'hung'>((resolve) => (timer = setTimeout(() => resolve('hung'), COMMAND_TIMEOUT_MS))),
+    ]).finally(() => clearTimeout(timer));
+    expect(outcome).toEqual({ code: 1, signal: null });
+    expect(server.output()).toContain('API_KEYS: the secret of "ci" must be at least 24 characters');
+    expect(server.output()).not.toContain(short);
+    expect(server.output().match(KEY_PATTERN)).toBeNull();
+  });
+});
+
+describe.skipIf(!serverUrl)(
+  serverUrl ? 'first start and key/audit commands [postgres]' : 'first start and key/audit commands [postgres; skipped: ORCA_TEST_DATABASE_URL is unset]',
+  { timeout: FLOW_TIMEOUT_MS },
+  () => {
+    it('a key made by `orca keys create` works against a running server on the same schema, and `orca keys revoke` stops it', async () => {
+      const schema = await createSchema(serverUrl as string);
+      cleanups.push(schema.drop);
+      const dataDir = tempDir('orca-data-');
+      const env = { DATABASE_URL: schema.url, ORCA_DATA_DIR: dataDir };
+
+      const server = startServer(env, await freePort());
+      await waitUntilReady(server);
+      const admin = announcedKey(server.stdout());
+      expectAdminKeyFile(dataDir, admin);
+      expect(await status(server.port, '/api/v1/keys', admin)).toBe(200);
+      await createAgent(server.port, admin, 'pg-first-start-agent');
+
+      const created = await runCli(['keys', 'create', '--name', 'x', '--role', 'viewer', '--expires', '1d', '--json'], env);
+      expect(created.code, created.stderr).toBe(0);
+      const { key, secret } = JSON.parse(created.stdout) as { key: KeyJson; secret: string };
+      expect(key).toMatchObject({ name: 'x', role: 'viewer', origin: 'cli', status: 'active' });
+      expect(await status(server.port, '/api/v1/agents', secret)).toBe(200);
+      expect(await status(server.port, '/api/v1/agents', secret, { headers: { authorization: `Bearer ${secret}` } })).toBe(200);
+      expect(await status(server.port, '/api/v1/keys', secret)).toBe(403);
+
+      const list = await runCli(['keys', 'list', '--json'], env);
+      expect(list.code, list.stderr).toBe(0);
+      expectNoSecrets(list.stdout, [admin, secret]);
+      expect((JSON.parse(list.stdout) as KeyJson[]).map((k) => k.name).sort()).toEqual(['initial-admin', 'x']);
+
+      const revoked = await runCli(['keys', 'revoke', key.id], env);
+      expect(revoked.code, revoked.stderr).toBe(0);
+      const revokedAt = performance.now();
+      // The server cached the key; the revocation reaches it within 1 s (the CLI process needed time to exit too).
+      let refusedAfter: number | undefined;
+      while (performance.now() - revokedAt < 3000) {
+        if ((await status(server.port, '/api/v1/agents', secret)) === 401) {
+          refusedAfter = performance.now() - revokedAt;
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(refusedAfter, 'the server still accepted the key 3 s after `orca keys revoke` exited').toBeDefined();
+      expect(refusedAfter!).toBeLessThan(1500);
+
+      const clean = await runCli(['audit', 'verify'], env);
+      expect(clean.code, clean.stderr).toBe(0);
+      expect(clean.stdout).toMatch(/^audit chain valid: 4 entries, head 4 [0-9a-f]{64}\n$/);
+
+      await stopServer(server);
+      const restarted = startServer(env, await freePort());
+      await waitUntilReady(restarted);
+      expect(restarted.stdout().match(KEY_PATTERN)).toBeNull();
+      expectAdminKeyFile(dataDir, admin);
+      expect(await status(restarted.port, '/api/v1/keys', admin)).toBe(200);
+      expect(await status(restarted.port, '/api/v1/agents', secret)).toBe(401);
+      await stopServer(restarted);
+
+      const client = new pg.Client({ connectionString: schema.url });
+      await client.connect();
+      try {
+        await client.query('delete from audit_entry where seq = 3');
+      } finally {
+        await client.end();
+      }
+      const tampered = await runCli(['audit', 'verify', '--json'], env);
+      expect(tampered.code).toBe(1);
+      const report = JSON.parse(tampered.stdout) as { valid: boolean; problems: Array<{ seq: number; problem: string }> };
+      expect(report.valid).toBe(false);
+      expect(report.problems.map(({ seq, problem }) => ({ seq, problem }))).toEqual([
+        { seq: 4, problem: 'missing_entries' },
+        { seq: 4, problem: 'prev_hash_mismatch' },
+      ]);
+    });
+  },
+);
