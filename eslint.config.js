@@ -16,7 +16,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/platform/config/**', 'test/**', 'bench/**', 'vitest.config.ts', 'src/main.ts'],
+    files: ['src/platform/config/**', 'test/**', 'bench/**', 'scripts/**', 'vitest.config.ts', 'src/main.ts'],
     rules: { 'no-restricted-properties': 'off' },
   },
 );

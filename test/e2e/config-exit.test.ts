@@ -94,6 +94,7 @@ describe('orca start: invalid configuration', { timeout: PROCESS_TEST_TIMEOUT_MS
   });
 
   it('reports a bad DATABASE_URL without echoing its password', async () => {
+    // secretlint-disable-next-line @secretlint/secretlint-rule-database-connection-string -- deliberate fake: the test checks it is never echoed
     const result = await runOrca(['start'], { DATABASE_URL: 'mysql://u:secretpw@h/db', ORCA_DATA_DIR: tempDir() });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/\bDATABASE_URL\b/);

@@ -196,6 +196,7 @@ describe('loadConfig refuses invalid values, naming the variable', () => {
 
 describe('loadConfig never echoes secret values', () => {
   it.each([
+    // secretlint-disable-next-line @secretlint/secretlint-rule-database-connection-string -- deliberate fake: the test checks it is never echoed
     [{ DATABASE_URL: 'mysql://root:hunter2@db/orca' }, 'DATABASE_URL: must use one of the schemes postgres, postgresql', 'hunter2'],
     [{ DATABASE_URL: 'not a url hunter2' }, 'DATABASE_URL: must be a URL (postgres, postgresql)', 'hunter2'],
     [{ REDIS_URL: 'http://:hunter2@cache' }, 'REDIS_URL: must use one of the schemes redis, rediss', 'hunter2'],
@@ -210,6 +211,7 @@ describe('loadConfig never echoes secret values', () => {
   });
 
   it('does not echo a secret read from the YAML file either', () => {
+    // secretlint-disable-next-line @secretlint/secretlint-rule-database-connection-string -- deliberate fake: the test checks it is never echoed
     writeFileSync(join(cwd, 'orca.config.yaml'), 'DATABASE_URL: "mysql://root:hunter2@db/orca"\n');
     const error = errorOf({});
     expect(error.problems).toEqual(['DATABASE_URL: must use one of the schemes postgres, postgresql']);

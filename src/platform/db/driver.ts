@@ -51,6 +51,20 @@ export function operationOf(text: string): string {
   return ['select', 'insert', 'update', 'delete', 'with', 'begin', 'commit', 'rollback'].includes(verb) ? verb : 'other';
 }
 
+/** Runs one statement and reports its duration and outcome to the observer, whichever driver ran it. */
+export async function observed<T>(observe: QueryObserver, text: string, run: () => Promise<T>): Promise<T> {
+  const started = process.hrtime.bigint();
+  let failed = false;
+  try {
+    return await run();
+  } catch (error) {
+    failed = true;
+    throw error;
+  } finally {
+    observe(operationOf(text), Number(process.hrtime.bigint() - started) / 1e9, failed);
+  }
+}
+
 /** Postgres type OIDs whose text form we parse into JS numbers. */
 export const NUMERIC_OID = 1700;
 export const INT8_OID = 20;

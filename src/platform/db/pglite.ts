@@ -4,7 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import {
   INT8_OID,
   NUMERIC_OID,
-  operationOf,
+  observed,
   parseNumeric,
   withTimeout,
   type Database,
@@ -20,18 +20,11 @@ interface PgliteLike {
 
 function adapt(target: PgliteLike, observe: QueryObserver): Queryable {
   return {
-    async query<Row>(text: string, values: unknown[] = []): Promise<QueryResult<Row>> {
-      const started = process.hrtime.bigint();
-      let failed = false;
-      try {
+    query<Row>(text: string, values: unknown[] = []): Promise<QueryResult<Row>> {
+      return observed(observe, text, async () => {
         const result = await target.query<Row>(text, values);
         return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
-      } catch (error) {
-        failed = true;
-        throw error;
-      } finally {
-        observe(operationOf(text), Number(process.hrtime.bigint() - started) / 1e9, failed);
-      }
+      });
     },
     async exec(script: string) {
       await target.exec(script);

@@ -2,7 +2,7 @@ import pg from 'pg';
 import {
   INT8_OID,
   NUMERIC_OID,
-  operationOf,
+  observed,
   parseNumeric,
   withTimeout,
   type Database,
@@ -29,18 +29,11 @@ const typeParsers = {
 
 function adapt(target: pg.Pool | pg.PoolClient, observe: QueryObserver): Queryable {
   return {
-    async query<Row>(text: string, values: unknown[] = []): Promise<QueryResult<Row>> {
-      const started = process.hrtime.bigint();
-      let failed = false;
-      try {
+    query<Row>(text: string, values: unknown[] = []): Promise<QueryResult<Row>> {
+      return observed(observe, text, async () => {
         const result = await target.query({ text, values, types: typeParsers });
         return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.rows.length };
-      } catch (error) {
-        failed = true;
-        throw error;
-      } finally {
-        observe(operationOf(text), Number(process.hrtime.bigint() - started) / 1e9, failed);
-      }
+      });
     },
     async exec(script: string) {
       // Without values node-postgres uses the simple protocol, which accepts several statements.
