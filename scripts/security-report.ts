@@ -112,7 +112,7 @@ function renderAudit({ outcome, result }: AuditSection): string {
     '',
     `Command: ${code(AUDIT_COMMAND.join(' '))} — exit status ${outcome.code ?? 'none (killed)'}, ${outcome.seconds.toFixed(1)} s. ` +
       `Decided by ${code('scripts/lib/audit-gate.ts')} with threshold ${code(AUDIT_THRESHOLD)}, the same decision as the CI gate ` +
-      `${code(`npm audit --omit=dev --audit-level=${AUDIT_THRESHOLD}`)}.`,
+      `${code('scripts/audit-gate.ts')}.`,
     '',
   ];
   if (result.verdict === 'error') {
@@ -121,7 +121,7 @@ function renderAudit({ outcome, result }: AuditSection): string {
         `affecting the production dependencies: ${cell(result.reason)}.`,
       '',
       'This usually means the registry (or the mirror npm is configured to use) is unreachable or does not serve the bulk ' +
-        'advisory endpoint. Run the report again where the registry is reachable; the gate fails closed meanwhile.',
+        'advisory endpoint. Run the report again where the registry serves audits; meanwhile the CI gate reports the audit as not performed (fatal with ORCA_REQUIRE_AUDIT=1).',
     );
     return lines.join('\n');
   }
