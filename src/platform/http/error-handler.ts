@@ -27,6 +27,8 @@ export function fieldErrorOf(part: string, error: AjvError): FieldError {
   return { path: `/${part}${path}`, message };
 }
 
+const INTERNAL_DETAIL = 'an unexpected error occurred; quote the correlation id when reporting it';
+
 // Fastify's own client errors, mapped onto ORCA's codes.
 const FASTIFY_CODES: Record<string, { code: ErrorCode; detail: string }> = {
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'bad_request', detail: 'the request body is not valid JSON' },
@@ -72,7 +74,11 @@ export function installErrorHandlers(app: FastifyInstance): void {
     if (error instanceof AppError) {
       if (error.details.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.details.retryAfterSeconds));
       if (error.status >= 500) request.log.error({ err: error }, 'request failed');
-      return sendProblem(request, reply, error.code, error.message, error.details.errors ? { errors: error.details.errors } : {});
+      // A 500 is a bug and its message is written for the log (it may hold a connection string or a key):
+      // an AppError('internal', …) sent it to the client verbatim (found by test/security/log-secrets.test.ts).
+      // 503 messages ("the database is unavailable; retry shortly") are written for clients and stay.
+      const detail = error.code === 'internal' ? INTERNAL_DETAIL : error.message;
+      return sendProblem(request, reply, error.code, detail, error.details.errors ? { errors: error.details.errors } : {});
     }
     const fastifyError = error as FastifyError & { validation?: AjvError[]; validationContext?: string };
     if (fastifyError.validation) {
@@ -98,7 +104,7 @@ export function installErrorHandlers(app: FastifyInstance): void {
       return sendProblem(request, reply, STATUS_CODES[status] ?? 'bad_request', error.message);
     }
     request.log.error({ err: error }, 'unhandled error');
-    return sendProblem(request, reply, 'internal', 'an unexpected error occurred; quote the correlation id when reporting it');
+    return sendProblem(request, reply, 'internal', INTERNAL_DETAIL);
   });
 
   app.setNotFoundHandler((request, reply) =>

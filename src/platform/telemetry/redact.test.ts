@@ -1,7 +1,8 @@
 import { Writable } from 'node:stream';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from './logger.js';
-import { REDACTED, isSecretKey, redactValue, scrubString } from './redact.js';
+import { CARD_REDACTED, EMAIL_REDACTED, PHONE_REDACTED, REDACTED, isSecretKey, passesLuhn, redactValue, scrubString } from './redact.js';
 
 function capture(): { lines: Array<Record<string, unknown>>; raw: string[]; destination: Writable } {
   const lines: Array<Record<string, unknown>> = [];
@@ -78,16 +79,20 @@ describe('redactValue', () => {
   });
 
   it('does not modify its input', () => {
+    // secretlint-disable-next-line @secretlint/secretlint-rule-database-connection-string -- deliberate fake: the test plants it and checks it is redacted
     const input = { password: 'p', nested: { url: 'postgres://u:hunter2@h/db' } };
     redactValue(input);
+    // secretlint-disable-next-line @secretlint/secretlint-rule-database-connection-string -- deliberate fake: the test plants it and checks it is redacted
     expect(input).toEqual({ password: 'p', nested: { url: 'postgres://u:hunter2@h/db' } });
   });
 
   it('scrubs strings anywhere in the structure', () => {
+    // secretlint-disable-next-line @secretlint/secretlint-rule-database-connection-string -- deliberate fake: the test plants it and checks it is redacted
     expect(redactValue({ a: [{ b: 'see postgres://u:hunter2@h/db' }] })).toEqual({ a: [{ b: `see postgres://u:${REDACTED}@h/db` }] });
   });
 
   it('serialises errors with their (scrubbed) message and stack', () => {
+    // secretlint-disable-next-line @secretlint/secretlint-rule-database-connection-string -- deliberate fake: the test plants it and checks it is redacted
     const error = Object.assign(new TypeError('connect postgres://u:hunter2@h/db failed'), { code: 'ECONNREFUSED', password: 'p' });
     const result = redactValue({ err: error }) as { err: Record<string, unknown> };
     expect(result.err.type).toBe('TypeError');
@@ -108,9 +113,11 @@ describe('redactValue', () => {
 
 describe('scrubString', () => {
   it.each([
+    // secretlint-disable-next-line @secretlint/secretlint-rule-database-connection-string -- deliberate fake: the test plants it and checks it is redacted
     ['postgres://u:hunter2@h/db', `postgres://u:${REDACTED}@h/db`, 'hunter2'],
     ['redis://default:s3cr3t@cache:6379/0', `redis://default:${REDACTED}@cache:6379/0`, 's3cr3t'],
     ['REDIS_URL=redis://:s3cr3t@cache:6379', `REDIS_URL=redis://:${REDACTED}@cache:6379`, 's3cr3t'],
+    // secretlint-disable-next-line @secretlint/secretlint-rule-basicauth -- deliberate fake: the test plants it and checks it is redacted
     ['https://user:pa55word@example.com/x', `https://user:${REDACTED}@example.com/x`, 'pa55word'],
     ['Authorization: Bearer abcdefgh12345', `Authorization: Bearer ${REDACTED}`, 'abcdefgh12345'],
     ['basic dXNlcjpwYXNzd29yZA==', `basic ${REDACTED}`, 'dXNlcjpwYXNzd29yZA'],
@@ -134,6 +141,7 @@ describe('createLogger', () => {
   it('writes no header secret and no URL credential', () => {
     const { lines, raw, destination } = capture();
     const logger = createLogger({ level: 'info', destination });
+    // secretlint-disable-next-line @secretlint/secretlint-rule-database-connection-string -- deliberate fake: the test plants it and checks it is redacted
     logger.info({ req: { headers: { authorization: 'Bearer abcdefgh12345' } } }, 'connecting to postgres://u:hunter2@h/db');
     expect(raw).toHaveLength(1);
     expect(raw[0]).not.toContain('abcdefgh12345');
@@ -149,6 +157,7 @@ describe('createLogger', () => {
   it('scrubs format arguments as well as the message', () => {
     const { lines, raw, destination } = capture();
     const logger = createLogger({ level: 'info', destination });
+    // secretlint-disable-next-line @secretlint/secretlint-rule-database-connection-string -- deliberate fake: the test plants it and checks it is redacted
     logger.info('database %s unreachable', 'postgres://u:hunter2@h/db');
     expect(raw[0]).not.toContain('hunter2');
     expect(lines[0]?.msg).toBe(`database postgres://u:${REDACTED}@h/db unreachable`);
@@ -157,6 +166,7 @@ describe('createLogger', () => {
   it('logs an error with its type, scrubbed message and stack', () => {
     const { lines, raw, destination } = capture();
     const logger = createLogger({ level: 'info', destination });
+    // secretlint-disable-next-line @secretlint/secretlint-rule-database-connection-string -- deliberate fake: the test plants it and checks it is redacted
     logger.error({ err: new RangeError('pool for postgres://u:hunter2@h/db exhausted') }, 'request failed');
     expect(raw[0]).not.toContain('hunter2');
     const err = lines[0]?.err as Record<string, unknown>;
@@ -168,6 +178,7 @@ describe('createLogger', () => {
   it('scrubs the message pino takes from an error when none is given', () => {
     const { lines, raw, destination } = capture();
     const logger = createLogger({ level: 'info', destination });
+    // secretlint-disable-next-line @secretlint/secretlint-rule-database-connection-string -- deliberate fake: the test plants it and checks it is redacted
     logger.error(new Error('cannot reach postgres://u:hunter2@h/db'));
     logger.error({ err: new Error('cannot reach redis://:s3cr3tpw@r:6379') });
     expect(raw).toHaveLength(2);
@@ -183,6 +194,7 @@ describe('createLogger', () => {
     const { lines, raw, destination } = capture();
     const logger = createLogger({ level: 'info', destination });
     const child = logger.child({ headers: { 'x-api-key': 'orca_ab12cd34_0123456789abcdefXYZ' }, correlation_id: 'c-1' });
+    // secretlint-disable-next-line @secretlint/secretlint-rule-database-connection-string -- deliberate fake: the test plants it and checks it is redacted
     child.child({ dsn: 'postgres://u:hunter2@h/db' }).info('grandchild');
     expect(raw[0]).not.toContain('0123456789abcdefXYZ');
     expect(raw[0]).not.toContain('hunter2');
@@ -196,5 +208,299 @@ describe('createLogger', () => {
     logger.warn('shown');
     expect(raw).toHaveLength(1);
     expect(JSON.parse(raw[0] ?? '{}')).toMatchObject({ level: 'warn', msg: 'shown' });
+  });
+});
+
+/**
+ * PII in logs (issue "Security at the edge", item 8): emails, phone numbers, payment card numbers and JWTs never
+ * reach a log line, whatever field they hide in; order numbers and other digits that are not PII stay readable;
+ * every pattern is linear, so a hostile megabyte costs one pass.
+ */
+describe('PII scrubbing', () => {
+  const luhnComplete = (body: string): string => {
+    for (let check = 0; check <= 9; check += 1) if (passesLuhn(`${body}${check}`)) return `${body}${check}`;
+    throw new Error('unreachable');
+  };
+
+  describe('passesLuhn', () => {
+    it.each(['4111111111111111', '5555555555554444', '378282246310005', '6011111111111117', '4222222222222', '79927398713'])(
+      'accepts %s',
+      (digits) => expect(passesLuhn(digits)).toBe(true),
+    );
+    it.each(['4111111111111112', '1234567890123456', '79927398710'])('refuses %s', (digits) => expect(passesLuhn(digits)).toBe(false));
+  });
+
+  describe('emails', () => {
+    it.each([
+      ['contact jane.doe@gmail.com today', `contact ${EMAIL_REDACTED} today`],
+      ['JANE_DOE+billing@Mail.Example-Corp.co.uk', EMAIL_REDACTED],
+      ['"owner":"ops.team@acme.io"', `"owner":"${EMAIL_REDACTED}"`],
+      ['/api/v1/agents?q=jane@gmail.com&limit=5', `/api/v1/agents?q=${EMAIL_REDACTED}&limit=5`],
+      ['mailto:a@b.io,c@d.io', `mailto:${EMAIL_REDACTED},${EMAIL_REDACTED}`],
+    ])('scrubs %j', (input, expected) => {
+      expect(scrubString(input)).toBe(expected);
+    });
+
+    it('scrubs percent-encoded and double-encoded addresses in URLs', () => {
+      expect(scrubString('/api/v1/agents?q=jane%40gmail.com&limit=5')).toBe(`/api/v1/agents?q=${EMAIL_REDACTED}&limit=5`);
+      expect(scrubString('/api/v1/agents?q=jane%2540gmail.com')).toBe(`/api/v1/agents?q=${EMAIL_REDACTED}`);
+      expect(scrubString('/x?q=jane%40gmail.com')).not.toContain('jane');
+    });
+
+    it('leaves addresses in RFC 2606 reserved domains and things that are not addresses', () => {
+      for (const text of ['ops@orca.example', 'a@b.test', 'root@localhost', 'fastify@5.1.0', 'user@host', '@scope/package', 'a @ b.com']) {
+        expect(scrubString(text)).toBe(text);
+      }
+    });
+  });
+
+  describe('phone numbers', () => {
+    it.each([
+      '+14155552671',
+      '+1 415 555 2671',
+      '+1 (415) 555-2671',
+      '+1-415-555-2671',
+      '+44 20 7946 0958',
+      '+33 6 12 34 56 78',
+      '+49 30 12345678',
+      '(415) 555-2671',
+      '415-555-2671',
+      '415.555.2671',
+      '415 555 2671',
+      '1-415-555-2671',
+      '020 7946 0958',
+      '06 12 34 56 78',
+      '030 12345678',
+      '0612-345678',
+    ])('scrubs %s wherever it appears', (phone) => {
+      for (const template of ['%', 'call %', 'call % now', 'tel:%', '"phone":"%"', '/agents?q=%&x=1']) {
+        const input = template.replace('%', phone);
+        const output = scrubString(input);
+        expect(output, input).toBe(template.replace('%', PHONE_REDACTED));
+      }
+    });
+
+    it('scrubs percent-encoded and form-encoded numbers in URLs', () => {
+      expect(scrubString('/x?q=%2B14155552671')).toBe(`/x?q=${PHONE_REDACTED}`);
+      expect(scrubString('/x?q=%2B1%20415%20555%202671&limit=2')).toBe(`/x?q=${PHONE_REDACTED}&limit=2`);
+      expect(scrubString('/x?q=call+415-555-2671')).toBe(`/x?q=call${PHONE_REDACTED}`);
+    });
+
+    it('scrubs several numbers written side by side', () => {
+      expect(scrubString('415-555-2671 415-555-2672')).toBe(`${PHONE_REDACTED} ${PHONE_REDACTED}`);
+      expect(scrubString('+1 415 555 2671 +1 415 555 2672')).toBe(`${PHONE_REDACTED} ${PHONE_REDACTED}`);
+    });
+
+    it.each([
+      'at 2024-01-01T10:00:00.000Z',
+      'on 01.02.2024',
+      'from 192.168.100.200',
+      'version 1.22.333',
+      'years 2019-2024',
+      'took 1234567 ms',
+      'count 12345678',
+      'pi 3.14159265358979',
+      'id 0190f3a2-7b1c-7d2e-8123-123456789012',
+      'id 12345678-1234-7abc-8123-123456789012',
+      'digest 0123456789012345678abcdef',
+      'order ORD-2024-000123-77',
+      'seq 1+4155552671',
+    ])('leaves %j alone', (text) => {
+      expect(scrubString(text)).toBe(text);
+    });
+  });
+
+  describe('payment card numbers', () => {
+    it.each([
+      ['4111111111111111', 'Visa'],
+      ['4111 1111 1111 1111', 'Visa, spaced'],
+      ['4111-1111-1111-1111', 'Visa, dashed'],
+      ['5555 5555 5555 4444', 'Mastercard'],
+      ['3782 822463 10005', 'Amex 4-6-5'],
+      ['378282246310005', 'Amex'],
+      ['6011111111111117', 'Discover'],
+      ['4222222222222', 'Visa, 13 digits'],
+      ['6304 0000 0000 0000 018', 'Maestro, 19 digits'],
+    ])('scrubs %s (%s) wherever it appears', (card) => {
+      for (const template of ['%', 'card %', 'card: %.', 'card-%', '"pan":"%"', '/agents?q=%', 'x=%&y=1']) {
+        const input = template.replace('%', card);
+        expect(scrubString(input), input).toBe(template.replace('%', CARD_REDACTED));
+      }
+    });
+
+    it('scrubs percent- and form-encoded card numbers in URLs', () => {
+      expect(scrubString('/x?q=4111%201111%201111%201111')).toBe(`/x?q=${CARD_REDACTED}`);
+      expect(scrubString('/x?q=4111+1111+1111+1111')).toBe(`/x?q=${CARD_REDACTED}`);
+    });
+
+    it('scrubs two cards written side by side', () => {
+      expect(scrubString('4111 1111 1111 1111 5555 5555 5555 4444')).toBe(`${CARD_REDACTED} ${CARD_REDACTED}`);
+    });
+
+    it('leaves numbers of card length that fail the Luhn check (order numbers, invoice numbers)', () => {
+      for (const text of ['order 4111111111111112', 'order 1234-5678-9012-3456', 'invoice 1234 5678 9012 3456', 'ref 12345678901234567']) {
+        expect(scrubString(text)).toBe(text);
+      }
+    });
+
+    it('leaves digit runs longer than any card number', () => {
+      const long = `${'4111111111111111'}${'0'.repeat(8)}`;
+      expect(scrubString(`n ${long}`)).toBe(`n ${long}`);
+    });
+  });
+
+  describe('JSON Web Tokens', () => {
+    const jwt =
+      'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwiZW1haWwiOiJqYW5lQGdtYWlsLmNvbSJ9.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c';
+    it.each([
+      [`token ${jwt} expired`, `token ${REDACTED} expired`],
+      [`"id_token":"${jwt}"`, `"id_token":"${REDACTED}"`],
+      [`/cb?state=1&jwt=${jwt}`, `/cb?state=1&jwt=${REDACTED}`],
+      ['unsigned eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0. end', `unsigned ${REDACTED} end`],
+    ])('scrubs %j', (input, expected) => {
+      expect(scrubString(input)).toBe(expected);
+    });
+
+    it('leaves words that merely start with eyJ', () => {
+      expect(scrubString('eyJ is base64 for {"')).toBe('eyJ is base64 for {"');
+    });
+  });
+
+  describe('secrets beyond the existing patterns', () => {
+    it.each([
+      ['host=db user=orca password=hunter2 dbname=orca', `host=db user=orca password=${REDACTED} dbname=orca`],
+      ['password: "hunter 2"', `password: ${REDACTED}`],
+      ['postgres://u:p@ss@h/db', `postgres://u:${REDACTED}@h/db`],
+      ['/x?client_secret=abc&sig=def&session_id=ghi&limit=1', `/x?client_secret=${REDACTED}&sig=${REDACTED}&session_id=${REDACTED}&limit=1`],
+      ['/x?note=Bearer%20abcdefgh12345', `/x?note=Bearer ${REDACTED}`],
+    ])('scrubs %j', (input, expected) => {
+      expect(scrubString(input)).toBe(expected);
+    });
+  });
+
+  describe('redactValue', () => {
+    it('scrubs PII in values and in keys, at any depth', () => {
+      const output = redactValue({ owner: 'jane@gmail.com', contacts: { 'bob@acme.io': ['+14155552671'] }, note: 'card 4111 1111 1111 1111' });
+      expect(output).toEqual({ owner: EMAIL_REDACTED, contacts: { [EMAIL_REDACTED]: [PHONE_REDACTED] }, note: `card ${CARD_REDACTED}` });
+    });
+
+    it('scrubs a card number sent as a JSON number, but no other number', () => {
+      expect(redactValue({ pan: 4111111111111111, order: 4111111111111112, count: 42, ms: 12.5, big: 5555555555554444n })).toEqual({
+        pan: CARD_REDACTED,
+        order: 4111111111111112,
+        count: 42,
+        ms: 12.5,
+        big: CARD_REDACTED,
+      });
+    });
+  });
+
+  describe('through the logger', () => {
+    it('writes no PII in the message, format arguments, fields, bindings or errors', () => {
+      const { raw, destination } = capture();
+      const logger = createLogger({ level: 'info', destination });
+      const child = logger.child({ correlation_id: '+14155552671', user: 'jane@gmail.com' });
+      child.info({ url: '/api/v1/agents?q=4111%201111%201111%201111', owner: 'bob@acme.io' }, 'created by %s', 'carol@corp.io');
+      child.error({ err: new Error('charge of 4111-1111-1111-1111 for dave@shop.io failed') }, 'request failed');
+      logger.error(new Error('cannot text +44 20 7946 0958'));
+      expect(raw).toHaveLength(3);
+      const text = raw.join('\n');
+      for (const pii of ['4155552671', 'jane@', 'bob@', 'carol@', 'dave@', '4111', '7946']) expect(text).not.toContain(pii);
+      expect(text).toContain(EMAIL_REDACTED);
+      expect(text).toContain(PHONE_REDACTED);
+      expect(text).toContain(CARD_REDACTED);
+    });
+  });
+
+  describe('properties', () => {
+    const word = fc.stringMatching(/^[a-z]{1,8}$/);
+    const sentence = fc.array(word, { maxLength: 6 }).map((words) => words.join(' '));
+    const card = fc
+      .tuple(fc.constantFrom('4', '51', '37', '6011', '35'), fc.integer({ min: 13, max: 19 }), fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 19, maxLength: 19 }), fc.constantFrom('', ' ', '-'))
+      .map(([prefix, length, digits, separator]) => {
+        const full = luhnComplete(`${prefix}${digits.join('')}`.slice(0, length - 1));
+        return separator === '' ? full : (full.match(/.{1,4}/g) ?? []).join(separator);
+      });
+    const phone = fc
+      .tuple(fc.integer({ min: 1, max: 9 }), fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 7, maxLength: 13 }), fc.constantFrom('', ' ', '-'))
+      .map(([country, digits, separator]) => `+${country}${separator}${digits.slice(0, 3).join('')}${separator}${digits.slice(3).join('')}`);
+    const email = fc
+      .tuple(fc.stringMatching(/^[a-z0-9][a-z0-9._+-]{0,20}$/), fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,15}$/), fc.constantFrom('com', 'io', 'org', 'de', 'co.uk', 'dev'))
+      .map(([local, domain, tld]) => `${local}@${domain}.${tld}`);
+    const pii = fc.oneof(card, phone, email);
+
+    it('never lets a planted email, phone or card number through, in clear or URL-encoded', () => {
+      fc.assert(
+        fc.property(sentence, pii, sentence, fc.boolean(), (before, value, after, encode) => {
+          const planted = encode ? encodeURIComponent(value) : value;
+          const output = scrubString(`${before} ${planted} ${after}`);
+          expect(output).not.toContain(value);
+          expect(output).not.toContain(planted);
+          expect(output).toContain(before);
+          expect(output.endsWith(after)).toBe(true);
+        }),
+        { numRuns: 2000 },
+      );
+    });
+
+    it('leaves numbers of card length that fail the Luhn check', () => {
+      const orderNumber = fc
+        .array(fc.integer({ min: 0, max: 9 }), { minLength: 13, maxLength: 19 })
+        .map((digits) => digits.join(''))
+        .filter((digits) => !passesLuhn(digits));
+      fc.assert(
+        fc.property(sentence, orderNumber, (before, digits) => {
+          const text = `${before} order ${digits}`;
+          expect(scrubString(text)).toBe(text);
+        }),
+        { numRuns: 1000 },
+      );
+    });
+
+    it('is idempotent: scrubbing scrubbed text changes nothing', () => {
+      fc.assert(
+        fc.property(fc.string({ maxLength: 200 }), pii, (text, value) => {
+          const once = scrubString(`${text} ${value} ${text}`);
+          expect(scrubString(once)).toBe(once);
+        }),
+        { numRuns: 1000 },
+      );
+    });
+  });
+
+  /**
+   * Hostile megabytes: each input once made a backtracking pattern quadratic (or worse). These complete in a
+   * single pass; what is asserted is the result, not the time (a catastrophic pattern would simply not finish).
+   */
+  describe('1 MB adversarial inputs', () => {
+    const MB = 1_000_000;
+    // A megabyte in an assertion diff would drown the report: compare, and show only the start on failure.
+    const same = (actual: string, expected: string) => {
+      if (actual !== expected) expect.fail(`output differs (length ${actual.length}, expected ${expected.length}): ${JSON.stringify(actual.slice(0, 120))}`);
+    };
+    it.each([
+      ['a local part with no domain', 'a'.repeat(MB) + '@', (out: string, input: string) => same(out, input)],
+      ['a domain that never ends in a TLD', 'x@' + 'a1.'.repeat(MB / 3), (out: string, input: string) => same(out, input)],
+      ['a megabyte local part that is an address', 'a'.repeat(MB) + '@gmail.com', (out: string) => same(out, EMAIL_REDACTED)],
+      ['"a@" repeated', 'a@'.repeat(MB / 2), (out: string, input: string) => same(out, input)],
+      ['one long digit run', '7'.repeat(MB), (out: string, input: string) => same(out, input)],
+      ['digits with dash separators', '12-'.repeat(MB / 3), (out: string, input: string) => same(out, input)],
+      ['digits with dot separators', '1.'.repeat(MB / 2), (out: string, input: string) => same(out, input)],
+      ['digits with space separators, then a card', '9 '.repeat(MB / 2) + 'x 4111 1111 1111 1111', (out: string) => expect(out.endsWith(`x ${CARD_REDACTED}`)).toBe(true)],
+      ['unclosed parentheses', '(' + '1'.repeat(MB), (out: string, input: string) => same(out, input)],
+      ['"(1)" repeated', '(1)'.repeat(MB / 3), (out: string, input: string) => same(out, input)],
+      ['"+1 " repeated', '+1 '.repeat(MB / 3), (out: string, input: string) => same(out, input)],
+      ['a word then "://"', 'a'.repeat(MB) + '://', (out: string, input: string) => same(out, input)],
+      ['a URL password without a host', 'redis://:' + 'p'.repeat(MB), (out: string, input: string) => same(out, input)],
+      ['"eyJ-" repeated', 'eyJ-'.repeat(MB / 4), (out: string, input: string) => same(out, input)],
+      ['bearer and whitespace', 'Bearer' + ' '.repeat(MB), (out: string, input: string) => same(out, input)],
+      ['an unterminated quoted password', 'password="' + 'x'.repeat(MB), (out: string) => same(out, `password=${REDACTED}`)],
+      ['percent escapes', '%41'.repeat(MB / 3), (out: string, input: string) => same(out, input)],
+      ['"+" only', '+'.repeat(MB), (out: string, input: string) => same(out, input)],
+      ['emails side by side', 'jane@gmail.com '.repeat(MB / 15), (out: string) => same(out, `${EMAIL_REDACTED} `.repeat(MB / 15))],
+      ['phones side by side', '415-555-2671 '.repeat(MB / 13), (out: string) => expect(out.split(PHONE_REDACTED)).toHaveLength(Math.floor(MB / 13) + 1)],
+    ])('%s', (_name, input, check) => {
+      check(scrubString(input), input);
+    });
   });
 });

@@ -1,41 +1,279 @@
 /**
- * Log redaction. pino's path-based `redact` only covers paths we can name in advance; secrets also hide in
- * fields we cannot predict (a vendor payload, an error message holding a connection string). So every log
- * object is walked: values under secret-like keys are replaced, and strings are scrubbed of credentials.
+ * Log redaction. pino's path-based `redact` only covers paths we can name in advance; secrets and personal data
+ * also hide in fields we cannot predict (a vendor payload, an error message holding a connection string, a query
+ * string, a client's X-Correlation-ID). So every log object is walked: values under secret-like keys are replaced,
+ * and every string (and object key) is scrubbed of credentials and PII (SPEC §9: "structured JSON logs with secret
+ * and PII redaction").
+ *
+ * This runs on every log line, so it must stay cheap and can never be a denial-of-service lever: each pattern is
+ * guarded by a cheap precheck, and every regular expression is linear in its input — a match can only start at
+ * the beginning of a run (enforced by a lookbehind), and no quantified group can split the same text two ways,
+ * so a hostile 1 MB string costs one pass, not a quadratic or exponential search (redact.test.ts feeds them).
  */
 import pino from 'pino';
 
 export const REDACTED = '[REDACTED]';
+export const EMAIL_REDACTED = '[EMAIL]';
+export const PHONE_REDACTED = '[PHONE]';
+export const CARD_REDACTED = '[CARD]';
 
 const SECRET_KEY =
   /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|api[-_]?keys?|.*(password|passwd|secret|token|signature|credential|private[-_]?key|session)s?.*)$/i;
 
-const STRING_SECRETS: Array<[RegExp, string]> = [
-  // credentials inside URLs: scheme://user:password@host; the user may be empty (redis://:password@host is
-  // the usual Redis form, which the first version of this pattern let through in clear)
-  [/([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)[^\s@/]+@/gi, `$1${REDACTED}@`],
-  // bearer / basic credentials
-  [/\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, `$1 ${REDACTED}`],
-  // ORCA API keys: orca_<prefix>_<secret>
-  [/\borca_[A-Za-z0-9]+_[A-Za-z0-9_-]{16,}/g, REDACTED],
-  // secret-like query parameters
-  [/([?&](?:api[-_]?key|key|token|secret|signature|password|access_token)=)[^&\s#]+/gi, `$1${REDACTED}`],
+/** A query-string parameter whose value is a secret (`?api_key=`, `&access_token=`, `?client_secret=`, `?sig=` …). */
+const SECRET_PARAM = /key|token|secret|signature|^sig$|passw|^pwd$|auth|credential|session|jwt/i;
+
+interface Scrubber {
+  /** Cheap necessary condition for `pattern` to match; the regex only runs when it holds. */
+  applies(value: string): boolean;
+  pattern: RegExp;
+  replace: string | ((match: string, ...rest: never[]) => string);
+}
+
+const SECRETS: Scrubber[] = [
+  {
+    // Credentials inside URLs: scheme://user:password@host (the user may be empty: redis://:password@host). The
+    // lookbehind makes a scheme start at the beginning of a word: without it every position of a long word was
+    // a candidate scheme scanned to the end of the word — quadratic (a 40 kB line took 3 s).
+    applies: (value) => value.includes('://'),
+    pattern: /(?<![a-z0-9+.-])([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)[^\s/]+@/gi,
+    replace: `$1${REDACTED}@`,
+  },
+  {
+    // Bearer / Basic credentials (Authorization header values quoted in messages).
+    applies: (value) => /bearer|basic/i.test(value),
+    pattern: /\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi,
+    replace: `$1 ${REDACTED}`,
+  },
+  {
+    // ORCA API keys: orca_<prefix>_<secret>.
+    applies: (value) => value.includes('orca_'),
+    pattern: /\borca_[A-Za-z0-9]+_[A-Za-z0-9_-]{16,}/g,
+    replace: REDACTED,
+  },
+  {
+    // JSON Web Tokens: three base64url segments, the first (the JSON header) starting `eyJ` (`{"`). The signature
+    // may be empty (alg "none").
+    applies: (value) => value.includes('eyJ'),
+    pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g,
+    replace: REDACTED,
+  },
+  {
+    // Secret-like query parameters: every parameter is matched and its name judged, which keeps the regex trivial.
+    applies: (value) => value.includes('='),
+    pattern: /([?&;])([^=&;\s#?]+)=([^&;\s#]*)/g,
+    replace: (match: string, separator: string, name: string, secret: string) =>
+      secret !== '' && secret !== REDACTED && SECRET_PARAM.test(name) ? `${separator}${name}=${REDACTED}` : match,
+  },
+  {
+    // `password=…`, `token: …` in free text: libpq connection strings ("host=db password=…"), config dumps.
+    applies: (value) => /passw|pwd|secret|token|api[-_]?key/i.test(value),
+    pattern: /(?<![A-Za-z0-9-])((?:password|passwd|pwd|secret|client[-_]?secret|token|access[-_]?token|refresh[-_]?token|api[-_]?key)["']?[ \t]*[=:][ \t]*)("[^"]*"?|'[^']*'?|[^\s"'&,;]+)/gi,
+    // A value another scrubber already replaced (`token=[REDACTED]#frag`) is left as it is.
+    replace: (match: string, prefix: string, secret: string) =>
+      secret.startsWith(REDACTED) || secret.startsWith(`"${REDACTED}`) ? match : `${prefix}${REDACTED}`,
+  },
 ];
+
+/**
+ * Top-level domains reserved by RFC 2606 §2: no mailbox can exist there, so `ops@orca.example` in a message is
+ * documentation, not personal data, and stays readable.
+ */
+const RESERVED_TLDS = new Set(['example', 'invalid', 'test', 'localhost']);
+
+const EMAIL: Scrubber = {
+  applies: (value) => value.includes('@'),
+  // The local part must start a run of local-part characters (lookbehind): a string of a million `a` followed by
+  // `@` is then scanned once, not once per starting position. Labels cannot contain `.`, so the domain splits
+  // into labels one way only.
+  pattern: /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@(?:[A-Za-z0-9-]+\.)+([A-Za-z]{2,63})/g,
+  replace: (match: string, tld: string) => (RESERVED_TLDS.has(tld.toLowerCase()) ? match : EMAIL_REDACTED),
+};
+
+/**
+ * A maximal run of digit groups joined by one separator (space, dot, dash), with at most a leading `+` and
+ * parenthesised groups: `+1 (415) 555-2671`, `4111 1111 1111 1111`, `2024-01-01`. Whether a run is a card number,
+ * a phone number or neither is decided in code (classifyDigits), which is both clearer and safer than a regex.
+ * The lookbehinds forbid starting inside a run (after a digit, a `)`, or a digit/`)` and a separator), so each run
+ * is matched from its first character only; the steps of the repetition begin with disjoint characters
+ * (separator, `(`, digit-after-`)`), so the greedy match never backtracks.
+ */
+const DIGIT_RUN =
+  /(?:(?<!\d)\+\d+|(?<![\w()]|[\d)][ .-])\(\d+\)|(?<![\w.+()]|[\d)][ .-])\d+)(?:[ .-](?:\(\d+\)|\d+)|\(\d+\)|(?<=\))\d+)*/g;
+
+const MIN_PII_DIGITS = 7;
+
+/** Luhn checksum (ISO/IEC 7812): what tells a card number from an order number of the same length. */
+export function passesLuhn(digits: string): boolean {
+  let sum = 0;
+  let double = false;
+  for (let index = digits.length - 1; index >= 0; index -= 1) {
+    let digit = digits.charCodeAt(index) - 48;
+    if (double) {
+      digit *= 2;
+      if (digit > 9) digit -= 9;
+    }
+    sum += digit;
+    double = !double;
+  }
+  return sum % 10 === 0;
+}
+
+function countDigits(value: string, stopAt = Infinity): number {
+  let count = 0;
+  for (let index = 0; index < value.length && count < stopAt; index += 1) {
+    const code = value.charCodeAt(index);
+    if (code >= 48 && code <= 57) count += 1;
+  }
+  return count;
+}
+
+const DATE_LIKE = /^(?:\d{4}[.-]\d{1,2}[.-]\d{1,2}|\d{1,2}[.-]\d{1,2}[.-]\d{4})$/;
+const IPV4_LIKE = /^\d{1,3}(?:\.\d{1,3}){3}$/;
+
+/** Card (13–19 digits, spaces or dashes only, Luhn-valid), phone, or neither. `run` is one DIGIT_RUN match. */
+function classifyDigits(run: string): 'card' | 'phone' | undefined {
+  const digits = run.replace(/\D/g, '');
+  if (digits.length < MIN_PII_DIGITS) return undefined;
+  const plus = run.startsWith('+');
+  const parens = run.includes('(');
+  if (!plus && !parens && !run.includes('.') && digits.length >= 13 && digits.length <= 19 && passesLuhn(digits)) return 'card';
+  if (parens && !/^\+?\d*[ .-]?\(\d{1,5}\)[^()]*$/.test(run)) return undefined;
+  if (plus) return digits.length <= 15 ? 'phone' : undefined; // E.164: at most 15 digits
+  if (digits.length > 12 || DATE_LIKE.test(run) || IPV4_LIKE.test(run)) return undefined;
+  if (parens) return 'phone';
+  const groups = run.split(/[ .-]/);
+  if (groups.length >= 3) return groups.length <= 6 && groups.every((group) => group.length <= 4) ? 'phone' : undefined;
+  // One separator: only the trunk-prefix national form (030 12345678, 0612-345678); "2019-2024" is not a phone.
+  const [area = '', subscriber = ''] = groups;
+  return groups.length === 2 && !run.includes('.') && area.startsWith('0') && area.length <= 5 && subscriber.length >= 5 && subscriber.length <= 8
+    ? 'phone'
+    : undefined;
+}
+
+const LABELS = { card: CARD_REDACTED, phone: PHONE_REDACTED } as const;
+
+/**
+ * A run made of several numbers written side by side ("415-555-2671 415-555-2672", two cards in a list) is not one
+ * number; its space-separated parts are tried in windows of up to 5 groups (a 4-4-4-4-3 card), longest first.
+ * Cards (which the Luhn check confirms) may span groups; a phone may only when it starts with `+` — otherwise
+ * "invoice 1234 5678 9012 3456" would lose its first three groups as a "phone".
+ */
+function scrubNumberList(run: string): string {
+  const tokens = run.split(' ');
+  const digitCounts = tokens.map((token) => countDigits(token));
+  const windowKind = (index: number, size: number, wanted: 'card' | 'phone'): boolean => {
+    let digits = 0;
+    for (let offset = 0; offset < size; offset += 1) digits += digitCounts[index + offset]!;
+    return digits >= MIN_PII_DIGITS && digits <= 19 && classifyDigits(tokens.slice(index, index + size).join(' ')) === wanted;
+  };
+  const output: string[] = [];
+  let index = 0;
+  while (index < tokens.length) {
+    const largest = Math.min(5, tokens.length - index);
+    let matched = 0;
+    let label = '';
+    for (let size = largest; size >= 1 && matched === 0; size -= 1) {
+      if (windowKind(index, size, 'card')) [matched, label] = [size, CARD_REDACTED];
+    }
+    const phoneSizes = tokens[index]!.startsWith('+') ? largest : 1;
+    for (let size = phoneSizes; size >= 1 && matched === 0; size -= 1) {
+      if (windowKind(index, size, 'phone')) [matched, label] = [size, PHONE_REDACTED];
+    }
+    if (matched > 0) {
+      output.push(label);
+      index += matched;
+    } else {
+      output.push(tokens[index]!);
+      index += 1;
+    }
+  }
+  return output.join(' ');
+}
+
+const UUID_AROUND = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+
+/** Whether [start, end) lies inside a UUID: ids (correlation ids, agent ids) are all over the logs and must stay. */
+function insideUuid(input: string, start: number, end: number): boolean {
+  if (end - start > 36) return false;
+  const from = Math.max(0, start - 36);
+  const window = input.slice(from, Math.min(input.length, end + 36));
+  for (const match of window.matchAll(UUID_AROUND)) {
+    const matchStart = from + match.index;
+    if (matchStart <= start && matchStart + match[0].length >= end) return true;
+  }
+  return false;
+}
+
+const DIGITS: Scrubber = {
+  applies: (value) => countDigits(value, MIN_PII_DIGITS) >= MIN_PII_DIGITS,
+  pattern: DIGIT_RUN,
+  replace: (run: string, offset: number, input: string) => {
+    if (countDigits(run, MIN_PII_DIGITS) < MIN_PII_DIGITS) return run;
+    // Digits glued to letters are part of an identifier (a hex digest, `v2024…`), not a number someone wrote.
+    if (/[A-Za-z_]/.test(input.charAt(offset + run.length))) return run;
+    if (insideUuid(input, offset, offset + run.length)) return run;
+    const kind = classifyDigits(run);
+    if (kind) return LABELS[kind];
+    return run.includes(' ') ? scrubNumberList(run) : run;
+  },
+};
+
+const ALL: Scrubber[] = [...SECRETS, EMAIL, DIGITS];
 
 export function isSecretKey(key: string): boolean {
   return SECRET_KEY.test(key);
 }
 
-export function scrubString(value: string): string {
+function scrubPlain(value: string): string {
   let result = value;
-  for (const [pattern, replacement] of STRING_SECRETS) result = result.replace(pattern, replacement);
+  for (const { applies, pattern, replace } of ALL) {
+    if (applies(result)) result = result.replace(pattern, replace as (match: string) => string);
+  }
   return result;
+}
+
+const PERCENT_ESCAPES = /(?:%[0-9A-Fa-f]{2})+/g;
+
+/** Lenient percent-decoding (malformed UTF-8 becomes U+FFFD instead of throwing like decodeURIComponent). */
+function percentDecode(value: string): string {
+  return value.replace(PERCENT_ESCAPES, (escapes) => Buffer.from(escapes.replace(/%/g, ''), 'hex').toString('utf8'));
+}
+
+const HAS_ESCAPE = /%[0-9A-Fa-f]{2}/;
+
+/**
+ * Scrubs credentials and PII out of one string. URLs (the request line is logged) carry data percent-encoded
+ * (`jane%40mail.com`, `%2B14155552671`, `4111%201111…`, `+` for a space), which the patterns would not see:
+ * when the string holds escapes or `+`, its decoded form is scrubbed too and, if that found anything, the decoded
+ * and scrubbed text is what gets logged. Decoding repeats (up to 3 times) so double encoding does not hide data.
+ */
+export function scrubString(value: string): string {
+  const result = scrubPlain(value);
+  if (!HAS_ESCAPE.test(result) && !result.includes('+')) return result;
+  let decoded = percentDecode(result.replace(/\+/g, ' '));
+  for (let round = 1; round < 3 && HAS_ESCAPE.test(decoded); round += 1) {
+    const next = percentDecode(decoded);
+    if (next === decoded) break;
+    decoded = next;
+  }
+  if (decoded === result) return result;
+  const scrubbed = scrubPlain(decoded);
+  return scrubbed === decoded ? result : scrubbed;
+}
+
+/** Integers of card length (a card number sent as a JSON number) that pass the Luhn check. */
+function isCardNumber(value: number | bigint): boolean {
+  if (typeof value === 'number' && (!Number.isSafeInteger(value) || Math.abs(value) < 1e12)) return false;
+  const digits = (value < 0 ? -value : value).toString();
+  return digits.length >= 13 && digits.length <= 19 && passesLuhn(digits);
 }
 
 const MAX_DEPTH = 8;
 
 export function redactValue(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return scrubString(value);
+  if (typeof value === 'number' || typeof value === 'bigint') return isCardNumber(value) ? CARD_REDACTED : value;
   if (value === null || typeof value !== 'object') return value;
   if (depth >= MAX_DEPTH) return '[Truncated]';
   if (Array.isArray(value)) return value.map((item) => redactValue(item, depth + 1));
@@ -45,7 +283,8 @@ export function redactValue(value: unknown, depth = 0): unknown {
   if (value instanceof Error) return redactValue({ ...pino.stdSerializers.err(value) }, depth);
   const output: Record<string, unknown> = {};
   for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
-    output[key] = isSecretKey(key) && inner !== undefined && inner !== null ? REDACTED : redactValue(inner, depth + 1);
+    // Keys are scrubbed too: a client-chosen key (`{"jane@mail.com": …}`) is data like any value.
+    output[scrubString(key)] = isSecretKey(key) && inner !== undefined && inner !== null ? REDACTED : redactValue(inner, depth + 1);
   }
   return output;
 }
