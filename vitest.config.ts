@@ -7,7 +7,7 @@ export default defineConfig({
     // Each file gets its own database (PGlite in memory, or its own schema on the PostgreSQL server).
     pool: 'forks',
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
-    testTimeout: 30_000,
+    testTimeout: 60_000,
     hookTimeout: 60_000,
     reporters: ['default'],
   },
