@@ -1,12 +1,8 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bundledMigrations } from '../../src/platform/db/migrate.js';
 import { SETTINGS } from '../../src/platform/config/schema.js';
 import { createSchema, serverUrl } from '../helpers/db.js';
+import { cleanupOrcaProcesses, deferCleanup, runOrca, tempDir } from '../helpers/orca-process.js';
 
 /**
  * The CLI as an operator meets it: real `orca` processes (run from source through tsx, since dist/ may be stale),
@@ -14,72 +10,15 @@ import { createSchema, serverUrl } from '../helpers/db.js';
  * echoed, `--help` everywhere, `--json` where output is data.
  */
 
-const REPO = fileURLToPath(new URL('../..', import.meta.url));
-const TSX_LOADER = pathToFileURL(join(REPO, 'node_modules/tsx/dist/loader.mjs')).href;
-const MAIN = join(REPO, 'src/main.ts');
 // Each case spawns one or more Node processes that compile TypeScript on the fly, and a fresh PGlite data dir
 // runs initdb in WASM: from seconds to over a minute each on a loaded 2-core machine. This bounds a hang; it measures nothing.
 const PROCESS_TEST_TIMEOUT_MS = 300_000;
 
-const tempDirs: string[] = [];
-const cleanups: Array<() => Promise<void>> = [];
-afterAll(async () => {
-  for (const cleanup of cleanups) await cleanup();
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'orca-cli-'));
-  tempDirs.push(dir);
-  return dir;
-}
-
-/**
- * The environment of a child: this process's, minus every ORCA setting (so a developer's shell cannot change the
- * outcome), plus `env`. The child runs in a temp folder so that no orca.config.yaml in the checkout is read.
- */
-function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
-  const base: NodeJS.ProcessEnv = { ...process.env };
-  for (const setting of SETTINGS) delete base[setting.env];
-  delete base.ORCA_CONFIG_FILE;
-  delete base.NODE_OPTIONS;
-  return { ...base, ...env };
-}
-
-interface Outcome {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `orca …args` to completion; a command that does not finish in time is killed and reported. */
-function runOrca(args: string[], env: Record<string, string> = {}, timeoutMs = 150_000): Promise<Outcome> {
-  const cwd = tempDir();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX_LOADER, MAIN, ...args], { cwd, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`orca ${args.join(' ')} did not exit within ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, timeoutMs);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
-}
+afterAll(cleanupOrcaProcesses);
 
 describe('orca start: invalid configuration', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   it('exits 2 and names PORT when PORT is not a number', async () => {
-    const result = await runOrca(['start'], { PORT: 'abc', ORCA_DATA_DIR: tempDir() });
+    const result = await runOrca(['start'], { PORT: 'abc', ORCA_DATA_DIR: tempDir('orca-cli-') });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/\bPORT\b/);
     expect(result.stderr).toContain('abc');
@@ -87,7 +26,7 @@ describe('orca start: invalid configuration', { timeout: PROCESS_TEST_TIMEOUT_MS
   });
 
   it('names every bad variable at once, not only the first', async () => {
-    const result = await runOrca(['start'], { PORT: 'abc', LOG_LEVEL: 'loudest', ORCA_DATA_DIR: tempDir() });
+    const result = await runOrca(['start'], { PORT: 'abc', LOG_LEVEL: 'loudest', ORCA_DATA_DIR: tempDir('orca-cli-') });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/\bPORT\b/);
     expect(result.stderr).toMatch(/\bLOG_LEVEL\b/);
@@ -95,7 +34,7 @@ describe('orca start: invalid configuration', { timeout: PROCESS_TEST_TIMEOUT_MS
 
   it('reports a bad DATABASE_URL without echoing its password', async () => {
     // secretlint-disable-next-line @secretlint/secretlint-rule-database-connection-string -- deliberate fake: the test checks it is never echoed
-    const result = await runOrca(['start'], { DATABASE_URL: 'mysql://u:secretpw@h/db', ORCA_DATA_DIR: tempDir() });
+    const result = await runOrca(['start'], { DATABASE_URL: 'mysql://u:secretpw@h/db', ORCA_DATA_DIR: tempDir('orca-cli-') });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/\bDATABASE_URL\b/);
     expect(result.stderr).not.toContain('secretpw');
@@ -129,7 +68,7 @@ describe('orca migrate and orca doctor [pglite]', { timeout: PROCESS_TEST_TIMEOU
   const latest = Math.max(...bundledMigrations().map((m) => m.version));
 
   it('migrate applies every migration on a fresh data dir, then says up to date (also as JSON); doctor --json then exits 0', async () => {
-    const dataDir = tempDir();
+    const dataDir = tempDir('orca-cli-');
     const first = await runOrca(['migrate'], { ORCA_DATA_DIR: dataDir });
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
@@ -160,8 +99,8 @@ describe.skipIf(!serverUrl)(
   () => {
     it('doctor --json exits 1 on an un-migrated schema, naming the pending migrations, and 0 once migrated', async () => {
       const schema = await createSchema(serverUrl as string);
-      cleanups.push(schema.drop);
-      const env = { DATABASE_URL: schema.url, ORCA_DATA_DIR: tempDir() };
+      deferCleanup(schema.drop);
+      const env = { DATABASE_URL: schema.url, ORCA_DATA_DIR: tempDir('orca-cli-') };
 
       const before = await runOrca(['doctor', '--json'], env);
       expect(before.code).toBe(1);

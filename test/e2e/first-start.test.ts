@@ -1,16 +1,22 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import net from 'node:net';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SETTINGS } from '../../src/platform/config/schema.js';
 import { createSchema, serverUrl } from '../helpers/db.js';
+import {
+  cleanupOrcaProcesses,
+  deferCleanup,
+  exitWithin,
+  freePort,
+  runOrca,
+  startOrca,
+  stopOrca,
+  tempDir,
+  waitUntilReady,
+  type OrcaProcess,
+} from '../helpers/orca-process.js';
 
 /**
  * First start as an operator meets it (SPEC §1, docs/SECURITY.md): `orca start` on an empty ORCA_DATA_DIR prints
@@ -18,9 +24,6 @@ import { createSchema, serverUrl } from '../helpers/db.js';
  * `orca audit verify` commands work on the same database. Real processes, run from source through tsx.
  */
 
-const REPO = fileURLToPath(new URL('../..', import.meta.url));
-const TSX_LOADER = pathToFileURL(join(REPO, 'node_modules/tsx/dist/loader.mjs')).href;
-const MAIN = join(REPO, 'src/main.ts');
 // Process starts compile TypeScript on the fly and PGlite runs initdb in WASM: over a minute on a loaded
 // 2-core machine. These bound a hang; they measure nothing.
 const FLOW_TIMEOUT_MS = 600_000;
@@ -29,131 +32,12 @@ const KEY_PATTERN = /orca_[0-9a-f]{12}_[A-Za-z0-9_-]{43}/g;
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
-const children = new Set<ChildProcess>();
-const tempDirs: string[] = [];
-const cleanups: Array<() => Promise<void>> = [];
+afterAll(cleanupOrcaProcesses);
 
-afterAll(async () => {
-  for (const child of children) {
-    if (child.exitCode !== null || child.signalCode !== null) continue;
-    child.kill('SIGKILL');
-    await once(child, 'exit');
-  }
-  for (const cleanup of cleanups) await cleanup();
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  tempDirs.push(dir);
-  return dir;
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** This process's environment without any ORCA setting (a developer's shell must not change the outcome), plus `env`. */
-function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
-  const base: NodeJS.ProcessEnv = { ...process.env };
-  for (const setting of SETTINGS) delete base[setting.env];
-  delete base.ORCA_CONFIG_FILE;
-  delete base.NODE_OPTIONS;
-  return { ...base, LOG_LEVEL: 'info', ...env };
-}
-
-interface Server {
-  child: ChildProcess;
-  port: number;
-  stdout(): string;
-  output(): string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function startServer(env: Record<string, string>, port: number): Server {
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, MAIN, 'start'], {
-    cwd: tempDir('orca-cwd-'),
-    env: childEnv({ HOST: '127.0.0.1', PORT: String(port), ...env }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  let stdout = '';
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString('utf8');
-    output += chunk.toString('utf8');
-  });
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  return { child, port, stdout: () => stdout, output: () => output, exited };
-}
-
-async function waitUntilReady(server: Server, timeoutMs = COMMAND_TIMEOUT_MS): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  let exited = false;
-  void server.exited.then(() => (exited = true));
-  while (performance.now() < deadline) {
-    if (exited) throw new Error(`orca exited before becoming ready:\n${server.output()}`);
-    try {
-      const response = await fetch(`http://127.0.0.1:${server.port}/readyz`, { signal: AbortSignal.timeout(2000) });
-      if (response.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`orca was not ready within ${timeoutMs} ms:\n${server.output()}`);
-}
-
-async function stopServer(server: Server): Promise<void> {
-  server.child.kill('SIGTERM');
-  let timer: NodeJS.Timeout | undefined;
-  const outcome = await Promise.race([
-    server.exited,
-    new Promise<'hung'>((resolve) => (timer = setTimeout(() => resolve('hung'), 20_000))),
-  ]).finally(() => clearTimeout(timer));
-  if (outcome === 'hung') {
-    server.child.kill('SIGKILL');
-    throw new Error(`orca did not exit after SIGTERM:\n${server.output()}`);
-  }
+/** SIGTERM and a clean exit: the CLI may only open the PGlite data dir once the server has let go of it. */
+async function stopServer(server: OrcaProcess): Promise<void> {
+  const outcome = await stopOrca(server, 20_000);
   expect(outcome, server.output()).toEqual({ code: 0, signal: null });
-}
-
-interface Outcome {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runCli(args: string[], env: Record<string, string>): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX_LOADER, MAIN, ...args], {
-      cwd: tempDir('orca-cwd-'),
-      env: childEnv(env),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.add(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`orca ${args.join(' ')} did not exit within ${COMMAND_TIMEOUT_MS} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, COMMAND_TIMEOUT_MS);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
 }
 
 async function status(port: number, path: string, key: string, init: RequestInit = {}): Promise<number> {
@@ -213,7 +97,7 @@ describe('first start and key/audit commands [pglite]', { timeout: FLOW_TIMEOUT_
     const dataDir = tempDir('orca-data-');
     const env = { ORCA_DATA_DIR: dataDir };
 
-    const first = startServer(env, await freePort());
+    const first = startOrca(env, await freePort());
     await waitUntilReady(first);
     const admin = announcedKey(first.stdout());
     expect(first.stdout()).toContain(`saved to ${join(dataDir, 'admin.key')}`);
@@ -228,7 +112,7 @@ describe('first start and key/audit commands [pglite]', { timeout: FLOW_TIMEOUT_
 
     // PGlite is single-process: the CLI works on the data dir while no server holds it.
     const startedAt = Date.now();
-    const created = await runCli(['keys', 'create', '--name', 'x', '--role', 'viewer', '--expires', '1d', '--json'], env);
+    const created = await runOrca(['keys', 'create', '--name', 'x', '--role', 'viewer', '--expires', '1d', '--json'], env);
     const exitedAt = Date.now();
     expect(created.code, created.stderr).toBe(0);
     const { key, secret } = JSON.parse(created.stdout) as { key: KeyJson; secret: string };
@@ -238,13 +122,13 @@ describe('first start and key/audit commands [pglite]', { timeout: FLOW_TIMEOUT_
     expect(Date.parse(key.expires_at!)).toBeGreaterThanOrEqual(startedAt + 86_400_000);
     expect(Date.parse(key.expires_at!)).toBeLessThanOrEqual(exitedAt + 86_400_000);
 
-    const list = await runCli(['keys', 'list', '--json'], env);
+    const list = await runOrca(['keys', 'list', '--json'], env);
     expect(list.code, list.stderr).toBe(0);
     expectNoSecrets(list.stdout, [admin, secret]);
     const keys = JSON.parse(list.stdout) as KeyJson[];
     expect(keys.map((k) => k.name).sort()).toEqual(['initial-admin', 'x']);
 
-    const second = startServer(env, await freePort());
+    const second = startOrca(env, await freePort());
     await waitUntilReady(second);
     expect(second.stdout().match(KEY_PATTERN)).toBeNull();
     expectAdminKeyFile(dataDir, admin);
@@ -253,16 +137,16 @@ describe('first start and key/audit commands [pglite]', { timeout: FLOW_TIMEOUT_
     expect(await status(second.port, '/api/v1/keys', secret)).toBe(403);
     await stopServer(second);
 
-    const revoked = await runCli(['keys', 'revoke', key.id], env);
+    const revoked = await runOrca(['keys', 'revoke', key.id], env);
     expect(revoked.code, revoked.stderr).toBe(0);
     expect(revoked.stdout).toBe(`revoked key ${key.id} ("x")\n`);
-    const again = await runCli(['keys', 'revoke', key.id], env);
+    const again = await runOrca(['keys', 'revoke', key.id], env);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain(`api key ${key.id} is already revoked`);
-    const afterRevoke = JSON.parse((await runCli(['keys', 'list', '--json'], env)).stdout) as KeyJson[];
+    const afterRevoke = JSON.parse((await runOrca(['keys', 'list', '--json'], env)).stdout) as KeyJson[];
     expect(afterRevoke.find((k) => k.id === key.id)?.status).toBe('revoked');
 
-    const clean = await runCli(['audit', 'verify'], env);
+    const clean = await runOrca(['audit', 'verify'], env);
     expect(clean.code, clean.stderr).toBe(0);
     // bootstrap admin, agent create, CLI key create, CLI key revoke.
     expect(clean.stdout).toMatch(/^audit chain valid: 4 entries, head 4 [0-9a-f]{64}\n$/);
@@ -273,12 +157,12 @@ describe('first start and key/audit commands [pglite]', { timeout: FLOW_TIMEOUT_
     } finally {
       await db.close();
     }
-    const tampered = await runCli(['audit', 'verify', '--json'], env);
+    const tampered = await runOrca(['audit', 'verify', '--json'], env);
     expect(tampered.code).toBe(1);
     const report = JSON.parse(tampered.stdout) as { valid: boolean; problems: Array<{ seq: number; problem: string }> };
     expect(report.valid).toBe(false);
     expect(report.problems.map(({ seq, problem }) => ({ seq, problem }))).toEqual([{ seq: 2, problem: 'hash_mismatch' }]);
-    const text = await runCli(['audit', 'verify'], env);
+    const text = await runOrca(['audit', 'verify'], env);
     expect(text.code).toBe(1);
     expect(text.stdout).toContain('audit chain BROKEN (4 entries checked):');
     expect(text.stdout).toContain('seq 2: hash_mismatch');
@@ -286,12 +170,8 @@ describe('first start and key/audit commands [pglite]', { timeout: FLOW_TIMEOUT_
 
   it('refuses to start with an API_KEYS secret under 24 characters, naming API_KEYS and not echoing it', async () => {
     const short = 'short-secret-23-chars-xx'.slice(0, 23);
-    const server = startServer({ ORCA_DATA_DIR: tempDir('orca-data-'), API_KEYS: `ci:viewer:${short}` }, await freePort());
-    let timer: NodeJS.Timeout | undefined;
-    const outcome = await Promise.race([
-      server.exited,
-      new Promise<'hung'>((resolve) => (timer = setTimeout(() => resolve('hung'), COMMAND_TIMEOUT_MS))),
-    ]).finally(() => clearTimeout(timer));
+    const server = startOrca({ ORCA_DATA_DIR: tempDir('orca-data-'), API_KEYS: `ci:viewer:${short}` }, await freePort());
+    const outcome = await exitWithin(server, COMMAND_TIMEOUT_MS);
     expect(outcome).toEqual({ code: 1, signal: null });
     expect(server.output()).toContain('API_KEYS: the secret of "ci" must be at least 24 characters');
     expect(server.output()).not.toContain(short);
@@ -305,18 +185,18 @@ describe.skipIf(!serverUrl)(
   () => {
     it('a key made by `orca keys create` works against a running server on the same schema, and `orca keys revoke` stops it', async () => {
       const schema = await createSchema(serverUrl as string);
-      cleanups.push(schema.drop);
+      deferCleanup(schema.drop);
       const dataDir = tempDir('orca-data-');
       const env = { DATABASE_URL: schema.url, ORCA_DATA_DIR: dataDir };
 
-      const server = startServer(env, await freePort());
+      const server = startOrca(env, await freePort());
       await waitUntilReady(server);
       const admin = announcedKey(server.stdout());
       expectAdminKeyFile(dataDir, admin);
       expect(await status(server.port, '/api/v1/keys', admin)).toBe(200);
       await createAgent(server.port, admin, 'pg-first-start-agent');
 
-      const created = await runCli(['keys', 'create', '--name', 'x', '--role', 'viewer', '--expires', '1d', '--json'], env);
+      const created = await runOrca(['keys', 'create', '--name', 'x', '--role', 'viewer', '--expires', '1d', '--json'], env);
       expect(created.code, created.stderr).toBe(0);
       const { key, secret } = JSON.parse(created.stdout) as { key: KeyJson; secret: string };
       expect(key).toMatchObject({ name: 'x', role: 'viewer', origin: 'cli', status: 'active' });
@@ -324,12 +204,12 @@ describe.skipIf(!serverUrl)(
       expect(await status(server.port, '/api/v1/agents', secret, { headers: { authorization: `Bearer ${secret}` } })).toBe(200);
       expect(await status(server.port, '/api/v1/keys', secret)).toBe(403);
 
-      const list = await runCli(['keys', 'list', '--json'], env);
+      const list = await runOrca(['keys', 'list', '--json'], env);
       expect(list.code, list.stderr).toBe(0);
       expectNoSecrets(list.stdout, [admin, secret]);
       expect((JSON.parse(list.stdout) as KeyJson[]).map((k) => k.name).sort()).toEqual(['initial-admin', 'x']);
 
-      const revoked = await runCli(['keys', 'revoke', key.id], env);
+      const revoked = await runOrca(['keys', 'revoke', key.id], env);
       expect(revoked.code, revoked.stderr).toBe(0);
       const revokedAt = performance.now();
       // The server cached the key; the revocation reaches it within 1 s (the CLI process needed time to exit too).
@@ -344,12 +224,12 @@ describe.skipIf(!serverUrl)(
       expect(refusedAfter, 'the server still accepted the key 3 s after `orca keys revoke` exited').toBeDefined();
       expect(refusedAfter!).toBeLessThan(1500);
 
-      const clean = await runCli(['audit', 'verify'], env);
+      const clean = await runOrca(['audit', 'verify'], env);
       expect(clean.code, clean.stderr).toBe(0);
       expect(clean.stdout).toMatch(/^audit chain valid: 4 entries, head 4 [0-9a-f]{64}\n$/);
 
       await stopServer(server);
-      const restarted = startServer(env, await freePort());
+      const restarted = startOrca(env, await freePort());
       await waitUntilReady(restarted);
       expect(restarted.stdout().match(KEY_PATTERN)).toBeNull();
       expectAdminKeyFile(dataDir, admin);
@@ -364,7 +244,7 @@ describe.skipIf(!serverUrl)(
       } finally {
         await client.end();
       }
-      const tampered = await runCli(['audit', 'verify', '--json'], env);
+      const tampered = await runOrca(['audit', 'verify', '--json'], env);
       expect(tampered.code).toBe(1);
       const report = JSON.parse(tampered.stdout) as { valid: boolean; problems: Array<{ seq: number; problem: string }> };
       expect(report.valid).toBe(false);

@@ -1,15 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SETTINGS } from '../../src/platform/config/schema.js';
 import { createSchema, serverUrl } from '../helpers/db.js';
+import { cleanupOrcaProcesses, deferCleanup, exitWithin, freePort, startOrca, tempDir, waitUntilReady } from '../helpers/orca-process.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 
 /**
@@ -18,139 +12,12 @@ import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
  * server.ts: HTTP → jobs → DB). And the embedded database refuses a second process on the same data dir.
  */
 
-const REPO = fileURLToPath(new URL('../..', import.meta.url));
-const TSX_LOADER = pathToFileURL(join(REPO, 'node_modules/tsx/dist/loader.mjs')).href;
-const MAIN = join(REPO, 'src/main.ts');
 // Process starts (TypeScript compiled on the fly, PGlite initdb in WASM) take over a minute on a loaded
 // 2-core machine. These bound a hang; they measure nothing.
 const PROCESS_TEST_TIMEOUT_MS = 300_000;
 const SHUTDOWN_BOUND_MS = 10_000;
 
-const children = new Set<ChildProcess>();
-const tempDirs: string[] = [];
-const cleanups: Array<() => Promise<void>> = [];
-
-afterAll(async () => {
-  for (const child of children) {
-    if (child.exitCode !== null || child.signalCode !== null) continue;
-    child.kill('SIGKILL');
-    await once(child, 'exit');
-  }
-  for (const cleanup of cleanups) await cleanup();
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  tempDirs.push(dir);
-  return dir;
-}
-
-/** A port nobody listens on right now: the OS picks it, we release it, the child binds it. */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-interface OrcaProcess {
-  child: ChildProcess;
-  port: number;
-  output(): string;
-  /** Resolves when the output (stdout + stderr) contains `text`; rejects if the process exits first or after timeoutMs. */
-  waitForOutput(text: string, timeoutMs?: number): Promise<void>;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-/** Starts `orca start` with only the given settings (none inherited from the developer's shell), in a temp cwd. */
-function startOrca(env: Record<string, string>, port: number): OrcaProcess {
-  const base: NodeJS.ProcessEnv = { ...process.env };
-  for (const setting of SETTINGS) delete base[setting.env];
-  delete base.ORCA_CONFIG_FILE;
-  delete base.NODE_OPTIONS;
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, MAIN, 'start'], {
-    cwd: tempDir('orca-cwd-'),
-    env: { ...base, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  let output = '';
-  const watchers = new Set<() => void>();
-  const append = (chunk: Buffer) => {
-    output += chunk.toString('utf8');
-    for (const watcher of [...watchers]) watcher();
-  };
-  child.stdout?.on('data', append);
-  child.stderr?.on('data', append);
-  let hasExited = false;
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => {
-      hasExited = true;
-      for (const watcher of [...watchers]) watcher();
-      resolve({ code, signal });
-    }),
-  );
-  return {
-    child,
-    port,
-    output: () => output,
-    exited,
-    waitForOutput(text, timeoutMs = 15_000) {
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-          watchers.delete(check);
-          reject(new Error(`"${text}" did not appear within ${timeoutMs} ms:\n${output}`));
-        }, timeoutMs);
-        const check = () => {
-          if (output.includes(text)) {
-            clearTimeout(timer);
-            watchers.delete(check);
-            resolve();
-          } else if (hasExited) {
-            clearTimeout(timer);
-            watchers.delete(check);
-            reject(new Error(`the process exited before "${text}" appeared:\n${output}`));
-          }
-        };
-        watchers.add(check);
-        check();
-      });
-    },
-  };
-}
-
-/** Polls /readyz (bounded) until 200; fails early, with the child's output, if the child exits. */
-async function waitUntilReady(orca: OrcaProcess, timeoutMs = 150_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  let exited = false;
-  void orca.exited.then(() => (exited = true));
-  while (performance.now() < deadline) {
-    if (exited) throw new Error(`orca exited before becoming ready:\n${orca.output()}`);
-    try {
-      const response = await fetch(`http://127.0.0.1:${orca.port}/readyz`, { signal: AbortSignal.timeout(2000) });
-      if (response.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`orca was not ready within ${timeoutMs} ms:\n${orca.output()}`);
-}
-
-/** Waits (bounded) for the process to exit; a hang fails the test instead of stalling it. */
-async function exitWithin(orca: OrcaProcess, timeoutMs: number) {
-  let timer: NodeJS.Timeout | undefined;
-  const outcome = await Promise.race([orca.exited, new Promise<'hung'>((resolve) => (timer = setTimeout(() => resolve('hung'), timeoutMs)))]).finally(
-    () => clearTimeout(timer),
-  );
-  if (outcome === 'hung') {
-    orca.child.kill('SIGKILL');
-    throw new Error(`orca did not exit within ${timeoutMs} ms:\n${orca.output()}`);
-  }
-  return outcome;
-}
+afterAll(cleanupOrcaProcesses);
 
 function within<T>(promise: Promise<T>, timeoutMs: number, failure: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -202,7 +69,7 @@ describe.skipIf(!serverUrl)(
        * `whenHeld()` tells us the query has left ORCA, so no timing guess is involved anywhere.
        */
       const schema = await createSchema(serverUrl as string);
-      cleanups.push(schema.drop);
+      deferCleanup(schema.drop);
       proxy = await startTcpProxy({ host: new URL(serverUrl as string).hostname, port: Number(new URL(serverUrl as string).port || 5432) });
       const secret = randomBytes(24).toString('hex');
       const auth = { 'x-api-key': secret };
