@@ -1,4 +1,3 @@
-import helmet from '@fastify/helmet';
 import cors from '@fastify/cors';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Counter } from 'prom-client';
@@ -11,6 +10,7 @@ import type { Metrics } from '../telemetry/metrics.js';
 import { presentedCredential } from './credentials.js';
 import { createIpBlocklist } from './ip-block.js';
 import { createRateLimiter, rateLimitHeaders } from './rate-limit.js';
+import { computeSecurityHeaders } from './security-headers.js';
 import type { RateLimitStore } from './rate-limit-store.js';
 
 export interface EdgeDeps {
@@ -48,14 +48,12 @@ export async function installEdge(app: FastifyInstance, deps: EdgeDeps): Promise
     registers: [metrics.registry],
   });
 
-  await app.register(helmet, {
-    // JSON APIs load nothing: deny everything. /docs sets its own, looser policy (swagger-ui staticCSP).
-    contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] } },
-    strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
-    referrerPolicy: { policy: 'no-referrer' },
-    crossOriginOpenerPolicy: { policy: 'same-origin' },
-    crossOriginResourcePolicy: { policy: 'same-origin' },
-    xFrameOptions: { action: 'deny' },
+  // First, so that every answer carries them: CORS preflights (answered by the plugin below), blocks, 401s, 429s.
+  // A route may still override one (the /docs UI sets its own CSP).
+  const securityHeaders = computeSecurityHeaders();
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(securityHeaders);
+    done();
   });
 
   const allowedOrigins = new Set(config.corsOrigins);
