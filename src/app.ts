@@ -10,6 +10,8 @@ import { handleClientError } from './platform/http/client-errors.js';
 import { validatorCompiler } from './platform/http/validation.js';
 import { ROLES, type RouteAccess } from './platform/http/roles.js';
 import { systemRoutes } from './modules/system/system.routes.js';
+import { PRE_SCRUBBED } from './platform/telemetry/logger.js';
+import { scrubString } from './platform/telemetry/redact.js';
 import { installEdge } from './platform/edge/index.js';
 import './platform/http/actor.js';
 
@@ -88,8 +90,16 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
     metrics.httpRequests.inc(labels);
     metrics.httpDuration.observe(labels, seconds);
     const level = reply.statusCode >= 500 ? 'error' : 'info';
+    // Every field is known: only the URL can carry client text (a query string), so it alone is scrubbed here.
     request.log[level](
-      { method: request.method, route, url: request.url, status_code: reply.statusCode, duration_ms: Math.round(reply.elapsedTime * 100) / 100 },
+      {
+        [PRE_SCRUBBED]: true,
+        method: request.method,
+        route,
+        url: scrubString(request.url),
+        status_code: reply.statusCode,
+        duration_ms: Math.round(reply.elapsedTime * 100) / 100,
+      },
       'request completed',
     );
   });

@@ -4,6 +4,12 @@ import { redactValue, scrubString } from './redact.js';
 
 export type { Logger } from 'pino';
 
+/**
+ * Marks a log object whose every value the caller has already scrubbed, so the generic deep walk is skipped.
+ * Only the per-request access line uses it (the hot path: one line per request); a symbol key is never written.
+ */
+export const PRE_SCRUBBED = Symbol('orca.log.preScrubbed');
+
 export interface LoggerOptions {
   level: LogLevel;
   /** Where lines go; defaults to stdout. Tests pass a stream to capture every line. */
@@ -19,7 +25,7 @@ export function createLogger(options: LoggerOptions): Logger {
       messageKey: 'msg',
       formatters: {
         level: (label) => ({ level: label }),
-        log: (object) => redactValue(object) as Record<string, unknown>,
+        log: (object) => ((object as { [PRE_SCRUBBED]?: true })[PRE_SCRUBBED] ? object : (redactValue(object) as Record<string, unknown>)),
       },
       hooks: {
         // The message string is not part of the object `formatters.log` sees.
