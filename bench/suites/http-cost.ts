@@ -1,0 +1,94 @@
+import { join } from 'node:path';
+import { compileStandalone } from '../lib/compile.js';
+import { contentionWarnings, measureTargets, withRatios, type HttpTarget } from '../lib/measure.js';
+import { seedAgent, startOrca, type OrcaServer } from '../lib/orca.js';
+import { withServers } from '../lib/server-process.js';
+import type { Suite, SuiteContext, SuiteOutcome } from '../lib/types.js';
+
+interface Variant {
+  id: string;
+  label: string;
+  logLevel: string;
+  /** Builds the entry arguments; undefined runs `dist/main.js start`. */
+  args?: (context: SuiteContext) => string[];
+}
+
+const VARIANTS: Variant[] = [
+  { id: 'shipped', label: 'ORCA as shipped (baseline)', logLevel: 'info' },
+  { id: 'log-silent', label: 'ORCA, LOG_LEVEL=silent', logLevel: 'silent' },
+  {
+    id: 'edge-off',
+    label: 'ORCA, security edge off',
+    logLevel: 'info',
+    args: (context) => [
+      compileStandalone(join(context.repoRoot, 'bench', 'orca-without-edge.ts'), join(context.workDir, 'variant'), context.repoRoot),
+      join(context.repoRoot, 'dist'),
+    ],
+  },
+];
+
+async function startVariant(context: SuiteContext, variant: Variant): Promise<OrcaServer> {
+  context.progress(`starting ${variant.label}`);
+  return startOrca({
+    repoRoot: context.repoRoot,
+    workDir: context.workDir,
+    name: `orca-${variant.id}`,
+    logLevel: variant.logLevel,
+    ...(variant.args ? { args: variant.args(context) } : {}),
+  });
+}
+
+/**
+ * Where the time of one agent-by-id request goes, by switching off one part of the shipped server at a time:
+ * the request log, then the security edge. Diagnostic: it has no targets, it explains the `http` suite's numbers.
+ */
+export const httpCostSuite: Suite = {
+  name: 'http-cost',
+  description: 'GET /api/v1/agents/{id} of ORCA as shipped against the same build with logging off and with the security edge off',
+  async run(context: SuiteContext): Promise<SuiteOutcome> {
+    const servers: OrcaServer[] = [];
+    const raw = await withServers(servers, async () => {
+      const targets: HttpTarget[] = [];
+      for (const variant of VARIANTS) {
+        const server = await startVariant(context, variant);
+        servers.push(server);
+        const agent = await seedAgent(server);
+        targets.push({
+          id: variant.id,
+          label: variant.label,
+          operation: 'GET /api/v1/agents/{id}',
+          ...(variant.id === 'shipped' ? {} : { baseline: 'shipped' }),
+          server,
+          path: `/api/v1/agents/${agent.id}`,
+          headers: { 'x-api-key': server.keys.viewer },
+          orcaMetrics: { route: '/api/v1/agents/:id', apiKey: server.keys.admin },
+          logPath: server.logPath,
+        });
+      }
+      return measureTargets(targets, context.load, context.progress);
+    });
+    const measurements = withRatios(raw);
+    const { load } = context;
+    return {
+      title: 'What agent by id costs: logging and the security edge',
+      summary:
+        'The same build, the same agent-by-id request and load, with one part switched off at a time. A ratio above 100 % is how much ' +
+        'more throughput the server has without that part; the difference in server CPU per request is what the part costs per request.',
+      settings: {
+        'warm-up per variant': `${load.warmupSeconds} s`,
+        'measured time per variant': `${load.durationSeconds} s in ${load.rounds} rounds of ${load.durationSeconds / load.rounds} s, variants taking turns`,
+        connections: String(load.connections),
+        pipelining: String(load.pipelining),
+        'wait for a quiet machine before each round': load.waitQuietSeconds > 0 ? `up to ${load.waitQuietSeconds} s` : 'no',
+      },
+      measurements,
+      targets: [],
+      warnings: contentionWarnings(measurements),
+      method: [
+        'Each variant is its own ORCA child process on its own fresh embedded database, seeded with one agent and measured like the `http` suite (same keys, rate-limit setting, log file, warm-up, and rounds in which the variants take turns).',
+        'As shipped: `node dist/main.js start`, LOG_LEVEL=info. Logging off: the same with LOG_LEVEL=silent (no request line, no per-request child-logger output).',
+        'Security edge off: bench/orca-without-edge.ts loads the same build and calls `buildApp(container, { edge: false })` — no IP blocklist, authentication, rate limiting, helmet headers or CORS; everything else as shipped.',
+      ],
+    };
+  },
+};
