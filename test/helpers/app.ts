@@ -37,7 +37,12 @@ export function captureStream(lines: Array<Record<string, unknown>>): Writable {
 }
 
 /** Builds the real application (same options as production) on a fresh, isolated database. */
-export async function createTestApp(target: DatabaseTarget, env: Record<string, string> = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  /** Extra routes registered before `ready()`, for tests that need a route to fail or log on purpose. */
+  routes?: (app: FastifyInstance) => void;
+}
+
+export async function createTestApp(target: DatabaseTarget, env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const provisioned = await target.provision();
   const dataDir = mkdtempSync(join(tmpdir(), 'orca-test-'));
   // Suites make many requests with one key: the default limit would turn them into 429s. Rate-limit tests set their own.
@@ -46,8 +51,17 @@ export async function createTestApp(target: DatabaseTarget, env: Record<string, 
   const logs: Array<Record<string, unknown>> = [];
   const logger = createLogger({ level: config.logLevel, destination: captureStream(logs) });
   const container = await createContainer(config, { logger, inMemoryDatabase: true });
-  const app = await buildApp(container);
-  await app.ready();
+  let app: FastifyInstance;
+  try {
+    app = await buildApp(container);
+    options.routes?.(app);
+    await app.ready();
+  } catch (error) {
+    await container.close();
+    await provisioned.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   const keys = {} as Record<Role, string>;
   for (const role of ROLES) {
     const created = await container.modules.keys.service.create({ id: 'test-setup', correlationId: null }, { name: `test-${role}`, role });

@@ -1,14 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/app.js';
-import { createContainer, type Container } from '../../src/container.js';
-import { loadConfig } from '../../src/platform/config/load.js';
-import { createLogger } from '../../src/platform/telemetry/logger.js';
-import { captureStream, describeEachDatabase } from '../helpers/app.js';
+import { createTestApp, describeEachDatabase, type TestApp } from '../helpers/app.js';
 import type { DatabaseTarget } from '../helpers/db.js';
 
 const GENERATED = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -28,38 +21,16 @@ function expectEveryLineCarries(lines: Logs, correlationId: string): void {
 }
 
 /** The real app plus a route that logs several lines and then fails, registered before `ready()`. */
-async function buildNoisyApp(target: DatabaseTarget): Promise<{ app: FastifyInstance; logs: Logs; close(): Promise<void> }> {
-  const provisioned = await target.provision();
-  const dataDir = mkdtempSync(join(tmpdir(), 'orca-test-'));
-  const config = loadConfig({ ORCA_DATA_DIR: dataDir, LOG_LEVEL: 'info', ...(provisioned.url ? { DATABASE_URL: provisioned.url } : {}) }, dataDir);
-  const logs: Logs = [];
-  let container: Container | undefined;
-  try {
-    container = await createContainer(config, { logger: createLogger({ level: 'info', destination: captureStream(logs) }), inMemoryDatabase: true });
-    const app = await buildApp(container);
+function buildNoisyApp(target: DatabaseTarget): Promise<TestApp> {
+  return createTestApp(target, {}, {
+    routes: (app) => {
     app.get('/test/noisy', { config: { access: 'public' } }, async (request) => {
       request.log.info({ step: 1 }, 'first step');
       request.log.warn({ step: 2 }, 'second step');
       throw new Error('noisy route fails on purpose');
     });
-    await app.ready();
-    const owned = container;
-    return {
-      app,
-      logs,
-      async close() {
-        await app.close();
-        await owned.close();
-        await provisioned.drop();
-        rmSync(dataDir, { recursive: true, force: true });
-      },
-    };
-  } catch (error) {
-    await container?.close();
-    await provisioned.drop();
-    rmSync(dataDir, { recursive: true, force: true });
-    throw error;
-  }
+    },
+  });
 }
 
 describeEachDatabase('X-Correlation-ID', (ctx, target) => {

@@ -1,15 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/app.js';
-import { createContainer, type Container } from '../../src/container.js';
-import { loadConfig } from '../../src/platform/config/load.js';
 import { AppError } from '../../src/platform/errors.js';
-import { createLogger } from '../../src/platform/telemetry/logger.js';
-import { captureStream, describeEachDatabase } from '../helpers/app.js';
+import { createTestApp, describeEachDatabase, type TestApp } from '../helpers/app.js';
 import type { DatabaseTarget } from '../helpers/db.js';
 
 const TITLES = {
@@ -63,39 +56,17 @@ function nestedObjects(levels: number): unknown {
  * The real app, plus routes registered before `ready()` that fail on purpose — the only way to prove what a
  * 5xx looks like, since no real route may fail on client input.
  */
-async function buildFailingApp(target: DatabaseTarget): Promise<{ app: FastifyInstance; logs: Array<Record<string, unknown>>; close(): Promise<void> }> {
-  const provisioned = await target.provision();
-  const dataDir = mkdtempSync(join(tmpdir(), 'orca-test-'));
-  const config = loadConfig({ ORCA_DATA_DIR: dataDir, LOG_LEVEL: 'info', ...(provisioned.url ? { DATABASE_URL: provisioned.url } : {}) }, dataDir);
-  const logs: Array<Record<string, unknown>> = [];
-  let container: Container | undefined;
-  try {
-    container = await createContainer(config, { logger: createLogger({ level: 'info', destination: captureStream(logs) }), inMemoryDatabase: true });
-    const app = await buildApp(container);
+function buildFailingApp(target: DatabaseTarget): Promise<TestApp> {
+  return createTestApp(target, {}, {
+    routes: (app) => {
     app.get('/test/boom', { config: { access: 'public' } }, async () => {
       throw new Error('kaboom: widget 42 exploded in the frobnicator');
     });
     app.get('/test/dependency-down', { config: { access: 'public' } }, async () => {
       throw new AppError('unavailable', 'the database is unavailable; retry shortly', { retryAfterSeconds: 7 });
     });
-    await app.ready();
-    const owned = container;
-    return {
-      app,
-      logs,
-      async close() {
-        await app.close();
-        await owned.close();
-        await provisioned.drop();
-        rmSync(dataDir, { recursive: true, force: true });
-      },
-    };
-  } catch (error) {
-    await container?.close();
-    await provisioned.drop();
-    rmSync(dataDir, { recursive: true, force: true });
-    throw error;
-  }
+    },
+  });
 }
 
 describeEachDatabase('HTTP errors', (ctx, target) => {

@@ -1,15 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/app.js';
-import { createContainer, type Container } from '../../src/container.js';
-import { loadConfig } from '../../src/platform/config/load.js';
 import { AppError } from '../../src/platform/errors.js';
-import { createLogger } from '../../src/platform/telemetry/logger.js';
-import { captureStream, describeEachDatabase } from '../helpers/app.js';
+import { createTestApp, describeEachDatabase, type TestApp } from '../helpers/app.js';
 import type { DatabaseTarget } from '../helpers/db.js';
 
 /**
@@ -469,15 +462,9 @@ describeEachDatabase('no secret or PII in any log line', (ctx, target) => {
  * The real app plus routes, registered before `ready()`, that fail with secrets in the error: the only way to
  * produce a 500, since no real route may fail on client input.
  */
-async function buildFailingApp(target: DatabaseTarget, secret: Record<string, string>) {
-  const provisioned = await target.provision();
-  const dataDir = mkdtempSync(join(tmpdir(), 'orca-test-'));
-  const config = loadConfig({ ORCA_DATA_DIR: dataDir, LOG_LEVEL: 'info', ...(provisioned.url ? { DATABASE_URL: provisioned.url } : {}) }, dataDir);
-  const logs: Array<Record<string, unknown>> = [];
-  let container: Container | undefined;
-  try {
-    container = await createContainer(config, { logger: createLogger({ level: 'info', destination: captureStream(logs) }), inMemoryDatabase: true });
-    const app: FastifyInstance = await buildApp(container);
+function buildFailingApp(target: DatabaseTarget, secret: Record<string, string>): Promise<TestApp> {
+  return createTestApp(target, {}, {
+    routes: (app) => {
     const message =
       `could not reach postgres://orca:${secret.dbPassword}@db.internal:5432/orca (cache redis://:${secret.redisPassword}@cache:6379) ` +
       `with key ${secret.apiKey}, Authorization: Bearer ${secret.bearer}, password=${secret.password}; ` +
@@ -495,22 +482,6 @@ async function buildFailingApp(target: DatabaseTarget, secret: Record<string, st
       // A thrown non-Error (a library rejecting with a plain object) must not slip past the serialiser either.
       throw { message, detail: { email: secret.email, card: Number(secret.card) } };
     });
-    await app.ready();
-    const owned = container;
-    return {
-      app,
-      logs,
-      async close() {
-        await app.close();
-        await owned.close();
-        await provisioned.drop();
-        rmSync(dataDir, { recursive: true, force: true });
-      },
-    };
-  } catch (error) {
-    await container?.close();
-    await provisioned.drop();
-    rmSync(dataDir, { recursive: true, force: true });
-    throw error;
-  }
+    },
+  });
 }
