@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { createContainer, type Container } from '../../src/container.js';
 import { loadConfig } from '../../src/platform/config/load.js';
+import type { ProcessRole } from '../../src/platform/config/schema.js';
 import { createLogger } from '../../src/platform/telemetry/logger.js';
 import { ROLES, type Role } from '../../src/platform/http/roles.js';
 import { databaseTargets, type DatabaseTarget } from './db.js';
@@ -40,6 +41,8 @@ export function captureStream(lines: Array<Record<string, unknown>>): Writable {
 export interface TestAppOptions {
   /** Extra routes registered before `ready()`, for tests that need a route to fail or log on purpose. */
   routes?: (app: FastifyInstance) => void;
+  /** The process role (`orca start --role`); `all` by default. */
+  role?: ProcessRole;
 }
 
 export async function createTestApp(target: DatabaseTarget, env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
@@ -50,7 +53,7 @@ export async function createTestApp(target: DatabaseTarget, env: Record<string, 
   const config = loadConfig({ ...defaults, ...(provisioned.url ? { DATABASE_URL: provisioned.url } : {}), ...env }, dataDir);
   const logs: Array<Record<string, unknown>> = [];
   const logger = createLogger({ level: config.logLevel, destination: captureStream(logs) });
-  const container = await createContainer(config, { logger, inMemoryDatabase: true });
+  const container = await createContainer(config, { logger, inMemoryDatabase: true, role: options.role ?? 'all' });
   let app: FastifyInstance;
   try {
     app = await buildApp(container);
