@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, fingerprintOf, hashInputSchema, sha256Hex, type AgentDefinition } from './fingerprint.js';
 
@@ -158,5 +159,20 @@ describe('fingerprintOf', () => {
     expect(canonical).not.toBe(CANONICAL);
     expect(fingerprintOf(changed)).toBe(sha256(canonical));
     expect(fingerprintOf(changed)).not.toBe(fingerprintOf(definition));
+  });
+});
+
+describe('the worked example in docs/agents.md', () => {
+  it('has the fingerprint and input schema hash the code computes', () => {
+    const doc = readFileSync(new URL('../../../docs/agents.md', import.meta.url), 'utf8');
+    const inputSchemaHash = hashInputSchema({ type: 'object', properties: { q: { type: 'string' } }, required: ['q'] });
+    const fingerprint = fingerprintOf({
+      tools: [{ name: 'search_kb', description: 'Search the knowledge base', input_schema_hash: inputSchemaHash }],
+      prompt: 'Classify the ticket.',
+      model: 'gpt-4o',
+      config: { temperature: 0 },
+    });
+    expect(doc).toContain(`whose sha256 is \`${fingerprint}\``);
+    expect(doc).toContain(`"input_schema_hash": "${inputSchemaHash}"`);
   });
 });
