@@ -17,6 +17,7 @@ export interface OrcaConfig {
   databasePoolMax: number;
   redisUrl: string | undefined;
   apiKeys: string | undefined;
+  secretKey: string | undefined;
   corsOrigins: string[];
   blockedIps: string[];
   rateLimitMax: number;
@@ -184,6 +185,15 @@ function bytes(raw: string): number {
   return Number(match[1]) * factor;
 }
 
+function secretKey(raw: string): string {
+  const value = raw.trim();
+  // The value is a secret: the message names only what is expected.
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value) || Buffer.from(value, 'base64').length !== 32) {
+    throw new InvalidSetting('must be 32 random bytes in base64 (e.g. `openssl rand -base64 32`)');
+  }
+  return value;
+}
+
 const optional = <T>(parse: (raw: string) => T) => parse as (raw: string) => T | undefined;
 
 export const SETTINGS = [
@@ -201,6 +211,14 @@ export const SETTINGS = [
   { env: 'DATABASE_POOL_MAX', key: 'databasePoolMax', default: '10', description: 'PostgreSQL connection pool size per process', parse: integer(1, 500) },
   { env: 'REDIS_URL', key: 'redisUrl', default: undefined, description: 'Redis for shared rate limits and cache invalidation', secret: true, parse: optional(url(['redis', 'rediss'])) },
   { env: 'API_KEYS', key: 'apiKeys', default: undefined, description: 'bootstrap keys name:role:secret,… (hashed at start)', secret: true, parse: optional(apiKeys) },
+  {
+    env: 'ORCA_SECRET_KEY',
+    key: 'secretKey',
+    default: undefined,
+    description: 'base64 32-byte key encrypting source signing secrets; unset → ORCA_DATA_DIR/secret.key, generated on first use (replicas sharing PostgreSQL must share it)',
+    secret: true,
+    parse: optional(secretKey),
+  },
   { env: 'CORS_ORIGIN', key: 'corsOrigins', default: '', description: 'comma-separated exact origins allowed cross-origin access', parse: corsOrigins },
   { env: 'BLOCKED_IPS', key: 'blockedIps', default: '', description: 'comma-separated IPs and CIDR ranges (v4/v6) answered 403', parse: blockedIps },
   { env: 'RATE_LIMIT_MAX', key: 'rateLimitMax', default: '1000', description: 'requests per window per API key (per IP when anonymous)', parse: integer(1, 10_000_000) },
