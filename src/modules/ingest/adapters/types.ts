@@ -86,8 +86,11 @@ export interface SourceAdapter {
   /** TypeBox schema of SigningSettings.options for this kind */
   optionsSchema: TSchema;
   verify(delivery: RawDelivery, settings: SigningSettings, now: Date): Verification;
-  /** throws EnvelopeError */
-  parse(delivery: RawDelivery): NativeEvent[];
+  /**
+   * Throws EnvelopeError. `options` are the source's SigningSettings.options (some kinds read them, e.g. the
+   * Salesforce ActionId → event type table or the ServiceNow idempotency paths); omitting them means the defaults.
+   */
+  parse(delivery: RawDelivery, options?: Record<string, unknown>): NativeEvent[];
   /** null → ORCA's JSON answer */
   acknowledge(result: { accepted: number; duplicates: number }): Acknowledgement | null;
 }

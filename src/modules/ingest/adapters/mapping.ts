@@ -1,0 +1,230 @@
+import { MappingError, type CanonicalFields, type FieldMapping, type FieldMappingEntry, type MappingFormat, type NativeEvent } from './types.js';
+
+/**
+ * Field mappings are data (SPEC §5): per canonical field, a JSON path into the native document, evaluated by this
+ * small engine. Supported path syntax (a deliberate subset of JSONPath, no filters or wildcards, so evaluation is
+ * linear in the path and cannot be abused): `$`, `$.name`, `$.a.b`, `$.a[0]`, `$['key with space']`, `$["k"]`.
+ * Only own properties are read, so `$.constructor` or `$.__proto__` find nothing rather than an object's prototype.
+ */
+
+export type PathSegment = string | number;
+
+const MAX_PATH_LENGTH = 512;
+const MAX_SEGMENTS = 64;
+const MAX_TEXT_LENGTH = 1024;
+const IDENTIFIER = /^[A-Za-z0-9_$@:-]+/;
+
+/** Parse a path into its segments; throws MappingError (with the path) when it is not of the supported syntax. */
+export function parsePath(path: string): PathSegment[] {
+  if (typeof path !== 'string' || path.length === 0 || path.length > MAX_PATH_LENGTH) {
+    throw new MappingError('a JSON path must be a non-empty string of at most 512 characters', String(path));
+  }
+  if (path[0] !== '$') throw new MappingError('a JSON path starts with $', path);
+  const segments: PathSegment[] = [];
+  let index = 1;
+  while (index < path.length) {
+    if (segments.length >= MAX_SEGMENTS) throw new MappingError('a JSON path has at most 64 segments', path);
+    const char = path[index];
+    if (char === '.') {
+      const match = IDENTIFIER.exec(path.slice(index + 1));
+      if (!match) throw new MappingError(`expected a property name at offset ${index + 1}`, path);
+      segments.push(match[0]);
+      index += 1 + match[0].length;
+    } else if (char === '[') {
+      const rest = path.slice(index + 1);
+      const number = /^(\d{1,9})\]/.exec(rest);
+      if (number) {
+        segments.push(Number(number[1]));
+        index += 1 + number[0].length;
+        continue;
+      }
+      const quote = rest[0];
+      if (quote !== "'" && quote !== '"') throw new MappingError(`expected an index or a quoted name at offset ${index + 1}`, path);
+      let name = '';
+      let cursor = 1;
+      let closed = false;
+      while (cursor < rest.length) {
+        const c = rest[cursor] as string;
+        if (c === '\\' && cursor + 1 < rest.length) {
+          name += rest[cursor + 1];
+          cursor += 2;
+          continue;
+        }
+        if (c === quote) {
+          closed = true;
+          break;
+        }
+        name += c;
+        cursor += 1;
+      }
+      if (!closed || rest[cursor + 1] !== ']') throw new MappingError(`unterminated bracket at offset ${index}`, path);
+      segments.push(name);
+      index += 1 + cursor + 2;
+    } else {
+      throw new MappingError(`unexpected character ${JSON.stringify(char)} at offset ${index}`, path);
+    }
+  }
+  return segments;
+}
+
+/** The value at a path, or `undefined` when any step is missing. Never throws for any document. */
+export function evaluateSegments(document: unknown, segments: PathSegment[]): unknown {
+  let current: unknown = document;
+  for (const segment of segments) {
+    if (typeof segment === 'number') {
+      if (!Array.isArray(current) || segment >= current.length) return undefined;
+      current = current[segment];
+    } else {
+      if (typeof current !== 'object' || current === null || Array.isArray(current)) return undefined;
+      if (!Object.hasOwn(current, segment)) return undefined;
+      current = (current as Record<string, unknown>)[segment];
+    }
+  }
+  return current;
+}
+
+export function evaluatePath(document: unknown, path: string): unknown {
+  return evaluateSegments(document, parsePath(path));
+}
+
+const REQUIRED_FIELDS = ['event_type', 'entity_type', 'entity_id', 'occurred_at'] as const;
+const OPTIONAL_FIELDS = ['sequence', 'agent_id', 'correlation_key'] as const;
+const MAPPABLE_FIELDS: readonly (keyof CanonicalFields)[] = [...REQUIRED_FIELDS, ...OPTIONAL_FIELDS];
+
+/** `2026-11-28`, `2026-11-28T10:00:00Z`, `…T10:00:00.123+02:00`, or with a space (as ServiceNow): no offset = UTC. */
+const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Timestamps outside these years are data errors, not events (and keep `toISOString` in its 4-digit range). */
+const MIN_TIME = Date.UTC(1970, 0, 1);
+const MAX_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+function toText(value: unknown, path: string, field: string): string {
+  let text: string;
+  if (typeof value === 'string') text = value;
+  else if (typeof value === 'number' && Number.isFinite(value)) text = String(value);
+  else throw new MappingError(`${field} must be a string or a number, found ${describe(value)}`, path);
+  if (text.trim().length === 0) throw new MappingError(`${field} is empty`, path);
+  if (text.length > MAX_TEXT_LENGTH) throw new MappingError(`${field} is longer than ${MAX_TEXT_LENGTH} characters`, path);
+  return text;
+}
+
+function fromEpoch(value: unknown, unit: 'ms' | 's', path: string): number {
+  let number: number;
+  if (typeof value === 'number') number = value;
+  else if (typeof value === 'string' && /^-?\d{1,16}(\.\d{1,9})?$/.test(value.trim())) number = Number(value.trim());
+  else throw new MappingError(`occurred_at must be epoch ${unit === 'ms' ? 'milliseconds' : 'seconds'}, found ${describe(value)}`, path);
+  if (!Number.isFinite(number)) throw new MappingError('occurred_at is not a finite number', path);
+  return unit === 'ms' ? Math.trunc(number) : Math.trunc(number * 1000);
+}
+
+function fromIso(value: unknown, path: string): number {
+  if (typeof value !== 'string') throw new MappingError(`occurred_at must be an ISO 8601 string, found ${describe(value)}`, path);
+  const match = ISO_DATE_TIME.exec(value.trim());
+  if (!match) throw new MappingError('occurred_at is not an ISO 8601 date-time', path);
+  const [, year, month, day, hour = '00', minute = '00', second = '00', fraction = '', zone] = match;
+  let offset = zone === undefined || zone.toUpperCase() === 'Z' ? 'Z' : zone;
+  if (offset !== 'Z' && !offset.includes(':')) offset = `${offset.slice(0, 3)}:${offset.slice(3)}`;
+  const millis = fraction === '' ? '' : `.${fraction.slice(1, 4).padEnd(3, '0')}`;
+  const text = `${year}-${month}-${day}T${hour}:${minute}:${second}${millis}${offset}`;
+  // Date.parse would roll 2026-02-31 over to March: the calendar fields must survive a round trip.
+  const calendar = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
+  if (calendar.getUTCFullYear() !== Number(year) || calendar.getUTCMonth() + 1 !== Number(month) || calendar.getUTCDate() !== Number(day)) {
+    throw new MappingError('occurred_at is not a valid calendar date', path);
+  }
+  if (Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59) throw new MappingError('occurred_at has an out-of-range time', path);
+  const time = Date.parse(text);
+  if (Number.isNaN(time)) throw new MappingError('occurred_at is not a valid date-time', path);
+  return time;
+}
+
+function toOccurredAt(value: unknown, format: MappingFormat, path: string): string {
+  const time = format === 'iso' ? fromIso(value, path) : fromEpoch(value, format === 'epoch_ms' ? 'ms' : 's', path);
+  if (!(time >= MIN_TIME && time <= MAX_TIME)) throw new MappingError('occurred_at is outside the years 1970–9999', path);
+  return new Date(time).toISOString();
+}
+
+function toSequence(value: unknown, path: string): number {
+  let number: number;
+  if (typeof value === 'number') number = value;
+  else if (typeof value === 'string' && /^-?\d{1,16}$/.test(value.trim())) number = Number(value.trim());
+  else throw new MappingError(`sequence must be an integer, found ${describe(value)}`, path);
+  if (!Number.isSafeInteger(number)) throw new MappingError('sequence must be a safe integer', path);
+  return number;
+}
+
+function toAgentId(value: unknown, path: string): string {
+  if (typeof value !== 'string' || !UUID.test(value)) throw new MappingError('agent_id must be an agent UUID', path);
+  return value.toLowerCase();
+}
+
+function entryOf(entry: FieldMappingEntry, field: string): { path: string; format: MappingFormat } {
+  if (typeof entry === 'string') return { path: entry, format: 'iso' };
+  if (typeof entry === 'object' && entry !== null && typeof entry.path === 'string') {
+    const format = entry.format ?? 'iso';
+    if (format !== 'iso' && format !== 'epoch_ms' && format !== 'epoch_s') {
+      throw new MappingError(`unknown format ${JSON.stringify(format)} for ${field}`, entry.path);
+    }
+    return { path: entry.path, format };
+  }
+  throw new MappingError(`the mapping of ${field} must be a JSON path or {path, format}`, `mapping.${field}`);
+}
+
+function convert(field: keyof CanonicalFields, value: unknown, format: MappingFormat, path: string): string | number {
+  switch (field) {
+    case 'occurred_at':
+      return toOccurredAt(value, format, path);
+    case 'sequence':
+      return toSequence(value, path);
+    case 'agent_id':
+      return toAgentId(value, path);
+    default:
+      return toText(value, path, field);
+  }
+}
+
+/**
+ * The canonical fields of a native event. Per field: the mapped path's value when present (a wrong type is an
+ * error, never silently replaced); else the envelope's default; else an error for the four required fields and
+ * `null` for the optional ones. Throws only MappingError, whatever the document or mapping holds.
+ */
+export function applyMapping(event: NativeEvent, mapping: FieldMapping): CanonicalFields {
+  const result: Record<string, string | number | null> = {};
+  const defaults = (typeof event.defaults === 'object' && event.defaults !== null ? event.defaults : {}) as Record<string, unknown>;
+  const entries = (typeof mapping === 'object' && mapping !== null ? mapping : {}) as Record<string, unknown>;
+  for (const field of MAPPABLE_FIELDS) {
+    const entry = Object.hasOwn(entries, field) ? (entries[field] as FieldMappingEntry | undefined) : undefined;
+    let value: unknown;
+    let path = `defaults.${field}`;
+    let format: MappingFormat = 'iso';
+    if (entry !== undefined && entry !== null) {
+      const parsed = entryOf(entry, field);
+      path = parsed.path;
+      format = parsed.format;
+      value = evaluatePath(event.document, parsed.path);
+    }
+    if (value === undefined || value === null) {
+      const fallback = Object.hasOwn(defaults, field) ? defaults[field] : undefined;
+      if (fallback !== undefined && fallback !== null) {
+        // Defaults are already canonical (ISO timestamps, integers), whatever the mapped path's format.
+        result[field] = convert(field, fallback, 'iso', entry === undefined || entry === null ? path : `${path} (default)`);
+        continue;
+      }
+      if ((REQUIRED_FIELDS as readonly string[]).includes(field)) {
+        throw new MappingError(
+          entry === undefined || entry === null ? `${field} is not mapped and the envelope has no default` : `${field}: nothing at this path`,
+          path === `defaults.${field}` ? `mapping.${field}` : path,
+        );
+      }
+      result[field] = null;
+      continue;
+    }
+    result[field] = convert(field, value, format, path);
+  }
+  return result as unknown as CanonicalFields;
+}
