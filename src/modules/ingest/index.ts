@@ -1,0 +1,36 @@
+import type { Clock } from '../../platform/clock.js';
+import type { Database } from '../../platform/db/index.js';
+import type { Logger } from '../../platform/telemetry/logger.js';
+import type { Metrics } from '../../platform/telemetry/metrics.js';
+import { createIngestMetrics } from './ingest.metrics.js';
+import type { IngestObserver } from './ingest.observer.js';
+import { createIngestRepository } from './ingest.repository.js';
+import { ingestRoutes } from './ingest.routes.js';
+import { createIngestService, type SourceLookup } from './ingest.service.js';
+
+export type { IngestObserver, StoredEvent } from './ingest.observer.js';
+export type { IngestService, SourceLookup } from './ingest.service.js';
+
+export function createIngestModule(deps: {
+  db: Database;
+  metrics: Metrics;
+  logger: Logger;
+  clock: Clock;
+  sources: SourceLookup;
+  /** The sync analyzer, told about every committed event before the sender is answered. */
+  observer: IngestObserver;
+  groupCommit?: { maxWaitMs: number; maxBatch: number };
+}) {
+  const metrics = createIngestMetrics(deps.metrics.registry);
+  const service = createIngestService({
+    db: deps.db,
+    repository: createIngestRepository(deps.db),
+    sources: deps.sources,
+    observer: deps.observer,
+    metrics,
+    logger: deps.logger,
+    clock: deps.clock,
+    groupCommit: deps.groupCommit,
+  });
+  return { service, routes: ingestRoutes(service, metrics), close: () => service.close() };
+}
