@@ -10,6 +10,7 @@ import { Counter } from 'prom-client';
 import { createAgentsModule } from './modules/agents/index.js';
 import { createAuditModule } from './modules/audit/index.js';
 import { createKeysModule } from './modules/keys/index.js';
+import { createSyncModule } from './modules/sync/index.js';
 import { createHealthChecks, type HealthChecks } from './modules/system/health.js';
 import { createCacheInvalidation, createCacheMetrics, type CacheInvalidation } from './platform/cache/index.js';
 import { createFallbackStore, createLocalStore, createRedisStore, type RateLimitStore } from './platform/edge/rate-limit-store.js';
@@ -31,6 +32,7 @@ export interface Container {
     agents: ReturnType<typeof createAgentsModule>;
     audit: ReturnType<typeof createAuditModule>;
     keys: ReturnType<typeof createKeysModule>;
+    sync: ReturnType<typeof createSyncModule>;
   };
   close(): Promise<void>;
 }
@@ -91,6 +93,7 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
   const keys = createKeysModule({ db, audit: audit.service, clock, logger });
   const invalidation = createCacheInvalidation(db, logger);
   const agents = createAgentsModule({ db, metrics, logger, audit: audit.service, cacheMetrics: createCacheMetrics(metrics.registry), invalidation });
+  const sync = createSyncModule({ db, metrics, logger, clock, audit: audit.service, sweepIntervalMs: config.syncSweepIntervalMs });
 
   const warnRedis = throttledRedisWarning(logger);
   const redis = config.redisUrl ? connectRedis(config.redisUrl, warnRedis) : undefined;
@@ -117,6 +120,8 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     throw error;
   }
   keys.service.start();
+  // Time-based sync rules are swept by worker processes (and `all`); an advisory lock keeps it to one at a time.
+  if ((options.role ?? 'all') !== 'api') sync.sweeper.start();
   await invalidation.start();
 
   return {
@@ -131,11 +136,12 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     startedAt: Date.now(),
     redis,
     rateLimitStore,
-    modules: { agents, audit, keys },
+    modules: { agents, audit, keys, sync },
     invalidation,
     async close() {
       await invalidation.stop();
       await keys.service.stop();
+      await sync.sweeper.stop();
       redis?.disconnect();
       await db.close();
     },

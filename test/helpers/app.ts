@@ -8,6 +8,7 @@ import { buildApp } from '../../src/app.js';
 import { createContainer, type Container } from '../../src/container.js';
 import { loadConfig } from '../../src/platform/config/load.js';
 import type { ProcessRole } from '../../src/platform/config/schema.js';
+import type { Clock } from '../../src/platform/clock.js';
 import { createLogger } from '../../src/platform/telemetry/logger.js';
 import { ROLES, type Role } from '../../src/platform/http/roles.js';
 import { databaseTargets, type DatabaseTarget } from './db.js';
@@ -43,6 +44,8 @@ export interface TestAppOptions {
   routes?: (app: FastifyInstance) => void;
   /** The process role (`orca start --role`); `all` by default. */
   role?: ProcessRole;
+  /** The container's clock (time-dependent features: SLOs, deadlines, windows); the system clock by default. */
+  clock?: Clock;
 }
 
 export async function createTestApp(target: DatabaseTarget, env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
@@ -53,7 +56,7 @@ export async function createTestApp(target: DatabaseTarget, env: Record<string, 
   const config = loadConfig({ ...defaults, ...(provisioned.url ? { DATABASE_URL: provisioned.url } : {}), ...env }, dataDir);
   const logs: Array<Record<string, unknown>> = [];
   const logger = createLogger({ level: config.logLevel, destination: captureStream(logs) });
-  const container = await createContainer(config, { logger, inMemoryDatabase: true, role: options.role ?? 'all' });
+  const container = await createContainer(config, { logger, inMemoryDatabase: true, role: options.role ?? 'all', ...(options.clock ? { clock: options.clock } : {}) });
   let app: FastifyInstance;
   try {
     app = await buildApp(container);

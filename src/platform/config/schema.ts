@@ -41,6 +41,7 @@ export interface OrcaConfig {
   requestTimeoutMs: number;
   keepAliveTimeoutMs: number;
   maxHeaderSizeBytes: number;
+  syncSweepIntervalMs: number;
 }
 
 /** Thrown by a parser with a human sentence saying what is wrong (the variable name is added by the loader). */
@@ -242,4 +243,5 @@ export const SETTINGS = [
   { env: 'REQUEST_TIMEOUT', key: 'requestTimeoutMs', default: '30s', description: 'time a client has to send a complete request', parse: duration },
   { env: 'KEEP_ALIVE_TIMEOUT', key: 'keepAliveTimeoutMs', default: '5s', description: 'idle time before a keep-alive connection is closed', parse: duration },
   { env: 'MAX_HEADER_SIZE', key: 'maxHeaderSizeBytes', default: '16KiB', description: 'largest accepted request header block (431 beyond)', parse: bytes },
+  { env: 'SYNC_SWEEP_INTERVAL', key: 'syncSweepIntervalMs', default: '30s', description: 'time between sweeps of the sync analyzer for time-based rules (stale streams, follow-up deadlines)', parse: duration },
 ] as const satisfies readonly Setting<keyof OrcaConfig>[];

@@ -1,0 +1,433 @@
+/**
+ * Sync contracts: the document operators write (YAML or JSON), its structural schema, the semantic checks the
+ * schema cannot express (references between rules, durations, paths), and the compiled form the analyzer runs.
+ * Pure: no I/O. docs/sync.md is the user-facing description of this format.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { parseDuration } from '../../platform/config/duration.js';
+import type { FieldError } from '../../platform/errors.js';
+import { parseJsonPath, type PathSegment } from './json-path.js';
+
+export const GAP_TYPES = ['stale', 'missing_record', 'out_of_order', 'duplicate', 'field_drift'] as const;
+export type GapType = (typeof GAP_TYPES)[number];
+export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** Source kinds of SPEC §3; a stream names one of them, or one source by id. */
+export const SOURCE_KINDS = ['hubspot', 'salesforce', 'dynamics365', 'servicenow', 'sap', 'oracle_erp', 'zapier', 'n8n', 'make', 'generic', 'cloudevents'] as const;
+
+/** Severity used when a rule does not set one. */
+export const DEFAULT_SEVERITY: Record<GapType, Severity> = {
+  stale: 'medium',
+  missing_record: 'high',
+  out_of_order: 'medium',
+  duplicate: 'high',
+  field_drift: 'medium',
+};
+
+export const DEFAULT_RESOLVE_WITHIN_MS = 3_600_000;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$';
+const DURATION_PATTERN = '^\\d{1,12}(ms|s|m|h|d)$';
+
+
+const Name = Type.String({ pattern: NAME_PATTERN, description: 'letters, digits and . _ : - (at most 100)' });
+const Duration = Type.String({ pattern: DURATION_PATTERN, description: 'a duration such as 90s, 15m, 4h or 2d' });
+const EventType = Type.String({ minLength: 1, maxLength: 200 });
+const SeverityValue = Type.Union(SEVERITIES.map((severity) => Type.Literal(severity)), { description: 'low, medium, high or critical' });
+const KeySpec = Type.String({
+  minLength: 1,
+  maxLength: 300,
+  description: '`entity_id`, `correlation_id`, or a JSON path into the payload such as `$.properties.order_id`',
+});
+const JsonPathText = Type.String({ minLength: 1, maxLength: 300, pattern: '^\\$', description: 'JSON path into the event payload, e.g. `$.amount`' });
+const Cost = Type.Object(
+  {
+    risk_kind: Type.String({ minLength: 1, maxLength: 100, description: 'e.g. order_duplication, ticket_breach' }),
+    cost_usd: Type.Number({ minimum: 0, maximum: 1e12 }),
+  },
+  { additionalProperties: false },
+);
+
+const StreamSeverity = Type.Union([
+  SeverityValue,
+  Type.Object(
+    { stale: Type.Optional(SeverityValue), out_of_order: Type.Optional(SeverityValue), duplicate: Type.Optional(SeverityValue) },
+    { additionalProperties: false },
+  ),
+]);
+
+const StreamSchema = Type.Object(
+  {
+    name: Type.Optional(Name),
+    source: Type.String({ minLength: 1, maxLength: 100, description: 'a source kind (hubspot, salesforce, …) or a source id' }),
+    entity_type: Type.String({ minLength: 1, maxLength: 200 }),
+    freshness: Duration,
+    severity: Type.Optional(StreamSeverity),
+    check_sequence: Type.Optional(Type.Boolean({ description: 'open out_of_order when an entity’s sequence goes backwards (default true)' })),
+    unique_event_types: Type.Optional(
+      Type.Array(EventType, { maxItems: 50, uniqueItems: true, description: 'event types that happen once per entity: a second one is a duplicate' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const FollowUpSide = Type.Object(
+  { stream: Name, event_type: EventType, key: Type.Optional(KeySpec) },
+  { additionalProperties: false },
+);
+
+const FollowUpSchema = Type.Object(
+  {
+    name: Name,
+    when: FollowUpSide,
+    then: FollowUpSide,
+    within: Type.Optional(Duration),
+    deadline: Type.Optional(Type.String({ minLength: 1, maxLength: 300, pattern: '^\\$', description: 'JSON path to a timestamp in the trigger payload' })),
+    warn_before: Type.Optional(Duration),
+    severity: Type.Optional(SeverityValue),
+    resolve_within: Type.Optional(Duration),
+    cost: Type.Optional(Cost),
+  },
+  { additionalProperties: false },
+);
+
+const LifecycleSchema = Type.Object(
+  {
+    name: Name,
+    stream: Name,
+    order: Type.Array(EventType, { minItems: 2, maxItems: 50, uniqueItems: true }),
+    severity: Type.Optional(SeverityValue),
+    resolve_within: Type.Optional(Duration),
+    cost: Type.Optional(Cost),
+  },
+  { additionalProperties: false },
+);
+
+const AgreementSide = Type.Object(
+  {
+    stream: Name,
+    field: JsonPathText,
+    key: Type.Optional(KeySpec),
+    event_types: Type.Optional(Type.Array(EventType, { minItems: 1, maxItems: 50, uniqueItems: true })),
+  },
+  { additionalProperties: false },
+);
+
+const AgreementSchema = Type.Object(
+  {
+    name: Name,
+    left: AgreementSide,
+    right: AgreementSide,
+    tolerance: Type.Optional(Type.Number({ minimum: 0, description: 'largest absolute difference still in agreement (numbers)' })),
+    severity: Type.Optional(SeverityValue),
+    resolve_within: Type.Optional(Duration),
+    cost: Type.Optional(Cost),
+  },
+  { additionalProperties: false },
+);
+
+const ContractSchema = Type.Object(
+  {
+    name: Name,
+    owner: Type.String({ pattern: '^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$', description: 'id of the agent accountable for this data' }),
+    description: Type.Optional(Type.String({ maxLength: 2000 })),
+    resolve_within: Type.Optional(Duration),
+    costs: Type.Optional(
+      Type.Object(
+        {
+          stale: Type.Optional(Cost),
+          missing_record: Type.Optional(Cost),
+          out_of_order: Type.Optional(Cost),
+          duplicate: Type.Optional(Cost),
+          field_drift: Type.Optional(Cost),
+        },
+        { additionalProperties: false, description: 'risk kind and cost per gap type (for Risk Avoided); rules may override' },
+      ),
+    ),
+    streams: Type.Array(StreamSchema, { minItems: 1, maxItems: 100 }),
+    follow_ups: Type.Optional(Type.Array(FollowUpSchema, { maxItems: 100 })),
+    lifecycles: Type.Optional(Type.Array(LifecycleSchema, { maxItems: 100 })),
+    agreements: Type.Optional(Type.Array(AgreementSchema, { maxItems: 100 })),
+  },
+  { additionalProperties: false },
+);
+
+export const ContractDocumentSchema = Type.Object(
+  { contracts: Type.Array(ContractSchema, { maxItems: 200 }) },
+  { additionalProperties: false, description: 'sync contracts (docs/sync.md); YAML or JSON' },
+);
+export type ContractDocument = Static<typeof ContractDocumentSchema>;
+
+// ---- compiled form -------------------------------------------------------------------------------------------
+
+export type KeySelector = { kind: 'entity_id' } | { kind: 'correlation_id' } | { kind: 'path'; path: PathSegment[]; text: string };
+
+export interface RuleCost {
+  risk_kind: string | null;
+  cost_usd: number;
+}
+
+export interface CompiledStream {
+  contract: string;
+  name: string;
+  source: { kind: string } | { id: string };
+  entity_type: string;
+  freshness_ms: number;
+  severity: Record<'stale' | 'out_of_order' | 'duplicate', Severity>;
+  check_sequence: boolean;
+  unique_event_types: string[];
+}
+
+export interface CompiledFollowUp {
+  contract: string;
+  name: string;
+  when: { stream: string; event_type: string; key: KeySelector };
+  then: { stream: string; event_type: string; key: KeySelector };
+  within_ms: number | null;
+  deadline: { path: PathSegment[]; text: string } | null;
+  warn_before_ms: number;
+  severity: Severity;
+  resolve_within_ms: number;
+  cost: RuleCost;
+}
+
+export interface CompiledLifecycle {
+  contract: string;
+  name: string;
+  stream: string;
+  order: string[];
+  severity: Severity;
+  resolve_within_ms: number;
+  cost: RuleCost;
+}
+
+export interface CompiledAgreementSide {
+  stream: string;
+  field: PathSegment[];
+  field_text: string;
+  key: KeySelector;
+  event_types: string[] | null;
+}
+
+export interface CompiledAgreement {
+  contract: string;
+  name: string;
+  left: CompiledAgreementSide;
+  right: CompiledAgreementSide;
+  tolerance: number | null;
+  severity: Severity;
+  resolve_within_ms: number;
+  cost: RuleCost;
+}
+
+export interface CompiledContract {
+  name: string;
+  owner: string;
+  resolve_within_ms: number;
+  costs: Record<GapType, RuleCost>;
+  streams: CompiledStream[];
+  follow_ups: CompiledFollowUp[];
+  lifecycles: CompiledLifecycle[];
+  agreements: CompiledAgreement[];
+}
+
+export type ValidationResult = { ok: true; document: ContractDocument; contracts: CompiledContract[] } | { ok: false; errors: FieldError[] };
+
+function parseKey(text: string | undefined, fallback: KeySelector): KeySelector | undefined {
+  if (text === undefined) return fallback;
+  if (text === 'entity_id') return { kind: 'entity_id' };
+  if (text === 'correlation_id') return { kind: 'correlation_id' };
+  const path = parseJsonPath(text);
+  return path && path.length > 0 ? { kind: 'path', path, text } : undefined;
+}
+
+const durationMs = (text: string): number => parseDuration(text) ?? 0;
+
+/**
+ * Validates a parsed document (structure, then meaning) and compiles it. Errors carry JSON pointers from the
+ * document root prefixed with `prefix` (the HTTP layer passes `/body`), so a client can point at the culprit.
+ */
+export function validateContractDocument(input: unknown, prefix = ''): ValidationResult {
+  const structural = [...Value.Errors(ContractDocumentSchema, input)];
+  if (structural.length > 0) {
+    const seen = new Set<string>();
+    const errors: FieldError[] = [];
+    for (const error of structural) {
+      const path = `${prefix}${error.path}`;
+      if (seen.has(path)) continue;
+      seen.add(path);
+      errors.push({ path, message: error.message });
+      if (errors.length >= 20) break;
+    }
+    return { ok: false, errors };
+  }
+  const document = input as ContractDocument;
+  const errors: FieldError[] = [];
+  const fail = (path: string, message: string) => errors.push({ path: `${prefix}${path}`, message });
+  const contracts: CompiledContract[] = [];
+  const contractNames = new Set<string>();
+
+  document.contracts.forEach((contract, c) => {
+    const base = `/contracts/${c}`;
+    if (contractNames.has(contract.name)) fail(`${base}/name`, `contract name "${contract.name}" is used twice`);
+    contractNames.add(contract.name);
+    const resolveWithin = contract.resolve_within ? durationMs(contract.resolve_within) : DEFAULT_RESOLVE_WITHIN_MS;
+    const costs = Object.fromEntries(
+      GAP_TYPES.map((type) => [type, { risk_kind: contract.costs?.[type]?.risk_kind ?? null, cost_usd: contract.costs?.[type]?.cost_usd ?? 0 }]),
+    ) as Record<GapType, RuleCost>;
+    const ruleNames = new Set<string>();
+    const claimRule = (path: string, name: string) => {
+      if (ruleNames.has(name)) fail(path, `rule name "${name}" is used twice in contract "${contract.name}"`);
+      ruleNames.add(name);
+    };
+
+    const streams = new Map<string, CompiledStream>();
+    contract.streams.forEach((stream, s) => {
+      const path = `${base}/streams/${s}`;
+      const name = stream.name ?? `${stream.source}:${stream.entity_type}`;
+      if (stream.name === undefined && !new RegExp(NAME_PATTERN).test(name)) {
+        fail(`${path}/name`, `give the stream a name: "${name}" is not a valid one`);
+      }
+      if (streams.has(name)) fail(`${path}/name`, `stream name "${name}" is used twice in contract "${contract.name}"`);
+      let source: CompiledStream['source'];
+      if (UUID.test(stream.source)) source = { id: stream.source.toLowerCase() };
+      else if ((SOURCE_KINDS as readonly string[]).includes(stream.source)) source = { kind: stream.source };
+      else {
+        fail(`${path}/source`, `must be a source id (UUID) or one of the source kinds ${SOURCE_KINDS.join(', ')}`);
+        source = { kind: stream.source };
+      }
+      const freshness = durationMs(stream.freshness);
+      if (freshness < 1000) fail(`${path}/freshness`, 'must be at least 1s');
+      const severity = typeof stream.severity === 'string' ? { stale: stream.severity, out_of_order: stream.severity, duplicate: stream.severity } : stream.severity;
+      streams.set(name, {
+        contract: contract.name,
+        name,
+        source,
+        entity_type: stream.entity_type,
+        freshness_ms: freshness,
+        severity: {
+          stale: severity?.stale ?? DEFAULT_SEVERITY.stale,
+          out_of_order: severity?.out_of_order ?? DEFAULT_SEVERITY.out_of_order,
+          duplicate: severity?.duplicate ?? DEFAULT_SEVERITY.duplicate,
+        },
+        check_sequence: stream.check_sequence ?? true,
+        unique_event_types: stream.unique_event_types ?? [],
+      });
+    });
+
+    const requireStream = (path: string, name: string): CompiledStream | undefined => {
+      const stream = streams.get(name);
+      if (!stream) fail(path, `no stream named "${name}" in contract "${contract.name}" (streams: ${[...streams.keys()].join(', ')})`);
+      return stream;
+    };
+    const ruleCost = (type: GapType, cost: { risk_kind: string; cost_usd: number } | undefined): RuleCost => cost ?? costs[type];
+
+    const followUps: CompiledFollowUp[] = [];
+    (contract.follow_ups ?? []).forEach((rule, r) => {
+      const path = `${base}/follow_ups/${r}`;
+      claimRule(`${path}/name`, rule.name);
+      requireStream(`${path}/when/stream`, rule.when.stream);
+      requireStream(`${path}/then/stream`, rule.then.stream);
+      const whenKey = parseKey(rule.when.key, { kind: 'entity_id' });
+      const thenKey = parseKey(rule.then.key, whenKey ?? { kind: 'entity_id' });
+      if (!whenKey) fail(`${path}/when/key`, 'must be entity_id, correlation_id or a JSON path such as $.order_id');
+      if (!thenKey) fail(`${path}/then/key`, 'must be entity_id, correlation_id or a JSON path such as $.order_id');
+      if ((rule.within === undefined) === (rule.deadline === undefined)) {
+        fail(path, 'give exactly one of "within" (a duration after the trigger) or "deadline" (a JSON path to a timestamp in the trigger payload)');
+      }
+      const deadlinePath = rule.deadline !== undefined ? parseJsonPath(rule.deadline) : undefined;
+      if (rule.deadline !== undefined && !deadlinePath) fail(`${path}/deadline`, 'is not a JSON path such as $.sla.due_at');
+      if (rule.when.stream === rule.then.stream && rule.when.event_type === rule.then.event_type) {
+        fail(`${path}/then/event_type`, 'a follow-up must differ from its trigger');
+      }
+      followUps.push({
+        contract: contract.name,
+        name: rule.name,
+        when: { stream: rule.when.stream, event_type: rule.when.event_type, key: whenKey ?? { kind: 'entity_id' } },
+        then: { stream: rule.then.stream, event_type: rule.then.event_type, key: thenKey ?? { kind: 'entity_id' } },
+        within_ms: rule.within !== undefined ? durationMs(rule.within) : null,
+        deadline: deadlinePath && rule.deadline ? { path: deadlinePath, text: rule.deadline } : null,
+        warn_before_ms: rule.warn_before ? durationMs(rule.warn_before) : 0,
+        severity: rule.severity ?? DEFAULT_SEVERITY.missing_record,
+        resolve_within_ms: rule.resolve_within ? durationMs(rule.resolve_within) : resolveWithin,
+        cost: ruleCost('missing_record', rule.cost),
+      });
+    });
+
+    const lifecycles: CompiledLifecycle[] = [];
+    (contract.lifecycles ?? []).forEach((rule, r) => {
+      const path = `${base}/lifecycles/${r}`;
+      claimRule(`${path}/name`, rule.name);
+      requireStream(`${path}/stream`, rule.stream);
+      lifecycles.push({
+        contract: contract.name,
+        name: rule.name,
+        stream: rule.stream,
+        order: rule.order,
+        severity: rule.severity ?? DEFAULT_SEVERITY.out_of_order,
+        resolve_within_ms: rule.resolve_within ? durationMs(rule.resolve_within) : resolveWithin,
+        cost: ruleCost('out_of_order', rule.cost),
+      });
+    });
+
+    const agreements: CompiledAgreement[] = [];
+    (contract.agreements ?? []).forEach((rule, r) => {
+      const path = `${base}/agreements/${r}`;
+      claimRule(`${path}/name`, rule.name);
+      const sides = (['left', 'right'] as const).map((side) => {
+        const spec = rule[side];
+        requireStream(`${path}/${side}/stream`, spec.stream);
+        const field = parseJsonPath(spec.field);
+        if (!field || field.length === 0) fail(`${path}/${side}/field`, 'is not a JSON path to a field, such as $.properties.amount');
+        const key = parseKey(spec.key, { kind: 'correlation_id' });
+        if (!key) fail(`${path}/${side}/key`, 'must be entity_id, correlation_id or a JSON path such as $.opportunity_id');
+        return {
+          stream: spec.stream,
+          field: field ?? [],
+          field_text: spec.field,
+          key: key ?? { kind: 'correlation_id' },
+          event_types: spec.event_types ?? null,
+        } satisfies CompiledAgreementSide;
+      });
+      if (rule.left.stream === rule.right.stream && rule.left.field === rule.right.field) {
+        fail(`${path}/right`, 'an agreement compares two different fields');
+      }
+      agreements.push({
+        contract: contract.name,
+        name: rule.name,
+        left: sides[0]!,
+        right: sides[1]!,
+        tolerance: rule.tolerance ?? null,
+        severity: rule.severity ?? DEFAULT_SEVERITY.field_drift,
+        resolve_within_ms: rule.resolve_within ? durationMs(rule.resolve_within) : resolveWithin,
+        cost: ruleCost('field_drift', rule.cost),
+      });
+    });
+
+    contracts.push({
+      name: contract.name,
+      owner: contract.owner.toLowerCase(),
+      resolve_within_ms: resolveWithin,
+      costs,
+      streams: [...streams.values()],
+      follow_ups: followUps,
+      lifecycles,
+      agreements,
+    });
+  });
+
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, document, contracts };
+}
+
+/** Agents the document names as owners, each with the path of its first mention (checked against the registry). */
+export function ownersOf(document: ContractDocument): Array<{ id: string; path: string }> {
+  const seen = new Map<string, string>();
+  document.contracts.forEach((contract, index) => {
+    const id = contract.owner.toLowerCase();
+    if (!seen.has(id)) seen.set(id, `/contracts/${index}/owner`);
+  });
+  return [...seen].map(([id, path]) => ({ id, path }));
+}

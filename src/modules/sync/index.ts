@@ -1,0 +1,58 @@
+import type { Clock } from '../../platform/clock.js';
+import type { Database } from '../../platform/db/index.js';
+import type { Logger } from '../../platform/telemetry/logger.js';
+import type { Metrics } from '../../platform/telemetry/metrics.js';
+import type { AuditService } from '../audit/index.js';
+import type { IngestObserver } from '../ingest/ingest.observer.js';
+import { createActiveContracts } from './active-contracts.js';
+import { createSyncEngine } from './sync.engine.js';
+import { registerSyncMetrics } from './sync.metrics.js';
+import { createSyncRepository } from './sync.repository.js';
+import { syncRoutes } from './sync.routes.js';
+import { createSyncService } from './sync.service.js';
+import { createSweeper } from './sync.sweeper.js';
+
+export type { SyncService, StreamStatus } from './sync.service.js';
+export type { Sweeper } from './sync.sweeper.js';
+export type { SyncEngine, SweepReport } from './sync.engine.js';
+
+export function createSyncModule(deps: {
+  db: Database;
+  metrics: Metrics;
+  logger: Logger;
+  clock: Clock;
+  audit: Pick<AuditService, 'append'>;
+  /** Time between sweeps of the time-based rules (SYNC_SWEEP_INTERVAL). */
+  sweepIntervalMs: number;
+}) {
+  const logger = deps.logger.child({ module: 'sync' });
+  const repository = createSyncRepository(deps.db);
+  const contracts = createActiveContracts({ repository, logger });
+  const service = createSyncService({ db: deps.db, repository, contracts, audit: deps.audit, clock: deps.clock });
+  const metrics = registerSyncMetrics(deps.metrics.registry, { countOpenGaps: service.countOpenGaps, freshness: () => service.freshness() }, logger);
+  const engine = createSyncEngine({ db: deps.db, repository, contracts, clock: deps.clock, logger, hooks: metrics });
+  const sweeper = createSweeper({ sweep: engine.sweep, intervalMs: deps.sweepIntervalMs, logger, observe: metrics.sweep });
+
+  /** What the ingest module calls after each commit. Never throws: the events are durable whatever analysis does. */
+  const observer: IngestObserver = {
+    async eventsCommitted(events) {
+      try {
+        await engine.analyse(events);
+      } catch {
+        metrics.observerFailed('events'); // logged and queued for the next sweep by the engine
+      }
+    },
+    async duplicateConflict(conflict) {
+      try {
+        await engine.duplicateConflict(conflict);
+      } catch (error) {
+        metrics.observerFailed('duplicate');
+        logger.error({ err: error, source_id: conflict.source_id }, 'could not record a duplicate sync gap');
+      }
+    },
+  };
+
+  return { service, routes: syncRoutes(service), observer, sweeper, engine };
+}
+
+export type SyncModule = ReturnType<typeof createSyncModule>;

@@ -1,0 +1,447 @@
+/**
+ * The analyzer's shell: loads the state the pure core (analyzer.ts) needs, applies its verdicts, and writes state
+ * and gaps in one transaction per batch. Runs incrementally after each ingest commit and periodically (sweep).
+ */
+import type { Clock } from '../../platform/clock.js';
+import type { Database, Queryable } from '../../platform/db/index.js';
+import { newId } from '../../platform/ids.js';
+import type { Logger } from '../../platform/telemetry/logger.js';
+import type { ActiveContracts, ActiveContractsStore } from './active-contracts.js';
+import {
+  agreementOutcome,
+  freshnessOf,
+  isStale,
+  observe,
+  stepAgreement,
+  stepOrder,
+  stepUnique,
+  type AgreementState,
+  type AnalyzedEvent,
+  type Observation,
+  type OrderState,
+  type UniqueState,
+} from './analyzer.js';
+import type { CompiledContract, CompiledStream, GapType, RuleCost, Severity } from './contract.js';
+import type { GapRow, NewGap, SyncRepository } from './sync.repository.js';
+
+export interface DuplicateConflict {
+  source_id: string;
+  idempotency_key: string;
+  existing_event_id: string;
+  entity_type: string;
+  entity_id: string;
+  received_at: Date;
+}
+
+export interface EngineHooks {
+  gapOpened(type: GapType): void;
+  gapResolved(type: GapType): void;
+}
+
+export interface SweepReport {
+  skipped: boolean;
+  stale_opened: number;
+  missing_opened: number;
+  retried_events: number;
+}
+
+/** Rule names the analyzer derives from a stream (follow-ups, lifecycles and agreements carry their own). */
+export const streamRule = {
+  stale: (stream: string) => `stream:${stream}`,
+  sequence: (stream: string) => `sequence:${stream}`,
+  unique: (stream: string, eventType: string) => `unique:${stream}:${eventType}`,
+  idempotency: (stream: string) => `idempotency:${stream}`,
+};
+
+const FOLLOW_UP_SEEN = (rule: string) => `${rule}#then`;
+const SWEEP_BATCH = 1000;
+
+/** Lock order for the rows a batch touches: concurrent batches lock in the same order and cannot deadlock. */
+function lockKey(observation: Observation): string {
+  switch (observation.kind) {
+    case 'stream':
+      return `0|${observation.stream.contract}|${observation.stream.name}`;
+    case 'sequence':
+      return `1|${observation.stream.contract}|${streamRule.sequence(observation.stream.name)}|${observation.entity}`;
+    case 'unique':
+      return `1|${observation.stream.contract}|${streamRule.unique(observation.stream.name, observation.event_type)}|${observation.entity}`;
+    case 'lifecycle':
+      return `1|${observation.rule.contract}|${observation.rule.name}|${observation.entity}`;
+    case 'trigger':
+    case 'follow_up':
+      return `1|${observation.rule.contract}|${FOLLOW_UP_SEEN(observation.rule.name)}|${observation.key}`;
+    case 'agreement':
+      return `1|${observation.rule.contract}|${observation.rule.name}|${observation.key}`;
+  }
+}
+
+export function createSyncEngine(deps: {
+  db: Database;
+  repository: SyncRepository;
+  contracts: ActiveContractsStore;
+  clock: Clock;
+  logger: Logger;
+  hooks: EngineHooks;
+}) {
+  const { db, repository, clock, logger, hooks } = deps;
+  /** Batches whose analysis failed; the next sweep on this replica analyses them again (analysis is idempotent). */
+  const retryQueue: AnalyzedEvent[] = [];
+  const RETRY_LIMIT = 50_000;
+
+  function ownerOf(active: ActiveContracts, contract: string): CompiledContract | undefined {
+    return active.contracts.find((candidate) => candidate.name === contract);
+  }
+
+  async function open(tx: Queryable, gap: Omit<NewGap, 'id'>): Promise<{ id: string; opened: boolean }> {
+    const result = await repository.openGap(tx, { id: newId(), ...gap });
+    if (result.opened) {
+      hooks.gapOpened(gap.type);
+      logger.info({ gap_id: result.id, type: gap.type, severity: gap.severity, contract: gap.contract, rule: gap.rule }, 'sync gap opened');
+    }
+    return result;
+  }
+
+  function resolved(rows: GapRow[]): void {
+    for (const row of rows) {
+      hooks.gapResolved(row.type);
+      logger.info({ gap_id: row.id, type: row.type, contract: row.contract, rule: row.rule }, 'sync gap resolved automatically');
+    }
+  }
+
+  function gapBase(
+    contract: CompiledContract,
+    values: { type: GapType; severity: Severity; stream: CompiledStream | undefined; rule: string; entity_id: string | null; cost: RuleCost; dueInMs: number; now: Date },
+  ): Omit<NewGap, 'id' | 'detail'> {
+    return {
+      type: values.type,
+      severity: values.severity,
+      contract: contract.name,
+      stream: values.stream?.name ?? null,
+      rule: values.rule,
+      entity_type: values.stream?.entity_type ?? null,
+      entity_id: values.entity_id,
+      agent_id: contract.owner,
+      detected_at: values.now,
+      due_at: new Date(values.now.getTime() + values.dueInMs),
+      risk_kind: values.cost.risk_kind,
+      cost_usd: values.cost.cost_usd,
+    };
+  }
+
+  async function applyOrder(
+    tx: Queryable,
+    contract: CompiledContract,
+    stream: CompiledStream,
+    rule: string,
+    entity: string,
+    value: number,
+    eventId: string,
+    eventType: string,
+    gap: { severity: Severity; cost: RuleCost; dueInMs: number; kind: 'sequence' | 'lifecycle' },
+    now: Date,
+  ): Promise<void> {
+    const state = await repository.lockEntityState<OrderState>(tx, contract.name, rule, entity);
+    const step = stepOrder(state, value, eventId, eventType);
+    if (step.outcome === 'same') return;
+    await repository.saveEntityState(tx, contract.name, rule, entity, step.state);
+    if (step.outcome === 'backwards') {
+      await open(tx, {
+        ...gapBase(contract, { type: 'out_of_order', severity: gap.severity, stream, rule, entity_id: entity, cost: gap.cost, dueInMs: gap.dueInMs, now }),
+        detail: {
+          kind: gap.kind,
+          event_id: eventId,
+          event_type: eventType,
+          ...(gap.kind === 'sequence' ? { sequence: value, after_sequence: state!.max } : { after_event_type: state!.event_type ?? null }),
+          after_event_id: state!.event_id,
+        },
+      });
+    } else if (step.outcome === 'forward') {
+      resolved(await repository.autoResolve(tx, { type: 'out_of_order', contract: contract.name, rule, entity_id: entity }, now, { resolved_by_event_id: eventId }));
+    }
+  }
+
+  async function applyObservation(tx: Queryable, active: ActiveContracts, observation: Observation, now: Date): Promise<void> {
+    switch (observation.kind) {
+      case 'stream':
+        return; // aggregated per batch in analyse()
+      case 'sequence': {
+        const { stream } = observation;
+        const contract = ownerOf(active, stream.contract)!;
+        await applyOrder(tx, contract, stream, streamRule.sequence(stream.name), observation.entity, observation.sequence, observation.event_id, '', {
+          severity: stream.severity.out_of_order,
+          cost: contract.costs.out_of_order,
+          dueInMs: contract.resolve_within_ms,
+          kind: 'sequence',
+        }, now);
+        return;
+      }
+      case 'lifecycle': {
+        const { rule } = observation;
+        const contract = ownerOf(active, rule.contract)!;
+        await applyOrder(tx, contract, observation.stream, rule.name, observation.entity, observation.rank, observation.event_id, observation.event_type, {
+          severity: rule.severity,
+          cost: rule.cost,
+          dueInMs: rule.resolve_within_ms,
+          kind: 'lifecycle',
+        }, now);
+        return;
+      }
+      case 'unique': {
+        const { stream } = observation;
+        const contract = ownerOf(active, stream.contract)!;
+        const rule = streamRule.unique(stream.name, observation.event_type);
+        const state = await repository.lockEntityState<UniqueState>(tx, contract.name, rule, observation.entity);
+        const step = stepUnique(state, observation.event_id);
+        if (!state) await repository.saveEntityState(tx, contract.name, rule, observation.entity, step.state);
+        if (step.duplicate) {
+          await open(tx, {
+            ...gapBase(contract, {
+              type: 'duplicate',
+              severity: stream.severity.duplicate,
+              stream,
+              rule,
+              entity_id: observation.entity,
+              cost: contract.costs.duplicate,
+              dueInMs: contract.resolve_within_ms,
+              now,
+            }),
+            detail: { kind: 'unique_event_type', event_type: observation.event_type, event_id: observation.event_id, first_event_id: state!.event_id },
+          });
+        }
+        return;
+      }
+      case 'trigger': {
+        const { rule, timing } = observation;
+        if (!timing) {
+          logger.warn({ contract: rule.contract, rule: rule.name, event_id: observation.event_id }, 'follow-up trigger without a readable deadline; not awaited');
+          return;
+        }
+        // A follow-up that arrived before its trigger (delivery reordered) already satisfies it.
+        const seen = await repository.lockEntityState<{ event_id: string; at: string }>(tx, rule.contract, FOLLOW_UP_SEEN(rule.name), observation.key);
+        await repository.insertFollowUp(tx, {
+          id: newId(),
+          contract: rule.contract,
+          rule: rule.name,
+          key: observation.key,
+          trigger_event_id: observation.event_id,
+          trigger_at: now,
+          open_at: timing.open_at,
+          due_at: timing.due_at,
+          satisfied_at: seen ? new Date(seen.at) : null,
+          satisfied_by: seen ? seen.event_id : null,
+        });
+        return;
+      }
+      case 'follow_up': {
+        const { rule } = observation;
+        await repository.lockEntityState(tx, rule.contract, FOLLOW_UP_SEEN(rule.name), observation.key);
+        await repository.saveEntityState(tx, rule.contract, FOLLOW_UP_SEEN(rule.name), observation.key, {
+          event_id: observation.event_id,
+          at: observation.at.toISOString(),
+        });
+        const gapIds = await repository.satisfyFollowUps(tx, rule.contract, rule.name, observation.key, observation.event_id, observation.at);
+        resolved(await repository.autoResolveIds(tx, gapIds, now, { resolved_by_event_id: observation.event_id }));
+        return;
+      }
+      case 'agreement': {
+        const { rule } = observation;
+        const contract = ownerOf(active, rule.contract)!;
+        const state = await repository.lockEntityState<AgreementState>(tx, rule.contract, rule.name, observation.key);
+        const next = stepAgreement(state, observation.side, observation.value, observation.occurred_at, observation.event_id);
+        if (next === state) return;
+        await repository.saveEntityState(tx, rule.contract, rule.name, observation.key, next);
+        const outcome = agreementOutcome(next, rule.tolerance);
+        const identity = { type: 'field_drift' as const, contract: rule.contract, rule: rule.name, entity_id: observation.key };
+        if (outcome === 'disagree') {
+          const stream = contract.streams.find((candidate) => candidate.name === rule.left.stream);
+          const detail = {
+            left: { stream: rule.left.stream, field: rule.left.field_text, value: next.left!.value, event_id: next.left!.event_id },
+            right: { stream: rule.right.stream, field: rule.right.field_text, value: next.right!.value, event_id: next.right!.event_id },
+            tolerance: rule.tolerance,
+          };
+          const result = await open(tx, {
+            ...gapBase(contract, { type: 'field_drift', severity: rule.severity, stream, rule: rule.name, entity_id: observation.key, cost: rule.cost, dueInMs: rule.resolve_within_ms, now }),
+            detail,
+          });
+          // Keep the open gap's evidence current while the values keep disagreeing.
+          if (!result.opened) await tx.query('update sync_gap set detail = $2::jsonb, updated_at = now() where id = $1', [result.id, JSON.stringify(detail)]);
+        } else if (outcome === 'agree') {
+          resolved(await repository.autoResolve(tx, identity, now, { resolved_by_event_id: observation.event_id, agreed_value: next.left!.value }));
+        }
+        return;
+      }
+    }
+  }
+
+  async function analyseWith(active: ActiveContracts, events: AnalyzedEvent[]): Promise<void> {
+    const observations = events.flatMap((event) => observe(active.contracts, event));
+    if (observations.length === 0) return;
+    // Stable sort: a batch locks rows in one global order, while one entity's observations keep arrival order.
+    const ordered = observations.map((observation, index) => ({ observation, index, key: lockKey(observation) }));
+    ordered.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.index - b.index));
+    const now = clock.now();
+    await db.transaction(async (tx) => {
+      const streams = new Map<string, { stream: CompiledStream; last: Date; occurred: Date; count: number }>();
+      for (const { observation } of ordered) {
+        if (observation.kind !== 'stream') continue;
+        const id = `${observation.stream.contract}\u0000${observation.stream.name}`;
+        const entry = streams.get(id);
+        if (!entry) streams.set(id, { stream: observation.stream, last: observation.received_at, occurred: observation.occurred_at, count: 1 });
+        else {
+          if (observation.received_at > entry.last) entry.last = observation.received_at;
+          if (observation.occurred_at > entry.occurred) entry.occurred = observation.occurred_at;
+          entry.count += 1;
+        }
+      }
+      for (const { stream, last, occurred, count } of streams.values()) {
+        await repository.touchStream(tx, stream.contract, stream.name, last, occurred, count);
+        resolved(await repository.autoResolve(tx, { type: 'stale', contract: stream.contract, rule: streamRule.stale(stream.name), entity_id: null }, now, { resumed_at: last.toISOString() }));
+      }
+      for (const { observation } of ordered) await applyObservation(tx, active, observation, now);
+    });
+  }
+
+  return {
+    /** IngestObserver.eventsCommitted: never throws; a failed batch is queued for the next sweep. */
+    async analyse(events: AnalyzedEvent[]): Promise<void> {
+      if (events.length === 0) return;
+      try {
+        await analyseWith(await deps.contracts.get(), events);
+      } catch (error) {
+        logger.error({ err: error, events: events.length }, 'sync analysis of an ingested batch failed; the next sweep retries it');
+        if (retryQueue.length + events.length <= RETRY_LIMIT) retryQueue.push(...events);
+        else logger.error({ events: events.length }, 'sync retry queue full; this batch will not be analysed again');
+        throw error;
+      }
+    },
+
+    /** IngestObserver.duplicateConflict: a `duplicate` gap per stream covering the event (or an unattributed one). */
+    async duplicateConflict(conflict: DuplicateConflict): Promise<void> {
+      const active = await deps.contracts.get();
+      const kind = (await repository.sourceKind(conflict.source_id)) ?? '';
+      const now = clock.now();
+      const detail = { kind: 'idempotency_conflict', source_id: conflict.source_id, idempotency_key: conflict.idempotency_key, existing_event_id: conflict.existing_event_id };
+      await db.transaction(async (tx) => {
+        let covered = false;
+        for (const contract of active.contracts) {
+          for (const stream of contract.streams) {
+            const matches =
+              stream.entity_type === conflict.entity_type && ('id' in stream.source ? stream.source.id === conflict.source_id.toLowerCase() : stream.source.kind === kind);
+            if (!matches) continue;
+            covered = true;
+            await open(tx, {
+              ...gapBase(contract, {
+                type: 'duplicate',
+                severity: stream.severity.duplicate,
+                stream,
+                rule: streamRule.idempotency(stream.name),
+                entity_id: conflict.entity_id,
+                cost: contract.costs.duplicate,
+                dueInMs: contract.resolve_within_ms,
+                now,
+              }),
+              detail,
+            });
+          }
+        }
+        if (!covered) {
+          await open(tx, {
+            type: 'duplicate',
+            severity: 'high',
+            contract: null,
+            stream: null,
+            rule: `idempotency:${conflict.source_id}`,
+            entity_type: conflict.entity_type,
+            entity_id: conflict.entity_id,
+            agent_id: null,
+            detected_at: now,
+            due_at: null,
+            risk_kind: null,
+            cost_usd: 0,
+            detail,
+          });
+        }
+      });
+    },
+
+    /**
+     * Time-based rules: streams silent past their SLO and follow-ups past their deadline. One sweeper at a time
+     * across replicas (transaction-scoped advisory lock); a replica that finds it taken skips this round.
+     */
+    async sweep(): Promise<SweepReport> {
+      const report: SweepReport = { skipped: false, stale_opened: 0, missing_opened: 0, retried_events: 0 };
+      if (retryQueue.length > 0) {
+        const events = retryQueue.splice(0, retryQueue.length);
+        try {
+          await analyseWith(await deps.contracts.get(), events);
+          report.retried_events = events.length;
+        } catch (error) {
+          retryQueue.unshift(...events);
+          throw error;
+        }
+      }
+      const active = await deps.contracts.get();
+      const now = clock.now();
+      await db.transaction(async (tx) => {
+        if (!(await repository.tryLock(tx, 'orca:sync:sweep:'))) {
+          report.skipped = true;
+          return;
+        }
+        const states = new Map((await repository.streamStates(tx)).map((row) => [`${row.contract}\u0000${row.stream}`, row]));
+        for (const contract of active.contracts) {
+          for (const stream of contract.streams) {
+            const state = states.get(`${contract.name}\u0000${stream.name}`);
+            const freshness = freshnessOf(stream, state?.last_event_at ?? null, active.activated_at, now);
+            if (!isStale(freshness, now)) continue;
+            const result = await open(tx, {
+              ...gapBase(contract, {
+                type: 'stale',
+                severity: stream.severity.stale,
+                stream,
+                rule: streamRule.stale(stream.name),
+                entity_id: null,
+                cost: contract.costs.stale,
+                dueInMs: contract.resolve_within_ms,
+                now,
+              }),
+              detail: {
+                last_event_at: state?.last_event_at?.toISOString() ?? null,
+                slo_seconds: stream.freshness_ms / 1000,
+                stale_since: freshness.stale_at.toISOString(),
+                no_data: freshness.status === 'no_data',
+              },
+            });
+            if (result.opened) report.stale_opened += 1;
+          }
+        }
+        for (const pending of await repository.dueFollowUps(tx, now, SWEEP_BATCH)) {
+          const contract = ownerOf(active, pending.contract);
+          const rule = contract?.follow_ups.find((candidate) => candidate.name === pending.rule);
+          if (!contract || !rule) {
+            await repository.retireFollowUp(tx, pending.id, now);
+            continue;
+          }
+          const stream = contract.streams.find((candidate) => candidate.name === rule.then.stream);
+          const result = await open(tx, {
+            ...gapBase(contract, { type: 'missing_record', severity: rule.severity, stream, rule: rule.name, entity_id: pending.key, cost: rule.cost, dueInMs: 0, now }),
+            due_at: pending.due_at,
+            detail: {
+              trigger_event_id: pending.trigger_event_id,
+              trigger_event_type: rule.when.event_type,
+              expected_event_type: rule.then.event_type,
+              expected_stream: rule.then.stream,
+              deadline: (rule.warn_before_ms > 0 ? pending.due_at : pending.open_at).toISOString(),
+            },
+          });
+          await repository.linkFollowUpGap(tx, pending.id, result.id);
+          if (result.opened) report.missing_opened += 1;
+        }
+      });
+      return report;
+    },
+
+    pendingRetries: () => retryQueue.length,
+  };
+}
+
+export type SyncEngine = ReturnType<typeof createSyncEngine>;

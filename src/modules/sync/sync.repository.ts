@@ -1,0 +1,317 @@
+import type { Queryable } from '../../platform/db/index.js';
+import type { ContractDocument, GapType, Severity } from './contract.js';
+
+export interface ContractVersionRecord {
+  version: number;
+  document: ContractDocument;
+  format: 'yaml' | 'json';
+  created_by: string;
+  correlation_id: string | null;
+  created_at: Date;
+}
+
+export interface GapRow {
+  id: string;
+  type: GapType;
+  severity: Severity;
+  contract: string | null;
+  stream: string | null;
+  rule: string;
+  entity_type: string | null;
+  entity_id: string | null;
+  agent_id: string | null;
+  detected_at: Date;
+  due_at: Date | null;
+  resolved_at: Date | null;
+  resolution: 'auto' | 'manual' | null;
+  resolved_by: string | null;
+  resolution_reason: string | null;
+  risk_kind: string | null;
+  cost_usd: number;
+  detail: Record<string, unknown>;
+}
+
+export type NewGap = Omit<GapRow, 'resolved_at' | 'resolution' | 'resolved_by' | 'resolution_reason'>;
+
+export interface GapIdentity {
+  type: GapType;
+  contract: string | null;
+  rule: string;
+  entity_id: string | null;
+}
+
+export interface StreamStateRow {
+  contract: string;
+  stream: string;
+  last_event_at: Date | null;
+  last_occurred_at: Date | null;
+  events: number;
+}
+
+export interface FollowUpRow {
+  id: string;
+  contract: string;
+  rule: string;
+  key: string;
+  trigger_event_id: string;
+  trigger_at: Date;
+  open_at: Date;
+  due_at: Date;
+}
+
+export interface GapFilters {
+  type?: GapType;
+  severity?: Severity;
+  status?: 'open' | 'resolved';
+  contract?: string;
+  agent_id?: string;
+  entity?: string;
+  stream?: string;
+  rule?: string;
+}
+
+const GAP_COLUMNS = [
+  'id',
+  'type',
+  'severity',
+  'contract',
+  'stream',
+  'rule',
+  'entity_type',
+  'entity_id',
+  'agent_id',
+  'detected_at',
+  'due_at',
+  'risk_kind',
+  'cost_usd',
+  'detail',
+] as const satisfies readonly (keyof NewGap)[];
+
+export function createSyncRepository(db: Queryable) {
+  return {
+    // ---- contracts ----
+    async latestContractVersion(tx: Queryable = db): Promise<ContractVersionRecord | undefined> {
+      const { rows } = await tx.query<ContractVersionRecord>('select * from sync_contract_version order by version desc limit 1');
+      return rows[0];
+    },
+
+    async contractVersion(version: number): Promise<ContractVersionRecord | undefined> {
+      const { rows } = await db.query<ContractVersionRecord>('select * from sync_contract_version where version = $1', [version]);
+      return rows[0];
+    },
+
+    /** Versions are numbered 1, 2, … under a transaction-scoped lock, so concurrent PUTs on replicas never collide. */
+    async insertContractVersion(
+      tx: Queryable,
+      values: { document: ContractDocument; format: 'yaml' | 'json'; created_by: string; correlation_id: string | null; created_at: Date },
+    ): Promise<ContractVersionRecord> {
+      await tx.query(`select pg_advisory_xact_lock(hashtext('orca:sync:contracts:' || current_schema()))`);
+      const { rows } = await tx.query<ContractVersionRecord>(
+        `insert into sync_contract_version (version, document, format, created_by, correlation_id, created_at)
+         select coalesce(max(version), 0) + 1, $1, $2, $3, $4, $5 from sync_contract_version
+         returning *`,
+        [JSON.stringify(values.document), values.format, values.created_by, values.correlation_id, values.created_at],
+      );
+      return rows[0]!;
+    },
+
+    async existingAgents(ids: string[], tx: Queryable = db): Promise<Set<string>> {
+      if (ids.length === 0) return new Set();
+      const { rows } = await tx.query<{ id: string }>('select id from agent where id = any($1::uuid[])', [ids]);
+      return new Set(rows.map((row) => row.id));
+    },
+
+    async sourceKind(sourceId: string): Promise<string | undefined> {
+      const { rows } = await db.query<{ kind: string }>('select kind from source where id = $1', [sourceId]);
+      return rows[0]?.kind;
+    },
+
+    // ---- gaps ----
+    /** Opens a gap unless one with the same identity is open; returns the open gap's id either way. */
+    async openGap(tx: Queryable, gap: NewGap): Promise<{ id: string; opened: boolean }> {
+      const placeholders = GAP_COLUMNS.map((_, index) => `$${index + 1}`).join(', ');
+      const { rows } = await tx.query<{ id: string }>(
+        `insert into sync_gap (${GAP_COLUMNS.join(', ')}) values (${placeholders})
+         on conflict (type, coalesce(contract, ''), rule, coalesce(entity_id, '')) where resolved_at is null do nothing
+         returning id`,
+        GAP_COLUMNS.map((column) => (column === 'detail' ? JSON.stringify(gap.detail) : gap[column])),
+      );
+      if (rows[0]) return { id: rows[0].id, opened: true };
+      const existing = await tx.query<{ id: string }>(
+        `select id from sync_gap where type = $1 and coalesce(contract, '') = coalesce($2, '') and rule = $3
+           and coalesce(entity_id, '') = coalesce($4, '') and resolved_at is null`,
+        [gap.type, gap.contract, gap.rule, gap.entity_id],
+      );
+      return { id: existing.rows[0]!.id, opened: false };
+    },
+
+    /** Closes the open gap with this identity, if any (the data arrived or agrees again). */
+    async autoResolve(tx: Queryable, identity: GapIdentity, at: Date, detail: Record<string, unknown>): Promise<GapRow[]> {
+      const { rows } = await tx.query<GapRow>(
+        `update sync_gap set resolved_at = $5, resolution = 'auto', resolved_by = 'analyzer', detail = detail || $6::jsonb, updated_at = now()
+         where type = $1 and coalesce(contract, '') = coalesce($2, '') and rule = $3 and coalesce(entity_id, '') = coalesce($4, '')
+           and resolved_at is null
+         returning *`,
+        [identity.type, identity.contract, identity.rule, identity.entity_id, at, JSON.stringify(detail)],
+      );
+      return rows;
+    },
+
+    async autoResolveIds(tx: Queryable, ids: string[], at: Date, detail: Record<string, unknown>): Promise<GapRow[]> {
+      if (ids.length === 0) return [];
+      const { rows } = await tx.query<GapRow>(
+        `update sync_gap set resolved_at = $2, resolution = 'auto', resolved_by = 'analyzer', detail = detail || $3::jsonb, updated_at = now()
+         where id = any($1::uuid[]) and resolved_at is null
+         returning *`,
+        [ids, at, JSON.stringify(detail)],
+      );
+      return rows;
+    },
+
+    async findGap(id: string, tx: Queryable = db, options: { forUpdate?: boolean } = {}): Promise<GapRow | undefined> {
+      const { rows } = await tx.query<GapRow>(`select * from sync_gap where id = $1${options.forUpdate ? ' for update' : ''}`, [id]);
+      return rows[0];
+    },
+
+    async resolveManually(tx: Queryable, id: string, at: Date, actor: string, reason: string): Promise<GapRow> {
+      const { rows } = await tx.query<GapRow>(
+        `update sync_gap set resolved_at = $2, resolution = 'manual', resolved_by = $3, resolution_reason = $4, updated_at = now()
+         where id = $1 returning *`,
+        [id, at, actor, reason],
+      );
+      return rows[0]!;
+    },
+
+    /** Keyset pagination on id (UUIDv7), newest first. */
+    async listGaps(filters: GapFilters & { limit: number; after?: string }): Promise<GapRow[]> {
+      const conditions: string[] = [];
+      const values: unknown[] = [];
+      const add = (sql: (placeholder: string) => string, value: unknown) => {
+        values.push(value);
+        conditions.push(sql(`$${values.length}`));
+      };
+      if (filters.type) add((p) => `type = ${p}`, filters.type);
+      if (filters.severity) add((p) => `severity = ${p}`, filters.severity);
+      if (filters.status === 'open') conditions.push('resolved_at is null');
+      if (filters.status === 'resolved') conditions.push('resolved_at is not null');
+      if (filters.contract) add((p) => `contract = ${p}`, filters.contract);
+      if (filters.agent_id) add((p) => `agent_id = ${p}`, filters.agent_id);
+      if (filters.entity) add((p) => `entity_id = ${p}`, filters.entity);
+      if (filters.stream) add((p) => `stream = ${p}`, filters.stream);
+      if (filters.rule) add((p) => `rule = ${p}`, filters.rule);
+      if (filters.after) add((p) => `id < ${p}`, filters.after);
+      values.push(filters.limit);
+      const where = conditions.length > 0 ? `where ${conditions.join(' and ')}` : '';
+      const { rows } = await db.query<GapRow>(`select * from sync_gap ${where} order by id desc limit $${values.length}`, values);
+      return rows;
+    },
+
+    async countOpenGaps(): Promise<Array<{ type: GapType; severity: Severity; count: number }>> {
+      const { rows } = await db.query<{ type: GapType; severity: Severity; count: number }>(
+        'select type, severity, count(*)::int8 as count from sync_gap where resolved_at is null group by type, severity',
+      );
+      return rows;
+    },
+
+    async openGapsByStream(): Promise<Array<{ contract: string; stream: string; count: number }>> {
+      const { rows } = await db.query<{ contract: string; stream: string; count: number }>(
+        `select contract, stream, count(*)::int8 as count from sync_gap
+         where resolved_at is null and contract is not null and stream is not null group by contract, stream`,
+      );
+      return rows;
+    },
+
+    // ---- stream state ----
+    async touchStream(tx: Queryable, contract: string, stream: string, lastEventAt: Date, lastOccurredAt: Date, events: number): Promise<void> {
+      await tx.query(
+        `insert into sync_stream_state (contract, stream, last_event_at, last_occurred_at, events) values ($1, $2, $3, $4, $5)
+         on conflict (contract, stream) do update set
+           last_event_at = greatest(sync_stream_state.last_event_at, excluded.last_event_at),
+           last_occurred_at = greatest(sync_stream_state.last_occurred_at, excluded.last_occurred_at),
+           events = sync_stream_state.events + excluded.events,
+           updated_at = now()`,
+        [contract, stream, lastEventAt, lastOccurredAt, events],
+      );
+    },
+
+    async streamStates(tx: Queryable = db): Promise<StreamStateRow[]> {
+      const { rows } = await tx.query<StreamStateRow>('select contract, stream, last_event_at, last_occurred_at, events from sync_stream_state');
+      return rows;
+    },
+
+    // ---- per-entity state ----
+    /**
+     * Locks the entity's state row (creating an empty one first), so that concurrent batches touching the same
+     * entity take turns: the second reads what the first committed. Returns undefined when nothing was stored yet.
+     */
+    async lockEntityState<T>(tx: Queryable, contract: string, rule: string, key: string): Promise<T | undefined> {
+      await tx.query(`insert into sync_entity_state (contract, rule, key, state) values ($1, $2, $3, 'null'::jsonb) on conflict do nothing`, [contract, rule, key]);
+      const { rows } = await tx.query<{ state: T | null }>('select state from sync_entity_state where contract = $1 and rule = $2 and key = $3 for update', [
+        contract,
+        rule,
+        key,
+      ]);
+      return rows[0]?.state ?? undefined;
+    },
+
+    async saveEntityState(tx: Queryable, contract: string, rule: string, key: string, state: unknown): Promise<void> {
+      await tx.query('update sync_entity_state set state = $4::jsonb, updated_at = now() where contract = $1 and rule = $2 and key = $3', [
+        contract,
+        rule,
+        key,
+        JSON.stringify(state),
+      ]);
+    },
+
+    // ---- follow-ups ----
+    async insertFollowUp(
+      tx: Queryable,
+      row: FollowUpRow & { satisfied_at: Date | null; satisfied_by: string | null },
+    ): Promise<void> {
+      await tx.query(
+        `insert into sync_followup (id, contract, rule, key, trigger_event_id, trigger_at, open_at, due_at, satisfied_at, satisfied_by)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         on conflict (contract, rule, key, trigger_event_id) do nothing`,
+        [row.id, row.contract, row.rule, row.key, row.trigger_event_id, row.trigger_at, row.open_at, row.due_at, row.satisfied_at, row.satisfied_by],
+      );
+    },
+
+    /** Marks every awaited follow-up of the key satisfied; returns the gaps opened for them (to close). */
+    async satisfyFollowUps(tx: Queryable, contract: string, rule: string, key: string, eventId: string, at: Date): Promise<string[]> {
+      const { rows } = await tx.query<{ gap_id: string | null }>(
+        `update sync_followup set satisfied_at = $5, satisfied_by = $4, updated_at = now()
+         where contract = $1 and rule = $2 and key = $3 and satisfied_at is null
+         returning gap_id`,
+        [contract, rule, key, eventId, at],
+      );
+      return [...new Set(rows.map((row) => row.gap_id).filter((id): id is string => id !== null))];
+    },
+
+    /** Follow-ups whose gap should be open by now; skip-locked so that an overlapping sweep never double-handles one. */
+    async dueFollowUps(tx: Queryable, now: Date, limit: number): Promise<FollowUpRow[]> {
+      const { rows } = await tx.query<FollowUpRow>(
+        `select id, contract, rule, key, trigger_event_id, trigger_at, open_at, due_at from sync_followup
+         where satisfied_at is null and gap_id is null and open_at <= $1
+         order by open_at limit $2 for update skip locked`,
+        [now, limit],
+      );
+      return rows;
+    },
+
+    async linkFollowUpGap(tx: Queryable, id: string, gapId: string): Promise<void> {
+      await tx.query('update sync_followup set gap_id = $2, updated_at = now() where id = $1', [id, gapId]);
+    },
+
+    /** A follow-up whose rule left the active contracts is no longer awaited. */
+    async retireFollowUp(tx: Queryable, id: string, at: Date): Promise<void> {
+      await tx.query('update sync_followup set satisfied_at = $2, updated_at = now() where id = $1', [id, at]);
+    },
+
+    async tryLock(tx: Queryable, name: string): Promise<boolean> {
+      const { rows } = await tx.query<{ locked: boolean }>(`select pg_try_advisory_xact_lock(hashtext($1 || current_schema())) as locked`, [name]);
+      return rows[0]?.locked === true;
+    },
+  };
+}
+
+export type SyncRepository = ReturnType<typeof createSyncRepository>;
