@@ -244,7 +244,7 @@ export function createIngestService(deps: IngestServiceDeps) {
       }
       let natives;
       try {
-        natives = adapter.parse(delivery);
+        natives = adapter.parse(delivery, source.options);
       } catch (error) {
         if (error instanceof EnvelopeError) {
           metrics.events.inc({ source_kind: source.kind, outcome: 'rejected' });

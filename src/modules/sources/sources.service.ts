@@ -7,7 +7,7 @@ import type { Database, Queryable } from '../../platform/db/index.js';
 import { AppError, conflict, notFound, type FieldError } from '../../platform/errors.js';
 import { decodeCursor, pageOf } from '../../platform/http/cursor.js';
 import { newId } from '../../platform/ids.js';
-import { ADAPTERS, type FieldMapping, type SourceKind } from '../ingest/adapters/index.js';
+import { ADAPTERS, MappingError, parsePath, type FieldMapping, type SourceKind } from '../ingest/adapters/index.js';
 import type { AuditService } from '../audit/index.js';
 import type { SecretBox } from './secret-box.js';
 import type { SourceRepository, SourceRow } from './sources.repository.js';
@@ -41,8 +41,8 @@ export interface IngestSource {
 const DEFAULT_TOLERANCE_SECONDS = 300;
 const DEFAULT_OVERLAP = '24h';
 const MAX_OVERLAP_MS = 30 * 86_400_000;
-/** SPEC §5: these kinds default to Standard Webhooks, whose secrets are `whsec_` + base64 of random bytes. */
-const STANDARD_WEBHOOKS_KINDS: readonly SourceKind[] = ['generic', 'zapier', 'n8n', 'make'];
+/** These kinds verify with Standard Webhooks (CloudEvents ones too, docs/ingestion.md), whose secrets are `whsec_` + base64 of random bytes. */
+const STANDARD_WEBHOOKS_KINDS: readonly SourceKind[] = ['generic', 'zapier', 'n8n', 'make', 'sap', 'cloudevents'];
 
 function generateSecret(kind: SourceKind): string {
   return STANDARD_WEBHOOKS_KINDS.includes(kind) ? `whsec_${randomBytes(24).toString('base64')}` : randomBytes(32).toString('base64url');
@@ -78,6 +78,21 @@ function validateOptions(kind: SourceKind, options: Record<string, unknown>): vo
     message: error.message,
   }));
   throw new AppError('validation_failed', `signing options are not valid for a ${kind} source`, { errors });
+}
+
+/** Paths are checked when the mapping is saved, so a typo is a 400 now rather than a 422 on every delivery. */
+function validateMapping(mapping: FieldMapping): void {
+  const errors: FieldError[] = [];
+  for (const [field, entry] of Object.entries(mapping)) {
+    const path = typeof entry === 'string' ? entry : entry?.path;
+    try {
+      parsePath(path ?? '');
+    } catch (error) {
+      if (!(error instanceof MappingError)) throw error;
+      errors.push({ path: `/body/mapping/${field}`, message: error.message });
+    }
+  }
+  if (errors.length > 0) throw new AppError('validation_failed', 'the field mapping has invalid JSON paths', { errors });
 }
 
 function isUniqueViolation(error: unknown, constraint: string): boolean {
@@ -136,6 +151,7 @@ export function createSourceService({ db, repository, audit, box, clock, cache, 
     async create(actor: Actor, input: CreateSourceInput): Promise<SourceWithGeneratedSecret> {
       const options = input.signing?.options ?? {};
       validateOptions(input.kind, options);
+      if (input.mapping) validateMapping(input.mapping);
       const id = newId();
       const secret = input.secret ?? generateSecret(input.kind);
       const row = await write(
@@ -193,6 +209,7 @@ export function createSourceService({ db, repository, audit, box, clock, cache, 
           const current = await requireSource(id, tx, true);
           const options = input.signing?.options ?? current.signing_options;
           if (input.signing?.options !== undefined) validateOptions(current.kind, options);
+          if (input.mapping) validateMapping(input.mapping);
           const updated = await repository.update(
             id,
             {
