@@ -159,6 +159,7 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
     await app.register(container.modules.agents.routes, { prefix: '/api/v1' });
     await app.register(container.modules.keys.routes, { prefix: '/api/v1' });
     await app.register(container.modules.audit.routes, { prefix: '/api/v1' });
+    await app.register(container.modules.policies.routes, { prefix: '/api/v1' });
     await app.register(container.modules.sync.routes, { prefix: '/api/v1' });
   }
 

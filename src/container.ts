@@ -10,6 +10,7 @@ import { Counter } from 'prom-client';
 import { createAgentsModule } from './modules/agents/index.js';
 import { createAuditModule } from './modules/audit/index.js';
 import { createKeysModule } from './modules/keys/index.js';
+import { createPoliciesModule } from './modules/policies/index.js';
 import { createSyncModule } from './modules/sync/index.js';
 import { createHealthChecks, type HealthChecks } from './modules/system/health.js';
 import { createCacheInvalidation, createCacheMetrics, type CacheInvalidation } from './platform/cache/index.js';
@@ -32,6 +33,7 @@ export interface Container {
     agents: ReturnType<typeof createAgentsModule>;
     audit: ReturnType<typeof createAuditModule>;
     keys: ReturnType<typeof createKeysModule>;
+    policies: ReturnType<typeof createPoliciesModule>;
     sync: ReturnType<typeof createSyncModule>;
   };
   close(): Promise<void>;
@@ -92,7 +94,19 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
   const audit = createAuditModule({ db, clock });
   const keys = createKeysModule({ db, audit: audit.service, clock, logger });
   const invalidation = createCacheInvalidation(db, logger);
-  const agents = createAgentsModule({ db, metrics, logger, audit: audit.service, cacheMetrics: createCacheMetrics(metrics.registry), invalidation });
+  const cacheMetrics = createCacheMetrics(metrics.registry);
+  const agents = createAgentsModule({ db, metrics, logger, audit: audit.service, cacheMetrics, invalidation });
+  const policies = createPoliciesModule({
+    db,
+    metrics,
+    logger,
+    clock,
+    audit: audit.service,
+    agents: agents.service,
+    cacheMetrics,
+    invalidation,
+    allowSampleRate: config.policyAllowSampleRate,
+  });
   const sync = createSyncModule({ db, metrics, logger, clock, audit: audit.service, sweepIntervalMs: config.syncSweepIntervalMs });
 
   const warnRedis = throttledRedisWarning(logger);
@@ -136,7 +150,7 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     startedAt: Date.now(),
     redis,
     rateLimitStore,
-    modules: { agents, audit, keys, sync },
+    modules: { agents, audit, keys, policies, sync },
     invalidation,
     async close() {
       await invalidation.stop();

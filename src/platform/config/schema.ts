@@ -41,6 +41,7 @@ export interface OrcaConfig {
   requestTimeoutMs: number;
   keepAliveTimeoutMs: number;
   maxHeaderSizeBytes: number;
+  policyAllowSampleRate: number;
   syncSweepIntervalMs: number;
 }
 
@@ -69,6 +70,12 @@ function integer(min: number, max: number) {
 function positiveNumber(raw: string): number {
   const value = Number(raw);
   if (raw.trim() === '' || !Number.isFinite(value) || value < 0) throw new InvalidSetting('must be a non-negative number');
+  return value;
+}
+
+function fraction(raw: string): number {
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value) || value < 0 || value > 1) throw new InvalidSetting('must be a number between 0 and 1');
   return value;
 }
 
@@ -243,5 +250,6 @@ export const SETTINGS = [
   { env: 'REQUEST_TIMEOUT', key: 'requestTimeoutMs', default: '30s', description: 'time a client has to send a complete request', parse: duration },
   { env: 'KEEP_ALIVE_TIMEOUT', key: 'keepAliveTimeoutMs', default: '5s', description: 'idle time before a keep-alive connection is closed', parse: duration },
   { env: 'MAX_HEADER_SIZE', key: 'maxHeaderSizeBytes', default: '16KiB', description: 'largest accepted request header block (431 beyond)', parse: bytes },
+  { env: 'POLICY_ALLOW_SAMPLE_RATE', key: 'policyAllowSampleRate', default: '1', description: 'share (0–1) of policy allow decisions without violations that are recorded; every violation is always recorded', parse: fraction },
   { env: 'SYNC_SWEEP_INTERVAL', key: 'syncSweepIntervalMs', default: '30s', description: 'time between sweeps of the sync analyzer for time-based rules (stale streams, follow-up deadlines)', parse: duration },
 ] as const satisfies readonly Setting<keyof OrcaConfig>[];

@@ -1,0 +1,209 @@
+/**
+ * The pure core of policy evaluation (SPEC §6): facts in, decision out. No I/O, so the same function decides live
+ * requests (policies.service.ts) and replays recorded ones against a draft policy (simulation).
+ */
+import type { AccessRule, CompiledPolicy, PiiAction, RuleSpec, Severity } from './policy-document.js';
+import { quotaFor } from './policy-document.js';
+import { detectPii, redact, resolveOverlaps, type PiiFinding } from './pii.js';
+import { normaliseText } from './policy-document.js';
+
+export const DECISIONS = ['allow', 'deny', 'redact', 'require_approval'] as const;
+export type Decision = (typeof DECISIONS)[number];
+
+export interface Violation {
+  rule: string;
+  severity: Severity;
+  detail: string;
+}
+
+export interface AgentFacts {
+  id: string;
+  status: string;
+  role: string | null;
+  classification: string;
+}
+
+/** Everything a decision depends on. Also what a decision row keeps for replay — never the content itself. */
+export interface EvaluationFacts {
+  agent_id: string;
+  /** null: no agent with this id is registered. */
+  agent: AgentFacts | null;
+  action: string;
+  classification: string;
+  /** How many findings of each detector (built-in entity or custom name) the content held. */
+  pii: Record<string, number>;
+  /** Names of the prompt-injection patterns the content matched. */
+  injection: string[];
+  /** Usage including this call (calls in the current window, tokens and cost today); absent before quotas are counted. */
+  usage?: { calls: number; tokens: number; cost_usd: number };
+  /** What the recording policy scanned for: a draft's detector that is not listed here cannot be replayed. */
+  scanned?: { detectors: string[]; injection: string[] };
+}
+
+export interface Outcome {
+  decision: Decision;
+  violations: Violation[];
+  /** Entities whose findings must be redacted from the content (decision `redact`). */
+  redact: Set<string>;
+  maxSeverity: Severity | null;
+  /** No violation of severity medium or above (PLAN decision contract). */
+  compliant: boolean;
+  /** Risk cost of the high/critical violations that were enforced (0 in monitor mode or when allowed). */
+  riskAvoidedUsd: number;
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
+const DECISION_RANK: Record<Decision, number> = { allow: 0, redact: 1, require_approval: 2, deny: 3 };
+
+export function severityAtLeast(severity: Severity, floor: Severity): boolean {
+  return SEVERITY_RANK[severity] >= SEVERITY_RANK[floor];
+}
+
+interface Hit {
+  violation: Violation;
+  effect: Decision;
+  riskCostUsd: number;
+}
+
+/** Decides one request. In monitor mode every violation is reported and kept, but the decision is `allow`. */
+export function decide(policy: CompiledPolicy, facts: EvaluationFacts): Outcome {
+  const hits: Hit[] = [];
+  const redactEntities = new Set<string>();
+  const hit = (rule: AccessRule, effect: Decision, detail: string) => {
+    const spec: RuleSpec = policy.rules[rule];
+    hits.push({ violation: { rule, severity: spec.severity, detail }, effect, riskCostUsd: spec.riskCostUsd });
+  };
+
+  const agent = facts.agent;
+  const requested = policy.classifications.get(facts.classification);
+  if (agent === null) {
+    hit('agent_unknown', 'deny', `no agent ${facts.agent_id} is registered`);
+  } else {
+    if (agent.status !== 'active') hit('agent_status', 'deny', `agent is ${agent.status}`);
+    const ceiling = policy.classifications.get(agent.classification);
+    if (!requested) hit('classification_unknown', 'deny', `classification "${facts.classification}" is not defined by policy`);
+    else if (!ceiling || ceiling.rank < requested.rank) {
+      hit('classification_ceiling', 'deny', `agent ceiling ${agent.classification} is below ${facts.classification}`);
+    }
+    const roleName = agent.role ?? policy.defaultRole ?? null;
+    const role = roleName !== null ? policy.roles.get(roleName) : undefined;
+    if (!role) {
+      hit('role_unknown', 'deny', roleName === null ? 'agent has no role and the policy has no default_role' : `role "${roleName}" is not defined by policy`);
+    } else {
+      if (requested && role.classifications !== '*' && !role.classifications.has(facts.classification)) {
+        hit('role_classification', 'deny', `role ${roleName} may not touch ${facts.classification} data`);
+      }
+      if (role.actions !== '*' && !role.actions.has(facts.action)) hit('role_action', 'deny', `role ${roleName} may not ${facts.action}`);
+    }
+    if (policy.approvalActions.has(facts.action)) hit('approval_required', 'require_approval', `${facts.action} needs a human approval`);
+  }
+
+  if (facts.injection.length > 0) {
+    hit('prompt_injection', policy.injection.action, `content matches ${[...new Set(facts.injection)].sort().join(', ')}`);
+  }
+
+  // PII: the action the policy takes for this destination classification.
+  for (const [entity, count] of Object.entries(facts.pii)) {
+    if (count <= 0) continue;
+    const spec = policy.detectors.get(entity) ?? policy.custom.find((detector) => detector.entity === entity);
+    if (!spec) continue;
+    const action: PiiAction = spec.actions[facts.classification] ?? 'block';
+    if (action === 'allow') continue;
+    const effect: Decision = action === 'block' ? 'deny' : 'redact';
+    if (effect === 'redact') redactEntities.add(entity);
+    hits.push({
+      violation: { rule: spec.rule, severity: spec.severity, detail: `${count} ${entity} finding${count === 1 ? '' : 's'} for a ${facts.classification} destination: ${action}` },
+      effect,
+      riskCostUsd: spec.riskCostUsd,
+    });
+  }
+
+  if (facts.usage && agent) {
+    const quota = quotaFor(policy, agent.id, agent.role ?? policy.defaultRole ?? null);
+    if (quota?.calls !== undefined && facts.usage.calls > quota.calls) {
+      hit('quota_calls', 'deny', `${facts.usage.calls} calls in the ${quota.windowMs / 1000} s window exceed ${quota.calls}`);
+    }
+    if (quota?.tokensPerDay !== undefined && facts.usage.tokens > quota.tokensPerDay) {
+      hit('quota_tokens', 'deny', `${facts.usage.tokens} tokens today exceed ${quota.tokensPerDay}`);
+    }
+    if (quota?.costUsdPerDay !== undefined && facts.usage.cost_usd > quota.costUsdPerDay) {
+      hit('quota_cost', 'deny', `${round(facts.usage.cost_usd)} USD today exceeds ${quota.costUsdPerDay}`);
+    }
+  }
+
+  let decision: Decision = 'allow';
+  let maxSeverity: Severity | null = null;
+  for (const { violation, effect } of hits) {
+    if (DECISION_RANK[effect] > DECISION_RANK[decision]) decision = effect;
+    if (maxSeverity === null || SEVERITY_RANK[violation.severity] > SEVERITY_RANK[maxSeverity]) maxSeverity = violation.severity;
+  }
+  const enforce = policy.mode === 'enforce';
+  if (!enforce) decision = 'allow';
+  let riskAvoidedUsd = 0;
+  if (enforce && decision !== 'allow') {
+    for (const { violation, effect, riskCostUsd } of hits) {
+      if (effect !== 'allow' && severityAtLeast(violation.severity, 'high')) riskAvoidedUsd += riskCostUsd;
+    }
+  }
+  return {
+    decision,
+    violations: hits.map((entry) => entry.violation),
+    redact: decision === 'redact' ? redactEntities : new Set(),
+    maxSeverity,
+    compliant: !hits.some(({ violation }) => severityAtLeast(violation.severity, 'medium')),
+    riskAvoidedUsd: round(riskAvoidedUsd),
+  };
+}
+
+function round(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}
+
+export interface ContentScan {
+  findings: PiiFinding[];
+  counts: Record<string, number>;
+  injection: string[];
+}
+
+/** Runs the policy's detectors over the content: built-ins, custom RE2 patterns, prompt-injection patterns. */
+export function scanContent(policy: CompiledPolicy, content: string | undefined): ContentScan {
+  if (content === undefined || content === '') return { findings: [], counts: {}, injection: [] };
+  let findings = detectPii(content, policy.enabledEntities);
+  // The regexes carry the `g` flag (exec walks the matches), so test() would start where the last call stopped.
+  if (policy.customAny) policy.customAny.lastIndex = 0;
+  if (policy.customAny && policy.customAny.test(content)) {
+    const custom: PiiFinding[] = [];
+    for (const detector of policy.custom) {
+      const regex = detector.regex;
+      regex.lastIndex = 0;
+      let match: ReturnType<typeof regex.exec>;
+      while ((match = regex.exec(content)) !== null) {
+        const length = match[0]?.length ?? 0;
+        if (length === 0) {
+          regex.lastIndex += 1;
+          continue;
+        }
+        custom.push({ entity: detector.entity, start: match.index, end: match.index + length });
+      }
+    }
+    if (custom.length > 0) findings = resolveOverlaps([...findings, ...custom]);
+  }
+  const counts: Record<string, number> = {};
+  for (const finding of findings) counts[finding.entity] = (counts[finding.entity] ?? 0) + 1;
+
+  const injection = new Set<string>();
+  if (policy.injection.phrases.length > 0 || policy.injection.regexes.length > 0) {
+    const normalised = normaliseText(content);
+    for (const { name, phrase } of policy.injection.phrases) if (!injection.has(name) && normalised.includes(phrase)) injection.add(name);
+    for (const { name, regex } of policy.injection.regexes) {
+      regex.lastIndex = 0;
+      if (!injection.has(name) && regex.test(content)) injection.add(name);
+    }
+  }
+  return { findings, counts, injection: [...injection] };
+}
+
+/** The content with the findings of the given entities replaced; other findings stay as they were. */
+export function redactContent(content: string, findings: PiiFinding[], entities: Set<string>): string {
+  return redact(content, findings.filter((finding) => entities.has(finding.entity)));
+}

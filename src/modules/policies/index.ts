@@ -1,0 +1,46 @@
+import type { CacheInvalidation, CacheMetrics } from '../../platform/cache/index.js';
+import { createReadThroughCache } from '../../platform/cache/index.js';
+import type { Clock } from '../../platform/clock.js';
+import type { Database } from '../../platform/db/index.js';
+import type { Logger } from '../../platform/telemetry/logger.js';
+import type { Metrics } from '../../platform/telemetry/metrics.js';
+import type { AgentService } from '../agents/index.js';
+import type { AuditService } from '../audit/index.js';
+import { createPolicyMetrics } from './policies.metrics.js';
+import { createPolicyRepository } from './policies.repository.js';
+import { policyRoutes } from './policies.routes.js';
+import { createPolicyService } from './policies.service.js';
+import type { CompiledPolicy } from './policy-document.js';
+
+export type { PolicyService } from './policies.service.js';
+
+export function createPoliciesModule(deps: {
+  db: Database;
+  metrics: Metrics;
+  logger: Logger;
+  clock: Clock;
+  audit: Pick<AuditService, 'append'>;
+  agents: Pick<AgentService, 'get'>;
+  cacheMetrics: CacheMetrics;
+  invalidation: Pick<CacheInvalidation, 'notify' | 'register'>;
+  allowSampleRate: number;
+  random?: () => number;
+}) {
+  const cache = deps.invalidation.register(
+    createReadThroughCache<CompiledPolicy>({ name: 'policies', max: 100, ttlMs: 10 * 60_000, metrics: deps.cacheMetrics }),
+  );
+  const service = createPolicyService({
+    db: deps.db,
+    repository: createPolicyRepository(deps.db),
+    audit: deps.audit,
+    cache,
+    invalidation: deps.invalidation,
+    agents: deps.agents,
+    clock: deps.clock,
+    logger: deps.logger,
+    metrics: createPolicyMetrics(deps.metrics.registry),
+    allowSampleRate: deps.allowSampleRate,
+    ...(deps.random ? { random: deps.random } : {}),
+  });
+  return { service, routes: policyRoutes(service) };
+}

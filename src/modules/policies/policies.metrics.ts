@@ -1,0 +1,34 @@
+import { Counter, Histogram, type Registry } from 'prom-client';
+
+export interface PolicyMetrics {
+  decisions: Counter<'decision' | 'rule'>;
+  duration: Histogram<'decision'>;
+  recordFailures: Counter;
+}
+
+/**
+ * `rule` is bounded by the policy document: the fixed access/quota rules, `pii.<detector>` for the (at most 59)
+ * detectors a document can declare, and `none` for a decision without violations.
+ */
+export function createPolicyMetrics(registry: Registry): PolicyMetrics {
+  return {
+    decisions: new Counter({
+      name: 'orca_policy_decisions_total',
+      help: 'Policy decisions by outcome and violated rule (one increment per violated rule; rule="none" when there was no violation)',
+      labelNames: ['decision', 'rule'] as const,
+      registers: [registry],
+    }),
+    duration: new Histogram({
+      name: 'orca_policy_evaluation_duration_seconds',
+      help: 'Time to evaluate a request against the active policy, including quota counting and recording',
+      labelNames: ['decision'] as const,
+      buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers: [registry],
+    }),
+    recordFailures: new Counter({
+      name: 'orca_policy_quota_prune_failures_total',
+      help: 'Failed background prunes of expired quota counters (evaluation is unaffected)',
+      registers: [registry],
+    }),
+  };
+}

@@ -1,0 +1,243 @@
+import type { Queryable } from '../../platform/db/index.js';
+import type { Decision, EvaluationFacts, Violation } from './evaluate.js';
+import type { PolicyMode, Severity } from './policy-document.js';
+
+export interface PolicyRow {
+  id: string;
+  version: number;
+  document: Record<string, unknown>;
+  source: string;
+  format: 'yaml' | 'json';
+  mode: PolicyMode;
+  created_by: string;
+  active: boolean;
+  created_at: Date;
+}
+
+export interface DecisionValues {
+  id: string;
+  at: Date;
+  agent_id: string | null;
+  action: string;
+  resource: string;
+  classification: string;
+  decision: Decision;
+  violations: Violation[];
+  max_severity: Severity | null;
+  compliant: boolean;
+  latency_us: number;
+  policy_version: number;
+  mode: PolicyMode;
+  risk_avoided_usd: number;
+  risk_weight: number;
+  tokens: number;
+  cost_usd: number;
+  correlation_id: string | null;
+  facts: EvaluationFacts;
+  /** One id per violation, same order. */
+  violation_ids: string[];
+}
+
+export interface ViolationRow {
+  id: string;
+  decision_id: string;
+  at: Date;
+  agent_id: string | null;
+  rule: string;
+  severity: Severity;
+  detail: string;
+  decision: Decision;
+  mode: PolicyMode;
+  policy_version: number;
+}
+
+export interface ViolationFilter {
+  agent_id?: string;
+  rule?: string;
+  severity?: Severity;
+  decision?: Decision;
+  since?: Date;
+  until?: Date;
+  after?: string;
+  limit: number;
+}
+
+export interface ReplayRow {
+  id: string;
+  agent_id: string | null;
+  decision: Decision;
+  violations: Violation[];
+  facts: EvaluationFacts;
+}
+
+export interface Usage {
+  calls: number;
+  tokens: number;
+  cost_usd: number;
+}
+
+export function createPolicyRepository(db: Queryable) {
+  return {
+    async findActive(tx: Queryable = db): Promise<PolicyRow | undefined> {
+      const { rows } = await tx.query<PolicyRow>('select * from policy where active');
+      return rows[0];
+    },
+
+    async findVersion(version: number): Promise<PolicyRow | undefined> {
+      const { rows } = await db.query<PolicyRow>('select * from policy where version = $1', [version]);
+      return rows[0];
+    },
+
+    async listVersions(limit: number, beforeVersion?: number): Promise<PolicyRow[]> {
+      const { rows } = await db.query<PolicyRow>(
+        `select * from policy ${beforeVersion !== undefined ? 'where version < $2' : ''} order by version desc limit $1`,
+        beforeVersion !== undefined ? [limit, beforeVersion] : [limit],
+      );
+      return rows;
+    },
+
+    /** Serialises writers across replicas for the rest of the transaction, then returns the next version. */
+    async lockAndNextVersion(tx: Queryable): Promise<number> {
+      await tx.query("select pg_advisory_xact_lock(hashtext('orca_policy_version'))");
+      const { rows } = await tx.query<{ version: number | null }>('select max(version) as version from policy');
+      return (rows[0]?.version ?? 0) + 1;
+    },
+
+    async insertActive(
+      values: { id: string; version: number; document: unknown; source: string; format: 'yaml' | 'json'; mode: PolicyMode; created_by: string },
+      tx: Queryable,
+    ): Promise<PolicyRow> {
+      await tx.query('update policy set active = false, updated_at = now() where active');
+      const { rows } = await tx.query<PolicyRow>(
+        `insert into policy (id, version, document, source, format, mode, created_by, active)
+         values ($1, $2, $3, $4, $5, $6, $7, true) returning *`,
+        [values.id, values.version, JSON.stringify(values.document), values.source, values.format, values.mode, values.created_by],
+      );
+      return rows[0]!;
+    },
+
+    /** The decision and its violations in one statement: one round trip, and atomic. */
+    async insertDecision(values: DecisionValues, tx: Queryable = db): Promise<void> {
+      const violations = values.violations.map((violation, index) => ({ ...violation, id: values.violation_ids[index] }));
+      await tx.query(
+        `with inserted as (
+           insert into decision (id, at, agent_id, action, resource, classification, decision, violations, max_severity, compliant,
+                                 latency_us, policy_version, mode, risk_avoided_usd, risk_weight, tokens, cost_usd, correlation_id, facts)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+           returning id
+         )
+         insert into policy_violation (id, decision_id, at, agent_id, rule, severity, detail, decision, mode, policy_version)
+         select v.id, inserted.id, $2, $3, v.rule, v.severity, v.detail, $7, $13, $12
+         from inserted, jsonb_to_recordset($20::jsonb) as v(id uuid, rule text, severity text, detail text)`,
+        [
+          values.id,
+          values.at,
+          values.agent_id,
+          values.action,
+          values.resource,
+          values.classification,
+          values.decision,
+          JSON.stringify(values.violations),
+          values.max_severity,
+          values.compliant,
+          values.latency_us,
+          values.policy_version,
+          values.mode,
+          values.risk_avoided_usd,
+          values.risk_weight,
+          values.tokens,
+          values.cost_usd,
+          values.correlation_id,
+          JSON.stringify(values.facts),
+          JSON.stringify(violations),
+        ],
+      );
+    },
+
+    async listViolations(filter: ViolationFilter): Promise<ViolationRow[]> {
+      const conditions: string[] = [];
+      const values: unknown[] = [];
+      const add = (sql: (placeholder: string) => string, value: unknown) => {
+        values.push(value);
+        conditions.push(sql(`$${values.length}`));
+      };
+      if (filter.agent_id) add((p) => `agent_id = ${p}`, filter.agent_id);
+      if (filter.rule) add((p) => `rule = ${p}`, filter.rule);
+      if (filter.severity) add((p) => `severity = ${p}`, filter.severity);
+      if (filter.decision) add((p) => `decision = ${p}`, filter.decision);
+      if (filter.since) add((p) => `at >= ${p}`, filter.since);
+      if (filter.until) add((p) => `at < ${p}`, filter.until);
+      if (filter.after) add((p) => `id < ${p}`, filter.after);
+      values.push(filter.limit);
+      const where = conditions.length > 0 ? `where ${conditions.join(' and ')}` : '';
+      const { rows } = await db.query<ViolationRow>(`select * from policy_violation ${where} order by id desc limit $${values.length}`, values);
+      return rows;
+    },
+
+    /** Recorded decisions of a time range, oldest first, in pages (keyset on id). */
+    async replayPage(range: { since: Date; until: Date; agent_id?: string; after?: string; limit: number }): Promise<ReplayRow[]> {
+      const values: unknown[] = [range.since, range.until, range.limit];
+      let extra = '';
+      if (range.agent_id) {
+        values.push(range.agent_id);
+        extra += ` and agent_id = $${values.length}`;
+      }
+      if (range.after) {
+        values.push(range.after);
+        extra += ` and id > $${values.length}`;
+      }
+      const { rows } = await db.query<ReplayRow>(
+        `select id, agent_id, decision, violations, facts from decision where at >= $1 and at < $2${extra} order by id asc limit $3`,
+        values,
+      );
+      return rows;
+    },
+
+    /**
+     * Counts one call and its tokens and cost against the agent's current windows, atomically across replicas
+     * (row-level upsert), and returns the usage including this call.
+     */
+    async addUsage(
+      agentId: string,
+      windows: { callsStart: Date; dayStart: Date },
+      amounts: { tokens: number; cost_usd: number },
+      tx: Queryable = db,
+    ): Promise<Usage> {
+      const { rows } = await tx.query<{ calls: number; tokens: number; cost_usd: number }>(
+        `with calls as (
+           insert into policy_quota_usage as u (agent_id, kind, window_start, calls) values ($1, 'calls', $2, 1)
+           on conflict (agent_id, kind, window_start) do update set calls = u.calls + 1, updated_at = now()
+           returning calls
+         ), day as (
+           insert into policy_quota_usage as u (agent_id, kind, window_start, calls, tokens, cost_usd) values ($1, 'day', $3, 1, $4, $5)
+           on conflict (agent_id, kind, window_start)
+           do update set calls = u.calls + 1, tokens = u.tokens + excluded.tokens, cost_usd = u.cost_usd + excluded.cost_usd, updated_at = now()
+           returning tokens, cost_usd
+         )
+         select calls.calls, day.tokens, day.cost_usd from calls, day`,
+        [agentId, windows.callsStart, windows.dayStart, amounts.tokens, amounts.cost_usd],
+      );
+      const row = rows[0]!;
+      return { calls: Number(row.calls), tokens: Number(row.tokens), cost_usd: Number(row.cost_usd) };
+    },
+
+    /** Takes back a call that a quota refused in enforce mode: refused calls do not consume the quota. */
+    async removeUsage(agentId: string, windows: { callsStart: Date; dayStart: Date }, amounts: { tokens: number; cost_usd: number }): Promise<void> {
+      await db.query(
+        `with calls as (
+           update policy_quota_usage set calls = calls - 1 where agent_id = $1 and kind = 'calls' and window_start = $2
+         )
+         update policy_quota_usage set calls = calls - 1, tokens = tokens - $4, cost_usd = cost_usd - $5
+         where agent_id = $1 and kind = 'day' and window_start = $3`,
+        [agentId, windows.callsStart, windows.dayStart, amounts.tokens, amounts.cost_usd],
+      );
+    },
+
+    async pruneUsage(before: Date): Promise<number> {
+      const { rowCount } = await db.query('delete from policy_quota_usage where window_start < $1', [before]);
+      return rowCount;
+    },
+  };
+}
+
+export type PolicyRepository = ReturnType<typeof createPolicyRepository>;

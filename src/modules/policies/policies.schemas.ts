@@ -1,0 +1,124 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Page, PaginationQuery, Timestamp, Uuid } from '../../platform/http/schemas.js';
+import { DECISIONS } from './evaluate.js';
+import { MODES, SEVERITIES } from './policy-document.js';
+
+const literalUnion = <T extends readonly string[]>(values: T, description?: string) =>
+  Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...(description ? { description } : {}) });
+
+export const DecisionKind = literalUnion(DECISIONS);
+export const SeverityKind = literalUnion(SEVERITIES);
+const Name = (description: string) => Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]*$', description });
+
+export const PolicyDocumentBody = Type.Object(
+  {},
+  {
+    additionalProperties: true,
+    description: 'The policy document (docs/policies.md), as JSON, or as YAML text with Content-Type application/yaml',
+  },
+);
+
+export const Policy = Type.Object({
+  version: Type.Integer({ description: '0 is the built-in default policy' }),
+  mode: literalUnion(MODES),
+  active: Type.Boolean(),
+  format: literalUnion(['yaml', 'json'] as const),
+  created_by: Type.String(),
+  created_at: Timestamp,
+  document: Type.Object({}, { additionalProperties: true }),
+  source: Type.String({ description: 'the document as it was written (YAML keeps its comments)' }),
+});
+export type PolicyView = Static<typeof Policy>;
+
+export const PolicyVersionsQuery = Type.Object(
+  { limit: PaginationQuery.limit, cursor: PaginationQuery.cursor },
+  { additionalProperties: false },
+);
+export const PolicyVersionPage = Page(Type.Omit(Policy, ['document', 'source']));
+
+export const EvaluateBody = Type.Object(
+  {
+    agent_id: Uuid,
+    action: Name('what the agent is about to do, e.g. read, send_message, delete_data'),
+    resource: Type.String({ minLength: 1, maxLength: 512, description: 'what it acts on (a system, table, URL …)' }),
+    classification: Name('classification of the destination / data touched'),
+    content: Type.Optional(Type.String({ maxLength: 1_048_576, description: 'text to scan for PII, secrets and prompt injection; never stored' })),
+    tokens: Type.Optional(Type.Integer({ minimum: 0, maximum: 1e12 })),
+    cost_usd: Type.Optional(Type.Number({ minimum: 0, maximum: 1e9 })),
+  },
+  { additionalProperties: false },
+);
+export type EvaluateInput = Static<typeof EvaluateBody>;
+
+export const ViolationSchema = Type.Object({ rule: Type.String(), severity: SeverityKind, detail: Type.String() });
+
+export const EvaluateResult = Type.Object({
+  decision: DecisionKind,
+  violations: Type.Array(ViolationSchema),
+  redacted_content: Type.Optional(Type.String()),
+  policy_version: Type.Integer(),
+  mode: literalUnion(MODES),
+  decision_id: Type.Union([Type.String(), Type.Null()], { description: 'id of the recorded decision; null when an allow was not sampled' }),
+});
+export type EvaluateOutput = Static<typeof EvaluateResult>;
+
+export const ViolationsQuery = Type.Object(
+  {
+    ...PaginationQuery,
+    agent_id: Type.Optional(Uuid),
+    rule: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+    severity: Type.Optional(SeverityKind),
+    decision: Type.Optional(DecisionKind),
+    since: Type.Optional(Timestamp),
+    until: Type.Optional(Timestamp),
+  },
+  { additionalProperties: false },
+);
+export type ViolationsQueryInput = Static<typeof ViolationsQuery>;
+
+export const ViolationRecord = Type.Object({
+  id: Uuid,
+  decision_id: Uuid,
+  at: Timestamp,
+  agent_id: Type.Union([Type.String(), Type.Null()]),
+  rule: Type.String(),
+  severity: SeverityKind,
+  detail: Type.String(),
+  decision: DecisionKind,
+  mode: literalUnion(MODES),
+  policy_version: Type.Integer(),
+});
+export const ViolationPage = Page(ViolationRecord);
+
+export const SimulateBody = Type.Object(
+  {
+    policy: Type.Object({}, { additionalProperties: true, description: 'the draft policy document (JSON form)' }),
+    since: Timestamp,
+    until: Timestamp,
+    agent_id: Type.Optional(Uuid),
+  },
+  { additionalProperties: false },
+);
+export type SimulateInput = Static<typeof SimulateBody>;
+
+const Changes = Type.Object({
+  newly_denied: Type.Integer(),
+  newly_allowed: Type.Integer(),
+  changed: Type.Integer({ description: 'decisions that differ in any way (including the two above)' }),
+});
+
+export const SimulateResult = Type.Object({
+  replayed: Type.Integer({ description: 'recorded decisions replayed' }),
+  unchanged: Type.Integer(),
+  newly_denied: Type.Integer({ description: 'allowed (or redacted / held) before, denied by the draft' }),
+  newly_allowed: Type.Integer({ description: 'denied, redacted or held before, allowed by the draft' }),
+  changed: Type.Integer({ description: 'decisions that differ in any way' }),
+  transitions: Type.Array(Type.Object({ from: DecisionKind, to: DecisionKind, count: Type.Integer() })),
+  by_rule: Type.Array(Type.Object({ rule: Type.String(), recorded: Type.Integer(), simulated: Type.Integer() }), {
+    description: 'violations per rule, as recorded and under the draft',
+  }),
+  by_agent: Type.Array(Type.Intersect([Type.Object({ agent_id: Type.Union([Type.String(), Type.Null()]) }), Changes])),
+  limitations: Type.Array(Type.String(), { description: 'what the replay could not reproduce, and how often' }),
+  truncated: Type.Boolean({ description: 'true when the range held more decisions than one simulation replays' }),
+});
+export type SimulateOutput = Static<typeof SimulateResult>;

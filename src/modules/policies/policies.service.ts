@@ -1,0 +1,390 @@
+import { readFileSync } from 'node:fs';
+import type { CacheInvalidation, ReadThroughCache } from '../../platform/cache/index.js';
+import type { Clock } from '../../platform/clock.js';
+import type { Database } from '../../platform/db/index.js';
+import { AppError } from '../../platform/errors.js';
+import { decodeCursor, pageOf } from '../../platform/http/cursor.js';
+import { newId } from '../../platform/ids.js';
+import type { Logger } from '../../platform/telemetry/logger.js';
+import type { AuditService } from '../audit/index.js';
+import type { AgentService } from '../agents/index.js';
+import { decide, redactContent, scanContent, type AgentFacts, type Decision, type EvaluationFacts, type Outcome } from './evaluate.js';
+import type { PolicyMetrics } from './policies.metrics.js';
+import type { PolicyRepository, PolicyRow, Usage } from './policies.repository.js';
+import type { EvaluateInput, EvaluateOutput, PolicyView, SimulateInput, SimulateOutput, ViolationsQueryInput } from './policies.schemas.js';
+import { compilePolicy, parseDocumentText, quotaFor, type CompiledPolicy } from './policy-document.js';
+
+export interface Actor {
+  id: string;
+  correlationId: string;
+}
+
+/** The built-in default policy (version 0), active until a document is PUT. */
+export const DEFAULT_POLICY_SOURCE = readFileSync(new URL('./default-policy.yaml', import.meta.url), 'utf8');
+const DEFAULT_CREATED_AT = new Date(0).toISOString();
+
+export function compileDefaultPolicy(): CompiledPolicy {
+  return compilePolicy(parseDocumentText(DEFAULT_POLICY_SOURCE, 'yaml'), 0);
+}
+
+/** A simulation replays at most this many decisions (newest ranges should be narrowed instead). */
+export const SIMULATION_LIMIT = 100_000;
+const REPLAY_PAGE = 2_000;
+const DAY_MS = 86_400_000;
+const PRUNE_EVERY_MS = 10 * 60_000;
+
+export interface PolicyServiceDeps {
+  db: Database;
+  repository: PolicyRepository;
+  audit: Pick<AuditService, 'append'>;
+  /** Compiled policies (SPEC §9: 100 entries, 10 min), invalidated on every PUT on every replica. */
+  cache: ReadThroughCache<CompiledPolicy>;
+  invalidation: Pick<CacheInvalidation, 'notify'>;
+  agents: Pick<AgentService, 'get'>;
+  clock: Clock;
+  logger: Logger;
+  metrics: PolicyMetrics;
+  /** Share of violation-free allow decisions that are recorded (POLICY_ALLOW_SAMPLE_RATE). */
+  allowSampleRate: number;
+  random?: () => number;
+}
+
+const ACTIVE_KEY = 'active';
+
+function toView(row: PolicyRow): PolicyView {
+  return {
+    version: row.version,
+    mode: row.mode,
+    active: row.active,
+    format: row.format,
+    created_by: row.created_by,
+    created_at: row.created_at.toISOString(),
+    document: row.document,
+    source: row.source,
+  };
+}
+
+function isNotFound(error: unknown): boolean {
+  return error instanceof AppError && error.code === 'not_found';
+}
+
+export function createPolicyService(deps: PolicyServiceDeps) {
+  const { db, repository, audit, cache, invalidation, agents, clock, logger, metrics } = deps;
+  const random = deps.random ?? Math.random;
+  const defaultPolicy = compileDefaultPolicy();
+  let lastPrune = 0;
+
+  async function activePolicy(): Promise<CompiledPolicy> {
+    const policy = await cache.get(ACTIVE_KEY, async () => {
+      const row = await repository.findActive();
+      return row ? compilePolicy(row.document, row.version) : defaultPolicy;
+    });
+    return policy ?? defaultPolicy;
+  }
+
+  async function agentFacts(agentId: string): Promise<AgentFacts | null> {
+    try {
+      const agent = await agents.get(agentId);
+      return { id: agent.id, status: agent.status, role: agent.role, classification: agent.classification };
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw error;
+    }
+  }
+
+  function quotaWindows(now: Date, windowMs: number) {
+    const time = now.getTime();
+    return { callsStart: new Date(time - (time % windowMs)), dayStart: new Date(time - (time % DAY_MS)) };
+  }
+
+  /** Expired quota windows are deleted now and then; never on the caller's time, never failing the caller. */
+  function pruneQuotaCounters(now: Date) {
+    if (now.getTime() - lastPrune < PRUNE_EVERY_MS) return;
+    lastPrune = now.getTime();
+    repository.pruneUsage(new Date(now.getTime() - 2 * DAY_MS)).catch((error: unknown) => {
+      metrics.recordFailures.inc();
+      logger.warn({ err: error }, 'pruning expired policy quota counters failed');
+    });
+  }
+
+  /** Counts the call against the agent's quotas and decides again with the usage; refused calls are taken back. */
+  async function applyQuotas(policy: CompiledPolicy, facts: EvaluationFacts, input: EvaluateInput, outcome: Outcome): Promise<Outcome> {
+    const agent = facts.agent;
+    if (!agent || (outcome.decision === 'deny' && policy.mode === 'enforce')) return outcome;
+    const quota = quotaFor(policy, agent.id, agent.role ?? policy.defaultRole ?? null);
+    if (!quota) return outcome;
+    const now = clock.now();
+    const windows = quotaWindows(now, quota.windowMs);
+    const amounts = { tokens: input.tokens ?? 0, cost_usd: input.cost_usd ?? 0 };
+    const usage: Usage = await repository.addUsage(agent.id, windows, amounts);
+    facts.usage = usage;
+    const next = decide(policy, facts);
+    if (policy.mode === 'enforce' && next.violations.some((violation) => violation.rule.startsWith('quota_'))) {
+      await repository.removeUsage(agent.id, windows, amounts);
+    }
+    pruneQuotaCounters(now);
+    return next;
+  }
+
+  return {
+    activePolicy,
+
+    async getActive(): Promise<PolicyView> {
+      const row = await repository.findActive();
+      if (row) return toView(row);
+      return {
+        version: 0,
+        mode: defaultPolicy.mode,
+        active: true,
+        format: 'yaml',
+        created_by: 'orca',
+        created_at: DEFAULT_CREATED_AT,
+        document: defaultPolicy.document as Record<string, unknown>,
+        source: DEFAULT_POLICY_SOURCE,
+      };
+    },
+
+    async listVersions(query: { limit?: number; cursor?: string }) {
+      const limit = query.limit ?? 50;
+      const before = decodeVersionCursor(query.cursor);
+      const rows = await repository.listVersions(limit + 1, before);
+      const items = rows.slice(0, limit).map((row) => {
+        const { document: _document, source: _source, ...rest } = toView(row);
+        return rest;
+      });
+      const last = items[items.length - 1];
+      return { items, next_cursor: rows.length > limit && last ? encodeVersionCursor(last.version) : null };
+    },
+
+    /** Validates, stores a new version and makes it active everywhere (this replica now, others via NOTIFY). */
+    async put(actor: Actor, body: unknown, format: 'yaml' | 'json', source: string | undefined): Promise<PolicyView> {
+      const compiled = compilePolicy(body, 0, '/body');
+      const row = await db.transaction(async (tx) => {
+        const version = await repository.lockAndNextVersion(tx);
+        const previous = await repository.findActive(tx);
+        const inserted = await repository.insertActive(
+          {
+            id: newId(),
+            version,
+            document: body,
+            source: source ?? JSON.stringify(body, null, 2),
+            format,
+            mode: compiled.mode,
+            created_by: actor.id,
+          },
+          tx,
+        );
+        await audit.append(tx, {
+          actor: actor.id,
+          action: 'policy.update',
+          target: `policy:${version}`,
+          before: previous ? { version: previous.version, mode: previous.mode } : { version: 0, mode: defaultPolicy.mode },
+          after: { version, mode: compiled.mode, document: body },
+          correlationId: actor.correlationId,
+        });
+        await invalidation.notify(tx, cache.name, ACTIVE_KEY);
+        return inserted;
+      });
+      cache.invalidate(ACTIVE_KEY);
+      logger.info({ policy_version: row.version, mode: row.mode, actor: actor.id }, 'policy activated');
+      return toView(row);
+    },
+
+    async evaluate(input: EvaluateInput, correlationId: string | null): Promise<EvaluateOutput> {
+      const started = process.hrtime.bigint();
+      const policy = await activePolicy();
+      const agent = await agentFacts(input.agent_id);
+      const scan = scanContent(policy, input.content);
+      const facts: EvaluationFacts = {
+        agent_id: input.agent_id,
+        agent,
+        action: input.action,
+        classification: input.classification,
+        pii: scan.counts,
+        injection: scan.injection,
+        scanned: {
+          detectors: [...policy.enabledEntities, ...policy.custom.map((detector) => detector.entity)],
+          injection: [...new Set([...policy.injection.phrases, ...policy.injection.regexes].map((pattern) => pattern.name))],
+        },
+      };
+      const outcome = await applyQuotas(policy, facts, input, decide(policy, facts));
+      const latencyUs = Number((process.hrtime.bigint() - started) / 1000n);
+
+      let decisionId: string | null = null;
+      if (outcome.violations.length > 0 || deps.allowSampleRate >= 1 || random() < deps.allowSampleRate) {
+        decisionId = newId();
+        await repository.insertDecision({
+          id: decisionId,
+          at: clock.now(),
+          agent_id: input.agent_id,
+          action: input.action,
+          resource: input.resource,
+          classification: input.classification,
+          decision: outcome.decision,
+          violations: outcome.violations,
+          max_severity: outcome.maxSeverity,
+          compliant: outcome.compliant,
+          latency_us: latencyUs,
+          policy_version: policy.version,
+          mode: policy.mode,
+          risk_avoided_usd: outcome.riskAvoidedUsd,
+          risk_weight: policy.classifications.get(input.classification)?.riskWeight ?? 0,
+          tokens: input.tokens ?? 0,
+          cost_usd: input.cost_usd ?? 0,
+          correlation_id: correlationId,
+          facts,
+          violation_ids: outcome.violations.map(() => newId()),
+        });
+      }
+
+      if (outcome.violations.length === 0) metrics.decisions.inc({ decision: outcome.decision, rule: 'none' });
+      for (const rule of new Set(outcome.violations.map((violation) => violation.rule))) metrics.decisions.inc({ decision: outcome.decision, rule });
+      metrics.duration.observe({ decision: outcome.decision }, Number(process.hrtime.bigint() - started) / 1e9);
+
+      const result: EvaluateOutput = {
+        decision: outcome.decision,
+        violations: outcome.violations,
+        policy_version: policy.version,
+        mode: policy.mode,
+        decision_id: decisionId,
+      };
+      if (outcome.decision === 'redact' && input.content !== undefined) {
+        result.redacted_content = redactContent(input.content, scan.findings, outcome.redact);
+      }
+      return result;
+    },
+
+    async listViolations(query: ViolationsQueryInput) {
+      const limit = query.limit ?? 50;
+      const rows = await repository.listViolations({
+        ...(query.agent_id ? { agent_id: query.agent_id } : {}),
+        ...(query.rule ? { rule: query.rule } : {}),
+        ...(query.severity ? { severity: query.severity } : {}),
+        ...(query.decision ? { decision: query.decision } : {}),
+        ...(query.since ? { since: new Date(query.since) } : {}),
+        ...(query.until ? { until: new Date(query.until) } : {}),
+        after: decodeCursor(query.cursor),
+        limit: limit + 1,
+      });
+      return pageOf(
+        rows.map((row) => ({ ...row, at: row.at.toISOString() })),
+        limit,
+      );
+    },
+
+    /** Replays recorded decisions against a draft; reads only, enforces and writes nothing. */
+    async simulate(input: SimulateInput): Promise<SimulateOutput> {
+      const draft = compilePolicy(input.policy, -1, '/body/policy');
+      const since = new Date(input.since);
+      const until = new Date(input.until);
+      if (!(since.getTime() < until.getTime())) {
+        throw new AppError('validation_failed', 'since must be before until', { errors: [{ path: '/body/until', message: 'must be after since' }] });
+      }
+      const transitions = new Map<string, number>();
+      const byRule = new Map<string, { recorded: number; simulated: number }>();
+      const byAgent = new Map<string | null, { newly_denied: number; newly_allowed: number; changed: number }>();
+      const missingDetectors = new Map<string, number>();
+      let replayed = 0;
+      let newlyDenied = 0;
+      let newlyAllowed = 0;
+      let changed = 0;
+      let truncated = false;
+      let after: string | undefined;
+      const draftDetectors = [...draft.enabledEntities, ...draft.custom.map((detector) => detector.entity)];
+      const draftPatterns = [...new Set([...draft.injection.phrases, ...draft.injection.regexes].map((pattern) => pattern.name))];
+
+      for (;;) {
+        const rows = await repository.replayPage({ since, until, ...(input.agent_id ? { agent_id: input.agent_id } : {}), ...(after ? { after } : {}), limit: REPLAY_PAGE });
+        for (const row of rows) {
+          if (replayed >= SIMULATION_LIMIT) {
+            truncated = true;
+            break;
+          }
+          replayed += 1;
+          const facts = row.facts;
+          for (const name of [...draftDetectors.map((d) => `detector ${d}`), ...draftPatterns.map((p) => `prompt-injection pattern ${p}`)]) {
+            const [kind, id] = name.startsWith('detector ') ? ['detectors', name.slice(9)] : ['injection', name.slice(25)];
+            const scanned = facts.scanned?.[kind as 'detectors' | 'injection'];
+            if (scanned && !scanned.includes(id!)) missingDetectors.set(name, (missingDetectors.get(name) ?? 0) + 1);
+          }
+          const outcome = decide(draft, facts);
+          const from: Decision = row.decision;
+          const to = outcome.decision;
+          const recordedRules = row.violations.map((violation) => violation.rule);
+          for (const rule of recordedRules) {
+            const entry = byRule.get(rule) ?? { recorded: 0, simulated: 0 };
+            entry.recorded += 1;
+            byRule.set(rule, entry);
+          }
+          for (const violation of outcome.violations) {
+            const entry = byRule.get(violation.rule) ?? { recorded: 0, simulated: 0 };
+            entry.simulated += 1;
+            byRule.set(violation.rule, entry);
+          }
+          if (from === to) continue;
+          changed += 1;
+          const key = `${from}>${to}`;
+          transitions.set(key, (transitions.get(key) ?? 0) + 1);
+          const agent = byAgent.get(row.agent_id) ?? { newly_denied: 0, newly_allowed: 0, changed: 0 };
+          agent.changed += 1;
+          if (to === 'deny') {
+            newlyDenied += 1;
+            agent.newly_denied += 1;
+          }
+          if (to === 'allow') {
+            newlyAllowed += 1;
+            agent.newly_allowed += 1;
+          }
+          byAgent.set(row.agent_id, agent);
+        }
+        if (truncated || rows.length < REPLAY_PAGE) break;
+        after = rows[rows.length - 1]!.id;
+      }
+
+      const limitations = [...missingDetectors.entries()]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([name, count]) => `${count} decision${count === 1 ? ' was' : 's were'} recorded without ${name}: its findings cannot be replayed (content is never stored)`);
+      if (deps.allowSampleRate < 1) {
+        limitations.push(`allow decisions without violations are sampled at ${deps.allowSampleRate}: the replay sees only that share of them`);
+      }
+      return {
+        replayed,
+        unchanged: replayed - changed,
+        newly_denied: newlyDenied,
+        newly_allowed: newlyAllowed,
+        changed,
+        transitions: [...transitions.entries()]
+          .map(([key, count]) => {
+            const [from, to] = key.split('>') as [Decision, Decision];
+            return { from, to, count };
+          })
+          .sort((a, b) => b.count - a.count || a.from.localeCompare(b.from) || a.to.localeCompare(b.to)),
+        by_rule: [...byRule.entries()].map(([rule, counts]) => ({ rule, ...counts })).sort((a, b) => a.rule.localeCompare(b.rule)),
+        by_agent: [...byAgent.entries()]
+          .map(([agent_id, counts]) => ({ agent_id, ...counts }))
+          .sort((a, b) => b.changed - a.changed || String(a.agent_id).localeCompare(String(b.agent_id))),
+        limitations,
+        truncated,
+      };
+    },
+  };
+}
+
+function encodeVersionCursor(version: number): string {
+  return Buffer.from(JSON.stringify({ before_version: version })).toString('base64url');
+}
+
+function decodeVersionCursor(cursor: string | undefined): number | undefined {
+  if (cursor === undefined) return undefined;
+  try {
+    const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { before_version?: unknown };
+    if (typeof decoded.before_version === 'number' && Number.isSafeInteger(decoded.before_version) && decoded.before_version > 0) return decoded.before_version;
+  } catch {
+    // fall through to the client error below
+  }
+  throw new AppError('validation_failed', 'cursor is not a value returned as next_cursor', {
+    errors: [{ path: '/querystring/cursor', message: 'is not a valid cursor' }],
+  });
+}
+
+export type PolicyService = ReturnType<typeof createPolicyService>;
