@@ -12,6 +12,9 @@ import { createAuditModule } from './modules/audit/index.js';
 import { createKeysModule } from './modules/keys/index.js';
 import { createPoliciesModule } from './modules/policies/index.js';
 import { createSyncModule } from './modules/sync/index.js';
+import { createIncidentsModule } from './modules/incidents/index.js';
+import { createTrustModule } from './modules/trust/index.js';
+import { createReportsModule } from './modules/reports/index.js';
 import { createHealthChecks, type HealthChecks } from './modules/system/health.js';
 import { createCacheInvalidation, createCacheMetrics, type CacheInvalidation } from './platform/cache/index.js';
 import { createFallbackStore, createLocalStore, createRedisStore, type RateLimitStore } from './platform/edge/rate-limit-store.js';
@@ -35,6 +38,9 @@ export interface Container {
     keys: ReturnType<typeof createKeysModule>;
     policies: ReturnType<typeof createPoliciesModule>;
     sync: ReturnType<typeof createSyncModule>;
+    incidents: ReturnType<typeof createIncidentsModule>;
+    trust: ReturnType<typeof createTrustModule>;
+    reports: ReturnType<typeof createReportsModule>;
   };
   close(): Promise<void>;
 }
@@ -108,6 +114,18 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     allowSampleRate: config.policyAllowSampleRate,
   });
   const sync = createSyncModule({ db, metrics, logger, clock, audit: audit.service, sweepIntervalMs: config.syncSweepIntervalMs });
+  const incidents = createIncidentsModule({ db, audit: audit.service, clock });
+  const trust = createTrustModule({
+    db,
+    clock,
+    logger,
+    metrics,
+    settings: { quarantineBelow: config.trustQuarantineBelow, platformCostUsdMonthly: config.platformCostUsdMonthly, snapshotIntervalMs: config.trustSnapshotIntervalMs },
+    agents: agents.service,
+    sync: () => sync.service,
+    incidents: incidents.service,
+  });
+  const reports = createReportsModule({ trust: trust.service, clock, quarantineBelow: config.trustQuarantineBelow });
 
   const warnRedis = throttledRedisWarning(logger);
   const redis = config.redisUrl ? connectRedis(config.redisUrl, warnRedis) : undefined;
@@ -136,6 +154,8 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
   keys.service.start();
   // Time-based sync rules are swept by worker processes (and `all`); an advisory lock keeps it to one at a time.
   if ((options.role ?? 'all') !== 'api') sync.sweeper.start();
+  // Trust/KPI snapshots (and auto-quarantine) likewise run on workers; replicas serialise on an advisory lock.
+  if ((options.role ?? 'all') !== 'api') trust.scheduler.start();
   await invalidation.start();
 
   return {
@@ -150,12 +170,13 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     startedAt: Date.now(),
     redis,
     rateLimitStore,
-    modules: { agents, audit, keys, policies, sync },
+    modules: { agents, audit, keys, policies, sync, incidents, trust, reports },
     invalidation,
     async close() {
       await invalidation.stop();
       await keys.service.stop();
       await sync.sweeper.stop();
+      await trust.scheduler.stop();
       redis?.disconnect();
       await db.close();
     },

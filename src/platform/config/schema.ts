@@ -35,6 +35,7 @@ export interface OrcaConfig {
   logLevel: LogLevel;
   platformCostUsdMonthly: number | undefined;
   trustQuarantineBelow: number;
+  trustSnapshotIntervalMs: number;
   shutdownTimeoutMs: number;
   bodyLimitBytes: number;
   headersTimeoutMs: number;
@@ -244,6 +245,7 @@ export const SETTINGS = [
   { env: 'LOG_LEVEL', key: 'logLevel', default: 'info', description: 'pino log level', parse: logLevel },
   { env: 'PLATFORM_COST_USD_MONTHLY', key: 'platformCostUsdMonthly', default: undefined, description: 'platform cost, the denominator of ROI', parse: optional(positiveNumber) },
   { env: 'TRUST_QUARANTINE_BELOW', key: 'trustQuarantineBelow', default: '30', description: 'trust score under which an agent is quarantined', parse: integer(0, 100) },
+  { env: 'TRUST_SNAPSHOT_INTERVAL', key: 'trustSnapshotIntervalMs', default: '15m', description: 'time between trust/KPI snapshots (history, gauges, auto-quarantine)', parse: duration },
   { env: 'SHUTDOWN_TIMEOUT', key: 'shutdownTimeoutMs', default: '10s', description: 'longest graceful shutdown before the process exits anyway', parse: duration },
   { env: 'BODY_LIMIT', key: 'bodyLimitBytes', default: '1MiB', description: 'largest accepted request body', parse: bytes },
   { env: 'HEADERS_TIMEOUT', key: 'headersTimeoutMs', default: '10s', description: 'time a client has to send complete request headers (slow-loris defence)', parse: duration },

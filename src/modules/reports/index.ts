@@ -1,0 +1,12 @@
+import type { Clock } from '../../platform/clock.js';
+import type { TrustService } from '../trust/index.js';
+import { reportRoutes } from './reports.routes.js';
+import { createReportService } from './reports.service.js';
+
+export type { ReportService } from './reports.service.js';
+export type { ExecutiveReport } from './executive.js';
+
+export function createReportsModule(deps: { trust: Pick<TrustService, 'overview' | 'kpis' | 'openGapsByType'>; clock: Clock; quarantineBelow: number }) {
+  const service = createReportService(deps);
+  return { service, routes: reportRoutes(service) };
+}

@@ -1,0 +1,39 @@
+import type { Clock } from '../../platform/clock.js';
+import type { TrustService } from '../trust/index.js';
+import { KPI_NAMES } from '../trust/index.js';
+import { groupGaps, insightsFor, recommendationsFor, riskiestAgents, trendOf, type ExecutiveReport, type Trend } from './executive.js';
+
+export function createReportService(deps: { trust: Pick<TrustService, 'overview' | 'kpis' | 'openGapsByType'>; clock: Clock; quarantineBelow: number }) {
+  return {
+    /** The executive summary over the trailing window, compared with the window before it. */
+    async executive(windowLabel: string | undefined): Promise<ExecutiveReport> {
+      const now = deps.clock.now();
+      const current = await deps.trust.overview(windowLabel, now);
+      const previousEnd = new Date(now.getTime() - current.kpis.window_ms);
+      const [previous, gapRows] = await Promise.all([deps.trust.kpis(windowLabel, previousEnd), deps.trust.openGapsByType(now)]);
+      const trends = Object.fromEntries(KPI_NAMES.map((name) => [name, trendOf(name, current.kpis.kpis[name], previous.kpis[name])])) as Record<
+        (typeof KPI_NAMES)[number],
+        Trend
+      >;
+      const gaps = groupGaps(gapRows);
+      const active = current.agents.filter((agent) => agent.status === 'active');
+      return {
+        generated_at: now.toISOString(),
+        window: current.kpis.window,
+        from: current.kpis.from,
+        to: current.kpis.at,
+        previous_window: { from: previous.from, to: previous.at },
+        kpis: current.kpis.kpis,
+        previous_kpis: previous.kpis,
+        trends,
+        active_agents: active.length,
+        top_risky_agents: riskiestAgents(active),
+        open_gaps_by_kind: gaps,
+        insights: insightsFor({ kpis: current.kpis.kpis, trends, agents: active, gaps, window: current.kpis.window }),
+        recommendations: recommendationsFor({ kpis: current.kpis.kpis, agents: active, gaps, quarantineBelow: deps.quarantineBelow }),
+      };
+    },
+  };
+}
+
+export type ReportService = ReturnType<typeof createReportService>;

@@ -1,0 +1,35 @@
+import type { Clock } from '../../platform/clock.js';
+import type { Database } from '../../platform/db/index.js';
+import type { Logger } from '../../platform/telemetry/logger.js';
+import type { Metrics } from '../../platform/telemetry/metrics.js';
+import { createSnapshotScheduler } from './trust.jobs.js';
+import { registerTrustMetrics } from './trust.metrics.js';
+import { createTrustRepository } from './trust.repository.js';
+import { trustRoutes } from './trust.routes.js';
+import { createTrustService, type TrustServiceDeps } from './trust.service.js';
+
+export type { TrustService, AgentTrust, KpiReport, StreamStatus, StreamStatusSource } from './trust.service.js';
+export type { Kpi, KpiSet, KpiName, Band } from './kpis.js';
+export { KPI_NAMES } from './kpis.js';
+
+export function createTrustModule(deps: {
+  db: Database;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  settings: TrustServiceDeps['settings'];
+  agents: TrustServiceDeps['agents'];
+  sync?: TrustServiceDeps['sync'];
+  incidents?: TrustServiceDeps['incidents'];
+}) {
+  const repository = createTrustRepository(deps.db);
+  const service = createTrustService({ ...deps, repository });
+  registerTrustMetrics(deps.metrics.registry, service, deps.logger);
+  const scheduler = createSnapshotScheduler({
+    intervalMs: deps.settings.snapshotIntervalMs,
+    snapshot: () => service.snapshot(),
+    logger: deps.logger,
+    registry: deps.metrics.registry,
+  });
+  return { service, routes: trustRoutes(service), scheduler };
+}

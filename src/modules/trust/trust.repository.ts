@@ -1,0 +1,287 @@
+/**
+ * The SQL behind trust and KPIs: one grouped query per input over the window (from, to], set-based so that it
+ * stays fast at 10,000 agents and millions of runs and decisions (indexes: run_started_idx, decision(at),
+ * incident_*). The tables of other modules (run, event, sync_gap, decision) are read, never written.
+ *
+ * "Open at t" means opened/detected at or before t and not resolved at t, so the same queries answer for the
+ * previous window of a trend as for now.
+ */
+import type { Queryable } from '../../platform/db/index.js';
+import type { Classification } from './score.js';
+
+export interface TrustAgentRow {
+  id: string;
+  name: string;
+  status: string;
+  classification: Classification;
+}
+
+export interface Counts {
+  total: number;
+  ok: number;
+}
+
+export interface DecisionTotals {
+  total: number;
+  compliant: number;
+  riskAvoidedUsd: number;
+  blocked: number;
+}
+
+export interface OpenGapRow {
+  contract: string | null;
+  stream: string | null;
+  agent_id: string | null;
+}
+
+export interface SnapshotRow {
+  id: string;
+  at: Date;
+  window_label: string;
+  window_ms: number;
+  kpis: unknown;
+}
+
+/** Tables of modules that may not be installed yet (their migrations land separately): absent reads as empty. */
+export interface AvailableTables {
+  decision: boolean;
+  sync_gap: boolean;
+  event: boolean;
+  run: boolean;
+}
+
+export function createTrustRepository(db: Queryable) {
+  return {
+    async availableTables(tx: Queryable = db): Promise<AvailableTables> {
+      const { rows } = await tx.query<AvailableTables>(
+        `select to_regclass('decision') is not null as decision, to_regclass('sync_gap') is not null as sync_gap,
+                to_regclass('event') is not null as event, to_regclass('run') is not null as run`,
+      );
+      return rows[0]!;
+    },
+
+    async agents(filter: { id?: string; activeOnly?: boolean }, tx: Queryable = db): Promise<TrustAgentRow[]> {
+      const conditions: string[] = [];
+      const values: unknown[] = [];
+      if (filter.id) {
+        values.push(filter.id);
+        conditions.push(`id = $${values.length}`);
+      }
+      if (filter.activeOnly) conditions.push(`status = 'active'`);
+      const where = conditions.length > 0 ? `where ${conditions.join(' and ')}` : '';
+      const { rows } = await tx.query<TrustAgentRow>(`select id, name, status, classification from agent ${where} order by id`, values);
+      return rows;
+    },
+
+    /** Runs started in (from, to] per agent: total and successful. */
+    async runsByAgent(from: Date, to: Date, agentId: string | undefined, tx: Queryable = db): Promise<Map<string, Counts>> {
+      const { rows } = await tx.query<{ agent_id: string; total: number; ok: number }>(
+        `select agent_id, count(*)::int as total, count(*) filter (where outcome = 'success')::int as ok
+           from run where started_at > $1 and started_at <= $2 ${agentId ? 'and agent_id = $3' : ''}
+          group by agent_id`,
+        agentId ? [from, to, agentId] : [from, to],
+      );
+      return new Map(rows.map((row) => [row.agent_id, { total: row.total, ok: row.ok }]));
+    },
+
+    /**
+     * Decisions taken in (from, to] per agent (key '' for decisions without an agent): total, compliant, and the
+     * risk avoided by blocking (decision.risk_avoided_usd, set by the policy engine on blocked high/critical
+     * violations).
+     */
+    async decisionsByAgent(from: Date, to: Date, agentId: string | undefined, tx: Queryable = db): Promise<Map<string, DecisionTotals>> {
+      const { rows } = await tx.query<{ agent_id: string | null; total: number; compliant: number; risk_avoided_usd: number; blocked: number }>(
+        `select agent_id, count(*)::int as total, count(*) filter (where compliant)::int as compliant,
+                coalesce(sum(risk_avoided_usd), 0)::float8 as risk_avoided_usd,
+                count(*) filter (where risk_avoided_usd > 0)::int as blocked
+           from decision where at > $1 and at <= $2 ${agentId ? 'and agent_id = $3' : ''}
+          group by agent_id`,
+        agentId ? [from, to, agentId] : [from, to],
+      );
+      return new Map(
+        rows.map((row) => [row.agent_id ?? '', { total: row.total, compliant: row.compliant, riskAvoidedUsd: Number(row.risk_avoided_usd), blocked: row.blocked }]),
+      );
+    },
+
+    /** Open high/critical incidents at `at`, per linked agent. */
+    async openSevereIncidentsByAgent(at: Date, agentId: string | undefined, tx: Queryable = db): Promise<Map<string, number>> {
+      const { rows } = await tx.query<{ agent_id: string; open: number }>(
+        `select agent_id, count(*)::int as open from incident
+          where agent_id is not null and severity in ('high', 'critical') and opened_at <= $1
+            and (resolved_at is null or resolved_at > $1) ${agentId ? 'and agent_id = $2' : ''}
+          group by agent_id`,
+        agentId ? [at, agentId] : [at],
+      );
+      return new Map(rows.map((row) => [row.agent_id, row.open]));
+    },
+
+    /** Gaps open at `at` (detected, not yet resolved): their contract, stream and attributed agent. */
+    async openGaps(at: Date, agentId: string | undefined, tx: Queryable = db): Promise<OpenGapRow[]> {
+      const { rows } = await tx.query<OpenGapRow>(
+        `select distinct contract, stream, agent_id from sync_gap
+          where detected_at <= $1 and (resolved_at is null or resolved_at > $1) ${agentId ? 'and agent_id = $2' : ''}`,
+        agentId ? [at, agentId] : [at],
+      );
+      return rows;
+    },
+
+    /** Distinct entities seen in events received in (from, to], and how many of them have a gap open at `to`. */
+    async entities(from: Date, to: Date, withGaps: boolean, tx: Queryable = db): Promise<{ seen: number; withOpenGap: number }> {
+      const openGap = withGaps
+        ? `count(*) filter (where exists (select 1 from sync_gap g where g.entity_id = e.entity_id and g.entity_type = e.entity_type
+              and g.detected_at <= $2 and (g.resolved_at is null or g.resolved_at > $2)))::int`
+        : '0';
+      const { rows } = await tx.query<{ seen: number; with_open_gap: number }>(
+        `select count(*)::int as seen, ${openGap} as with_open_gap
+           from (select distinct entity_type, entity_id from event where received_at > $1 and received_at <= $2) e`,
+        [from, to],
+      );
+      return { seen: rows[0]?.seen ?? 0, withOpenGap: rows[0]?.with_open_gap ?? 0 };
+    },
+
+    /** Gaps resolved in (from, to]: automatically or not, and those resolved before their due time with their cost. */
+    async gapResolutions(from: Date, to: Date, tx: Queryable = db): Promise<{ auto: number; resolved: number; beforeDue: number; beforeDueUsd: number }> {
+      const { rows } = await tx.query<{ auto: number; resolved: number; before_due: number; before_due_usd: number }>(
+        `select count(*) filter (where resolution = 'auto')::int as auto, count(*)::int as resolved,
+                count(*) filter (where due_at is not null and resolved_at <= due_at)::int as before_due,
+                coalesce(sum(cost_usd) filter (where due_at is not null and resolved_at <= due_at), 0)::float8 as before_due_usd
+           from sync_gap where resolved_at > $1 and resolved_at <= $2`,
+        [from, to],
+      );
+      const row = rows[0];
+      return { auto: row?.auto ?? 0, resolved: row?.resolved ?? 0, beforeDue: row?.before_due ?? 0, beforeDueUsd: Number(row?.before_due_usd ?? 0) };
+    },
+
+    async incidentResolutions(from: Date, to: Date, tx: Queryable = db): Promise<{ auto: number; resolved: number }> {
+      const { rows } = await tx.query<{ auto: number; resolved: number }>(
+        `select count(*) filter (where resolved_by = 'auto')::int as auto, count(*)::int as resolved
+           from incident where resolved_at > $1 and resolved_at <= $2`,
+        [from, to],
+      );
+      return { auto: rows[0]?.auto ?? 0, resolved: rows[0]?.resolved ?? 0 };
+    },
+
+    /** Open gaps at `at` by type and severity (executive report). */
+    async openGapsByType(at: Date, tx: Queryable = db): Promise<Array<{ type: string; severity: string; count: number }>> {
+      const { rows } = await tx.query<{ type: string; severity: string; count: number }>(
+        `select type, severity, count(*)::int as count from sync_gap
+          where detected_at <= $1 and (resolved_at is null or resolved_at > $1)
+          group by type, severity order by type, severity`,
+        [at],
+      );
+      return rows;
+    },
+
+    async insertTrustSnapshots(
+      rows: Array<{
+        id: string;
+        agent_id: string;
+        score: number;
+        grade: string;
+        confidence: number;
+        reliability: number | null;
+        policy_adherence: number;
+        freshness: number;
+        risk_exposure: number;
+        signals: number;
+        inputs: unknown;
+      }>,
+      at: Date,
+      windowMs: number,
+      tx: Queryable = db,
+    ): Promise<void> {
+      // One statement per 1,000 agents: unnest over parallel arrays keeps the parameter count fixed.
+      for (let start = 0; start < rows.length; start += 1000) {
+        const chunk = rows.slice(start, start + 1000);
+        await tx.query(
+          `insert into trust_snapshot (id, agent_id, at, window_ms, score, grade, confidence, reliability, policy_adherence, freshness, risk_exposure, signals, inputs)
+           select id, agent_id, $1, $2, score, grade, confidence, reliability, policy_adherence, freshness, risk_exposure, signals, inputs
+             from unnest($3::uuid[], $4::uuid[], $5::numeric[], $6::text[], $7::numeric[], $8::numeric[], $9::numeric[], $10::numeric[], $11::numeric[], $12::int[], $13::jsonb[])
+               as t(id, agent_id, score, grade, confidence, reliability, policy_adherence, freshness, risk_exposure, signals, inputs)`,
+          [
+            at,
+            windowMs,
+            chunk.map((row) => row.id),
+            chunk.map((row) => row.agent_id),
+            chunk.map((row) => row.score),
+            chunk.map((row) => row.grade),
+            chunk.map((row) => row.confidence),
+            chunk.map((row) => row.reliability),
+            chunk.map((row) => row.policy_adherence),
+            chunk.map((row) => row.freshness),
+            chunk.map((row) => row.risk_exposure),
+            chunk.map((row) => row.signals),
+            chunk.map((row) => JSON.stringify(row.inputs)),
+          ],
+        );
+      }
+    },
+
+    async insertKpiSnapshot(
+      row: { id: string; at: Date; window_label: string; window_ms: number; values: Record<string, number | null>; kpis: unknown },
+      tx: Queryable = db,
+    ): Promise<void> {
+      await tx.query(
+        `insert into kpi_snapshot (id, at, window_label, window_ms, trust_score, sync_freshness, drift_rate, compliance_sla, self_resolution, risk_avoided_usd, roi, kpis)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+        [
+          row.id,
+          row.at,
+          row.window_label,
+          row.window_ms,
+          row.values.trust_score ?? null,
+          row.values.sync_freshness ?? null,
+          row.values.drift_rate ?? null,
+          row.values.compliance_sla ?? null,
+          row.values.self_resolution ?? null,
+          row.values.risk_avoided ?? 0,
+          row.values.roi ?? null,
+          JSON.stringify(row.kpis),
+        ],
+      );
+    },
+
+    async latestKpiSnapshotAt(tx: Queryable = db): Promise<Date | null> {
+      const { rows } = await tx.query<{ at: Date }>('select at from kpi_snapshot order by at desc limit 1');
+      return rows[0]?.at ?? null;
+    },
+
+    /** Newest first; keyset on id (UUIDv7, so insertion order). */
+    async listKpiSnapshots(limit: number, before: string | undefined, tx: Queryable = db): Promise<SnapshotRow[]> {
+      const { rows } = await tx.query<SnapshotRow>(
+        `select id, at, window_label, window_ms::int as window_ms, kpis from kpi_snapshot
+          ${before ? 'where id < $2' : ''} order by id desc limit $1`,
+        before ? [limit, before] : [limit],
+      );
+      return rows;
+    },
+
+    async latestKpiValues(tx: Queryable = db): Promise<Record<string, number | null> | null> {
+      const { rows } = await tx.query<Record<string, number | null>>(
+        `select trust_score, sync_freshness, drift_rate, compliance_sla, self_resolution, risk_avoided_usd as risk_avoided, roi
+           from kpi_snapshot order by at desc, id desc limit 1`,
+      );
+      return rows[0] ?? null;
+    },
+
+    /** The lowest scores of the latest snapshot of each active agent, and the count per grade (trust gauges). */
+    async latestTrustSummary(lowest: number, tx: Queryable = db): Promise<{ lowest: Array<{ agent_id: string; score: number }>; grades: Array<{ grade: string; count: number }> }> {
+      const latest = `select distinct on (s.agent_id) s.agent_id, s.score, s.grade from trust_snapshot s
+                        join agent a on a.id = s.agent_id and a.status = 'active'
+                       where s.at = (select max(at) from trust_snapshot)
+                       order by s.agent_id, s.at desc`;
+      const low = await tx.query<{ agent_id: string; score: number }>(`select agent_id, score from (${latest}) l order by score, agent_id limit $1`, [lowest]);
+      const grades = await tx.query<{ grade: string; count: number }>(`select grade, count(*)::int as count from (${latest}) l group by grade`);
+      return { lowest: low.rows, grades: grades.rows };
+    },
+
+    /** Agents approved by a human since `since`: auto-quarantine leaves them alone for one window. */
+    async recentlyApproved(since: Date, tx: Queryable = db): Promise<Set<string>> {
+      const { rows } = await tx.query<{ agent_id: string }>(`select distinct agent_id from agent_event where action = 'approve' and at > $1`, [since]);
+      return new Set(rows.map((row) => row.agent_id));
+    },
+
+  };
+}
+
+export type TrustRepository = ReturnType<typeof createTrustRepository>;

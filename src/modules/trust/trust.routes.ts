@@ -1,0 +1,55 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { IdParams, problems } from '../../platform/http/schemas.js';
+import { AgentTrustSchema, HistoryQuery, KpiHistoryPage, KpiReportSchema, WindowQuery } from './trust.schemas.js';
+import type { TrustService } from './trust.service.js';
+
+const tags = ['Trust'];
+
+export function trustRoutes(service: TrustService): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    // Lives here rather than in the agents module: trust is computed from runs, decisions, gaps and incidents.
+    app.get(
+      '/agents/:id/trust',
+      {
+        config: { access: 'viewer' },
+        schema: {
+          tags: ['Agents', ...tags],
+          summary: "An agent's trust score with its components, inputs, weights and confidence",
+          description: 'SPEC §7 over the trailing window (default 30d); formulas and worked examples in docs/trust.md.',
+          params: IdParams,
+          querystring: WindowQuery,
+          response: { 200: AgentTrustSchema, ...problems(404) },
+        },
+      },
+      async (request) => service.agentTrust(request.params.id, request.query.window),
+    );
+
+    app.get(
+      '/kpis',
+      {
+        config: { access: 'viewer' },
+        schema: {
+          tags,
+          summary: 'Organisation KPIs over a trailing window, each with numerator, denominator, inputs and band',
+          querystring: WindowQuery,
+          response: { 200: KpiReportSchema, ...problems() },
+        },
+      },
+      async (request) => service.kpis(request.query.window),
+    );
+
+    app.get(
+      '/kpis/history',
+      {
+        config: { access: 'viewer' },
+        schema: {
+          tags,
+          summary: 'KPI snapshots taken on schedule, newest first',
+          querystring: HistoryQuery,
+          response: { 200: KpiHistoryPage, ...problems() },
+        },
+      },
+      async (request) => service.history(request.query),
+    );
+  };
+}
