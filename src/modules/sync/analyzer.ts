@@ -126,6 +126,7 @@ export function observe(contracts: readonly CompiledContract[], event: AnalyzedE
         const spec = rule[side];
         if (!names.has(spec.stream)) continue;
         if (spec.event_types && !spec.event_types.includes(event.event_type)) continue;
+        if (!spec.where.every((condition) => readJsonPath(event.payload, condition.path) === condition.equals)) continue;
         const key = keyOf(spec.key, event);
         const value = agreedValue(event.payload, spec.field);
         if (key === null || value === undefined) continue;

@@ -68,7 +68,7 @@ describe('validateContractDocument', () => {
     });
     expect(contract!.lifecycles[0]).toMatchObject({ order: ['opened', 'won'], severity: 'medium' });
     expect(contract!.agreements[0]).toMatchObject({
-      left: { field: ['amount'], key: { kind: 'correlation_id' }, event_types: null },
+      left: { field: ['amount'], key: { kind: 'correlation_id' }, event_types: null, where: [] },
       right: { field: ['Amount'], key: { kind: 'entity_id' } },
       tolerance: 1,
       severity: 'medium',

@@ -112,6 +112,15 @@ const AgreementSide = Type.Object(
     field: JsonPathText,
     key: Type.Optional(KeySpec),
     event_types: Type.Optional(Type.Array(EventType, { minItems: 1, maxItems: 50, uniqueItems: true })),
+    where: Type.Optional(
+      Type.Array(
+        Type.Object(
+          { path: JsonPathText, equals: Type.Union([Type.String({ maxLength: 1000 }), Type.Number(), Type.Boolean(), Type.Null()]) },
+          { additionalProperties: false },
+        ),
+        { minItems: 1, maxItems: 20, description: 'only events whose payload has these values (e.g. HubSpot propertyName = amount)' },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -210,6 +219,7 @@ export interface CompiledAgreementSide {
   field_text: string;
   key: KeySelector;
   event_types: string[] | null;
+  where: Array<{ path: PathSegment[]; equals: string | number | boolean | null }>;
 }
 
 export interface CompiledAgreement {
@@ -384,12 +394,18 @@ export function validateContractDocument(input: unknown, prefix = ''): Validatio
         if (!field || field.length === 0) fail(`${path}/${side}/field`, 'is not a JSON path to a field, such as $.properties.amount');
         const key = parseKey(spec.key, { kind: 'correlation_id' });
         if (!key) fail(`${path}/${side}/key`, 'must be entity_id, correlation_id or a JSON path such as $.opportunity_id');
+        const where = (spec.where ?? []).map((condition, index) => {
+          const conditionPath = parseJsonPath(condition.path);
+          if (!conditionPath) fail(`${path}/${side}/where/${index}/path`, 'is not a JSON path such as $.propertyName');
+          return { path: conditionPath ?? [], equals: condition.equals };
+        });
         return {
           stream: spec.stream,
           field: field ?? [],
           field_text: spec.field,
           key: key ?? { kind: 'correlation_id' },
           event_types: spec.event_types ?? null,
+          where,
         } satisfies CompiledAgreementSide;
       });
       if (rule.left.stream === rule.right.stream && rule.left.field === rule.right.field) {

@@ -25,8 +25,12 @@ function parseYamlBody(text: string): unknown {
     parsed = parseYaml(text, { maxAliasCount: 100, uniqueKeys: true, prettyErrors: false, strict: true });
   } catch (error) {
     if (error instanceof YAMLParseError) {
-      const position = error.linePos?.[0];
-      throw new AppError('bad_request', `the request body is not valid YAML (${error.code}${position ? ` at line ${position.line}, column ${position.col}` : ''})`);
+      // The position, never the offending text: the body may hold secrets pasted by mistake.
+      const offset = Math.min(error.pos[0], text.length);
+      const before = text.slice(0, offset);
+      const line = before.split('\n').length;
+      const column = offset - before.lastIndexOf('\n');
+      throw new AppError('bad_request', `the request body is not valid YAML (${error.code} at line ${line}, column ${column})`);
     }
     throw new AppError('bad_request', 'the request body is not valid YAML');
   }
