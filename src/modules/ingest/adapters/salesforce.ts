@@ -30,8 +30,10 @@ const parser = new XMLParser({
   removeNSPrefix: true,
   parseTagValue: false,
   parseAttributeValue: false,
-  processEntities: false,
-  htmlEntities: false,
+  // Only predefined entities and character references can occur: any DTD (hence any declared entity) is refused
+  // before parsing. `htmlEntities` is what makes the parser decode character references such as &#169;.
+  processEntities: true,
+  htmlEntities: true,
   ignoreDeclaration: true,
   ignorePiTags: true,
   trimValues: true,
