@@ -10,6 +10,8 @@ export interface Metrics {
   httpRequests: Counter<'method' | 'route' | 'status_code'>;
   httpDuration: Histogram<'method' | 'route' | 'status_code'>;
   dbQueryDuration: Histogram<'db' | 'operation' | 'outcome'>;
+  /** Counts one answered request and observes its latency (the per-request hot path). */
+  recordHttpRequest(method: string, route: string, statusCode: number, seconds: number): void;
   observeQuery(db: string): (operation: string, seconds: number, failed: boolean) => void;
   /** Supplies the live pool numbers to the pool gauge at scrape time. */
   trackPool(db: string, stats: () => PoolStats): void;
@@ -63,11 +65,27 @@ export function createMetrics(): Metrics {
     },
   });
 
+  // prom-client hashes the label object on every call; the label sets are few (route templates × methods ×
+  // status codes), so each one's bound children are looked up once and kept.
+  const httpChildren = new Map<string, { requests: { inc(): void }; duration: { observe(value: number): void } }>();
+  function recordHttpRequest(method: string, route: string, statusCode: number, seconds: number): void {
+    const key = `${method} ${statusCode} ${route}`;
+    let children = httpChildren.get(key);
+    if (!children) {
+      const labels = { method, route, status_code: String(statusCode) };
+      children = { requests: httpRequests.labels(labels), duration: httpDuration.labels(labels) };
+      httpChildren.set(key, children);
+    }
+    children.requests.inc();
+    children.duration.observe(seconds);
+  }
+
   return {
     registry,
     httpRequests,
     httpDuration,
     dbQueryDuration,
+    recordHttpRequest,
     observeQuery(db) {
       return (operation, seconds, failed) =>
         dbQueryDuration.observe({ db, operation, outcome: failed ? 'error' : 'ok' }, seconds);

@@ -205,8 +205,42 @@ function insideUuid(input: string, start: number, end: number): boolean {
   return false;
 }
 
+const UUID_DASHES = [8, 13, 18, 23];
+
+function isHexCode(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 97 && code <= 102) || (code >= 65 && code <= 70);
+}
+
+/** Whether a UUID (8-4-4-4-12 hex digits, any case, as UUID_AROUND) starts at `start`. */
+function uuidAt(value: string, start: number): boolean {
+  if (start + 36 > value.length) return false;
+  for (let offset = 0; offset < 36; offset += 1) {
+    const code = value.charCodeAt(start + offset);
+    if (UUID_DASHES.includes(offset) ? code !== 45 : !isHexCode(code)) return false;
+  }
+  return true;
+}
+
+/**
+ * Digits of a string outside its UUIDs (a scan, no allocation). Nearly every log line carries UUIDs (correlation
+ * ids, resource ids in the URL) and they are never personal data, so a line whose other digits are too few to be
+ * PII skips the digit scan.
+ */
+function digitsOutsideUuids(value: string, stopAt: number): number {
+  let count = 0;
+  for (let index = 0; index < value.length && count < stopAt; index += 1) {
+    if (value.charCodeAt(index + 8) === 45 && uuidAt(value, index)) {
+      index += 35;
+      continue;
+    }
+    const code = value.charCodeAt(index);
+    if (code >= 48 && code <= 57) count += 1;
+  }
+  return count;
+}
+
 const DIGITS: Scrubber = {
-  applies: (value) => countDigits(value, MIN_PII_DIGITS) >= MIN_PII_DIGITS,
+  applies: (value) => digitsOutsideUuids(value, MIN_PII_DIGITS) >= MIN_PII_DIGITS,
   pattern: DIGIT_RUN,
   replace: (run: string, offset: number, input: string) => {
     if (countDigits(run, MIN_PII_DIGITS) < MIN_PII_DIGITS) return run;
