@@ -280,6 +280,17 @@ describe('PII scrubbing', () => {
       }
     });
 
+    it('still finds a number among UUIDs, which alone are skipped without a digit scan', () => {
+      const agent = '019ac6a2-1b2c-7d3e-8f40-123456789012';
+      const correlation = '550E8400-E29B-41D4-A716-446655440000';
+      expect(scrubString(`/api/v1/agents/${agent}`)).toBe(`/api/v1/agents/${agent}`);
+      expect(scrubString(`${correlation} ${agent}`)).toBe(`${correlation} ${agent}`);
+      expect(scrubString(`/api/v1/agents/${agent}?q=+14155552671`)).toBe(`/api/v1/agents/${agent}?q=${PHONE_REDACTED}`);
+      expect(scrubString(`${agent} call 415-555-2671 ${correlation}`)).toBe(`${agent} call ${PHONE_REDACTED} ${correlation}`);
+      // Seven digits in all, but four of them inside the UUID: too few outside it to be a phone number.
+      expect(scrubString(`${agent}-555`)).toBe(`${agent}-555`);
+    });
+
     it('scrubs percent-encoded and form-encoded numbers in URLs', () => {
       expect(scrubString('/x?q=%2B14155552671')).toBe(`/x?q=${PHONE_REDACTED}`);
       expect(scrubString('/x?q=%2B1%20415%20555%202671&limit=2')).toBe(`/x?q=${PHONE_REDACTED}&limit=2`);

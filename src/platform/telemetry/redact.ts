@@ -242,16 +242,23 @@ function digitsOutsideUuids(value: string, stopAt: number): number {
 const DIGITS: Scrubber = {
   applies: (value) => digitsOutsideUuids(value, MIN_PII_DIGITS) >= MIN_PII_DIGITS,
   pattern: DIGIT_RUN,
-  replace: (run: string, offset: number, input: string) => {
-    if (countDigits(run, MIN_PII_DIGITS) < MIN_PII_DIGITS) return run;
-    // Digits glued to letters are part of an identifier (a hex digest, `v2024…`), not a number someone wrote.
-    if (/[A-Za-z_]/.test(input.charAt(offset + run.length))) return run;
-    if (insideUuid(input, offset, offset + run.length)) return run;
-    const kind = classifyDigits(run);
-    if (kind) return LABELS[kind];
-    return run.includes(' ') ? scrubNumberList(run) : run;
-  },
+  replace: (run: string, offset: number, input: string) => scrubDigitRun(run, offset, input),
 };
+
+function scrubDigitRun(run: string, offset: number, input: string): string {
+  if (countDigits(run, MIN_PII_DIGITS) < MIN_PII_DIGITS) return run;
+  if (/[A-Za-z_]/.test(input.charAt(offset + run.length))) {
+    // Digits glued to letters are part of an identifier (a hex digest, `v2024…`), not a number someone wrote —
+    // but only the last group is glued: `415-555-2671 550e8400-…` still holds a phone number before it.
+    const lastSeparator = Math.max(run.lastIndexOf(' '), run.lastIndexOf('.'), run.lastIndexOf('-'));
+    if (lastSeparator <= 0) return run;
+    return scrubDigitRun(run.slice(0, lastSeparator), offset, input.slice(0, offset + lastSeparator)) + run.slice(lastSeparator);
+  }
+  if (insideUuid(input, offset, offset + run.length)) return run;
+  const kind = classifyDigits(run);
+  if (kind) return LABELS[kind];
+  return run.includes(' ') ? scrubNumberList(run) : run;
+}
 
 const ALL: Scrubber[] = [...SECRETS, EMAIL, DIGITS];
 
