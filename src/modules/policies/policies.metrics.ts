@@ -3,7 +3,6 @@ import { Counter, Histogram, type Registry } from 'prom-client';
 export interface PolicyMetrics {
   decisions: Counter<'decision' | 'rule'>;
   duration: Histogram<'decision'>;
-  recordFailures: Counter;
 }
 
 /**
@@ -23,11 +22,6 @@ export function createPolicyMetrics(registry: Registry): PolicyMetrics {
       help: 'Time to evaluate a request against the active policy, including quota counting and recording',
       labelNames: ['decision'] as const,
       buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
-      registers: [registry],
-    }),
-    recordFailures: new Counter({
-      name: 'orca_policy_quota_prune_failures_total',
-      help: 'Failed background prunes of expired quota counters (evaluation is unaffected)',
       registers: [registry],
     }),
   };

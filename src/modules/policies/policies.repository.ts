@@ -195,7 +195,8 @@ export function createPolicyRepository(db: Queryable) {
 
     /**
      * Counts one call and its tokens and cost against the agent's current windows, atomically across replicas
-     * (row-level upsert), and returns the usage including this call.
+     * (a single-row upsert), and returns the usage including this call. A replica whose clock lags behind never
+     * reopens an older window: it counts into the newest one.
      */
     async addUsage(
       agentId: string,
@@ -204,17 +205,16 @@ export function createPolicyRepository(db: Queryable) {
       tx: Queryable = db,
     ): Promise<Usage> {
       const { rows } = await tx.query<{ calls: number; tokens: number; cost_usd: number }>(
-        `with calls as (
-           insert into policy_quota_usage as u (agent_id, kind, window_start, calls) values ($1, 'calls', $2, 1)
-           on conflict (agent_id, kind, window_start) do update set calls = u.calls + 1, updated_at = now()
-           returning calls
-         ), day as (
-           insert into policy_quota_usage as u (agent_id, kind, window_start, calls, tokens, cost_usd) values ($1, 'day', $3, 1, $4, $5)
-           on conflict (agent_id, kind, window_start)
-           do update set calls = u.calls + 1, tokens = u.tokens + excluded.tokens, cost_usd = u.cost_usd + excluded.cost_usd, updated_at = now()
-           returning tokens, cost_usd
-         )
-         select calls.calls, day.tokens, day.cost_usd from calls, day`,
+        `insert into policy_quota_usage as q (agent_id, window_start, calls, day_start, tokens, cost_usd)
+         values ($1, $2, 1, $3, $4, $5)
+         on conflict (agent_id) do update set
+           calls = case when excluded.window_start <= q.window_start then q.calls + 1 else 1 end,
+           window_start = greatest(q.window_start, excluded.window_start),
+           tokens = case when excluded.day_start <= q.day_start then q.tokens + excluded.tokens else excluded.tokens end,
+           cost_usd = case when excluded.day_start <= q.day_start then q.cost_usd + excluded.cost_usd else excluded.cost_usd end,
+           day_start = greatest(q.day_start, excluded.day_start),
+           updated_at = now()
+         returning calls, tokens, cost_usd`,
         [agentId, windows.callsStart, windows.dayStart, amounts.tokens, amounts.cost_usd],
       );
       const row = rows[0]!;
@@ -224,18 +224,14 @@ export function createPolicyRepository(db: Queryable) {
     /** Takes back a call that a quota refused in enforce mode: refused calls do not consume the quota. */
     async removeUsage(agentId: string, windows: { callsStart: Date; dayStart: Date }, amounts: { tokens: number; cost_usd: number }): Promise<void> {
       await db.query(
-        `with calls as (
-           update policy_quota_usage set calls = calls - 1 where agent_id = $1 and kind = 'calls' and window_start = $2
-         )
-         update policy_quota_usage set calls = calls - 1, tokens = tokens - $4, cost_usd = cost_usd - $5
-         where agent_id = $1 and kind = 'day' and window_start = $3`,
+        `update policy_quota_usage set
+           calls = case when window_start = $2 then greatest(calls - 1, 0) else calls end,
+           tokens = case when day_start = $3 then greatest(tokens - $4, 0) else tokens end,
+           cost_usd = case when day_start = $3 then greatest(cost_usd - $5, 0) else cost_usd end,
+           updated_at = now()
+         where agent_id = $1`,
         [agentId, windows.callsStart, windows.dayStart, amounts.tokens, amounts.cost_usd],
       );
-    },
-
-    async pruneUsage(before: Date): Promise<number> {
-      const { rowCount } = await db.query('delete from policy_quota_usage where window_start < $1', [before]);
-      return rowCount;
     },
   };
 }

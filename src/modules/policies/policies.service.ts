@@ -31,7 +31,6 @@ export function compileDefaultPolicy(): CompiledPolicy {
 export const SIMULATION_LIMIT = 100_000;
 const REPLAY_PAGE = 2_000;
 const DAY_MS = 86_400_000;
-const PRUNE_EVERY_MS = 10 * 60_000;
 
 export interface PolicyServiceDeps {
   db: Database;
@@ -72,7 +71,6 @@ export function createPolicyService(deps: PolicyServiceDeps) {
   const { db, repository, audit, cache, invalidation, agents, clock, logger, metrics } = deps;
   const random = deps.random ?? Math.random;
   const defaultPolicy = compileDefaultPolicy();
-  let lastPrune = 0;
 
   async function activePolicy(): Promise<CompiledPolicy> {
     const policy = await cache.get(ACTIVE_KEY, async () => {
@@ -97,16 +95,6 @@ export function createPolicyService(deps: PolicyServiceDeps) {
     return { callsStart: new Date(time - (time % windowMs)), dayStart: new Date(time - (time % DAY_MS)) };
   }
 
-  /** Expired quota windows are deleted now and then; never on the caller's time, never failing the caller. */
-  function pruneQuotaCounters(now: Date) {
-    if (now.getTime() - lastPrune < PRUNE_EVERY_MS) return;
-    lastPrune = now.getTime();
-    repository.pruneUsage(new Date(now.getTime() - 2 * DAY_MS)).catch((error: unknown) => {
-      metrics.recordFailures.inc();
-      logger.warn({ err: error }, 'pruning expired policy quota counters failed');
-    });
-  }
-
   /** Counts the call against the agent's quotas and decides again with the usage; refused calls are taken back. */
   async function applyQuotas(policy: CompiledPolicy, facts: EvaluationFacts, input: EvaluateInput, outcome: Outcome): Promise<Outcome> {
     const agent = facts.agent;
@@ -122,7 +110,6 @@ export function createPolicyService(deps: PolicyServiceDeps) {
     if (policy.mode === 'enforce' && next.violations.some((violation) => violation.rule.startsWith('quota_'))) {
       await repository.removeUsage(agent.id, windows, amounts);
     }
-    pruneQuotaCounters(now);
     return next;
   }
 

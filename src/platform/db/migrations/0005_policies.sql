@@ -62,17 +62,15 @@ create index policy_violation_at_idx on policy_violation (at);
 create index policy_violation_agent_idx on policy_violation (agent_id, id);
 create index policy_violation_rule_idx on policy_violation (rule, id);
 
--- Quota counters shared by every replica: one row per agent and window (`calls`: the policy's call window;
--- `day`: the UTC day, for tokens and cost). Upserted atomically on each evaluation.
+-- Quota counters shared by every replica: one row per agent (one row lock, so concurrent evaluations on any
+-- replica serialise on it and never deadlock), holding the current call window and the current UTC day.
+-- Upserted atomically on each evaluation; a newer window resets its counter.
 create table policy_quota_usage (
-  agent_id uuid not null,
-  kind text not null check (kind in ('calls', 'day')),
+  agent_id uuid primary key,
   window_start timestamptz not null,
   calls bigint not null default 0,
+  day_start timestamptz not null,
   tokens bigint not null default 0,
   cost_usd numeric not null default 0,
-  updated_at timestamptz not null default now(),
-  primary key (agent_id, kind, window_start)
+  updated_at timestamptz not null default now()
 );
-
-create index policy_quota_usage_window_idx on policy_quota_usage (window_start);
