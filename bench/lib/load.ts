@@ -14,7 +14,14 @@ export function fire(url: string, settings: LoadSettings, seconds: number, heade
   const latenciesMs: number[] = [];
   return new Promise((resolve, reject) => {
     const instance = autocannon(
-      { url, headers, connections: settings.connections, pipelining: settings.pipelining, duration: seconds },
+      {
+        url,
+        headers,
+        connections: settings.connections,
+        pipelining: settings.pipelining,
+        duration: seconds,
+        ...(settings.ratePerSecond ? { overallRate: settings.ratePerSecond } : {}),
+      },
       (error: Error | null, result: autocannon.Result) => (error ? reject(error) : resolve({ result, latenciesMs })),
     );
     instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {

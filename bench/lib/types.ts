@@ -12,6 +12,8 @@ export interface LoadSettings {
   pipelining: number;
   /** Longest wait for a quiet machine before each measurement (0: do not wait). */
   waitQuietSeconds: number;
+  /** A fixed request rate over all connections (below saturation); unset: as fast as the server answers. */
+  ratePerSecond?: number;
 }
 
 export interface MachineInfo {

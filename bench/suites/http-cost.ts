@@ -3,7 +3,29 @@ import { compileStandalone } from '../lib/compile.js';
 import { contentionWarnings, measureTargets, withRatios, type HttpTarget } from '../lib/measure.js';
 import { seedAgent, startOrca, type OrcaServer } from '../lib/orca.js';
 import { withServers } from '../lib/server-process.js';
-import type { Suite, SuiteContext, SuiteOutcome } from '../lib/types.js';
+import type { Measurement, Suite, SuiteContext, SuiteOutcome, TargetResult } from '../lib/types.js';
+
+/**
+ * Issue 3: the security edge may add at most 1 ms to p99. At saturation p99 is mostly queueing (it grows with
+ * whatever costs CPU), so the edge's latency is measured at a fixed rate well below what either variant sustains.
+ */
+const FIXED_RATE_PER_SECOND = 2000;
+const MAX_EDGE_P99_MS = 1;
+
+function edgeLatencyTarget(measurements: Measurement[]): TargetResult {
+  const shipped = measurements.find((measurement) => measurement.id === 'shipped-fixed-rate')!;
+  const edgeOff = measurements.find((measurement) => measurement.id === 'edge-off-fixed-rate')!;
+  const added = Math.round((shipped.latencyMs.p99 - edgeOff.latencyMs.p99) * 100) / 100;
+  return {
+    description: `p99 added by the security edge at a fixed ${FIXED_RATE_PER_SECOND} req/s (shipped p99 − edge-off p99)`,
+    measurement: 'shipped-fixed-rate',
+    actual: added,
+    unit: 'ms',
+    comparator: '<=',
+    threshold: MAX_EDGE_P99_MS,
+    pass: added <= MAX_EDGE_P99_MS,
+  };
+}
 
 interface Variant {
   id: string;
@@ -40,7 +62,7 @@ async function startVariant(context: SuiteContext, variant: Variant): Promise<Or
 
 /**
  * Where the time of one agent-by-id request goes, by switching off one part of the shipped server at a time:
- * the request log, then the security edge. Diagnostic: it has no targets, it explains the `http` suite's numbers.
+ * the request log, then the security edge; then the edge's latency at a fixed rate (issue 3's ≤ 1 ms p99 target).
  */
 export const httpCostSuite: Suite = {
   name: 'http-cost',
@@ -65,7 +87,17 @@ export const httpCostSuite: Suite = {
           logPath: server.logPath,
         });
       }
-      return measureTargets(targets, context.load, context.progress);
+      const saturated = await measureTargets(targets, context.load, context.progress);
+      const paced = targets
+        .filter((target) => target.id !== 'log-silent')
+        .map((target) => ({
+          ...target,
+          id: `${target.id}-fixed-rate`,
+          label: `${target.label}, fixed ${FIXED_RATE_PER_SECOND} req/s`,
+          ...(target.baseline ? { baseline: `${target.baseline}-fixed-rate` } : {}),
+        }));
+      const fixedRate = await measureTargets(paced, { ...context.load, ratePerSecond: FIXED_RATE_PER_SECOND }, context.progress);
+      return [...saturated, ...fixedRate];
     });
     const measurements = withRatios(raw);
     const { load } = context;
@@ -82,11 +114,12 @@ export const httpCostSuite: Suite = {
         'wait for a quiet machine before each round': load.waitQuietSeconds > 0 ? `up to ${load.waitQuietSeconds} s` : 'no',
       },
       measurements,
-      targets: [],
+      targets: [edgeLatencyTarget(measurements)],
       warnings: contentionWarnings(measurements),
       method: [
         'Each variant is its own ORCA child process on its own fresh embedded database, seeded with one agent and measured like the `http` suite (same keys, rate-limit setting, log file, warm-up, and rounds in which the variants take turns).',
         'As shipped: `node dist/main.js start`, LOG_LEVEL=info. Logging off: the same with LOG_LEVEL=silent (no request line, no per-request child-logger output).',
+        `Then as shipped and with the edge off again at a fixed ${FIXED_RATE_PER_SECOND} req/s over all connections (autocannon overallRate), well below saturation, so that p99 shows what the edge adds to a request rather than queueing: the target row compares those two p99s.`,
         'Security edge off: bench/orca-without-edge.ts loads the same build and calls `buildApp(container, { edge: false })` — no IP blocklist, authentication, rate limiting, helmet headers or CORS; everything else as shipped.',
       ],
     };
