@@ -43,6 +43,7 @@ describe('isSecretKey', () => {
     'credentials',
     'private_key',
     'session',
+    'x-orca-webhook-key',
   ])('treats %j as secret', (key) => {
     expect(isSecretKey(key)).toBe(true);
   });
@@ -123,6 +124,7 @@ describe('scrubString', () => {
     ['basic dXNlcjpwYXNzd29yZA==', `basic ${REDACTED}`, 'dXNlcjpwYXNzd29yZA'],
     ['key orca_ab12cd34_0123456789abcdefXYZ used', `key ${REDACTED} used`, '0123456789abcdefXYZ'],
     ['GET /x?api_key=abc123&limit=5', `GET /x?api_key=${REDACTED}&limit=5`, 'abc123'],
+    ['POST /api/v1/ingest/s1?code=dAtAvErSeKeY&x=1', `POST /api/v1/ingest/s1?code=${REDACTED}&x=1`, 'dAtAvErSeKeY'],
     ['GET /x?limit=5&token=t0k3n#frag', `GET /x?limit=5&token=${REDACTED}#frag`, 't0k3n'],
   ])('scrubs %j', (input, expected, secret) => {
     const output = scrubString(input);

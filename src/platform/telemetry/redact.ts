@@ -18,10 +18,11 @@ export const PHONE_REDACTED = '[PHONE]';
 export const CARD_REDACTED = '[CARD]';
 
 const SECRET_KEY =
-  /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|api[-_]?keys?|.*(password|passwd|secret|token|signature|credential|private[-_]?key|session)s?.*)$/i;
+  /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|api[-_]?keys?|.*(password|passwd|secret|token|signature|credential|private[-_]?key|webhook[-_]?key|session)s?.*)$/i;
 
 /** A query-string parameter whose value is a secret (`?api_key=`, `&access_token=`, `?client_secret=`, `?sig=` …). */
-const SECRET_PARAM = /key|token|secret|signature|^sig$|passw|^pwd$|auth|credential|session|jwt/i;
+// `code` is a Dataverse webhook key (`?code=`) or an OAuth authorisation code: a credential either way.
+const SECRET_PARAM = /key|token|secret|signature|^sig$|^code$|passw|^pwd$|auth|credential|session|jwt/i;
 
 interface Scrubber {
   /** Cheap necessary condition for `pattern` to match; the regex only runs when it holds. */
