@@ -24,7 +24,7 @@ export function registerTrustMetrics(
   registry: Registry,
   source: {
     latestTrustSummary(lowest: number): Promise<{ lowest: Array<{ agent_id: string; score: number }>; grades: Array<{ grade: string; count: number }> }>;
-    latestKpiValues(): Promise<Record<string, number | null> | null>;
+    latestKpiValues(): Promise<(Record<string, number | null> & { window: string }) | null>;
   },
   logger: Logger,
 ): void {
@@ -59,7 +59,7 @@ export function registerTrustMetrics(
     },
   });
 
-  let cached: { at: number; values: Promise<Record<string, number | null> | null> } | undefined;
+  let cached: { at: number; values: Promise<(Record<string, number | null> & { window: string }) | null> } | undefined;
   // The seven KPI gauges share one read per scrape.
   const latest = () => {
     if (!cached || Date.now() - cached.at > 1000) cached = { at: Date.now(), values: source.latestKpiValues().catch(() => null) };
@@ -69,13 +69,15 @@ export function registerTrustMetrics(
     const gauge = KPI_GAUGES[name];
     new Gauge({
       name: gauge.name,
-      help: gauge.help,
+      help: `${gauge.help}; label window = the snapshot's trailing window`,
+      labelNames: ['window'] as const,
       registers: [registry],
       async collect() {
         const values = await latest();
         const value = values?.[name];
-        if (value === null || value === undefined) this.reset();
-        else this.set(Number(value));
+        // Labelled so that reset() leaves no sample at all: a label-less gauge would show a made-up 0.
+        this.reset();
+        if (values && value !== null && value !== undefined) this.set({ window: String(values.window) }, Number(value));
       },
     });
   }

@@ -249,16 +249,16 @@ export function createTrustRepository(db: Queryable) {
     /** Newest first; keyset on id (UUIDv7, so insertion order). */
     async listKpiSnapshots(limit: number, before: string | undefined, tx: Queryable = db): Promise<SnapshotRow[]> {
       const { rows } = await tx.query<SnapshotRow>(
-        `select id, at, window_label, window_ms::int as window_ms, kpis from kpi_snapshot
+        `select id, at, window_label, window_ms, kpis from kpi_snapshot
           ${before ? 'where id < $2' : ''} order by id desc limit $1`,
         before ? [limit, before] : [limit],
       );
       return rows;
     },
 
-    async latestKpiValues(tx: Queryable = db): Promise<Record<string, number | null> | null> {
-      const { rows } = await tx.query<Record<string, number | null>>(
-        `select trust_score, sync_freshness, drift_rate, compliance_sla, self_resolution, risk_avoided_usd as risk_avoided, roi
+    async latestKpiValues(tx: Queryable = db): Promise<(Record<string, number | null> & { window: string }) | null> {
+      const { rows } = await tx.query<Record<string, number | null> & { window: string }>(
+        `select window_label as window, trust_score, sync_freshness, drift_rate, compliance_sla, self_resolution, risk_avoided_usd as risk_avoided, roi
            from kpi_snapshot order by at desc, id desc limit 1`,
       );
       return rows[0] ?? null;

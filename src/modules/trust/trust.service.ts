@@ -83,7 +83,12 @@ export function createTrustService(deps: TrustServiceDeps) {
    * Everything trust and KPIs need at `at` over (at − W, at], one grouped query per input. With `agentId`, only
    * that agent's rows are read (GET /agents/{id}/trust); organisation inputs are then left empty.
    */
-  async function gather(at: Date, window: { label: string; ms: number }, scope: { agentId?: string; agents: TrustAgentRow[] }, tx: Queryable = db): Promise<Gathered> {
+  async function gather(
+    at: Date,
+    window: { label: string; ms: number },
+    scope: { agentId?: string; agents: TrustAgentRow[]; streams?: StreamStatus[] },
+    tx: Queryable = db,
+  ): Promise<Gathered> {
     const from = new Date(at.getTime() - window.ms);
     const { agentId } = scope;
     const tables = await repository.availableTables(tx);
@@ -93,7 +98,7 @@ export function createTrustService(deps: TrustServiceDeps) {
       tables.decision ? repository.decisionsByAgent(from, at, agentId, tx) : empty,
       repository.openSevereIncidentsByAgent(at, agentId, tx),
       tables.sync_gap ? repository.openGaps(at, undefined, tx) : Promise.resolve([]),
-      streams(at),
+      scope.streams ?? streams(at),
     ]);
 
     // Freshness units per agent: the streams it owns (healthy = within SLO and no open gap on the stream or its
@@ -196,9 +201,10 @@ export function createTrustService(deps: TrustServiceDeps) {
     return { agents, kpis: { at: at.toISOString(), window: window.label, window_ms: window.ms, from: from.toISOString(), kpis } };
   }
 
-  async function organisation(at: Date, window: { label: string; ms: number }, tx: Queryable = db): Promise<Gathered> {
+  /** `streamList` must be read before a transaction is opened: the sync module reads through its own connection. */
+  async function organisation(at: Date, window: { label: string; ms: number }, tx: Queryable = db, streamList?: StreamStatus[]): Promise<Gathered> {
     const agents = await repository.agents({ activeOnly: true }, tx);
-    return gather(at, window, { agents }, tx);
+    return gather(at, window, { agents, streams: streamList }, tx);
   }
 
   const systemActor = (purpose: string) => ({ id: 'system:trust', correlationId: `${purpose}-${newId()}` });
@@ -271,13 +277,15 @@ export function createTrustService(deps: TrustServiceDeps) {
     async snapshot(options: { force?: boolean; window?: string } = {}): Promise<{ taken: boolean; agents: number; quarantined: string[] }> {
       const now = clock.now();
       const window = parseWindow(options.window);
+      // Read outside the transaction: on PGlite (one connection) a read through `db` inside it would wait forever.
+      const streamList = await streams(now);
       const result = await db.transaction(async (tx) => {
         const { rows } = await tx.query<{ locked: boolean }>(`select pg_try_advisory_xact_lock(hashtext('orca:trust-snapshot:' || current_schema())) as locked`);
         if (!rows[0]?.locked) return null;
         const latest = await repository.latestKpiSnapshotAt(tx);
         if (!options.force && latest && now.getTime() - latest.getTime() < settings.snapshotIntervalMs / 2) return null;
         if (deps.incidents && (await repository.availableTables(tx)).sync_gap) await deps.incidents.autoResolveFromGaps(now, tx);
-        const gathered = await organisation(now, window, tx);
+        const gathered = await organisation(now, window, tx, streamList);
         await repository.insertTrustSnapshots(
           gathered.agents.map((agent) => ({
             id: newId(),
