@@ -1,0 +1,54 @@
+import pg from 'pg';
+import { expect, it } from 'vitest';
+import { createAgent, describeSyncSuite, freshnessOf, gapsOf, MINUTE, putContracts, storedEvent } from './fixtures.js';
+
+describeSyncSuite('sync sweep', '2026-07-01T08:00:00.000Z', (ctx, target) => {
+  const sync = () => ctx().t.container.modules.sync;
+
+  it('never fails an ingest: a batch whose analysis fails is counted and analysed again by the next sweep', async () => {
+    const { t, clock } = ctx();
+    const owner = await createAgent(t);
+    await putContracts(t, { contracts: [{ name: 'retry', owner, streams: [{ name: 'orders', source: 'generic', entity_type: 'order', freshness: '1h' }] }] });
+    await t.container.db.query('alter table sync_stream_state rename to sync_stream_state_away');
+    try {
+      await expect(
+        sync().observer.eventsCommitted([storedEvent(clock, { source_kind: 'generic', event_type: 'order.created', entity_type: 'order', entity_id: 'R1' })]),
+      ).resolves.toBeUndefined();
+    } finally {
+      await t.container.db.query('alter table sync_stream_state_away rename to sync_stream_state');
+    }
+    expect(sync().engine.pendingRetries()).toBe(1);
+    const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toContain('orca_sync_analysis_failures_total{kind="events"} 1');
+    expect(t.logs.some((line) => line.msg === 'sync analysis of an ingested batch failed; the next sweep retries it')).toBe(true);
+
+    clock.advance(MINUTE);
+    expect(await sync().sweeper.runOnce()).toMatchObject({ retried_events: 1 });
+    expect(sync().engine.pendingRetries()).toBe(0);
+    expect((await freshnessOf(t)).items).toEqual([expect.objectContaining({ stream: 'orders', last_event_at: '2026-07-01T08:00:00.000Z', lag_seconds: 60 })]);
+  });
+
+  if (target.name === 'postgres') {
+    it('sweeps on one replica at a time: a replica that finds the advisory lock taken skips the round', async () => {
+      const { t, clock } = ctx();
+      const owner = await createAgent(t);
+      clock.set('2026-07-02T08:00:00.000Z');
+      await putContracts(t, { contracts: [{ name: 'locked', owner, streams: [{ name: 'orders', source: 'generic', entity_type: 'order', freshness: '1m' }] }] });
+      clock.advance(2 * MINUTE);
+      // Another replica, mid-sweep: same database and schema, holding the sweep lock.
+      const other = new pg.Client({ connectionString: t.container.config.databaseUrl });
+      await other.connect();
+      try {
+        await other.query('begin');
+        await other.query(`select pg_advisory_xact_lock(hashtext('orca:sync:sweep:' || current_schema()))`);
+        expect(await sync().sweeper.runOnce()).toEqual({ skipped: true, stale_opened: 0, missing_opened: 0, retried_events: 0 });
+        expect(await gapsOf(t, { contract: 'locked' })).toEqual([]);
+        await other.query('commit');
+      } finally {
+        await other.end();
+      }
+      expect(await sync().sweeper.runOnce()).toMatchObject({ skipped: false, stale_opened: 1 });
+      expect((await gapsOf(t, { contract: 'locked' })).map((gap) => [gap.type, gap.detail.no_data])).toEqual([['stale', true]]);
+    });
+  }
+});
