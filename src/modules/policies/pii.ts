@@ -211,8 +211,9 @@ const DETECTORS: Detector[] = [
   {
     entity: 'us_ssn',
     applies: (_content, profile) => profile.digits >= 9,
-    // AAA-GG-SSSS (dashes or spaces), or nine digits right after "SSN"/"social security number".
-    pattern: /(?<![\w.-])(?:(\d{3})([- ])(\d{2})\2(\d{4})|(\d{3})(\d{2})(\d{4}))(?![\w]|[- ]\d|\.\d)/g,
+    // AAA-GG-SSSS (dashes or spaces), or nine digits right after "SSN"/"social security number"; not part of a
+    // longer dashed code ("202-31-2023-A").
+    pattern: /(?<![\w.-])(?:(\d{3})([- ])(\d{2})\2(\d{4})|(\d{3})(\d{2})(\d{4}))(?![\w-]|\s\d|\.\d)/g,
     accept: (match, content) => {
       if (match[1] !== undefined) return isValidSsn(match[1], match[3]!, match[4]!) ? whole(match) : undefined;
       if (!SSN_CONTEXT.test(precedingText(content, match.index, 32))) return undefined;
