@@ -311,6 +311,6 @@ function weakestComponent(agent: AgentTrust): string {
         ? ` (${agent.inputs.decisions - agent.inputs.compliant_decisions} of ${agent.inputs.decisions} decisions non-compliant)`
         : name === 'data freshness'
           ? ` (${agent.inputs.owned_streams_and_contracts - agent.inputs.healthy_streams_and_contracts} of ${agent.inputs.owned_streams_and_contracts} owned streams unhealthy)`
-          : ` (${agent.inputs.open_severe_incidents} open high/critical incidents)`;
+          : ` (classification ${agent.classification}, ${agent.inputs.open_severe_incidents} open high/critical incidents)`;
   return `${name} ${pct(value)}${detail}`;
 }
