@@ -36,6 +36,11 @@ const SPEC_ROLES: Record<string, Role> = {
   'DELETE /api/v1/keys/{id}': 'admin',
   'GET /api/v1/audit': 'admin',
   'GET /api/v1/audit/verify': 'admin',
+  'GET /api/v1/sync/contracts': 'viewer',
+  'PUT /api/v1/sync/contracts': 'operator',
+  'GET /api/v1/sync/freshness': 'viewer',
+  'GET /api/v1/sync/gaps': 'viewer',
+  'POST /api/v1/sync/gaps/{id}/resolve': 'operator',
 };
 
 const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
