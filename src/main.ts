@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerAuditCommand } from './cli/commands/audit.js';
+import { registerDemoCommand } from './cli/commands/demo.js';
 import { registerDoctorCommand } from './cli/commands/doctor.js';
 import { registerKeysCommand } from './cli/commands/keys.js';
 import { registerMigrateCommand } from './cli/commands/migrate.js';
@@ -17,6 +18,7 @@ registerMigrateCommand(program);
 registerDoctorCommand(program);
 registerKeysCommand(program);
 registerAuditCommand(program);
+registerDemoCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`orca: ${(error as Error).message}`);

@@ -1,0 +1,83 @@
+/** A small client for ORCA's HTTP API: the demo drives the product only through it, as any integration would. */
+
+export interface ApiResponse<T = unknown> {
+  status: number;
+  body: T;
+  /** the problem's title/detail when the answer was an error */
+  problem: string | null;
+}
+
+export class DemoClient {
+  constructor(
+    readonly baseUrl: string,
+    private readonly apiKey: string,
+    private readonly timeoutMs = 30_000,
+  ) {}
+
+  async request<T = unknown>(
+    method: string,
+    path: string,
+    options: { json?: unknown; body?: string; headers?: Record<string, string>; auth?: boolean } = {},
+  ): Promise<ApiResponse<T>> {
+    const headers: Record<string, string> = { accept: 'application/json', ...(options.headers ?? {}) };
+    // ORCA wants a key on webhooks too (ingest access, docs/SECURITY.md), on top of the source's signature.
+    if (options.auth !== false) headers['x-api-key'] = this.apiKey;
+    let body: string | undefined = options.body;
+    if (options.json !== undefined) {
+      body = JSON.stringify(options.json);
+      headers['content-type'] = 'application/json';
+    }
+    const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body, signal: AbortSignal.timeout(this.timeoutMs) });
+    const text = await response.text();
+    let parsed: unknown = text;
+    if ((response.headers.get('content-type') ?? '').includes('json') && text !== '') {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = text;
+      }
+    }
+    let problem: string | null = null;
+    if (response.status >= 400) {
+      const details = parsed as { title?: string; detail?: string; errors?: Array<{ path?: string; message?: string }> };
+      const first = details?.errors?.[0];
+      problem = [details?.title, details?.detail, first ? `${first.path ?? ''} ${first.message ?? ''}`.trim() : undefined]
+        .filter((part) => typeof part === 'string' && part !== '')
+        .join(': ');
+      if (problem === '') problem = `HTTP ${response.status}`;
+    }
+    return { status: response.status, body: parsed as T, problem };
+  }
+
+  get<T = unknown>(path: string) {
+    return this.request<T>('GET', path);
+  }
+
+  post<T = unknown>(path: string, json: unknown) {
+    return this.request<T>('POST', path, { json });
+  }
+
+  patch<T = unknown>(path: string, json: unknown) {
+    return this.request<T>('PATCH', path, { json });
+  }
+
+  put<T = unknown>(path: string, json: unknown) {
+    return this.request<T>('PUT', path, { json });
+  }
+
+  /** Every item of a paginated list (cursor pagination, SPEC §4). */
+  async listAll<T>(path: string): Promise<T[] | null> {
+    const items: T[] = [];
+    let cursor: string | null = null;
+    do {
+      const separator = path.includes('?') ? '&' : '?';
+      const page: ApiResponse<{ items: T[]; next_cursor: string | null }> = await this.get(
+        `${path}${separator}limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
+      if (page.status !== 200) return null;
+      items.push(...page.body.items);
+      cursor = page.body.next_cursor;
+    } while (cursor);
+    return items;
+  }
+}
