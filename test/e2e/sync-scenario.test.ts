@@ -16,10 +16,12 @@ import { manualClock, type GapJson, type FreshnessJson } from '../http/sync/fixt
  *          created with amount 48000, Salesforce opportunity won with Amount 48000.0; ServiceNow sends the incident's
  *          resolution before its creation (out_of_order, by lifecycle and by sequence); Zapier re-delivers the order
  *          under the same webhook-id with a different body (duplicate: idempotency conflict) and under a new id
- *          (duplicate: a second order.created for one order).
+ *          (duplicate: a second order.created for one order). The rest of the corpus (HubSpot contact, Salesforce
+ *          lead, SAP purchase order as a CloudEvent, Oracle sales order, Dynamics 365 account) arrives too.
  *   09:01  HubSpot changes the amount to 52000 (field_drift against Salesforce).
  *   09:30  the ticket is resolved, before its SLA deadline: no gap, ever.
  *   11:01  sweep: the order was not fulfilled within 2 h (missing_record); ServiceNow silent for > 30 min (stale).
+ *          Dynamics 365 reports the opportunity won at 11:00.
  *   11:05  the order's fulfilment arrives late → missing_record closes.
  *   11:10  ServiceNow closes the incident → stale and both out_of_order gaps close.
  *   11:15  HubSpot's amount is back to 48000 → field_drift closes.
@@ -33,7 +35,7 @@ for (const target of databaseTargets) {
   describe(`sync scenario: signed native webhooks → gaps → auto-resolution [${target.name}]`, () => {
     const clock = manualClock('2026-11-27T09:00:00.000Z');
     let t: TestApp;
-    const sources = {} as Record<'zapier' | 'n8n' | 'hubspot' | 'salesforce' | 'servicenow', { id: string; secret: string }>;
+    const sources = {} as Record<'zapier' | 'n8n' | 'hubspot' | 'salesforce' | 'servicenow' | 'sap' | 'oracle_erp' | 'dynamics365', { id: string; secret: string }>;
     let owner: string;
     let ordersOwner: string;
 
@@ -72,10 +74,12 @@ for (const target of databaseTargets) {
       return (await gaps()).map((gap) => [gap.type, gap.contract ?? '', gap.rule, gap.entity_id, gap.status, gap.resolution]);
     }
 
-    async function freshness(): Promise<Record<string, Pick<FreshnessJson, 'status' | 'lag_seconds' | 'last_event_at' | 'open_gaps'>>> {
+    async function freshness(
+      contracts = ['order-to-cash', 'support', 'revenue'],
+    ): Promise<Record<string, Pick<FreshnessJson, 'status' | 'lag_seconds' | 'last_event_at' | 'open_gaps'>>> {
       const response = await t.app.inject({ method: 'GET', url: '/api/v1/sync/freshness', headers: t.as('viewer') });
       expect(response.statusCode).toBe(200);
-      const items = (response.json() as { items: FreshnessJson[] }).items;
+      const items = (response.json() as { items: FreshnessJson[] }).items.filter((item) => contracts.includes(item.contract));
       return Object.fromEntries(items.map((item) => [item.stream, { status: item.status, lag_seconds: item.lag_seconds, last_event_at: item.last_event_at, open_gaps: item.open_gaps }]));
     }
 
@@ -94,6 +98,9 @@ for (const target of databaseTargets) {
       await createSource('hubspot');
       await createSource('salesforce', { allowed_organization_ids: [SALESFORCE_ORG] });
       await createSource('servicenow');
+      await createSource('sap');
+      await createSource('oracle_erp');
+      await createSource('dynamics365');
       const yaml = `
 contracts:
   - name: order-to-cash
@@ -154,6 +161,15 @@ contracts:
           key: $.sObject.HubSpot_Deal_Id__c
         severity: high
         cost: { risk_kind: revenue_mismatch, cost_usd: 800 }
+  - name: crm-and-erp
+    owner: ${ordersOwner}
+    streams:
+      - { name: hubspot-contacts, source: hubspot, entity_type: contact, freshness: 1d }
+      - { name: sf-leads, source: salesforce, entity_type: lead, freshness: 1d }
+      - { name: sap-purchase-orders, source: sap, entity_type: PurchaseOrder, freshness: 1d }
+      - { name: oracle-sales-orders, source: oracle_erp, entity_type: salesOrder, freshness: 1d }
+      - { name: d365-accounts, source: dynamics365, entity_type: account, freshness: 1d }
+      - { name: d365-opportunities, source: dynamics365, entity_type: opportunity, freshness: 1d }
 `;
       const put = await t.app.inject({ method: 'PUT', url: '/api/v1/sync/contracts', headers: { ...t.as('operator'), 'content-type': 'application/yaml' }, payload: yaml });
       expect(put.statusCode, put.body).toBe(200);
@@ -179,6 +195,12 @@ contracts:
       const conflict = await deliver('zapier', text(changed), { id: 'msg_order_10042_created' });
       expect(conflict.json()).toMatchObject({ conflict: true });
       await deliver('zapier', orderCreated, { id: 'msg_order_10042_created_again' });
+      // The rest of the corpus: accepted, fresh, and in agreement with every rule (no gap).
+      await deliver('hubspot', fixture('hubspot', 'contact-updated.json'));
+      await deliver('salesforce', fixture('salesforce', 'lead-converted.xml'));
+      await deliver('sap', fixture('sap', 'purchase-order-created.json'));
+      await deliver('oracle_erp', fixture('oracle_erp', 'sales-order-created.json'));
+      await deliver('dynamics365', fixture('dynamics365', 'account-created.json'));
 
       clock.set('2026-11-27T09:01:00.000Z');
       const [, amountChange] = JSON.parse(fixture('hubspot', 'deal-created.json').toString('utf8')) as Array<Record<string, unknown>>;
@@ -244,6 +266,8 @@ contracts:
     it('11:01 — the sweep finds the unfulfilled order (missing_record); ServiceNow is stale', async () => {
       clock.set('2026-11-27T11:01:00.000Z');
       expect(await sweep()).toMatchObject({ skipped: false, stale_opened: 1, missing_opened: 1 });
+      // Dataverse checks its own timestamp: the opportunity won at 11:00 is delivered now.
+      await deliver('dynamics365', fixture('dynamics365', 'opportunity-won.json'));
       const all = await gaps();
       expect(all.filter((gap) => gap.status === 'open').map((gap) => [gap.type, gap.rule, gap.entity_id])).toEqual([
         ['out_of_order', 'incident-lifecycle', '9d385017c611228701d22104cc95c371'],
@@ -340,6 +364,17 @@ contracts:
       expect(metrics).toContain('orca_sync_gaps_open{type="stale",severity="high"} 1');
       expect(metrics).toContain('orca_sync_gaps_open{type="missing_record",severity="high"} 0');
       expect(metrics).toContain('orca_sync_stream_lag_seconds{contract="support",stream="snow-incidents"} 6660');
+
+      // Every other flow of the corpus kept its stream fresh and broke no rule.
+      expect(await freshness(['crm-and-erp'])).toEqual({
+        'hubspot-contacts': { status: 'within_slo', lag_seconds: 14460, last_event_at: '2026-11-27T09:00:00.000Z', open_gaps: 0 },
+        'sf-leads': { status: 'within_slo', lag_seconds: 14460, last_event_at: '2026-11-27T09:00:00.000Z', open_gaps: 0 },
+        'sap-purchase-orders': { status: 'within_slo', lag_seconds: 14460, last_event_at: '2026-11-27T09:00:00.000Z', open_gaps: 0 },
+        'oracle-sales-orders': { status: 'within_slo', lag_seconds: 14460, last_event_at: '2026-11-27T09:00:00.000Z', open_gaps: 0 },
+        'd365-accounts': { status: 'within_slo', lag_seconds: 14460, last_event_at: '2026-11-27T09:00:00.000Z', open_gaps: 0 },
+        'd365-opportunities': { status: 'within_slo', lag_seconds: 7200, last_event_at: '2026-11-27T11:01:00.000Z', open_gaps: 0 },
+      });
+      expect((await gaps()).filter((gap) => gap.contract === 'crm-and-erp')).toEqual([]);
     });
   });
 }
