@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { exitOnSignals, startServer } from '../../server.js';
 import type { ProcessRole } from '../../platform/config/schema.js';
 import { configHelp } from '../config-help.js';
+import { startDemoInBackground } from '../demo/start-demo.js';
 import { loadConfigOrExit } from '../load-config.js';
 
 export function registerStartCommand(program: Command): void {
@@ -9,24 +10,29 @@ export function registerStartCommand(program: Command): void {
     .command('start')
     .description('serve the ORCA API (migrates the database first, under an advisory lock)')
     .option('--role <role>', 'api | worker | all', 'all')
+    .option('--demo', 'once listening, fill this ORCA with demo data (as `orca demo`; docs/demo.md)')
     .addHelpText('after', configHelp())
-    .action(async (options: { role: string }) => {
+    .action(async (options: { role: string; demo?: boolean }) => {
       if (!['api', 'worker', 'all'].includes(options.role)) {
         console.error(`orca start: --role must be api, worker or all (got "${options.role}")`);
         process.exitCode = 2;
         return;
       }
       const config = loadConfigOrExit();
+      let announcedKey: string | undefined;
       const server = await startServer(config, {
         role: options.role as ProcessRole,
         bootstrapKeys: {
           // Printed once, on stdout and outside the logger (which would rightly redact it).
-          announce: (secret, file) =>
+          announce: (secret, file) => {
+            announcedKey = secret;
             process.stdout.write(
               `\nORCA created the first admin API key. It is shown only this once and was saved to ${file} (mode 0600):\n\n  ${secret}\n\nUse it as: curl -H 'X-API-Key: ${secret}' http://${config.host}:${config.port}/api/v1/agents\n\n`,
-            ),
+            );
+          },
         },
       });
       exitOnSignals(server, config.shutdownTimeoutMs);
+      if (options.demo) void startDemoInBackground({ server, dataDir: config.dataDir, announcedKey });
     });
 }
