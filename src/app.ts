@@ -161,6 +161,8 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
     await app.register(container.modules.audit.routes, { prefix: '/api/v1' });
     await app.register(container.modules.policies.routes, { prefix: '/api/v1' });
     await app.register(container.modules.sync.routes, { prefix: '/api/v1' });
+    await app.register(container.modules.sources.routes, { prefix: '/api/v1' });
+    await app.register(container.modules.ingest.routes, { prefix: '/api/v1' });
     await app.register(container.modules.incidents.routes, { prefix: '/api/v1' });
     await app.register(container.modules.trust.routes, { prefix: '/api/v1' });
     await app.register(container.modules.reports.routes, { prefix: '/api/v1' });

@@ -12,6 +12,8 @@ import { createAuditModule } from './modules/audit/index.js';
 import { createKeysModule } from './modules/keys/index.js';
 import { createPoliciesModule } from './modules/policies/index.js';
 import { createSyncModule } from './modules/sync/index.js';
+import { createSourcesModule } from './modules/sources/index.js';
+import { createIngestModule } from './modules/ingest/index.js';
 import { createIncidentsModule } from './modules/incidents/index.js';
 import { createTrustModule } from './modules/trust/index.js';
 import { createReportsModule } from './modules/reports/index.js';
@@ -38,6 +40,8 @@ export interface Container {
     keys: ReturnType<typeof createKeysModule>;
     policies: ReturnType<typeof createPoliciesModule>;
     sync: ReturnType<typeof createSyncModule>;
+    sources: ReturnType<typeof createSourcesModule>;
+    ingest: ReturnType<typeof createIngestModule>;
     incidents: ReturnType<typeof createIncidentsModule>;
     trust: ReturnType<typeof createTrustModule>;
     reports: ReturnType<typeof createReportsModule>;
@@ -114,6 +118,8 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     allowSampleRate: config.policyAllowSampleRate,
   });
   const sync = createSyncModule({ db, metrics, logger, clock, audit: audit.service, sweepIntervalMs: config.syncSweepIntervalMs });
+  const sources = createSourcesModule({ db, config, clock, audit: audit.service, cacheMetrics, invalidation });
+  const ingest = createIngestModule({ db, metrics, logger, clock, sources: sources.service, observer: sync.observer });
   const incidents = createIncidentsModule({ db, audit: audit.service, clock });
   const trust = createTrustModule({
     db,
@@ -170,9 +176,11 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     startedAt: Date.now(),
     redis,
     rateLimitStore,
-    modules: { agents, audit, keys, policies, sync, incidents, trust, reports },
+    modules: { agents, audit, keys, policies, sync, incidents, trust, reports, sources, ingest },
     invalidation,
     async close() {
+      // Ingest first: events still gathering for a group commit are written (and analysed) before the rest stops.
+      await ingest.close();
       await invalidation.stop();
       await keys.service.stop();
       await sync.sweeper.stop();
