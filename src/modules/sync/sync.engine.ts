@@ -392,7 +392,18 @@ export function createSyncEngine(deps: {
           for (const stream of contract.streams) {
             const state = states.get(`${contract.name}\u0000${stream.name}`);
             const freshness = freshnessOf(stream, state?.last_event_at ?? null, active.activated_at, now);
-            if (!isStale(freshness, now)) continue;
+            if (!isStale(freshness, now)) {
+              // Normally the stream's next event closed its stale gap already; this also closes one that a sweep
+              // opened while that event was being analysed on another replica.
+              if (freshness.status === 'within_slo') {
+                resolved(
+                  await repository.autoResolve(tx, { type: 'stale', contract: contract.name, rule: streamRule.stale(stream.name), entity_id: null }, now, {
+                    resumed_at: state?.last_event_at?.toISOString() ?? null,
+                  }),
+                );
+              }
+              continue;
+            }
             const result = await open(tx, {
               ...gapBase(contract, {
                 type: 'stale',

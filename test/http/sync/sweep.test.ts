@@ -28,6 +28,23 @@ describeSyncSuite('sync sweep', '2026-07-01T08:00:00.000Z', (ctx, target) => {
     expect((await freshnessOf(t)).items).toEqual([expect.objectContaining({ stream: 'orders', last_event_at: '2026-07-01T08:00:00.000Z', lag_seconds: 60 })]);
   });
 
+  it('closes a stale gap on the next sweep when the stream is fresh again but its gap was opened concurrently', async () => {
+    const { t, clock } = ctx();
+    const owner = await createAgent(t);
+    clock.set('2026-07-03T08:00:00.000Z');
+    await putContracts(t, { contracts: [{ name: 'race', owner, streams: [{ name: 'orders', source: 'generic', entity_type: 'order', freshness: '10m' }] }] });
+    await sync().observer.eventsCommitted([storedEvent(clock, { source_kind: 'generic', event_type: 'order.created', entity_type: 'order', entity_id: 'X1' })]);
+    clock.advance(11 * MINUTE);
+    expect(await sync().sweeper.runOnce()).toMatchObject({ stale_opened: 1 });
+    // What an event analysed on another replica during that sweep leaves behind: fresh state, gap still open.
+    await t.container.db.query(`update sync_stream_state set last_event_at = $1 where contract = 'race'`, [clock.now()]);
+    clock.advance(MINUTE);
+    await sync().sweeper.runOnce();
+    expect((await gapsOf(t, { contract: 'race' })).map((gap) => [gap.type, gap.status, gap.resolution, gap.resolved_at])).toEqual([
+      ['stale', 'resolved', 'auto', '2026-07-03T08:12:00.000Z'],
+    ]);
+  });
+
   if (target.name === 'postgres') {
     it('sweeps on one replica at a time: a replica that finds the advisory lock taken skips the round', async () => {
       const { t, clock } = ctx();
