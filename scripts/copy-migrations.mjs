@@ -1,3 +1,5 @@
 // The compiler only emits .js: copy the SQL migrations beside the compiled migrator.
 import { cpSync } from 'node:fs';
 cpSync('src/platform/db/migrations', 'dist/platform/db/migrations', { recursive: true });
+// The built-in default policy is read at run time from beside the compiled policies module.
+cpSync('src/modules/policies/default-policy.yaml', 'dist/modules/policies/default-policy.yaml');

@@ -181,6 +181,8 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     async close() {
       // Ingest first: events still gathering for a group commit are written (and analysed) before the rest stops.
       await ingest.close();
+      // Decisions waiting for their group commit are written before the database closes.
+      await policies.close();
       await invalidation.stop();
       await keys.service.stop();
       await sync.sweeper.stop();

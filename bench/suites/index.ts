@@ -2,6 +2,7 @@ import type { Suite } from '../lib/types.js';
 import { dbSuite } from './db.js';
 import { httpCostSuite } from './http-cost.js';
 import { httpSuite } from './http.js';
+import { policySuite } from './policy.js';
 
 /** Every suite, in the order `npm run bench` runs them and the report lists them. Add new suites here. */
-export const SUITES: readonly Suite[] = [httpSuite, httpCostSuite, dbSuite];
+export const SUITES: readonly Suite[] = [httpSuite, httpCostSuite, dbSuite, policySuite];

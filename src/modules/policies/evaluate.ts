@@ -192,9 +192,17 @@ export function scanContent(policy: CompiledPolicy, content: string | undefined)
   for (const finding of findings) counts[finding.entity] = (counts[finding.entity] ?? 0) + 1;
 
   const injection = new Set<string>();
-  if (policy.injection.phrases.length > 0 || policy.injection.regexes.length > 0) {
-    const normalised = normaliseText(content);
-    for (const { name, phrase } of policy.injection.phrases) if (!injection.has(name) && normalised.includes(phrase)) injection.add(name);
+  const phraseRegex = policy.injection.phraseRegex;
+  if (phraseRegex) {
+    phraseRegex.lastIndex = 0;
+    const lower = content.toLowerCase();
+    let match: RegExpExecArray | null;
+    while ((match = phraseRegex.exec(lower)) !== null) {
+      const name = policy.injection.phraseNames.get(normaliseText(match[0]));
+      if (name) injection.add(name);
+    }
+  }
+  if (policy.injection.regexes.length > 0) {
     for (const { name, regex } of policy.injection.regexes) {
       regex.lastIndex = 0;
       if (!injection.has(name) && regex.test(content)) injection.add(name);

@@ -42,5 +42,5 @@ export function createPoliciesModule(deps: {
     allowSampleRate: deps.allowSampleRate,
     ...(deps.random ? { random: deps.random } : {}),
   });
-  return { service, routes: policyRoutes(service) };
+  return { service, routes: policyRoutes(service), close: () => service.close() };
 }

@@ -96,6 +96,8 @@ export function isValidSsn(area: string, group: string, serial: string): boolean
 
 /** Character counts taken in one pass, so that detectors whose shape cannot occur skip their regex entirely. */
 interface Profile {
+  /** The content in lower case, for case-insensitive prechecks by plain substring search. */
+  lower: string;
   digits: number;
   colons: number;
   dots: number;
@@ -115,7 +117,7 @@ function profileOf(content: string): Profile {
       if (content.charCodeAt(index + 1) === 58) doubleColon = true;
     } else if (code === 46) dots += 1;
   }
-  return { digits, colons, dots, doubleColon };
+  return { lower: content.toLowerCase(), digits, colons, dots, doubleColon };
 }
 
 interface Detector {
@@ -147,6 +149,8 @@ function base64UrlJson(segment: string): Record<string, unknown> | undefined {
   }
 }
 
+const SECRET_FIELD_WORDS = ['key', 'secret', 'token', 'passw', 'pwd'];
+
 const DETECTORS: Detector[] = [
   {
     entity: 'jwt',
@@ -174,7 +178,7 @@ const DETECTORS: Detector[] = [
   },
   {
     entity: 'api_key',
-    applies: (content) => /key|secret|token|passw|pwd/i.test(content),
+    applies: (_content, profile) => SECRET_FIELD_WORDS.some((word) => profile.lower.includes(word)),
     // `api_key=…`, `"client_secret": "…"`, `password: …`: the value after a secret-named field. Only the value is
     // reported (group 1, via the `d` flag's indices) so that redaction keeps the field name readable.
     pattern:

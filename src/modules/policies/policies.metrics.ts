@@ -3,6 +3,7 @@ import { Counter, Histogram, type Registry } from 'prom-client';
 export interface PolicyMetrics {
   decisions: Counter<'decision' | 'rule'>;
   duration: Histogram<'decision'>;
+  batchSize: Histogram;
 }
 
 /**
@@ -22,6 +23,12 @@ export function createPolicyMetrics(registry: Registry): PolicyMetrics {
       help: 'Time to evaluate a request against the active policy, including quota counting and recording',
       labelNames: ['decision'] as const,
       buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers: [registry],
+    }),
+    batchSize: new Histogram({
+      name: 'orca_policy_decision_batch_size',
+      help: 'Decision rows written per transaction (group commit)',
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
       registers: [registry],
     }),
   };

@@ -116,41 +116,44 @@ export function createPolicyRepository(db: Queryable) {
       return rows[0]!;
     },
 
-    /** The decision and its violations in one statement: one round trip, and atomic. */
-    async insertDecision(values: DecisionValues, tx: Queryable = db): Promise<void> {
-      const violations = values.violations.map((violation, index) => ({ ...violation, id: values.violation_ids[index] }));
+    /**
+     * Decisions and their violations, any number of them, in one statement (group commit hands over a batch):
+     * the rows travel as one JSON array each, so the statement text and its parameter count never vary.
+     */
+    async insertDecisions(batch: DecisionValues[], tx: Queryable = db): Promise<void> {
+      if (batch.length === 0) return;
+      const decisions = batch.map(({ violation_ids: _ids, ...values }) => ({ ...values, at: values.at.toISOString() }));
+      const violations = batch.flatMap((values) =>
+        values.violations.map((violation, index) => ({
+          id: values.violation_ids[index],
+          decision_id: values.id,
+          at: values.at.toISOString(),
+          agent_id: values.agent_id,
+          rule: violation.rule,
+          severity: violation.severity,
+          detail: violation.detail,
+          decision: values.decision,
+          mode: values.mode,
+          policy_version: values.policy_version,
+        })),
+      );
       await tx.query(
         `with inserted as (
            insert into decision (id, at, agent_id, action, resource, classification, decision, violations, max_severity, compliant,
                                  latency_us, policy_version, mode, risk_avoided_usd, risk_weight, tokens, cost_usd, correlation_id, facts)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+           select id, at, agent_id, action, resource, classification, decision, violations, max_severity, compliant,
+                  latency_us, policy_version, mode, risk_avoided_usd, risk_weight, tokens, cost_usd, correlation_id, facts
+           from jsonb_to_recordset($1::jsonb) as d(id uuid, at timestamptz, agent_id uuid, action text, resource text, classification text,
+                decision text, violations jsonb, max_severity text, compliant boolean, latency_us integer, policy_version integer, mode text,
+                risk_avoided_usd numeric, risk_weight numeric, tokens bigint, cost_usd numeric, correlation_id text, facts jsonb)
            returning id
          )
          insert into policy_violation (id, decision_id, at, agent_id, rule, severity, detail, decision, mode, policy_version)
-         select v.id, inserted.id, $2, $3, v.rule, v.severity, v.detail, $7, $13, $12
-         from inserted, jsonb_to_recordset($20::jsonb) as v(id uuid, rule text, severity text, detail text)`,
-        [
-          values.id,
-          values.at,
-          values.agent_id,
-          values.action,
-          values.resource,
-          values.classification,
-          values.decision,
-          JSON.stringify(values.violations),
-          values.max_severity,
-          values.compliant,
-          values.latency_us,
-          values.policy_version,
-          values.mode,
-          values.risk_avoided_usd,
-          values.risk_weight,
-          values.tokens,
-          values.cost_usd,
-          values.correlation_id,
-          JSON.stringify(values.facts),
-          JSON.stringify(violations),
-        ],
+         select v.id, v.decision_id, v.at, v.agent_id, v.rule, v.severity, v.detail, v.decision, v.mode, v.policy_version
+         from jsonb_to_recordset($2::jsonb) as v(id uuid, decision_id uuid, at timestamptz, agent_id uuid, rule text, severity text,
+              detail text, decision text, mode text, policy_version integer)
+         where v.decision_id in (select id from inserted)`,
+        [JSON.stringify(decisions), JSON.stringify(violations)],
       );
     },
 

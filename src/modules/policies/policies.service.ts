@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { CacheInvalidation, ReadThroughCache } from '../../platform/cache/index.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Database } from '../../platform/db/index.js';
+import { createGroupCommitter } from '../../platform/db/group-commit.js';
 import { AppError } from '../../platform/errors.js';
 import { decodeCursor, pageOf } from '../../platform/http/cursor.js';
 import { newId } from '../../platform/ids.js';
@@ -10,7 +11,7 @@ import type { AuditService } from '../audit/index.js';
 import type { AgentService } from '../agents/index.js';
 import { decide, redactContent, scanContent, type AgentFacts, type Decision, type EvaluationFacts, type Outcome } from './evaluate.js';
 import type { PolicyMetrics } from './policies.metrics.js';
-import type { PolicyRepository, PolicyRow, Usage } from './policies.repository.js';
+import type { DecisionValues, PolicyRepository, PolicyRow, Usage } from './policies.repository.js';
 import type { EvaluateInput, EvaluateOutput, PolicyView, SimulateInput, SimulateOutput, ViolationsQueryInput } from './policies.schemas.js';
 import { compilePolicy, parseDocumentText, quotaFor, type CompiledPolicy } from './policy-document.js';
 
@@ -71,6 +72,18 @@ export function createPolicyService(deps: PolicyServiceDeps) {
   const { db, repository, audit, cache, invalidation, agents, clock, logger, metrics } = deps;
   const random = deps.random ?? Math.random;
   const defaultPolicy = compileDefaultPolicy();
+  // Decision rows are written in shared transactions: one commit carries many evaluations, each acknowledged only
+  // after its row committed.
+  const decisions = createGroupCommitter<DecisionValues, void>({
+    db,
+    maxWaitMs: 2,
+    maxBatch: 256,
+    write: async (tx, items) => {
+      await repository.insertDecisions(items, tx);
+      return items.map(() => undefined);
+    },
+    onBatch: (size) => metrics.batchSize.observe(size),
+  });
 
   async function activePolicy(): Promise<CompiledPolicy> {
     const policy = await cache.get(ACTIVE_KEY, async () => {
@@ -115,6 +128,9 @@ export function createPolicyService(deps: PolicyServiceDeps) {
 
   return {
     activePolicy,
+
+    /** Writes the decisions still waiting for their batch (shutdown). */
+    close: () => decisions.close(),
 
     async getActive(): Promise<PolicyView> {
       const row = await repository.findActive();
@@ -200,7 +216,7 @@ export function createPolicyService(deps: PolicyServiceDeps) {
       let decisionId: string | null = null;
       if (outcome.violations.length > 0 || deps.allowSampleRate >= 1 || random() < deps.allowSampleRate) {
         decisionId = newId();
-        await repository.insertDecision({
+        await decisions.submit({
           id: decisionId,
           at: clock.now(),
           agent_id: input.agent_id,

@@ -198,6 +198,13 @@ export interface CompiledPolicy {
     action: 'deny' | 'require_approval';
     rule: RuleSpec;
     phrases: Array<{ name: string; phrase: string }>;
+    /**
+     * Every phrase in one regex over the lower-cased content (words joined by \s+): one pass instead of one search
+     * per phrase. Built from escaped literals only, so it cannot backtrack beyond the length of a phrase.
+     */
+    phraseRegex: RegExp | undefined;
+    /** Normalised phrase → pattern name. */
+    phraseNames: Map<string, string>;
     regexes: Array<{ name: string; regex: RE2 }>;
   };
   approvalActions: Set<string>;
@@ -376,12 +383,23 @@ export function compilePolicy(input: unknown, version: number, prefix = '/policy
     enabledEntities,
     custom,
     customAny,
-    injection: { action: injection?.action ?? 'deny', rule: spec('prompt_injection'), phrases, regexes },
+    injection: {
+      action: injection?.action ?? 'deny',
+      rule: spec('prompt_injection'),
+      phrases,
+      phraseRegex: phrases.length > 0 ? new RegExp(phrases.map(({ phrase }) => phrase.trim().split(' ').map(escapeRegExp).join('\\s+')).join('|'), 'g') : undefined,
+      phraseNames: new Map(phrases.map(({ name, phrase }) => [phrase.trim(), name])),
+      regexes,
+    },
     approvalActions: new Set(document.approval?.actions ?? []),
     quotas,
     rules: Object.fromEntries(ACCESS_RULES.map((rule) => [rule, spec(rule)])) as Record<AccessRule, RuleSpec>,
     ruleNames,
   };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 }
 
 /** Lower case, every run of whitespace one space: "Ignore  ALL\nprevious" matches the phrase "ignore all previous". */

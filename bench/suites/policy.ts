@@ -1,0 +1,316 @@
+import autocannon from 'autocannon';
+import { waitForQuietMachine } from '../lib/cpu.js';
+import { contentionWarnings } from '../lib/measure.js';
+import { BENCH_RATE_LIMIT_MAX, seedAgent, startOrca, type OrcaServer } from '../lib/orca.js';
+import { withServers, type ServerProcess } from '../lib/server-process.js';
+import type { Measurement, Suite, SuiteContext, SuiteOutcome, TargetResult } from '../lib/types.js';
+import { decide, redactContent, scanContent, type EvaluationFacts } from '../../src/modules/policies/evaluate.js';
+import { compileDefaultPolicy } from '../../src/modules/policies/policies.service.js';
+import { compilePolicy, type CompiledPolicy } from '../../src/modules/policies/policy-document.js';
+import { detectPii } from '../../src/modules/policies/pii.js';
+
+/** Targets of the issue: in-process >= 20,000 evaluations/s on one core with p99 <= 1 ms; HTTP >= 5,000 req/s. */
+const MIN_IN_PROCESS_PER_SECOND = 20_000;
+const MAX_IN_PROCESS_P99_MS = 1;
+const MIN_HTTP_PER_SECOND = 5_000;
+
+const round = (value: number, digits = 3) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+/**
+ * A 2 KB business message of the kind an agent sends: mostly prose, with an email address, a phone number, an IP
+ * address and an order number that fails Luhn. Every built-in detector and every prompt-injection phrase runs over it.
+ */
+export function benchMessage(): string {
+  const paragraph =
+    'Following up on the renewal for the Northwind account: the customer asked us to confirm the invoice totals for Q3, ' +
+    'order 4111111111111112 included, and to send the updated contract to their procurement lead before Friday. ';
+  let message = 'From: jane.roe@northwind-traders.com, phone +1 (415) 555-2671. ';
+  while (message.length < 1990) message += paragraph;
+  return `${message.slice(0, 1990)} Gateway 10.20.30.40 logged it.`.slice(0, 2048).padEnd(2048, '.');
+}
+
+function percentile(sorted: Float64Array, fraction: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)]!;
+}
+
+function standardDeviation(values: number[]): number {
+  if (values.length < 2) return 0;
+  const mean = values.reduce((total, value) => total + value, 0) / values.length;
+  return Math.sqrt(values.reduce((total, value) => total + (value - mean) ** 2, 0) / (values.length - 1));
+}
+
+function latencySummary(latencies: number[]) {
+  const sorted = Float64Array.from(latencies).sort();
+  return {
+    mean: round(latencies.reduce((total, value) => total + value, 0) / Math.max(1, latencies.length), 4),
+    p50: round(percentile(sorted, 0.5), 4),
+    p97_5: round(percentile(sorted, 0.975), 4),
+    p99: round(percentile(sorted, 0.99), 4),
+    max: round(sorted[sorted.length - 1] ?? 0, 4),
+  };
+}
+
+const AGENT = '018f0000-0000-7000-8000-000000000001';
+
+/** What POST /policy/evaluate does in-process, minus the database: scan, decide, redact when asked. */
+function evaluateOnce(policy: CompiledPolicy, content: string): string {
+  const scan = scanContent(policy, content);
+  const facts: EvaluationFacts = {
+    agent_id: AGENT,
+    agent: { id: AGENT, status: 'active', role: 'analyst', classification: 'confidential' },
+    action: 'summarize',
+    classification: 'public',
+    pii: scan.counts,
+    injection: scan.injection,
+  };
+  const outcome = decide(policy, facts);
+  return outcome.decision === 'redact' ? redactContent(content, scan.findings, outcome.redact) : outcome.decision;
+}
+
+interface LoopCase {
+  id: string;
+  label: string;
+  policy: CompiledPolicy;
+}
+
+/** Synchronous loop on this thread (one core): every call timed with performance.now(). */
+async function measureInProcess(cases: LoopCase[], context: SuiteContext, message: string): Promise<Measurement[]> {
+  const { load, progress } = context;
+  await waitForQuietMachine(load.waitQuietSeconds, progress);
+  const runFor = (item: LoopCase, seconds: number, latencies?: number[]) => {
+    const end = performance.now() + seconds * 1000;
+    let completed = 0;
+    let previous = performance.now();
+    while (previous < end) {
+      evaluateOnce(item.policy, message);
+      const now = performance.now();
+      latencies?.push(now - previous);
+      previous = now;
+      completed += 1;
+    }
+    return completed;
+  };
+  for (const item of cases) {
+    if (load.warmupSeconds > 0) {
+      progress(`warm-up ${load.warmupSeconds} s: ${item.label}`);
+      runFor(item, load.warmupSeconds);
+    }
+  }
+  const tallies = new Map(cases.map((item) => [item.id, { latencies: [] as number[], rates: [] as number[], completed: 0, wall: 0, cpu: 0 }]));
+  const roundSeconds = load.durationSeconds / load.rounds;
+  for (let index = 0; index < load.rounds; index += 1) {
+    await waitForQuietMachine(load.waitQuietSeconds, progress);
+    for (let position = 0; position < cases.length; position += 1) {
+      const item = cases[(position + index) % cases.length]!;
+      const tally = tallies.get(item.id)!;
+      progress(`round ${index + 1}/${load.rounds}, ${roundSeconds} s: ${item.label}`);
+      const cpuBefore = process.cpuUsage();
+      const started = performance.now();
+      const completed = runFor(item, roundSeconds, tally.latencies);
+      const wall = (performance.now() - started) / 1000;
+      const cpu = process.cpuUsage(cpuBefore);
+      tally.completed += completed;
+      tally.rates.push(completed / wall);
+      tally.wall += wall;
+      tally.cpu += (cpu.user + cpu.system) / 1e6;
+      // Yield so that timers (progress output) run between rounds.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+  return cases.map((item) => {
+    const tally = tallies.get(item.id)!;
+    return {
+      id: item.id,
+      label: item.label,
+      operation: 'scan + decide + redact, in process',
+      throughput: { unit: 'evaluations/s', mean: round(tally.completed / tally.wall, 1), stddev: round(standardDeviation(tally.rates), 1) },
+      latencyMs: latencySummary(tally.latencies),
+      completed: tally.completed,
+      errors: 0,
+      timeouts: 0,
+      non2xx: 0,
+      details: [
+        { key: 'cpu_us_per_evaluation', label: 'CPU per evaluation', value: round((tally.cpu / tally.completed) * 1e6, 1), unit: 'µs' },
+        { key: 'message_bytes', label: 'message size', value: Buffer.byteLength(message), unit: 'B' },
+      ],
+    };
+  });
+}
+
+async function putBenchPolicy(server: OrcaServer, agentId: string): Promise<void> {
+  // The default policy with a quota the benchmark cannot exhaust: every request then takes the full path
+  // (quota upsert + decision row) instead of stopping at a quota denial.
+  const document = { ...compileDefaultPolicy().document, quotas: { agents: { [agentId]: { calls: 1_000_000_000, window: '1m' } } } };
+  const response = await fetch(`${server.baseUrl}/api/v1/policies`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', 'x-api-key': server.keys.operator },
+    body: JSON.stringify(document),
+  });
+  if (response.status !== 200) throw new Error(`PUT /api/v1/policies answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
+}
+
+function fireEvaluate(server: OrcaServer, body: string, context: SuiteContext, seconds: number): Promise<{ result: autocannon.Result; latencies: number[] }> {
+  const latencies: number[] = [];
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: `${server.baseUrl}/api/v1/policy/evaluate`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': server.keys.admin },
+        body,
+        connections: context.load.connections,
+        pipelining: context.load.pipelining,
+        duration: seconds,
+      },
+      (error: Error | null, result: autocannon.Result) => (error ? reject(error) : resolve({ result, latencies })),
+    );
+    instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
+      if (statusCode >= 200 && statusCode < 300) latencies.push(responseTime);
+    });
+  });
+}
+
+async function measureHttp(server: OrcaServer, body: string, context: SuiteContext): Promise<Measurement> {
+  const { load, progress } = context;
+  await waitForQuietMachine(load.waitQuietSeconds, progress);
+  if (load.warmupSeconds > 0) {
+    progress(`warm-up ${load.warmupSeconds} s: POST /api/v1/policy/evaluate`);
+    await fireEvaluate(server, body, context, load.warmupSeconds);
+  }
+  const latencies: number[] = [];
+  const rates: number[] = [];
+  let completed = 0;
+  let wall = 0;
+  let serverCpu: number | undefined = 0;
+  const roundSeconds = load.durationSeconds / load.rounds;
+  for (let index = 0; index < load.rounds; index += 1) {
+    await waitForQuietMachine(load.waitQuietSeconds, progress);
+    progress(`round ${index + 1}/${load.rounds}, ${roundSeconds} s: POST /api/v1/policy/evaluate`);
+    const cpuBefore = server.cpuSeconds();
+    const started = performance.now();
+    const burst = await fireEvaluate(server, body, context, roundSeconds);
+    const seconds = (performance.now() - started) / 1000;
+    const cpuAfter = server.cpuSeconds();
+    const { result } = burst;
+    if (result.errors > 0 || result.timeouts > 0 || result.non2xx > 0) {
+      throw new Error(`POST /api/v1/policy/evaluate: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx responses`);
+    }
+    for (const latency of burst.latencies) latencies.push(latency);
+    rates.push(result['2xx'] / seconds);
+    completed += result['2xx'];
+    wall += seconds;
+    serverCpu = serverCpu === undefined || cpuBefore === undefined || cpuAfter === undefined ? undefined : serverCpu + cpuAfter - cpuBefore;
+  }
+  return {
+    id: 'evaluate-http',
+    label: 'POST /policy/evaluate over HTTP',
+    operation: 'POST /api/v1/policy/evaluate (2 KB content)',
+    throughput: { unit: 'req/s', mean: round(completed / wall, 1), stddev: round(standardDeviation(rates), 1) },
+    latencyMs: latencySummary(latencies),
+    completed,
+    errors: 0,
+    timeouts: 0,
+    non2xx: 0,
+    details: serverCpu === undefined ? [] : [{ key: 'server_cpu_us_per_request', label: 'server CPU per request', value: round((serverCpu / completed) * 1e6, 1), unit: 'µs' }],
+  };
+}
+
+function evaluateTargets(measurements: Measurement[]): TargetResult[] {
+  const inProcess = measurements.find((measurement) => measurement.id === 'evaluate-in-process')!;
+  const http = measurements.find((measurement) => measurement.id === 'evaluate-http')!;
+  return [
+    {
+      description: 'in-process evaluation of a 2 KB message, every built-in detector on, one core',
+      measurement: inProcess.id,
+      actual: inProcess.throughput.mean,
+      unit: 'evaluations/s',
+      comparator: '>=',
+      threshold: MIN_IN_PROCESS_PER_SECOND,
+      pass: inProcess.throughput.mean >= MIN_IN_PROCESS_PER_SECOND,
+    },
+    {
+      description: 'in-process evaluation p99 latency',
+      measurement: inProcess.id,
+      actual: inProcess.latencyMs.p99,
+      unit: 'ms',
+      comparator: '<=',
+      threshold: MAX_IN_PROCESS_P99_MS,
+      pass: inProcess.latencyMs.p99 <= MAX_IN_PROCESS_P99_MS,
+    },
+    {
+      description: 'POST /policy/evaluate over HTTP with keys, limits and logging',
+      measurement: http.id,
+      actual: http.throughput.mean,
+      unit: 'req/s',
+      comparator: '>=',
+      threshold: MIN_HTTP_PER_SECOND,
+      pass: http.throughput.mean >= MIN_HTTP_PER_SECOND,
+    },
+  ];
+}
+
+export const policySuite: Suite = {
+  name: 'policy',
+  description: 'policy evaluation of a 2 KB message: in process (scan + decide) and POST /api/v1/policy/evaluate over HTTP',
+  async run(context: SuiteContext): Promise<SuiteOutcome> {
+    const message = benchMessage();
+    const defaultPolicy = compileDefaultPolicy();
+    const withCustom = compilePolicy(
+      {
+        ...defaultPolicy.document,
+        pii: {
+          ...defaultPolicy.document.pii,
+          custom: [{ name: 'employee_id', pattern: 'EMP-[0-9]{6}', severity: 'medium', actions: { public: 'redact', internal: 'allow', confidential: 'allow', restricted: 'allow', critical: 'allow' } }],
+        },
+      },
+      1,
+    );
+    const findings = detectPii(message).map((finding) => finding.entity);
+    const inProcess = await measureInProcess(
+      [
+        { id: 'evaluate-in-process', label: 'in process, default policy (9 built-in detectors, 22 injection phrases)', policy: defaultPolicy },
+        { id: 'evaluate-in-process-custom', label: 'in process, default policy + one custom RE2 detector', policy: withCustom },
+      ],
+      context,
+      message,
+    );
+
+    const servers: ServerProcess[] = [];
+    const { http, startupMs } = await withServers(servers, async () => {
+      context.progress('starting ORCA (dist/main.js start, embedded database, LOG_LEVEL=info)');
+      const orca = await startOrca({ repoRoot: context.repoRoot, workDir: context.workDir, name: 'orca-policy', logLevel: 'info' });
+      servers.push(orca);
+      const agent = await seedAgent(orca);
+      await putBenchPolicy(orca, agent.id);
+      const body = JSON.stringify({ agent_id: agent.id, action: 'read', resource: 'crm.accounts', classification: 'internal', content: message, tokens: 512, cost_usd: 0.002 });
+      return { http: await measureHttp(orca, body, context), startupMs: orca.startupMs };
+    });
+    const measurements = [...inProcess, http];
+    const { load } = context;
+    return {
+      title: 'Policy evaluation: in process and over HTTP',
+      summary:
+        'Evaluations of a 2 KB message against the default policy with every built-in PII detector and every prompt-injection ' +
+        'phrase on: the pure core on one core of this process, and the full HTTP route on ORCA with the embedded database.',
+      settings: {
+        'warm-up per target': `${load.warmupSeconds} s`,
+        'measured time per target': `${load.durationSeconds} s in ${load.rounds} rounds`,
+        'HTTP connections': String(load.connections),
+        pipelining: String(load.pipelining),
+        'message findings': findings.join(', ') || 'none',
+        'ORCA start-up (spawn to first /livez 200)': `${(startupMs / 1000).toFixed(1)} s`,
+      },
+      measurements,
+      targets: evaluateTargets(measurements),
+      warnings: contentionWarnings(measurements),
+      method: [
+        'In process: scanContent (built-in detectors, custom RE2 detectors, injection phrases) + decide + redaction when the decision is redact, called back to back on the harness thread (one core), each call timed with performance.now(); no database. The message goes to a public destination, so its email, phone and IPv4 are redacted: the most expensive path.',
+        `HTTP: the build in dist/ (\`node dist/main.js start\`), embedded PGlite, LOG_LEVEL=info to a file, security edge on: every request presents an API key (admin: the benchmark's API_KEYS define no ingest key), passes the rate limiter (RATE_LIMIT_MAX=${BENCH_RATE_LIMIT_MAX}) and schema validation, and writes one access log line.`,
+        'Each HTTP request evaluates the same 2 KB message for an internal destination: agent read from the agent cache, policy from the policy cache, the quota counter upserted and the decision row inserted (POLICY_ALLOW_SAMPLE_RATE=1), so every request costs two statements on the embedded database.',
+        'The benchmark PUTs the default policy with a quota it cannot exhaust for its agent, so that no request stops at a quota denial.',
+        'Load: autocannon in the harness process on the same machine (they share its cores). Any error, timeout or non-2xx response fails the run.',
+      ],
+    };
+  },
+};
