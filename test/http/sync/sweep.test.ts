@@ -45,6 +45,42 @@ describeSyncSuite('sync sweep', '2026-07-01T08:00:00.000Z', (ctx, target) => {
     ]);
   });
 
+  it('analyses concurrent batches touching the same entities without failures or a second open gap', async () => {
+    const { t, clock } = ctx();
+    const owner = await createAgent(t);
+    clock.set('2026-07-04T08:00:00.000Z');
+    await putContracts(t, {
+      contracts: [
+        {
+          name: 'concurrent',
+          owner,
+          streams: [{ name: 'orders', source: 'generic', entity_type: 'order', freshness: '1h', unique_event_types: ['order.created'] }],
+          lifecycles: [{ name: 'life', stream: 'orders', order: ['order.created', 'order.paid', 'order.shipped'] }],
+        },
+      ],
+    });
+    const entities = ['C1', 'C2', 'C3'];
+    const batches = Array.from({ length: 12 }, (_, index) =>
+      (index % 2 === 0 ? entities : [...entities].reverse()).flatMap((entity) => [
+        storedEvent(clock, { source_kind: 'generic', event_type: 'order.created', entity_type: 'order', entity_id: entity }),
+        storedEvent(clock, { source_kind: 'generic', event_type: 'order.paid', entity_type: 'order', entity_id: entity }),
+      ]),
+    );
+    await Promise.all(batches.map((batch) => sync().observer.eventsCommitted(batch)));
+    expect(sync().engine.pendingRetries()).toBe(0);
+    const open = await gapsOf(t, { contract: 'concurrent', status: 'open' });
+    // Per entity: one duplicate (order.created more than once) and one out_of_order (created after paid/shipped).
+    expect(open.map((gap) => `${gap.type}:${gap.entity_id}`).sort()).toEqual([
+      'duplicate:C1',
+      'duplicate:C2',
+      'duplicate:C3',
+      'out_of_order:C1',
+      'out_of_order:C2',
+      'out_of_order:C3',
+    ]);
+    expect((await freshnessOf(t)).items).toEqual([expect.objectContaining({ stream: 'orders', status: 'within_slo', open_gaps: 6 })]);
+  });
+
   if (target.name === 'postgres') {
     it('sweeps on one replica at a time: a replica that finds the advisory lock taken skips the round', async () => {
       const { t, clock } = ctx();
