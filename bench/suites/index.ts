@@ -2,7 +2,9 @@ import type { Suite } from '../lib/types.js';
 import { dbSuite } from './db.js';
 import { httpCostSuite } from './http-cost.js';
 import { httpSuite } from './http.js';
+import { ingestSuite } from './ingest.js';
+import { kpisSuite } from './kpis.js';
 import { policySuite } from './policy.js';
 
 /** Every suite, in the order `npm run bench` runs them and the report lists them. Add new suites here. */
-export const SUITES: readonly Suite[] = [httpSuite, httpCostSuite, dbSuite, policySuite];
+export const SUITES: readonly Suite[] = [httpSuite, httpCostSuite, dbSuite, policySuite, ingestSuite, kpisSuite];

@@ -1,0 +1,355 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { Webhook } from 'standardwebhooks';
+import { waitForQuietMachine } from '../lib/cpu.js';
+import { contentionWarnings } from '../lib/measure.js';
+import { BENCH_RATE_LIMIT_MAX } from '../lib/orca.js';
+import { freePort, HOST, startServerProcess, withServers, type ServerProcess } from '../lib/server-process.js';
+import type { Detail, Measurement, Suite, SuiteContext, SuiteOutcome, TargetResult } from '../lib/types.js';
+
+/**
+ * Issue 4 item 12: signed single-event webhooks (acknowledged after commit) at several concurrencies and canonical
+ * /events batches, on PostgreSQL and on PGlite. Targets (PostgreSQL, 2 cores): >= 5,000 webhook events/s,
+ * >= 50,000 events/s through batches, p99 of a webhook <= 50 ms at 64 connections.
+ */
+const WEBHOOK_CONCURRENCIES = [16, 64] as const;
+const BATCH_SIZE = 1000;
+const BATCH_CONNECTIONS = 4;
+const TARGET_CONNECTIONS = 64;
+const MIN_WEBHOOK_EVENTS_PER_SECOND = 5000;
+const MIN_BATCH_EVENTS_PER_SECOND = 50_000;
+const MAX_WEBHOOK_P99_MS = 50;
+/** A PostgreSQL server for the PostgreSQL half (a fresh schema is created and dropped); unset → PGlite only. */
+const POSTGRES_URL = process.env.ORCA_BENCH_DATABASE_URL;
+
+const round = (value: number, digits = 3) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+interface IngestServer extends ServerProcess {
+  adminKey: string;
+  sourceId: string;
+  secret: string;
+}
+
+function percentile(sorted: Float64Array, fraction: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)]!;
+}
+
+async function startIngestServer(context: SuiteContext, name: string, databaseUrl: string | undefined): Promise<IngestServer> {
+  const entry = join(context.repoRoot, 'dist', 'main.js');
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` first (\`npm run bench\` does)`);
+  const adminKey = randomBytes(24).toString('base64url');
+  const port = await freePort();
+  context.progress(`starting ORCA (${name})`);
+  const server = await startServerProcess({
+    name,
+    args: [entry, 'start'],
+    cwd: context.workDir,
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOST,
+      PORT: String(port),
+      ORCA_DATA_DIR: join(context.workDir, `${name}-data`),
+      LOG_LEVEL: 'info',
+      API_KEYS: `bench-admin:admin:${adminKey}`,
+      RATE_LIMIT_MAX: String(BENCH_RATE_LIMIT_MAX),
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    },
+    port,
+    readyPath: '/livez',
+    stdoutPath: join(context.workDir, `${name}.log`),
+  });
+  const secret = `whsec_${randomBytes(24).toString('base64')}`;
+  const response = await fetch(`${server.baseUrl}/api/v1/sources`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': adminKey },
+    body: JSON.stringify({ kind: 'generic', name: 'bench', secret }),
+  });
+  if (response.status !== 201) {
+    await server.stop();
+    throw new Error(`POST /api/v1/sources answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
+  }
+  return { ...server, adminKey, sourceId: ((await response.json()) as { id: string }).id, secret };
+}
+
+/** A fresh schema on the server (dropped after the run), so that every run starts from an empty database. */
+async function createSchema(base: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const schema = `orca_bench_${randomBytes(6).toString('hex')}`;
+  const client = new pg.Client({ connectionString: base });
+  await client.connect();
+  try {
+    await client.query(`create schema ${schema}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(base);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  return {
+    url: url.toString(),
+    async drop() {
+      const dropper = new pg.Client({ connectionString: base });
+      await dropper.connect();
+      try {
+        await dropper.query(`drop schema if exists ${schema} cascade`);
+      } finally {
+        await dropper.end();
+      }
+    },
+  };
+}
+
+/** Every request gets a fresh body and webhook-id, signed as a sender would: each one is a new event, never a duplicate. */
+function webhookRequest(server: IngestServer) {
+  const signer = new Webhook(server.secret);
+  let sequence = 0;
+  return () => {
+    sequence += 1;
+    const id = `msg_${randomUUID()}`;
+    const body = JSON.stringify({
+      type: 'order.created',
+      timestamp: new Date().toISOString(),
+      data: { object: 'order', id: `ORD-${sequence}`, sequence, total: 129.9, currency: 'EUR' },
+    });
+    const now = new Date();
+    return {
+      method: 'POST' as const,
+      path: `/api/v1/ingest/${server.sourceId}`,
+      headers: {
+        'content-type': 'application/json',
+        'x-api-key': server.adminKey,
+        'webhook-id': id,
+        'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
+        'webhook-signature': signer.sign(id, now, body),
+      },
+      body,
+    };
+  };
+}
+
+function batchRequest(server: IngestServer) {
+  let batch = 0;
+  return () => {
+    batch += 1;
+    const occurredAt = new Date().toISOString();
+    const events = Array.from({ length: BATCH_SIZE }, (_, index) => ({
+      source_id: server.sourceId,
+      idempotency_key: `b${batch}-${index}-${randomUUID()}`,
+      event_type: 'order.created',
+      entity_type: 'order',
+      entity_id: `B${batch}-${index}`,
+      occurred_at: occurredAt,
+      sequence: index,
+      payload: { total: 129.9, currency: 'EUR' },
+    }));
+    return {
+      method: 'POST' as const,
+      path: '/api/v1/events',
+      headers: { 'content-type': 'application/json', 'x-api-key': server.adminKey },
+      body: JSON.stringify({ events }),
+    };
+  };
+}
+
+interface Fired {
+  result: autocannon.Result;
+  latencies: number[];
+}
+
+function fire(server: IngestServer, next: () => { method: 'POST'; path: string; headers: Record<string, string>; body: string }, connections: number, seconds: number): Promise<Fired> {
+  const latencies: number[] = [];
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: server.baseUrl,
+        connections,
+        pipelining: 1,
+        duration: seconds,
+        requests: [{ setupRequest: (request: autocannon.Request) => ({ ...request, ...next() }) }],
+      },
+      (error: Error | null, result: autocannon.Result) => (error ? reject(error) : resolve({ result, latencies })),
+    );
+    instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
+      if (statusCode >= 200 && statusCode < 300) latencies.push(responseTime);
+    });
+  });
+}
+
+async function storedEvents(server: IngestServer): Promise<number> {
+  const response = await fetch(`${server.baseUrl}/metrics`, { headers: { 'x-api-key': server.adminKey } });
+  const text = await response.text();
+  let total = 0;
+  for (const match of text.matchAll(/^orca_ingest_events_total\{[^}]*outcome="accepted"[^}]*\} (\d+(?:\.\d+)?)$/gm)) total += Number(match[1]);
+  return total;
+}
+
+interface Case {
+  id: string;
+  label: string;
+  operation: string;
+  connections: number;
+  eventsPerRequest: number;
+  next: () => { method: 'POST'; path: string; headers: Record<string, string>; body: string };
+}
+
+async function measure(server: IngestServer, item: Case, context: SuiteContext): Promise<Measurement> {
+  const { load, progress } = context;
+  await waitForQuietMachine(load.waitQuietSeconds, progress);
+  if (load.warmupSeconds > 0) {
+    progress(`warm-up ${load.warmupSeconds} s: ${item.label}`);
+    await fire(server, item.next, item.connections, load.warmupSeconds);
+  }
+  progress(`${load.durationSeconds} s: ${item.label}`);
+  const storedBefore = await storedEvents(server);
+  const cpuBefore = server.cpuSeconds();
+  const started = performance.now();
+  const { result, latencies } = await fire(server, item.next, item.connections, load.durationSeconds);
+  const wall = (performance.now() - started) / 1000;
+  const cpuAfter = server.cpuSeconds();
+  const stored = (await storedEvents(server)) - storedBefore;
+  if (result.errors > 0 || result.timeouts > 0 || result.non2xx > 0) {
+    throw new Error(`${item.label}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx responses`);
+  }
+  const completed = result['2xx'];
+  const sorted = Float64Array.from(latencies).sort();
+  const details: Detail[] = [
+    { key: 'requests_per_second', label: 'requests', value: round(completed / wall, 1), unit: 'req/s' },
+    { key: 'events_stored', label: 'events stored (orca_ingest_events_total, accepted)', value: stored, unit: '' },
+  ];
+  if (cpuBefore !== undefined && cpuAfter !== undefined) {
+    details.push({ key: 'server_cpu_percent', label: 'server CPU', value: round(((cpuAfter - cpuBefore) / wall) * 100, 1), unit: '% of a core' });
+  }
+  return {
+    id: item.id,
+    label: item.label,
+    operation: item.operation,
+    throughput: { unit: 'events/s', mean: round((completed * item.eventsPerRequest) / wall, 1) },
+    latencyMs: {
+      mean: round(latencies.reduce((total, value) => total + value, 0) / Math.max(1, latencies.length), 3),
+      p50: round(percentile(sorted, 0.5), 2),
+      p97_5: round(percentile(sorted, 0.975), 2),
+      p99: round(percentile(sorted, 0.99), 2),
+      max: round(sorted[sorted.length - 1] ?? 0, 2),
+    },
+    completed,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    non2xx: result.non2xx,
+    details,
+  };
+}
+
+function casesFor(server: IngestServer, database: string): Case[] {
+  return [
+    ...WEBHOOK_CONCURRENCIES.map((connections) => ({
+      id: `${database}-webhook-${connections}`,
+      label: `${database}: signed webhook, ${connections} connections`,
+      operation: 'POST /api/v1/ingest/{sourceId} (1 event, Standard Webhooks)',
+      connections,
+      eventsPerRequest: 1,
+      next: webhookRequest(server),
+    })),
+    {
+      id: `${database}-batch-${BATCH_SIZE}`,
+      label: `${database}: /events batches of ${BATCH_SIZE}, ${BATCH_CONNECTIONS} connections`,
+      operation: `POST /api/v1/events (${BATCH_SIZE} events)`,
+      connections: BATCH_CONNECTIONS,
+      eventsPerRequest: BATCH_SIZE,
+      next: batchRequest(server),
+    },
+  ];
+}
+
+function evaluateTargets(measurements: Measurement[]): TargetResult[] {
+  const find = (id: string) => measurements.find((measurement) => measurement.id === id);
+  const webhook = find(`postgres-webhook-${TARGET_CONNECTIONS}`);
+  const batch = find(`postgres-batch-${BATCH_SIZE}`);
+  const missing = 'not measured: set ORCA_BENCH_DATABASE_URL to a PostgreSQL server';
+  return [
+    {
+      description: `PostgreSQL: signed single-event webhooks at ${TARGET_CONNECTIONS} connections`,
+      measurement: `postgres-webhook-${TARGET_CONNECTIONS}`,
+      actual: webhook?.throughput.mean ?? 0,
+      unit: 'events/s',
+      comparator: '>=',
+      threshold: MIN_WEBHOOK_EVENTS_PER_SECOND,
+      pass: webhook ? webhook.throughput.mean >= MIN_WEBHOOK_EVENTS_PER_SECOND : null,
+      ...(webhook ? {} : { note: missing }),
+    },
+    {
+      description: `PostgreSQL: p99 of a signed webhook at ${TARGET_CONNECTIONS} connections`,
+      measurement: `postgres-webhook-${TARGET_CONNECTIONS}`,
+      actual: webhook?.latencyMs.p99 ?? 0,
+      unit: 'ms',
+      comparator: '<=',
+      threshold: MAX_WEBHOOK_P99_MS,
+      pass: webhook ? webhook.latencyMs.p99 <= MAX_WEBHOOK_P99_MS : null,
+      ...(webhook ? {} : { note: missing }),
+    },
+    {
+      description: `PostgreSQL: events through /events batches of ${BATCH_SIZE}`,
+      measurement: `postgres-batch-${BATCH_SIZE}`,
+      actual: batch?.throughput.mean ?? 0,
+      unit: 'events/s',
+      comparator: '>=',
+      threshold: MIN_BATCH_EVENTS_PER_SECOND,
+      pass: batch ? batch.throughput.mean >= MIN_BATCH_EVENTS_PER_SECOND : null,
+      ...(batch ? {} : { note: missing }),
+    },
+  ];
+}
+
+export const ingestSuite: Suite = {
+  name: 'ingest',
+  description: 'signed webhooks (16 and 64 connections) and 1,000-event /events batches, acknowledged after commit, on PostgreSQL and PGlite',
+  async run(context: SuiteContext): Promise<SuiteOutcome> {
+    const measurements: Measurement[] = [];
+    const databases: Array<{ name: 'postgres' | 'pglite'; url?: string; drop?: () => Promise<void> }> = [];
+    if (POSTGRES_URL) {
+      const schema = await createSchema(POSTGRES_URL);
+      databases.push({ name: 'postgres', url: schema.url, drop: schema.drop });
+    }
+    databases.push({ name: 'pglite' });
+    for (const database of databases) {
+      const servers: ServerProcess[] = [];
+      try {
+        const server = await startIngestServer(context, `orca-${database.name}`, database.url);
+        servers.push(server);
+        await withServers(servers, async () => {
+          for (const item of casesFor(server, database.name)) measurements.push(await measure(server, item, context));
+        });
+      } finally {
+        await database.drop?.();
+      }
+    }
+    const { load } = context;
+    return {
+      title: 'Ingestion: signed webhooks and /events batches, acknowledged after commit',
+      summary:
+        'Events per second stored by ORCA through its webhook endpoint (one Standard Webhooks-signed event per request, answered only ' +
+        `after the group commit) and through /events batches of ${BATCH_SIZE}, on a PostgreSQL server and on the embedded PGlite.`,
+      settings: {
+        'warm-up per case': `${load.warmupSeconds} s`,
+        'measured time per case': `${load.durationSeconds} s`,
+        'webhook connections': WEBHOOK_CONCURRENCIES.join(', '),
+        'batch connections': String(BATCH_CONNECTIONS),
+        'PostgreSQL server': POSTGRES_URL ? 'ORCA_BENCH_DATABASE_URL (fresh schema per run)' : 'not configured (ORCA_BENCH_DATABASE_URL unset)',
+        'group commit': 'up to 2 ms wait, up to 256 requests per transaction',
+      },
+      measurements,
+      targets: evaluateTargets(measurements),
+      warnings: [
+        ...contentionWarnings(measurements),
+        ...(POSTGRES_URL ? [] : ['PostgreSQL was not measured: the targets of issue 4 are defined on PostgreSQL.']),
+      ],
+      method: [
+        'ORCA: the build in dist/ (`node dist/main.js start`, role all), LOG_LEVEL=info to a file, the security edge on (admin key in X-API-Key, rate limiter counting but never refusing). PostgreSQL: DATABASE_URL on a fresh schema of ORCA_BENCH_DATABASE_URL, default pool; PGlite: a fresh ORCA_DATA_DIR.',
+        'One `generic` source (Standard Webhooks) is created through POST /api/v1/sources. Every webhook request carries a new body and webhook-id, signed in the load generator with the `standardwebhooks` library, so every request stores a new event (no duplicates); a 2xx means the event is committed.',
+        `/events: each request carries ${BATCH_SIZE} canonical events with unique idempotency keys; events/s counts ${BATCH_SIZE} per 2xx.`,
+        'Load: autocannon in the harness process on the same machine (they share its cores); one warm-up, then one measured run per case. Any error, timeout or non-2xx fails the run. "events stored" is read from ORCA\'s orca_ingest_events_total before and after, as a cross-check of the throughput.',
+      ],
+    };
+  },
+};
