@@ -197,43 +197,38 @@ export function createPolicyRepository(db: Queryable) {
     },
 
     /**
-     * Counts one call and its tokens and cost against the agent's current windows, atomically across replicas
-     * (a single-row upsert), and returns the usage including this call. A replica whose clock lags behind never
-     * reopens an older window: it counts into the newest one.
+     * Adds calls, tokens and cost to the agent's current windows, atomically across replicas (a single-row upsert;
+     * the row lock serialises concurrent writers), and returns the totals including them. A replica whose clock
+     * lags behind never reopens an older window: it counts into the newest one.
      */
-    async addUsage(
-      agentId: string,
-      windows: { callsStart: Date; dayStart: Date },
-      amounts: { tokens: number; cost_usd: number },
-      tx: Queryable = db,
-    ): Promise<Usage> {
+    async addUsage(agentId: string, windows: { callsStart: Date; dayStart: Date }, amounts: Usage, tx: Queryable = db): Promise<Usage> {
       const { rows } = await tx.query<{ calls: number; tokens: number; cost_usd: number }>(
         `insert into policy_quota_usage as q (agent_id, window_start, calls, day_start, tokens, cost_usd)
-         values ($1, $2, 1, $3, $4, $5)
+         values ($1, $2, $6, $3, $4, $5)
          on conflict (agent_id) do update set
-           calls = case when excluded.window_start <= q.window_start then q.calls + 1 else 1 end,
+           calls = case when excluded.window_start <= q.window_start then q.calls + excluded.calls else excluded.calls end,
            window_start = greatest(q.window_start, excluded.window_start),
            tokens = case when excluded.day_start <= q.day_start then q.tokens + excluded.tokens else excluded.tokens end,
            cost_usd = case when excluded.day_start <= q.day_start then q.cost_usd + excluded.cost_usd else excluded.cost_usd end,
            day_start = greatest(q.day_start, excluded.day_start),
            updated_at = now()
          returning calls, tokens, cost_usd`,
-        [agentId, windows.callsStart, windows.dayStart, amounts.tokens, amounts.cost_usd],
+        [agentId, windows.callsStart, windows.dayStart, amounts.tokens, amounts.cost_usd, amounts.calls],
       );
       const row = rows[0]!;
       return { calls: Number(row.calls), tokens: Number(row.tokens), cost_usd: Number(row.cost_usd) };
     },
 
-    /** Takes back a call that a quota refused in enforce mode: refused calls do not consume the quota. */
-    async removeUsage(agentId: string, windows: { callsStart: Date; dayStart: Date }, amounts: { tokens: number; cost_usd: number }): Promise<void> {
-      await db.query(
+    /** Takes back calls that a quota refused in enforce mode (same transaction): refused calls do not consume it. */
+    async removeUsage(agentId: string, windows: { callsStart: Date; dayStart: Date }, amounts: Usage, tx: Queryable = db): Promise<void> {
+      await tx.query(
         `update policy_quota_usage set
-           calls = case when window_start = $2 then greatest(calls - 1, 0) else calls end,
+           calls = case when window_start = $2 then greatest(calls - $6, 0) else calls end,
            tokens = case when day_start = $3 then greatest(tokens - $4, 0) else tokens end,
            cost_usd = case when day_start = $3 then greatest(cost_usd - $5, 0) else cost_usd end,
            updated_at = now()
          where agent_id = $1`,
-        [agentId, windows.callsStart, windows.dayStart, amounts.tokens, amounts.cost_usd],
+        [agentId, windows.callsStart, windows.dayStart, amounts.tokens, amounts.cost_usd, amounts.calls],
       );
     },
   };

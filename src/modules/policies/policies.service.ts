@@ -108,29 +108,77 @@ export function createPolicyService(deps: PolicyServiceDeps) {
     return { callsStart: new Date(time - (time % windowMs)), dayStart: new Date(time - (time % DAY_MS)) };
   }
 
-  /** Counts the call against the agent's quotas and decides again with the usage; refused calls are taken back. */
+  /**
+   * Quota counting, group-committed: the calls of one batch are added per agent in one upsert, then judged in
+   * arrival order as if counted one by one (each sees the usage including itself and the accepted calls before
+   * it); calls a quota refuses in enforce mode are taken back in the same transaction. Exact across replicas:
+   * the agent's row lock serialises batches from every replica.
+   */
+  const quotaCounter = createGroupCommitter<QuotaItem, Usage>({
+    db,
+    maxWaitMs: 2,
+    maxBatch: 256,
+    write: async (tx, items) => {
+      const results: Usage[] = new Array<Usage>(items.length);
+      const groups = new Map<string, number[]>();
+      items.forEach((item, index) => {
+        const key = `${item.agentId}|${item.windows.callsStart.getTime()}|${item.windows.dayStart.getTime()}`;
+        const group = groups.get(key);
+        if (group) group.push(index);
+        else groups.set(key, [index]);
+      });
+      for (const indexes of groups.values()) {
+        const first = items[indexes[0]!]!;
+        const sums = indexes.reduce<Usage>(
+          (total, index) => ({ calls: total.calls + 1, tokens: total.tokens + items[index]!.tokens, cost_usd: total.cost_usd + items[index]!.cost_usd }),
+          { calls: 0, tokens: 0, cost_usd: 0 },
+        );
+        const totals = await repository.addUsage(first.agentId, first.windows, sums, tx);
+        let running: Usage = { calls: totals.calls - sums.calls, tokens: totals.tokens - sums.tokens, cost_usd: roundUsd(totals.cost_usd - sums.cost_usd) };
+        const refund: Usage = { calls: 0, tokens: 0, cost_usd: 0 };
+        for (const index of indexes) {
+          const item = items[index]!;
+          const usage = { calls: running.calls + 1, tokens: running.tokens + item.tokens, cost_usd: roundUsd(running.cost_usd + item.cost_usd) };
+          results[index] = usage;
+          if (item.refused(usage)) {
+            refund.calls += 1;
+            refund.tokens += item.tokens;
+            refund.cost_usd += item.cost_usd;
+          } else {
+            running = usage;
+          }
+        }
+        if (refund.calls > 0) await repository.removeUsage(first.agentId, first.windows, refund, tx);
+      }
+      return results;
+    },
+  });
+
+  /** Counts the call against the agent's quotas and decides again with the usage. */
   async function applyQuotas(policy: CompiledPolicy, facts: EvaluationFacts, input: EvaluateInput, outcome: Outcome): Promise<Outcome> {
     const agent = facts.agent;
     if (!agent || (outcome.decision === 'deny' && policy.mode === 'enforce')) return outcome;
     const quota = quotaFor(policy, agent.id, agent.role ?? policy.defaultRole ?? null);
     if (!quota) return outcome;
-    const now = clock.now();
-    const windows = quotaWindows(now, quota.windowMs);
-    const amounts = { tokens: input.tokens ?? 0, cost_usd: input.cost_usd ?? 0 };
-    const usage: Usage = await repository.addUsage(agent.id, windows, amounts);
+    const usage = await quotaCounter.submit({
+      agentId: agent.id,
+      windows: quotaWindows(clock.now(), quota.windowMs),
+      tokens: input.tokens ?? 0,
+      cost_usd: input.cost_usd ?? 0,
+      refused: (candidate) => policy.mode === 'enforce' && decide(policy, { ...facts, usage: candidate }).violations.some((violation) => violation.rule.startsWith('quota_')),
+    });
     facts.usage = usage;
-    const next = decide(policy, facts);
-    if (policy.mode === 'enforce' && next.violations.some((violation) => violation.rule.startsWith('quota_'))) {
-      await repository.removeUsage(agent.id, windows, amounts);
-    }
-    return next;
+    return decide(policy, facts);
   }
 
   return {
     activePolicy,
 
-    /** Writes the decisions still waiting for their batch (shutdown). */
-    close: () => decisions.close(),
+    /** Writes the quota counts and decisions still waiting for their batch (shutdown). */
+    async close() {
+      await quotaCounter.close();
+      await decisions.close();
+    },
 
     async getActive(): Promise<PolicyView> {
       const row = await repository.findActive();
@@ -371,6 +419,20 @@ export function createPolicyService(deps: PolicyServiceDeps) {
       };
     },
   };
+}
+
+interface QuotaItem {
+  agentId: string;
+  windows: { callsStart: Date; dayStart: Date };
+  tokens: number;
+  cost_usd: number;
+  /** Whether a quota refuses the call at this usage (enforce mode only): then it is not counted. */
+  refused: (usage: Usage) => boolean;
+}
+
+/** Cost sums in JavaScript floats: rounded to a billionth of a dollar so that 0.1 + 0.2 reads 0.3. */
+function roundUsd(value: number): number {
+  return Math.round(value * 1e9) / 1e9;
 }
 
 function encodeVersionCursor(version: number): string {
