@@ -1,5 +1,12 @@
 /** A small client for ORCA's HTTP API: the demo drives the product only through it, as any integration would. */
 
+/** The demo cannot go on (ORCA unreachable, key refused, rate limited for long): one actionable message. */
+export class DemoError extends Error {}
+
+/** Waits longer than this for a rate limit or an unavailable server are not worth it: the demo stops and says so. */
+const MAX_RETRY_WAIT_SECONDS = 30;
+const MAX_ATTEMPTS = 4;
+
 export interface ApiResponse<T = unknown> {
   status: number;
   body: T;
@@ -14,11 +21,37 @@ export class DemoClient {
     private readonly timeoutMs = 30_000,
   ) {}
 
+  /** The same server with another key (the demo pushes data with an ingest key of its own). */
+  withKey(apiKey: string): DemoClient {
+    return new DemoClient(this.baseUrl, apiKey, this.timeoutMs);
+  }
+
+  /** 429 and 503 are retried after their Retry-After when it is short; a long wait stops the demo with a reason. */
   async request<T = unknown>(
     method: string,
     path: string,
     options: { json?: unknown; body?: string; headers?: Record<string, string>; auth?: boolean } = {},
   ): Promise<ApiResponse<T>> {
+    for (let attempt = 1; ; attempt++) {
+      const answer = await this.requestOnce<T>(method, path, options);
+      if ((answer.status !== 429 && answer.status !== 503) || attempt === MAX_ATTEMPTS) return answer.response;
+      const wait = answer.retryAfterSeconds ?? 1;
+      if (wait > MAX_RETRY_WAIT_SECONDS) {
+        throw new DemoError(
+          answer.status === 429
+            ? `ORCA rate-limited the demo's key for ${wait} s more (RATE_LIMIT_MAX per key and RATE_LIMIT_WINDOW); run it again later`
+            : `ORCA is unavailable (503) for ${wait} s more`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, wait * 1000));
+    }
+  }
+
+  private async requestOnce<T>(
+    method: string,
+    path: string,
+    options: { json?: unknown; body?: string; headers?: Record<string, string>; auth?: boolean },
+  ): Promise<{ response: ApiResponse<T>; status: number; retryAfterSeconds: number | null }> {
     const headers: Record<string, string> = { accept: 'application/json', ...(options.headers ?? {}) };
     // ORCA wants a key on webhooks too (ingest access, docs/SECURITY.md), on top of the source's signature.
     if (options.auth !== false) headers['x-api-key'] = this.apiKey;
@@ -46,7 +79,12 @@ export class DemoClient {
         .join(': ');
       if (problem === '') problem = `HTTP ${response.status}`;
     }
-    return { status: response.status, body: parsed as T, problem };
+    const retryAfter = Number(response.headers.get('retry-after'));
+    return {
+      response: { status: response.status, body: parsed as T, problem },
+      status: response.status,
+      retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null,
+    };
   }
 
   get<T = unknown>(path: string) {

@@ -9,7 +9,7 @@
  * `-R<N>` so it adds to what is there instead of colliding with it. A step the server refuses (a module not wired
  * yet, a route that changed) is reported in the summary; the other steps still run.
  */
-import { DemoClient, type ApiResponse } from './client.js';
+import { DemoClient, DemoError, type ApiResponse } from './client.js';
 import { AGENTS, DEMO_CONTRACT_PREFIX, DEMO_TAG, SOURCES, demoContracts, type AgentKey } from './organisation.js';
 import { planScenario, type PlannedDelivery, type Scenario } from './scenario.js';
 import { signDelivery, type DemoSourceKind } from './signing.js';
@@ -48,8 +48,7 @@ export interface DemoSummary {
   problems: string[];
 }
 
-/** The demo cannot start at all (ORCA unreachable, key refused): one actionable message. */
-export class DemoError extends Error {}
+export { DemoError };
 
 type Agent = { id: string; external_id: string | null; status: string };
 type Source = { id: string; kind: string; name: string; ingest_path: string; generated_secret?: string };
@@ -65,6 +64,27 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   };
 
   await checkAccess(client, baseUrl);
+  // Systems push data with an ingest key, not an admin one (docs/SECURITY.md); a temporary one, revoked at the end,
+  // also keeps the demo's few hundred deliveries out of the admin key's rate-limit budget.
+  const ingestKey = await client.post<{ key: { id: string }; secret: string }>('/api/v1/keys', { name: 'orca-demo-ingest', role: 'ingest', expires_in: '1h' });
+  const pusher = ingestKey.status === 201 ? client.withKey(ingestKey.body.secret) : client;
+  if (ingestKey.status !== 201) note(`no temporary ingest key (${ingestKey.status} ${ingestKey.problem ?? ''}); pushing with the admin key`);
+  try {
+    return await fillOrganisation(client, pusher, baseUrl, options, problems, note);
+  } finally {
+    if (ingestKey.status === 201) await client.request('DELETE', `/api/v1/keys/${ingestKey.body.key.id}`).catch(() => undefined);
+  }
+}
+
+async function fillOrganisation(
+  client: DemoClient,
+  pusher: DemoClient,
+  baseUrl: string,
+  options: DemoOptions,
+  problems: string[],
+  note: (line: string) => void,
+): Promise<DemoSummary> {
+  const log = options.log ?? (() => {});
 
   // ── Agents ──────────────────────────────────────────────────────────────────────────────────────────────────
   log('agents …');
@@ -165,7 +185,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       messageId: delivery.messageId,
       publicBaseUrl: baseUrl,
     });
-    const answer = await client.request<{ accepted?: number; duplicates?: number; conflict?: boolean }>('POST', signed.path, {
+    const answer = await pusher.request<{ accepted?: number; duplicates?: number; conflict?: boolean }>('POST', signed.path, {
       body: signed.body,
       headers: signed.headers,
     });
@@ -196,7 +216,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const knownRuns = scenario.runs.filter((item) => agentIds[item.agent] !== undefined);
   for (let offset = 0; offset < knownRuns.length; offset += 500) {
     const batch = knownRuns.slice(offset, offset + 500);
-    const answer = await client.post<{ accepted: number; duplicates: number }>('/api/v1/runs', {
+    const answer = await pusher.post<{ accepted: number; duplicates: number }>('/api/v1/runs', {
       runs: batch.map(({ agent, ...item }) => ({ ...item, agent_id: agentIds[agent] })),
     });
     if (answer.status === 200 || answer.status === 201) {
@@ -215,7 +235,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   for (const evaluation of scenario.evaluations) {
     const agentId = agentIds[evaluation.agent];
     if (agentId === undefined) continue;
-    const answer = await client.post<{ decision: string }>('/api/v1/policy/evaluate', {
+    const answer = await pusher.post<{ decision: string }>('/api/v1/policy/evaluate', {
       agent_id: agentId,
       action: evaluation.action,
       resource: evaluation.resource,
