@@ -1,6 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { AppError } from '../../platform/errors.js';
 import { actorOf } from '../../platform/http/actor.js';
+import { exceedsDepth, hasLoneSurrogate, MAX_JSON_DEPTH } from '../../platform/http/json-body.js';
 import { problems } from '../../platform/http/schemas.js';
 import {
   EvaluateBody,
@@ -30,6 +32,12 @@ export function policyRoutes(service: PolicyService): FastifyPluginAsyncTypebox 
       try {
         const text = body as string;
         const parsed = parseDocumentText(text, 'yaml');
+        // The same limits as JSON bodies (src/platform/http/json-body.ts).
+        if (exceedsDepth(parsed, MAX_JSON_DEPTH) || hasLoneSurrogate(parsed)) {
+          throw new AppError('validation_failed', 'the YAML document nests too deeply or holds an invalid Unicode string', {
+            errors: [{ path: '/body', message: `must nest at most ${MAX_JSON_DEPTH} levels and hold valid Unicode` }],
+          });
+        }
         yamlSources.set(request, text);
         done(null, parsed);
       } catch (error) {

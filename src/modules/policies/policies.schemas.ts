@@ -40,7 +40,7 @@ export const EvaluateBody = Type.Object(
   {
     agent_id: Uuid,
     action: Name('what the agent is about to do, e.g. read, send_message, delete_data'),
-    resource: Type.String({ minLength: 1, maxLength: 512, description: 'what it acts on (a system, table, URL …)' }),
+    resource: Type.String({ minLength: 1, maxLength: 512, pattern: '^[^\\u0000-\\u001f\\u007f]+$', description: 'what it acts on (a system, table, URL …); no control characters' }),
     classification: Name('classification of the destination / data touched'),
     content: Type.Optional(Type.String({ maxLength: 1_048_576, description: 'text to scan for PII, secrets and prompt injection; never stored' })),
     tokens: Type.Optional(Type.Integer({ minimum: 0, maximum: 1e12 })),
@@ -66,7 +66,7 @@ export const ViolationsQuery = Type.Object(
   {
     ...PaginationQuery,
     agent_id: Type.Optional(Uuid),
-    rule: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+    rule: Type.Optional(Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_.:-]+$' })),
     severity: Type.Optional(SeverityKind),
     decision: Type.Optional(DecisionKind),
     since: Type.Optional(Timestamp),

@@ -210,6 +210,10 @@ export function createPolicyService(deps: PolicyServiceDeps) {
     /** Validates, stores a new version and makes it active everywhere (this replica now, others via NOTIFY). */
     async put(actor: Actor, body: unknown, format: 'yaml' | 'json', source: string | undefined): Promise<PolicyView> {
       const compiled = compilePolicy(body, 0, '/body');
+      // PostgreSQL stores no NUL character, in text or in jsonb: refuse it here rather than fail the insert.
+      if ((source ?? '').includes('\u0000') || JSON.stringify(body).includes('\\u0000')) {
+        throw new AppError('validation_failed', 'the policy document contains a NUL character', { errors: [{ path: '/body', message: 'must not contain NUL characters' }] });
+      }
       const row = await db.transaction(async (tx) => {
         const version = await repository.lockAndNextVersion(tx);
         const previous = await repository.findActive(tx);
@@ -312,8 +316,8 @@ export function createPolicyService(deps: PolicyServiceDeps) {
         ...(query.rule ? { rule: query.rule } : {}),
         ...(query.severity ? { severity: query.severity } : {}),
         ...(query.decision ? { decision: query.decision } : {}),
-        ...(query.since ? { since: new Date(query.since) } : {}),
-        ...(query.until ? { until: new Date(query.until) } : {}),
+        ...(query.since ? { since: instant(query.since, '/querystring/since') } : {}),
+        ...(query.until ? { until: instant(query.until, '/querystring/until') } : {}),
         after: decodeCursor(query.cursor),
         limit: limit + 1,
       });
@@ -326,8 +330,8 @@ export function createPolicyService(deps: PolicyServiceDeps) {
     /** Replays recorded decisions against a draft; reads only, enforces and writes nothing. */
     async simulate(input: SimulateInput): Promise<SimulateOutput> {
       const draft = compilePolicy(input.policy, -1, '/body/policy');
-      const since = new Date(input.since);
-      const until = new Date(input.until);
+      const since = instant(input.since, '/body/since');
+      const until = instant(input.until, '/body/until');
       if (!(since.getTime() < until.getTime())) {
         throw new AppError('validation_failed', 'since must be before until', { errors: [{ path: '/body/until', message: 'must be after since' }] });
       }
@@ -419,6 +423,16 @@ export function createPolicyService(deps: PolicyServiceDeps) {
       };
     },
   };
+}
+
+/** A date-time the database can hold (PostgreSQL has no year 0; JSON Schema's date-time allows it). */
+function instant(value: string, path: string): Date {
+  const date = new Date(value);
+  const year = date.getUTCFullYear();
+  if (Number.isNaN(date.getTime()) || year < 1 || year > 9999) {
+    throw new AppError('validation_failed', `${path} is not a supported date-time`, { errors: [{ path, message: 'must be a date-time between years 1 and 9999' }] });
+  }
+  return date;
 }
 
 interface QuotaItem {

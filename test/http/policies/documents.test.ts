@@ -82,6 +82,13 @@ describeEachDatabase('policy documents', (ctx) => {
     expect(badYaml.statusCode).toBe(400);
     expect(badYaml.json()).toMatchObject({ errors: [{ path: '/policy' }] });
 
+    const nul = await put(minimalDocument({ description: 'a\u0000b' }));
+    expect(nul.statusCode).toBe(400);
+    expect(nul.json()).toMatchObject({ errors: [{ path: '/body', message: 'must not contain NUL characters' }] });
+
+    const deepYaml = await put(`description: x\nroles: ${'['.repeat(40)}${']'.repeat(40)}`, 'application/yaml');
+    expect(deepYaml.statusCode).toBe(400);
+
     expect((await get()).json()).toMatchObject({ version: 0 });
   });
 

@@ -154,5 +154,9 @@ describeEachDatabase('POST /api/v1/policy/evaluate (default policy)', (ctx) => {
     const bad = await ctx().app.inject({ method: 'POST', url: '/api/v1/policy/evaluate', headers: ctx().as('ingest'), payload: { ...body, tokens: -1 } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ errors: [{ path: '/body/tokens' }] });
+    // PostgreSQL stores no NUL: control characters in the resource are refused before anything is written.
+    const nul = await ctx().app.inject({ method: 'POST', url: '/api/v1/policy/evaluate', headers: ctx().as('ingest'), payload: { ...body, resource: 'a\u0000b' } });
+    expect(nul.statusCode).toBe(400);
+    expect(nul.json()).toMatchObject({ errors: [{ path: '/body/resource' }] });
   });
 });

@@ -91,6 +91,9 @@ describeEachDatabase('policy simulation and violations', (ctx) => {
     const backwards = await simulate({ policy: draft(), since: until, until: since });
     expect(backwards.statusCode).toBe(400);
     expect(backwards.json()).toMatchObject({ errors: [{ path: '/body/until', message: 'must be after since' }] });
+    const yearZero = await simulate({ policy: draft(), since: '0000-01-01T00:00:00Z', until });
+    expect(yearZero.statusCode).toBe(400);
+    expect(yearZero.json()).toMatchObject({ errors: [{ path: '/body/since' }] });
     expect((await simulate({ policy: draft(), since, until }, 'viewer')).statusCode).toBe(403);
   });
 
