@@ -1,7 +1,11 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DemoSummary } from '../../src/cli/demo/run-demo.js';
+import { SETTINGS } from '../../src/platform/config/schema.js';
 import { createSchema, serverUrl } from '../helpers/db.js';
 import { cleanupOrcaProcesses, deferCleanup, freePort, runOrca, startOrca, stopOrca, tempDir, waitUntilReady } from '../helpers/orca-process.js';
 
@@ -149,6 +153,38 @@ async function demoFlow(settings: Record<string, string>): Promise<void> {
   expect(code).toBe(0);
 }
 
+/**
+ * `orca start --demo`, spawned here because the shared helper starts `orca start` without extra arguments. Same
+ * recipe as the helper: from source through tsx, a temp cwd, only the given ORCA settings.
+ */
+async function startWithDemo(env: Record<string, string>, port: number) {
+  const repo = fileURLToPath(new URL('../..', import.meta.url));
+  const base: NodeJS.ProcessEnv = { ...process.env };
+  for (const setting of SETTINGS) delete base[setting.env];
+  delete base.ORCA_CONFIG_FILE;
+  delete base.NODE_OPTIONS;
+  const child = spawn(
+    process.execPath,
+    ['--import', pathToFileURL(join(repo, 'node_modules/tsx/dist/loader.mjs')).href, join(repo, 'src/main.ts'), 'start', '--demo'],
+    { cwd: tempDir('orca-cwd-'), env: { ...base, LOG_LEVEL: 'info', HOST: '127.0.0.1', PORT: String(port), ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  deferCleanup(async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+    }
+  });
+  let stdout = '';
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString('utf8');
+    output += chunk.toString('utf8');
+  });
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exited, stdout: () => stdout, output: () => output };
+}
+
 describe('orca demo', () => {
   it('fails with one actionable line when ORCA is not reachable', async () => {
     const outcome = await runOrca(['demo', '--url', `http://127.0.0.1:${await freePort()}`, '--key', 'orca_x']);
@@ -166,6 +202,28 @@ describe('orca demo', () => {
 describe('orca demo against a running ORCA [pglite]', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   it('builds the organisation through the API: agents, sources, contracts, exactly the planned events, gaps of every kind, runs, decisions, incidents, KPIs; a second run adds to it', async () => {
     await demoFlow({});
+  });
+});
+
+describe('orca start --demo [pglite]', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
+  it('serves, then fills itself with the demo data using the admin key it just created, and still shuts down cleanly', async () => {
+    const dataDir = tempDir('orca-demo-start-');
+    const port = await freePort();
+    const orca = await startWithDemo({ ORCA_DATA_DIR: dataDir, SYNC_SWEEP_INTERVAL: '1s' }, port);
+    // The summary is the last thing the demo prints; poll for it (the process has no other completion signal).
+    const deadline = performance.now() + PROCESS_TEST_TIMEOUT_MS - 60_000;
+    while (!orca.stdout().includes('Where to look') && performance.now() < deadline && orca.child.exitCode === null) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(orca.stdout(), orca.output()).toContain('ORCA demo (run 1, seed 42, 3 days)');
+    expect(orca.stdout()).toContain(`events stored (planned ${EVENTS_FOR_SEED_42})`);
+    expect(orca.stdout()).not.toContain('not done:');
+    const key = readFileSync(join(dataDir, 'admin.key'), 'utf8').trim();
+    const { all } = api(port, key);
+    expect(await all('/api/v1/agents?tag=orca-demo')).toHaveLength(12);
+    expect(await all('/api/v1/events')).toHaveLength(EVENTS_FOR_SEED_42);
+    orca.child.kill('SIGTERM');
+    expect(await orca.exited).toBe(0);
   });
 });
 

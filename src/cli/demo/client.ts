@@ -18,7 +18,8 @@ export class DemoClient {
   constructor(
     readonly baseUrl: string,
     private readonly apiKey: string,
-    private readonly timeoutMs = 30_000,
+    // Generous: an embedded (PGlite) ORCA on a busy machine can take seconds per request; a hang still ends.
+    private readonly timeoutMs = 120_000,
   ) {}
 
   /** The same server with another key (the demo pushes data with an ingest key of its own). */

@@ -309,7 +309,8 @@ async function checkAccess(client: DemoClient, baseUrl: string): Promise<void> {
   try {
     answer = await client.get('/api/v1/sources?limit=1');
   } catch (error) {
-    throw new DemoError(`cannot reach ORCA at ${baseUrl} (${(error as Error).message}); start it with "orca start" or pass --url`);
+    const reason = (error as Error).name === 'TimeoutError' ? 'no answer in time' : ((error as Error & { cause?: Error }).cause?.message ?? (error as Error).message);
+    throw new DemoError(`cannot reach ORCA at ${baseUrl} (${reason}); start it with "orca start" or pass --url`);
   }
   if (answer.status === 401) throw new DemoError(`ORCA at ${baseUrl} refused the API key (401); pass an admin key with --key`);
   if (answer.status === 403) throw new DemoError('the API key is not an admin key (403): creating sources needs one');
@@ -339,14 +340,12 @@ function withPlaceholders(agentIds: Record<AgentKey, string>): Record<AgentKey, 
 async function waitForGaps(client: DemoClient, entities: string[], timeoutMs: number): Promise<Set<string>> {
   const deadline = Date.now() + timeoutMs;
   const opened = new Set<string>();
+  // One list request per poll (the newest open missing_record gaps), every 2 s: cheap on the key's rate limit.
   while (Date.now() < deadline) {
-    for (const entity of entities) {
-      if (opened.has(entity)) continue;
-      const answer = await client.get<{ items: unknown[] }>(`/api/v1/sync/gaps?type=missing_record&status=open&entity=${encodeURIComponent(entity)}&limit=1`);
-      if (answer.status === 200 && answer.body.items.length > 0) opened.add(entity);
-    }
+    const answer = await client.get<{ items: Array<{ entity_id: string | null }> }>('/api/v1/sync/gaps?type=missing_record&status=open&limit=200');
+    if (answer.status === 200) for (const gap of answer.body.items) if (gap.entity_id && entities.includes(gap.entity_id)) opened.add(gap.entity_id);
     if (opened.size === entities.length) break;
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await new Promise((resolve) => setTimeout(resolve, 2000));
   }
   return opened;
 }
