@@ -50,6 +50,33 @@ export interface AvailableTables {
   run: boolean;
 }
 
+/** A time range for a raw scan; each bound inclusive or exclusive. */
+export interface TimeRange {
+  gt?: Date;
+  gte?: Date;
+  lt?: Date;
+  lte?: Date;
+}
+
+/** The nil UUID stands for "no agent" in the rollup key (decisions evaluated without an agent id). */
+export const NO_AGENT_KEY = '00000000-0000-0000-0000-000000000000';
+
+/** `(col > $n and col < $m) or (…)` for the ranges, appending their values to `values`. */
+function rangeSql(column: string, ranges: TimeRange[], values: unknown[]): string {
+  const parts = ranges.map((range) => {
+    const conditions: string[] = [];
+    for (const [key, op] of [['gt', '>'], ['gte', '>='], ['lt', '<'], ['lte', '<=']] as const) {
+      const bound = range[key];
+      if (bound) {
+        values.push(bound);
+        conditions.push(`${column} ${op} $${values.length}`);
+      }
+    }
+    return `(${conditions.join(' and ')})`;
+  });
+  return parts.length > 0 ? `(${parts.join(' or ')})` : 'false';
+}
+
 export function createTrustRepository(db: Queryable) {
   return {
     async availableTables(tx: Queryable = db): Promise<AvailableTables> {
@@ -73,30 +100,124 @@ export function createTrustRepository(db: Queryable) {
       return rows;
     },
 
-    /** Runs started in (from, to] per agent: total and successful. */
-    async runsByAgent(from: Date, to: Date, agentId: string | undefined, tx: Queryable = db): Promise<Map<string, Counts>> {
+    /** Runs started in the ranges, per agent: total and successful. */
+    async runsByAgent(ranges: TimeRange[], agentId: string | undefined, tx: Queryable = db): Promise<Map<string, Counts>> {
+      const values: unknown[] = [];
+      const where = rangeSql('started_at', ranges, values);
+      if (agentId) values.push(agentId);
       const { rows } = await tx.query<{ agent_id: string; total: number; ok: number }>(
         `select agent_id, count(*)::int as total, count(*) filter (where outcome = 'success')::int as ok
-           from run where started_at > $1 and started_at <= $2 ${agentId ? 'and agent_id = $3' : ''}
+           from run where ${where} ${agentId ? `and agent_id = $${values.length}` : ''}
           group by agent_id`,
-        agentId ? [from, to, agentId] : [from, to],
+        values,
       );
       return new Map(rows.map((row) => [row.agent_id, { total: row.total, ok: row.ok }]));
     },
 
+    /** Rolled-up runs and decisions per agent key over the closed UTC days [firstDay, lastDay] ('YYYY-MM-DD'). */
+    async rolledUp(firstDay: string, lastDay: string, agentId: string | undefined, tx: Queryable = db): Promise<{ runs: Map<string, Counts>; decisions: Map<string, DecisionTotals> }> {
+      const { rows } = await tx.query<{ agent_key: string; runs: number; runs_ok: number; decisions: number; compliant: number; risk_avoided_usd: number; blocked: number }>(
+        `select agent_key, sum(runs)::int as runs, sum(runs_ok)::int as runs_ok, sum(decisions)::int as decisions,
+                sum(decisions_compliant)::int as compliant, sum(risk_avoided_usd)::float8 as risk_avoided_usd, sum(blocked)::int as blocked
+           from trust_rollup_day where day >= $1::date and day <= $2::date ${agentId ? 'and agent_key = $3' : ''}
+          group by agent_key`,
+        agentId ? [firstDay, lastDay, agentId] : [firstDay, lastDay],
+      );
+      const runs = new Map<string, Counts>();
+      const decisions = new Map<string, DecisionTotals>();
+      for (const row of rows) {
+        if (row.runs > 0) runs.set(row.agent_key, { total: row.runs, ok: row.runs_ok });
+        if (row.decisions > 0) {
+          decisions.set(row.agent_key === NO_AGENT_KEY ? '' : row.agent_key, {
+            total: row.decisions,
+            compliant: row.compliant,
+            riskAvoidedUsd: Number(row.risk_avoided_usd),
+            blocked: row.blocked,
+          });
+        }
+      }
+      return { runs, decisions };
+    },
+
+    /** Whether every UTC day of [firstDay, lastDay] is rolled up. */
+    async rollupCovers(firstDay: string, lastDay: string, days: number, tx: Queryable = db): Promise<boolean> {
+      const { rows } = await tx.query<{ count: number }>(
+        `select count(*)::int as count from trust_rollup_state where day >= $1::date and day <= $2::date`,
+        [firstDay, lastDay],
+      );
+      return rows[0]?.count === days;
+    },
+
     /**
-     * Decisions taken in (from, to] per agent (key '' for decisions without an agent): total, compliant, and the
+     * Brings the rollups of closed days in [horizonDay, todayDay) up to date: days never computed, the last two
+     * closed days (stragglers), and days that received runs since the last refresh (late telemetry). Returns the
+     * days computed.
+     */
+    async refreshRollups(now: Date, todayDay: string, horizonDay: string, allDays: string[], tx: Queryable = db): Promise<string[]> {
+      const state = await tx.query<{ day: string; computed_at: Date }>(
+        `select to_char(day, 'YYYY-MM-DD') as day, computed_at from trust_rollup_state where day >= $1::date`,
+        [horizonDay],
+      );
+      const done = new Set(state.rows.map((row) => row.day));
+      const lastRefresh = state.rows.reduce<Date | null>((latest, row) => (!latest || row.computed_at > latest ? row.computed_at : latest), null);
+      const days = new Set(allDays.filter((day) => !done.has(day)));
+      for (const day of allDays.slice(-2)) days.add(day);
+      if (lastRefresh) {
+        const late = await tx.query<{ day: string }>(
+          `select distinct to_char((started_at at time zone 'UTC')::date, 'YYYY-MM-DD') as day from run
+            where received_at > $1 and started_at >= ($2::date::timestamp at time zone 'UTC') and started_at < ($3::date::timestamp at time zone 'UTC')`,
+          [lastRefresh, horizonDay, todayDay],
+        );
+        for (const row of late.rows) days.add(row.day);
+      }
+      const list = [...days].sort();
+      if (list.length === 0) return [];
+      const first = list[0]!;
+      const end = list.at(-1)!;
+      await tx.query(`delete from trust_rollup_day where day = any($1::date[])`, [list]);
+      await tx.query(
+        `insert into trust_rollup_day (day, agent_key, runs, runs_ok)
+         select (started_at at time zone 'UTC')::date, agent_id, count(*), count(*) filter (where outcome = 'success')
+           from run
+          where started_at >= ($2::date::timestamp at time zone 'UTC') and started_at < (($3::date + 1)::timestamp at time zone 'UTC') and (started_at at time zone 'UTC')::date = any($1::date[])
+          group by 1, 2`,
+        [list, first, end],
+      );
+      await tx.query(
+        `insert into trust_rollup_day (day, agent_key, decisions, decisions_compliant, risk_avoided_usd, blocked)
+         select (at at time zone 'UTC')::date, coalesce(agent_id, '${NO_AGENT_KEY}'::uuid), count(*), count(*) filter (where compliant),
+                coalesce(sum(risk_avoided_usd), 0), count(*) filter (where risk_avoided_usd > 0)
+           from decision
+          where at >= ($2::date::timestamp at time zone 'UTC') and at < (($3::date + 1)::timestamp at time zone 'UTC') and (at at time zone 'UTC')::date = any($1::date[])
+          group by 1, 2
+         on conflict (day, agent_key) do update set decisions = excluded.decisions, decisions_compliant = excluded.decisions_compliant,
+           risk_avoided_usd = excluded.risk_avoided_usd, blocked = excluded.blocked`,
+        [list, first, end],
+      );
+      await tx.query(
+        `insert into trust_rollup_state (day, computed_at) select unnest($1::date[]), $2
+         on conflict (day) do update set computed_at = excluded.computed_at`,
+        [list, now],
+      );
+      return list;
+    },
+
+    /**
+     * Decisions taken in the ranges per agent (key '' for decisions without an agent): total, compliant, and the
      * risk avoided by blocking (decision.risk_avoided_usd, set by the policy engine on blocked high/critical
      * violations).
      */
-    async decisionsByAgent(from: Date, to: Date, agentId: string | undefined, tx: Queryable = db): Promise<Map<string, DecisionTotals>> {
+    async decisionsByAgent(ranges: TimeRange[], agentId: string | undefined, tx: Queryable = db): Promise<Map<string, DecisionTotals>> {
+      const values: unknown[] = [];
+      const where = rangeSql('at', ranges, values);
+      if (agentId) values.push(agentId);
       const { rows } = await tx.query<{ agent_id: string | null; total: number; compliant: number; risk_avoided_usd: number; blocked: number }>(
         `select agent_id, count(*)::int as total, count(*) filter (where compliant)::int as compliant,
                 coalesce(sum(risk_avoided_usd), 0)::float8 as risk_avoided_usd,
                 count(*) filter (where risk_avoided_usd > 0)::int as blocked
-           from decision where at > $1 and at <= $2 ${agentId ? 'and agent_id = $3' : ''}
+           from decision where ${where} ${agentId ? `and agent_id = $${values.length}` : ''}
           group by agent_id`,
-        agentId ? [from, to, agentId] : [from, to],
+        values,
       );
       return new Map(
         rows.map((row) => [row.agent_id ?? '', { total: row.total, compliant: row.compliant, riskAvoidedUsd: Number(row.risk_avoided_usd), blocked: row.blocked }]),

@@ -7,7 +7,8 @@ import type { Logger } from '../../platform/telemetry/logger.js';
 import { computeKpis, KPI_NAMES, type KpiSet } from './kpis.js';
 import { trustScore, type TrustInputs, type TrustResult } from './score.js';
 import type { TrustAgentRow, TrustRepository } from './trust.repository.js';
-import { parseWindow } from './window.js';
+import { closedDays, parseWindow, splitWindow } from './window.js';
+import type { Counts, DecisionTotals } from './trust.repository.js';
 
 /** One sync stream as the sync module reports it (PLAN: `streamStatus(now)`). */
 export interface StreamStatus {
@@ -68,6 +69,34 @@ interface Gathered {
   kpis: KpiReport;
 }
 
+function mergeCounts(a: Map<string, Counts>, b: Map<string, Counts>): Map<string, Counts> {
+  const merged = new Map(a);
+  for (const [key, value] of b) {
+    const current = merged.get(key);
+    merged.set(key, current ? { total: current.total + value.total, ok: current.ok + value.ok } : value);
+  }
+  return merged;
+}
+
+function mergeDecisions(a: Map<string, DecisionTotals>, b: Map<string, DecisionTotals>): Map<string, DecisionTotals> {
+  const merged = new Map(a);
+  for (const [key, value] of b) {
+    const current = merged.get(key);
+    merged.set(
+      key,
+      current
+        ? {
+            total: current.total + value.total,
+            compliant: current.compliant + value.compliant,
+            riskAvoidedUsd: current.riskAvoidedUsd + value.riskAvoidedUsd,
+            blocked: current.blocked + value.blocked,
+          }
+        : value,
+    );
+  }
+  return merged;
+}
+
 const unitKey = (contract: string | null, stream: string | null) => `${contract ?? ''}\u0000${stream ?? ''}`;
 
 export function createTrustService(deps: TrustServiceDeps) {
@@ -86,20 +115,27 @@ export function createTrustService(deps: TrustServiceDeps) {
   async function gather(
     at: Date,
     window: { label: string; ms: number },
-    scope: { agentId?: string; agents: TrustAgentRow[]; streams?: StreamStatus[] },
+    scope: { agentId?: string; agents: TrustAgentRow[]; streams?: StreamStatus[]; raw?: boolean },
     tx: Queryable = db,
   ): Promise<Gathered> {
     const from = new Date(at.getTime() - window.ms);
     const { agentId } = scope;
     const tables = await repository.availableTables(tx);
     const empty = new Map();
-    const [runs, decisions, incidents, gaps, streamList] = await Promise.all([
-      tables.run ? repository.runsByAgent(from, at, agentId, tx) : empty,
-      tables.decision ? repository.decisionsByAgent(from, at, agentId, tx) : empty,
+    // Whole UTC days come from the daily rollups when they cover them; the partial days at both edges are scanned.
+    const split = scope.raw ? null : splitWindow(from, at);
+    const rolled = split && (await repository.rollupCovers(split.firstDay, split.lastDay, split.days, tx)) ? split : null;
+    const ranges = rolled ? rolled.edges : [{ gt: from, lte: at }];
+    const [runsRaw, decisionsRaw, incidents, gaps, streamList, rollup] = await Promise.all([
+      tables.run ? repository.runsByAgent(ranges, agentId, tx) : empty,
+      tables.decision ? repository.decisionsByAgent(ranges, agentId, tx) : empty,
       repository.openSevereIncidentsByAgent(at, agentId, tx),
       tables.sync_gap ? repository.openGaps(at, undefined, tx) : Promise.resolve([]),
       scope.streams ?? streams(at),
+      rolled ? repository.rolledUp(rolled.firstDay, rolled.lastDay, agentId, tx) : undefined,
     ]);
+    const runs = rollup ? mergeCounts(runsRaw, rollup.runs) : runsRaw;
+    const decisions = rollup ? mergeDecisions(decisionsRaw, rollup.decisions) : decisionsRaw;
 
     // Freshness units per agent: the streams it owns (healthy = within SLO and no open gap on the stream or its
     // whole contract), plus each open gap attributed to it that no owned stream already covers (unhealthy).
@@ -202,9 +238,9 @@ export function createTrustService(deps: TrustServiceDeps) {
   }
 
   /** `streamList` must be read before a transaction is opened: the sync module reads through its own connection. */
-  async function organisation(at: Date, window: { label: string; ms: number }, tx: Queryable = db, streamList?: StreamStatus[]): Promise<Gathered> {
+  async function organisation(at: Date, window: { label: string; ms: number }, tx: Queryable = db, streamList?: StreamStatus[], raw = false): Promise<Gathered> {
     const agents = await repository.agents({ activeOnly: true }, tx);
-    return gather(at, window, { agents, streams: streamList }, tx);
+    return gather(at, window, { agents, streams: streamList, raw }, tx);
   }
 
   const systemActor = (purpose: string) => ({ id: 'system:trust', correlationId: `${purpose}-${newId()}` });
@@ -236,21 +272,30 @@ export function createTrustService(deps: TrustServiceDeps) {
   }
 
   return {
-    async agentTrust(id: string, windowLabel: string | undefined): Promise<AgentTrust> {
+    async agentTrust(id: string, windowLabel: string | undefined, options: { raw?: boolean } = {}): Promise<AgentTrust> {
       const window = parseWindow(windowLabel);
       const agents = await repository.agents({ id });
       if (agents.length === 0) throw notFound(`agent ${id}`);
-      const { agents: [trust] } = await gather(clock.now(), window, { agentId: id, agents });
+      const { agents: [trust] } = await gather(clock.now(), window, { agentId: id, agents, raw: options.raw });
       return trust!;
     },
 
-    async kpis(windowLabel: string | undefined, at: Date = clock.now()): Promise<KpiReport> {
-      return (await organisation(at, parseWindow(windowLabel))).kpis;
+    /** `raw` scans every row instead of using the daily rollups (the rollup test compares both). */
+    async kpis(windowLabel: string | undefined, at: Date = clock.now(), options: { raw?: boolean } = {}): Promise<KpiReport> {
+      return (await organisation(at, parseWindow(windowLabel), db, undefined, options.raw)).kpis;
     },
 
     /** KPIs and every active agent's trust at `at` (the executive report). */
-    async overview(windowLabel: string | undefined, at: Date = clock.now()): Promise<Gathered> {
-      return organisation(at, parseWindow(windowLabel));
+    async overview(windowLabel: string | undefined, at: Date = clock.now(), options: { raw?: boolean } = {}): Promise<Gathered> {
+      return organisation(at, parseWindow(windowLabel), db, undefined, options.raw);
+    },
+
+    /** Brings the daily rollups up to date (also part of every snapshot). Returns the days computed. */
+    async refreshRollups(tx: Queryable = db): Promise<string[]> {
+      const tables = await repository.availableTables(tx);
+      if (!tables.run || !tables.decision) return [];
+      const { today, horizon, days } = closedDays(clock.now());
+      return repository.refreshRollups(clock.now(), today, horizon, days, tx);
     },
 
     openGapsByType: async (at: Date) => ((await repository.availableTables()).sync_gap ? repository.openGapsByType(at) : []),
@@ -285,6 +330,11 @@ export function createTrustService(deps: TrustServiceDeps) {
         const latest = await repository.latestKpiSnapshotAt(tx);
         if (!options.force && latest && now.getTime() - latest.getTime() < settings.snapshotIntervalMs / 2) return null;
         if (deps.incidents && (await repository.availableTables(tx)).sync_gap) await deps.incidents.autoResolveFromGaps(now, tx);
+        const tables = await repository.availableTables(tx);
+        if (tables.run && tables.decision) {
+          const { today, horizon, days } = closedDays(now);
+          await repository.refreshRollups(now, today, horizon, days, tx);
+        }
         const gathered = await organisation(now, window, tx, streamList);
         await repository.insertTrustSnapshots(
           gathered.agents.map((agent) => ({

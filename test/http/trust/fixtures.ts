@@ -35,12 +35,12 @@ export async function createAgent(ctx: TestApp, body: Record<string, unknown> = 
   return response.json();
 }
 
-/** `total` runs of the agent started at `at`, the first `success` of them successful, the rest errors (SQL). */
-export async function insertRuns(ctx: TestApp, agentId: string, at: Date, total: number, success: number): Promise<void> {
+/** `total` runs of the agent started at `at` (received at `receivedAt`), the first `success` successful, the rest errors (SQL). */
+export async function insertRuns(ctx: TestApp, agentId: string, at: Date, total: number, success: number, receivedAt: Date = at): Promise<void> {
   await ctx.container.db.query(
     `insert into run (id, agent_id, started_at, duration_ms, outcome, received_at)
-     select gen_random_uuid(), $1, $2, 100, case when g <= $3 then 'success' else 'error' end, $2 from generate_series(1, $4) g`,
-    [agentId, at, success, total],
+     select gen_random_uuid(), $1, $2, 100, case when g <= $3 then 'success' else 'error' end, $5 from generate_series(1, $4) g`,
+    [agentId, at, success, total, receivedAt],
   );
 }
 

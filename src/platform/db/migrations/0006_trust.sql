@@ -66,3 +66,25 @@ create table kpi_snapshot (
 );
 
 create index kpi_snapshot_at_idx on kpi_snapshot (at desc);
+
+-- Daily rollups of runs and decisions per agent (UTC days), so that /kpis over millions of rows reads ~30 rows per
+-- agent plus the two partial days at the window's edges. Maintained by the snapshot job for closed days only;
+-- recompute-from-scratch equals the rollups (test/http/trust/rollups.test.ts). agent_key is the nil UUID for
+-- decisions taken without an agent.
+create table trust_rollup_day (
+  day date not null,
+  agent_key uuid not null,
+  runs integer not null default 0,
+  runs_ok integer not null default 0,
+  decisions integer not null default 0,
+  decisions_compliant integer not null default 0,
+  risk_avoided_usd numeric not null default 0,
+  blocked integer not null default 0,
+  primary key (day, agent_key)
+);
+
+-- Which closed days the rollup holds, and when each was computed (late runs make a day be recomputed).
+create table trust_rollup_state (
+  day date primary key,
+  computed_at timestamptz not null
+);
