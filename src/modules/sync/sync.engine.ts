@@ -13,6 +13,7 @@ import {
   isStale,
   observe,
   stepAgreement,
+  streamMatches,
   stepOrder,
   stepUnique,
   type AgreementState,
@@ -43,6 +44,8 @@ export interface SweepReport {
   stale_opened: number;
   missing_opened: number;
   retried_events: number;
+  /** Stored events the sweep analysed because no earlier analysis had (lost with a process, or failed). */
+  caught_up_events: number;
 }
 
 /** Rule names the analyzer derives from a stream (follow-ups, lifecycles and agreements carry their own). */
@@ -55,6 +58,17 @@ export const streamRule = {
 
 const FOLLOW_UP_SEEN = (rule: string) => `${rule}#then`;
 const SWEEP_BATCH = 1000;
+const SWEEP_LOCK = 'orca:sync:sweep:';
+/** Events younger than this are left to the ingest path (their transaction may not have committed yet). */
+export const SETTLE_MS = 10_000;
+const CATCH_UP_PAGE = 500;
+const MAX_PAGES = 20;
+
+/** The smallest UUIDv7 of a millisecond: ids below it were generated before that instant. */
+export function uuidFloor(ms: number): string {
+  const hex = Math.max(0, Math.trunc(ms)).toString(16).padStart(12, '0').slice(-12);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-0000-0000-000000000000`;
+}
 
 /** Lock order for the rows a batch touches: concurrent batches lock in the same order and cannot deadlock. */
 function lockKey(observation: Observation): string {
@@ -73,6 +87,16 @@ function lockKey(observation: Observation): string {
     case 'agreement':
       return `1|${observation.rule.contract}|${observation.rule.name}|${observation.key}`;
   }
+}
+
+interface Observed {
+  event: AnalyzedEvent;
+  observations: Observation[];
+}
+
+/** The events some rule of the active contracts touches, with their observations. */
+function observeAll(active: ActiveContracts, events: AnalyzedEvent[]): Observed[] {
+  return events.map((event) => ({ event, observations: observe(active.contracts, event) })).filter((entry) => entry.observations.length > 0);
 }
 
 export function createSyncEngine(deps: {
@@ -273,32 +297,73 @@ export function createSyncEngine(deps: {
     }
   }
 
-  async function analyseWith(active: ActiveContracts, events: AnalyzedEvent[]): Promise<void> {
-    const observations = events.flatMap((event) => observe(active.contracts, event));
-    if (observations.length === 0) return;
+  /**
+   * Applies the events' observations in `tx`. Only events some rule touches are claimed (sync_analyzed_event) and
+   * applied; an event already claimed — by the ingest path, a retry or a sweep — is skipped, so nothing is applied
+   * twice. Returns how many events were applied.
+   */
+  async function analyseIn(tx: Queryable, active: ActiveContracts, observed: Observed[]): Promise<number> {
+    if (observed.length === 0) return 0;
+    const claimed = await repository.claimEvents(tx, observed.map((entry) => entry.event.id));
+    const observations = observed.filter((entry) => claimed.has(entry.event.id.toLowerCase())).flatMap((entry) => entry.observations);
+    if (observations.length === 0) return 0;
     // Stable sort: a batch locks rows in one global order, while one entity's observations keep arrival order.
     const ordered = observations.map((observation, index) => ({ observation, index, key: lockKey(observation) }));
     ordered.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.index - b.index));
     const now = clock.now();
-    await db.transaction(async (tx) => {
-      const streams = new Map<string, { stream: CompiledStream; last: Date; occurred: Date; count: number }>();
-      for (const { observation } of ordered) {
-        if (observation.kind !== 'stream') continue;
-        const id = `${observation.stream.contract}\u0000${observation.stream.name}`;
-        const entry = streams.get(id);
-        if (!entry) streams.set(id, { stream: observation.stream, last: observation.received_at, occurred: observation.occurred_at, count: 1 });
-        else {
-          if (observation.received_at > entry.last) entry.last = observation.received_at;
-          if (observation.occurred_at > entry.occurred) entry.occurred = observation.occurred_at;
-          entry.count += 1;
+    const streams = new Map<string, { stream: CompiledStream; last: Date; occurred: Date; count: number }>();
+    for (const { observation } of ordered) {
+      if (observation.kind !== 'stream') continue;
+      const id = `${observation.stream.contract}\u0000${observation.stream.name}`;
+      const entry = streams.get(id);
+      if (!entry) streams.set(id, { stream: observation.stream, last: observation.received_at, occurred: observation.occurred_at, count: 1 });
+      else {
+        if (observation.received_at > entry.last) entry.last = observation.received_at;
+        if (observation.occurred_at > entry.occurred) entry.occurred = observation.occurred_at;
+        entry.count += 1;
+      }
+    }
+    for (const { stream, last, occurred, count } of streams.values()) {
+      await repository.touchStream(tx, stream.contract, stream.name, last, occurred, count);
+      resolved(await repository.autoResolve(tx, { type: 'stale', contract: stream.contract, rule: streamRule.stale(stream.name), entity_id: null }, now, { resumed_at: last.toISOString() }));
+    }
+    for (const { observation } of ordered) await applyObservation(tx, active, observation, now);
+    return claimed.size;
+  }
+
+  async function analyseWith(active: ActiveContracts, events: AnalyzedEvent[]): Promise<void> {
+    const observed = observeAll(active, events);
+    if (observed.length === 0) return; // no rule touches them: no database work
+    await db.transaction((tx) => analyseIn(tx, active, observed));
+  }
+
+  /**
+   * The durable path: analyses, in id (arrival) order, every stored event above the persisted watermark that no
+   * transaction has claimed yet — events whose analysis was lost (the process died after the ingest commit) or
+   * failed — then advances the watermark. Only events received more than SETTLE_MS ago are considered (their
+   * ingest transaction has committed and their incremental analysis had its chance). One page per transaction,
+   * under the sweep's advisory lock; at most MAX_PAGES pages per sweep (the next sweep continues).
+   */
+  async function catchUp(report: SweepReport): Promise<void> {
+    const before = uuidFloor(Date.now() - SETTLE_MS);
+    for (let page = 0; page < MAX_PAGES; page += 1) {
+      // Read outside the transaction: on PGlite (one connection) a read of the contracts inside it would wait for it.
+      const active = await deps.contracts.get();
+      const more = await db.transaction(async (tx) => {
+        if (!(await repository.tryLock(tx, SWEEP_LOCK))) {
+          report.skipped = true;
+          return false;
         }
-      }
-      for (const { stream, last, occurred, count } of streams.values()) {
-        await repository.touchStream(tx, stream.contract, stream.name, last, occurred, count);
-        resolved(await repository.autoResolve(tx, { type: 'stale', contract: stream.contract, rule: streamRule.stale(stream.name), entity_id: null }, now, { resumed_at: last.toISOString() }));
-      }
-      for (const { observation } of ordered) await applyObservation(tx, active, observation, now);
-    });
+        const checkpoint = await repository.lockCheckpoint(tx);
+        const rows = await repository.eventsAfter(tx, checkpoint, before, CATCH_UP_PAGE);
+        if (rows.length === 0) return false;
+        const pending = rows.filter((row) => !row.analyzed && active.contracts.some((contract) => contract.streams.some((stream) => streamMatches(stream, row))));
+        if (pending.length > 0) report.caught_up_events += await analyseIn(tx, active, observeAll(active, await repository.loadEvents(tx, pending.map((row) => row.id))));
+        await repository.advanceCheckpoint(tx, rows[rows.length - 1]!.id);
+        return rows.length === CATCH_UP_PAGE;
+      });
+      if (!more) return;
+    }
   }
 
   return {
@@ -369,7 +434,7 @@ export function createSyncEngine(deps: {
      * across replicas (transaction-scoped advisory lock); a replica that finds it taken skips this round.
      */
     async sweep(): Promise<SweepReport> {
-      const report: SweepReport = { skipped: false, stale_opened: 0, missing_opened: 0, retried_events: 0 };
+      const report: SweepReport = { skipped: false, stale_opened: 0, missing_opened: 0, retried_events: 0, caught_up_events: 0 };
       if (retryQueue.length > 0) {
         const events = retryQueue.splice(0, retryQueue.length);
         try {
@@ -380,10 +445,11 @@ export function createSyncEngine(deps: {
           throw error;
         }
       }
+      await catchUp(report);
       const active = await deps.contracts.get();
       const now = clock.now();
       await db.transaction(async (tx) => {
-        if (!(await repository.tryLock(tx, 'orca:sync:sweep:'))) {
+        if (!(await repository.tryLock(tx, SWEEP_LOCK))) {
           report.skipped = true;
           return;
         }

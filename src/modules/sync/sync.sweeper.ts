@@ -20,7 +20,7 @@ export function createSweeper(deps: {
       let failed = false;
       try {
         const report = await deps.sweep();
-        if (report.stale_opened + report.missing_opened + report.retried_events > 0) deps.logger.info({ ...report }, 'sync sweep');
+        if (report.stale_opened + report.missing_opened + report.retried_events + report.caught_up_events > 0) deps.logger.info({ ...report }, 'sync sweep');
         return report;
       } catch (error) {
         failed = true;
