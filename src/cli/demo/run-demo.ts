@@ -309,6 +309,7 @@ async function checkAccess(client: DemoClient, baseUrl: string): Promise<void> {
   try {
     answer = await client.get('/api/v1/sources?limit=1');
   } catch (error) {
+    if (error instanceof DemoError) throw error;
     const reason = (error as Error).name === 'TimeoutError' ? 'no answer in time' : ((error as Error & { cause?: Error }).cause?.message ?? (error as Error).message);
     throw new DemoError(`cannot reach ORCA at ${baseUrl} (${reason}); start it with "orca start" or pass --url`);
   }
