@@ -45,11 +45,12 @@ create table event (
   payload jsonb not null
 );
 
+-- Every index costs each insert (ingestion is the hot write path): only the ones the readers need. GET /events pages
+-- by id within a source; the analyzer and the entity filter read by entity; windows (KPIs) by received_at; per-agent
+-- views by agent. Filters on event_type or occurred_at alone are applied while scanning these.
 create unique index event_source_idempotency_key on event (source_id, idempotency_key);
 create index event_source_idx on event (source_id, id);
-create index event_type_idx on event (event_type, id);
 create index event_entity_idx on event (entity_type, entity_id, occurred_at);
-create index event_occurred_at_idx on event (occurred_at);
 create index event_received_at_idx on event (received_at);
 create index event_agent_idx on event (agent_id, occurred_at) where agent_id is not null;
 
