@@ -293,8 +293,10 @@ export function createSourceService({ db, repository, audit, box, clock, cache, 
 
     /** The hot path of every webhook: cached per source id, invalidated on every write on every replica. */
     async forIngest(id: string): Promise<IngestSource | undefined> {
-      return cache.get(id, async () => {
-        const row = await repository.findById(id);
+      // One cache key per source whatever the case of the URL: invalidation (by the stored, lower-case id) must reach it.
+      const key = id.toLowerCase();
+      return cache.get(key, async () => {
+        const row = await repository.findById(key);
         return row ? toIngestSource(row) : undefined;
       });
     },

@@ -137,9 +137,12 @@ describeIngest('webhook verification', (ctx, clock) => {
     const signed = (sourceId: string) => signDelivery('generic', order('X', 1), { secret, now: clock.now(), url: `/api/v1/ingest/${sourceId}` });
 
     expect((await deliver(t, signed(randomUUID()))).statusCode).toBe(404);
+    // Looked up (and cached) through an upper-case URL first: disabling must still reach that lookup.
+    expect((await deliver(t, signed(id.toUpperCase()))).statusCode).toBe(201);
     expect((await t.app.inject({ method: 'PATCH', url: `/api/v1/sources/${id}`, headers: t.as('admin'), payload: { enabled: false } })).statusCode).toBe(200);
     const disabled = await deliver(t, signed(id));
     expect(disabled.statusCode).toBe(404);
+    expect((await deliver(t, signed(id.toUpperCase()))).statusCode).toBe(404);
     expect(disabled.headers['content-type']).toBe(problemJson);
     expect((await t.app.inject({ method: 'PATCH', url: `/api/v1/sources/${id}`, headers: t.as('admin'), payload: { enabled: true } })).statusCode).toBe(200);
     expect((await deliver(t, signed(id))).statusCode).toBe(201);
