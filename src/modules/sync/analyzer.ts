@@ -12,7 +12,7 @@ import type {
   CompiledStream,
   KeySelector,
 } from './contract.js';
-import { readJsonPath, type PathSegment } from './json-path.js';
+import { readJsonPath, type PathSegment } from '../../platform/json-path.js';
 
 export type AnalyzedEvent = Pick<
   StoredEvent,

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { ownersOf, validateContractDocument } from './contract.js';
-import { parseJsonPath, readJsonPath } from './json-path.js';
 
 const OWNER = '0190c0de-aaaa-7000-8000-000000000001';
 
@@ -134,21 +133,5 @@ describe('validateContractDocument', () => {
 
   it('rejects non-documents', () => {
     for (const input of [null, 'contracts', [], { contracts: {} }]) expect(validateContractDocument(input).ok).toBe(false);
-  });
-});
-
-describe('JSON paths', () => {
-  it('parses the supported subset and refuses the rest', () => {
-    expect(parseJsonPath('$')).toEqual([]);
-    expect(parseJsonPath('$.a.b_c[2]["d e"][\'f\']')).toEqual(['a', 'b_c', 2, 'd e', 'f']);
-    for (const bad of ['a.b', '$..a', '$.', '$[x]', '$.a[', '$.a b']) expect(parseJsonPath(bad)).toBeUndefined();
-  });
-
-  it('reads own properties only', () => {
-    const document = { a: { b: [10, { c: 'x' }] } };
-    expect(readJsonPath(document, ['a', 'b', 1, 'c'])).toBe('x');
-    expect(readJsonPath(document, ['a', 'b', 5])).toBeUndefined();
-    expect(readJsonPath(document, ['a', 'constructor'])).toBeUndefined();
-    expect(readJsonPath(document, ['a', 'b', 'length'])).toBeUndefined();
   });
 });

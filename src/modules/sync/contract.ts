@@ -7,7 +7,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { parseDuration } from '../../platform/config/duration.js';
 import type { FieldError } from '../../platform/errors.js';
-import { parseJsonPath, type PathSegment } from './json-path.js';
+import { tryParseJsonPath, type PathSegment } from '../../platform/json-path.js';
 
 export const GAP_TYPES = ['stale', 'missing_record', 'out_of_order', 'duplicate', 'field_drift'] as const;
 export type GapType = (typeof GAP_TYPES)[number];
@@ -250,7 +250,7 @@ function parseKey(text: string | undefined, fallback: KeySelector): KeySelector 
   if (text === undefined) return fallback;
   if (text === 'entity_id') return { kind: 'entity_id' };
   if (text === 'correlation_id') return { kind: 'correlation_id' };
-  const path = parseJsonPath(text);
+  const path = tryParseJsonPath(text);
   return path && path.length > 0 ? { kind: 'path', path, text } : undefined;
 }
 
@@ -348,7 +348,7 @@ export function validateContractDocument(input: unknown, prefix = ''): Validatio
       if ((rule.within === undefined) === (rule.deadline === undefined)) {
         fail(path, 'give exactly one of "within" (a duration after the trigger) or "deadline" (a JSON path to a timestamp in the trigger payload)');
       }
-      const deadlinePath = rule.deadline !== undefined ? parseJsonPath(rule.deadline) : undefined;
+      const deadlinePath = rule.deadline !== undefined ? tryParseJsonPath(rule.deadline) : undefined;
       if (rule.deadline !== undefined && !deadlinePath) fail(`${path}/deadline`, 'is not a JSON path such as $.sla.due_at');
       if (rule.when.stream === rule.then.stream && rule.when.event_type === rule.then.event_type) {
         fail(`${path}/then/event_type`, 'a follow-up must differ from its trigger');
@@ -390,12 +390,12 @@ export function validateContractDocument(input: unknown, prefix = ''): Validatio
       const sides = (['left', 'right'] as const).map((side) => {
         const spec = rule[side];
         requireStream(`${path}/${side}/stream`, spec.stream);
-        const field = parseJsonPath(spec.field);
+        const field = tryParseJsonPath(spec.field);
         if (!field || field.length === 0) fail(`${path}/${side}/field`, 'is not a JSON path to a field, such as $.properties.amount');
         const key = parseKey(spec.key, { kind: 'correlation_id' });
         if (!key) fail(`${path}/${side}/key`, 'must be entity_id, correlation_id or a JSON path such as $.opportunity_id');
         const where = (spec.where ?? []).map((condition, index) => {
-          const conditionPath = parseJsonPath(condition.path);
+          const conditionPath = tryParseJsonPath(condition.path);
           if (!conditionPath) fail(`${path}/${side}/where/${index}/path`, 'is not a JSON path such as $.propertyName');
           return { path: conditionPath ?? [], equals: condition.equals };
         });

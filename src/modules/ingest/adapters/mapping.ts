@@ -1,92 +1,34 @@
+import { JsonPathError, parseJsonPath, readJsonPath, type PathSegment } from '../../../platform/json-path.js';
 import { MappingError, type CanonicalFields, type FieldMapping, type FieldMappingEntry, type MappingFormat, type NativeEvent } from './types.js';
 
 /**
- * Field mappings are data (SPEC §5): per canonical field, a JSON path into the native document, evaluated by this
- * small engine. Supported path syntax (a deliberate subset of JSONPath, no filters or wildcards, so evaluation is
- * linear in the path and cannot be abused): `$`, `$.name`, `$.a.b`, `$.a[0]`, `$['key with space']`, `$["k"]`.
- * Only own properties are read, so `$.constructor` or `$.__proto__` find nothing rather than an object's prototype.
+ * Field mappings are data (SPEC §5): per canonical field, a JSON path into the native document, evaluated by the
+ * platform's JSON path subset (src/platform/json-path.ts: `$`, `$.name`, `$.a.b`, `$.a[0]`, `$['key with space']`,
+ * `$["k"]`; no filters or wildcards; own properties only).
  */
 
-export type PathSegment = string | number;
-
-const MAX_PATH_LENGTH = 512;
-const MAX_SEGMENTS = 64;
-const MAX_TEXT_LENGTH = 1024;
-const IDENTIFIER = /^[A-Za-z0-9_$@:-]+/;
+export type { PathSegment } from '../../../platform/json-path.js';
 
 /** Parse a path into its segments; throws MappingError (with the path) when it is not of the supported syntax. */
 export function parsePath(path: string): PathSegment[] {
-  if (typeof path !== 'string' || path.length === 0 || path.length > MAX_PATH_LENGTH) {
-    throw new MappingError('a JSON path must be a non-empty string of at most 512 characters', String(path));
+  try {
+    return parseJsonPath(path);
+  } catch (error) {
+    if (error instanceof JsonPathError) throw new MappingError(error.message, error.path);
+    throw error;
   }
-  if (path[0] !== '$') throw new MappingError('a JSON path starts with $', path);
-  const segments: PathSegment[] = [];
-  let index = 1;
-  while (index < path.length) {
-    if (segments.length >= MAX_SEGMENTS) throw new MappingError('a JSON path has at most 64 segments', path);
-    const char = path[index];
-    if (char === '.') {
-      const match = IDENTIFIER.exec(path.slice(index + 1));
-      if (!match) throw new MappingError(`expected a property name at offset ${index + 1}`, path);
-      segments.push(match[0]);
-      index += 1 + match[0].length;
-    } else if (char === '[') {
-      const rest = path.slice(index + 1);
-      const number = /^(\d{1,9})\]/.exec(rest);
-      if (number) {
-        segments.push(Number(number[1]));
-        index += 1 + number[0].length;
-        continue;
-      }
-      const quote = rest[0];
-      if (quote !== "'" && quote !== '"') throw new MappingError(`expected an index or a quoted name at offset ${index + 1}`, path);
-      let name = '';
-      let cursor = 1;
-      let closed = false;
-      while (cursor < rest.length) {
-        const c = rest[cursor] as string;
-        if (c === '\\' && cursor + 1 < rest.length) {
-          name += rest[cursor + 1];
-          cursor += 2;
-          continue;
-        }
-        if (c === quote) {
-          closed = true;
-          break;
-        }
-        name += c;
-        cursor += 1;
-      }
-      if (!closed || rest[cursor + 1] !== ']') throw new MappingError(`unterminated bracket at offset ${index}`, path);
-      segments.push(name);
-      index += 1 + cursor + 2;
-    } else {
-      throw new MappingError(`unexpected character ${JSON.stringify(char)} at offset ${index}`, path);
-    }
-  }
-  return segments;
 }
 
 /** The value at a path, or `undefined` when any step is missing. Never throws for any document. */
 export function evaluateSegments(document: unknown, segments: PathSegment[]): unknown {
-  let current: unknown = document;
-  for (const segment of segments) {
-    if (typeof segment === 'number') {
-      if (!Array.isArray(current) || segment >= current.length) return undefined;
-      current = current[segment];
-    } else {
-      if (typeof current !== 'object' || current === null || Array.isArray(current)) return undefined;
-      if (!Object.hasOwn(current, segment)) return undefined;
-      current = (current as Record<string, unknown>)[segment];
-    }
-  }
-  return current;
+  return readJsonPath(document, segments);
 }
 
 export function evaluatePath(document: unknown, path: string): unknown {
   return evaluateSegments(document, parsePath(path));
 }
 
+const MAX_TEXT_LENGTH = 1024;
 const REQUIRED_FIELDS = ['event_type', 'entity_type', 'entity_id', 'occurred_at'] as const;
 const OPTIONAL_FIELDS = ['sequence', 'agent_id', 'correlation_key'] as const;
 const MAPPABLE_FIELDS: readonly (keyof CanonicalFields)[] = [...REQUIRED_FIELDS, ...OPTIONAL_FIELDS];
