@@ -27,6 +27,8 @@ export const DEFAULT_SEVERITY: Record<GapType, Severity> = {
 };
 
 export const DEFAULT_RESOLVE_WITHIN_MS = 3_600_000;
+export const DEFAULT_FORGET_AFTER_MS = 30 * 86_400_000;
+const MIN_FORGET_AFTER_MS = 3_600_000;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$';
@@ -144,6 +146,7 @@ const ContractSchema = Type.Object(
     owner: Type.String({ pattern: '^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$', description: 'id of the agent accountable for this data' }),
     description: Type.Optional(Type.String({ maxLength: 2000 })),
     resolve_within: Type.Optional(Duration),
+    forget_after: Type.Optional(Type.String({ pattern: DURATION_PATTERN, description: "how long the analyzer keeps an idle entity's memory (default 30d, at least 1h)" })),
     costs: Type.Optional(
       Type.Object(
         {
@@ -237,6 +240,8 @@ export interface CompiledContract {
   name: string;
   owner: string;
   resolve_within_ms: number;
+  /** Per-entity memory (sync_entity_state, satisfied follow-ups) idle longer than this is forgotten by the sweep. */
+  forget_after_ms: number;
   costs: Record<GapType, RuleCost>;
   streams: CompiledStream[];
   follow_ups: CompiledFollowUp[];
@@ -285,6 +290,8 @@ export function validateContractDocument(input: unknown, prefix = ''): Validatio
     if (contractNames.has(contract.name)) fail(`${base}/name`, `contract name "${contract.name}" is used twice`);
     contractNames.add(contract.name);
     const resolveWithin = contract.resolve_within ? durationMs(contract.resolve_within) : DEFAULT_RESOLVE_WITHIN_MS;
+    const forgetAfter = contract.forget_after ? durationMs(contract.forget_after) : DEFAULT_FORGET_AFTER_MS;
+    if (contract.forget_after && forgetAfter < MIN_FORGET_AFTER_MS) fail(`${base}/forget_after`, 'must be at least 1h');
     const costs = Object.fromEntries(
       GAP_TYPES.map((type) => [type, { risk_kind: contract.costs?.[type]?.risk_kind ?? null, cost_usd: contract.costs?.[type]?.cost_usd ?? 0 }]),
     ) as Record<GapType, RuleCost>;
@@ -427,6 +434,7 @@ export function validateContractDocument(input: unknown, prefix = ''): Validatio
       name: contract.name,
       owner: contract.owner.toLowerCase(),
       resolve_within_ms: resolveWithin,
+      forget_after_ms: forgetAfter,
       costs,
       streams: [...streams.values()],
       follow_ups: followUps,

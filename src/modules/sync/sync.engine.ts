@@ -22,7 +22,7 @@ import {
   type OrderState,
   type UniqueState,
 } from './analyzer.js';
-import type { CompiledContract, CompiledStream, GapType, RuleCost, Severity } from './contract.js';
+import { DEFAULT_FORGET_AFTER_MS, type CompiledContract, type CompiledStream, type GapType, type RuleCost, type Severity } from './contract.js';
 import type { GapRow, NewGap, SyncRepository } from './sync.repository.js';
 
 export interface DuplicateConflict {
@@ -46,6 +46,8 @@ export interface SweepReport {
   retried_events: number;
   /** Stored events the sweep analysed because no earlier analysis had (lost with a process, or failed). */
   caught_up_events: number;
+  /** Idle per-entity memories (and satisfied follow-ups) forgotten (contract `forget_after`). */
+  forgotten: number;
 }
 
 /** Rule names the analyzer derives from a stream (follow-ups, lifecycles and agreements carry their own). */
@@ -63,6 +65,27 @@ const SWEEP_LOCK = 'orca:sync:sweep:';
 export const SETTLE_MS = 10_000;
 const CATCH_UP_PAGE = 500;
 const MAX_PAGES = 20;
+/** Rows forgotten per contract and table per sweep: a large backlog is worked off over several sweeps. */
+const FORGET_BATCH = 1000;
+
+/**
+ * Every (contract, rule) a gap of the active contracts can carry, as `contract\u0000rule`: a gap whose pair is not
+ * here belongs to a contract or rule that a newer version removed.
+ */
+export function activeRuleKeys(contracts: readonly CompiledContract[]): Set<string> {
+  const keys = new Set<string>();
+  for (const contract of contracts) {
+    const add = (rule: string) => keys.add(`${contract.name}\u0000${rule}`);
+    for (const stream of contract.streams) {
+      add(streamRule.stale(stream.name));
+      add(streamRule.idempotency(stream.name));
+      if (stream.check_sequence) add(streamRule.sequence(stream.name));
+      for (const eventType of stream.unique_event_types) add(streamRule.unique(stream.name, eventType));
+    }
+    for (const rule of [...contract.follow_ups, ...contract.lifecycles, ...contract.agreements]) add(rule.name);
+  }
+  return keys;
+}
 
 /** The smallest UUIDv7 of a millisecond: ids below it were generated before that instant. */
 export function uuidFloor(ms: number): string {
@@ -344,6 +367,16 @@ export function createSyncEngine(deps: {
    * ingest transaction has committed and their incremental analysis had its chance). One page per transaction,
    * under the sweep's advisory lock; at most MAX_PAGES pages per sweep (the next sweep continues).
    */
+  /** Retention: per-entity memory idle past its contract's forget_after (memory of removed contracts: the default). */
+  async function forget(report: SweepReport): Promise<void> {
+    const active = await deps.contracts.get();
+    await db.transaction(async (tx) => {
+      if (!(await repository.tryLock(tx, SWEEP_LOCK))) return;
+      for (const contract of active.contracts) report.forgotten += await repository.forgetIdle(tx, contract.name, [], contract.forget_after_ms, FORGET_BATCH);
+      report.forgotten += await repository.forgetIdle(tx, null, active.contracts.map((contract) => contract.name), DEFAULT_FORGET_AFTER_MS, FORGET_BATCH);
+    });
+  }
+
   async function catchUp(report: SweepReport): Promise<void> {
     const before = uuidFloor(Date.now() - SETTLE_MS);
     for (let page = 0; page < MAX_PAGES; page += 1) {
@@ -434,7 +467,7 @@ export function createSyncEngine(deps: {
      * across replicas (transaction-scoped advisory lock); a replica that finds it taken skips this round.
      */
     async sweep(): Promise<SweepReport> {
-      const report: SweepReport = { skipped: false, stale_opened: 0, missing_opened: 0, retried_events: 0, caught_up_events: 0 };
+      const report: SweepReport = { skipped: false, stale_opened: 0, missing_opened: 0, retried_events: 0, caught_up_events: 0, forgotten: 0 };
       if (retryQueue.length > 0) {
         const events = retryQueue.splice(0, retryQueue.length);
         try {
@@ -514,6 +547,7 @@ export function createSyncEngine(deps: {
           if (result.opened) report.missing_opened += 1;
         }
       });
+      if (!report.skipped) await forget(report);
       return report;
     },
 

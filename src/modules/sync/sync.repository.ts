@@ -377,6 +377,37 @@ export function createSyncRepository(db: Queryable) {
       return rows.map((row) => ({ ...row, sequence: row.sequence === null ? null : Number(row.sequence) }));
     },
 
+    // ---- retention ----
+    /**
+     * Forgets up to `limit` per-entity memories of `contract` not written for `idleMs` (database time), and as many
+     * satisfied (or retired) follow-ups. `contract` null: every contract not in `active`. Returns the rows deleted.
+     */
+    async forgetIdle(tx: Queryable, contract: string | null, active: string[], idleMs: number, limit: number): Promise<number> {
+      const which = contract === null ? 'not (contract = any($1::text[]))' : 'contract = $1';
+      const first = contract === null ? active : contract;
+      const states = await tx.query(
+        `delete from sync_entity_state where (contract, rule, key) in (
+           select contract, rule, key from sync_entity_state
+           where ${which} and updated_at < now() - $2 * interval '1 millisecond' limit $3)`,
+        [first, idleMs, limit],
+      );
+      const followUps = await tx.query(
+        `delete from sync_followup where id in (
+           select id from sync_followup
+           where ${which} and satisfied_at is not null and updated_at < now() - $2 * interval '1 millisecond' limit $3)`,
+        [first, idleMs, limit],
+      );
+      return states.rowCount + followUps.rowCount;
+    },
+
+    /** Open gaps attributed to a contract (to close those whose rule a new contracts version removed). */
+    async openAttributedGaps(tx: Queryable): Promise<Array<{ id: string; contract: string; rule: string }>> {
+      const { rows } = await tx.query<{ id: string; contract: string; rule: string }>(
+        'select id, contract, rule from sync_gap where resolved_at is null and contract is not null order by id for update',
+      );
+      return rows;
+    },
+
     async tryLock(tx: Queryable, name: string): Promise<boolean> {
       const { rows } = await tx.query<{ locked: boolean }>(`select pg_try_advisory_xact_lock(hashtext($1 || current_schema())) as locked`, [name]);
       return rows[0]?.locked === true;

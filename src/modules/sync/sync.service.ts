@@ -6,6 +6,7 @@ import type { AuditService } from '../audit/index.js';
 import type { ActiveContractsStore } from './active-contracts.js';
 import { freshnessOf } from './analyzer.js';
 import { ownersOf, validateContractDocument, type ContractDocument } from './contract.js';
+import { activeRuleKeys } from './sync.engine.js';
 import type { GapRow, SyncRepository } from './sync.repository.js';
 import type { ContractsVersion, FreshnessReport, Gap, GapQuery } from './sync.schemas.js';
 
@@ -116,12 +117,21 @@ export function createSyncService(deps: {
           correlation_id: actor.correlationId,
           created_at: clock.now(),
         });
+        // Gaps of a contract or rule this version removes can no longer close by themselves: close them, saying why.
+        const keep = activeRuleKeys(result.contracts);
+        const removed = (await repository.openAttributedGaps(tx)).filter((gap) => !keep.has(`${gap.contract}\u0000${gap.rule}`));
+        const closed = await repository.autoResolveIds(
+          tx,
+          removed.map((gap) => gap.id),
+          clock.now(),
+          { closed_because: 'rule_removed', contracts_version: written.version },
+        );
         await audit.append(tx, {
           actor: actor.id,
           action: 'sync.contracts.update',
           target: `sync_contracts:${written.version}`,
           before: previous ? { version: previous.version } : null,
-          after: { version: written.version, contracts: document.contracts.map((contract) => contract.name) },
+          after: { version: written.version, contracts: document.contracts.map((contract) => contract.name), closed_gaps: closed.length },
           correlationId: actor.correlationId,
         });
         return written;

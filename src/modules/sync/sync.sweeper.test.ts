@@ -3,7 +3,7 @@ import { createLogger } from '../../platform/telemetry/logger.js';
 import type { SweepReport } from './sync.engine.js';
 import { createSweeper } from './sync.sweeper.js';
 
-const REPORT: SweepReport = { skipped: false, stale_opened: 0, missing_opened: 0, retried_events: 0, caught_up_events: 0 };
+const REPORT: SweepReport = { skipped: false, stale_opened: 0, missing_opened: 0, retried_events: 0, caught_up_events: 0, forgotten: 0 };
 const logger = createLogger({ level: 'silent' });
 
 function deferred() {

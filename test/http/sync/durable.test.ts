@@ -131,7 +131,7 @@ for (const target of databaseTargets) {
       const second = await startProcess(storage, clock);
       try {
         const sync = second.modules.sync;
-        expect(await sync.sweeper.runOnce()).toEqual({ skipped: false, stale_opened: 0, missing_opened: 1, retried_events: 0, caught_up_events: 6 });
+        expect(await sync.sweeper.runOnce()).toEqual({ skipped: false, stale_opened: 0, missing_opened: 1, retried_events: 0, caught_up_events: 6, forgotten: 0 });
         const [O1created, O1again, O2five, O2three, O3created] = lost;
         const gaps = (await sync.service.listGaps({ contract: 'durable', limit: 100 })).items
           .map((gap) => [gap.type, gap.rule, gap.entity_id, gap.status, gap.detected_at, gap.due_at, gap.detail] as const)
@@ -183,7 +183,7 @@ for (const target of databaseTargets) {
         expect((await second.db.query('select event_id from sync_analyzed_event')).rows).toEqual([]);
 
         // Sweeping again analyses nothing twice.
-        expect(await sync.sweeper.runOnce()).toEqual({ skipped: false, stale_opened: 0, missing_opened: 0, retried_events: 0, caught_up_events: 0 });
+        expect(await sync.sweeper.runOnce()).toEqual({ skipped: false, stale_opened: 0, missing_opened: 0, retried_events: 0, caught_up_events: 0, forgotten: 0 });
         expect((await sync.service.listGaps({ contract: 'durable', limit: 100 })).items).toHaveLength(3);
       } finally {
         await second.close();

@@ -94,7 +94,7 @@ describeSyncSuite('sync sweep', '2026-07-01T08:00:00.000Z', (ctx, target) => {
       try {
         await other.query('begin');
         await other.query(`select pg_advisory_xact_lock(hashtext('orca:sync:sweep:' || current_schema()))`);
-        expect(await sync().sweeper.runOnce()).toEqual({ skipped: true, stale_opened: 0, missing_opened: 0, retried_events: 0, caught_up_events: 0 });
+        expect(await sync().sweeper.runOnce()).toEqual({ skipped: true, stale_opened: 0, missing_opened: 0, retried_events: 0, caught_up_events: 0, forgotten: 0 });
         expect(await gapsOf(t, { contract: 'locked' })).toEqual([]);
         await other.query('commit');
       } finally {

@@ -20,3 +20,7 @@ create table sync_analyzed_event (
   event_id uuid primary key,
   analyzed_at timestamptz not null default now()
 );
+
+-- The sweep forgets per-entity memory idle longer than its contract's forget_after (docs/sync.md "Retention").
+create index sync_entity_state_idle_idx on sync_entity_state (contract, updated_at);
+create index sync_followup_done_idx on sync_followup (contract, updated_at) where satisfied_at is not null;
