@@ -5,6 +5,7 @@ import type { Database, Queryable } from '../../platform/db/index.js';
 import { createGroupCommitter, type GroupCommitter } from '../../platform/db/group-commit.js';
 import { AppError, notFound, type FieldError } from '../../platform/errors.js';
 import { decodeCursor, pageOf } from '../../platform/http/cursor.js';
+import { exceedsDepth, hasLoneSurrogate, MAX_JSON_DEPTH } from '../../platform/http/json-body.js';
 import { newId } from '../../platform/ids.js';
 import type { Logger } from '../../platform/telemetry/logger.js';
 import { ADAPTERS, DEFAULT_MAPPINGS, EnvelopeError, MappingError, applyMapping, type CanonicalFields, type RawDelivery } from './adapters/index.js';
@@ -253,6 +254,19 @@ export function createIngestService(deps: IngestServiceDeps) {
           });
         }
         throw error;
+      }
+      // The same limits as every JSON body ORCA accepts (json-body.ts): a document PostgreSQL's jsonb refuses (a lone
+      // surrogate) or one too deep to hash and store safely is the sender's error, not a 5xx.
+      for (const native of natives) {
+        const problem = exceedsDepth(native.document, MAX_JSON_DEPTH)
+          ? `the event nests deeper than ${MAX_JSON_DEPTH} levels`
+          : hasLoneSurrogate(native.document)
+            ? 'the event contains a lone UTF-16 surrogate escape, which is not Unicode text'
+            : undefined;
+        if (problem) {
+          metrics.events.inc({ source_kind: source.kind, outcome: 'rejected' });
+          throw new AppError('bad_request', problem);
+        }
       }
       const mapping = { ...DEFAULT_MAPPINGS[source.kind], ...source.mapping };
       const events: PreparedEvent[] = natives.map((native, index) => {
