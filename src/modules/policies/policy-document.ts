@@ -51,7 +51,7 @@ const RuleSetting = Type.Object({ severity: Type.Optional(SeveritySchema), risk_
 const Quota = Type.Object(
   {
     calls: Type.Optional(Type.Integer({ minimum: 1, maximum: 1e9, description: 'evaluations per window' })),
-    window: Type.Optional(Type.String({ pattern: '^\\d+(s|m|h|d)$', description: 'window of `calls`, e.g. 1m, 1h (default 1m)' })),
+    window: Type.Optional(Type.String({ pattern: '^[1-9]\\d{0,5}(s|m|h|d)$', description: 'window of `calls`, e.g. 1m, 1h (default 1m)' })),
     tokens_per_day: Type.Optional(Type.Integer({ minimum: 1, maximum: 1e15 })),
     cost_usd_per_day: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1e12 })),
   },
@@ -137,6 +137,8 @@ export const PolicyDocumentSchema = Type.Object(
   { additionalProperties: false },
 );
 export type PolicyDocument = Static<typeof PolicyDocumentSchema>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true });
 ajv.addFormat('uuid', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
@@ -367,7 +369,10 @@ export function compilePolicy(input: unknown, version: number, prefix = '/policy
     if (!roles.has(role)) errors.push({ path: `${prefix}/quotas/roles/${role}`, message: `"${role}" is not a role of this document` });
     quotas.roles.set(role, compileQuota(quota));
   }
-  for (const [agentId, quota] of Object.entries(document.quotas?.agents ?? {})) quotas.agents.set(agentId.toLowerCase(), compileQuota(quota));
+  for (const [agentId, quota] of Object.entries(document.quotas?.agents ?? {})) {
+    if (!UUID.test(agentId)) errors.push({ path: `${prefix}/quotas/agents/${agentId}`, message: 'must be an agent id (UUID)' });
+    quotas.agents.set(agentId.toLowerCase(), compileQuota(quota));
+  }
 
   if (errors.length > 0) throw invalid(errors);
 
