@@ -168,7 +168,8 @@ export interface ContentScan {
 /** Runs the policy's detectors over the content: built-ins, custom RE2 patterns, prompt-injection patterns. */
 export function scanContent(policy: CompiledPolicy, content: string | undefined): ContentScan {
   if (content === undefined || content === '') return { findings: [], counts: {}, injection: [] };
-  let findings = detectPii(content, policy.enabledEntities);
+  const lower = content.toLowerCase();
+  let findings = detectPii(content, policy.enabledEntities, lower);
   // The regexes carry the `g` flag (exec walks the matches), so test() would start where the last call stopped.
   if (policy.customAny) policy.customAny.lastIndex = 0;
   if (policy.customAny && policy.customAny.test(content)) {
@@ -195,7 +196,6 @@ export function scanContent(policy: CompiledPolicy, content: string | undefined)
   const phraseRegex = policy.injection.phraseRegex;
   if (phraseRegex) {
     phraseRegex.lastIndex = 0;
-    const lower = content.toLowerCase();
     let match: RegExpExecArray | null;
     while ((match = phraseRegex.exec(lower)) !== null) {
       const name = policy.injection.phraseNames.get(normaliseText(match[0]));

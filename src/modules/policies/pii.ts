@@ -104,7 +104,7 @@ interface Profile {
   doubleColon: boolean;
 }
 
-function profileOf(content: string): Profile {
+function profileOf(content: string, lower: string): Profile {
   let digits = 0;
   let colons = 0;
   let dots = 0;
@@ -117,7 +117,7 @@ function profileOf(content: string): Profile {
       if (content.charCodeAt(index + 1) === 58) doubleColon = true;
     } else if (code === 46) dots += 1;
   }
-  return { lower: content.toLowerCase(), digits, colons, dots, doubleColon };
+  return { lower, digits, colons, dots, doubleColon };
 }
 
 interface Detector {
@@ -326,10 +326,14 @@ const PRIORITY = new Map<string, number>(PII_ENTITIES.map((entity, index) => [en
 const ENTITY_ORDER: PiiEntity[] = ['jwt', 'api_key', 'email', 'iban', 'credit_card', 'us_ssn', 'ipv6', 'ipv4', 'phone'];
 for (const [index, entity] of ENTITY_ORDER.entries()) PRIORITY.set(entity, index);
 
-/** Runs the enabled built-in detectors over `content`; the findings do not overlap and are ordered by position. */
-export function detectPii(content: string, enabled: ReadonlySet<string> = new Set(PII_ENTITIES)): PiiFinding[] {
+/**
+ * Runs the enabled built-in detectors over `content`; the findings do not overlap and are ordered by position.
+ * `lower` is `content.toLowerCase()` when the caller has computed it already.
+ */
+export function detectPii(content: string, enabled: ReadonlySet<string> = new Set(PII_ENTITIES), lower?: string): PiiFinding[] {
   const findings: PiiFinding[] = [];
-  const profile = profileOf(content);
+  // Only the secret-field precheck reads the lower-cased text; a caller that has it already passes it in.
+  const profile = profileOf(content, lower ?? (enabled.has('api_key') ? content.toLowerCase() : ''));
   if (enabled.has('email')) detectEmails(content, findings);
   for (const detector of DETECTORS) {
     if (!enabled.has(detector.entity) || !detector.applies(content, profile)) continue;
