@@ -400,10 +400,13 @@ export function createSyncRepository(db: Queryable) {
       return states.rowCount + followUps.rowCount;
     },
 
-    /** Open gaps attributed to a contract (to close those whose rule a new contracts version removed). */
+    /**
+     * Open gaps attributed to a contract (to close those whose rule a new contracts version removed). Not locked:
+     * the closing update re-checks `resolved_at is null`, so a gap the analyzer closes meanwhile stays as it closed.
+     */
     async openAttributedGaps(tx: Queryable): Promise<Array<{ id: string; contract: string; rule: string }>> {
       const { rows } = await tx.query<{ id: string; contract: string; rule: string }>(
-        'select id, contract, rule from sync_gap where resolved_at is null and contract is not null order by id for update',
+        'select id, contract, rule from sync_gap where resolved_at is null and contract is not null order by id',
       );
       return rows;
     },
