@@ -276,7 +276,10 @@ export function createTrustRepository(db: Queryable) {
         `select count(*) filter (where resolution = 'auto')::int as auto, count(*)::int as resolved,
                 count(*) filter (where due_at is not null and resolved_at <= due_at)::int as before_due,
                 coalesce(sum(cost_usd) filter (where due_at is not null and resolved_at <= due_at), 0)::float8 as before_due_usd
-           from sync_gap where resolved_at > $1 and resolved_at <= $2`,
+           from sync_gap
+          where resolved_at > $1 and resolved_at <= $2
+            -- A gap closed because a newer contracts version dropped its rule was withdrawn, not resolved.
+            and detail->>'closed_because' is distinct from 'rule_removed'`,
         [from, to],
       );
       const row = rows[0];

@@ -79,14 +79,15 @@ export interface GapInput {
   resolved_at?: Date | null;
   resolution?: 'auto' | 'manual' | null;
   cost_usd?: number;
+  detail?: Record<string, unknown>;
 }
 
 /** A sync gap (SQL). Returns its id. */
 export async function insertGap(ctx: TestApp, gap: GapInput): Promise<string> {
   const id = randomUUID();
   await ctx.container.db.query(
-    `insert into sync_gap (id, type, severity, contract, stream, rule, entity_type, entity_id, agent_id, detected_at, due_at, resolved_at, resolution, cost_usd)
-     values ($1::uuid, $2, $3, $4, $5, 'test-rule-' || $1::text, $6, $7, $8, $9, $10, $11, $12, $13)`,
+    `insert into sync_gap (id, type, severity, contract, stream, rule, entity_type, entity_id, agent_id, detected_at, due_at, resolved_at, resolution, cost_usd, detail)
+     values ($1::uuid, $2, $3, $4, $5, 'test-rule-' || $1::text, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb)`,
     [
       id,
       gap.type ?? 'missing_record',
@@ -101,6 +102,7 @@ export async function insertGap(ctx: TestApp, gap: GapInput): Promise<string> {
       gap.resolved_at ?? null,
       gap.resolution ?? (gap.resolved_at ? 'auto' : null),
       gap.cost_usd ?? 0,
+      JSON.stringify(gap.detail ?? {}),
     ],
   );
   return id;

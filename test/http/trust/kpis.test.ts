@@ -80,6 +80,15 @@ for (const target of databaseTargets) {
       await insertGap(ctx, { detected_at: ago(3 * DAY), due_at: ago(2 * DAY), resolved_at: ago(2.5 * DAY), resolution: 'auto', cost_usd: 1500 });
       await insertGap(ctx, { detected_at: ago(3 * DAY), due_at: ago(2 * DAY), resolved_at: ago(1.5 * DAY), resolution: 'manual', cost_usd: 5000 });
       await insertGap(ctx, { detected_at: ago(45 * DAY), due_at: ago(44 * DAY), resolved_at: ago(41 * DAY), resolution: 'auto', cost_usd: 700 });
+      // Closed because a new contracts version dropped its rule: withdrawn, not resolved — in no KPI.
+      await insertGap(ctx, {
+        detected_at: ago(3 * DAY),
+        due_at: ago(2 * DAY),
+        resolved_at: ago(2.5 * DAY),
+        resolution: 'auto',
+        cost_usd: 900,
+        detail: { closed_because: 'rule_removed', contracts_version: 2 },
+      });
       // One incident resolved by a human now.
       const incident = await openIncident(ctx, { kind: 'ticket_breach', severity: 'medium' });
       await ctx.app.inject({ method: 'POST', url: `/api/v1/incidents/${incident.id}/resolve`, headers: ctx.as('operator'), payload: { note: 'done' } });
