@@ -15,7 +15,7 @@ import { scrubString } from './platform/telemetry/redact.js';
 import { installEdge } from './platform/edge/index.js';
 import './platform/http/actor.js';
 
-const ACCESS_VALUES: readonly RouteAccess[] = ['public', ...ROLES];
+const ACCESS_VALUES: readonly RouteAccess[] = ['public', 'signed', ...ROLES];
 
 /**
  * Builds the HTTP application with every production option; never listens (server.ts does), so tests run
@@ -122,7 +122,10 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
     transform: ({ schema, url, route }) => {
       const access = route.config?.access;
       const transformed = { ...(schema ?? {}) } as Record<string, unknown>;
-      if (access && access !== 'public') {
+      if (access === 'signed') {
+        transformed.security = [];
+        transformed['x-orca-role'] = 'signed';
+      } else if (access && access !== 'public') {
         transformed.security = [{ apiKey: [] }, { bearer: [] }];
         transformed['x-orca-role'] = access;
       } else {

@@ -295,7 +295,11 @@ function validString(schema: JsonSchema, mode: Mode): fc.Arbitrary<string> {
       { weight: mode === 'clean' ? 1 : 3, arbitrary: fc.constantFrom(...LEAP_SECONDS, '0001-01-01T00:00:00Z', '9999-12-31T23:59:59.999999999Z', '2030-01-01T00:00:00+23:59', '2030-01-01t00:00:00z') },
     );
   }
-  if (schema.pattern) return fc.stringMatching(new RegExp(schema.pattern)).filter(fits);
+  if (schema.pattern) {
+    // A pattern with a minimum length (a secret: 16+ printable characters) needs long matches, or the filter would
+    // reject nearly every candidate and generation would never end.
+    return fc.stringMatching(new RegExp(schema.pattern), { size: min > 4 ? 'large' : 'small' }).filter(fits);
+  }
   if (mode === 'clean') return fc.string({ minLength: Math.max(min, 1), maxLength: Math.min(max, 40), unit: 'grapheme-ascii' }).filter(fits);
   return fc.oneof(
     { weight: 4, arbitrary: fc.string({ minLength: min, maxLength: Math.min(max, 40), unit: 'grapheme' }) },
@@ -741,6 +745,14 @@ describeEachDatabase('OpenAPI-driven fuzzing', (ctx, target) => {
         tally.transitions += 1;
       } else if ((method === 'PUT' && path === '/api/v1/sync/contracts') || (method === 'POST' && /^\/api\/v1\/sync\/gaps\/[^/]+\/resolve$/.test(path))) {
         tally.auditedWrites += 1; // a new contracts version, or a gap resolved by hand
+      } else if (method === 'PUT' && path === '/api/v1/policies') {
+        tally.auditedWrites += 1; // a new policy version
+      } else if ((method === 'POST' && path === '/api/v1/sources') || /^\/api\/v1\/sources\/[^/]+(\/rotate-secret)?$/.test(path)) {
+        tally.auditedWrites += 1; // a source created, changed, deleted or its secret rotated
+      } else if ((method === 'POST' && path === '/api/v1/incidents') || /^\/api\/v1\/incidents\/[^/]+\/resolve$/.test(path)) {
+        tally.auditedWrites += 1; // an incident opened or resolved by hand
+      } else if (method === 'POST' && ['/api/v1/policy/evaluate', '/api/v1/policy/simulate', '/api/v1/events', '/api/v1/runs'].includes(path)) {
+        // Telemetry, not governance: a decision row, a read-only replay, events or runs — none is audited.
       } else {
         throw new Error(`a successful ${method} ${path} (${status}) that this fuzzer does not know how to account for: teach it`);
       }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { beforeAll, expect, it } from 'vitest';
 import { PERMISSIONS } from '../../src/platform/auth/permissions.js';
-import { ROLES, type Role } from '../../src/platform/http/roles.js';
+import { ROLES, type Role, type RouteAccess } from '../../src/platform/http/roles.js';
 import { describeEachDatabase, type TestApp } from '../helpers/app.js';
 
 /**
@@ -18,7 +18,7 @@ const SPEC_PUBLIC_PATHS = ['/docs', '/health', '/liveness', '/livez', '/metrics'
  * SPEC §4's table for the routes that exist in this build (a route listed here must exist, with this role).
  * Routes added later are still checked against the matrix for whatever role they declare.
  */
-const SPEC_ROLES: Record<string, Role> = {
+const SPEC_ROLES: Record<string, RouteAccess> = {
   'GET /status': 'viewer',
   'GET /api/v1/agents': 'viewer',
   'POST /api/v1/agents': 'operator',
@@ -41,6 +41,32 @@ const SPEC_ROLES: Record<string, Role> = {
   'GET /api/v1/sync/freshness': 'viewer',
   'GET /api/v1/sync/gaps': 'viewer',
   'POST /api/v1/sync/gaps/{id}/resolve': 'operator',
+  'GET /api/v1/sync/gaps/{id}': 'viewer',
+  'GET /api/v1/policies': 'viewer',
+  'PUT /api/v1/policies': 'operator',
+  'GET /api/v1/policies/versions': 'viewer',
+  'POST /api/v1/policy/evaluate': 'ingest',
+  'POST /api/v1/policy/simulate': 'operator',
+  'GET /api/v1/violations': 'viewer',
+  'GET /api/v1/sources': 'admin',
+  'POST /api/v1/sources': 'admin',
+  'GET /api/v1/sources/{id}': 'admin',
+  'PATCH /api/v1/sources/{id}': 'admin',
+  'DELETE /api/v1/sources/{id}': 'admin',
+  'POST /api/v1/sources/{id}/rotate-secret': 'admin',
+  // SPEC §4 says ingest writes; native webhooks cannot carry an ORCA key, so the sender's signature authenticates.
+  'POST /api/v1/ingest/{sourceId}': 'signed',
+  'POST /api/v1/events': 'ingest',
+  'GET /api/v1/events': 'viewer',
+  'POST /api/v1/runs': 'ingest',
+  'GET /api/v1/agents/{id}/trust': 'viewer',
+  'GET /api/v1/kpis': 'viewer',
+  'GET /api/v1/kpis/history': 'viewer',
+  'GET /api/v1/incidents': 'viewer',
+  'POST /api/v1/incidents': 'operator',
+  'GET /api/v1/incidents/{id}': 'viewer',
+  'POST /api/v1/incidents/{id}/resolve': 'operator',
+  'GET /api/v1/reports/executive': 'viewer',
 };
 
 const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
@@ -117,7 +143,7 @@ describeEachDatabase('route access matrix', (ctx) => {
 
   it('publishes operations, and every operation declares an x-orca-role from the closed set', () => {
     expect(operations.length).toBeGreaterThanOrEqual(Object.keys(SPEC_ROLES).length);
-    const undeclared = operations.filter((operation) => !['public', ...ROLES].includes(operation.role as Role)).map(label);
+    const undeclared = operations.filter((operation) => !['public', 'signed', ...ROLES].includes(operation.role as Role)).map(label);
     expect(undeclared).toEqual([]);
   });
 
@@ -165,8 +191,8 @@ describeEachDatabase('route access matrix', (ctx) => {
   });
 
   it('answers 401 problem+json with WWW-Authenticate to every protected operation called without a key', async () => {
-    const protectedOperations = operations.filter((operation) => operation.role !== 'public');
-    expect(protectedOperations.length).toBeGreaterThanOrEqual(Object.keys(SPEC_ROLES).length);
+    const protectedOperations = operations.filter((operation) => operation.role !== 'public' && operation.role !== 'signed');
+    expect(protectedOperations.length).toBeGreaterThanOrEqual(Object.values(SPEC_ROLES).filter((role) => role !== 'signed').length);
     for (const operation of protectedOperations) {
       const response = await call(ctx(), operation.method, operation.path);
       const url = response.url;
@@ -186,7 +212,7 @@ describeEachDatabase('route access matrix', (ctx) => {
     }
   });
 
-  it('answers 401 to every protected operation called with an unknown, malformed or conflicting key', async () => {
+  it('answers 401 to every protected or signed operation called with an unknown, malformed or conflicting key', async () => {
     const protectedOperations = operations.filter((operation) => operation.role !== 'public');
     const bad: Array<Record<string, string>> = [
       { 'x-api-key': `${ctx().keys.admin.slice(0, -1)}${ctx().keys.admin.endsWith('A') ? 'B' : 'A'}` },
@@ -207,7 +233,7 @@ describeEachDatabase('route access matrix', (ctx) => {
   it('answers 403 to every role the matrix does not allow, and neither 401 nor 403 (nor 5xx) to every role it allows', async () => {
     const results: string[] = [];
     const expected: string[] = [];
-    for (const operation of operations.filter((candidate) => candidate.role !== 'public')) {
+    for (const operation of operations.filter((candidate) => candidate.role !== 'public' && candidate.role !== 'signed')) {
       const allowed = PERMISSIONS[operation.role as Role];
       for (const role of ROLES) {
         const response = await call(ctx(), operation.method, operation.path, ctx().as(role));
@@ -233,8 +259,22 @@ describeEachDatabase('route access matrix', (ctx) => {
     expect(results).toEqual(expected);
   });
 
+  it('lets signed operations (webhooks) through the edge without a key, rate limited per IP: the route answers', async () => {
+    const signed = operations.filter((operation) => operation.role === 'signed');
+    expect(signed.map(label)).toEqual(['POST /api/v1/ingest/{sourceId}']);
+    for (const operation of signed) {
+      for (const headers of [{}, ctx().as('viewer'), ctx().as('ingest')]) {
+        const response = await call(ctx(), operation.method, operation.path, headers);
+        // A random source id: the route's own 404, not the edge's 401/403.
+        expect({ route: label(operation), status: response.statusCode }).toEqual({ route: label(operation), status: 404 });
+        expect(response.headers['www-authenticate']).toBeUndefined();
+        expect(response.headers['ratelimit-policy']).toMatch(/^"(anonymous|viewer|ingest)";q=\d+;w=\d+$/);
+      }
+    }
+  });
+
   it('accepts the same key as Authorization: Bearer for every allowed role', async () => {
-    for (const operation of operations.filter((candidate) => candidate.role !== 'public' && candidate.method === 'GET')) {
+    for (const operation of operations.filter((candidate) => candidate.role !== 'public' && candidate.role !== 'signed' && candidate.method === 'GET')) {
       for (const role of PERMISSIONS[operation.role as Role]) {
         const response = await call(ctx(), operation.method, operation.path, { authorization: `Bearer ${ctx().keys[role]}` });
         expect({ route: label(operation), role, status: [401, 403].includes(response.statusCode) ? response.statusCode : 'ok' }).toEqual({

@@ -40,7 +40,8 @@ export function ingestRoutes(service: IngestService, metrics: IngestMetrics): Fa
       raw.post(
         '/ingest/:sourceId',
         {
-          config: { access: 'ingest' },
+          // Authenticated by the source's signature, not an API key: vendors cannot add ORCA's header (roles.ts).
+          config: { access: 'signed' },
           schema: {
             tags,
             summary: "Receive a webhook in the source's native format",

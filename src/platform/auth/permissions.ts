@@ -4,7 +4,7 @@ import type { Role, RouteAccess } from '../http/roles.js';
  * The permission matrix (docs/SECURITY.md): which key roles may call a route declaring a given access level.
  * Roles are not a strict ladder: `ingest` keys only push data in, and cannot read what they pushed.
  */
-export const PERMISSIONS: Readonly<Record<Exclude<RouteAccess, 'public'>, readonly Role[]>> = {
+export const PERMISSIONS: Readonly<Record<Exclude<RouteAccess, 'public' | 'signed'>, readonly Role[]>> = {
   viewer: ['viewer', 'operator', 'admin'],
   operator: ['operator', 'admin'],
   admin: ['admin'],
@@ -12,6 +12,7 @@ export const PERMISSIONS: Readonly<Record<Exclude<RouteAccess, 'public'>, readon
 };
 
 export function isAllowed(access: RouteAccess, role: Role | undefined): boolean {
-  if (access === 'public') return true;
+  // A signed route authenticates its caller by the webhook signature, whatever key (if any) came along.
+  if (access === 'public' || access === 'signed') return true;
   return role !== undefined && PERMISSIONS[access].includes(role);
 }

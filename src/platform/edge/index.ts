@@ -93,6 +93,8 @@ export async function installEdge(app: FastifyInstance, deps: EdgeDeps): Promise
 
     // Unknown routes fall through to the 404 handler (after counting against the caller's limit).
     if (access === undefined) return undefined;
+    // A webhook needs no key (its signature is checked by the route), but a key it does present must be valid.
+    if (access === 'signed' && credential.kind === 'none') return undefined;
     if (!principal) {
       const reason = credential.kind === 'none' ? 'missing' : 'invalid';
       authFailures.inc({ reason });

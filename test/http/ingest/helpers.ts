@@ -79,11 +79,12 @@ export async function createSource(
   return { id: (response.json() as { id: string }).id, secret };
 }
 
-export async function deliver(t: TestApp, delivery: SignedDelivery, role: 'ingest' | 'admin' = 'ingest') {
+/** Sends a signed delivery as the vendor would (no ORCA key: `role` 'none'), or with a key of the given role. */
+export async function deliver(t: TestApp, delivery: SignedDelivery, role: 'ingest' | 'admin' | 'viewer' | 'none' = 'ingest') {
   return t.app.inject({
     method: delivery.method as 'POST',
     url: delivery.url,
-    headers: { ...delivery.headers, ...t.as(role) },
+    headers: { ...delivery.headers, ...(role === 'none' ? {} : t.as(role)) },
     payload: delivery.body,
   });
 }
