@@ -9,7 +9,8 @@ import { loadConfigOrExit } from './load-config.js';
  */
 export async function withContainer<T>(fn: (container: Container) => Promise<T>): Promise<T> {
   const config = loadConfigOrExit();
-  const container = await createContainer(config, { logger: createLogger({ level: 'warn', destination: process.stderr }) });
+  // Role `api` starts no background loop: a one-shot command must not sweep, snapshot or quarantine on the side.
+  const container = await createContainer(config, { role: 'api', logger: createLogger({ level: 'warn', destination: process.stderr }) });
   try {
     return await fn(container);
   } finally {
