@@ -2,13 +2,13 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import pg from 'pg';
 import { Webhook } from 'standardwebhooks';
 import { waitForQuietMachine } from '../lib/cpu.js';
 import { contentionWarnings } from '../lib/measure.js';
 import { BENCH_RATE_LIMIT_MAX } from '../lib/orca.js';
 import { freePort, HOST, startServerProcess, withServers, type ServerProcess } from '../lib/server-process.js';
 import type { Detail, Measurement, Suite, SuiteContext, SuiteOutcome, TargetResult } from '../lib/types.js';
+import { createSchema } from '../lib/postgres-schema.js';
 
 /**
  * Issue 4 item 12: signed single-event webhooks (acknowledged after commit) at several concurrencies and canonical
@@ -73,32 +73,6 @@ async function startIngestServer(context: SuiteContext, name: string, databaseUr
     throw new Error(`POST /api/v1/sources answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
   }
   return { ...server, adminKey, sourceId: ((await response.json()) as { id: string }).id, secret };
-}
-
-/** A fresh schema on the server (dropped after the run), so that every run starts from an empty database. */
-async function createSchema(base: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const schema = `orca_bench_${randomBytes(6).toString('hex')}`;
-  const client = new pg.Client({ connectionString: base });
-  await client.connect();
-  try {
-    await client.query(`create schema ${schema}`);
-  } finally {
-    await client.end();
-  }
-  const url = new URL(base);
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  return {
-    url: url.toString(),
-    async drop() {
-      const dropper = new pg.Client({ connectionString: base });
-      await dropper.connect();
-      try {
-        await dropper.query(`drop schema if exists ${schema} cascade`);
-      } finally {
-        await dropper.end();
-      }
-    },
-  };
 }
 
 /** Every request gets a fresh body and webhook-id, signed as a sender would: each one is a new event, never a duplicate. */

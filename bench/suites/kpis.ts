@@ -19,6 +19,7 @@ import { createContainer } from '../../src/container.js';
 import { loadConfig } from '../../src/platform/config/load.js';
 import { createLogger } from '../../src/platform/telemetry/logger.js';
 import type { Measurement, Suite, SuiteContext, SuiteOutcome, TargetResult } from '../lib/types.js';
+import { createSchema } from '../lib/postgres-schema.js';
 
 const POSTGRES_URL = process.env.ORCA_BENCH_DATABASE_URL;
 const SCALE = Number(process.env.ORCA_BENCH_KPIS_SCALE ?? '1');
@@ -31,32 +32,6 @@ const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 
 function percentile(sorted: number[], fraction: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)]!;
-}
-
-export async function createSchema(base: string): Promise<{ schema: string; url: string; drop(): Promise<void> }> {
-  const schema = `orca_bench_${randomBytes(6).toString('hex')}`;
-  const client = new pg.Client({ connectionString: base });
-  await client.connect();
-  try {
-    await client.query(`create schema ${schema}`);
-  } finally {
-    await client.end();
-  }
-  const url = new URL(base);
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  return {
-    schema,
-    url: url.toString(),
-    async drop() {
-      const dropper = new pg.Client({ connectionString: base });
-      await dropper.connect();
-      try {
-        await dropper.query(`drop schema if exists ${schema} cascade`);
-      } finally {
-        await dropper.end();
-      }
-    },
-  };
 }
 
 /** Seeds the volumes with set-based statements on one session (the temporary agent table lives there). */
