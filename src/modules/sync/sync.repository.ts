@@ -1,5 +1,6 @@
 import type { Queryable } from '../../platform/db/index.js';
 import type { ContractDocument, GapType, Severity } from './contract.js';
+import type { StoredEvent } from '../ingest/index.js';
 
 export interface ContractVersionRecord {
   version: number;
@@ -59,19 +60,8 @@ export interface FollowUpRow {
   due_at: Date;
 }
 
-export interface AnalyzedEventRow {
-  id: string;
-  source_id: string;
-  source_kind: string;
-  event_type: string;
-  entity_type: string;
-  entity_id: string;
-  occurred_at: Date;
-  received_at: Date;
-  sequence: number | null;
-  correlation_id: string | null;
-  payload: unknown;
-}
+/** A stored event as the analyzer reads it back (the producer agent plays no part in the analysis). */
+export type AnalyzedEventRow = Omit<StoredEvent, 'agent_id'>;
 
 export interface GapFilters {
   type?: GapType;
