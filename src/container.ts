@@ -130,6 +130,10 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     agents: agents.service,
     sync: () => sync.service,
     incidents: incidents.service,
+    classificationWeights: async () => {
+      const policy = await policies.service.activePolicy();
+      return new Map([...policy.classifications].map(([name, level]) => [name, level.riskWeight]));
+    },
   });
   const reports = createReportsModule({ trust: trust.service, clock, quarantineBelow: config.trustQuarantineBelow });
 

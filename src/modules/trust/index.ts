@@ -21,6 +21,7 @@ export function createTrustModule(deps: {
   agents: TrustServiceDeps['agents'];
   sync?: TrustServiceDeps['sync'];
   incidents?: TrustServiceDeps['incidents'];
+  classificationWeights?: TrustServiceDeps['classificationWeights'];
 }) {
   const repository = createTrustRepository(deps.db);
   const service = createTrustService({ ...deps, repository });

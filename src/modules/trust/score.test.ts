@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { gradeOf, riskExposure, roundTo, trustScore, type TrustInputs } from './score.js';
+import { classificationRiskWeight, gradeOf, riskExposure, roundTo, trustScore, type TrustInputs } from './score.js';
 
 const base: TrustInputs = {
   runs: { total: 0, success: 0 },
   decisions: { total: 0, compliant: 0 },
   freshness: { owned: 0, healthy: 0 },
-  classification: 'public',
+  classificationRiskWeight: 0,
   openSevereIncidents: 0,
 };
 
@@ -27,7 +27,7 @@ describe('trustScore (SPEC §7)', () => {
       runs: { total: 20, success: 18 },
       decisions: { total: 10, compliant: 9 },
       freshness: { owned: 2, healthy: 1 },
-      classification: 'confidential',
+      classificationRiskWeight: classificationRiskWeight('confidential'),
       openSevereIncidents: 1,
     });
     expect(result.components).toEqual({ reliability: 0.9, policy_adherence: 0.9, freshness: 0.5, risk_exposure: 0.75 });
@@ -41,7 +41,7 @@ describe('trustScore (SPEC §7)', () => {
     // No runs: weights P 0.30/0.70, F 0.25/0.70, risk 0.15/0.70.
     // P = 1/2, F = 1 (owns nothing), X = 0.25 (internal)
     // TS = 100 × (0.5×0.3 + 1×0.25 + 0.75×0.15) / 0.7 = 100 × (0.15 + 0.25 + 0.1125) / 0.7 = 51.25/0.7 = 73.214… → 73.2
-    const result = trustScore({ ...base, decisions: { total: 2, compliant: 1 }, classification: 'internal' });
+    const result = trustScore({ ...base, decisions: { total: 2, compliant: 1 }, classificationRiskWeight: classificationRiskWeight('internal') });
     expect(result.components.reliability).toBeNull();
     expect(result.weights.reliability).toBe(0);
     expect(result.weights.policy_adherence).toBeCloseTo(0.3 / 0.7, 12);
@@ -56,7 +56,7 @@ describe('trustScore (SPEC §7)', () => {
     const result = trustScore(base);
     expect(result).toMatchObject({ score: 100, confidence: 0, signals: 0, components: { reliability: null, policy_adherence: 1, freshness: 1, risk_exposure: 0 } });
     // critical ceiling, no data: X = 1 → (0.3 + 0.25 + 0) / 0.7 = 0.7857… → 78.6
-    expect(trustScore({ ...base, classification: 'critical' }).score).toBe(78.6);
+    expect(trustScore({ ...base, classificationRiskWeight: classificationRiskWeight('critical') }).score).toBe(78.6);
   });
 
   it('scores an agent that fails everything 0 and caps risk at 1', () => {
@@ -65,7 +65,7 @@ describe('trustScore (SPEC §7)', () => {
       runs: { total: 30, success: 0 },
       decisions: { total: 30, compliant: 0 },
       freshness: { owned: 4, healthy: 0 },
-      classification: 'restricted',
+      classificationRiskWeight: classificationRiskWeight('restricted'),
       openSevereIncidents: 3,
     });
     expect(result.score).toBe(0);
@@ -99,10 +99,24 @@ describe('trustScore (SPEC §7)', () => {
   });
 
   it('adds 0.25 risk per open severe incident', () => {
-    expect(riskExposure('public', 0)).toBe(0);
-    expect(riskExposure('public', 2)).toBe(0.5);
-    expect(riskExposure('internal', 1)).toBe(0.5);
-    expect(riskExposure('confidential', 5)).toBe(1);
+    expect(riskExposure(0, 0)).toBe(0);
+    expect(riskExposure(0, 2)).toBe(0.5);
+    expect(riskExposure(0.25, 1)).toBe(0.5);
+    expect(riskExposure(0.5, 5)).toBe(1);
+  });
+
+  it("takes a classification's risk weight from the policy, the SPEC default where the policy has none", () => {
+    expect(['public', 'internal', 'confidential', 'restricted', 'critical'].map((level) => classificationRiskWeight(level as 'public'))).toEqual([
+      0, 0.25, 0.5, 0.75, 1,
+    ]);
+    const policy = new Map([['confidential', 0.9], ['public', 0.1]]);
+    expect(classificationRiskWeight('confidential', policy)).toBe(0.9);
+    expect(classificationRiskWeight('public', policy)).toBe(0.1);
+    expect(classificationRiskWeight('restricted', policy)).toBe(0.75);
+    // confidential at 0.9 + one incident → min(1, 1.15) = 1: TS = 100 × (0.3 + 0.3 + 0.25 + 0) = 85
+    expect(trustScore({ ...base, runs: { total: 1, success: 1 }, classificationRiskWeight: 0.9, openSevereIncidents: 1 }).score).toBe(85);
+    // public at 0.1: TS = 100 × (0.3 + 0.3 + 0.25 + 0.15 × 0.9) = 98.5
+    expect(trustScore({ ...base, runs: { total: 1, success: 1 }, classificationRiskWeight: 0.1 }).score).toBe(98.5);
   });
 
   it('never returns NaN for any combination of small inputs', () => {
@@ -113,7 +127,7 @@ describe('trustScore (SPEC §7)', () => {
             runs: { total, success: ok },
             decisions: { total, compliant: ok },
             freshness: { owned: total, healthy: ok },
-            classification,
+            classificationRiskWeight: classificationRiskWeight(classification),
             openSevereIncidents: total,
           });
           expect(Number.isFinite(result.score)).toBe(true);

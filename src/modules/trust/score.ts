@@ -8,7 +8,10 @@
 export const CLASSIFICATIONS = ['public', 'internal', 'confidential', 'restricted', 'critical'] as const;
 export type Classification = (typeof CLASSIFICATIONS)[number];
 
-/** SPEC §6 default risk weights of the classification levels (the agent's ceiling drives X). */
+/**
+ * SPEC §6 default risk weights of the classification levels (the agent's ceiling drives X). The active policy
+ * document's `classifications[].risk_weight` overrides them; these apply to a level the policy does not list.
+ */
 export const CLASSIFICATION_RISK: Readonly<Record<Classification, number>> = {
   public: 0,
   internal: 0.25,
@@ -35,8 +38,8 @@ export interface TrustInputs {
   decisions: { total: number; compliant: number };
   /** Sync streams and contracts the agent owns, and how many are within SLO with no open gap. */
   freshness: { owned: number; healthy: number };
-  /** The agent's classification ceiling. */
-  classification: Classification;
+  /** Risk weight of the agent's classification ceiling, from the active policy (see `classificationRiskWeight`). */
+  classificationRiskWeight: number;
   /** Open incidents of severity high or critical linked to the agent. */
   openSevereIncidents: number;
 }
@@ -79,15 +82,23 @@ function ratio(part: number, whole: number): number {
   return whole > 0 ? Math.min(1, Math.max(0, part / whole)) : 1;
 }
 
-export function riskExposure(classification: Classification, openSevereIncidents: number): number {
-  return Math.min(1, CLASSIFICATION_RISK[classification] + RISK_PER_SEVERE_INCIDENT * Math.max(0, openSevereIncidents));
+/**
+ * The risk weight of a classification: the active policy's `risk_weight` for that level when it defines one,
+ * otherwise the SPEC default (a policy may rename or drop levels; an agent's ceiling is always a SPEC level).
+ */
+export function classificationRiskWeight(classification: Classification, policyWeights?: ReadonlyMap<string, number>): number {
+  return policyWeights?.get(classification) ?? CLASSIFICATION_RISK[classification];
+}
+
+export function riskExposure(classificationWeight: number, openSevereIncidents: number): number {
+  return Math.min(1, Math.max(0, classificationWeight) + RISK_PER_SEVERE_INCIDENT * Math.max(0, openSevereIncidents));
 }
 
 export function trustScore(inputs: TrustInputs): TrustResult {
   const reliability = inputs.runs.total > 0 ? ratio(inputs.runs.success, inputs.runs.total) : null;
   const policyAdherence = ratio(inputs.decisions.compliant, inputs.decisions.total);
   const freshness = ratio(inputs.freshness.healthy, inputs.freshness.owned);
-  const risk = riskExposure(inputs.classification, inputs.openSevereIncidents);
+  const risk = riskExposure(inputs.classificationRiskWeight, inputs.openSevereIncidents);
 
   const base = reliability === null ? { ...TRUST_WEIGHTS, reliability: 0 } : { ...TRUST_WEIGHTS };
   const total = base.reliability + base.policy_adherence + base.freshness + base.risk;

@@ -85,6 +85,7 @@ export const AgentTrustSchema = Type.Object(
         owned_streams_and_contracts: Type.Integer(),
         healthy_streams_and_contracts: Type.Integer(),
         open_severe_incidents: Type.Integer(),
+        classification_risk_weight: Type.Number({ minimum: 0, maximum: 1, description: "risk weight of the agent's classification in the active policy" }),
       },
       { additionalProperties: false },
     ),

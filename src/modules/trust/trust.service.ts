@@ -5,7 +5,7 @@ import { decodeCursor, pageOf } from '../../platform/http/cursor.js';
 import { newId } from '../../platform/ids.js';
 import type { Logger } from '../../platform/telemetry/logger.js';
 import { computeKpis, KPI_NAMES, type KpiSet } from './kpis.js';
-import { trustScore, type TrustInputs, type TrustResult } from './score.js';
+import { classificationRiskWeight, trustScore, type TrustInputs, type TrustResult } from './score.js';
 import type { TrustAgentRow, TrustRepository } from './trust.repository.js';
 import { closedDays, parseWindow, splitWindow } from './window.js';
 import type { Counts, DecisionTotals } from './trust.repository.js';
@@ -33,6 +33,11 @@ export interface TrustServiceDeps {
   agents: { transition(actor: { id: string; correlationId: string }, id: string, action: 'quarantine', reason: string | null): Promise<unknown> };
   /** The sync module's stream status; absent while the sync module is not installed (then only gaps count). */
   sync?: () => StreamStatusSource | undefined;
+  /**
+   * Risk weight per classification level from the active policy document (SPEC §6); absent → SPEC defaults.
+   * Read once per computation, so every agent of one answer is scored against the same policy.
+   */
+  classificationWeights?: () => Promise<ReadonlyMap<string, number>>;
   /** Closes incidents whose linked gap resolved on its own (incidents module). */
   incidents?: { autoResolveFromGaps(now: Date, tx: Queryable): Promise<number> };
 }
@@ -53,6 +58,8 @@ export interface AgentTrust extends TrustResult {
     owned_streams_and_contracts: number;
     healthy_streams_and_contracts: number;
     open_severe_incidents: number;
+    /** The risk weight of the agent's classification in the active policy: X's starting point. */
+    classification_risk_weight: number;
   };
 }
 
@@ -115,7 +122,7 @@ export function createTrustService(deps: TrustServiceDeps) {
   async function gather(
     at: Date,
     window: { label: string; ms: number },
-    scope: { agentId?: string; agents: TrustAgentRow[]; streams?: StreamStatus[]; raw?: boolean },
+    scope: { agentId?: string; agents: TrustAgentRow[]; streams?: StreamStatus[]; weights?: ReadonlyMap<string, number>; raw?: boolean },
     tx: Queryable = db,
   ): Promise<Gathered> {
     const from = new Date(at.getTime() - window.ms);
@@ -126,13 +133,14 @@ export function createTrustService(deps: TrustServiceDeps) {
     const split = scope.raw ? null : splitWindow(from, at);
     const rolled = split && (await repository.rollupCovers(split.firstDay, split.lastDay, split.days, tx)) ? split : null;
     const ranges = rolled ? rolled.edges : [{ gt: from, lte: at }];
-    const [runsRaw, decisionsRaw, incidents, gaps, streamList, rollup] = await Promise.all([
+    const [runsRaw, decisionsRaw, incidents, gaps, streamList, rollup, policyWeights] = await Promise.all([
       tables.run ? repository.runsByAgent(ranges, agentId, tx) : empty,
       tables.decision ? repository.decisionsByAgent(ranges, agentId, tx) : empty,
       repository.openSevereIncidentsByAgent(at, agentId, tx),
       tables.sync_gap ? repository.openGaps(at, undefined, tx) : Promise.resolve([]),
       scope.streams ?? streams(at),
       rolled ? repository.rolledUp(rolled.firstDay, rolled.lastDay, agentId, tx) : undefined,
+      scope.weights ?? deps.classificationWeights?.(),
     ]);
     const runs = rollup ? mergeCounts(runsRaw, rollup.runs) : runsRaw;
     const decisions = rollup ? mergeDecisions(decisionsRaw, rollup.decisions) : decisionsRaw;
@@ -169,7 +177,7 @@ export function createTrustService(deps: TrustServiceDeps) {
         runs: { total: agentRuns.total, success: agentRuns.ok },
         decisions: { total: agentDecisions.total, compliant: agentDecisions.compliant },
         freshness: { owned: agentUnits.length, healthy: agentUnits.filter(Boolean).length },
-        classification: agent.classification,
+        classificationRiskWeight: classificationRiskWeight(agent.classification, policyWeights),
         openSevereIncidents: incidents.get(agent.id) ?? 0,
       };
       return {
@@ -189,6 +197,7 @@ export function createTrustService(deps: TrustServiceDeps) {
           owned_streams_and_contracts: inputs.freshness.owned,
           healthy_streams_and_contracts: inputs.freshness.healthy,
           open_severe_incidents: inputs.openSevereIncidents,
+          classification_risk_weight: inputs.classificationRiskWeight,
         },
       };
     });
@@ -237,10 +246,19 @@ export function createTrustService(deps: TrustServiceDeps) {
     return { agents, kpis: { at: at.toISOString(), window: window.label, window_ms: window.ms, from: from.toISOString(), kpis } };
   }
 
-  /** `streamList` must be read before a transaction is opened: the sync module reads through its own connection. */
-  async function organisation(at: Date, window: { label: string; ms: number }, tx: Queryable = db, streamList?: StreamStatus[], raw = false): Promise<Gathered> {
+  /**
+   * `streamList` and `weights` must be read before a transaction is opened: the sync and policies modules read
+   * through their own connection (on PGlite, one connection: a read through `db` inside `tx` would wait forever).
+   */
+  async function organisation(
+    at: Date,
+    window: { label: string; ms: number },
+    tx: Queryable = db,
+    preRead: { streams?: StreamStatus[]; weights?: ReadonlyMap<string, number> } = {},
+    raw = false,
+  ): Promise<Gathered> {
     const agents = await repository.agents({ activeOnly: true }, tx);
-    return gather(at, window, { agents, streams: streamList, raw }, tx);
+    return gather(at, window, { agents, streams: preRead.streams, weights: preRead.weights, raw }, tx);
   }
 
   const systemActor = (purpose: string) => ({ id: 'system:trust', correlationId: `${purpose}-${newId()}` });
@@ -282,12 +300,12 @@ export function createTrustService(deps: TrustServiceDeps) {
 
     /** `raw` scans every row instead of using the daily rollups (the rollup test compares both). */
     async kpis(windowLabel: string | undefined, at: Date = clock.now(), options: { raw?: boolean } = {}): Promise<KpiReport> {
-      return (await organisation(at, parseWindow(windowLabel), db, undefined, options.raw)).kpis;
+      return (await organisation(at, parseWindow(windowLabel), db, {}, options.raw)).kpis;
     },
 
     /** KPIs and every active agent's trust at `at` (the executive report). */
     async overview(windowLabel: string | undefined, at: Date = clock.now(), options: { raw?: boolean } = {}): Promise<Gathered> {
-      return organisation(at, parseWindow(windowLabel), db, undefined, options.raw);
+      return organisation(at, parseWindow(windowLabel), db, {}, options.raw);
     },
 
     /** Brings the daily rollups up to date (also part of every snapshot). Returns the days computed. */
@@ -324,6 +342,7 @@ export function createTrustService(deps: TrustServiceDeps) {
       const window = parseWindow(options.window);
       // Read outside the transaction: on PGlite (one connection) a read through `db` inside it would wait forever.
       const streamList = await streams(now);
+      const weights = await deps.classificationWeights?.();
       const result = await db.transaction(async (tx) => {
         const { rows } = await tx.query<{ locked: boolean }>(`select pg_try_advisory_xact_lock(hashtext('orca:trust-snapshot:' || current_schema())) as locked`);
         if (!rows[0]?.locked) return null;
@@ -335,7 +354,7 @@ export function createTrustService(deps: TrustServiceDeps) {
           const { today, horizon, days } = closedDays(now);
           await repository.refreshRollups(now, today, horizon, days, tx);
         }
-        const gathered = await organisation(now, window, tx, streamList);
+        const gathered = await organisation(now, window, tx, { streams: streamList, weights });
         await repository.insertTrustSnapshots(
           gathered.agents.map((agent) => ({
             id: newId(),

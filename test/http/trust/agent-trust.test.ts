@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { DEFAULT_POLICY_SOURCE } from '../../../src/modules/policies/policies.service.js';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
 import { databaseTargets } from '../../helpers/db.js';
 import { createAgent, DAY, insertDecisions, insertGap, insertRuns, openIncident, testClock } from './fixtures.js';
@@ -58,6 +60,7 @@ for (const target of databaseTargets) {
           owned_streams_and_contracts: 1,
           healthy_streams_and_contracts: 0,
           open_severe_incidents: 1,
+          classification_risk_weight: 0.5,
         },
         score: 57.8,
         grade: 'fair',
@@ -81,6 +84,25 @@ for (const target of databaseTargets) {
       expect(trust).toMatchObject({ score: 94.6, grade: 'excellent', confidence: 0, signals: 0 });
       expect(trust.weights.reliability).toBe(0);
       expect(trust.weights.policy_adherence).toBeCloseTo(0.3 / 0.7, 12);
+    });
+
+    it("takes X from the active policy's classification risk weights", async () => {
+      const agent = await createAgent(ctx, { classification: 'confidential' });
+      await insertRuns(ctx, agent.id, new Date(now.getTime() - DAY), 4, 4);
+      // Default policy: confidential weighs 0.5 → TS = 100 × (0.3 + 0.3 + 0.25 + 0.15 × 0.5) = 92.5
+      expect(await trustOf(agent.id)).toMatchObject({ score: 92.5, components: { risk_exposure: 0.5 }, inputs: { classification_risk_weight: 0.5 } });
+
+      const document = parse(DEFAULT_POLICY_SOURCE) as { classifications: Array<{ name: string; risk_weight: number }> };
+      document.classifications = document.classifications.map((level) => (level.name === 'confidential' ? { ...level, risk_weight: 0.9 } : level));
+      const put = await ctx.app.inject({ method: 'PUT', url: '/api/v1/policies', headers: ctx.as('operator'), payload: document });
+      expect(put.statusCode, put.body).toBe(200);
+      try {
+        // confidential now weighs 0.9 → TS = 100 × (0.85 + 0.15 × 0.1) = 86.5
+        expect(await trustOf(agent.id)).toMatchObject({ score: 86.5, components: { risk_exposure: 0.9 }, inputs: { classification_risk_weight: 0.9 } });
+      } finally {
+        const restore = await ctx.app.inject({ method: 'PUT', url: '/api/v1/policies', headers: ctx.as('operator'), payload: parse(DEFAULT_POLICY_SOURCE) });
+        expect(restore.statusCode, restore.body).toBe(200);
+      }
     });
 
     it('answers 404 for an unknown agent and 400 for a bad window', async () => {
