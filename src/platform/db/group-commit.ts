@@ -5,20 +5,28 @@ import type { Database, Queryable } from './driver.js';
  * single transaction and answers every caller only after that transaction committed. One fsync then carries
  * many requests, so "acknowledge only after commit" (DESIGN §1 durability rule) does not cost throughput.
  *
- * A batch opens when the first item arrives and is written after `maxWaitMs` or as soon as `maxBatch` items are
- * waiting, whichever comes first. While one batch commits, the next one gathers. If writing a batch fails, each
- * of its items is retried in a transaction of its own, so one bad item never fails its neighbours; only the
- * items that fail alone are rejected.
+ * A batch opens when the first item arrives and is written once that item has waited `maxWaitMs` or as soon as
+ * `maxBatch` items are waiting, whichever comes first. Up to `maxInFlight` batches are written at the same time (on
+ * separate connections): while they commit, the next one gathers. If writing a batch fails, each of its items is
+ * retried in a transaction of its own, so one bad item never fails its neighbours; only the items that fail alone
+ * are rejected.
  */
 export interface GroupCommitOptions<Item, Result> {
   db: Pick<Database, 'transaction'>;
   /** How long the first item of a batch may wait for company (a few milliseconds). */
   maxWaitMs: number;
   maxBatch: number;
+  /**
+   * How many batches may be written concurrently (default 1: one at a time). More lets a server database overlap
+   * one batch's commit (its fsync) with the next batch's statements; an embedded single-connection database gains
+   * nothing from it. Items of concurrent batches must not depend on each other's order.
+   */
+  maxInFlight?: number;
   /** Writes the items inside the transaction and returns one result per item, in the same order. */
   write: (tx: Queryable, items: Item[]) => Promise<Result[]>;
   /**
-   * Runs after the commit and before the callers resolve (e.g. analysis that must see the committed rows).
+   * Runs after the commit and before the callers resolve (e.g. analysis that must see the committed rows). Runs
+   * for one batch at a time, in the order the batches were started, even when several are written concurrently.
    * Its failure does not reject the callers — their writes are durable — and is handed to `onAfterCommitError`.
    */
   afterCommit?: (items: Item[], results: Result[]) => Promise<void>;
@@ -35,6 +43,8 @@ export interface GroupCommitter<Item, Result> {
 
 interface Pending<Item, Result> {
   item: Item;
+  /** performance.now() at submission: a batch is due once its oldest item has waited maxWaitMs. */
+  at: number;
   resolve: (result: Result) => void;
   reject: (error: unknown) => void;
 }
@@ -48,9 +58,14 @@ export class GroupCommitClosedError extends Error {
 
 export function createGroupCommitter<Item, Result>(options: GroupCommitOptions<Item, Result>): GroupCommitter<Item, Result> {
   if (options.maxBatch < 1) throw new Error('maxBatch must be at least 1');
-  let waiting: Array<Pending<Item, Result>> = [];
+  const maxInFlight = options.maxInFlight ?? 1;
+  if (!Number.isInteger(maxInFlight) || maxInFlight < 1) throw new Error('maxInFlight must be a positive integer');
+  const waiting: Array<Pending<Item, Result>> = [];
   let timer: NodeJS.Timeout | undefined;
-  let writing: Promise<void> | undefined;
+  /** Batches being written or settled; each holds one of the maxInFlight slots until its callers are answered. */
+  const inFlight = new Set<Promise<void>>();
+  /** The batch started last: the next one settles only after it, so post-commit steps run in start order. */
+  let lastStarted: Promise<void> = Promise.resolve();
   let closed = false;
 
   async function commit(batch: Array<Pending<Item, Result>>): Promise<Result[]> {
@@ -75,68 +90,93 @@ export function createGroupCommitter<Item, Result>(options: GroupCommitOptions<I
     batch.forEach((pending, index) => pending.resolve(results[index] as Result));
   }
 
-  async function writeBatch(batch: Array<Pending<Item, Result>>): Promise<void> {
+  /** Never rejects: every caller is resolved or rejected here. */
+  async function writeBatch(batch: Array<Pending<Item, Result>>, previous: Promise<void>): Promise<void> {
+    let committed: Array<Pending<Item, Result>> = [];
+    let results: Result[] = [];
     try {
-      await settle(batch, await commit(batch));
-      return;
+      results = await commit(batch);
+      committed = batch;
     } catch (error) {
-      if (batch.length === 1) {
-        batch[0]!.reject(error);
-        return;
+      if (batch.length === 1) batch[0]!.reject(error);
+      else {
+        // The shared transaction rolled back: isolate the culprit(s) by giving each item its own transaction.
+        for (const pending of batch) {
+          try {
+            const [result] = await commit([pending]);
+            committed.push(pending);
+            results.push(result as Result);
+          } catch (itemError) {
+            pending.reject(itemError);
+          }
+        }
       }
     }
-    // The shared transaction rolled back: isolate the culprit(s) by giving each item its own transaction.
-    const committed: Array<Pending<Item, Result>> = [];
-    const results: Result[] = [];
-    for (const pending of batch) {
-      try {
-        const [result] = await commit([pending]);
-        committed.push(pending);
-        results.push(result as Result);
-      } catch (error) {
-        pending.reject(error);
-      }
-    }
+    await previous;
     if (committed.length > 0) await settle(committed, results);
   }
 
-  /** Writes batches one after another until nothing is waiting; the next batch gathers while one commits. */
-  function drain(): void {
-    if (writing || waiting.length === 0) return;
-    if (timer) {
-      clearTimeout(timer);
-      timer = undefined;
-    }
-    const batch = waiting.slice(0, options.maxBatch);
-    waiting = waiting.slice(batch.length);
-    writing = writeBatch(batch).finally(() => {
-      writing = undefined;
-      if (waiting.length >= options.maxBatch || (waiting.length > 0 && closed)) drain();
-      else if (waiting.length > 0) schedule();
+  function start(batch: Array<Pending<Item, Result>>): void {
+    const done = writeBatch(batch, lastStarted);
+    lastStarted = done;
+    inFlight.add(done);
+    void done.then(() => {
+      inFlight.delete(done);
+      pump(false);
     });
   }
 
-  function schedule(): void {
-    if (timer || writing) return;
-    timer = setTimeout(() => {
+  /**
+   * Starts every batch that is due while a slot is free: a full one, any when closing, and the oldest items once
+   * they have waited maxWaitMs (`timerFired`: the timer armed for them). Then arms the timer for what still waits.
+   */
+  function pump(timerFired: boolean): void {
+    if (timerFired) timer = undefined;
+    // A timer may fire a little before maxWaitMs by performance.now(): its firing alone makes the oldest items due.
+    let oldestDue = timerFired;
+    let started = false;
+    while (waiting.length > 0 && inFlight.size < maxInFlight) {
+      const due = oldestDue || closed || waiting.length >= options.maxBatch || performance.now() - waiting[0]!.at >= options.maxWaitMs;
+      if (!due) break;
+      oldestDue = false;
+      started = true;
+      start(waiting.splice(0, options.maxBatch));
+    }
+    if (started && timer) {
+      // It was armed for items that have just left: the new oldest item gets a timer of its own.
+      clearTimeout(timer);
       timer = undefined;
-      drain();
-    }, options.maxWaitMs);
+    }
+    arm();
+  }
+
+  /** A timer for the oldest waiting item, unless one is armed or no slot is free (a finishing batch pumps then). */
+  function arm(): void {
+    if (timer || waiting.length === 0 || inFlight.size >= maxInFlight) return;
+    const remaining = options.maxWaitMs - (performance.now() - waiting[0]!.at);
+    timer = setTimeout(() => pump(true), Math.max(0, remaining));
   }
 
   return {
     submit(item) {
       if (closed) return Promise.reject(new GroupCommitClosedError());
       return new Promise<Result>((resolve, reject) => {
-        waiting.push({ item, resolve, reject });
-        if (waiting.length >= options.maxBatch) drain();
-        else schedule();
+        waiting.push({ item, at: performance.now(), resolve, reject });
+        if (waiting.length >= options.maxBatch) pump(false);
+        else arm();
       });
     },
     async close() {
       closed = true;
-      drain();
-      while (writing) await writing;
+      if (timer) {
+        clearTimeout(timer);
+        timer = undefined;
+      }
+      pump(false);
+      while (inFlight.size > 0) {
+        await Promise.all(inFlight);
+        pump(false);
+      }
     },
   };
 }

@@ -1,0 +1,183 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Queryable } from './driver.js';
+import { createGroupCommitter } from './group-commit.js';
+
+/**
+ * Scheduling of the group committer with a scripted database (fake timers, transactions that commit when the
+ * test says so). Its behaviour on real databases (rollback isolation, visibility) is in
+ * test/integration/group-commit.test.ts.
+ */
+function scriptedDb() {
+  const events: string[] = [];
+  const gates: Array<() => void> = [];
+  const tx = {} as Queryable;
+  return {
+    events,
+    /** Transactions whose commit is being held, oldest first. */
+    open: () => gates.length,
+    /** Lets the index-th held transaction (in start order among those still held) commit. */
+    release(index = 0) {
+      const [gate] = gates.splice(index, 1);
+      gate!();
+    },
+    db: {
+      async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+        const result = await fn(tx);
+        await new Promise<void>((resolve) => gates.push(resolve));
+        return result;
+      },
+    },
+  };
+}
+
+describe('group committer scheduling', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('writes one batch at a time by default: the next starts only after the previous was answered', async () => {
+    const script = scriptedDb();
+    const committer = createGroupCommitter<number, number>({
+      db: script.db,
+      maxWaitMs: 2,
+      maxBatch: 2,
+      write: async (_tx, items) => {
+        script.events.push(`write ${items.join(',')}`);
+        return items;
+      },
+    });
+    const first = Promise.all([1, 2].map((item) => committer.submit(item)));
+    const second = Promise.all([3, 4].map((item) => committer.submit(item)));
+    await vi.advanceTimersByTimeAsync(10);
+    expect(script.events).toEqual(['write 1,2']);
+    script.release();
+    expect(await first).toEqual([1, 2]);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(script.events).toEqual(['write 1,2', 'write 3,4']);
+    script.release();
+    expect(await second).toEqual([3, 4]);
+    await committer.close();
+  });
+
+  it('writes up to maxInFlight batches concurrently and still runs afterCommit and answers in start order', async () => {
+    const script = scriptedDb();
+    const answered: number[] = [];
+    const committer = createGroupCommitter<number, number>({
+      db: script.db,
+      maxWaitMs: 2,
+      maxBatch: 2,
+      maxInFlight: 2,
+      write: async (_tx, items) => {
+        script.events.push(`write ${items.join(',')}`);
+        return items;
+      },
+      afterCommit: async (items) => {
+        script.events.push(`after ${items.join(',')}`);
+      },
+    });
+    const all = [1, 2, 3, 4, 5, 6].map((item) => committer.submit(item).then((result) => answered.push(result)));
+    await vi.advanceTimersByTimeAsync(10);
+    // Two batches are in flight; the third waits for a free slot.
+    expect(script.events).toEqual(['write 1,2', 'write 3,4']);
+    // The second batch commits first, but its post-commit step and its callers wait for the first batch.
+    script.release(1);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(script.events).toEqual(['write 1,2', 'write 3,4']);
+    expect(answered).toEqual([]);
+    script.release(0);
+    await vi.advanceTimersByTimeAsync(0);
+    // The first batch's slot went to the third batch as soon as the first was answered.
+    expect(script.events.filter((event) => event.startsWith('after'))).toEqual(['after 1,2', 'after 3,4']);
+    expect(script.events).toContain('write 5,6');
+    expect(answered).toEqual([1, 2, 3, 4]);
+    script.release();
+    await Promise.all(all);
+    expect(answered).toEqual([1, 2, 3, 4, 5, 6]);
+    await committer.close();
+  });
+
+  it('writes items that waited maxWaitMs during a commit as soon as it ends, without a second wait', async () => {
+    const script = scriptedDb();
+    const started: number[] = [];
+    const committer = createGroupCommitter<number, number>({
+      db: script.db,
+      maxWaitMs: 50,
+      maxBatch: 100,
+      write: async (_tx, items) => {
+        started.push(performance.now());
+        return items;
+      },
+    });
+    const t0 = performance.now();
+    const first = committer.submit(1);
+    await vi.advanceTimersByTimeAsync(50);
+    expect(started.map((at) => at - t0)).toEqual([50]);
+    await vi.advanceTimersByTimeAsync(10);
+    const second = committer.submit(2); // arrives at 60 while the first batch commits
+    await vi.advanceTimersByTimeAsync(90);
+    script.release(); // the first commit ends at 150: item 2 has waited 90 ms > maxWaitMs
+    await first;
+    await vi.advanceTimersByTimeAsync(0);
+    expect(started.map((at) => at - t0)).toEqual([50, 150]);
+    script.release();
+    expect(await second).toBe(2);
+    await committer.close();
+  });
+
+  it('waits the rest of maxWaitMs for an item that arrived shortly before the previous commit ended', async () => {
+    const script = scriptedDb();
+    const started: number[] = [];
+    const committer = createGroupCommitter<number, number>({
+      db: script.db,
+      maxWaitMs: 50,
+      maxBatch: 100,
+      write: async (_tx, items) => {
+        started.push(performance.now());
+        return items;
+      },
+    });
+    const t0 = performance.now();
+    const first = committer.submit(1);
+    await vi.advanceTimersByTimeAsync(70);
+    const second = committer.submit(2); // at 70
+    await vi.advanceTimersByTimeAsync(10);
+    script.release(); // at 80: item 2 has waited 10 ms; it is written at 120
+    await first;
+    await vi.advanceTimersByTimeAsync(39);
+    expect(started.map((at) => at - t0)).toEqual([50]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(started.map((at) => at - t0)).toEqual([50, 120]);
+    script.release();
+    expect(await second).toBe(2);
+    await committer.close();
+  });
+
+  it('close() writes everything still waiting, whatever maxInFlight, then refuses new items', async () => {
+    const script = scriptedDb();
+    const committer = createGroupCommitter<number, number>({
+      db: script.db,
+      maxWaitMs: 10_000,
+      maxBatch: 1,
+      maxInFlight: 2,
+      write: async (_tx, items) => items,
+    });
+    const results = Promise.all([1, 2, 3].map((item) => committer.submit(item)));
+    const closing = committer.close();
+    let closed = false;
+    void closing.then(() => (closed = true));
+    for (let round = 0; round < 10 && !closed; round += 1) {
+      await vi.advanceTimersByTimeAsync(0);
+      while (script.open() > 0) script.release();
+    }
+    await closing;
+    expect(await results).toEqual([1, 2, 3]);
+    await expect(committer.submit(4)).rejects.toThrow('group committer is closed');
+  });
+
+  it('refuses a maxInFlight below 1', () => {
+    expect(() => createGroupCommitter({ db: scriptedDb().db, maxWaitMs: 1, maxBatch: 1, maxInFlight: 0, write: async () => [] })).toThrow('maxInFlight');
+  });
+});
