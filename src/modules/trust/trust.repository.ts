@@ -87,16 +87,33 @@ export function createTrustRepository(db: Queryable) {
       return rows[0]!;
     },
 
-    async agents(filter: { id?: string; activeOnly?: boolean }, tx: Queryable = db): Promise<TrustAgentRow[]> {
+    /**
+     * `activeOnly`: agents whose status is active now. `activeAt`: agents that were active at that past instant,
+     * from the lifecycle history (the last agent_event at or before it; registered later → not there). An agent
+     * without any history row (written by SQL, not the API) counts with its current status from its created_at.
+     * The classification is today's: the registry keeps no history of it.
+     */
+    async agents(filter: { id?: string; activeOnly?: boolean; activeAt?: Date }, tx: Queryable = db): Promise<TrustAgentRow[]> {
       const conditions: string[] = [];
       const values: unknown[] = [];
       if (filter.id) {
         values.push(filter.id);
         conditions.push(`id = $${values.length}`);
       }
-      if (filter.activeOnly) conditions.push(`status = 'active'`);
+      if (filter.activeAt) {
+        values.push(filter.activeAt);
+        const at = `$${values.length}`;
+        conditions.push(
+          `created_at <= ${at} and coalesce(
+             (select e.to_status from agent_event e where e.agent_id = agent.id and e.at <= ${at} order by e.at desc, e.id desc limit 1),
+             case when not exists (select 1 from agent_event e where e.agent_id = agent.id) then status end
+           ) = 'active'`,
+        );
+      } else if (filter.activeOnly) conditions.push(`status = 'active'`);
       const where = conditions.length > 0 ? `where ${conditions.join(' and ')}` : '';
-      const { rows } = await tx.query<TrustAgentRow>(`select id, name, status, classification from agent ${where} order by id`, values);
+      // Status as the filter saw it: an agent that was active at `activeAt` is reported active for that instant.
+      const status = filter.activeAt ? `'active'::text as status` : 'status';
+      const { rows } = await tx.query<TrustAgentRow>(`select id, name, ${status}, classification from agent ${where} order by id`, values);
       return rows;
     },
 

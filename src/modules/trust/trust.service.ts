@@ -257,7 +257,9 @@ export function createTrustService(deps: TrustServiceDeps) {
     preRead: { streams?: StreamStatus[]; weights?: ReadonlyMap<string, number> } = {},
     raw = false,
   ): Promise<Gathered> {
-    const agents = await repository.agents({ activeOnly: true }, tx);
+    // A past instant (the executive report's previous window) counts the agents that were active then.
+    const past = at.getTime() < clock.now().getTime();
+    const agents = await repository.agents(past ? { activeAt: at } : { activeOnly: true }, tx);
     return gather(at, window, { agents, streams: preRead.streams, weights: preRead.weights, raw }, tx);
   }
 

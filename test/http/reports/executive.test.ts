@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
 import { databaseTargets } from '../../helpers/db.js';
-import { createAgent, DAY, insertDecisions, insertGap, insertRuns, testClock } from '../trust/fixtures.js';
+import { backdateAgentEvent, createAgent, DAY, insertDecisions, insertGap, insertRuns, testClock } from '../trust/fixtures.js';
 
 /** RFC 4180: quoted fields, doubled quotes, CRLF records. */
 function parseCsv(text: string): string[][] {
@@ -46,6 +46,8 @@ for (const target of databaseTargets) {
       ctx = await createTestApp(target, {}, { clock });
       hostile = await createAgent(ctx, { name: HOSTILE, classification: 'critical' });
       const good = await createAgent(ctx, { name: 'billing-sync', classification: 'public' });
+      // Both were registered before the previous window (30–60 days ago), so both count in it.
+      for (const agent of [hostile, good]) await backdateAgentEvent(ctx, agent.id, ago(90 * DAY));
       // hostile: R = 3/30 = 0.1, P = 6/30 = 0.2, F = 1, X = 1 → 100 × (0.03 + 0.06 + 0.25) = 34 (critical)
       await insertRuns(ctx, hostile.id, ago(DAY), 30, 3);
       await insertDecisions(ctx, hostile.id, ago(DAY), 30, 6, 100);
@@ -162,6 +164,41 @@ for (const target of databaseTargets) {
       expect((await get('', { accept: 'image/png' })).headers['content-type']).toContain('application/json');
       expect((await get('?format=pdf')).statusCode).toBe(400);
       expect((await get('?window=2d')).json().window).toBe('2d');
+    });
+  });
+
+  describe(`the previous window counts the agents active then [${target.name}]`, () => {
+    const clock = testClock();
+    const ago = (ms: number) => new Date(clock.start.getTime() - ms);
+    let ctx: TestApp;
+    beforeAll(async () => {
+      ctx = await createTestApp(target, {}, { clock });
+    });
+    afterAll(async () => {
+      await ctx?.close();
+    });
+
+    it('leaves out agents registered later and agents suspended at the time, from the lifecycle history', async () => {
+      const steady = await createAgent(ctx, { classification: 'public' });
+      await backdateAgentEvent(ctx, steady.id, ago(90 * DAY));
+      const paused = await createAgent(ctx, { classification: 'critical' });
+      await backdateAgentEvent(ctx, paused.id, ago(90 * DAY));
+      for (const action of ['suspend', 'resume']) {
+        const response = await ctx.app.inject({ method: 'POST', url: `/api/v1/agents/${paused.id}/${action}`, headers: ctx.as('operator'), payload: { reason: 'test' } });
+        expect(response.statusCode, response.body).toBe(200);
+      }
+      // Suspended 45 days ago, resumed 20 days ago: active now, suspended at the end of the previous window.
+      await backdateAgentEvent(ctx, paused.id, ago(45 * DAY), 'suspend');
+      await backdateAgentEvent(ctx, paused.id, ago(20 * DAY), 'resume');
+      const newcomer = await createAgent(ctx, { classification: 'critical' });
+      await backdateAgentEvent(ctx, newcomer.id, ago(10 * DAY));
+
+      const report = (await ctx.app.inject({ method: 'GET', url: '/api/v1/reports/executive', headers: ctx.as('viewer') })).json();
+      // Now: three active agents, no data → public 100, critical 78.6 twice → (100 + 78.6 + 78.6) / 3 = 85.7333… → 85.7
+      expect(report.kpis.trust_score).toMatchObject({ value: 85.7, denominator: 3 });
+      // At now − 30 d only `steady` was active: 100 over 1 agent.
+      expect(report.previous_kpis.trust_score).toMatchObject({ value: 100, numerator: 100, denominator: 1 });
+      expect(report.trends.trust_score).toMatchObject({ previous: 100, current: 85.7, delta: -14.3 });
     });
   });
 

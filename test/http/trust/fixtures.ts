@@ -129,3 +129,13 @@ export async function openIncident(ctx: TestApp, body: Record<string, unknown>):
   if (response.statusCode !== 201) throw new Error(`incident not opened: ${response.body}`);
   return response.json();
 }
+
+/**
+ * Moves an agent's registration (created_at and its lifecycle history rows of `action`, default the `register`
+ * row) to `at` by SQL: the API stamps them with the database's now(), the tests need a past registry.
+ */
+export async function backdateAgentEvent(ctx: TestApp, agentId: string, at: Date, action = 'register'): Promise<void> {
+  if (action === 'register') await ctx.container.db.query('update agent set created_at = $2 where id = $1', [agentId, at]);
+  const { rowCount } = await ctx.container.db.query('update agent_event set at = $3 where agent_id = $1 and action = $2', [agentId, action, at]);
+  if (!rowCount) throw new Error(`agent ${agentId} has no ${action} event`);
+}
