@@ -169,6 +169,33 @@ describe('CORS without CORS_ORIGIN (the default)', () => {
       expect(corsHeaders(preflight)).toEqual({});
     }
   });
+
+  // The CORS plugin is not registered without an origin to allow (its per-request work bought nothing): the answers
+  // must be the ones it gave, `Vary: Origin` included.
+  it('still answers with Vary: Origin, on success and on errors', async () => {
+    const ok = await testApp.app.inject({ method: 'GET', url: '/status', headers: { ...testApp.as('viewer'), origin: ALLOWED[0]! } });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.headers.vary).toBe('Origin');
+    const refused = await testApp.app.inject({ method: 'GET', url: '/status' });
+    expect(refused.statusCode).toBe(401);
+    expect(refused.headers.vary).toBe('Origin');
+    expectSecurityHeaders(refused);
+  });
+
+  it('answers a preflight like any request without a route: 404 problem+json with the security headers, not counted', async () => {
+    const preflight = await testApp.app.inject({
+      method: 'OPTIONS',
+      url: '/api/v1/agents',
+      headers: { origin: ALLOWED[0]!, 'access-control-request-method': 'POST', 'access-control-request-headers': 'x-api-key' },
+    });
+    expect(preflight.statusCode).toBe(404);
+    expect(preflight.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+    expect(preflight.json()).toMatchObject({ type: 'urn:orca:problem:not_found', detail: 'no route for OPTIONS /api/v1/agents' });
+    expect(preflight.headers.vary).toBe('Origin');
+    expect(preflight.headers.ratelimit).toBeUndefined();
+    expect(corsHeaders(preflight)).toEqual({});
+    expectSecurityHeaders(preflight);
+  });
 });
 
 describe('CORS_ORIGIN validation', () => {

@@ -7,20 +7,24 @@ import type { Principal } from '../http/actor.js';
 import { sendProblem } from '../http/problem.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { Metrics } from '../telemetry/metrics.js';
-import { presentedCredential } from './credentials.js';
+import type { RouteAccess } from '../http/roles.js';
+import { presentedCredential, type PresentedCredential } from './credentials.js';
 import { createIpBlocklist } from './ip-block.js';
-import { createRateLimiter, rateLimitHeaders } from './rate-limit.js';
+import { createRateLimiter, rateLimitHeader, type LimiterDecision } from './rate-limit.js';
 import { computeSecurityHeaders } from './security-headers.js';
 import type { RateLimitStore } from './rate-limit-store.js';
 
 export interface EdgeDeps {
   config: Readonly<OrcaConfig>;
-  authenticate: (key: string) => Promise<Principal | null>;
+  /** Answers synchronously when the key is cached, with a promise when it has to be read. */
+  authenticate: (key: string) => Principal | null | Promise<Principal | null>;
   rateLimitStore: RateLimitStore;
   metrics: Metrics;
   logger: Logger;
   now: () => number;
 }
+
+type HookDone = (error?: Error) => void;
 
 const EXPOSED_HEADERS = ['x-correlation-id', 'ratelimit', 'ratelimit-policy', 'retry-after', 'location'];
 
@@ -50,66 +54,115 @@ export async function installEdge(app: FastifyInstance, deps: EdgeDeps): Promise
 
   // First, so that every answer carries them: CORS preflights (answered by the plugin below), blocks, 401s, 429s.
   // A route may still override one (the /docs UI sets its own CSP).
-  const securityHeaders = computeSecurityHeaders();
+  const corsEnabled = config.corsOrigins.length > 0;
+  // Without CORS_ORIGIN the plugin below is not registered; `Vary: Origin`, the one header it added to every answer
+  // then, is sent from here so that the answers stay the same.
+  const everyAnswer = corsEnabled ? computeSecurityHeaders() : Object.freeze({ ...computeSecurityHeaders(), vary: 'Origin' });
   app.addHook('onRequest', (_request, reply, done) => {
-    reply.headers(securityHeaders);
+    reply.headers(everyAnswer);
     done();
   });
 
-  const allowedOrigins = new Set(config.corsOrigins);
-  await app.register(cors, {
-    // Exact match only; an unknown origin gets no CORS headers at all. `*` is refused by configuration.
-    origin: (origin, callback) => callback(null, origin !== undefined && allowedOrigins.has(origin)),
-    credentials: true,
-    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-    allowedHeaders: ['content-type', 'authorization', 'x-api-key', 'x-correlation-id'],
-    exposedHeaders: EXPOSED_HEADERS,
-    maxAge: 600,
-    strictPreflight: true,
-  });
+  // Without CORS_ORIGIN no origin is allowed: the plugin would only add `Vary: Origin` and hand every preflight to
+  // the 404 handler, which routing does anyway. It is registered only when there is an origin to allow, so that
+  // the default does not pay for it on every request (about 2 µs: an options copy, closures, the Vary merge).
+  if (corsEnabled) {
+    const allowedOrigins = new Set(config.corsOrigins);
+    await app.register(cors, {
+      // Exact match only; an unknown origin gets no CORS headers at all. `*` is refused by configuration.
+      origin: (origin, callback) => callback(null, origin !== undefined && allowedOrigins.has(origin)),
+      credentials: true,
+      methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: ['content-type', 'authorization', 'x-api-key', 'x-correlation-id'],
+      exposedHeaders: EXPOSED_HEADERS,
+      maxAge: 600,
+      strictPreflight: true,
+    });
+  }
 
-  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    // The direct peer and (when TRUST_PROXY believes the proxy) the forwarded client are both checked.
-    if (isBlocked(request.socket.remoteAddress) || isBlocked(request.ip)) {
-      blocked.inc();
-      return sendProblem(request, reply, 'forbidden', 'requests from this address are blocked');
-    }
+  const refuseUnauthenticated = (request: FastifyRequest, reply: FastifyReply, credential: PresentedCredential): void => {
+    const reason = credential.kind === 'none' ? 'missing' : 'invalid';
+    authFailures.inc({ reason });
+    reply.header('www-authenticate', 'Bearer realm="orca"');
+    sendProblem(
+      request,
+      reply,
+      'unauthorized',
+      reason === 'missing' ? 'an API key is required (X-API-Key or Authorization: Bearer)' : 'the API key is invalid, expired or revoked',
+    );
+  };
 
-    const access = request.routeOptions.config?.access;
-    if (access === 'public' || request.method === 'OPTIONS') return undefined;
-
-    const credential = presentedCredential(request.headers);
-    let principal: Principal | null = null;
-    if (credential.kind === 'key') principal = await deps.authenticate(credential.value);
-    request.principal = principal;
-
-    const decision = await limiter.check(principal ? { keyId: principal.id, role: principal.role } : { ip: request.ip });
-    void reply.headers(rateLimitHeaders(decision, limiter.windowSeconds));
+  /** After the rate limit: the role check. Sends the refusal, or lets the request go on (`done`). */
+  const authorise = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    access: RouteAccess | undefined,
+    credential: PresentedCredential,
+    principal: Principal | null,
+    decision: LimiterDecision,
+    done: HookDone,
+  ): void => {
+    reply.header('ratelimit-policy', decision.policyHeader);
+    reply.header('ratelimit', rateLimitHeader(decision));
     if (!decision.allowed) {
       limited.inc({ policy: decision.policy });
       reply.header('retry-after', String(Math.max(1, decision.resetSeconds)));
-      return sendProblem(request, reply, 'rate_limited', `rate limit of ${decision.limit} requests per ${limiter.windowSeconds} s exceeded`);
+      sendProblem(request, reply, 'rate_limited', `rate limit of ${decision.limit} requests per ${limiter.windowSeconds} s exceeded`);
+      return;
     }
-
     // Unknown routes fall through to the 404 handler (after counting against the caller's limit).
-    if (access === undefined) return undefined;
+    if (access === undefined) return done();
     // A webhook needs no key (its signature is checked by the route), but a key it does present must be valid.
-    if (access === 'signed' && credential.kind === 'none') return undefined;
-    if (!principal) {
-      const reason = credential.kind === 'none' ? 'missing' : 'invalid';
-      authFailures.inc({ reason });
-      reply.header('www-authenticate', 'Bearer realm="orca"');
-      return sendProblem(
-        request,
-        reply,
-        'unauthorized',
-        reason === 'missing' ? 'an API key is required (X-API-Key or Authorization: Bearer)' : 'the API key is invalid, expired or revoked',
-      );
-    }
+    if (access === 'signed' && credential.kind === 'none') return done();
+    if (!principal) return refuseUnauthenticated(request, reply, credential);
     if (!isAllowed(access, principal.role)) {
       authFailures.inc({ reason: 'forbidden' });
-      return sendProblem(request, reply, 'forbidden', `this route needs a ${access} key; yours is ${principal.role}`);
+      sendProblem(request, reply, 'forbidden', `this route needs a ${access} key; yours is ${principal.role}`);
+      return;
     }
-    return undefined;
+    done();
+  };
+
+  /** After authentication: the rate limit, per key or (anonymous) per IP. */
+  const limit = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    access: RouteAccess | undefined,
+    credential: PresentedCredential,
+    principal: Principal | null,
+    done: HookDone,
+  ): void => {
+    request.principal = principal;
+    const decision = limiter.check(principal ? { keyId: principal.id, role: principal.role } : { ip: request.ip });
+    if (decision instanceof Promise) {
+      decision.then((decided) => authorise(request, reply, access, credential, principal, decided, done)).catch(done);
+    } else {
+      authorise(request, reply, access, credential, principal, decision, done);
+    }
+  };
+
+  // Callback-style, continuing synchronously when the key and the counter are in memory (the common case): an async
+  // hook costs a promise and a microtask per await even when nothing is waited for. Steps that do wait (a key not
+  // cached yet, a Redis counter) continue from their promise; a failure goes to the error handler, as it did when
+  // an async hook rejected.
+  app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: HookDone) => {
+    // The direct peer and (when TRUST_PROXY believes the proxy) the forwarded client are both checked.
+    if (isBlocked(request.socket.remoteAddress) || isBlocked(request.ip)) {
+      blocked.inc();
+      sendProblem(request, reply, 'forbidden', 'requests from this address are blocked');
+      return;
+    }
+
+    const access = request.routeOptions.config?.access;
+    if (access === 'public' || request.method === 'OPTIONS') return done();
+
+    const credential = presentedCredential(request.headers);
+    if (credential.kind !== 'key') return limit(request, reply, access, credential, null, done);
+    const principal = deps.authenticate(credential.value);
+    if (principal instanceof Promise) {
+      principal.then((resolved) => limit(request, reply, access, credential, resolved, done)).catch(done);
+    } else {
+      limit(request, reply, access, credential, principal, done);
+    }
   });
 }

@@ -93,6 +93,31 @@ describe('createRateLimiter (fixed windows aligned to the epoch)', () => {
   });
 });
 
+describe('createRateLimiter: synchronous over the per-process store', () => {
+  it('answers without a promise when the store does, and with one when it does not', async () => {
+    const local = limiterAt(WINDOW_START, { max: 5 }).limiter.check({ ip: '192.0.2.1' });
+    expect(local).not.toBeInstanceOf(Promise);
+    expect(local).toMatchObject({ allowed: true, remaining: 4 });
+
+    const asyncStore = createLocalStore();
+    const limiter = createRateLimiter({ rateLimitMax: 5, rateLimitWindowMs: MINUTE, rateLimitRoleMax: {} }, { hit: async (...args) => asyncStore.hit(...args) }, () => WINDOW_START);
+    const pending = limiter.check({ ip: '192.0.2.1' });
+    expect(pending).toBeInstanceOf(Promise);
+    expect(await pending).toMatchObject({ allowed: true, remaining: 4, resetSeconds: 60 });
+  });
+
+  it('carries the RateLimit-Policy value of its policy, the same string for every request', () => {
+    const { limiter } = limiterAt(WINDOW_START, { max: 100, roleMax: { viewer: 7 } });
+    const first = limiter.check({ keyId: 'a', role: 'viewer' }) as Awaited<ReturnType<typeof limiter.check>>;
+    const second = limiter.check({ keyId: 'b', role: 'viewer' }) as Awaited<ReturnType<typeof limiter.check>>;
+    const anonymous = limiter.check({ ip: '192.0.2.1' }) as Awaited<ReturnType<typeof limiter.check>>;
+    expect(first.policyHeader).toBe('"viewer";q=7;w=60');
+    expect(second.policyHeader).toBe(first.policyHeader);
+    expect(anonymous.policyHeader).toBe('"anonymous";q=100;w=60');
+    expect(rateLimitHeaders(first, limiter.windowSeconds)['ratelimit-policy']).toBe(first.policyHeader);
+  });
+});
+
 describe('rateLimitHeaders (draft-ietf-httpapi-ratelimit-headers)', () => {
   it('writes the policy and the remaining quota with seconds to reset', () => {
     expect(rateLimitHeaders({ allowed: true, policy: 'viewer', limit: 5, remaining: 4, resetSeconds: 37 }, 60)).toEqual({
