@@ -69,7 +69,27 @@ export function createIngestRepository(db: Queryable) {
          from jsonb_to_recordset($1::jsonb) as ${EVENT_RECORD}
          on conflict (source_id, idempotency_key) do nothing
          returning id`,
-        [JSON.stringify(events)],
+        // Only the columns: callers may hand over richer objects (the ingest service's prepared events).
+        [
+          JSON.stringify(
+            events.map((event) => ({
+              id: event.id,
+              source_id: event.source_id,
+              external_event_id: event.external_event_id,
+              idempotency_key: event.idempotency_key,
+              payload_hash: event.payload_hash,
+              event_type: event.event_type,
+              entity_type: event.entity_type,
+              entity_id: event.entity_id,
+              occurred_at: event.occurred_at,
+              received_at: event.received_at,
+              sequence: event.sequence,
+              agent_id: event.agent_id,
+              correlation_id: event.correlation_id,
+              payload: event.payload,
+            })),
+          ),
+        ],
       );
       return new Set(rows.map((row) => row.id));
     },

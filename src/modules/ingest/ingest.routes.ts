@@ -18,11 +18,21 @@ import type { IngestService } from './ingest.service.js';
 
 const tags = ['Ingestion'];
 
-/** Lower-cased header names with their first value: what adapters verify against (RawDelivery). */
+/**
+ * Lower-cased header names with their first value: what adapters verify against (RawDelivery). Node already
+ * lower-cases names and joins repeated headers, except the few it keeps as arrays (set-cookie): only then is a
+ * copy needed.
+ */
 function headersOf(request: FastifyRequest): Record<string, string | undefined> {
-  const headers: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(request.headers)) headers[name.toLowerCase()] = Array.isArray(value) ? value[0] : value;
-  return headers;
+  const received = request.headers;
+  for (const name in received) {
+    if (Array.isArray(received[name])) {
+      const headers: Record<string, string | undefined> = {};
+      for (const [key, value] of Object.entries(received)) headers[key] = Array.isArray(value) ? value[0] : value;
+      return headers;
+    }
+  }
+  return received as Record<string, string | undefined>;
 }
 
 function seconds(started: bigint): number {

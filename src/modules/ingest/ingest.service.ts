@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import canonicalize from 'canonicalize';
+import { hash as sha } from 'node:crypto';
 import type { Clock } from '../../platform/clock.js';
 import type { Database, Queryable } from '../../platform/db/index.js';
 import { createGroupCommitter, type GroupCommitter } from '../../platform/db/group-commit.js';
@@ -9,6 +8,8 @@ import { exceedsDepth, hasLoneSurrogate, MAX_JSON_DEPTH } from '../../platform/h
 import { newId } from '../../platform/ids.js';
 import type { Logger } from '../../platform/telemetry/logger.js';
 import { ADAPTERS, DEFAULT_MAPPINGS, EnvelopeError, MappingError, applyMapping, type CanonicalFields, type RawDelivery } from './adapters/index.js';
+import { canonicalJson } from './canonical-json.js';
+import { newEventId } from './event-ids.js';
 import type { IngestMetrics } from './ingest.metrics.js';
 import type { IngestObserver, StoredEvent } from './ingest.observer.js';
 import type { ExistingEvent, IngestRepository, NewEvent } from './ingest.repository.js';
@@ -60,14 +61,19 @@ export interface IngestServiceDeps {
   logger: Logger;
   clock: Clock;
   /** Group commit: how long the first request of a batch waits for company, and the most requests per transaction. */
-  groupCommit?: { maxWaitMs: number; maxBatch: number };
+  groupCommit?: { maxWaitMs: number; maxBatch: number; maxInFlight?: number };
 }
+
+/**
+ * Batches written at once on a PostgreSQL server: while one commits (its fsync), the next one's rows are already
+ * being inserted on another connection. PGlite has one connection: concurrent batches would only queue there.
+ */
+const POSTGRES_BATCHES_IN_FLIGHT = 4;
 
 /** sha256 of the RFC 8785 canonical JSON: the same document hashes the same whatever its key order or spacing. */
 export function payloadHash(value: unknown): string {
-  return createHash('sha256')
-    .update(canonicalize(value) ?? 'null')
-    .digest('hex');
+  // One-shot hash: no Hash object per event (a batch hashes up to 10,000).
+  return sha('sha256', canonicalJson(value) ?? 'null', 'hex');
 }
 
 const keyOf = (event: { source_id: string; idempotency_key: string }) => `${event.source_id}\u0000${event.idempotency_key}`;
@@ -78,22 +84,6 @@ export function secretsAt(source: { secret: string; previousSecret: string | nul
     : [source.secret];
 }
 
-function toStored(event: PreparedEvent): StoredEvent {
-  return {
-    id: event.id,
-    source_id: event.source_id,
-    source_kind: event.source_kind,
-    event_type: event.event_type,
-    entity_type: event.entity_type,
-    entity_id: event.entity_id,
-    occurred_at: event.occurred_at,
-    received_at: event.received_at,
-    sequence: event.sequence,
-    agent_id: event.agent_id,
-    correlation_id: event.correlation_id,
-    payload: event.payload,
-  };
-}
 
 export function createIngestService(deps: IngestServiceDeps) {
   const { repository, observer, metrics, logger, clock } = deps;
@@ -115,10 +105,7 @@ export function createIngestService(deps: IngestServiceDeps) {
         }
       }
     }
-    const inserted = await repository.insertEvents(
-      candidates.map(({ source_kind: _kind, ...event }) => event),
-      tx,
-    );
+    const inserted = await repository.insertEvents(candidates, tx);
     const missing = candidates.filter((event) => !inserted.has(event.id));
     const existing = new Map((await repository.findByKeys(missing, tx)).map((row) => [keyOf(row), row]));
 
@@ -158,7 +145,8 @@ export function createIngestService(deps: IngestServiceDeps) {
     submissions.forEach((submission, index) => {
       submission.events.forEach((event, position) => {
         const outcome = outcomes[index]![position]!;
-        if (outcome.kind === 'accepted') committed.push(toStored(event));
+        // A prepared event is a stored event plus what only ingestion needs: handed over as is, not copied.
+        if (outcome.kind === 'accepted') committed.push(event);
         else if (outcome.kind === 'conflict') conflicts.push({ event, existing: outcome.existing });
       });
     });
@@ -193,6 +181,7 @@ export function createIngestService(deps: IngestServiceDeps) {
     db: deps.db,
     maxWaitMs: deps.groupCommit?.maxWaitMs ?? 2,
     maxBatch: deps.groupCommit?.maxBatch ?? 256,
+    maxInFlight: deps.groupCommit?.maxInFlight ?? (deps.db.kind === 'postgres' ? POSTGRES_BATCHES_IN_FLIGHT : 1),
     write: writeEvents,
     afterCommit: announce,
     onAfterCommitError: (error) => {
@@ -202,10 +191,17 @@ export function createIngestService(deps: IngestServiceDeps) {
     onBatch: (size) => metrics.batchSize.observe(size),
   });
 
-  function count(kind: string, outcomes: Outcome[]): void {
-    for (const outcome of outcomes) {
-      metrics.events.inc({ source_kind: kind, outcome: outcome.kind === 'accepted' ? 'accepted' : outcome.kind });
-    }
+  /** One counter update per source kind and outcome, not per event (a batch has up to 10,000). */
+  function count(kinds: (index: number) => string, outcomes: Outcome[]): void {
+    const totals = new Map<string, { kind: string; outcome: Outcome['kind']; n: number }>();
+    outcomes.forEach((outcome, index) => {
+      const kind = kinds(index);
+      const key = `${kind}\u0000${outcome.kind}`;
+      const total = totals.get(key);
+      if (total) total.n += 1;
+      else totals.set(key, { kind, outcome: outcome.kind, n: 1 });
+    });
+    for (const { kind, outcome, n } of totals.values()) metrics.events.inc({ source_kind: kind, outcome }, n);
   }
 
   async function requireSource(sourceId: string) {
@@ -278,7 +274,7 @@ export function createIngestService(deps: IngestServiceDeps) {
           throw error;
         }
         return {
-          id: newId(),
+          id: newEventId(),
           source_id: source.id,
           source_kind: source.kind,
           external_event_id: native.externalEventId,
@@ -296,7 +292,7 @@ export function createIngestService(deps: IngestServiceDeps) {
         };
       });
       const outcomes = events.length === 0 ? [] : await committer.submit({ events });
-      count(source.kind, outcomes);
+      count(() => source.kind, outcomes);
       const accepted = outcomes.filter((outcome) => outcome.kind === 'accepted').length;
       const duplicates = outcomes.length - accepted;
       const native = adapter.acknowledge({ accepted, duplicates });
@@ -319,10 +315,12 @@ export function createIngestService(deps: IngestServiceDeps) {
       const sources = new Map<string, Awaited<ReturnType<SourceLookup['forIngest']>>>();
       for (const sourceId of new Set(items.map((item) => item.source_id))) sources.set(sourceId, await deps.sources.forIngest(sourceId));
       const errors: FieldError[] = [];
+      const times = new Array<number>(items.length);
       items.forEach((item, index) => {
         const source = sources.get(item.source_id);
         if (!source || !source.enabled) errors.push({ path: `/body/events/${index}/source_id`, message: 'names no enabled source' });
         const time = Date.parse(item.occurred_at);
+        times[index] = time;
         if (!(time >= 0 && time <= 253402300799999)) {
           errors.push({ path: `/body/events/${index}/occurred_at`, message: 'must lie within the years 1970–9999' });
         }
@@ -333,13 +331,14 @@ export function createIngestService(deps: IngestServiceDeps) {
         });
       }
       const now = clock.now();
-      const events: PreparedEvent[] = items.map((item) => {
+      const events: PreparedEvent[] = items.map((item, index) => {
         const payload = item.payload === undefined ? {} : item.payload;
+        const occurredAt = new Date(times[index]!);
         const content = {
           event_type: item.event_type,
           entity_type: item.entity_type,
           entity_id: item.entity_id,
-          occurred_at: new Date(item.occurred_at).toISOString(),
+          occurred_at: occurredAt.toISOString(),
           sequence: item.sequence ?? null,
           agent_id: item.agent_id?.toLowerCase() ?? null,
           correlation_id: item.correlation_id ?? null,
@@ -347,7 +346,7 @@ export function createIngestService(deps: IngestServiceDeps) {
         };
         const hash = payloadHash(content);
         return {
-          id: newId(),
+          id: newEventId(),
           source_id: item.source_id.toLowerCase(),
           source_kind: sources.get(item.source_id)!.kind,
           external_event_id: item.external_event_id ?? null,
@@ -357,7 +356,7 @@ export function createIngestService(deps: IngestServiceDeps) {
           event_type: content.event_type,
           entity_type: content.entity_type,
           entity_id: content.entity_id,
-          occurred_at: new Date(content.occurred_at),
+          occurred_at: occurredAt,
           received_at: now,
           sequence: content.sequence,
           agent_id: content.agent_id,
@@ -366,7 +365,7 @@ export function createIngestService(deps: IngestServiceDeps) {
         };
       });
       const outcomes = await committer.submit({ events });
-      events.forEach((event, index) => count(event.source_kind, [outcomes[index]!]));
+      count((index) => events[index]!.source_kind, outcomes);
       const accepted = outcomes.filter((outcome) => outcome.kind === 'accepted').length;
       return {
         status: accepted > 0 ? 201 : 200,

@@ -24,8 +24,25 @@ export function evaluateSegments(document: unknown, segments: PathSegment[]): un
   return readJsonPath(document, segments);
 }
 
+/**
+ * Parsed paths by text. Mappings are configuration — a few dozen paths per deployment — yet every event evaluates
+ * them: parsing once saves that work per event. Bounded all the same (cleared when full), since paths are input.
+ */
+const parsedPaths = new Map<string, PathSegment[]>();
+const MAX_CACHED_PATHS = 1000;
+
+function cachedPath(path: string): PathSegment[] {
+  let segments = parsedPaths.get(path);
+  if (segments === undefined) {
+    segments = parsePath(path);
+    if (parsedPaths.size >= MAX_CACHED_PATHS) parsedPaths.clear();
+    parsedPaths.set(path, segments);
+  }
+  return segments;
+}
+
 export function evaluatePath(document: unknown, path: string): unknown {
-  return evaluateSegments(document, parsePath(path));
+  return evaluateSegments(document, cachedPath(path));
 }
 
 const MAX_TEXT_LENGTH = 1024;
