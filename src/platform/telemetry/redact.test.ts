@@ -1,7 +1,8 @@
 import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from './logger.js';
+import pino from 'pino';
+import { createLogger, isoTimeOncePerMillisecond } from './logger.js';
 import { CARD_REDACTED, EMAIL_REDACTED, PHONE_REDACTED, REDACTED, isSecretKey, passesLuhn, redactValue, scrubString } from './redact.js';
 
 function capture(): { lines: Array<Record<string, unknown>>; raw: string[]; destination: Writable } {
@@ -137,6 +138,47 @@ describe('scrubString', () => {
       expect(scrubString(text)).toBe(text);
     }
   });
+
+  it('passes a bare UUID through, in either case, but still scrubs 36 characters that only look similar', () => {
+    for (const uuid of ['550e8400-e29b-41d4-a716-446655440000', '550E8400-E29B-41D4-A716-446655440000']) expect(scrubString(uuid)).toBe(uuid);
+    // Same length and dash positions, not hex: a phone number and an email must not take the UUID shortcut.
+    expect(scrubString('call 415-555-2671 or 415-555-2672 now')).not.toContain('555');
+    expect(scrubString('jane.doe@mail.com-0000-0000-00000000')).not.toContain('jane.doe');
+  });
+
+  it('gives the same answer every time: strings found clean are remembered, strings with secrets are scrubbed again', () => {
+    const secret = 'GET /x?api_key=abc123&limit=5';
+    const clean = 'GET /api/v1/agents/550e8400-e29b-41d4-a716-446655440000';
+    for (let round = 0; round < 3; round += 1) {
+      expect(scrubString(secret)).toBe(`GET /x?api_key=${REDACTED}&limit=5`);
+      expect(scrubString(clean)).toBe(clean);
+    }
+    // More distinct clean strings than the memory holds (it starts over when full): answers stay right.
+    for (let index = 0; index < 10_000; index += 1) expect(scrubString(`GET /api/v1/things/${index}x`)).toBe(`GET /api/v1/things/${index}x`);
+    expect(scrubString(secret)).toBe(`GET /x?api_key=${REDACTED}&limit=5`);
+    expect(scrubString('+1 415 555 2671')).toBe(PHONE_REDACTED);
+    expect(scrubString('+1 415 555 2671')).toBe(PHONE_REDACTED);
+  });
+});
+
+describe('isoTimeOncePerMillisecond', () => {
+  it('writes exactly what pino.stdTimeFunctions.isoTime writes, and follows the clock', () => {
+    let now = Date.UTC(2025, 0, 1, 12, 0, 0, 7);
+    const time = isoTimeOncePerMillisecond(() => now);
+    const realNow = Date.now;
+    try {
+      Date.now = () => now;
+      expect(time()).toBe(pino.stdTimeFunctions.isoTime());
+      expect(time()).toBe(',"time":"2025-01-01T12:00:00.007Z"');
+      now += 1;
+      expect(time()).toBe(pino.stdTimeFunctions.isoTime());
+      expect(time()).toBe(',"time":"2025-01-01T12:00:00.008Z"');
+      now -= 5;
+      expect(time()).toBe(',"time":"2025-01-01T12:00:00.003Z"');
+    } finally {
+      Date.now = realNow;
+    }
+  });
 });
 
 describe('createLogger', () => {
@@ -201,6 +243,19 @@ describe('createLogger', () => {
     expect(raw[0]).not.toContain('0123456789abcdefXYZ');
     expect(raw[0]).not.toContain('hunter2');
     expect(lines[0]).toMatchObject({ headers: { 'x-api-key': REDACTED }, correlation_id: 'c-1', dsn: `postgres://u:${REDACTED}@h/db`, msg: 'grandchild' });
+  });
+
+  it('redacts child bindings the same way when options are given (Fastify passes {} for every request) and keeps the options', () => {
+    const { lines, raw, destination } = capture();
+    const logger = createLogger({ level: 'info', destination });
+    logger.child({ correlation_id: 'orca_ab12cd34_0123456789abcdefXYZ' }, {}).info('empty options');
+    const quiet = logger.child({ correlation_id: '550e8400-e29b-41d4-a716-446655440000' }, { level: 'warn' });
+    quiet.info('dropped by the child level');
+    quiet.warn('kept');
+    expect(raw).toHaveLength(2);
+    expect(raw[0]).not.toContain('0123456789abcdefXYZ');
+    expect(lines[0]).toMatchObject({ correlation_id: REDACTED, msg: 'empty options' });
+    expect(lines[1]).toMatchObject({ correlation_id: '550e8400-e29b-41d4-a716-446655440000', level: 'warn', msg: 'kept' });
   });
 
   it('honours the level', () => {

@@ -206,8 +206,6 @@ function insideUuid(input: string, start: number, end: number): boolean {
   return false;
 }
 
-const UUID_DASHES = [8, 13, 18, 23];
-
 function isHexCode(code: number): boolean {
   return (code >= 48 && code <= 57) || (code >= 97 && code <= 102) || (code >= 65 && code <= 70);
 }
@@ -217,7 +215,8 @@ function uuidAt(value: string, start: number): boolean {
   if (start + 36 > value.length) return false;
   for (let offset = 0; offset < 36; offset += 1) {
     const code = value.charCodeAt(start + offset);
-    if (UUID_DASHES.includes(offset) ? code !== 45 : !isHexCode(code)) return false;
+    const dash = offset === 8 || offset === 13 || offset === 18 || offset === 23;
+    if (dash ? code !== 45 : !isHexCode(code)) return false;
   }
   return true;
 }
@@ -285,12 +284,37 @@ function percentDecode(value: string): string {
 const HAS_ESCAPE = /%[0-9A-Fa-f]{2}/;
 
 /**
+ * Strings that scrubbing left unchanged, so that the next time they are logged they are not scanned again. Log
+ * messages, field names and most URLs repeat from line to line; scrubbing is deterministic, so a string found clean
+ * once is clean every time. Only clean strings are kept (a secret never is), short ones, and a bounded number: when
+ * full, the set starts over (an LRU would cost more per lookup than it saves).
+ */
+const knownClean = new Set<string>();
+const KNOWN_CLEAN_MAX_LENGTH = 256;
+const KNOWN_CLEAN_MAX_ENTRIES = 4096;
+
+function rememberClean(value: string): void {
+  if (knownClean.size >= KNOWN_CLEAN_MAX_ENTRIES) knownClean.clear();
+  knownClean.add(value);
+}
+
+/**
  * Scrubs credentials and PII out of one string. URLs (the request line is logged) carry data percent-encoded
  * (`jane%40mail.com`, `%2B14155552671`, `4111%201111…`, `+` for a space), which the patterns would not see:
  * when the string holds escapes or `+`, its decoded form is scrubbed too and, if that found anything, the decoded
  * and scrubbed text is what gets logged. Decoding repeats (up to 3 times) so double encoding does not hide data.
  */
 export function scrubString(value: string): string {
+  // A bare UUID (every correlation id ORCA generates, ids bound to loggers) cannot match any pattern above: hex
+  // digits and dashes only, no digit run outside the UUID, no escape. Nearly every log line carries one.
+  if (value.length === 36 && uuidAt(value, 0)) return value;
+  if (knownClean.has(value)) return value;
+  const result = scrubUncached(value);
+  if (result === value && value.length <= KNOWN_CLEAN_MAX_LENGTH) rememberClean(value);
+  return result;
+}
+
+function scrubUncached(value: string): string {
   const result = scrubPlain(value);
   if (!HAS_ESCAPE.test(result) && !result.includes('+')) return result;
   let decoded = percentDecode(result.replace(/\+/g, ' '));
