@@ -12,6 +12,11 @@
  *   more than that constant.
  * Anything a regex cannot check cheaply (Luhn, mod-97, SSN ranges, octets, JWT header) is checked in code on the
  * candidate. test: pii.test.ts feeds each detector adversarial 1 MB inputs.
+ *
+ * The regexes do not walk the text themselves: one pass over the characters (candidatesOf) lists where each could
+ * start a match, and each regex is tried there only (sticky). Ordinary prose has a few dozen such positions in
+ * 2 KB, so nine detectors cost about one pass instead of nine. Where candidates are dense (hostile input), the
+ * detector falls back to its own whole-text scan; either way the findings are those of referenceScan.
  */
 import { isIPv6 } from 'node:net';
 import { passesLuhn } from '../../platform/telemetry/redact.js';
@@ -35,9 +40,10 @@ export { passesLuhn };
  * Diners 300–305, 36, 38, 39; JCB 3528–3589; UnionPay 62; Maestro 50, 56–58, 63, 67.
  */
 export function hasCardPrefix(digits: string): boolean {
-  const two = Number(digits.slice(0, 2));
-  const three = Number(digits.slice(0, 3));
-  const four = Number(digits.slice(0, 4));
+  const digit = (index: number) => digits.charCodeAt(index) - 48;
+  const two = digit(0) * 10 + digit(1);
+  const three = two * 10 + digit(2);
+  const four = three * 10 + digit(3);
   const length = digits.length;
   if (digits[0] === '4') return length === 13 || length === 16 || length === 19;
   if (two >= 51 && two <= 55) return length === 16;
@@ -82,37 +88,220 @@ export function isValidSsn(area: string, group: string, serial: string): boolean
   return areaNumber !== 0 && areaNumber !== 666 && areaNumber < 900 && group !== '00' && serial !== '0000';
 }
 
-/** Character counts taken in one pass, so that detectors whose shape cannot occur skip their regex entirely. */
-interface Profile {
-  /** The content in lower case, for case-insensitive prechecks by plain substring search. */
-  lower: string;
-  digits: number;
-  colons: number;
-  dots: number;
-  doubleColon: boolean;
+/**
+ * Candidate start positions, found in one pass over the content: a detector's regex is tried (sticky) only where
+ * a match could begin, instead of being run over the whole text. Every list is a superset of the positions where
+ * its regex can match — each regex opens with a lookbehind refusing a start inside a run of its class, and the
+ * pass applies the same lookbehind and the first characters — so the findings are exactly those of a global scan
+ * (referenceScan below, tested against detectPii on generated input).
+ */
+interface Candidates {
+  /** A digit that may start a number: not preceded by [\w.-] (cards, SSNs). */
+  numbers: number[];
+  /** `numbers` not preceded by `:` either (IPv4). */
+  ipv4: number[];
+  /** `numbers` not preceded by `+`, and `+` or `(` not preceded by [\w+.-] (phones). */
+  phone: number[];
+  /** Two upper-case letters and two digits, not preceded by a letter or digit (IBAN). */
+  iban: number[];
+  /** The first two characters of a vendor key prefix, not preceded by [A-Za-z0-9_-]. */
+  vendor: number[];
+  /** `eyJ` not preceded by [A-Za-z0-9_-]. */
+  jwt: number[];
+  /** Every `:` and `=` (secret-named fields end there; IPv6 addresses hold colons). */
+  assignments: number[];
+  colons: number[];
 }
 
-function profileOf(content: string, lower: string): Profile {
-  let digits = 0;
-  let colons = 0;
-  let dots = 0;
-  let doubleColon = false;
-  for (let index = 0; index < content.length; index += 1) {
-    const code = content.charCodeAt(index);
-    if (code >= 48 && code <= 57) digits += 1;
-    else if (code === 58) {
-      colons += 1;
-      if (content.charCodeAt(index + 1) === 58) doubleColon = true;
-    } else if (code === 46) dots += 1;
-  }
-  return { lower, digits, colons, dots, doubleColon };
+// Character classes the candidate helpers test, one bit each.
+const WORD = 1; // [A-Za-z0-9_]
+const DASH = 2;
+const DIGIT = 4;
+const HEX_RUN = 8; // [0-9A-Fa-f:.]: what an IPv6 candidate is made of
+const CLASSES = new Uint8Array(128);
+for (let code = 0; code < 128; code += 1) {
+  const char = String.fromCharCode(code);
+  let bits = 0;
+  if (/\w/.test(char)) bits |= WORD;
+  if (/\d/.test(char)) bits |= DIGIT;
+  if (/[0-9A-Fa-f:.]/.test(char)) bits |= HEX_RUN;
+  if (char === '-') bits |= DASH;
+  CLASSES[code] = bits;
 }
+const classOf = (code: number) => (code < 128 ? CLASSES[code]! : 0);
+
+/**
+ * The first two characters of the vendor key prefixes (AKIA ASIA AIza gh?_ github_pat_ glpat- xox? sk rk orca_
+ * -----BEGIN) and of a JWT (eyJ), as a table indexed by first * 128 + second.
+ */
+const VENDOR = 1;
+const JWT = 2;
+const PREFIXES = new Uint8Array(128 * 128);
+for (const [pair, kind] of [...['AK', 'AS', 'AI', 'gh', 'gi', 'gl', 'xo', 'sk', 'rk', 'or', '--'].map((pair) => [pair, VENDOR] as const), ['ey', JWT] as const]) {
+  PREFIXES[pair.charCodeAt(0) * 128 + pair.charCodeAt(1)] = kind;
+}
+function prefixAt(content: string, index: number): number {
+  const second = content.charCodeAt(index + 1);
+  return second < 128 ? PREFIXES[content.charCodeAt(index) * 128 + second]! : 0;
+}
+
+/**
+ * What the candidate pass needs to know of a character, as a small number: prose is mostly letters that start
+ * nothing, and one table lookup on (previous kind, kind) tells whether a position is worth a closer look — far
+ * cheaper than testing each detector's conditions on every character.
+ */
+const KIND_OTHER = 0;
+const KIND_DIGIT = 1;
+const KIND_UPPER = 2;
+const KIND_LOWER = 3;
+/** `A` and the lower-case letters that begin a vendor key prefix or a JWT: g x s r o e. */
+const KIND_PREFIX_LETTER = 4;
+const KIND_UNDERSCORE = 5;
+const KIND_DOT = 6;
+const KIND_DASH = 7;
+const KIND_COLON = 8;
+const KIND_EQUALS = 9;
+const KIND_PLUS = 10;
+const KIND_PAREN = 11;
+const KINDS = new Uint8Array(128);
+for (let code = 0; code < 128; code += 1) {
+  const char = String.fromCharCode(code);
+  let kind = KIND_OTHER;
+  if (/\d/.test(char)) kind = KIND_DIGIT;
+  else if ('Agxsroe'.includes(char)) kind = KIND_PREFIX_LETTER;
+  else if (/[A-Z]/.test(char)) kind = KIND_UPPER;
+  else if (/[a-z]/.test(char)) kind = KIND_LOWER;
+  else kind = ({ _: KIND_UNDERSCORE, '.': KIND_DOT, '-': KIND_DASH, ':': KIND_COLON, '=': KIND_EQUALS, '+': KIND_PLUS, '(': KIND_PAREN } as Record<string, number>)[char] ?? KIND_OTHER;
+  KINDS[code] = kind;
+}
+const isAlnumKind = (kind: number) => kind === KIND_DIGIT || kind === KIND_UPPER || kind === KIND_LOWER || kind === KIND_PREFIX_LETTER;
+const isWordKind = (kind: number) => isAlnumKind(kind) || kind === KIND_UNDERSCORE;
+
+/** TRIGGERS[previous << 4 | kind] is 1 where some candidate list may take the position (the lookbehinds above). */
+const TRIGGERS = new Uint8Array(256);
+for (let previous = 0; previous < 16; previous += 1) {
+  for (let kind = 0; kind < 16; kind += 1) {
+    let trigger = false;
+    if (kind === KIND_DIGIT) trigger = !isWordKind(previous) && previous !== KIND_DOT && previous !== KIND_DASH;
+    else if (kind === KIND_UPPER) trigger = !isAlnumKind(previous);
+    // `A` may start an IBAN (after anything but a letter or digit) as well as a vendor key.
+    else if (kind === KIND_PREFIX_LETTER) trigger = !isAlnumKind(previous);
+    else if (kind === KIND_COLON || kind === KIND_EQUALS) trigger = true;
+    else if (kind === KIND_PLUS || kind === KIND_PAREN) trigger = !isWordKind(previous) && previous !== KIND_PLUS && previous !== KIND_DOT && previous !== KIND_DASH;
+    else if (kind === KIND_DASH) trigger = !isWordKind(previous) && previous !== KIND_DASH;
+    TRIGGERS[(previous << 4) | kind] = trigger ? 1 : 0;
+  }
+}
+
+function candidatesOf(content: string): Candidates {
+  const found: Candidates = { numbers: [], ipv4: [], phone: [], iban: [], vendor: [], jwt: [], assignments: [], colons: [] };
+  const length = content.length;
+  // A list past this length is dense (see DENSE): it stops growing and its detector scans the whole text.
+  const cap = length / DENSE;
+  const add = (list: number[], index: number) => {
+    if (list.length <= cap) list.push(index);
+  };
+  // Before the first character the lookbehinds see nothing, as after a character of no class.
+  let previous = KIND_OTHER;
+  for (let index = 0; index < length; index += 1) {
+    const code = content.charCodeAt(index);
+    const kind = code < 128 ? KINDS[code]! : KIND_OTHER;
+    if (TRIGGERS[(previous << 4) | kind] !== 0) {
+      switch (kind) {
+        case KIND_DIGIT:
+          add(found.numbers, index);
+          if (previous !== KIND_COLON) add(found.ipv4, index);
+          if (previous !== KIND_PLUS) add(found.phone, index);
+          break;
+        case KIND_UPPER:
+        case KIND_PREFIX_LETTER: {
+          // IBAN: [A-Z]{2}\d{2} after anything but a letter or digit ('_' and '-' included).
+          if (code <= 90) {
+            const second = content.charCodeAt(index + 1);
+            if (second >= 65 && second <= 90 && classOf(content.charCodeAt(index + 2)) & DIGIT && classOf(content.charCodeAt(index + 3)) & DIGIT) add(found.iban, index);
+          }
+          if (kind === KIND_PREFIX_LETTER && previous !== KIND_UNDERSCORE && previous !== KIND_DASH) {
+            const prefix = prefixAt(content, index);
+            if (prefix === VENDOR) add(found.vendor, index);
+            else if (prefix === JWT && content.charCodeAt(index + 2) === 74) add(found.jwt, index);
+          }
+          break;
+        }
+        case KIND_COLON:
+          add(found.colons, index);
+          add(found.assignments, index);
+          break;
+        case KIND_EQUALS:
+          add(found.assignments, index);
+          break;
+        case KIND_PLUS:
+        case KIND_PAREN:
+          add(found.phone, index);
+          break;
+        case KIND_DASH:
+          if (prefixAt(content, index) === VENDOR) add(found.vendor, index);
+          break;
+        default:
+          break;
+      }
+    }
+    previous = kind;
+  }
+  return found;
+}
+
+/**
+ * IPv6 candidates: the start of each run of [0-9A-Fa-f:.] holding two colons or more (an address needs them), if the
+ * regex may start there. No other position of a run can start a match (its lookbehind refuses [\w:.]).
+ */
+function ipv6Candidates(content: string, colons: number[]): number[] {
+  const starts: number[] = [];
+  let runEnd = -1;
+  for (const colon of colons) {
+    if (colon < runEnd) continue;
+    let start = colon;
+    while (start > 0 && classOf(content.charCodeAt(start - 1)) & HEX_RUN) start -= 1;
+    let count = 0;
+    runEnd = start;
+    while (runEnd < content.length && classOf(content.charCodeAt(runEnd)) & HEX_RUN) {
+      if (content.charCodeAt(runEnd) === 58) count += 1;
+      runEnd += 1;
+    }
+    const first = content.charCodeAt(start);
+    if (count >= 2 && first !== 46 && (classOf(content.charCodeAt(start - 1)) & WORD) === 0) starts.push(start);
+  }
+  return starts;
+}
+
+const FIELD_NAME = WORD | DASH;
+
+/**
+ * Secret-field candidates: the start of the name before each `:` or `=` (`api_key = `, `"password": `). Between the
+ * name and the sign the regex allows a quote and up to three blanks, nothing else, so each sign has one candidate.
+ */
+function fieldCandidates(content: string, assignments: number[]): number[] {
+  const starts: number[] = [];
+  for (const sign of assignments) {
+    let end = sign;
+    while (end > 0 && sign - end < 3 && (content.charCodeAt(end - 1) === 32 || content.charCodeAt(end - 1) === 9)) end -= 1;
+    if (end > 0 && (content.charCodeAt(end - 1) === 34 || content.charCodeAt(end - 1) === 39)) end -= 1;
+    let start = end;
+    while (start > 0 && classOf(content.charCodeAt(start - 1)) & FIELD_NAME) start -= 1;
+    if (start < end) starts.push(start);
+  }
+  return starts;
+}
+
+type CandidateList = 'jwt' | 'vendor' | 'field' | 'iban' | 'numbers' | 'ipv4' | 'ipv6' | 'phone';
 
 interface Detector {
   entity: PiiEntity;
-  /** Cheap necessary condition: the regex runs only when it holds. */
-  applies(content: string, profile: Profile): boolean;
+  /** Where the regex may match; it is tried at these positions only. */
+  candidates: CandidateList;
+  /** Sticky (`y`): tried at one position at a time. */
   pattern: RegExp;
+  /** The same regex with `g`, for a text so dense in candidates that one scan beats a call per candidate. */
+  global?: RegExp;
   /** The span to report for a match, or undefined to reject the candidate. */
   accept(match: RegExpExecArray, content: string): { start: number; end: number } | undefined;
 }
@@ -137,14 +326,12 @@ function base64UrlJson(segment: string): Record<string, unknown> | undefined {
   }
 }
 
-const SECRET_FIELD_WORDS = ['key', 'secret', 'token', 'passw', 'pwd'];
-
 const DETECTORS: Detector[] = [
   {
     entity: 'jwt',
-    applies: (content) => content.includes('eyJ'),
+    candidates: 'jwt',
     // Header and payload are base64url JSON objects (`{"` encodes as `eyJ`); the signature may be empty (alg none).
-    pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/g,
+    pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/y,
     accept: (match) => {
       const header = base64UrlJson(match[0].slice(0, match[0].indexOf('.')));
       return header && typeof header.alg === 'string' ? whole(match) : undefined;
@@ -152,11 +339,11 @@ const DETECTORS: Detector[] = [
   },
   {
     entity: 'api_key',
-    applies: (content) => /AKIA|ASIA|gh[pousr]_|github_pat_|xox[abprs]-|[sr]k_(?:live|test)_|sk-|AIza|orca_|PRIVATE KEY|glpat-/.test(content),
+    candidates: 'vendor',
     // Vendor formats whose prefix makes them unambiguous. Each alternative starts with a literal and continues with
     // a bounded run of one class, so a match starting at one position never backtracks beyond that bound.
     pattern:
-      /(?<![A-Za-z0-9_-])(?:(?:AKIA|ASIA)[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255}|xox[abprs]-[A-Za-z0-9-]{10,250}|[sr]k_(?:live|test)_[A-Za-z0-9]{16,247}|sk-(?:proj-|ant-)?[A-Za-z0-9_-]{20,250}|AIza[0-9A-Za-z_-]{35}|orca_[0-9a-f]{12}_[A-Za-z0-9_-]{43}|glpat-[A-Za-z0-9_-]{20,64}|-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----)(?![A-Za-z0-9_])/g,
+      /(?<![A-Za-z0-9_-])(?:(?:AKIA|ASIA)[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255}|xox[abprs]-[A-Za-z0-9-]{10,250}|[sr]k_(?:live|test)_[A-Za-z0-9]{16,247}|sk-(?:proj-|ant-)?[A-Za-z0-9_-]{20,250}|AIza[0-9A-Za-z_-]{35}|orca_[0-9a-f]{12}_[A-Za-z0-9_-]{43}|glpat-[A-Za-z0-9_-]{20,64}|-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----)(?![A-Za-z0-9_])/y,
     accept: (match) => {
       const value = match[0];
       // "sk-" also starts ordinary hyphenated words ("sk-learn-model-selection-guide"): a key mixes digits and letters.
@@ -166,11 +353,11 @@ const DETECTORS: Detector[] = [
   },
   {
     entity: 'api_key',
-    applies: (_content, profile) => SECRET_FIELD_WORDS.some((word) => profile.lower.includes(word)),
+    candidates: 'field',
     // `api_key=…`, `"client_secret": "…"`, `password: …`: the value after a secret-named field. Only the value is
     // reported (group 1, via the `d` flag's indices) so that redaction keeps the field name readable.
     pattern:
-      /(?<![A-Za-z0-9_-])(?:api[_-]?key|apikey|secret[_-]?key|client[_-]?secret|secret|access[_-]?token|auth[_-]?token|refresh[_-]?token|bearer[_-]?token|password|passwd|pwd)["']?[ \t]{0,3}[:=][ \t]{0,3}["']?([A-Za-z0-9/+_.=~!@#$%^&*-]{8,256})/dgi,
+      /(?<![A-Za-z0-9_-])(?:api[_-]?key|apikey|secret[_-]?key|client[_-]?secret|secret|access[_-]?token|auth[_-]?token|refresh[_-]?token|bearer[_-]?token|password|passwd|pwd)["']?[ \t]{0,3}[:=][ \t]{0,3}["']?([A-Za-z0-9/+_.=~!@#$%^&*-]{8,256})/dyi,
     accept: (match) => {
       const indices = match.indices?.[1];
       if (!indices) return undefined;
@@ -182,30 +369,36 @@ const DETECTORS: Detector[] = [
   },
   {
     entity: 'iban',
-    applies: (content) => /[A-Za-z]{2}\d\d/.test(content),
+    candidates: 'iban',
     // Compact (DE89370400440532013000) or printed in groups of four (DE89 3704 0044 0532 0130 00).
-    pattern: /(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:[A-Z0-9]{11,30}|(?: [A-Z0-9]{4}){2,7}(?: [A-Z0-9]{1,4})?)(?![A-Za-z0-9])/g,
+    pattern: /(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:[A-Z0-9]{11,30}|(?: [A-Z0-9]{4}){2,7}(?: [A-Z0-9]{1,4})?)(?![A-Za-z0-9])/y,
     accept: (match) => (passesIbanChecksum(match[0]) ? whole(match) : undefined),
   },
   {
     entity: 'credit_card',
-    applies: (_content, profile) => profile.digits >= 13,
+    candidates: 'numbers',
     // 13–19 digits, optionally grouped by single spaces or dashes; not inside a longer number or identifier.
-    pattern: /(?<![\w.-])\d(?:[ -]?\d){12,18}(?![\w]|[ -]\d|\.\d)/g,
+    pattern: /(?<![\w.-])\d(?:[ -]?\d){12,18}(?![\w]|[ -]\d|\.\d)/y,
     accept: (match) => {
       const value = match[0];
-      const separators = value.replace(/\d/g, '');
-      if (separators.length > 0 && !(separators === separators[0]!.repeat(separators.length))) return undefined;
-      const digits = value.replace(/\D/g, '');
+      // One kind of separator throughout: "4111 1111-1111 1111" is not a card.
+      let separator = 0;
+      for (let index = 1; index < value.length; index += 1) {
+        const code = value.charCodeAt(index);
+        if (code >= 48 && code <= 57) continue;
+        if (separator === 0) separator = code;
+        else if (code !== separator) return undefined;
+      }
+      const digits = separator === 0 ? value : value.replace(/\D/g, '');
       return hasCardPrefix(digits) && passesLuhn(digits) ? whole(match) : undefined;
     },
   },
   {
     entity: 'us_ssn',
-    applies: (_content, profile) => profile.digits >= 9,
+    candidates: 'numbers',
     // AAA-GG-SSSS (dashes or spaces), or nine digits right after "SSN"/"social security number"; not part of a
     // longer dashed code ("202-31-2023-A").
-    pattern: /(?<![\w.-])(?:(\d{3})([- ])(\d{2})\2(\d{4})|(\d{3})(\d{2})(\d{4}))(?![\w-]|\s\d|\.\d)/g,
+    pattern: /(?<![\w.-])(?:(\d{3})([- ])(\d{2})\2(\d{4})|(\d{3})(\d{2})(\d{4}))(?![\w-]|\s\d|\.\d)/y,
     accept: (match, content) => {
       if (match[1] !== undefined) return isValidSsn(match[1], match[3]!, match[4]!) ? whole(match) : undefined;
       if (!SSN_CONTEXT.test(precedingText(content, match.index, 32))) return undefined;
@@ -214,8 +407,8 @@ const DETECTORS: Detector[] = [
   },
   {
     entity: 'ipv4',
-    applies: (_content, profile) => profile.digits >= 4 && profile.dots >= 3,
-    pattern: /(?<![\w.:-])(?:\d{1,3}\.){3}\d{1,3}(?![\w-]|\.\d)/g,
+    candidates: 'ipv4',
+    pattern: /(?<![\w.:-])(?:\d{1,3}\.){3}\d{1,3}(?![\w-]|\.\d)/y,
     accept: (match, content) => {
       const octets = match[0].split('.');
       if (octets.some((octet) => Number(octet) > 255 || (octet.length > 1 && octet.startsWith('0')))) return undefined;
@@ -225,10 +418,9 @@ const DETECTORS: Detector[] = [
   },
   {
     entity: 'ipv6',
-    // Without `::` an address spells all eight groups, hence seven colons.
-    applies: (_content, profile) => (profile.doubleColon ? profile.colons >= 2 : profile.colons >= 7),
+    candidates: 'ipv6',
     // A maximal run of hex digits, colons and dots holding `::` or at least seven colons; node:net judges it.
-    pattern: /(?<![\w:.])(?:[0-9A-Fa-f]{1,4}|::?)[0-9A-Fa-f:.]{1,44}(?![\w:])/g,
+    pattern: /(?<![\w:.])(?:[0-9A-Fa-f]{1,4}|::?)[0-9A-Fa-f:.]{1,44}(?![\w:])/y,
     accept: (match) => {
       // A sentence may end right after the address.
       const value = match[0].replace(/\.+$/, '');
@@ -243,10 +435,10 @@ const DETECTORS: Detector[] = [
   },
   {
     entity: 'phone',
-    applies: (_content, profile) => profile.digits >= 8,
+    candidates: 'phone',
     // International (E.164 with a `+`: 8–15 digits, grouped freely) or North American (NXX-NXX-XXXX, (NXX) NXX-XXXX).
     pattern:
-      /(?<![\w+.-])(?:\+\d[\d ().-]{6,22}\d|(?:1[-. ])?(?:\(\d{3}\) ?|\d{3}[-. ])\d{3}[-. ]\d{4})(?![\w]|[-. ]\d|\)|\.\d)/g,
+      /(?<![\w+.-])(?:\+\d[\d ().-]{6,22}\d|(?:1[-. ])?(?:\(\d{3}\) ?|\d{3}[-. ])\d{3}[-. ]\d{4})(?![\w]|[-. ]\d|\)|\.\d)/y,
     accept: (match) => {
       const value = match[0];
       const digits = value.replace(/\D/g, '');
@@ -314,26 +506,74 @@ const PRIORITY = new Map<string, number>(PII_ENTITIES.map((entity, index) => [en
 const ENTITY_ORDER: PiiEntity[] = ['jwt', 'api_key', 'email', 'iban', 'credit_card', 'us_ssn', 'ipv6', 'ipv4', 'phone'];
 for (const [index, entity] of ENTITY_ORDER.entries()) PRIORITY.set(entity, index);
 
-/**
- * Runs the enabled built-in detectors over `content`; the findings do not overlap and are ordered by position.
- * `lower` is `content.toLowerCase()` when the caller has computed it already.
- */
-export function detectPii(content: string, enabled: ReadonlySet<string> = new Set(PII_ENTITIES), lower?: string): PiiFinding[] {
+/** Runs the enabled built-in detectors over `content`; the findings do not overlap and are ordered by position. */
+export function detectPii(content: string, enabled: ReadonlySet<string> = ALL_ENTITIES): PiiFinding[] {
   const findings: PiiFinding[] = [];
-  // Only the secret-field precheck reads the lower-cased text; a caller that has it already passes it in.
-  const profile = profileOf(content, lower ?? (enabled.has('api_key') ? content.toLowerCase() : ''));
   if (enabled.has('email')) detectEmails(content, findings);
+  const found = candidatesOf(content);
+  const lists: Record<CandidateList, () => number[]> = {
+    jwt: () => found.jwt,
+    vendor: () => found.vendor,
+    field: () => (isDense(found.assignments, content) ? found.assignments : fieldCandidates(content, found.assignments)),
+    iban: () => found.iban,
+    numbers: () => found.numbers,
+    ipv4: () => found.ipv4,
+    ipv6: () => (isDense(found.colons, content) ? found.colons : ipv6Candidates(content, found.colons)),
+    phone: () => found.phone,
+  };
   for (const detector of DETECTORS) {
-    if (!enabled.has(detector.entity) || !detector.applies(content, profile)) continue;
+    if (!enabled.has(detector.entity)) continue;
+    const candidates = lists[detector.candidates]();
+    if (isDense(candidates, content)) {
+      scanWhole(detector, content, findings);
+      continue;
+    }
     const pattern = detector.pattern;
-    pattern.lastIndex = 0;
-    let match: RegExpExecArray | null;
-    while ((match = pattern.exec(content)) !== null) {
+    // Where a global scan would resume: a match, accepted or not, is never searched again from inside itself.
+    let resume = 0;
+    for (const position of candidates) {
+      if (position < resume) continue;
+      pattern.lastIndex = position;
+      const match = pattern.exec(content);
+      if (match === null) continue;
       const span = detector.accept(match, content);
       if (span) findings.push({ entity: detector.entity, start: span.start, end: span.end });
-      if (match[0].length === 0) pattern.lastIndex += 1;
+      resume = position + Math.max(1, match[0].length);
     }
   }
+  return resolveOverlaps(findings);
+}
+
+const ALL_ENTITIES: ReadonlySet<string> = new Set(PII_ENTITIES);
+
+/**
+ * More than one candidate every DENSE characters (hostile input such as 1 MB of "1:"): a call per candidate would
+ * cost more than the regex walking the text by itself, so the detector scans the whole text instead. The findings
+ * are the same either way (referenceScan is that whole-text scan).
+ */
+const DENSE = 64;
+const isDense = (candidates: number[], content: string) => candidates.length > content.length / DENSE;
+
+function scanWhole(detector: Detector, content: string, findings: PiiFinding[]): void {
+  detector.global ??= new RegExp(detector.pattern.source, detector.pattern.flags.replace('y', 'g'));
+  const pattern = detector.global;
+  pattern.lastIndex = 0;
+  let match: RegExpExecArray | null;
+  while ((match = pattern.exec(content)) !== null) {
+    const span = detector.accept(match, content);
+    if (span) findings.push({ entity: detector.entity, start: span.start, end: span.end });
+    if (match[0].length === 0) pattern.lastIndex += 1;
+  }
+}
+
+/**
+ * The executable specification of detectPii: every detector's regex run globally over the whole text, no
+ * candidates. Slow (each regex walks every position); only tests call it, to prove the pre-filter drops nothing.
+ */
+export function referenceScan(content: string): PiiFinding[] {
+  const findings: PiiFinding[] = [];
+  detectEmails(content, findings);
+  for (const detector of DETECTORS) scanWhole(detector, content, findings);
   return resolveOverlaps(findings);
 }
 
