@@ -9,6 +9,7 @@ import { BENCH_RATE_LIMIT_MAX } from '../lib/orca.js';
 import { freePort, HOST, startServerProcess, withServers, type ServerProcess } from '../lib/server-process.js';
 import type { Detail, Measurement, Suite, SuiteContext, SuiteOutcome, TargetResult } from '../lib/types.js';
 import { createSchema } from '../lib/postgres-schema.js';
+import { postgresCpuBetween, samplePostgresCpu } from '../lib/postgres-cpu.js';
 
 /**
  * Issue 4 item 12: signed single-event webhooks (acknowledged after commit) at several concurrencies and canonical
@@ -200,7 +201,7 @@ function prepared(next: () => PreparedRequest, count: number) {
   return state;
 }
 
-async function measure(server: IngestServer, item: Case, context: SuiteContext): Promise<Measurement> {
+async function measure(server: IngestServer, item: Case, context: SuiteContext, database: 'postgres' | 'pglite'): Promise<Measurement> {
   const { load, progress } = context;
   await waitForQuietMachine(load.waitQuietSeconds, progress);
   let expectedRate = 0;
@@ -218,10 +219,14 @@ async function measure(server: IngestServer, item: Case, context: SuiteContext):
   progress(`${load.durationSeconds} s: ${item.label}`);
   const storedBefore = await storedEvents(server);
   const cpuBefore = server.cpuSeconds();
+  const postgresBefore = database === 'postgres' ? samplePostgresCpu() : undefined;
+  const harnessBefore = process.cpuUsage();
   const started = performance.now();
   const { result, latencies } = await fire(server, () => requests.next(), item.connections, load.durationSeconds);
   const wall = (performance.now() - started) / 1000;
   const cpuAfter = server.cpuSeconds();
+  const harness = process.cpuUsage(harnessBefore);
+  const postgresSeconds = postgresCpuBetween(postgresBefore, database === 'postgres' ? samplePostgresCpu() : undefined);
   const stored = (await storedEvents(server)) - storedBefore;
   if (result.errors > 0 || result.timeouts > 0 || result.non2xx > 0) {
     throw new Error(`${item.label}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx responses`);
@@ -231,11 +236,18 @@ async function measure(server: IngestServer, item: Case, context: SuiteContext):
   const details: Detail[] = [
     { key: 'requests_per_second', label: 'requests', value: round(completed / wall, 1), unit: 'req/s' },
     { key: 'events_stored', label: 'events stored (orca_ingest_events_total, accepted)', value: stored, unit: '' },
+    { key: 'load_generator_cpu_percent', label: 'load generator CPU', value: round(((harness.user + harness.system) / 1e6 / wall) * 100, 1), unit: '% of a core' },
     { key: 'requests_prepared', label: 'requests prepared before the run', value: count, unit: '' },
     { key: 'requests_made_live', label: 'requests made during the run (pool exhausted)', value: requests.live, unit: '' },
   ];
   if (cpuBefore !== undefined && cpuAfter !== undefined) {
     details.push({ key: 'server_cpu_percent', label: 'server CPU', value: round(((cpuAfter - cpuBefore) / wall) * 100, 1), unit: '% of a core' });
+    const events = completed * item.eventsPerRequest;
+    if (events > 0) details.push({ key: 'server_cpu_us_per_event', label: 'server CPU per event', value: round(((cpuAfter - cpuBefore) / events) * 1e6, 1), unit: 'µs' });
+    if (postgresSeconds !== undefined && events > 0) {
+      details.push({ key: 'postgres_cpu_percent', label: 'PostgreSQL CPU (all its processes)', value: round((postgresSeconds / wall) * 100, 1), unit: '% of a core' });
+      details.push({ key: 'postgres_cpu_us_per_event', label: 'PostgreSQL CPU per event', value: round((postgresSeconds / events) * 1e6, 1), unit: 'µs' });
+    }
   }
   return {
     id: item.id,
@@ -336,7 +348,7 @@ export const ingestSuite: Suite = {
         const server = await startIngestServer(context, `orca-${database.name}`, database.url);
         servers.push(server);
         await withServers(servers, async () => {
-          for (const item of casesFor(server, database.name)) measurements.push(await measure(server, item, context));
+          for (const item of casesFor(server, database.name)) measurements.push(await measure(server, item, context, database.name));
         });
       } finally {
         await database.drop?.();
@@ -368,6 +380,7 @@ export const ingestSuite: Suite = {
         `Requests are prepared before each measured run — webhooks signed, /events bodies serialised — as many as the warm-up's rate times the measured time times ${PREPARE_MARGIN} (at most ${MAX_PREPARED_BATCHES} /events bodies; none for runs over ${MAX_PREPARED_SECONDS} s, whose signatures would leave ORCA's 300 s replay window), so that the load generator, which shares the machine's cores with ORCA and PostgreSQL, spends its CPU sending rather than signing (the sender's signing cost is the outside world's, not ORCA's). Should the pool run out, requests are made during the run; the cost table says how many.`,
         `/events: each request carries ${BATCH_SIZE} canonical events with unique idempotency keys; events/s counts ${BATCH_SIZE} per 2xx.`,
         'Load: autocannon in the harness process on the same machine (they share its cores); one warm-up, then one measured run per case. Any error, timeout or non-2xx fails the run. "events stored" is read from ORCA\'s orca_ingest_events_total before and after, as a cross-check of the throughput.',
+        'CPU: the ORCA process from /proc/<pid>/stat; PostgreSQL as the sum over every local process named `postgres` (backends serving ORCA, WAL writer, checkpointer, …), so the cost table shows how the machine\'s two cores are shared between ORCA, its database and the load generator. Per event = CPU seconds over events stored in the measured run.',
       ],
     };
   },
