@@ -68,6 +68,15 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
     }
   });
 
+  // Callback-style hooks: these run on every request, and an async hook costs a promise and a microtask each.
+  // The correlation id is known when the request arrives: set first, it is on every answer that passes the hooks
+  // (errors and 404s included: an error keeps the headers already set); Fastify's errors before routing set it in
+  // handleFrameworkError. Set here rather than in an onSend hook, which costs its own hook run on every answer.
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header(CORRELATION_HEADER, request.id);
+    done();
+  });
+
   if (options.edge ?? true) {
     await installEdge(app, {
       config,
@@ -79,11 +88,6 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
     });
   }
 
-  // Callback-style hooks: these run on every request, and an async hook costs a promise and a microtask each.
-  app.addHook('onSend', (request, reply, payload, done) => {
-    reply.header(CORRELATION_HEADER, request.id);
-    done(null, payload);
-  });
 
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';

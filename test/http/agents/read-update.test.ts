@@ -24,6 +24,30 @@ describeEachDatabase('GET /api/v1/agents/{id}', (ctx) => {
     expect(response.json()).toEqual(agent);
   });
 
+  it('reads a cached agent as the bytes the response schema gives, and the new agent after every write', async () => {
+    const body = { name: unique('cached'), kind: 'llm_agent', owner: 'a@example.com', prompt: 'say "hi"\n\u2028', config: { nested: { list: [1, 'two', null] } } };
+    const created = await ctx().app.inject({ method: 'POST', url: '/api/v1/agents', headers: ctx().as('operator'), payload: body });
+    expect(created.statusCode).toBe(201);
+    const id = (created.json() as AgentJson).id;
+    const first = await getAgent(ctx(), id);
+    const second = await getAgent(ctx(), id);
+    expect(first.statusCode).toBe(200);
+    expect(first.headers['content-type']).toBe('application/json; charset=utf-8');
+    // The create answer is serialized by the same schema: the read must be byte for byte the same, every time.
+    expect(first.body).toBe(created.body);
+    expect(second.body).toBe(first.body);
+
+    const patched = await ctx().app.inject({ method: 'PATCH', url: `/api/v1/agents/${id}`, headers: ctx().as('operator'), payload: { owner: 'b@example.com' } });
+    expect(patched.statusCode).toBe(200);
+    const afterPatch = await getAgent(ctx(), id);
+    expect(afterPatch.body).toBe(patched.body);
+    expect((afterPatch.json() as AgentJson).owner).toBe('b@example.com');
+
+    const suspended = await act(ctx(), id, 'suspend', 'maintenance');
+    expect(suspended.statusCode).toBe(200);
+    expect((await getAgent(ctx(), id)).body).toBe(suspended.body);
+  });
+
   it('finds the agent when its id is written in upper case', async () => {
     const agent = await createAgent(ctx(), { name: unique('upper'), kind: 'llm_agent' });
     const response = await getAgent(ctx(), agent.id.toUpperCase());
