@@ -76,6 +76,12 @@ export interface Usage {
   cost_usd: number;
 }
 
+const DECISION_COLUMNS =
+  'id, at, agent_id, action, resource, classification, decision, violations, max_severity, compliant, latency_us, policy_version, mode, risk_avoided_usd, risk_weight, tokens, cost_usd, correlation_id, facts';
+const DECISION_RECORD =
+  'id uuid, at timestamptz, agent_id uuid, action text, resource text, classification text, decision text, violations jsonb, max_severity text, compliant boolean, ' +
+  'latency_us integer, policy_version integer, mode text, risk_avoided_usd numeric, risk_weight numeric, tokens bigint, cost_usd numeric, correlation_id text, facts jsonb';
+
 export function createPolicyRepository(db: Queryable) {
   return {
     async findActive(tx: Queryable = db): Promise<PolicyRow | undefined> {
@@ -137,6 +143,14 @@ export function createPolicyRepository(db: Queryable) {
           policy_version: values.policy_version,
         })),
       );
+      if (violations.length === 0) {
+        // The common batch (clean allows): the decision rows alone, without the violation half of the statement.
+        await tx.query(
+          `insert into decision (${DECISION_COLUMNS}) select ${DECISION_COLUMNS} from jsonb_to_recordset($1::jsonb) as d(${DECISION_RECORD})`,
+          [JSON.stringify(decisions)],
+        );
+        return;
+      }
       await tx.query(
         `with inserted as (
            insert into decision (id, at, agent_id, action, resource, classification, decision, violations, max_severity, compliant,

@@ -72,19 +72,6 @@ export function createPolicyService(deps: PolicyServiceDeps) {
   const { db, repository, audit, cache, invalidation, agents, clock, logger, metrics } = deps;
   const random = deps.random ?? Math.random;
   const defaultPolicy = compileDefaultPolicy();
-  // Decision rows are written in shared transactions: one commit carries many evaluations, each acknowledged only
-  // after its row committed.
-  const decisions = createGroupCommitter<DecisionValues, void>({
-    db,
-    maxWaitMs: 2,
-    maxBatch: 256,
-    write: async (tx, items) => {
-      await repository.insertDecisions(items, tx);
-      return items.map(() => undefined);
-    },
-    onBatch: (size) => metrics.batchSize.observe(size),
-  });
-
   async function activePolicy(): Promise<CompiledPolicy> {
     const policy = await cache.get(ACTIVE_KEY, async () => {
       const row = await repository.findActive();
@@ -108,67 +95,118 @@ export function createPolicyService(deps: PolicyServiceDeps) {
     return { callsStart: new Date(time - (time % windowMs)), dayStart: new Date(time - (time % DAY_MS)) };
   }
 
+  /** Whether a decision is kept in the decision log: every violation, and the configured share of clean allows. */
+  function recorded(outcome: Outcome): boolean {
+    return outcome.violations.length > 0 || deps.allowSampleRate >= 1 || random() < deps.allowSampleRate;
+  }
+
+  function decisionRow(item: Evaluation, outcome: Outcome, facts: EvaluationFacts): DecisionValues {
+    const { input, policy } = item;
+    return {
+      id: newId(),
+      at: clock.now(),
+      agent_id: input.agent_id,
+      action: input.action,
+      resource: input.resource,
+      classification: input.classification,
+      decision: outcome.decision,
+      violations: outcome.violations,
+      max_severity: outcome.maxSeverity,
+      compliant: outcome.compliant,
+      latency_us: Number((process.hrtime.bigint() - item.started) / 1000n),
+      policy_version: policy.version,
+      mode: policy.mode,
+      risk_avoided_usd: outcome.riskAvoidedUsd,
+      risk_weight: policy.classifications.get(input.classification)?.riskWeight ?? 0,
+      tokens: input.tokens ?? 0,
+      cost_usd: input.cost_usd ?? 0,
+      correlation_id: item.correlationId,
+      facts,
+      violation_ids: outcome.violations.map(() => newId()),
+    };
+  }
+
   /**
-   * Quota counting, group-committed: the calls of one batch are added per agent in one upsert, then judged in
-   * arrival order as if counted one by one (each sees the usage including itself and the accepted calls before
-   * it); calls a quota refuses in enforce mode are taken back in the same transaction. Exact across replicas:
-   * the agent's row lock serialises batches from every replica.
+   * The database side of evaluations, group-committed: one transaction per batch counts the quotas and records
+   * the decisions, and every caller is answered after it committed.
+   *
+   * Quotas: the calls of one batch are added per agent in one upsert, then judged in arrival order as if counted
+   * one by one (each sees the usage including itself and the accepted calls before it); calls a quota refuses in
+   * enforce mode are taken back in the same transaction. Exact across replicas: the agent's row lock serialises
+   * batches from every replica. Decisions: the rows of the whole batch in one insert, the quota denials among them.
    */
-  const quotaCounter = createGroupCommitter<QuotaItem, Usage>({
+  const committer = createGroupCommitter<Evaluation, Settled>({
     db,
     maxWaitMs: 2,
     maxBatch: 256,
     write: async (tx, items) => {
-      const results: Usage[] = new Array<Usage>(items.length);
+      const usages: Array<Usage | undefined> = new Array<Usage | undefined>(items.length);
       const groups = new Map<string, number[]>();
       items.forEach((item, index) => {
-        const key = `${item.agentId}|${item.windows.callsStart.getTime()}|${item.windows.dayStart.getTime()}`;
+        if (!item.quota) return;
+        const key = `${item.quota.agentId}|${item.quota.windows.callsStart.getTime()}|${item.quota.windows.dayStart.getTime()}`;
         const group = groups.get(key);
         if (group) group.push(index);
         else groups.set(key, [index]);
       });
       for (const indexes of groups.values()) {
-        const first = items[indexes[0]!]!;
+        const { agentId, windows } = items[indexes[0]!]!.quota!;
         const sums = indexes.reduce<Usage>(
-          (total, index) => ({ calls: total.calls + 1, tokens: total.tokens + items[index]!.tokens, cost_usd: total.cost_usd + items[index]!.cost_usd }),
+          (total, index) => ({ calls: total.calls + 1, tokens: total.tokens + items[index]!.quota!.tokens, cost_usd: total.cost_usd + items[index]!.quota!.cost_usd }),
           { calls: 0, tokens: 0, cost_usd: 0 },
         );
-        const totals = await repository.addUsage(first.agentId, first.windows, sums, tx);
+        const totals = await repository.addUsage(agentId, windows, sums, tx);
         let running: Usage = { calls: totals.calls - sums.calls, tokens: totals.tokens - sums.tokens, cost_usd: roundUsd(totals.cost_usd - sums.cost_usd) };
         const refund: Usage = { calls: 0, tokens: 0, cost_usd: 0 };
         for (const index of indexes) {
-          const item = items[index]!;
-          const usage = { calls: running.calls + 1, tokens: running.tokens + item.tokens, cost_usd: roundUsd(running.cost_usd + item.cost_usd) };
-          results[index] = usage;
-          if (item.refused(usage)) {
+          const { policy, facts, quota } = items[index]!;
+          const usage = { calls: running.calls + 1, tokens: running.tokens + quota!.tokens, cost_usd: roundUsd(running.cost_usd + quota!.cost_usd) };
+          usages[index] = usage;
+          const refused = policy.mode === 'enforce' && decide(policy, { ...facts, usage }).violations.some((violation) => violation.rule.startsWith('quota_'));
+          if (refused) {
             refund.calls += 1;
-            refund.tokens += item.tokens;
-            refund.cost_usd += item.cost_usd;
+            refund.tokens += quota!.tokens;
+            refund.cost_usd += quota!.cost_usd;
           } else {
             running = usage;
           }
         }
-        if (refund.calls > 0) await repository.removeUsage(first.agentId, first.windows, refund, tx);
+        if (refund.calls > 0) await repository.removeUsage(agentId, windows, refund, tx);
       }
-      return results;
+      const rows: DecisionValues[] = [];
+      const settled = items.map((item, index): Settled => {
+        const usage = usages[index];
+        // A new facts object: a batch that fails is written again item by item, from the same items.
+        const facts = usage ? { ...item.facts, usage } : item.facts;
+        const outcome = usage ? decide(item.policy, facts) : item.outcome;
+        if (!item.record && !recorded(outcome)) return { outcome, decisionId: null };
+        const row = decisionRow(item, outcome, facts);
+        rows.push(row);
+        return { outcome, decisionId: row.id };
+      });
+      await repository.insertDecisions(rows, tx);
+      return settled;
     },
+    onBatch: (size) => metrics.batchSize.observe(size),
   });
 
-  /** Counts the call against the agent's quotas and decides again with the usage. */
-  async function applyQuotas(policy: CompiledPolicy, facts: EvaluationFacts, input: EvaluateInput, outcome: Outcome): Promise<Outcome> {
+  /** Counts the call against the agent's quotas, decides again with the usage, records the decision if kept. */
+  async function settle(policy: CompiledPolicy, facts: EvaluationFacts, input: EvaluateInput, outcome: Outcome, started: bigint, correlationId: string | null): Promise<Settled> {
     const agent = facts.agent;
-    if (!agent || (outcome.decision === 'deny' && policy.mode === 'enforce')) return outcome;
-    const quota = quotaFor(policy, agent.id, agent.role ?? policy.defaultRole ?? null);
-    if (!quota) return outcome;
-    const usage = await quotaCounter.submit({
-      agentId: agent.id,
-      windows: quotaWindows(clock.now(), quota.windowMs),
-      tokens: input.tokens ?? 0,
-      cost_usd: input.cost_usd ?? 0,
-      refused: (candidate) => policy.mode === 'enforce' && decide(policy, { ...facts, usage: candidate }).violations.some((violation) => violation.rule.startsWith('quota_')),
+    const quota = agent && !(outcome.decision === 'deny' && policy.mode === 'enforce') ? quotaFor(policy, agent.id, agent.role ?? policy.defaultRole ?? null) : undefined;
+    // Without a quota the outcome is final: a decision the log does not keep needs no database at all.
+    const record = quota ? false : recorded(outcome);
+    if (!quota && !record) return { outcome, decisionId: null };
+    return committer.submit({
+      policy,
+      facts,
+      input,
+      outcome,
+      started,
+      correlationId,
+      record,
+      ...(quota ? { quota: { agentId: agent!.id, windows: quotaWindows(clock.now(), quota.windowMs), tokens: input.tokens ?? 0, cost_usd: input.cost_usd ?? 0 } } : {}),
     });
-    facts.usage = usage;
-    return decide(policy, facts);
   }
 
   return {
@@ -176,8 +214,7 @@ export function createPolicyService(deps: PolicyServiceDeps) {
 
     /** Writes the quota counts and decisions still waiting for their batch (shutdown). */
     async close() {
-      await quotaCounter.close();
-      await decisions.close();
+      await committer.close();
     },
 
     async getActive(): Promise<PolicyView> {
@@ -257,40 +294,9 @@ export function createPolicyService(deps: PolicyServiceDeps) {
         classification: input.classification,
         pii: scan.counts,
         injection: scan.injection,
-        scanned: {
-          detectors: [...policy.enabledEntities, ...policy.custom.map((detector) => detector.entity)],
-          injection: [...new Set([...policy.injection.phrases, ...policy.injection.regexes].map((pattern) => pattern.name))],
-        },
+        scanned: scannedBy(policy),
       };
-      const outcome = await applyQuotas(policy, facts, input, decide(policy, facts));
-      const latencyUs = Number((process.hrtime.bigint() - started) / 1000n);
-
-      let decisionId: string | null = null;
-      if (outcome.violations.length > 0 || deps.allowSampleRate >= 1 || random() < deps.allowSampleRate) {
-        decisionId = newId();
-        await decisions.submit({
-          id: decisionId,
-          at: clock.now(),
-          agent_id: input.agent_id,
-          action: input.action,
-          resource: input.resource,
-          classification: input.classification,
-          decision: outcome.decision,
-          violations: outcome.violations,
-          max_severity: outcome.maxSeverity,
-          compliant: outcome.compliant,
-          latency_us: latencyUs,
-          policy_version: policy.version,
-          mode: policy.mode,
-          risk_avoided_usd: outcome.riskAvoidedUsd,
-          risk_weight: policy.classifications.get(input.classification)?.riskWeight ?? 0,
-          tokens: input.tokens ?? 0,
-          cost_usd: input.cost_usd ?? 0,
-          correlation_id: correlationId,
-          facts,
-          violation_ids: outcome.violations.map(() => newId()),
-        });
-      }
+      const { outcome, decisionId } = await settle(policy, facts, input, decide(policy, facts), started, correlationId);
 
       if (outcome.violations.length === 0) metrics.decisions.inc({ decision: outcome.decision, rule: 'none' });
       for (const rule of new Set(outcome.violations.map((violation) => violation.rule))) metrics.decisions.inc({ decision: outcome.decision, rule });
@@ -425,6 +431,20 @@ export function createPolicyService(deps: PolicyServiceDeps) {
   };
 }
 
+/** What a policy scans for, as recorded in each decision's facts: the same for every evaluation under it. */
+const scannedLists = new WeakMap<CompiledPolicy, NonNullable<EvaluationFacts['scanned']>>();
+function scannedBy(policy: CompiledPolicy): NonNullable<EvaluationFacts['scanned']> {
+  let scanned = scannedLists.get(policy);
+  if (!scanned) {
+    scanned = {
+      detectors: [...policy.enabledEntities, ...policy.custom.map((detector) => detector.entity)],
+      injection: [...new Set([...policy.injection.phrases, ...policy.injection.regexes].map((pattern) => pattern.name))],
+    };
+    scannedLists.set(policy, scanned);
+  }
+  return scanned;
+}
+
 /** A date-time the database can hold (PostgreSQL has no year 0; JSON Schema's date-time allows it). */
 function instant(value: string, path: string): Date {
   const date = new Date(value);
@@ -435,13 +455,28 @@ function instant(value: string, path: string): Date {
   return date;
 }
 
-interface QuotaItem {
-  agentId: string;
-  windows: { callsStart: Date; dayStart: Date };
-  tokens: number;
-  cost_usd: number;
-  /** Whether a quota refuses the call at this usage (enforce mode only): then it is not counted. */
-  refused: (usage: Usage) => boolean;
+/** One evaluation handed to the committer. */
+interface Evaluation {
+  policy: CompiledPolicy;
+  facts: EvaluationFacts;
+  input: EvaluateInput;
+  /** The decision before quotas: final when there is no quota to count. */
+  outcome: Outcome;
+  started: bigint;
+  correlationId: string | null;
+  /** Record the decision whatever it turns out to be (already sampled in; quota-free evaluations only). */
+  record: boolean;
+  quota?: {
+    agentId: string;
+    windows: { callsStart: Date; dayStart: Date };
+    tokens: number;
+    cost_usd: number;
+  };
+}
+
+interface Settled {
+  outcome: Outcome;
+  decisionId: string | null;
 }
 
 /** Cost sums in JavaScript floats: rounded to a billionth of a dollar so that 0.1 + 0.2 reads 0.3. */

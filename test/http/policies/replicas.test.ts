@@ -136,6 +136,19 @@ for (const target of databaseTargets) {
       // Refused calls do not consume the quota: the counter stops at the limit.
       const { rows } = await a.container.db.query<{ calls: number }>("select calls from policy_quota_usage where agent_id = $1", [agentId]);
       expect(rows).toEqual([{ calls: 10 }]);
+      // Every call is in the decision log (quota and decision share one transaction per batch), with the usage it
+      // was judged on: the allowed calls counted 1 to 10, each once; every denial recorded as a violation.
+      const decisions = await a.container.db.query<{ id: string; decision: string; calls: string }>(
+        "select id, decision, facts->'usage'->>'calls' as calls from decision where agent_id = $1",
+        [agentId],
+      );
+      expect(decisions.rows.map((row) => row.id).sort()).toEqual(results.map((result) => result.body.decision_id).sort());
+      expect(decisions.rows.filter((row) => row.decision === 'allow').map((row) => Number(row.calls)).sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      const violations = await a.container.db.query<{ rule: string; count: number }>(
+        'select rule, count(*)::int as count from policy_violation where agent_id = $1 group by rule',
+        [agentId],
+      );
+      expect(violations.rows).toEqual([{ rule: 'quota_calls', count: 20 }]);
     });
 
     it('token and cost quotas per day', async () => {

@@ -25,5 +25,30 @@ for (const target of databaseTargets) {
       const { rows } = await t.container.db.query<{ decision: string }>('select decision from decision where agent_id = $1 order by id', [agentId]);
       expect(rows.map((row) => row.decision)).toEqual(['deny', 'redact']);
     });
+
+    it('with a quota, the allowed calls are counted but not recorded; the quota denials are', async () => {
+      const agentId = await registerAgent(t, { role: 'analyst', classification: 'internal' });
+      const current = (await t.app.inject({ method: 'GET', url: '/api/v1/policies', headers: t.as('viewer') })).json() as { document: Record<string, unknown> };
+      const put = await t.app.inject({
+        method: 'PUT',
+        url: '/api/v1/policies',
+        headers: t.as('operator'),
+        payload: { ...current.document, quotas: { agents: { [agentId]: { calls: 3, window: '1h' } } } },
+      });
+      expect(put.statusCode).toBe(200);
+      const request = { agent_id: agentId, action: 'read', resource: 'x', classification: 'internal' };
+      const results = await Promise.all(Array.from({ length: 5 }, () => evaluate(t, request)));
+      expect(results.map((result) => result.body.decision).sort()).toEqual(['allow', 'allow', 'allow', 'deny', 'deny']);
+      expect(results.filter((result) => result.body.decision === 'allow').map((result) => result.body.decision_id)).toEqual([null, null, null]);
+      const denied = results.filter((result) => result.body.decision === 'deny').map((result) => result.body.decision_id);
+      const { rows } = await t.container.db.query<{ id: string; rule: string }>(
+        "select d.id, v.rule from decision d join policy_violation v on v.decision_id = d.id where d.agent_id = $1",
+        [agentId],
+      );
+      expect(rows.map((row) => row.id).sort()).toEqual([...denied].sort());
+      expect(rows.map((row) => row.rule)).toEqual(['quota_calls', 'quota_calls']);
+      const usage = await t.container.db.query<{ calls: number }>('select calls from policy_quota_usage where agent_id = $1', [agentId]);
+      expect(usage.rows).toEqual([{ calls: 3 }]);
+    });
   });
 }
