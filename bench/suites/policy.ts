@@ -307,7 +307,7 @@ export const policySuite: Suite = {
       method: [
         'In process: scanContent (built-in detectors, custom RE2 detectors, injection phrases) + decide + redaction when the decision is redact, called back to back on the harness thread (one core), each call timed with performance.now(); no database. The message goes to a public destination, so its email, phone and IPv4 are redacted: the most expensive path.',
         `HTTP: the build in dist/ (\`node dist/main.js start\`), embedded PGlite, LOG_LEVEL=info to a file, security edge on: every request presents an API key (admin: the benchmark's API_KEYS define no ingest key), passes the rate limiter (RATE_LIMIT_MAX=${BENCH_RATE_LIMIT_MAX}) and schema validation, and writes one access log line.`,
-        'Each HTTP request evaluates the same 2 KB message for an internal destination: agent read from the agent cache, policy from the policy cache, the quota counter upserted and the decision row inserted (POLICY_ALLOW_SAMPLE_RATE=1), so every request costs two statements on the embedded database.',
+        'Each HTTP request evaluates the same 2 KB message for an internal destination: agent read from the agent cache, policy from the policy cache, the quota counted and the decision row recorded (POLICY_ALLOW_SAMPLE_RATE=1). Concurrent requests are group-committed: one transaction per batch holds the quota upsert and one multi-row decision insert, and each request is answered after its commit.',
         'The benchmark PUTs the default policy with a quota it cannot exhaust for its agent, so that no request stops at a quota denial.',
         'Load: autocannon in the harness process on the same machine (they share its cores). Any error, timeout or non-2xx response fails the run.',
       ],
