@@ -13,6 +13,7 @@ import { systemRoutes } from './modules/system/system.routes.js';
 import { PRE_SCRUBBED } from './platform/telemetry/logger.js';
 import { scrubString } from './platform/telemetry/redact.js';
 import { installEdge } from './platform/edge/index.js';
+import { epochMillisecondsOf } from './platform/http/epoch.js';
 import './platform/http/actor.js';
 
 const ACCESS_VALUES: readonly RouteAccess[] = ['public', 'signed', ...ROLES];
@@ -84,7 +85,7 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
       rateLimitStore: container.rateLimitStore,
       metrics,
       logger,
-      now: () => container.clock.now().getTime(),
+      now: epochMillisecondsOf(container.clock),
     });
   }
 

@@ -55,6 +55,14 @@ describe('isSecretKey', () => {
       expect(isSecretKey(key)).toBe(false);
     },
   );
+
+  it('answers the same once a name is remembered (names are remembered after scrubbing found them clean)', () => {
+    for (const [key, secret] of [['db_password', true], ['x-api-key', true], ['correlation_id', false], ['owner', false]] as const) {
+      expect(scrubString(key)).toBe(key);
+      for (let round = 0; round < 3; round += 1) expect(isSecretKey(key)).toBe(secret);
+      expect(redactValue({ [key]: 'value' })).toEqual({ [key]: secret ? REDACTED : 'value' });
+    }
+  });
 });
 
 describe('redactValue', () => {

@@ -213,10 +213,13 @@ function isHexCode(code: number): boolean {
 /** Whether a UUID (8-4-4-4-12 hex digits, any case, as UUID_AROUND) starts at `start`. */
 function uuidAt(value: string, start: number): boolean {
   if (start + 36 > value.length) return false;
+  // The dashes first: most strings are rejected by them without looking at 32 digits.
+  if (value.charCodeAt(start + 8) !== 45 || value.charCodeAt(start + 13) !== 45 || value.charCodeAt(start + 18) !== 45 || value.charCodeAt(start + 23) !== 45) {
+    return false;
+  }
   for (let offset = 0; offset < 36; offset += 1) {
-    const code = value.charCodeAt(start + offset);
-    const dash = offset === 8 || offset === 13 || offset === 18 || offset === 23;
-    if (dash ? code !== 45 : !isHexCode(code)) return false;
+    if (offset === 8 || offset === 13 || offset === 18 || offset === 23) continue;
+    if (!isHexCode(value.charCodeAt(start + offset))) return false;
   }
   return true;
 }
@@ -263,8 +266,18 @@ function scrubDigitRun(run: string, offset: number, input: string): string {
 const ALL: Scrubber[] = [...SECRETS, EMAIL, DIGITS];
 
 export function isSecretKey(key: string): boolean {
-  return SECRET_KEY.test(key);
+  let secret = secretKeys.get(key);
+  if (secret !== undefined) return secret;
+  secret = SECRET_KEY.test(key);
+  // Field names repeat on every line (`correlation_id` on all of them); only names found clean are remembered.
+  if (knownClean.has(key)) {
+    if (secretKeys.size >= KNOWN_CLEAN_MAX_ENTRIES) secretKeys.clear();
+    secretKeys.set(key, secret);
+  }
+  return secret;
 }
+
+const secretKeys = new Map<string, boolean>();
 
 function scrubPlain(value: string): string {
   let result = value;
