@@ -13,7 +13,7 @@ import { systemRoutes } from './modules/system/system.routes.js';
 import { PRE_SCRUBBED } from './platform/telemetry/logger.js';
 import { scrubString } from './platform/telemetry/redact.js';
 import { installEdge } from './platform/edge/index.js';
-import { epochMillisecondsOf } from './platform/http/epoch.js';
+import { epochMilliseconds } from './platform/http/epoch.js';
 import './platform/http/actor.js';
 
 const ACCESS_VALUES: readonly RouteAccess[] = ['public', 'signed', ...ROLES];
@@ -85,7 +85,8 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
       rateLimitStore: container.rateLimitStore,
       metrics,
       logger,
-      now: epochMillisecondsOf(container.clock),
+      // Read per call: tests swap the container's clock on a running app.
+      now: () => epochMilliseconds(container.clock),
     });
   }
 

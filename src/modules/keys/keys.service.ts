@@ -6,7 +6,7 @@ import type { Database } from '../../platform/db/index.js';
 import { conflict, notFound } from '../../platform/errors.js';
 import { decodeCursor, pageOf } from '../../platform/http/cursor.js';
 import type { Principal } from '../../platform/http/actor.js';
-import { epochMillisecondsOf } from '../../platform/http/epoch.js';
+import { epochMilliseconds } from '../../platform/http/epoch.js';
 import type { Role } from '../../platform/http/roles.js';
 import { newId } from '../../platform/ids.js';
 import type { Logger } from '../../platform/telemetry/logger.js';
@@ -60,7 +60,6 @@ function cacheEntryFor(record: ApiKeyRecord | null): CachedKey {
 
 export function createKeyService({ db, repository, audit, clock, logger }: KeyServiceDeps) {
   const cache = new LRUCache<string, CachedKey>({ max: 10_000, ttl: KEY_CACHE_TTL_MS });
-  const nowMs = epochMillisecondsOf(clock);
   // Epoch milliseconds of each key's latest use since the last flush; turned into timestamps only when read.
   const pendingLastUsed = new Map<string, number>();
   const pendingLastUsedAt = (id: string): string | undefined => {
@@ -107,7 +106,7 @@ export function createKeyService({ db, repository, audit, clock, logger }: KeySe
   /** The principal a cached key stands for, if it is usable now (checked against the clock on every request). */
   function admit(entry: CachedKey): Principal | null {
     if (entry.principal === null || entry.revoked) return null;
-    const now = nowMs();
+    const now = epochMilliseconds(clock);
     if (now >= entry.expiresAtMs) return null;
     const { id, role, name } = entry.principal;
     pendingLastUsed.set(id, now);
