@@ -9,7 +9,6 @@ import { newId } from '../../platform/ids.js';
 import type { Logger } from '../../platform/telemetry/logger.js';
 import { ADAPTERS, DEFAULT_MAPPINGS, EnvelopeError, MappingError, applyMapping, type CanonicalFields, type RawDelivery } from './adapters/index.js';
 import { canonicalJson } from './canonical-json.js';
-import { newEventId } from './event-ids.js';
 import type { IngestMetrics } from './ingest.metrics.js';
 import type { IngestObserver, StoredEvent } from './ingest.observer.js';
 import type { ExistingEvent, IngestRepository, NewEvent } from './ingest.repository.js';
@@ -274,7 +273,7 @@ export function createIngestService(deps: IngestServiceDeps) {
           throw error;
         }
         return {
-          id: newEventId(),
+          id: newId(),
           source_id: source.id,
           source_kind: source.kind,
           external_event_id: native.externalEventId,
@@ -346,7 +345,7 @@ export function createIngestService(deps: IngestServiceDeps) {
         };
         const hash = payloadHash(content);
         return {
-          id: newEventId(),
+          id: newId(),
           source_id: item.source_id.toLowerCase(),
           source_kind: sources.get(item.source_id)!.kind,
           external_event_id: item.external_event_id ?? null,
