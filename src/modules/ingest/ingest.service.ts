@@ -69,6 +69,12 @@ export interface IngestServiceDeps {
  */
 const POSTGRES_BATCHES_IN_FLIGHT = 4;
 
+/**
+ * A submission of at least this many events commits alone (see soloCommitter): as many rows as the largest group of
+ * webhook deliveries a shared transaction gathers (maxBatch 256), so its commit is amortised at least as well.
+ */
+const SOLO_SUBMISSION_EVENTS = 256;
+
 /** sha256 of the RFC 8785 canonical JSON: the same document hashes the same whatever its key order or spacing. */
 export function payloadHash(value: unknown): string {
   // One-shot hash: no Hash object per event (a batch hashes up to 10,000).
@@ -176,19 +182,47 @@ export function createIngestService(deps: IngestServiceDeps) {
     }
   }
 
-  const committer: GroupCommitter<Submission, Outcome[]> = createGroupCommitter<Submission, Outcome[]>({
+  /**
+   * Post-commit analysis runs one batch at a time across both committers below, in the order their batches settle
+   * (each committer settles its own batches in start order), as it did with a single committer.
+   */
+  let analysisTail: Promise<void> = Promise.resolve();
+  function announceInTurn(submissions: Submission[], outcomes: Outcome[][]): Promise<void> {
+    const turn = analysisTail.then(() => announce(submissions, outcomes));
+    analysisTail = turn;
+    return turn;
+  }
+
+  const inFlight = deps.groupCommit?.maxInFlight ?? (deps.db.kind === 'postgres' ? POSTGRES_BATCHES_IN_FLIGHT : 1);
+  const committerOptions = {
     db: deps.db,
-    maxWaitMs: deps.groupCommit?.maxWaitMs ?? 2,
-    maxBatch: deps.groupCommit?.maxBatch ?? 256,
-    maxInFlight: deps.groupCommit?.maxInFlight ?? (deps.db.kind === 'postgres' ? POSTGRES_BATCHES_IN_FLIGHT : 1),
+    maxInFlight: inFlight,
     write: writeEvents,
-    afterCommit: announce,
-    onAfterCommitError: (error) => {
+    afterCommit: announceInTurn,
+    onAfterCommitError: (error: unknown) => {
       metrics.observerFailures.inc();
       logger.error({ err: error }, 'ingest post-commit step failed');
     },
-    onBatch: (size) => metrics.batchSize.observe(size),
+    onBatch: (size: number) => metrics.batchSize.observe(size),
+  };
+  /** Small submissions (webhook deliveries, small /events batches) share transactions: one WAL flush for many. */
+  const committer: GroupCommitter<Submission, Outcome[]> = createGroupCommitter<Submission, Outcome[]>({
+    ...committerOptions,
+    maxWaitMs: deps.groupCommit?.maxWaitMs ?? 2,
+    maxBatch: deps.groupCommit?.maxBatch ?? 256,
   });
+  /**
+   * Large submissions are written in transactions of their own, up to `inFlight` at once: their commit is already
+   * amortised over hundreds of rows, and merging them would only have one database connection insert them one after
+   * the other while the others (and the second core) wait — and every request of the merged batch wait for all.
+   */
+  const soloCommitter: GroupCommitter<Submission, Outcome[]> = createGroupCommitter<Submission, Outcome[]>({
+    ...committerOptions,
+    maxWaitMs: 0,
+    maxBatch: 1,
+  });
+  const submit = (submission: Submission) =>
+    (submission.events.length >= SOLO_SUBMISSION_EVENTS ? soloCommitter : committer).submit(submission);
 
   /** One counter update per source kind and outcome, not per event (a batch has up to 10,000). */
   function count(kinds: (index: number) => string, outcomes: Outcome[]): void {
@@ -290,7 +324,7 @@ export function createIngestService(deps: IngestServiceDeps) {
           payload: native.document,
         };
       });
-      const outcomes = events.length === 0 ? [] : await committer.submit({ events });
+      const outcomes = events.length === 0 ? [] : await submit({ events });
       count(() => source.kind, outcomes);
       const accepted = outcomes.filter((outcome) => outcome.kind === 'accepted').length;
       const duplicates = outcomes.length - accepted;
@@ -363,7 +397,7 @@ export function createIngestService(deps: IngestServiceDeps) {
           payload,
         };
       });
-      const outcomes = await committer.submit({ events });
+      const outcomes = await submit({ events });
       count((index) => events[index]!.source_kind, outcomes);
       const accepted = outcomes.filter((outcome) => outcome.kind === 'accepted').length;
       return {
@@ -419,7 +453,9 @@ export function createIngestService(deps: IngestServiceDeps) {
     },
 
     /** Writes what is waiting, then refuses new work (graceful shutdown: HTTP first, then this, then the database). */
-    close: () => committer.close(),
+    close: async () => {
+      await Promise.all([committer.close(), soloCommitter.close()]);
+    },
   };
 }
 
