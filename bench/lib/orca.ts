@@ -26,7 +26,8 @@ function newSecret(): string {
 }
 
 /**
- * Runs the built ORCA (`node dist/main.js start`) on the embedded database in a fresh data directory. Its log
+ * Runs the built ORCA (`node dist/main.js start`) on the embedded database in a fresh data directory (or on a
+ * PostgreSQL server when given one). Its log
  * goes to a file, as in production: writing one line per request is part of what a request costs.
  */
 export async function startOrca(options: {
@@ -36,6 +37,8 @@ export async function startOrca(options: {
   logLevel: string;
   /** Replaces `dist/main.js start`, e.g. with a variant entry that loads the same build. */
   args?: string[];
+  /** A PostgreSQL server (DATABASE_URL) instead of the embedded database. */
+  databaseUrl?: string;
 }): Promise<OrcaServer> {
   const dist = join(options.repoRoot, 'dist');
   const entry = join(dist, 'main.js');
@@ -58,6 +61,7 @@ export async function startOrca(options: {
         .map(([role, secret]) => `bench-${role}:${role}:${secret}`)
         .join(','),
       RATE_LIMIT_MAX: String(BENCH_RATE_LIMIT_MAX),
+      ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
     },
     port,
     readyPath: '/livez',

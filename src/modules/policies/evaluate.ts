@@ -36,7 +36,10 @@ export interface EvaluationFacts {
   injection: string[];
   /** Usage including this call (calls in the current window, tokens and cost today); absent before quotas are counted. */
   usage?: { calls: number; tokens: number; cost_usd: number };
-  /** What the recording policy scanned for: a draft's detector that is not listed here cannot be replayed. */
+  /**
+   * What the recording policy scanned for: a draft's detector that is not listed here cannot be replayed. Present
+   * only in rows of earlier releases: a replay now derives the lists from the row's policy version.
+   */
   scanned?: { detectors: string[]; injection: string[] };
 }
 

@@ -65,6 +65,7 @@ export interface ViolationFilter {
 export interface ReplayRow {
   id: string;
   agent_id: string | null;
+  policy_version: number;
   decision: Decision;
   violations: Violation[];
   facts: EvaluationFacts;
@@ -204,7 +205,7 @@ export function createPolicyRepository(db: Queryable) {
         extra += ` and id > $${values.length}`;
       }
       const { rows } = await db.query<ReplayRow>(
-        `select id, agent_id, decision, violations, facts from decision where at >= $1 and at < $2${extra} order by id asc limit $3`,
+        `select id, agent_id, policy_version, decision, violations, facts from decision where at >= $1 and at < $2${extra} order by id asc limit $3`,
         values,
       );
       return rows;

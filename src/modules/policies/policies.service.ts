@@ -11,7 +11,7 @@ import type { AuditService } from '../audit/index.js';
 import type { AgentService } from '../agents/index.js';
 import { decide, redactContent, scanContent, type AgentFacts, type Decision, type EvaluationFacts, type Outcome } from './evaluate.js';
 import type { PolicyMetrics } from './policies.metrics.js';
-import type { DecisionValues, PolicyRepository, PolicyRow, Usage } from './policies.repository.js';
+import type { DecisionValues, PolicyRepository, PolicyRow, ReplayRow, Usage } from './policies.repository.js';
 import type { EvaluateInput, EvaluateOutput, PolicyView, SimulateInput, SimulateOutput, ViolationsQueryInput } from './policies.schemas.js';
 import { compilePolicy, parseDocumentText, quotaFor, type CompiledPolicy } from './policy-document.js';
 
@@ -64,6 +64,9 @@ function toView(row: PolicyRow): PolicyView {
   };
 }
 
+/** Batches written at once on PostgreSQL (PGlite is one connection: one at a time). */
+const POSTGRES_BATCHES_IN_FLIGHT = 4;
+
 function isNotFound(error: unknown): boolean {
   return error instanceof AppError && error.code === 'not_found';
 }
@@ -78,6 +81,21 @@ export function createPolicyService(deps: PolicyServiceDeps) {
       return row ? compilePolicy(row.document, row.version) : defaultPolicy;
     });
     return policy ?? defaultPolicy;
+  }
+
+  /**
+   * The lists of the policy version that recorded a decision: version 0 is the built-in default. null when the
+   * version is unknown or no longer compiles; its decisions then replay without a limitation being named.
+   */
+  async function scannedByRecordingPolicy(version: number): Promise<ScannedLists | null> {
+    if (version === 0) return scannedBy(defaultPolicy);
+    const row = await repository.findVersion(version);
+    if (!row) return null;
+    try {
+      return scannedBy(compilePolicy(row.document, row.version));
+    } catch {
+      return null;
+    }
   }
 
   async function agentFacts(agentId: string): Promise<AgentFacts | null> {
@@ -139,6 +157,9 @@ export function createPolicyService(deps: PolicyServiceDeps) {
     db,
     maxWaitMs: 2,
     maxBatch: 256,
+    // On a server database a batch's statements and commit overlap with the next batch's; the quota rows they
+    // share are locked in one order (below), so concurrent batches queue on a row instead of deadlocking.
+    maxInFlight: db.kind === 'postgres' ? POSTGRES_BATCHES_IN_FLIGHT : 1,
     write: async (tx, items) => {
       const usages: Array<Usage | undefined> = new Array<Usage | undefined>(items.length);
       const groups = new Map<string, number[]>();
@@ -149,7 +170,9 @@ export function createPolicyService(deps: PolicyServiceDeps) {
         if (group) group.push(index);
         else groups.set(key, [index]);
       });
-      for (const indexes of groups.values()) {
+      // Agent id order: every batch takes the quota row locks in the same order.
+      const ordered = [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, indexes]) => indexes);
+      for (const indexes of ordered) {
         const { agentId, windows } = items[indexes[0]!]!.quota!;
         const sums = indexes.reduce<Usage>(
           (total, index) => ({ calls: total.calls + 1, tokens: total.tokens + items[index]!.quota!.tokens, cost_usd: total.cost_usd + items[index]!.quota!.cost_usd }),
@@ -294,7 +317,6 @@ export function createPolicyService(deps: PolicyServiceDeps) {
         classification: input.classification,
         pii: scan.counts,
         injection: scan.injection,
-        scanned: scannedBy(policy),
       };
       const { outcome, decisionId } = await settle(policy, facts, input, decide(policy, facts), started, correlationId);
 
@@ -351,8 +373,14 @@ export function createPolicyService(deps: PolicyServiceDeps) {
       let changed = 0;
       let truncated = false;
       let after: string | undefined;
-      const draftDetectors = [...draft.enabledEntities, ...draft.custom.map((detector) => detector.entity)];
-      const draftPatterns = [...new Set([...draft.injection.phrases, ...draft.injection.regexes].map((pattern) => pattern.name))];
+      const draftScans = scannedBy(draft);
+      // What each recording policy version scanned for, compiled once per version met in the range.
+      const scannedByVersion = new Map<number, ScannedLists | null>();
+      const scannedFor = async (row: ReplayRow): Promise<ScannedLists | null> => {
+        if (row.facts.scanned) return row.facts.scanned; // rows recorded before the lists were derived from the version
+        if (!scannedByVersion.has(row.policy_version)) scannedByVersion.set(row.policy_version, await scannedByRecordingPolicy(row.policy_version));
+        return scannedByVersion.get(row.policy_version)!;
+      };
 
       for (;;) {
         const rows = await repository.replayPage({ since, until, ...(input.agent_id ? { agent_id: input.agent_id } : {}), ...(after ? { after } : {}), limit: REPLAY_PAGE });
@@ -363,10 +391,15 @@ export function createPolicyService(deps: PolicyServiceDeps) {
           }
           replayed += 1;
           const facts = row.facts;
-          for (const name of [...draftDetectors.map((d) => `detector ${d}`), ...draftPatterns.map((p) => `prompt-injection pattern ${p}`)]) {
-            const [kind, id] = name.startsWith('detector ') ? ['detectors', name.slice(9)] : ['injection', name.slice(25)];
-            const scanned = facts.scanned?.[kind as 'detectors' | 'injection'];
-            if (scanned && !scanned.includes(id!)) missingDetectors.set(name, (missingDetectors.get(name) ?? 0) + 1);
+          const scanned = await scannedFor(row);
+          if (scanned) {
+            for (const detector of draftScans.detectors) {
+              if (!scanned.detectors.includes(detector)) missingDetectors.set(`detector ${detector}`, (missingDetectors.get(`detector ${detector}`) ?? 0) + 1);
+            }
+            for (const pattern of draftScans.injection) {
+              const name = `prompt-injection pattern ${pattern}`;
+              if (!scanned.injection.includes(pattern)) missingDetectors.set(name, (missingDetectors.get(name) ?? 0) + 1);
+            }
           }
           const outcome = decide(draft, facts);
           const from: Decision = row.decision;
@@ -431,9 +464,15 @@ export function createPolicyService(deps: PolicyServiceDeps) {
   };
 }
 
-/** What a policy scans for, as recorded in each decision's facts: the same for every evaluation under it. */
-const scannedLists = new WeakMap<CompiledPolicy, NonNullable<EvaluationFacts['scanned']>>();
-function scannedBy(policy: CompiledPolicy): NonNullable<EvaluationFacts['scanned']> {
+type ScannedLists = NonNullable<EvaluationFacts['scanned']>;
+
+/**
+ * What a policy scans for (detectors and injection pattern names). A decision row records the policy version, and
+ * every version is kept, so a replay derives these lists from the version instead of each row carrying them
+ * (they were three quarters of a row's `facts`).
+ */
+const scannedLists = new WeakMap<CompiledPolicy, ScannedLists>();
+function scannedBy(policy: CompiledPolicy): ScannedLists {
   let scanned = scannedLists.get(policy);
   if (!scanned) {
     scanned = {

@@ -127,4 +127,38 @@ describeEachDatabase('policy simulation and violations', (ctx) => {
     expect(((await list('severity=critical')).json() as { items: unknown[] }).items).toHaveLength(0);
     expect((await list('severity=extreme')).statusCode).toBe(400);
   });
+  // Last in this file: it activates a policy of its own.
+  it('knows what each recording policy version scanned for from the version, not from the decision row', async () => {
+    const agentId = await registerAgent(ctx());
+    const badge = { name: 'badge', pattern: 'B-[0-9]{4}', severity: 'low', actions: Object.fromEntries(CLASSES.map((name) => [name, 'redact'])) };
+    const ticket = { ...badge, name: 'ticket', pattern: 'T-[0-9]{4}' };
+    const put = await ctx().app.inject({ method: 'PUT', url: '/api/v1/policies', headers: ctx().as('admin'), payload: draft({ pii: { custom: [badge] } }) });
+    expect(put.statusCode).toBe(200);
+    const since = new Date(Date.now() - 1000).toISOString();
+    await evaluate(ctx(), { agent_id: agentId, action: 'read', resource: 'x', classification: 'internal', content: 'hello' });
+    const until = new Date(Date.now() + 1000).toISOString();
+    // The row keeps its version and no copy of the lists.
+    const { rows } = await ctx().container.db.query<{ policy_version: number; facts: Record<string, unknown> }>(
+      'select policy_version, facts from decision where agent_id = $1',
+      [agentId],
+    );
+    expect(rows.map((row) => row.policy_version)).toEqual([put.json().version]);
+    expect(rows[0]!.facts).not.toHaveProperty('scanned');
+
+    const withBadge = await simulate({ policy: draft({ pii: { custom: [badge] } }), since, until, agent_id: agentId });
+    expect(withBadge.json()).toMatchObject({ replayed: 1, limitations: [] });
+    const withTicket = await simulate({ policy: draft({ pii: { custom: [badge, ticket] } }), since, until, agent_id: agentId });
+    expect(withTicket.json()).toMatchObject({
+      replayed: 1,
+      limitations: ['1 decision was recorded without detector ticket: its findings cannot be replayed (content is never stored)'],
+    });
+
+    // A row of an earlier release carries its own lists, and they are believed over the version's.
+    await ctx().container.db.query(`update decision set facts = facts || '{"scanned": {"detectors": ["email", "ticket"], "injection": []}}'::jsonb where agent_id = $1`, [agentId]);
+    const legacy = await simulate({ policy: draft({ pii: { custom: [badge, ticket] } }), since, until, agent_id: agentId });
+    expect(legacy.json()).toMatchObject({
+      replayed: 1,
+      limitations: ['1 decision was recorded without detector badge: its findings cannot be replayed (content is never stored)'],
+    });
+  });
 });
