@@ -143,6 +143,50 @@ describeEachDatabase('canonical event and run batches', (ctx) => {
     expect(count.rows[0]!.n).toBe(2);
   });
 
+  it('stores every column exactly as sent, whatever characters the text holds (column-wise array parameters)', async () => {
+    const t = ctx();
+    const { id } = await createSource(t, 'generic');
+    const agent = randomUUID();
+    const awkward = ['a"quoted"b', 'back\\slash\\', '{braces},comma', 'NULL', ' padded ', 'ünïcödé ✓ 😀', "it's", 'tab\tnew\nline', '\\"{,}"\\'];
+    const events = awkward.map((text, index) => ({
+      source_id: id,
+      idempotency_key: `key ${text}`,
+      external_event_id: index % 2 === 0 ? `ext ${text}` : null,
+      event_type: `type ${text}`,
+      entity_type: `entity ${text}`,
+      entity_id: text,
+      occurred_at: `2026-11-27T09:00:0${index}.123+02:00`,
+      sequence: index === 0 ? -9007199254740991 : index === 1 ? null : 9007199254740991 - index,
+      agent_id: index % 3 === 0 ? agent : null,
+      correlation_id: index % 2 === 1 ? `corr ${text}` : null,
+      payload: { text, nested: { list: [1, null, 'x"y'] }, index },
+    }));
+    const stored = await t.app.inject({ method: 'POST', url: '/api/v1/events', headers: t.as('ingest'), payload: { events } });
+    expect(stored.statusCode, stored.body).toBe(201);
+    const ids = (stored.json() as { ids: string[] }).ids;
+    const listed = await t.app.inject({ method: 'GET', url: `/api/v1/events?source_id=${id}&limit=100`, headers: t.as('viewer') });
+    const items = (listed.json() as { items: Array<Json & { id: string }> }).items.reverse();
+    expect(items.map((item) => item.id)).toEqual(ids);
+    items.forEach((item, index) => {
+      const sent = events[index]!;
+      expect(item).toEqual({
+        id: ids[index],
+        source_id: id,
+        external_event_id: sent.external_event_id,
+        idempotency_key: sent.idempotency_key,
+        event_type: sent.event_type,
+        entity_type: sent.entity_type,
+        entity_id: sent.entity_id,
+        occurred_at: new Date(sent.occurred_at).toISOString(),
+        received_at: expect.any(String),
+        sequence: sent.sequence,
+        agent_id: sent.agent_id,
+        correlation_id: sent.correlation_id,
+        payload: sent.payload,
+      });
+    });
+  });
+
   it('lists events with filters and cursor pagination, to viewers only', async () => {
     const t = ctx();
     const { id } = await createSource(t, 'generic');
