@@ -69,6 +69,23 @@ export function arrayLiteral(values: ReadonlyArray<string | number | null>): str
   return `${literal}}`;
 }
 
+/**
+ * The ISO text of a timestamp column whose events mostly share one Date object (received_at: one per request):
+ * formatted once per distinct object rather than once per event.
+ */
+function isoOnce(pick: (event: NewEvent) => Date): (event: NewEvent) => string {
+  let last: Date | undefined;
+  let text = '';
+  return (event) => {
+    const date = pick(event);
+    if (date !== last) {
+      last = date;
+      text = date.toISOString();
+    }
+    return text;
+  };
+}
+
 /** One column of every event, as an array literal. */
 function column(events: NewEvent[], pick: (event: NewEvent) => string | number | null): string {
   return arrayLiteral(events.map(pick));
@@ -106,7 +123,7 @@ export function createIngestRepository(db: Queryable) {
           column(events, (event) => event.entity_type),
           column(events, (event) => event.entity_id),
           column(events, (event) => event.occurred_at.toISOString()),
-          column(events, (event) => event.received_at.toISOString()),
+          column(events, isoOnce((event) => event.received_at)),
           column(events, (event) => event.sequence),
           column(events, (event) => event.agent_id),
           column(events, (event) => event.correlation_id),

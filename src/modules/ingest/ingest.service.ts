@@ -101,33 +101,30 @@ export function createIngestService(deps: IngestServiceDeps) {
   async function writeEvents(tx: Queryable, submissions: Submission[]): Promise<Outcome[][]> {
     const firstByKey = new Map<string, PreparedEvent>();
     const candidates: PreparedEvent[] = [];
+    let repeatsInside = false;
     for (const submission of submissions) {
       for (const event of submission.events) {
         const key = keyOf(event);
         if (!firstByKey.has(key)) {
           firstByKey.set(key, event);
           candidates.push(event);
-        }
+        } else repeatsInside = true;
       }
     }
     const inserted = await repository.insertEvents(candidates, tx);
+    // The usual case — every event new — needs no lookup by key: each is answered with its own id.
+    if (!repeatsInside && inserted.size === candidates.length) {
+      return submissions.map((submission) => submission.events.map((event): Outcome => ({ kind: 'accepted', id: event.id })));
+    }
     const missing = candidates.filter((event) => !inserted.has(event.id));
     const existing = new Map((await repository.findByKeys(missing, tx)).map((row) => [keyOf(row), row]));
 
+    // What each key now names: the event just inserted (a prepared event carries every field of a stored one), or
+    // the row stored before.
     const stored = new Map<string, ExistingEvent>();
-    for (const event of candidates) {
-      const key = keyOf(event);
-      if (inserted.has(event.id)) {
-        stored.set(key, {
-          id: event.id,
-          source_id: event.source_id,
-          idempotency_key: event.idempotency_key,
-          payload_hash: event.payload_hash,
-          entity_type: event.entity_type,
-          entity_id: event.entity_id,
-          received_at: event.received_at,
-        });
-      } else {
+    for (const [key, event] of firstByKey) {
+      if (inserted.has(event.id)) stored.set(key, event);
+      else {
         const row = existing.get(key);
         if (!row) throw new Error('an event was neither inserted nor found under its idempotency key');
         stored.set(key, row);

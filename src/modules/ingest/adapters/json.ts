@@ -1,11 +1,14 @@
 import { EnvelopeError } from './types.js';
 
+/** One decoder for every body: a fatal (non-streaming) decode keeps no state from one call to the next. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 /** Parse a JSON request body; anything that is not UTF-8 JSON is an envelope error (400), never a crash. */
 export function parseJsonBody(body: Buffer): unknown {
   if (body.length === 0) throw new EnvelopeError('the body is empty');
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(body);
+    text = UTF8.decode(body);
   } catch {
     throw new EnvelopeError('the body is not valid UTF-8');
   }
