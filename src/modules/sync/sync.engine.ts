@@ -23,7 +23,7 @@ import {
   type UniqueState,
 } from './analyzer.js';
 import { DEFAULT_FORGET_AFTER_MS, type CompiledContract, type CompiledStream, type GapType, type RuleCost, type Severity } from './contract.js';
-import type { GapRow, NewGap, SyncRepository } from './sync.repository.js';
+import { gapKey, type EntityRef, type FollowUpRow, type GapRow, type NewGap, type SyncRepository } from './sync.repository.js';
 
 export interface DuplicateConflict {
   source_id: string;
@@ -93,24 +93,53 @@ export function uuidFloor(ms: number): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-0000-0000-000000000000`;
 }
 
-/** Lock order for the rows a batch touches: concurrent batches lock in the same order and cannot deadlock. */
-function lockKey(observation: Observation): string {
+/** The entity-state row an observation reads and may change (none for a stream observation). */
+function entityOf(observation: Observation): EntityRef | undefined {
   switch (observation.kind) {
     case 'stream':
-      return `0|${observation.stream.contract}|${observation.stream.name}`;
+      return undefined;
     case 'sequence':
-      return `1|${observation.stream.contract}|${streamRule.sequence(observation.stream.name)}|${observation.entity}`;
+      return { contract: observation.stream.contract, rule: streamRule.sequence(observation.stream.name), key: observation.entity };
     case 'unique':
-      return `1|${observation.stream.contract}|${streamRule.unique(observation.stream.name, observation.event_type)}|${observation.entity}`;
+      return { contract: observation.stream.contract, rule: streamRule.unique(observation.stream.name, observation.event_type), key: observation.entity };
     case 'lifecycle':
-      return `1|${observation.rule.contract}|${observation.rule.name}|${observation.entity}`;
+      return { contract: observation.rule.contract, rule: observation.rule.name, key: observation.entity };
     case 'trigger':
     case 'follow_up':
-      return `1|${observation.rule.contract}|${FOLLOW_UP_SEEN(observation.rule.name)}|${observation.key}`;
+      return { contract: observation.rule.contract, rule: FOLLOW_UP_SEEN(observation.rule.name), key: observation.key };
     case 'agreement':
-      return `1|${observation.rule.contract}|${observation.rule.name}|${observation.key}`;
+      return { contract: observation.rule.contract, rule: observation.rule.name, key: observation.key };
   }
 }
+
+/** Lock order for the rows a batch touches: concurrent batches lock in the same order and cannot deadlock. */
+function lockKey(observation: Observation): string {
+  if (observation.kind === 'stream') return `0|${observation.stream.contract}|${observation.stream.name}`;
+  const entity = entityOf(observation)!;
+  return `1|${entity.contract}|${entity.rule}|${entity.key}`;
+}
+
+const refKey = (ref: EntityRef) => `${ref.contract}\u0000${ref.rule}\u0000${ref.key}`;
+
+/**
+ * The entity states of one analysing transaction: locked and read together before the batch is applied, changed in
+ * memory as its observations are applied in order (a later observation of the same entity sees what an earlier one
+ * left), and written together at the end. Also knows which of those entities have an open gap of the kinds that
+ * close by themselves, so that an in-order event costs no statement at all.
+ */
+interface BatchState {
+  get<T>(ref: EntityRef): T | undefined;
+  set(ref: EntityRef, state: unknown): void;
+  hasOpenGap(type: GapType, ref: EntityRef): boolean;
+  gapOpened(type: GapType, ref: EntityRef): void;
+  gapClosed(type: GapType, ref: EntityRef): void;
+  /** Records an awaited follow-up; written with the others of the batch (before any follow-up is matched, and at the end). */
+  awaitFollowUp(row: FollowUpRow & { satisfied_at: Date | null; satisfied_by: string | null }): void;
+  flushFollowUps(): Promise<void>;
+}
+
+/** Gap kinds the analyzer closes on its own while applying observations (per entity, under the entity's lock). */
+const SELF_CLOSING_GAPS: GapType[] = ['out_of_order', 'field_drift'];
 
 interface Observed {
   event: AnalyzedEvent;
@@ -186,12 +215,15 @@ export function createSyncEngine(deps: {
     eventType: string,
     gap: { severity: Severity; cost: RuleCost; dueInMs: number; kind: 'sequence' | 'lifecycle' },
     now: Date,
+    batch: BatchState,
   ): Promise<void> {
-    const state = await repository.lockEntityState<OrderState>(tx, contract.name, rule, entity);
+    const ref = { contract: contract.name, rule, key: entity };
+    const state = batch.get<OrderState>(ref);
     const step = stepOrder(state, value, eventId, eventType);
     if (step.outcome === 'same') return;
-    await repository.saveEntityState(tx, contract.name, rule, entity, step.state);
+    batch.set(ref, step.state);
     if (step.outcome === 'backwards') {
+      batch.gapOpened('out_of_order', ref);
       await open(tx, {
         ...gapBase(contract, { type: 'out_of_order', severity: gap.severity, stream, rule, entity_id: entity, cost: gap.cost, dueInMs: gap.dueInMs, now }),
         detail: {
@@ -202,12 +234,13 @@ export function createSyncEngine(deps: {
           after_event_id: state!.event_id,
         },
       });
-    } else if (step.outcome === 'forward') {
+    } else if (step.outcome === 'forward' && batch.hasOpenGap('out_of_order', ref)) {
+      batch.gapClosed('out_of_order', ref);
       resolved(await repository.autoResolve(tx, { type: 'out_of_order', contract: contract.name, rule, entity_id: entity }, now, { resolved_by_event_id: eventId }));
     }
   }
 
-  async function applyObservation(tx: Queryable, active: ActiveContracts, observation: Observation, now: Date): Promise<void> {
+  async function applyObservation(tx: Queryable, active: ActiveContracts, observation: Observation, now: Date, batch: BatchState): Promise<void> {
     switch (observation.kind) {
       case 'stream':
         return; // aggregated per batch in analyse()
@@ -219,7 +252,7 @@ export function createSyncEngine(deps: {
           cost: contract.costs.out_of_order,
           dueInMs: contract.resolve_within_ms,
           kind: 'sequence',
-        }, now);
+        }, now, batch);
         return;
       }
       case 'lifecycle': {
@@ -230,16 +263,17 @@ export function createSyncEngine(deps: {
           cost: rule.cost,
           dueInMs: rule.resolve_within_ms,
           kind: 'lifecycle',
-        }, now);
+        }, now, batch);
         return;
       }
       case 'unique': {
         const { stream } = observation;
         const contract = ownerOf(active, stream.contract)!;
         const rule = streamRule.unique(stream.name, observation.event_type);
-        const state = await repository.lockEntityState<UniqueState>(tx, contract.name, rule, observation.entity);
+        const ref = { contract: contract.name, rule, key: observation.entity };
+        const state = batch.get<UniqueState>(ref);
         const step = stepUnique(state, observation.event_id);
-        if (!state) await repository.saveEntityState(tx, contract.name, rule, observation.entity, step.state);
+        if (!state) batch.set(ref, step.state);
         if (step.duplicate) {
           await open(tx, {
             ...gapBase(contract, {
@@ -264,8 +298,8 @@ export function createSyncEngine(deps: {
           return;
         }
         // A follow-up that arrived before its trigger (delivery reordered) already satisfies it.
-        const seen = await repository.lockEntityState<{ event_id: string; at: string }>(tx, rule.contract, FOLLOW_UP_SEEN(rule.name), observation.key);
-        await repository.insertFollowUp(tx, {
+        const seen = batch.get<{ event_id: string; at: string }>({ contract: rule.contract, rule: FOLLOW_UP_SEEN(rule.name), key: observation.key });
+        batch.awaitFollowUp({
           id: newId(),
           contract: rule.contract,
           rule: rule.name,
@@ -281,11 +315,11 @@ export function createSyncEngine(deps: {
       }
       case 'follow_up': {
         const { rule } = observation;
-        await repository.lockEntityState(tx, rule.contract, FOLLOW_UP_SEEN(rule.name), observation.key);
-        await repository.saveEntityState(tx, rule.contract, FOLLOW_UP_SEEN(rule.name), observation.key, {
+        batch.set({ contract: rule.contract, rule: FOLLOW_UP_SEEN(rule.name), key: observation.key }, {
           event_id: observation.event_id,
           at: observation.at.toISOString(),
         });
+        await batch.flushFollowUps(); // a trigger earlier in this batch is awaited like one stored before it
         const gapIds = await repository.satisfyFollowUps(tx, rule.contract, rule.name, observation.key, observation.event_id, observation.at);
         resolved(await repository.autoResolveIds(tx, gapIds, now, { resolved_by_event_id: observation.event_id }));
         return;
@@ -293,10 +327,11 @@ export function createSyncEngine(deps: {
       case 'agreement': {
         const { rule } = observation;
         const contract = ownerOf(active, rule.contract)!;
-        const state = await repository.lockEntityState<AgreementState>(tx, rule.contract, rule.name, observation.key);
+        const ref = { contract: rule.contract, rule: rule.name, key: observation.key };
+        const state = batch.get<AgreementState>(ref);
         const next = stepAgreement(state, observation.side, observation.value, observation.occurred_at, observation.event_id);
         if (next === state) return;
-        await repository.saveEntityState(tx, rule.contract, rule.name, observation.key, next);
+        batch.set(ref, next);
         const outcome = agreementOutcome(next, rule.tolerance);
         const identity = { type: 'field_drift' as const, contract: rule.contract, rule: rule.name, entity_id: observation.key };
         if (outcome === 'disagree') {
@@ -306,18 +341,68 @@ export function createSyncEngine(deps: {
             right: { stream: rule.right.stream, field: rule.right.field_text, value: next.right!.value, event_id: next.right!.event_id },
             tolerance: rule.tolerance,
           };
+          batch.gapOpened('field_drift', ref);
           const result = await open(tx, {
             ...gapBase(contract, { type: 'field_drift', severity: rule.severity, stream, rule: rule.name, entity_id: observation.key, cost: rule.cost, dueInMs: rule.resolve_within_ms, now }),
             detail,
           });
           // Keep the open gap's evidence current while the values keep disagreeing.
           if (!result.opened) await tx.query('update sync_gap set detail = $2::jsonb, updated_at = now() where id = $1', [result.id, JSON.stringify(detail)]);
-        } else if (outcome === 'agree') {
+        } else if (outcome === 'agree' && batch.hasOpenGap('field_drift', ref)) {
+          batch.gapClosed('field_drift', ref);
           resolved(await repository.autoResolve(tx, identity, now, { resolved_by_event_id: observation.event_id, agreed_value: next.left!.value }));
         }
         return;
       }
     }
+  }
+
+  /** Locks and reads the entity states of a batch's observations (given in lock order); `save` writes the changed ones. */
+  async function lockBatch(tx: Queryable, observations: Observation[]): Promise<{ state: BatchState; save: () => Promise<void> }> {
+    const refs: EntityRef[] = [];
+    const index = new Map<string, number>();
+    for (const observation of observations) {
+      // A trigger without a readable deadline is not awaited: it reads no state (and creates none).
+      const ref = observation.kind === 'trigger' && !observation.timing ? undefined : entityOf(observation);
+      if (!ref) continue;
+      const key = refKey(ref);
+      if (index.has(key)) continue;
+      index.set(key, refs.length);
+      refs.push(ref);
+    }
+    const states = await repository.lockEntityStates(tx, refs);
+    const openGaps = await repository.openGapKeys(tx, SELF_CLOSING_GAPS, refs);
+    const changed = new Map<string, EntityRef & { state: unknown }>();
+    let followUps: Array<FollowUpRow & { satisfied_at: Date | null; satisfied_by: string | null }> = [];
+    const flushFollowUps = async () => {
+      if (followUps.length === 0) return;
+      const rows = followUps;
+      followUps = [];
+      await repository.insertFollowUps(tx, rows);
+    };
+    const slot = (ref: EntityRef): number => {
+      const position = index.get(refKey(ref));
+      if (position === undefined) throw new Error(`entity state ${refKey(ref)} was not locked for this batch`);
+      return position;
+    };
+    return {
+      state: {
+        get: <T>(ref: EntityRef) => states[slot(ref)] as T | undefined,
+        set(ref, state) {
+          states[slot(ref)] = state;
+          changed.set(refKey(ref), { ...ref, state });
+        },
+        hasOpenGap: (type, ref) => openGaps.has(gapKey(type, ref)),
+        gapOpened: (type, ref) => openGaps.add(gapKey(type, ref)),
+        gapClosed: (type, ref) => openGaps.delete(gapKey(type, ref)),
+        awaitFollowUp: (row) => followUps.push(row),
+        flushFollowUps,
+      },
+      save: async () => {
+        await flushFollowUps();
+        await repository.saveEntityStates(tx, [...changed.values()]);
+      },
+    };
   }
 
   /**
@@ -350,7 +435,9 @@ export function createSyncEngine(deps: {
       await repository.touchStream(tx, stream.contract, stream.name, last, occurred, count);
       resolved(await repository.autoResolve(tx, { type: 'stale', contract: stream.contract, rule: streamRule.stale(stream.name), entity_id: null }, now, { resumed_at: last.toISOString() }));
     }
-    for (const { observation } of ordered) await applyObservation(tx, active, observation, now);
+    const batch = await lockBatch(tx, ordered.map((entry) => entry.observation));
+    for (const { observation } of ordered) await applyObservation(tx, active, observation, now, batch.state);
+    await batch.save();
     return claimed.size;
   }
 

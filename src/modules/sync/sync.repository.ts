@@ -41,6 +41,17 @@ export interface GapIdentity {
   entity_id: string | null;
 }
 
+/** One entity's memory under one rule (a sync_entity_state row). */
+export interface EntityRef {
+  contract: string;
+  rule: string;
+  key: string;
+}
+
+/** The identity of an entity's gap of one type under one rule, as a map key. */
+export const gapKey = (type: GapType, ref: { contract: string; rule: string; entity_id?: string; key?: string }): string =>
+  `${type}\u0000${ref.contract}\u0000${ref.rule}\u0000${ref.entity_id ?? ref.key ?? ''}`;
+
 export interface StreamStateRow {
   contract: string;
   stream: string;
@@ -243,40 +254,86 @@ export function createSyncRepository(db: Queryable) {
       return rows;
     },
 
-    // ---- per-entity state ----
+    // ---- per-entity state, a batch at a time ----
     /**
-     * Locks the entity's state row (creating an empty one first), so that concurrent batches touching the same
-     * entity take turns: the second reads what the first committed. Returns undefined when nothing was stored yet.
+     * Locks the state rows of every entity a batch touches (creating empty ones first), in the order given — every
+     * analysing transaction sorts them the same way (lockKey), so concurrent batches take turns without deadlock —
+     * and returns their states, aligned with `refs` (undefined when nothing was stored yet). Two statements per
+     * batch, whatever its size.
      */
-    async lockEntityState<T>(tx: Queryable, contract: string, rule: string, key: string): Promise<T | undefined> {
-      await tx.query(`insert into sync_entity_state (contract, rule, key, state) values ($1, $2, $3, 'null'::jsonb) on conflict do nothing`, [contract, rule, key]);
-      const { rows } = await tx.query<{ state: T | null }>('select state from sync_entity_state where contract = $1 and rule = $2 and key = $3 for update', [
-        contract,
-        rule,
-        key,
-      ]);
-      return rows[0]?.state ?? undefined;
+    async lockEntityStates(tx: Queryable, refs: EntityRef[]): Promise<unknown[]> {
+      if (refs.length === 0) return [];
+      const columns = [refs.map((ref) => ref.contract), refs.map((ref) => ref.rule), refs.map((ref) => ref.key)];
+      await tx.query(
+        `insert into sync_entity_state (contract, rule, key, state)
+         select contract, rule, key, 'null'::jsonb
+         from rows from (unnest($1::text[]), unnest($2::text[]), unnest($3::text[])) with ordinality as x(contract, rule, key, n)
+         order by n
+         on conflict do nothing`,
+        columns,
+      );
+      const { rows } = await tx.query<{ n: string | number; state: unknown }>(
+        `select x.n, s.state
+         from rows from (unnest($1::text[]), unnest($2::text[]), unnest($3::text[])) with ordinality as x(contract, rule, key, n)
+         join sync_entity_state s on s.contract = x.contract and s.rule = x.rule and s.key = x.key
+         order by x.n
+         for update of s`,
+        columns,
+      );
+      const states = new Array<unknown>(refs.length).fill(undefined);
+      for (const row of rows) states[Number(row.n) - 1] = row.state ?? undefined;
+      return states;
     },
 
-    async saveEntityState(tx: Queryable, contract: string, rule: string, key: string, state: unknown): Promise<void> {
-      await tx.query('update sync_entity_state set state = $4::jsonb, updated_at = now() where contract = $1 and rule = $2 and key = $3', [
-        contract,
-        rule,
-        key,
-        JSON.stringify(state),
-      ]);
+    /** Writes the states a batch changed, one statement for all of them (their rows are locked by lockEntityStates). */
+    async saveEntityStates(tx: Queryable, entries: Array<EntityRef & { state: unknown }>): Promise<void> {
+      if (entries.length === 0) return;
+      await tx.query(
+        `update sync_entity_state s set state = x.state, updated_at = now()
+         from rows from (unnest($1::text[]), unnest($2::text[]), unnest($3::text[]), jsonb_array_elements($4::jsonb)) as x(contract, rule, key, state)
+         where s.contract = x.contract and s.rule = x.rule and s.key = x.key`,
+        [entries.map((entry) => entry.contract), entries.map((entry) => entry.rule), entries.map((entry) => entry.key), JSON.stringify(entries.map((entry) => entry.state))],
+      );
+    },
+
+    /**
+     * The open gaps of the given types whose (contract, rule, entity) is one of `refs`, as `gapKey`s: which automatic
+     * resolutions a batch may have to make, so that the others cost no statement.
+     */
+    async openGapKeys(tx: Queryable, types: GapType[], refs: EntityRef[]): Promise<Set<string>> {
+      if (refs.length === 0) return new Set();
+      const { rows } = await tx.query<{ type: GapType; contract: string; rule: string; entity_id: string }>(
+        `select g.type, g.contract, g.rule, g.entity_id
+         from rows from (unnest($1::text[]), unnest($2::text[]), unnest($3::text[])) as x(contract, rule, key)
+         join sync_gap g on coalesce(g.contract, '') = x.contract and g.rule = x.rule and coalesce(g.entity_id, '') = x.key
+         where g.type = any($4::text[]) and g.resolved_at is null`,
+        [refs.map((ref) => ref.contract), refs.map((ref) => ref.rule), refs.map((ref) => ref.key), types],
+      );
+      return new Set(rows.map((row) => gapKey(row.type, row)));
     },
 
     // ---- follow-ups ----
-    async insertFollowUp(
-      tx: Queryable,
-      row: FollowUpRow & { satisfied_at: Date | null; satisfied_by: string | null },
-    ): Promise<void> {
+    /** The follow-ups a batch's triggers await, in one statement; a trigger already recorded is skipped. */
+    async insertFollowUps(tx: Queryable, rows: Array<FollowUpRow & { satisfied_at: Date | null; satisfied_by: string | null }>): Promise<void> {
+      if (rows.length === 0) return;
+      const iso = (date: Date | null) => (date === null ? null : date.toISOString());
       await tx.query(
         `insert into sync_followup (id, contract, rule, key, trigger_event_id, trigger_at, open_at, due_at, satisfied_at, satisfied_by)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         select * from rows from (unnest($1::uuid[]), unnest($2::text[]), unnest($3::text[]), unnest($4::text[]), unnest($5::uuid[]),
+           unnest($6::timestamptz[]), unnest($7::timestamptz[]), unnest($8::timestamptz[]), unnest($9::timestamptz[]), unnest($10::uuid[]))
          on conflict (contract, rule, key, trigger_event_id) do nothing`,
-        [row.id, row.contract, row.rule, row.key, row.trigger_event_id, row.trigger_at, row.open_at, row.due_at, row.satisfied_at, row.satisfied_by],
+        [
+          rows.map((row) => row.id),
+          rows.map((row) => row.contract),
+          rows.map((row) => row.rule),
+          rows.map((row) => row.key),
+          rows.map((row) => row.trigger_event_id),
+          rows.map((row) => iso(row.trigger_at)),
+          rows.map((row) => iso(row.open_at)),
+          rows.map((row) => iso(row.due_at)),
+          rows.map((row) => iso(row.satisfied_at)),
+          rows.map((row) => row.satisfied_by),
+        ],
       );
     },
 
