@@ -23,7 +23,7 @@ import {
   type UniqueState,
 } from './analyzer.js';
 import { DEFAULT_FORGET_AFTER_MS, type CompiledContract, type CompiledStream, type GapType, type RuleCost, type Severity } from './contract.js';
-import { gapKey, type EntityRef, type FollowUpRow, type GapRow, type NewGap, type SyncRepository } from './sync.repository.js';
+import { entityKey, gapKey, type EntityRef, type FollowUpRow, type GapRow, type NewGap, type SyncRepository } from './sync.repository.js';
 
 export interface DuplicateConflict {
   source_id: string;
@@ -118,8 +118,6 @@ function lockKey(observation: Observation): string {
   const entity = entityOf(observation)!;
   return `1|${entity.contract}|${entity.rule}|${entity.key}`;
 }
-
-const refKey = (ref: EntityRef) => `${ref.contract}\u0000${ref.rule}\u0000${ref.key}`;
 
 /**
  * The entity states of one analysing transaction: locked and read together before the batch is applied, changed in
@@ -365,7 +363,7 @@ export function createSyncEngine(deps: {
       // A trigger without a readable deadline is not awaited: it reads no state (and creates none).
       const ref = observation.kind === 'trigger' && !observation.timing ? undefined : entityOf(observation);
       if (!ref) continue;
-      const key = refKey(ref);
+      const key = entityKey(ref);
       if (index.has(key)) continue;
       index.set(key, refs.length);
       refs.push(ref);
@@ -381,8 +379,8 @@ export function createSyncEngine(deps: {
       await repository.insertFollowUps(tx, rows);
     };
     const slot = (ref: EntityRef): number => {
-      const position = index.get(refKey(ref));
-      if (position === undefined) throw new Error(`entity state ${refKey(ref)} was not locked for this batch`);
+      const position = index.get(entityKey(ref));
+      if (position === undefined) throw new Error(`entity state ${entityKey(ref)} was not locked for this batch`);
       return position;
     };
     return {
@@ -390,7 +388,7 @@ export function createSyncEngine(deps: {
         get: <T>(ref: EntityRef) => states[slot(ref)] as T | undefined,
         set(ref, state) {
           states[slot(ref)] = state;
-          changed.set(refKey(ref), { ...ref, state });
+          changed.set(entityKey(ref), { ...ref, state });
         },
         hasOpenGap: (type, ref) => openGaps.has(gapKey(type, ref)),
         gapOpened: (type, ref) => openGaps.add(gapKey(type, ref)),

@@ -48,6 +48,9 @@ export interface EntityRef {
   key: string;
 }
 
+/** An entity-state row's identity, as a map key. */
+export const entityKey = (ref: EntityRef): string => `${ref.contract}\u0000${ref.rule}\u0000${ref.key}`;
+
 /** The identity of an entity's gap of one type under one rule, as a map key. */
 export const gapKey = (type: GapType, ref: { contract: string; rule: string; entity_id?: string; key?: string }): string =>
   `${type}\u0000${ref.contract}\u0000${ref.rule}\u0000${ref.entity_id ?? ref.key ?? ''}`;
@@ -263,25 +266,30 @@ export function createSyncRepository(db: Queryable) {
      */
     async lockEntityStates(tx: Queryable, refs: EntityRef[]): Promise<unknown[]> {
       if (refs.length === 0) return [];
-      const columns = [refs.map((ref) => ref.contract), refs.map((ref) => ref.rule), refs.map((ref) => ref.key)];
-      await tx.query(
+      const states = new Array<unknown>(refs.length).fill(undefined);
+      // Rows this statement creates are this transaction's until it ends (a concurrent creator of the same entity
+      // waits on the unique key): they need no lock of their own, and hold no state yet.
+      const created = await tx.query<EntityRef>(
         `insert into sync_entity_state (contract, rule, key, state)
          select contract, rule, key, 'null'::jsonb
          from rows from (unnest($1::text[]), unnest($2::text[]), unnest($3::text[])) with ordinality as x(contract, rule, key, n)
          order by n
-         on conflict do nothing`,
-        columns,
+         on conflict do nothing
+         returning contract, rule, key`,
+        [refs.map((ref) => ref.contract), refs.map((ref) => ref.rule), refs.map((ref) => ref.key)],
       );
+      const fresh = new Set(created.rows.map(entityKey));
+      const existing = refs.map((ref, index) => ({ ref, index })).filter(({ ref }) => !fresh.has(entityKey(ref)));
+      if (existing.length === 0) return states;
       const { rows } = await tx.query<{ n: string | number; state: unknown }>(
         `select x.n, s.state
-         from rows from (unnest($1::text[]), unnest($2::text[]), unnest($3::text[])) with ordinality as x(contract, rule, key, n)
+         from rows from (unnest($1::text[]), unnest($2::text[]), unnest($3::text[]), unnest($4::int[])) as x(contract, rule, key, n)
          join sync_entity_state s on s.contract = x.contract and s.rule = x.rule and s.key = x.key
          order by x.n
          for update of s`,
-        columns,
+        [existing.map(({ ref }) => ref.contract), existing.map(({ ref }) => ref.rule), existing.map(({ ref }) => ref.key), existing.map(({ index }) => index)],
       );
-      const states = new Array<unknown>(refs.length).fill(undefined);
-      for (const row of rows) states[Number(row.n) - 1] = row.state ?? undefined;
+      for (const row of rows) states[Number(row.n)] = row.state ?? undefined;
       return states;
     },
 
