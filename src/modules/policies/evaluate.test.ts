@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileDefaultPolicy } from './policies.service.js';
-import { decide, redactContent, scanContent, type EvaluationFacts } from './evaluate.js';
+import { decide, quotaViolations, redactContent, scanContent, type EvaluationFacts } from './evaluate.js';
 import { compilePolicy } from './policy-document.js';
 
 const policy = compileDefaultPolicy();
@@ -64,6 +64,15 @@ describe('decide (default policy)', () => {
     // The operator role has its own, larger quota.
     const operator = decide(policy, facts({ agent: { id: AGENT, status: 'active', role: 'operator', classification: 'restricted' }, usage: { calls: 1200, tokens: 0, cost_usd: 0 } }));
     expect(operator.decision).toBe('allow');
+  });
+
+  it('quotaViolations names exactly the quota rules decide() denies for, and nothing without usage or agent', () => {
+    const over = facts({ usage: { calls: 601, tokens: 10, cost_usd: 100.5 } });
+    expect(quotaViolations(policy, over).map((violation) => violation.rule)).toEqual(['quota_calls', 'quota_cost']);
+    expect(decide(policy, over).violations.map((violation) => violation.rule)).toEqual(['quota_calls', 'quota_cost']);
+    expect(quotaViolations(policy, facts({ usage: { calls: 600, tokens: 2_000_000, cost_usd: 100 } }))).toEqual([]);
+    expect(quotaViolations(policy, facts())).toEqual([]);
+    expect(quotaViolations(policy, facts({ agent: null, usage: { calls: 10_000, tokens: 0, cost_usd: 0 } }))).toEqual([]);
   });
 
   it('monitor mode allows but keeps every violation and avoids no risk', () => {

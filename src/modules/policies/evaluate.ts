@@ -68,6 +68,29 @@ interface Hit {
   riskCostUsd: number;
 }
 
+/**
+ * The quota rules the usage in `facts` breaks (calls in the window, tokens and cost today); none without usage or
+ * without an agent. decide() turns each into a `deny`; the group committer asks this alone to learn whether a call
+ * is refused, since everything else decide() looks at is the same before and after the usage is known.
+ */
+export function quotaViolations(policy: CompiledPolicy, facts: EvaluationFacts): Array<{ rule: 'quota_calls' | 'quota_tokens' | 'quota_cost'; detail: string }> {
+  const { usage, agent } = facts;
+  if (!usage || !agent) return [];
+  const quota = quotaFor(policy, agent.id, agent.role ?? policy.defaultRole ?? null);
+  if (!quota) return [];
+  const exceeded: Array<{ rule: 'quota_calls' | 'quota_tokens' | 'quota_cost'; detail: string }> = [];
+  if (quota.calls !== undefined && usage.calls > quota.calls) {
+    exceeded.push({ rule: 'quota_calls', detail: `${usage.calls} calls in the ${quota.windowMs / 1000} s window exceed ${quota.calls}` });
+  }
+  if (quota.tokensPerDay !== undefined && usage.tokens > quota.tokensPerDay) {
+    exceeded.push({ rule: 'quota_tokens', detail: `${usage.tokens} tokens today exceed ${quota.tokensPerDay}` });
+  }
+  if (quota.costUsdPerDay !== undefined && usage.cost_usd > quota.costUsdPerDay) {
+    exceeded.push({ rule: 'quota_cost', detail: `${round(usage.cost_usd)} USD today exceeds ${quota.costUsdPerDay}` });
+  }
+  return exceeded;
+}
+
 /** Decides one request. In monitor mode every violation is reported and kept, but the decision is `allow`. */
 export function decide(policy: CompiledPolicy, facts: EvaluationFacts): Outcome {
   const hits: Hit[] = [];
@@ -121,18 +144,7 @@ export function decide(policy: CompiledPolicy, facts: EvaluationFacts): Outcome 
     });
   }
 
-  if (facts.usage && agent) {
-    const quota = quotaFor(policy, agent.id, agent.role ?? policy.defaultRole ?? null);
-    if (quota?.calls !== undefined && facts.usage.calls > quota.calls) {
-      hit('quota_calls', 'deny', `${facts.usage.calls} calls in the ${quota.windowMs / 1000} s window exceed ${quota.calls}`);
-    }
-    if (quota?.tokensPerDay !== undefined && facts.usage.tokens > quota.tokensPerDay) {
-      hit('quota_tokens', 'deny', `${facts.usage.tokens} tokens today exceed ${quota.tokensPerDay}`);
-    }
-    if (quota?.costUsdPerDay !== undefined && facts.usage.cost_usd > quota.costUsdPerDay) {
-      hit('quota_cost', 'deny', `${round(facts.usage.cost_usd)} USD today exceeds ${quota.costUsdPerDay}`);
-    }
-  }
+  for (const exceeded of quotaViolations(policy, facts)) hit(exceeded.rule, 'deny', exceeded.detail);
 
   let decision: Decision = 'allow';
   let maxSeverity: Severity | null = null;

@@ -9,7 +9,7 @@ import { newId } from '../../platform/ids.js';
 import type { Logger } from '../../platform/telemetry/logger.js';
 import type { AuditService } from '../audit/index.js';
 import type { AgentService } from '../agents/index.js';
-import { decide, redactContent, scanContent, type AgentFacts, type Decision, type EvaluationFacts, type Outcome } from './evaluate.js';
+import { decide, quotaViolations, redactContent, scanContent, type AgentFacts, type Decision, type EvaluationFacts, type Outcome } from './evaluate.js';
 import type { PolicyMetrics } from './policies.metrics.js';
 import type { DecisionValues, PolicyRepository, PolicyRow, ReplayRow, Usage } from './policies.repository.js';
 import type { EvaluateInput, EvaluateOutput, PolicyView, SimulateInput, SimulateOutput, ViolationsQueryInput } from './policies.schemas.js';
@@ -182,7 +182,7 @@ export function createPolicyService(deps: PolicyServiceDeps) {
           const { policy, facts, quota } = items[index]!;
           const usage = { calls: running.calls + 1, tokens: running.tokens + quota!.tokens, cost_usd: roundUsd(running.cost_usd + quota!.cost_usd) };
           usages[index] = usage;
-          const refused = policy.mode === 'enforce' && decide(policy, { ...facts, usage }).violations.some((violation) => violation.rule.startsWith('quota_'));
+          const refused = policy.mode === 'enforce' && quotaViolations(policy, { ...facts, usage }).length > 0;
           if (refused) {
             refund.calls += 1;
             refund.tokens += quota!.tokens;
@@ -198,7 +198,8 @@ export function createPolicyService(deps: PolicyServiceDeps) {
         const usage = usages[index];
         // A new facts object: a batch that fails is written again item by item, from the same items.
         const facts = usage ? { ...item.facts, usage } : item.facts;
-        const outcome = usage ? decide(item.policy, facts) : item.outcome;
+        // Within its quotas a call is decided exactly as before its usage was known: decide again only if not.
+        const outcome = usage && quotaViolations(item.policy, facts).length > 0 ? decide(item.policy, facts) : item.outcome;
         if (!item.record && !recorded(outcome)) return { outcome, decisionId: null };
         const row = decisionRow(item, outcome, facts);
         rows.push(row);
