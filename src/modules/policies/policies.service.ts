@@ -154,8 +154,12 @@ export function createPolicyService(deps: PolicyServiceDeps) {
     db,
     maxWaitMs: 2,
     maxBatch: 256,
-    // One batch at a time: the next one gathers meanwhile, and larger batches cost fewer round trips per
-    // evaluation (measured: 25 evaluations per batch against 17 with four in flight, and less CPU per request).
+    // On a PostgreSQL server, two batches at a time: one gathers and runs its statements while the other waits for
+    // its commit, so neither ORCA nor PostgreSQL idles through the other's turn (measured with 50 connections:
+    // about a fifth more evaluations per second than one at a time; four in flight made batches so small that each
+    // evaluation cost more round trips). Quotas stay exact: the second batch waits for the first's row lock.
+    // The embedded database is one connection: a second batch would only queue behind the first.
+    maxInFlight: db.kind === 'postgres' ? 2 : 1,
     write: async (tx, items) => {
       const usages: Array<Usage | undefined> = new Array<Usage | undefined>(items.length);
       const groups = new Map<string, number[]>();
