@@ -37,6 +37,8 @@ export interface DuplicateConflict {
 export interface EngineHooks {
   gapOpened(type: GapType): void;
   gapResolved(type: GapType): void;
+  /** An optimistic analysis was rolled back and redone in locking mode (EntityCreatedConcurrently). */
+  analysisRetried(): void;
 }
 
 export interface SweepReport {
@@ -149,6 +151,25 @@ function observeAll(active: ActiveContracts, events: AnalyzedEvent[]): Observed[
   return events.map((event) => ({ event, observations: observe(active.contracts, event) })).filter((entry) => entry.observations.length > 0);
 }
 
+/**
+ * Thrown inside an optimistic analysis when another transaction created the state row of an entity this batch
+ * sees for the first time: the transaction is rolled back and the batch analysed again, locking as it goes.
+ */
+export class EntityCreatedConcurrently extends Error {
+  constructor() {
+    super('another transaction created the state of an entity this batch saw for the first time');
+    this.name = 'EntityCreatedConcurrently';
+  }
+}
+
+/**
+ * How a batch takes its entities' state rows. `optimistic`: lock those that exist, create the new ones with their
+ * final state at the end (one write each) — unless another transaction created one meanwhile, which throws
+ * EntityCreatedConcurrently. `locking`: create empty rows for the new ones first (which locks them against every
+ * other analyser), then lock the rest, and update them all at the end (two writes per new entity, never redone).
+ */
+type LockMode = 'optimistic' | 'locking';
+
 export function createSyncEngine(deps: {
   db: Database;
   repository: SyncRepository;
@@ -166,20 +187,47 @@ export function createSyncEngine(deps: {
     return active.contracts.find((candidate) => candidate.name === contract);
   }
 
+  /**
+   * Metrics and log lines about what an analysing transaction did, held until it commits: an analysis that is rolled
+   * back (and maybe redone) must not count or log gaps that were never stored. Other transactions report at once.
+   */
+  const heldEffects = new WeakMap<Queryable, Array<() => void>>();
+  function report(tx: Queryable, effect: () => void): void {
+    const held = heldEffects.get(tx);
+    if (held) held.push(effect);
+    else effect();
+  }
+
+  /** Runs `analyse` in a transaction whose effects are reported after its commit (and dropped if it rolls back). */
+  async function inAnalysingTransaction<T>(analyse: (tx: Queryable) => Promise<T>): Promise<T> {
+    const effects: Array<() => void> = [];
+    const result = await db.transaction((tx) => {
+      heldEffects.set(tx, effects);
+      return analyse(tx);
+    });
+    for (const effect of effects) effect();
+    return result;
+  }
+
   async function open(tx: Queryable, gap: Omit<NewGap, 'id'>): Promise<{ id: string; opened: boolean }> {
     const result = await repository.openGap(tx, { id: newId(), ...gap });
     if (result.opened) {
-      hooks.gapOpened(gap.type);
-      logger.info({ gap_id: result.id, type: gap.type, severity: gap.severity, contract: gap.contract, rule: gap.rule }, 'sync gap opened');
+      report(tx, () => {
+        hooks.gapOpened(gap.type);
+        logger.info({ gap_id: result.id, type: gap.type, severity: gap.severity, contract: gap.contract, rule: gap.rule }, 'sync gap opened');
+      });
     }
     return result;
   }
 
-  function resolved(rows: GapRow[]): void {
-    for (const row of rows) {
-      hooks.gapResolved(row.type);
-      logger.info({ gap_id: row.id, type: row.type, contract: row.contract, rule: row.rule }, 'sync gap resolved automatically');
-    }
+  function resolved(tx: Queryable, rows: GapRow[]): void {
+    if (rows.length === 0) return;
+    report(tx, () => {
+      for (const row of rows) {
+        hooks.gapResolved(row.type);
+        logger.info({ gap_id: row.id, type: row.type, contract: row.contract, rule: row.rule }, 'sync gap resolved automatically');
+      }
+    });
   }
 
   function gapBase(
@@ -234,7 +282,7 @@ export function createSyncEngine(deps: {
       });
     } else if (step.outcome === 'forward' && batch.hasOpenGap('out_of_order', ref)) {
       batch.gapClosed('out_of_order', ref);
-      resolved(await repository.autoResolve(tx, { type: 'out_of_order', contract: contract.name, rule, entity_id: entity }, now, { resolved_by_event_id: eventId }));
+      resolved(tx, await repository.autoResolve(tx, { type: 'out_of_order', contract: contract.name, rule, entity_id: entity }, now, { resolved_by_event_id: eventId }));
     }
   }
 
@@ -319,7 +367,7 @@ export function createSyncEngine(deps: {
         });
         await batch.flushFollowUps(); // a trigger earlier in this batch is awaited like one stored before it
         const gapIds = await repository.satisfyFollowUps(tx, rule.contract, rule.name, observation.key, observation.event_id, observation.at);
-        resolved(await repository.autoResolveIds(tx, gapIds, now, { resolved_by_event_id: observation.event_id }));
+        resolved(tx, await repository.autoResolveIds(tx, gapIds, now, { resolved_by_event_id: observation.event_id }));
         return;
       }
       case 'agreement': {
@@ -348,15 +396,19 @@ export function createSyncEngine(deps: {
           if (!result.opened) await tx.query('update sync_gap set detail = $2::jsonb, updated_at = now() where id = $1', [result.id, JSON.stringify(detail)]);
         } else if (outcome === 'agree' && batch.hasOpenGap('field_drift', ref)) {
           batch.gapClosed('field_drift', ref);
-          resolved(await repository.autoResolve(tx, identity, now, { resolved_by_event_id: observation.event_id, agreed_value: next.left!.value }));
+          resolved(tx, await repository.autoResolve(tx, identity, now, { resolved_by_event_id: observation.event_id, agreed_value: next.left!.value }));
         }
         return;
       }
     }
   }
 
-  /** Locks and reads the entity states of a batch's observations (given in lock order); `save` writes the changed ones. */
-  async function lockBatch(tx: Queryable, observations: Observation[]): Promise<{ state: BatchState; save: () => Promise<void> }> {
+  /**
+   * Locks and reads the entity states of a batch's observations (given in lock order); `save` writes the changed
+   * ones. In `optimistic` mode an entity without a row gets none until `save` creates it with its final state, and
+   * `save` throws EntityCreatedConcurrently if another transaction created one of those rows in between.
+   */
+  async function lockBatch(tx: Queryable, observations: Observation[], mode: LockMode): Promise<{ state: BatchState; save: () => Promise<void> }> {
     const refs: EntityRef[] = [];
     const index = new Map<string, number>();
     for (const observation of observations) {
@@ -368,9 +420,13 @@ export function createSyncEngine(deps: {
       index.set(key, refs.length);
       refs.push(ref);
     }
-    const states = await repository.lockEntityStates(tx, refs);
+    let states: unknown[];
+    let exists: boolean[] | undefined; // undefined: every ref has a row (locking mode creates the missing ones)
+    if (mode === 'optimistic') ({ states, exists } = await repository.lockExistingEntityStates(tx, refs));
+    else states = await repository.lockEntityStates(tx, refs);
     const openGaps = await repository.openGapKeys(tx, SELF_CLOSING_GAPS, refs);
-    const changed = new Map<string, EntityRef & { state: unknown }>();
+    /** Positions (in refs, i.e. lock order) of the states this batch changed. */
+    const changed = new Set<number>();
     let followUps: Array<FollowUpRow & { satisfied_at: Date | null; satisfied_by: string | null }> = [];
     const flushFollowUps = async () => {
       if (followUps.length === 0) return;
@@ -387,8 +443,9 @@ export function createSyncEngine(deps: {
       state: {
         get: <T>(ref: EntityRef) => states[slot(ref)] as T | undefined,
         set(ref, state) {
-          states[slot(ref)] = state;
-          changed.set(entityKey(ref), { ...ref, state });
+          const position = slot(ref);
+          states[position] = state;
+          changed.add(position);
         },
         hasOpenGap: (type, ref) => openGaps.has(gapKey(type, ref)),
         gapOpened: (type, ref) => openGaps.add(gapKey(type, ref)),
@@ -398,7 +455,16 @@ export function createSyncEngine(deps: {
       },
       save: async () => {
         await flushFollowUps();
-        await repository.saveEntityStates(tx, [...changed.values()]);
+        const updated: Array<EntityRef & { state: unknown }> = [];
+        const created: Array<EntityRef & { state: unknown }> = [];
+        // In lock order: concurrent analysers create rows in the same order, so they queue instead of deadlocking.
+        for (const position of [...changed].sort((a, b) => a - b)) {
+          const entry = { ...refs[position]!, state: states[position] };
+          if (!exists || exists[position]) updated.push(entry);
+          else created.push(entry);
+        }
+        await repository.saveEntityStates(tx, updated);
+        if ((await repository.createEntityStates(tx, created)) < created.length) throw new EntityCreatedConcurrently();
       },
     };
   }
@@ -408,7 +474,7 @@ export function createSyncEngine(deps: {
    * applied; an event already claimed — by the ingest path, a retry or a sweep — is skipped, so nothing is applied
    * twice. Returns how many events were applied.
    */
-  async function analyseIn(tx: Queryable, active: ActiveContracts, observed: Observed[]): Promise<number> {
+  async function analyseIn(tx: Queryable, active: ActiveContracts, observed: Observed[], mode: LockMode): Promise<number> {
     if (observed.length === 0) return 0;
     const claimed = await repository.claimEvents(tx, observed.map((entry) => entry.event.id));
     const observations = observed.filter((entry) => claimed.has(entry.event.id.toLowerCase())).flatMap((entry) => entry.observations);
@@ -431,9 +497,9 @@ export function createSyncEngine(deps: {
     }
     for (const { stream, last, occurred, count } of streams.values()) {
       await repository.touchStream(tx, stream.contract, stream.name, last, occurred, count);
-      resolved(await repository.autoResolve(tx, { type: 'stale', contract: stream.contract, rule: streamRule.stale(stream.name), entity_id: null }, now, { resumed_at: last.toISOString() }));
+      resolved(tx, await repository.autoResolve(tx, { type: 'stale', contract: stream.contract, rule: streamRule.stale(stream.name), entity_id: null }, now, { resumed_at: last.toISOString() }));
     }
-    const batch = await lockBatch(tx, ordered.map((entry) => entry.observation));
+    const batch = await lockBatch(tx, ordered.map((entry) => entry.observation), mode);
     for (const { observation } of ordered) await applyObservation(tx, active, observation, now, batch.state);
     await batch.save();
     return claimed.size;
@@ -442,7 +508,15 @@ export function createSyncEngine(deps: {
   async function analyseWith(active: ActiveContracts, events: AnalyzedEvent[]): Promise<void> {
     const observed = observeAll(active, events);
     if (observed.length === 0) return; // no rule touches them: no database work
-    await db.transaction((tx) => analyseIn(tx, active, observed));
+    try {
+      await inAnalysingTransaction((tx) => analyseIn(tx, active, observed, 'optimistic'));
+    } catch (error) {
+      if (!(error instanceof EntityCreatedConcurrently)) throw error;
+      // Rare: another replica (or the sweep) created one of the batch's new entities meanwhile. Nothing of the
+      // first attempt was kept; this one takes every row first, so it cannot be overtaken again.
+      hooks.analysisRetried();
+      await inAnalysingTransaction((tx) => analyseIn(tx, active, observed, 'locking'));
+    }
   }
 
   /**
@@ -476,7 +550,7 @@ export function createSyncEngine(deps: {
         const rows = await repository.eventsAfter(tx, checkpoint, before, CATCH_UP_PAGE);
         if (rows.length === 0) return false;
         const pending = rows.filter((row) => !row.analyzed && active.contracts.some((contract) => contract.streams.some((stream) => streamMatches(stream, row))));
-        if (pending.length > 0) report.caught_up_events += await analyseIn(tx, active, observeAll(active, await repository.loadEvents(tx, pending.map((row) => row.id))));
+        if (pending.length > 0) report.caught_up_events += await analyseIn(tx, active, observeAll(active, await repository.loadEvents(tx, pending.map((row) => row.id))), 'locking');
         await repository.advanceCheckpoint(tx, rows[rows.length - 1]!.id);
         return rows.length === CATCH_UP_PAGE;
       });
@@ -581,6 +655,7 @@ export function createSyncEngine(deps: {
               // opened while that event was being analysed on another replica.
               if (freshness.status === 'within_slo') {
                 resolved(
+                  tx,
                   await repository.autoResolve(tx, { type: 'stale', contract: contract.name, rule: streamRule.stale(stream.name), entity_id: null }, now, {
                     resumed_at: state?.last_event_at?.toISOString() ?? null,
                   }),

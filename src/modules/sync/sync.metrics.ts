@@ -5,6 +5,7 @@ import { GAP_TYPES, SEVERITIES, type GapType, type Severity } from './contract.j
 export interface SyncMetrics {
   gapOpened(type: GapType): void;
   gapResolved(type: GapType): void;
+  analysisRetried(): void;
   sweep(seconds: number, failed: boolean): void;
   observerFailed(kind: 'events' | 'duplicate'): void;
 }
@@ -75,6 +76,11 @@ export function registerSyncMetrics(
     labelNames: ['kind'] as const,
     registers: [registry],
   });
+  const analysisRetries = new Counter({
+    name: 'orca_sync_analysis_retries_total',
+    help: 'Batch analyses redone because another transaction created the state of one of their new entities meanwhile',
+    registers: [registry],
+  });
   for (const type of GAP_TYPES) {
     opened.inc({ type }, 0);
     resolved.inc({ type }, 0);
@@ -82,6 +88,7 @@ export function registerSyncMetrics(
   return {
     gapOpened: (type) => opened.inc({ type }),
     gapResolved: (type) => resolved.inc({ type }),
+    analysisRetried: () => analysisRetries.inc(),
     sweep(seconds, failed) {
       sweepDuration.observe(seconds);
       if (failed) sweepFailures.inc();

@@ -105,6 +105,22 @@ const GAP_COLUMNS = [
   'detail',
 ] as const satisfies readonly (keyof NewGap)[];
 
+/**
+ * Locks (FOR UPDATE, in the order given) and reads the state rows of these entities that exist; `index` is each
+ * entity's position in the caller's list, returned with its state (undefined for a row created empty).
+ */
+async function lockExisting(tx: Queryable, entities: Array<{ ref: EntityRef; index: number }>): Promise<Array<{ n: number; state: unknown }>> {
+  const { rows } = await tx.query<{ n: string | number; state: unknown }>(
+    `select x.n, s.state
+     from rows from (unnest($1::text[]), unnest($2::text[]), unnest($3::text[]), unnest($4::int[])) as x(contract, rule, key, n)
+     join sync_entity_state s on s.contract = x.contract and s.rule = x.rule and s.key = x.key
+     order by x.n
+     for update of s`,
+    [entities.map(({ ref }) => ref.contract), entities.map(({ ref }) => ref.rule), entities.map(({ ref }) => ref.key), entities.map(({ index }) => index)],
+  );
+  return rows.map((row) => ({ n: Number(row.n), state: row.state ?? undefined }));
+}
+
 export function createSyncRepository(db: Queryable) {
   return {
     // ---- contracts ----
@@ -281,16 +297,42 @@ export function createSyncRepository(db: Queryable) {
       const fresh = new Set(created.rows.map(entityKey));
       const existing = refs.map((ref, index) => ({ ref, index })).filter(({ ref }) => !fresh.has(entityKey(ref)));
       if (existing.length === 0) return states;
-      const { rows } = await tx.query<{ n: string | number; state: unknown }>(
-        `select x.n, s.state
-         from rows from (unnest($1::text[]), unnest($2::text[]), unnest($3::text[]), unnest($4::int[])) as x(contract, rule, key, n)
-         join sync_entity_state s on s.contract = x.contract and s.rule = x.rule and s.key = x.key
-         order by x.n
-         for update of s`,
-        [existing.map(({ ref }) => ref.contract), existing.map(({ ref }) => ref.rule), existing.map(({ ref }) => ref.key), existing.map(({ index }) => index)],
-      );
-      for (const row of rows) states[Number(row.n)] = row.state ?? undefined;
+      for (const row of await lockExisting(tx, existing)) states[row.n] = row.state;
       return states;
+    },
+
+    /**
+     * The optimistic first step (see the engine's lockBatch): locks and reads the state rows that already exist, in
+     * the order given, and creates none. Returns the states aligned with `refs` and which of them have a row.
+     */
+    async lockExistingEntityStates(tx: Queryable, refs: EntityRef[]): Promise<{ states: unknown[]; exists: boolean[] }> {
+      const states = new Array<unknown>(refs.length).fill(undefined);
+      const exists = new Array<boolean>(refs.length).fill(false);
+      if (refs.length === 0) return { states, exists };
+      for (const row of await lockExisting(tx, refs.map((ref, index) => ({ ref, index })))) {
+        states[row.n] = row.state;
+        exists[row.n] = true;
+      }
+      return { states, exists };
+    },
+
+    /**
+     * Creates state rows with their states, in the order given (every analysing transaction creates in lock order).
+     * A row another transaction created since this one looked is left alone; returns how many were created.
+     */
+    async createEntityStates(tx: Queryable, entries: Array<EntityRef & { state: unknown }>): Promise<number> {
+      if (entries.length === 0) return 0;
+      const { rows } = await tx.query(
+        `insert into sync_entity_state (contract, rule, key, state)
+         select contract, rule, key, state
+         from rows from (unnest($1::text[]), unnest($2::text[]), unnest($3::text[]), jsonb_array_elements($4::jsonb)) with ordinality
+              as x(contract, rule, key, state, n)
+         order by n
+         on conflict do nothing
+         returning 1`,
+        [entries.map((entry) => entry.contract), entries.map((entry) => entry.rule), entries.map((entry) => entry.key), JSON.stringify(entries.map((entry) => entry.state))],
+      );
+      return rows.length;
     },
 
     /** Writes the states a batch changed, one statement for all of them (their rows are locked by lockEntityStates). */
