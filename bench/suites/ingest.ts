@@ -415,7 +415,7 @@ export const ingestSuite: Suite = {
         'webhook connections': WEBHOOK_CONCURRENCIES.join(', '),
         'batch connections': String(BATCH_CONNECTIONS),
         'PostgreSQL server': POSTGRES_URL ? 'ORCA_BENCH_DATABASE_URL (fresh schema per run)' : 'not configured (ORCA_BENCH_DATABASE_URL unset)',
-        'group commit': 'up to 2 ms wait, up to 256 requests per transaction, up to 4 transactions at once on PostgreSQL (1 on PGlite); a request of 256 events or more (each /events batch here) commits in a transaction of its own',
+        'group commit': 'up to 2 ms wait, up to 256 requests per commit (one insert statement, no BEGIN/COMMIT around it), up to 4 batches at once on PostgreSQL (1 on PGlite); a request of 256 events or more (each /events batch here) is inserted and committed on its own',
       },
       measurements,
       targets: evaluateTargets(measurements),

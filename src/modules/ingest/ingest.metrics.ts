@@ -26,7 +26,7 @@ export function createIngestMetrics(registry: Registry) {
     }),
     batchSize: new Histogram({
       name: 'orca_ingest_group_commit_batch_size',
-      help: 'Requests (webhook deliveries or batches) committed together in one transaction',
+      help: 'Requests (webhook deliveries or batches) committed together (one insert statement)',
       buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
       registers: [registry],
     }),

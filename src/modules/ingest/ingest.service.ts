@@ -97,6 +97,9 @@ export function createIngestService(deps: IngestServiceDeps) {
    * Stores every event of the gathered submissions in one statement. Repeats of a stored key (from earlier
    * transactions, from concurrent ones, or from inside this very batch) are not inserted: the first occurrence wins
    * and the later ones are answered as duplicates of it, or as conflicts when their payload differs.
+   * The insert is the only write, so the committers run it on its own, without BEGIN/COMMIT: it commits atomically
+   * by itself. The lookup that may follow reads rows committed before it (a conflicting insert waits for the
+   * transaction that holds the key to end), and stored events are never changed.
    */
   async function writeEvents(tx: Queryable, submissions: Submission[]): Promise<Outcome[][]> {
     const firstByKey = new Map<string, PreparedEvent>();
@@ -193,6 +196,7 @@ export function createIngestService(deps: IngestServiceDeps) {
   const inFlight = deps.groupCommit?.maxInFlight ?? (deps.db.kind === 'postgres' ? POSTGRES_BATCHES_IN_FLIGHT : 1);
   const committerOptions = {
     db: deps.db,
+    autocommit: deps.db,
     maxInFlight: inFlight,
     write: writeEvents,
     afterCommit: announceInTurn,

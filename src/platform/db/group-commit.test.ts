@@ -177,6 +177,34 @@ describe('group committer scheduling', () => {
     await expect(committer.submit(4)).rejects.toThrow('group committer is closed');
   });
 
+  it('with autocommit, writes each batch on that queryable without opening a transaction, and still isolates a failing item', async () => {
+    const script = scriptedDb();
+    const direct = { query: vi.fn(), exec: vi.fn() } as unknown as Queryable;
+    const seen: Array<{ on: Queryable; items: number[] }> = [];
+    const committer = createGroupCommitter<number, number>({
+      db: script.db,
+      autocommit: direct,
+      maxWaitMs: 2,
+      maxBatch: 3,
+      write: async (on, items) => {
+        seen.push({ on, items });
+        if (items.includes(2)) throw new Error('item 2 is refused');
+        return items.map((item) => item * 10);
+      },
+    });
+    const results = [1, 2, 3].map((item) => committer.submit(item).catch((error: Error) => error.message));
+    await vi.advanceTimersByTimeAsync(10);
+    expect(await Promise.all(results)).toEqual([10, 'item 2 is refused', 30]);
+    expect(script.open()).toBe(0); // no transaction was ever opened
+    expect(seen.map(({ on, items }) => [on === direct, items])).toEqual([
+      [true, [1, 2, 3]],
+      [true, [1]],
+      [true, [2]],
+      [true, [3]],
+    ]);
+    await committer.close();
+  });
+
   it('refuses a maxInFlight below 1', () => {
     expect(() => createGroupCommitter({ db: scriptedDb().db, maxWaitMs: 1, maxBatch: 1, maxInFlight: 0, write: async () => [] })).toThrow('maxInFlight');
   });
