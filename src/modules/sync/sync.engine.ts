@@ -188,22 +188,22 @@ export function createSyncEngine(deps: {
   }
 
   /**
-   * Metrics and log lines about what an analysing transaction did, held until it commits: an analysis that is rolled
-   * back (and maybe redone) must not count or log gaps that were never stored. Other transactions report at once.
+   * Metrics and log lines about the gaps a transaction opened or closed, held until it commits: a transaction that is
+   * rolled back (and maybe redone) must not count or log gaps that were never stored.
    */
   const heldEffects = new WeakMap<Queryable, Array<() => void>>();
-  function report(tx: Queryable, effect: () => void): void {
+  function emit(tx: Queryable, effect: () => void): void {
     const held = heldEffects.get(tx);
     if (held) held.push(effect);
     else effect();
   }
 
-  /** Runs `analyse` in a transaction whose effects are reported after its commit (and dropped if it rolls back). */
-  async function inAnalysingTransaction<T>(analyse: (tx: Queryable) => Promise<T>): Promise<T> {
+  /** Runs `work` in a transaction whose gap metrics and log lines are emitted after its commit (dropped on rollback). */
+  async function reportingTransaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
     const effects: Array<() => void> = [];
     const result = await db.transaction((tx) => {
       heldEffects.set(tx, effects);
-      return analyse(tx);
+      return work(tx);
     });
     for (const effect of effects) effect();
     return result;
@@ -212,7 +212,7 @@ export function createSyncEngine(deps: {
   async function open(tx: Queryable, gap: Omit<NewGap, 'id'>): Promise<{ id: string; opened: boolean }> {
     const result = await repository.openGap(tx, { id: newId(), ...gap });
     if (result.opened) {
-      report(tx, () => {
+      emit(tx, () => {
         hooks.gapOpened(gap.type);
         logger.info({ gap_id: result.id, type: gap.type, severity: gap.severity, contract: gap.contract, rule: gap.rule }, 'sync gap opened');
       });
@@ -222,7 +222,7 @@ export function createSyncEngine(deps: {
 
   function resolved(tx: Queryable, rows: GapRow[]): void {
     if (rows.length === 0) return;
-    report(tx, () => {
+    emit(tx, () => {
       for (const row of rows) {
         hooks.gapResolved(row.type);
         logger.info({ gap_id: row.id, type: row.type, contract: row.contract, rule: row.rule }, 'sync gap resolved automatically');
@@ -509,13 +509,13 @@ export function createSyncEngine(deps: {
     const observed = observeAll(active, events);
     if (observed.length === 0) return; // no rule touches them: no database work
     try {
-      await inAnalysingTransaction((tx) => analyseIn(tx, active, observed, 'optimistic'));
+      await reportingTransaction((tx) => analyseIn(tx, active, observed, 'optimistic'));
     } catch (error) {
       if (!(error instanceof EntityCreatedConcurrently)) throw error;
       // Rare: another replica (or the sweep) created one of the batch's new entities meanwhile. Nothing of the
       // first attempt was kept; this one takes every row first, so it cannot be overtaken again.
       hooks.analysisRetried();
-      await inAnalysingTransaction((tx) => analyseIn(tx, active, observed, 'locking'));
+      await reportingTransaction((tx) => analyseIn(tx, active, observed, 'locking'));
     }
   }
 
@@ -541,7 +541,7 @@ export function createSyncEngine(deps: {
     for (let page = 0; page < MAX_PAGES; page += 1) {
       // Read outside the transaction: on PGlite (one connection) a read of the contracts inside it would wait for it.
       const active = await deps.contracts.get();
-      const more = await db.transaction(async (tx) => {
+      const more = await reportingTransaction(async (tx) => {
         if (!(await repository.tryLock(tx, SWEEP_LOCK))) {
           report.skipped = true;
           return false;
@@ -578,7 +578,7 @@ export function createSyncEngine(deps: {
       const kind = (await repository.sourceKind(conflict.source_id)) ?? '';
       const now = clock.now();
       const detail = { kind: 'idempotency_conflict', source_id: conflict.source_id, idempotency_key: conflict.idempotency_key, existing_event_id: conflict.existing_event_id };
-      await db.transaction(async (tx) => {
+      await reportingTransaction(async (tx) => {
         let covered = false;
         for (const contract of active.contracts) {
           for (const stream of contract.streams) {
@@ -640,7 +640,7 @@ export function createSyncEngine(deps: {
       await catchUp(report);
       const active = await deps.contracts.get();
       const now = clock.now();
-      await db.transaction(async (tx) => {
+      await reportingTransaction(async (tx) => {
         if (!(await repository.tryLock(tx, SWEEP_LOCK))) {
           report.skipped = true;
           return;
