@@ -129,6 +129,8 @@ export function createIngestRepository(db: Queryable) {
           column(events, (event) => event.correlation_id),
           JSON.stringify(events.map((event) => event.payload)),
         ],
+        // Parsed and planned once per connection: a webhook batch is a few dozen rows, so parsing showed.
+        { prepared: 'orca_event_insert' },
       );
       return new Set(rows.map((row) => row.id));
     },

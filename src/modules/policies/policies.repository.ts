@@ -125,7 +125,8 @@ export function createPolicyRepository(db: Queryable) {
 
     /**
      * Decisions and their violations, any number of them, in one statement (group commit hands over a batch):
-     * the rows travel as one JSON array each, so the statement text and its parameter count never vary.
+     * the rows travel as one JSON array each, so the statement text and its parameter count never vary — which
+     * also lets a PostgreSQL server keep it prepared.
      */
     async insertDecisions(batch: DecisionValues[], tx: Queryable = db): Promise<void> {
       if (batch.length === 0) return;
@@ -149,6 +150,7 @@ export function createPolicyRepository(db: Queryable) {
         await tx.query(
           `insert into decision (${DECISION_COLUMNS}) select ${DECISION_COLUMNS} from jsonb_to_recordset($1::jsonb) as d(${DECISION_RECORD})`,
           [JSON.stringify(decisions)],
+          { prepared: 'orca_decision_insert' },
         );
         return;
       }
@@ -169,6 +171,7 @@ export function createPolicyRepository(db: Queryable) {
               detail text, decision text, mode text, policy_version integer)
          where v.decision_id in (select id from inserted)`,
         [JSON.stringify(decisions), JSON.stringify(violations)],
+        { prepared: 'orca_decision_insert_with_violations' },
       );
     },
 
@@ -229,6 +232,7 @@ export function createPolicyRepository(db: Queryable) {
            updated_at = now()
          returning calls, tokens, cost_usd`,
         [agentId, windows.callsStart, windows.dayStart, amounts.tokens, amounts.cost_usd, amounts.calls],
+        { prepared: 'orca_policy_quota_add' },
       );
       const row = rows[0]!;
       return { calls: Number(row.calls), tokens: Number(row.tokens), cost_usd: Number(row.cost_usd) };

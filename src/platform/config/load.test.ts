@@ -45,6 +45,7 @@ describe('loadConfig defaults', () => {
       host: '127.0.0.1',
       dataDir: './.orca',
       databasePoolMax: 10,
+      databasePreparedStatements: true,
       corsOrigins: [],
       blockedIps: [],
       rateLimitMax: 1000,
@@ -130,6 +131,17 @@ describe('loadConfig parsing', () => {
   });
 
   it.each([
+    ['on', true],
+    ['ON', true],
+    ['true', true],
+    ['off', false],
+    ['false', false],
+    ['0', false],
+  ])('reads DATABASE_PREPARED_STATEMENTS=%s as %j', (raw, expected) => {
+    expect(loadConfig({ DATABASE_PREPARED_STATEMENTS: raw }, cwd).databasePreparedStatements).toBe(expected);
+  });
+
+  it.each([
     ['true', true],
     ['1', true],
     ['false', false],
@@ -170,6 +182,7 @@ describe('loadConfig refuses invalid values, naming the variable', () => {
     [{ PLATFORM_COST_USD_MONTHLY: '-5' }, 'PLATFORM_COST_USD_MONTHLY: must be a non-negative number (got "-5")'],
     [{ BODY_LIMIT: 'huge' }, 'BODY_LIMIT: must be a size such as 1048576, 512KiB or 1MiB (got "huge")'],
     [{ HOST: '   ' }, 'HOST: must not be empty (got "   ")'],
+    [{ DATABASE_PREPARED_STATEMENTS: 'sometimes' }, 'DATABASE_PREPARED_STATEMENTS: must be on or off (got "sometimes")'],
     [{ ALERTMANAGER_URL: 'ftp://am' }, 'ALERTMANAGER_URL: must use one of the schemes http, https (got "ftp://am")'],
   ])('%j → %s', (env, expected) => {
     expect(problemsOf(env)).toEqual([expected]);

@@ -15,6 +15,7 @@ export interface OrcaConfig {
   dataDir: string;
   databaseUrl: string | undefined;
   databasePoolMax: number;
+  databasePreparedStatements: boolean;
   redisUrl: string | undefined;
   apiKeys: string | undefined;
   secretKey: string | undefined;
@@ -104,6 +105,13 @@ function url(protocols: string[]) {
 function text(raw: string): string {
   if (raw.trim() === '') throw new InvalidSetting('must not be empty');
   return raw.trim();
+}
+
+function onOff(raw: string): boolean {
+  const value = raw.trim().toLowerCase();
+  if (value === 'on' || value === 'true' || value === '1') return true;
+  if (value === 'off' || value === 'false' || value === '0') return false;
+  throw new InvalidSetting('must be on or off');
 }
 
 function list(raw: string): string[] {
@@ -218,6 +226,13 @@ export const SETTINGS = [
     parse: optional(url(['postgres', 'postgresql'])),
   },
   { env: 'DATABASE_POOL_MAX', key: 'databasePoolMax', default: '10', description: 'PostgreSQL connection pool size per process', parse: integer(1, 500) },
+  {
+    env: 'DATABASE_PREPARED_STATEMENTS',
+    key: 'databasePreparedStatements',
+    default: 'on',
+    description: 'keep the hottest statements prepared per PostgreSQL connection (off behind a pooler in transaction mode without prepared-statement support, e.g. PgBouncer before 1.21)',
+    parse: onOff,
+  },
   { env: 'REDIS_URL', key: 'redisUrl', default: undefined, description: 'Redis for shared rate limits and cache invalidation', secret: true, parse: optional(url(['redis', 'rediss'])) },
   { env: 'API_KEYS', key: 'apiKeys', default: undefined, description: 'bootstrap keys name:role:secret,… (hashed at start)', secret: true, parse: optional(apiKeys) },
   {

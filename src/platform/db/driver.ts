@@ -10,8 +10,17 @@ export interface QueryResult<Row> {
   rowCount: number;
 }
 
+export interface QueryOptions {
+  /**
+   * On a PostgreSQL server, the statement is parsed and planned once per connection and kept under this name
+   * (a named prepared statement), instead of on every call. Only for hot statements whose text never changes, that
+   * name their result columns, and whose plan does not depend on the values. One name, one text. PGlite ignores it.
+   */
+  prepared?: string;
+}
+
 export interface Queryable {
-  query<Row = Record<string, unknown>>(text: string, values?: unknown[]): Promise<QueryResult<Row>>;
+  query<Row = Record<string, unknown>>(text: string, values?: unknown[], options?: QueryOptions): Promise<QueryResult<Row>>;
   /** Runs a script of several statements without parameters (migrations). */
   exec(script: string): Promise<void>;
 }

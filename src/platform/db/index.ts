@@ -10,7 +10,7 @@ export type { Database, Queryable, DatabaseKind } from './driver.js';
 
 /** `DATABASE_URL` selects a PostgreSQL server; otherwise the embedded PGlite lives in `ORCA_DATA_DIR/pgdata`. */
 export async function openDatabase(
-  config: Pick<OrcaConfig, 'databaseUrl' | 'databasePoolMax' | 'dataDir'>,
+  config: Pick<OrcaConfig, 'databaseUrl' | 'databasePoolMax' | 'databasePreparedStatements' | 'dataDir'>,
   logger: Logger,
   metrics: Metrics,
   options: { inMemory?: boolean } = {},
@@ -22,6 +22,7 @@ export async function openDatabase(
         {
           url: config.databaseUrl,
           poolMax: config.databasePoolMax,
+          preparedStatements: config.databasePreparedStatements,
           onPoolError: (error) => logger.warn({ err: error }, 'database connection lost; the pool will reconnect'),
         },
         observe,

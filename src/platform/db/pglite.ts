@@ -89,6 +89,7 @@ export async function openPglite(dataDir: string | undefined, observe: QueryObse
   let inFlight = 0;
   const base = adapt(pg, observe);
   const counted: Queryable = {
+    // Named prepared statements (QueryOptions.prepared) are a server round-trip saving: PGlite runs in-process.
     async query(text, values) {
       inFlight += 1;
       try {

@@ -7,6 +7,7 @@ import {
   withTimeout,
   type Database,
   type QueryObserver,
+  type QueryOptions,
   type QueryResult,
   type Queryable,
   type Subscription,
@@ -15,6 +16,8 @@ import {
 export interface PostgresOptions {
   url: string;
   poolMax: number;
+  /** Honour QueryOptions.prepared (DATABASE_PREPARED_STATEMENTS); off, every statement is parsed on every call. */
+  preparedStatements: boolean;
   /** Lets the process log pool-level errors (a dropped idle connection) instead of crashing on them. */
   onPoolError: (error: Error) => void;
 }
@@ -27,11 +30,11 @@ const typeParsers = {
   },
 } as pg.CustomTypesConfig;
 
-function adapt(target: pg.Pool | pg.PoolClient, observe: QueryObserver): Queryable {
+function adapt(target: pg.Pool | pg.PoolClient, observe: QueryObserver, prepare: boolean): Queryable {
   return {
-    query<Row>(text: string, values: unknown[] = []): Promise<QueryResult<Row>> {
+    query<Row>(text: string, values: unknown[] = [], options?: QueryOptions): Promise<QueryResult<Row>> {
       return observed(observe, text, async () => {
-        const result = await target.query({ text, values, types: typeParsers });
+        const result = await target.query({ ...(prepare && options?.prepared ? { name: options.prepared } : {}), text, values, types: typeParsers });
         return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.rows.length };
       });
     },
@@ -130,7 +133,7 @@ export async function openPostgres(options: PostgresOptions, observe: QueryObser
   });
   pool.on('error', options.onPoolError);
   const subscriptions = new Set<Subscription>();
-  const queryable = adapt(pool, observe);
+  const queryable = adapt(pool, observe, options.preparedStatements);
   return {
     kind: 'postgres',
     query: queryable.query,
@@ -140,7 +143,7 @@ export async function openPostgres(options: PostgresOptions, observe: QueryObser
       let broken: Error | undefined;
       try {
         await client.query('begin');
-        const result = await fn(adapt(client, observe));
+        const result = await fn(adapt(client, observe, options.preparedStatements));
         await client.query('commit');
         return result;
       } catch (error) {
