@@ -31,7 +31,7 @@ afterAll(async () => {
 });
 
 async function openServerDatabase(url: string): Promise<Database> {
-  return openPostgres({ url, poolMax: 2, onPoolError: () => {} }, noObserver);
+  return openPostgres({ url, poolMax: 2, preparedStatements: true, onPoolError: () => {} }, noObserver);
 }
 
 const pglite: Target = {
