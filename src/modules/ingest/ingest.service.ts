@@ -101,7 +101,7 @@ export function createIngestService(deps: IngestServiceDeps) {
    * by itself. The lookup that may follow reads rows committed before it (a conflicting insert waits for the
    * transaction that holds the key to end), and stored events are never changed.
    */
-  async function writeEvents(tx: Queryable, submissions: Submission[]): Promise<Outcome[][]> {
+  async function writeEvents(db: Queryable, submissions: Submission[]): Promise<Outcome[][]> {
     const firstByKey = new Map<string, PreparedEvent>();
     const candidates: PreparedEvent[] = [];
     let repeatsInside = false;
@@ -114,13 +114,13 @@ export function createIngestService(deps: IngestServiceDeps) {
         } else repeatsInside = true;
       }
     }
-    const inserted = await repository.insertEvents(candidates, tx);
+    const inserted = await repository.insertEvents(candidates, db);
     // The usual case — every event new — needs no lookup by key: each is answered with its own id.
     if (!repeatsInside && inserted.size === candidates.length) {
       return submissions.map((submission) => submission.events.map((event): Outcome => ({ kind: 'accepted', id: event.id })));
     }
     const missing = candidates.filter((event) => !inserted.has(event.id));
-    const existing = new Map((await repository.findByKeys(missing, tx)).map((row) => [keyOf(row), row]));
+    const existing = new Map((await repository.findByKeys(missing, db)).map((row) => [keyOf(row), row]));
 
     // What each key now names: the event just inserted (a prepared event carries every field of a stored one), or
     // the row stored before.
