@@ -183,8 +183,8 @@ export function createIngestService(deps: IngestServiceDeps) {
   }
 
   /**
-   * Post-commit analysis runs one batch at a time across both committers below, in the order their batches settle
-   * (each committer settles its own batches in start order), as it did with a single committer.
+   * Post-commit analysis runs one call at a time across both committers below, in the order their batches settle
+   * (each committer settles its own batches in start order, merging those that committed during a running call).
    */
   let analysisTail: Promise<void> = Promise.resolve();
   function announceInTurn(submissions: Submission[], outcomes: Outcome[][]): Promise<void> {

@@ -89,8 +89,9 @@ describe('group committer scheduling', () => {
     expect(answered).toEqual([]);
     script.release(0);
     await vi.advanceTimersByTimeAsync(0);
-    // The first batch's slot went to the third batch as soon as the first was answered.
-    expect(script.events.filter((event) => event.startsWith('after'))).toEqual(['after 1,2', 'after 3,4']);
+    // Both had committed by then: one post-commit call takes them together, in start order; the first batch's slot
+    // went to the third batch as soon as it was answered.
+    expect(script.events.filter((event) => event.startsWith('after'))).toEqual(['after 1,2,3,4']);
     expect(script.events).toContain('write 5,6');
     expect(answered).toEqual([1, 2, 3, 4]);
     script.release();
@@ -202,6 +203,43 @@ describe('group committer scheduling', () => {
       [true, [2]],
       [true, [3]],
     ]);
+    await committer.close();
+  });
+
+  it('hands the batches that committed during a slow post-commit step to the next call together, never overlapping calls', async () => {
+    const script = scriptedDb();
+    const calls: string[] = [];
+    let running = 0;
+    let mostAtOnce = 0;
+    let releaseFirstAfter!: () => void;
+    const firstAfter = new Promise<void>((resolve) => (releaseFirstAfter = resolve));
+    const committer = createGroupCommitter<number, number>({
+      db: script.db,
+      maxWaitMs: 2,
+      maxBatch: 2,
+      maxInFlight: 3,
+      write: async (_tx, items) => items,
+      afterCommit: async (items) => {
+        running += 1;
+        mostAtOnce = Math.max(mostAtOnce, running);
+        calls.push(items.join(','));
+        if (calls.length === 1) await firstAfter;
+        running -= 1;
+      },
+    });
+    const all = Promise.all([1, 2, 3, 4, 5, 6].map((item) => committer.submit(item)));
+    await vi.advanceTimersByTimeAsync(10);
+    script.release(0); // batch 1,2 commits; its post-commit step starts and hangs
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls).toEqual(['1,2']);
+    script.release(0); // 3,4 and 5,6 commit while it runs
+    script.release(0);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls).toEqual(['1,2']);
+    releaseFirstAfter();
+    expect(await all).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(calls).toEqual(['1,2', '3,4,5,6']);
+    expect(mostAtOnce).toBe(1);
     await committer.close();
   });
 

@@ -31,8 +31,10 @@ export interface GroupCommitOptions<Item, Result> {
   /** Writes the items inside the transaction and returns one result per item, in the same order. */
   write: (tx: Queryable, items: Item[]) => Promise<Result[]>;
   /**
-   * Runs after the commit and before the callers resolve (e.g. analysis that must see the committed rows). Runs
-   * for one batch at a time, in the order the batches were started, even when several are written concurrently.
+   * Runs after the commit and before the callers resolve (e.g. analysis that must see the committed rows). Calls
+   * never overlap and follow the order the batches were started, even when several are written concurrently; the
+   * batches that committed while a call was running are handed to the next call together (their items and
+   * results concatenated, in start order), so a slow step takes bigger bites instead of falling behind.
    * Its failure does not reject the callers — their writes are durable — and is handed to `onAfterCommitError`.
    */
   afterCommit?: (items: Item[], results: Result[]) => Promise<void>;
@@ -70,8 +72,9 @@ export function createGroupCommitter<Item, Result>(options: GroupCommitOptions<I
   let timer: NodeJS.Timeout | undefined;
   /** Batches being written or settled; each holds one of the maxInFlight slots until its callers are answered. */
   const inFlight = new Set<Promise<void>>();
-  /** The batch started last: the next one settles only after it, so post-commit steps run in start order. */
-  let lastStarted: Promise<void> = Promise.resolve();
+  /** Started batches not yet answered, in start order; `outcome` is set once the batch's write has finished. */
+  const settling: Array<{ outcome?: { committed: Array<Pending<Item, Result>>; results: Result[] }; answered: () => void }> = [];
+  let settlerRunning = false;
   let closed = false;
 
   async function commit(batch: Array<Pending<Item, Result>>): Promise<Result[]> {
@@ -96,8 +99,30 @@ export function createGroupCommitter<Item, Result>(options: GroupCommitOptions<I
     batch.forEach((pending, index) => pending.resolve(results[index] as Result));
   }
 
-  /** Never rejects: every caller is resolved or rejected here. */
-  async function writeBatch(batch: Array<Pending<Item, Result>>, previous: Promise<void>): Promise<void> {
+  /**
+   * Answers the finished batches at the head of the queue — every consecutive one, with one afterCommit call — and
+   * repeats while more have finished meanwhile. One settler at a time; never rejects.
+   */
+  async function settleFinished(): Promise<void> {
+    if (settlerRunning) return;
+    settlerRunning = true;
+    try {
+      for (;;) {
+        let count = 0;
+        while (count < settling.length && settling[count]!.outcome) count += 1;
+        if (count === 0) return;
+        const group = settling.splice(0, count);
+        const committed = group.flatMap((entry) => entry.outcome!.committed);
+        if (committed.length > 0) await settle(committed, group.flatMap((entry) => entry.outcome!.results));
+        for (const entry of group) entry.answered();
+      }
+    } finally {
+      settlerRunning = false;
+    }
+  }
+
+  /** Never rejects: every caller is resolved or rejected, here or by settleFinished. */
+  async function writeBatch(batch: Array<Pending<Item, Result>>): Promise<{ committed: Array<Pending<Item, Result>>; results: Result[] }> {
     let committed: Array<Pending<Item, Result>> = [];
     let results: Result[] = [];
     try {
@@ -118,13 +143,18 @@ export function createGroupCommitter<Item, Result>(options: GroupCommitOptions<I
         }
       }
     }
-    await previous;
-    if (committed.length > 0) await settle(committed, results);
+    return { committed, results };
   }
 
   function start(batch: Array<Pending<Item, Result>>): void {
-    const done = writeBatch(batch, lastStarted);
-    lastStarted = done;
+    let answered!: () => void;
+    const done = new Promise<void>((resolve) => (answered = resolve));
+    const entry: (typeof settling)[number] = { answered };
+    settling.push(entry);
+    void writeBatch(batch).then((outcome) => {
+      entry.outcome = outcome;
+      void settleFinished();
+    });
     inFlight.add(done);
     void done.then(() => {
       inFlight.delete(done);
