@@ -302,16 +302,28 @@ async function measure(server: IngestServer, item: Case, context: SuiteContext, 
   };
 }
 
-function contractCase(server: IngestServer, database: string): Case {
-  return {
-    id: `${database}-batch-${BATCH_SIZE}-contract`,
-    label: `${database}: /events batches of ${BATCH_SIZE}, ${BATCH_CONNECTIONS} connections, sync contract active`,
-    operation: `POST /api/v1/events (${BATCH_SIZE} events, each analysed)`,
-    connections: BATCH_CONNECTIONS,
-    eventsPerRequest: BATCH_SIZE,
-    next: batchRequest(server),
-    maxPrepared: MAX_PREPARED_BATCHES,
-  };
+/** Measured after the plain cases, once a sync contract is active: a webhook burst and the batches again. */
+function contractCases(server: IngestServer, database: string): Case[] {
+  return [
+    {
+      id: `${database}-webhook-${TARGET_CONNECTIONS}-contract`,
+      label: `${database}: signed webhook, ${TARGET_CONNECTIONS} connections, sync contract active`,
+      operation: 'POST /api/v1/ingest/{sourceId} (1 event, Standard Webhooks, analysed)',
+      connections: TARGET_CONNECTIONS,
+      eventsPerRequest: 1,
+      next: webhookRequest(server),
+      maxPrepared: Number.POSITIVE_INFINITY,
+    },
+    {
+      id: `${database}-batch-${BATCH_SIZE}-contract`,
+      label: `${database}: /events batches of ${BATCH_SIZE}, ${BATCH_CONNECTIONS} connections, sync contract active`,
+      operation: `POST /api/v1/events (${BATCH_SIZE} events, each analysed)`,
+      connections: BATCH_CONNECTIONS,
+      eventsPerRequest: BATCH_SIZE,
+      next: batchRequest(server),
+      maxPrepared: MAX_PREPARED_BATCHES,
+    },
+  ];
 }
 
 function casesFor(server: IngestServer, database: string): Case[] {
@@ -378,7 +390,7 @@ function evaluateTargets(measurements: Measurement[]): TargetResult[] {
 
 export const ingestSuite: Suite = {
   name: 'ingest',
-  description: 'signed webhooks (16 and 64 connections) and 1,000-event /events batches (also with a sync contract active), acknowledged after commit, on PostgreSQL and PGlite',
+  description: 'signed webhooks (16 and 64 connections) and 1,000-event /events batches (64-connection webhooks and batches also with a sync contract active), acknowledged after commit, on PostgreSQL and PGlite',
   async run(context: SuiteContext): Promise<SuiteOutcome> {
     const measurements: Measurement[] = [];
     const databases: Array<{ name: 'postgres' | 'pglite'; url?: string; drop?: () => Promise<void> }> = [];
@@ -397,7 +409,7 @@ export const ingestSuite: Suite = {
           // Last: the contract stays active for the rest of this server's life.
           context.progress(`activating a sync contract (${database.name})`);
           await activateContract(server);
-          measurements.push(await measure(server, contractCase(server, database.name), context, database.name));
+          for (const item of contractCases(server, database.name)) measurements.push(await measure(server, item, context, database.name));
         });
       } finally {
         await database.drop?.();
@@ -428,7 +440,7 @@ export const ingestSuite: Suite = {
         'One `generic` source (Standard Webhooks) is created through POST /api/v1/sources. Every webhook request carries a new body and webhook-id, signed in the load generator with the `standardwebhooks` library, so every request stores a new event (no duplicates); a 2xx means the event is committed.',
         `Requests are prepared before each measured run — webhooks signed, /events bodies serialised — as many as the warm-up's rate times the measured time times ${PREPARE_MARGIN} (at most ${MAX_PREPARED_BATCHES} /events bodies; none for runs over ${MAX_PREPARED_SECONDS} s, whose signatures would leave ORCA's 300 s replay window), so that the load generator, which shares the machine's cores with ORCA and PostgreSQL, spends its CPU sending rather than signing (the sender's signing cost is the outside world's, not ORCA's). Should the pool run out, requests are made during the run; the cost table says how many.`,
         `/events: each request carries ${BATCH_SIZE} canonical events with unique idempotency keys; events/s counts ${BATCH_SIZE} per 2xx.`,
-        'Sync contract active (last case on each database, informational: the targets are on the cases without one): a contract is put through PUT /api/v1/sync/contracts with a stream on the bench source\'s `order` events (check_sequence, unique_event_types [order.created]) and a follow-up expecting order.fulfilled within 2 h, owned by an agent registered for it. Every order.created of the batches is then analysed before its 2xx: its analysis claimed, its order\'s memory created, its follow-up awaited.',
+        'Sync contract active (last two cases on each database, informational: the targets are on the cases without one): a contract is put through PUT /api/v1/sync/contracts with a stream on the bench source\'s `order` events (check_sequence, unique_event_types [order.created]) and a follow-up expecting order.fulfilled within 2 h, owned by an agent registered for it. Every order.created, of the webhooks (their data.object and data.id name the order) and of the batches, is then analysed before its 2xx: its analysis claimed, its order\'s memory created, its follow-up awaited.',
         'Load: autocannon in the harness process on the same machine (they share its cores); one warm-up, then one measured run per case. Any error, timeout or non-2xx fails the run. "events stored" is read from ORCA\'s orca_ingest_events_total before and after, as a cross-check of the throughput.',
         'CPU: the ORCA process from /proc/<pid>/stat; PostgreSQL as the sum over every local process named `postgres` (backends serving ORCA, WAL writer, checkpointer, …), so the cost table shows how the machine\'s two cores are shared between ORCA, its database and the load generator. Per event = CPU seconds over events stored in the measured run.',
       ],
