@@ -413,6 +413,23 @@ describe('PII scrubbing', () => {
       expect(scrubString('4111 1111 1111 1111 5555 5555 5555 4444')).toBe(`${CARD_REDACTED} ${CARD_REDACTED}`);
     });
 
+    // Found by the idempotence property: "2 4160 6397 7967" passes the Luhn check by chance, and a first-match scan
+    // took it, left the card's last groups in clear, and a second scrub then read "0100 01 2" as a phone number.
+    it('redacts the whole card when a stray number before it makes a Luhn-valid window by chance', () => {
+      expect(passesLuhn('2416063977967')).toBe(true);
+      expect(passesLuhn('416063977967010001')).toBe(true);
+      const once = scrubString('2 4160 6397 7967 0100 01 2');
+      expect(once).toBe(`2 ${CARD_REDACTED} 2`);
+      expect(scrubString(once)).toBe(once);
+    });
+
+    it('judges the numbers left between redacted ones as a second scrub would (scrubbing is idempotent)', () => {
+      // 021 555 0147 is a phone number on its own (three short groups); the cut only finds the card after it.
+      const once = scrubString('021 555 0147 4111 1111 1111 1111');
+      expect(once).toBe(`${PHONE_REDACTED} ${CARD_REDACTED}`);
+      expect(scrubString(once)).toBe(once);
+    });
+
     it('leaves numbers of card length that fail the Luhn check (order numbers, invoice numbers)', () => {
       for (const text of ['order 4111111111111112', 'order 1234-5678-9012-3456', 'invoice 1234 5678 9012 3456', 'ref 12345678901234567']) {
         expect(scrubString(text)).toBe(text);

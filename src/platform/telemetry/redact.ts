@@ -156,39 +156,66 @@ const LABELS = { card: CARD_REDACTED, phone: PHONE_REDACTED } as const;
 
 /**
  * A run made of several numbers written side by side ("415-555-2671 415-555-2672", two cards in a list) is not one
- * number; its space-separated parts are tried in windows of up to 5 groups (a 4-4-4-4-3 card), longest first.
- * Cards (which the Luhn check confirms) may span groups; a phone may only when it starts with `+` — otherwise
- * "invoice 1234 5678 9012 3456" would lose its first three groups as a "phone".
+ * number; its space-separated parts are tried in windows of up to 5 groups (a 4-4-4-4-3 card). Cards (which the
+ * Luhn check confirms) may span groups; a phone may only when it starts with `+` — otherwise "invoice 1234 5678
+ * 9012 3456" would lose its first three groups as a "phone".
+ *
+ * Of all the ways to cut the run into such windows, the one that leaves the fewest digits in clear is taken (then
+ * the one with the fewest labels), by dynamic programming over the groups: a first-match scan let a stray number
+ * and the start of a card pass the Luhn check by chance (one window in ten does) and left the card's tail in clear.
+ * The parts left between labels are then judged whole, as a second scrub would see them, so that scrubbing is
+ * idempotent: no window fits inside a part (the cut would have used it), and the part itself is no longer PII.
  */
 function scrubNumberList(run: string): string {
   const tokens = run.split(' ');
   const digitCounts = tokens.map((token) => countDigits(token));
-  const windowKind = (index: number, size: number, wanted: 'card' | 'phone'): boolean => {
+  const windowLabel = (index: number, size: number): string | undefined => {
     let digits = 0;
     for (let offset = 0; offset < size; offset += 1) digits += digitCounts[index + offset]!;
-    return digits >= MIN_PII_DIGITS && digits <= 19 && classifyDigits(tokens.slice(index, index + size).join(' ')) === wanted;
+    if (digits < MIN_PII_DIGITS || digits > 19) return undefined;
+    const kind = classifyDigits(tokens.slice(index, index + size).join(' '));
+    if (kind === 'phone' && size > 1 && !tokens[index]!.startsWith('+')) return undefined;
+    return kind && LABELS[kind];
   };
+  // From the right: for the groups index.., the fewest digits left in clear and, among those cuts, the fewest labels.
+  const count = tokens.length;
+  const clearDigits = new Array<number>(count + 1).fill(0);
+  const labelCount = new Array<number>(count + 1).fill(0);
+  const cut = new Array<{ size: number; label: string } | undefined>(count).fill(undefined);
+  for (let index = count - 1; index >= 0; index -= 1) {
+    clearDigits[index] = digitCounts[index]! + clearDigits[index + 1]!;
+    labelCount[index] = labelCount[index + 1]!;
+    for (let size = Math.min(5, count - index); size >= 1; size -= 1) {
+      const label = windowLabel(index, size);
+      if (!label) continue;
+      const [digits, labels] = [clearDigits[index + size]!, labelCount[index + size]! + 1];
+      if (digits < clearDigits[index]! || (digits === clearDigits[index]! && labels < labelCount[index]!)) {
+        [clearDigits[index], labelCount[index], cut[index]] = [digits, labels, { size, label }];
+      }
+    }
+  }
+  if (labelCount[0] === 0) return run;
   const output: string[] = [];
-  let index = 0;
-  while (index < tokens.length) {
-    const largest = Math.min(5, tokens.length - index);
-    let matched = 0;
-    let label = '';
-    for (let size = largest; size >= 1 && matched === 0; size -= 1) {
-      if (windowKind(index, size, 'card')) [matched, label] = [size, CARD_REDACTED];
-    }
-    const phoneSizes = tokens[index]!.startsWith('+') ? largest : 1;
-    for (let size = phoneSizes; size >= 1 && matched === 0; size -= 1) {
-      if (windowKind(index, size, 'phone')) [matched, label] = [size, PHONE_REDACTED];
-    }
-    if (matched > 0) {
-      output.push(label);
-      index += matched;
+  let part: string[] = [];
+  const flushPart = () => {
+    if (part.length === 0) return;
+    const text = part.join(' ');
+    const kind = classifyDigits(text);
+    output.push(kind ? LABELS[kind] : text);
+    part = [];
+  };
+  for (let index = 0; index < count; ) {
+    const window = cut[index];
+    if (window) {
+      flushPart();
+      output.push(window.label);
+      index += window.size;
     } else {
-      output.push(tokens[index]!);
+      part.push(tokens[index]!);
       index += 1;
     }
   }
+  flushPart();
   return output.join(' ');
 }
 
