@@ -1,6 +1,7 @@
 /**
- * The baseline: Fastify with one route and nothing else (no hooks, no schemas, no logger), answering the same
- * body as ORCA's /livez. The harness compiles this file to plain JavaScript and runs it with `node` and no flags,
+ * The baseline: Fastify with nothing else (no hooks, no schemas, no logger). GET /bare answers the same body as
+ * ORCA's /livez; POST /bare also parses a JSON body (Fastify's own parser) and answers the same, the floor for a
+ * route that receives JSON such as /policy/evaluate. The harness compiles this file to plain JavaScript and runs it with `node` and no flags,
  * exactly like the ORCA server under test, so that the two differ only in what the application does.
  */
 import Fastify from 'fastify';
@@ -10,6 +11,7 @@ const host = process.env.HOST ?? '127.0.0.1';
 
 const app = Fastify({ logger: false });
 app.get('/bare', async () => ({ status: 'ok' }));
+app.post('/bare', async () => ({ status: 'ok' }));
 
 await app.listen({ port, host });
 

@@ -9,14 +9,21 @@ export interface Burst {
   latenciesMs: number[];
 }
 
+/** A request with a body (every request of the run sends the same one); without it, a GET. */
+export interface RequestBody {
+  method: 'POST' | 'PUT';
+  body: string;
+}
+
 /** One autocannon run against one URL; the caller decides what to do with errors (see `failures`). */
-export function fire(url: string, settings: LoadSettings, seconds: number, headers: Record<string, string>): Promise<Burst> {
+export function fire(url: string, settings: LoadSettings, seconds: number, headers: Record<string, string>, request?: RequestBody): Promise<Burst> {
   const latenciesMs: number[] = [];
   return new Promise((resolve, reject) => {
     const instance = autocannon(
       {
         url,
         headers,
+        ...(request ? { method: request.method, body: request.body } : {}),
         connections: settings.connections,
         pipelining: settings.pipelining,
         duration: seconds,

@@ -1,6 +1,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { machineBusySeconds, waitForQuietMachine } from './cpu.js';
-import { failures, fire, LoadError } from './load.js';
+import { failures, fire, LoadError, type RequestBody } from './load.js';
+import { postgresCpuBetween, samplePostgresCpu } from './postgres-cpu.js';
 import { scrape, sumOf, type Sample } from './prometheus.js';
 import type { ServerProcess } from './server-process.js';
 import type { Detail, LoadSettings, Measurement, Progress } from './types.js';
@@ -14,10 +15,17 @@ export interface HttpTarget {
   path: string;
   /** Sent with every request, e.g. the API key. */
   headers?: Record<string, string>;
+  /** The same body with every request (a POST); without it, a GET. */
+  request?: RequestBody;
   /** ORCA only: the route template whose counters to read from /metrics, and a key to read them with. */
   orcaMetrics?: { route: string; apiKey: string };
   /** ORCA only: the file receiving its log, to measure how much is written per request. */
   logPath?: string;
+  /**
+   * The server works with the PostgreSQL server on this machine: its CPU (all `postgres` processes) is measured
+   * around each round, reported per request, and not counted as "everything else".
+   */
+  postgres?: boolean;
 }
 
 const STATEMENTS = 'orca_db_query_duration_seconds_count';
@@ -52,6 +60,7 @@ class Tally {
   wallSeconds = 0;
   generatorCpuSeconds = 0;
   serverCpuSeconds: number | undefined = 0;
+  postgresCpuSeconds: number | undefined = 0;
   otherCpuSeconds: number | undefined = 0;
   orca = { requests: 0, statements: 0, dbSeconds: 0, handlingSeconds: 0, cacheHits: 0, cacheLookups: 0 };
   log = { bytes: 0, lines: 0 };
@@ -77,17 +86,19 @@ async function measureRound(target: HttpTarget, load: LoadSettings, seconds: num
   const metricsBefore = await scrapeOrca(target, true);
   const logBefore = target.logPath ? statSync(target.logPath).size : 0;
   const serverBefore = target.server.cpuSeconds();
+  const postgresBefore = target.postgres ? samplePostgresCpu() : undefined;
   const machineBefore = machineBusySeconds();
   const generatorBefore = process.cpuUsage();
   const started = performance.now();
 
-  const { result, latenciesMs } = await fire(url, load, seconds, target.headers ?? {});
+  const { result, latenciesMs } = await fire(url, load, seconds, target.headers ?? {}, target.request);
 
   const wallSeconds = (performance.now() - started) / 1000;
   const generator = process.cpuUsage(generatorBefore);
   const generatorSeconds = (generator.user + generator.system) / 1e6;
   const machineAfter = machineBusySeconds();
   const serverAfter = target.server.cpuSeconds();
+  const postgresSeconds = target.postgres ? postgresCpuBetween(postgresBefore, samplePostgresCpu()) : 0;
   const logAfter = target.logPath ? statSync(target.logPath).size : 0;
   const problem = failures(result);
   if (problem) throw new LoadError(`${target.label} (${url}): ${problem}`);
@@ -103,10 +114,13 @@ async function measureRound(target: HttpTarget, load: LoadSettings, seconds: num
   tally.generatorCpuSeconds += generatorSeconds;
   const serverSeconds = serverBefore === undefined || serverAfter === undefined ? undefined : serverAfter - serverBefore;
   tally.serverCpuSeconds = add(tally.serverCpuSeconds, serverSeconds);
+  tally.postgresCpuSeconds = add(tally.postgresCpuSeconds, postgresSeconds);
   const machineSeconds = machineBefore === undefined || machineAfter === undefined ? undefined : machineAfter - machineBefore;
   tally.otherCpuSeconds = add(
     tally.otherCpuSeconds,
-    machineSeconds === undefined || serverSeconds === undefined ? undefined : Math.max(0, machineSeconds - serverSeconds - generatorSeconds),
+    machineSeconds === undefined || serverSeconds === undefined || postgresSeconds === undefined
+      ? undefined
+      : Math.max(0, machineSeconds - serverSeconds - postgresSeconds - generatorSeconds),
   );
 
   if (target.logPath) {
@@ -149,6 +163,14 @@ function toMeasurement(target: HttpTarget, tally: Tally): Measurement {
   if (tally.serverCpuSeconds !== undefined) {
     details.push({ key: 'server_cpu_us_per_request', label: 'server CPU per request', value: round(perRequest(tally.serverCpuSeconds) * 1e6, 1), unit: 'µs' });
     details.push({ key: 'server_cpu_percent', label: 'server CPU', value: percentOfCore(tally.serverCpuSeconds), unit: '% of a core' });
+  }
+  if (target.postgres && tally.postgresCpuSeconds !== undefined) {
+    details.push({
+      key: 'postgres_cpu_us_per_request',
+      label: 'PostgreSQL CPU per request (all its processes)',
+      value: round(perRequest(tally.postgresCpuSeconds) * 1e6, 1),
+      unit: 'µs',
+    });
   }
   details.push({ key: 'generator_cpu_percent', label: 'load generator CPU', value: percentOfCore(tally.generatorCpuSeconds), unit: '% of a core' });
   if (tally.otherCpuSeconds !== undefined) {
@@ -199,7 +221,7 @@ export async function measureTargets(targets: HttpTarget[], load: LoadSettings, 
   for (const target of targets) {
     if (load.warmupSeconds <= 0) break;
     progress(`warm-up ${load.warmupSeconds} s: ${target.label}`);
-    const { result } = await fire(`${target.server.baseUrl}${target.path}`, load, load.warmupSeconds, target.headers ?? {});
+    const { result } = await fire(`${target.server.baseUrl}${target.path}`, load, load.warmupSeconds, target.headers ?? {}, target.request);
     const problem = failures(result);
     if (problem) throw new LoadError(`warm-up of ${target.label}: ${problem}`);
   }

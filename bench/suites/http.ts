@@ -1,8 +1,7 @@
-import { join } from 'node:path';
-import { compileStandalone } from '../lib/compile.js';
+import { startBare } from '../lib/bare.js';
 import { contentionWarnings, measureTargets, withRatios } from '../lib/measure.js';
 import { BENCH_RATE_LIMIT_MAX, seedAgent, startOrca } from '../lib/orca.js';
-import { freePort, HOST, startServerProcess, withServers, type ServerProcess } from '../lib/server-process.js';
+import { withServers, type ServerProcess } from '../lib/server-process.js';
 import type { Measurement, Suite, SuiteContext, SuiteOutcome, TargetResult } from '../lib/types.js';
 
 /** The targets of the issue, defined at 50 connections without pipelining. */
@@ -10,21 +9,6 @@ const TARGET_CONNECTIONS = 50;
 const TARGET_PIPELINING = 1;
 const MIN_RATIO_TO_BARE = 0.4;
 const MAX_P99_MS = 20;
-
-async function startBare(context: SuiteContext): Promise<ServerProcess> {
-  const script = compileStandalone(join(context.repoRoot, 'bench', 'bare-server.ts'), join(context.workDir, 'bare'), context.repoRoot);
-  const port = await freePort();
-  context.progress('starting bare Fastify');
-  return startServerProcess({
-    name: 'bare Fastify',
-    args: [script],
-    cwd: context.workDir,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOST, PORT: String(port) },
-    port,
-    readyPath: '/bare',
-    stdoutPath: '/dev/null',
-  });
-}
 
 function evaluateTargets(context: SuiteContext, measurements: Measurement[]): TargetResult[] {
   const agentById = measurements.find((measurement) => measurement.id === 'agent-by-id')!;

@@ -1,10 +1,9 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import autocannon from 'autocannon';
 import { waitForQuietMachine } from '../lib/cpu.js';
-import { contentionWarnings } from '../lib/measure.js';
+import { startBare } from '../lib/bare.js';
+import { contentionWarnings, measureTargets, withRatios, type HttpTarget } from '../lib/measure.js';
 import { BENCH_RATE_LIMIT_MAX, seedAgent, startOrca, type OrcaServer } from '../lib/orca.js';
-import { postgresCpuBetween, samplePostgresCpu } from '../lib/postgres-cpu.js';
 import { createSchema } from '../lib/postgres-schema.js';
 import { withServers, type ServerProcess } from '../lib/server-process.js';
 import type { Measurement, Suite, SuiteContext, SuiteOutcome, TargetResult } from '../lib/types.js';
@@ -173,79 +172,9 @@ async function putBenchPolicy(server: OrcaServer, agentId: string, compileDefaul
   if (response.status !== 200) throw new Error(`PUT /api/v1/policies answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
 }
 
-function fireEvaluate(server: OrcaServer, body: string, context: SuiteContext, seconds: number): Promise<{ result: autocannon.Result; latencies: number[] }> {
-  const latencies: number[] = [];
-  return new Promise((resolve, reject) => {
-    const instance = autocannon(
-      {
-        url: `${server.baseUrl}/api/v1/policy/evaluate`,
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-api-key': server.keys.admin },
-        body,
-        connections: context.load.connections,
-        pipelining: context.load.pipelining,
-        duration: seconds,
-      },
-      (error: Error | null, result: autocannon.Result) => (error ? reject(error) : resolve({ result, latencies })),
-    );
-    instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
-      if (statusCode >= 200 && statusCode < 300) latencies.push(responseTime);
-    });
-  });
-}
-
-async function measureHttp(server: OrcaServer, body: string, context: SuiteContext, database: 'postgres' | 'pglite'): Promise<Measurement> {
-  const { load, progress } = context;
-  await waitForQuietMachine(load.waitQuietSeconds, progress);
-  if (load.warmupSeconds > 0) {
-    progress(`warm-up ${load.warmupSeconds} s: POST /api/v1/policy/evaluate`);
-    await fireEvaluate(server, body, context, load.warmupSeconds);
-  }
-  const latencies: number[] = [];
-  const rates: number[] = [];
-  let completed = 0;
-  let wall = 0;
-  let serverCpu: number | undefined = 0;
-  let postgresCpu: number | undefined = database === 'postgres' ? 0 : undefined;
-  const roundSeconds = load.durationSeconds / load.rounds;
-  for (let index = 0; index < load.rounds; index += 1) {
-    await waitForQuietMachine(load.waitQuietSeconds, progress);
-    progress(`round ${index + 1}/${load.rounds}, ${roundSeconds} s: POST /api/v1/policy/evaluate`);
-    const cpuBefore = server.cpuSeconds();
-    const postgresBefore = postgresCpu !== undefined ? samplePostgresCpu() : undefined;
-    const started = performance.now();
-    const burst = await fireEvaluate(server, body, context, roundSeconds);
-    const seconds = (performance.now() - started) / 1000;
-    const cpuAfter = server.cpuSeconds();
-    const postgresSeconds = postgresCpu !== undefined ? postgresCpuBetween(postgresBefore, samplePostgresCpu()) : undefined;
-    postgresCpu = postgresCpu === undefined || postgresSeconds === undefined ? undefined : postgresCpu + postgresSeconds;
-    const { result } = burst;
-    if (result.errors > 0 || result.timeouts > 0 || result.non2xx > 0) {
-      throw new Error(`POST /api/v1/policy/evaluate: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx responses`);
-    }
-    for (const latency of burst.latencies) latencies.push(latency);
-    rates.push(result['2xx'] / seconds);
-    completed += result['2xx'];
-    wall += seconds;
-    serverCpu = serverCpu === undefined || cpuBefore === undefined || cpuAfter === undefined ? undefined : serverCpu + cpuAfter - cpuBefore;
-  }
-  const details: Measurement['details'] = [];
-  if (serverCpu !== undefined) details.push({ key: 'server_cpu_us_per_request', label: 'server CPU per request', value: round((serverCpu / completed) * 1e6, 1), unit: 'µs' });
-  if (postgresCpu !== undefined) {
-    details.push({ key: 'postgres_cpu_us_per_request', label: 'PostgreSQL CPU per request (all its processes)', value: round((postgresCpu / completed) * 1e6, 1), unit: 'µs' });
-  }
-  return {
-    id: `evaluate-http-${database}`,
-    label: `${database}: POST /policy/evaluate over HTTP`,
-    operation: 'POST /api/v1/policy/evaluate (2 KB content)',
-    throughput: { unit: 'req/s', mean: round(completed / wall, 1), stddev: round(standardDeviation(rates), 1) },
-    latencyMs: latencySummary(latencies),
-    completed,
-    errors: 0,
-    timeouts: 0,
-    non2xx: 0,
-    details,
-  };
+/** The body of every measured request: the bench message for an internal destination. */
+function evaluateBody(agentId: string, message: string): string {
+  return JSON.stringify({ agent_id: agentId, action: 'read', resource: 'crm.accounts', classification: 'internal', content: message, tokens: 512, cost_usd: 0.002 });
 }
 
 function evaluateTargets(measurements: Measurement[]): TargetResult[] {
@@ -327,12 +256,27 @@ export const policySuite: Suite = {
       databases.push({ name: 'postgres', url: schema.url, drop: schema.drop });
     }
     databases.push({ name: 'pglite' });
-    const http: Measurement[] = [];
     const startups: string[] = [];
+    let http: Measurement[];
     try {
-      for (const database of databases) {
-        const servers: ServerProcess[] = [];
-        const measured = await withServers(servers, async () => {
+      // The servers run side by side (idle while another is measured) and take turns in rounds, so that the ratio
+      // to the bare baseline is measured in the same minutes: this machine's speed drifts by a third within minutes.
+      const servers: ServerProcess[] = [];
+      http = await withServers(servers, async () => {
+        const bare = await startBare(context);
+        servers.push(bare);
+        const targets: HttpTarget[] = [
+          {
+            id: 'evaluate-http-bare',
+            label: 'bare Fastify POST of the same body (baseline)',
+            operation: 'POST /bare (JSON body parsed, nothing else)',
+            server: bare,
+            path: '/bare',
+            headers: { 'content-type': 'application/json' },
+            request: { method: 'POST', body: '' },
+          },
+        ];
+        for (const database of databases) {
           context.progress(`starting ORCA (dist/main.js start, ${database.name}, LOG_LEVEL=info)`);
           const orca = await startOrca({
             repoRoot: context.repoRoot,
@@ -344,12 +288,25 @@ export const policySuite: Suite = {
           servers.push(orca);
           const agent = await seedAgent(orca);
           await putBenchPolicy(orca, agent.id, core.service.compileDefaultPolicy);
-          const body = JSON.stringify({ agent_id: agent.id, action: 'read', resource: 'crm.accounts', classification: 'internal', content: message, tokens: 512, cost_usd: 0.002 });
           startups.push(`${database.name} ${(orca.startupMs / 1000).toFixed(1)} s`);
-          return measureHttp(orca, body, context, database.name);
-        });
-        http.push(measured);
-      }
+          targets.push({
+            id: `evaluate-http-${database.name}`,
+            label: `${database.name}: POST /policy/evaluate over HTTP`,
+            operation: 'POST /api/v1/policy/evaluate (2 KB content)',
+            baseline: 'evaluate-http-bare',
+            server: orca,
+            path: '/api/v1/policy/evaluate',
+            headers: { 'content-type': 'application/json', 'x-api-key': orca.keys.admin },
+            request: { method: 'POST', body: evaluateBody(agent.id, message) },
+            orcaMetrics: { route: '/api/v1/policy/evaluate', apiKey: orca.keys.admin },
+            logPath: orca.logPath,
+            postgres: database.name === 'postgres',
+          });
+        }
+        // The baseline parses the same bytes as the first ORCA target (the agent id differs only in its digits).
+        targets[0]!.request = { method: 'POST', body: targets[1]!.request!.body };
+        return withRatios(await measureTargets(targets, context.load, context.progress));
+      });
     } finally {
       for (const database of databases) await database.drop?.();
     }
@@ -360,10 +317,11 @@ export const policySuite: Suite = {
       summary:
         'Evaluations of a 2 KB message against the default policy with every built-in PII detector and every prompt-injection ' +
         'phrase on: the pure core (as built in dist/) on one core of this process, and the full HTTP route on ORCA with a PostgreSQL ' +
-        'server and with the embedded database.',
+        'server and with the embedded database, each compared with a bare Fastify route that parses the same JSON body, measured in ' +
+        'the same rounds.',
       settings: {
         'warm-up per target': `${load.warmupSeconds} s`,
-        'measured time per target': `${load.durationSeconds} s in ${load.rounds} rounds`,
+        'measured time per target': `${load.durationSeconds} s in ${load.rounds} rounds; over HTTP the targets take turns`,
         'HTTP connections': String(load.connections),
         pipelining: String(load.pipelining),
         'message findings': findings.join(', ') || 'none',
@@ -378,7 +336,9 @@ export const policySuite: Suite = {
         `HTTP: the build in dist/ (\`node dist/main.js start\`), on a PostgreSQL server (DATABASE_URL on a fresh schema of ORCA_BENCH_DATABASE_URL, default pool; its CPU is the sum over every local \`postgres\` process) and on the embedded PGlite (a fresh ORCA_DATA_DIR; its statements run on ORCA's own thread), LOG_LEVEL=info to a file, security edge on: every request presents an API key (admin: the benchmark's API_KEYS define no ingest key), passes the rate limiter (RATE_LIMIT_MAX=${BENCH_RATE_LIMIT_MAX}) and schema validation, and writes one access log line.`,
         'Each HTTP request evaluates the same 2 KB message for an internal destination: agent read from the agent cache, policy from the policy cache, the quota counted and the decision row recorded (POLICY_ALLOW_SAMPLE_RATE=1). Concurrent requests are group-committed: one transaction per batch holds the quota upsert and one multi-row decision insert, and each request is answered after its commit.',
         'The benchmark PUTs the default policy with a quota it cannot exhaust for its agent, so that no request stops at a quota denial.',
-        'Load: autocannon in the harness process on the same machine (they share its cores). Any error, timeout or non-2xx response fails the run.',
+        'Bare baseline: bench/bare-server.ts compiled to JavaScript — Fastify with the logger off, no hooks and no schemas; POST /bare parses the same 2 KB JSON body with Fastify\'s own parser and answers {"status":"ok"}. It is the floor for any route that receives this body on this machine: the ratio says how much of it ORCA keeps.',
+        'Load: autocannon in the harness process on the same machine (they share its cores; see load generator CPU). The bare server and the ORCA servers run side by side (idle while another is measured); after a warm-up each, they take turns in rounds whose order rotates, so that the machine\'s drift falls on all of them alike. Any error, timeout or non-2xx response fails the run.',
+        'Server CPU comes from /proc/<pid>/stat (all threads; PGlite runs inside the ORCA process); PostgreSQL CPU is the sum over every local `postgres` process, read around each round of the PostgreSQL target. DB statements, DB call time and server handling time come from ORCA\'s own /metrics, read around each round. "CPU used by everything else" is the busy time of the whole machine minus the server, PostgreSQL (for its target) and the load generator.',
       ],
     };
   },
