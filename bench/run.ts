@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { probeHostSpeed } from './lib/host-speed.js';
 import { runInfo } from './lib/machine.js';
 import { createProgress } from './lib/progress.js';
 import { renderReport } from './lib/report.js';
@@ -92,8 +93,9 @@ async function main(argv: string[]): Promise<number> {
     const workDir = mkdtempSync(join(tmpdir(), `orca-bench-${suite.name}-`));
     workDirs.add(workDir);
     try {
+      const hostSpeed = probeHostSpeed();
       const outcome = await suite.run({ repoRoot: REPO_ROOT, workDir, load: options.load, progress: createProgress(suite.name) });
-      records.push({ suite: suite.name, run: info, ...outcome });
+      records.push({ suite: suite.name, run: info, hostSpeed, ...outcome });
     } catch (error) {
       console.error(`bench: suite ${suite.name} failed: ${(error as Error).message}`);
       console.error('bench: nothing was written; the previous report stays as it was');

@@ -1,3 +1,4 @@
+import { describeHostSpeed } from './host-speed.js';
 import type { Measurement, ResultsFile, SuiteRecord, TargetResult } from './types.js';
 
 const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
@@ -100,6 +101,7 @@ function suiteSection(record: SuiteRecord): string {
     `- Command: \`${run.command}\``,
     `- Node: ${run.node}`,
     `- Machine: ${run.machine.cpuModel}, ${run.machine.logicalCores} logical cores, ${run.machine.memoryGiB} GiB RAM, ${run.machine.os}`,
+    ...(record.hostSpeed ? [`- Host speed at the start of the suite: ${describeHostSpeed(record.hostSpeed)}`] : []),
     `- Code: ${run.git ?? 'unknown (not a git checkout)'}`,
     ...Object.entries(record.settings).map(([key, value]) => `- ${key[0]!.toUpperCase()}${key.slice(1)}: ${value}`),
     '',

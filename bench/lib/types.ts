@@ -81,9 +81,17 @@ export interface SuiteOutcome {
   method: string[];
 }
 
+/** Single-thread speed of the host when a suite started (bench/lib/host-speed.ts). */
+export interface HostSpeed {
+  loopNsPerIteration: number;
+  sha256MiBPerSecond: number;
+}
+
 export interface SuiteRecord extends SuiteOutcome {
   suite: string;
   run: RunInfo;
+  /** Absent in results written before the probe existed. */
+  hostSpeed?: HostSpeed;
 }
 
 export interface ResultsFile {
