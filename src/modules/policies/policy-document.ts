@@ -392,7 +392,7 @@ export function compilePolicy(input: unknown, version: number, prefix = '/policy
       action: injection?.action ?? 'deny',
       rule: spec('prompt_injection'),
       phrases,
-      phraseRegex: phrases.length > 0 ? new RegExp(phrases.map(({ phrase }) => phrase.trim().split(' ').map(escapeRegExp).join('\\s+')).join('|'), 'g') : undefined,
+      phraseRegex: phrases.length > 0 ? new RegExp(phraseAlternation(phrases.map(({ phrase }) => phrase)), 'g') : undefined,
       phraseNames: new Map(phrases.map(({ name, phrase }) => [phrase.trim(), name])),
       regexes,
     },
@@ -401,6 +401,31 @@ export function compilePolicy(input: unknown, version: number, prefix = '/policy
     rules: Object.fromEntries(ACCESS_RULES.map((rule) => [rule, spec(rule)])) as Record<AccessRule, RuleSpec>,
     ruleNames,
   };
+}
+
+/**
+ * The prompt-injection phrases as one alternation, words joined by any whitespace. Phrases that share a first word
+ * are factored under it (`ignore\s+(?:all\s+previous…|previous…)`), so that at each position of the content the
+ * engine tries one group instead of every phrase: in the default policy's 22 phrases, 16 first words.
+ *
+ * Factored, it finds exactly what the flat list `phrase1|phrase2|…` finds — same positions, same phrase chosen
+ * (leftmost-first, in the order written) — as long as phrases with different first words can never match at the
+ * same position. That takes a one-word phrase that is a proper prefix of another first word ("you" and "your …");
+ * then the flat list is kept.
+ */
+export function phraseAlternation(phrases: readonly string[]): string {
+  const wordLists = phrases.map((phrase) => phrase.trim().split(' '));
+  const flat = wordLists.map((words) => words.map(escapeRegExp).join('\\s+')).join('|');
+  const firstWords = new Set(wordLists.map((words) => words[0]!));
+  const oneWordPhrases = wordLists.filter((words) => words.length === 1).map((words) => words[0]!);
+  if (oneWordPhrases.some((word) => [...firstWords].some((first) => first !== word && first.startsWith(word)))) return flat;
+  const tailsByFirstWord = new Map<string, string[]>();
+  for (const [first, ...rest] of wordLists) {
+    const tails = tailsByFirstWord.get(first!) ?? [];
+    tails.push(rest.map((word) => `\\s+${escapeRegExp(word)}`).join(''));
+    tailsByFirstWord.set(first!, tails);
+  }
+  return [...tailsByFirstWord].map(([first, tails]) => `${escapeRegExp(first)}(?:${tails.join('|')})`).join('|');
 }
 
 function escapeRegExp(text: string): string {
