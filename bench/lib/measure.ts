@@ -1,6 +1,6 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { machineBusySeconds, waitForQuietMachine } from './cpu.js';
-import { failures, fire, LoadError, type RequestBody } from './load.js';
+import { failures, fire, LoadError, type Burst, type RequestBody } from './load.js';
 import { postgresCpuBetween, samplePostgresCpu } from './postgres-cpu.js';
 import { scrape, sumOf, type Sample } from './prometheus.js';
 import type { ServerProcess } from './server-process.js';
@@ -26,6 +26,11 @@ export interface HttpTarget {
    * around each round, reported per request, and not counted as "everything else".
    */
   postgres?: boolean;
+  /**
+   * Further replicas of the same deployment (the same database and keys). The connections are split evenly
+   * between `server` and them, as a load balancer would; CPU, counters and log volume are summed over all.
+   */
+  replicas?: Array<{ server: ServerProcess; logPath?: string }>;
 }
 
 const STATEMENTS = 'orca_db_query_duration_seconds_count';
@@ -72,34 +77,62 @@ const add = (total: number | undefined, value: number | undefined) => (total ===
  * ORCA's counters. A scrape may run statements of its own (gauges read from the database), so `calibrate` takes
  * two in a row to learn how many; the caller subtracts them from the statement count.
  */
-async function scrapeOrca(target: HttpTarget, calibrate: boolean): Promise<{ samples: Sample[]; statementsPerScrape: number } | undefined> {
+async function scrapeOrca(target: HttpTarget, server: ServerProcess, calibrate: boolean): Promise<{ samples: Sample[]; statementsPerScrape: number } | undefined> {
   if (!target.orcaMetrics) return undefined;
-  const url = `${target.server.baseUrl}/metrics`;
+  const url = `${server.baseUrl}/metrics`;
   const first = calibrate ? await scrape(url, target.orcaMetrics.apiKey) : undefined;
   const samples = await scrape(url, target.orcaMetrics.apiKey);
   return { samples, statementsPerScrape: first ? sumOf(samples, STATEMENTS) - sumOf(first, STATEMENTS) : 0 };
 }
 
+/** The processes serving a target: its server and any further replicas. */
+function processesOf(target: HttpTarget): Array<{ server: ServerProcess; logPath?: string }> {
+  return [{ server: target.server, ...(target.logPath ? { logPath: target.logPath } : {}) }, ...(target.replicas ?? [])];
+}
+
+const sumOrUndefined = (values: Array<number | undefined>) => values.reduce<number | undefined>((total, value) => add(total, value), 0);
+
+/** The connections split evenly over the replicas (the first ones take the remainder). */
+function connectionShares(load: LoadSettings, replicas: number): LoadSettings[] {
+  return Array.from({ length: replicas }, (_, index) => ({
+    ...load,
+    connections: Math.floor(load.connections / replicas) + (index < load.connections % replicas ? 1 : 0),
+    ...(load.ratePerSecond ? { ratePerSecond: load.ratePerSecond / replicas } : {}),
+  }));
+}
+
+/** One load run against every replica of a target at once, merged into one burst. */
+async function fireAll(target: HttpTarget, load: LoadSettings, seconds: number): Promise<Burst> {
+  const processes = processesOf(target);
+  const shares = connectionShares(load, processes.length);
+  const bursts = await Promise.all(processes.map(({ server }, index) => fire(`${server.baseUrl}${target.path}`, shares[index]!, seconds, target.headers ?? {}, target.request)));
+  if (bursts.length === 1) return bursts[0]!;
+  const sum = (pick: (result: Burst['result']) => number) => bursts.reduce((total, burst) => total + pick(burst.result), 0);
+  const result = { ...bursts[0]!.result, errors: sum((r) => r.errors), timeouts: sum((r) => r.timeouts), non2xx: sum((r) => r.non2xx), '2xx': sum((r) => r['2xx']) };
+  return { result, latenciesMs: bursts.flatMap((burst) => burst.latenciesMs) };
+}
+
 /** One measured round of one target; its counters are read right before and right after. */
 async function measureRound(target: HttpTarget, load: LoadSettings, seconds: number, tally: Tally): Promise<void> {
   const url = `${target.server.baseUrl}${target.path}`;
-  const metricsBefore = await scrapeOrca(target, true);
-  const logBefore = target.logPath ? statSync(target.logPath).size : 0;
-  const serverBefore = target.server.cpuSeconds();
+  const processes = processesOf(target);
+  const metricsBefore = await Promise.all(processes.map(({ server }) => scrapeOrca(target, server, true)));
+  const logsBefore = processes.map(({ logPath }) => (logPath ? statSync(logPath).size : 0));
+  const serverBefore = sumOrUndefined(processes.map(({ server }) => server.cpuSeconds()));
   const postgresBefore = target.postgres ? samplePostgresCpu() : undefined;
   const machineBefore = machineBusySeconds();
   const generatorBefore = process.cpuUsage();
   const started = performance.now();
 
-  const { result, latenciesMs } = await fire(url, load, seconds, target.headers ?? {}, target.request);
+  const { result, latenciesMs } = await fireAll(target, load, seconds);
 
   const wallSeconds = (performance.now() - started) / 1000;
   const generator = process.cpuUsage(generatorBefore);
   const generatorSeconds = (generator.user + generator.system) / 1e6;
   const machineAfter = machineBusySeconds();
-  const serverAfter = target.server.cpuSeconds();
+  const serverAfter = sumOrUndefined(processes.map(({ server }) => server.cpuSeconds()));
   const postgresSeconds = target.postgres ? postgresCpuBetween(postgresBefore, samplePostgresCpu()) : 0;
-  const logAfter = target.logPath ? statSync(target.logPath).size : 0;
+  const logsAfter = processes.map(({ logPath }) => (logPath ? statSync(logPath).size : 0));
   const problem = failures(result);
   if (problem) throw new LoadError(`${target.label} (${url}): ${problem}`);
   if (result['2xx'] === 0) throw new LoadError(`${target.label} (${url}): no responses`);
@@ -123,25 +156,27 @@ async function measureRound(target: HttpTarget, load: LoadSettings, seconds: num
       : Math.max(0, machineSeconds - serverSeconds - postgresSeconds - generatorSeconds),
   );
 
-  if (target.logPath) {
-    tally.log.bytes += logAfter - logBefore;
-    tally.log.lines += countLines(target.logPath, logBefore, logAfter);
-  }
-  const metricsAfter = await scrapeOrca(target, false);
-  if (target.orcaMetrics && metricsBefore && metricsAfter) {
-    const before = metricsBefore.samples;
-    const after = metricsAfter.samples;
-    const delta = (name: string, where: Record<string, string> = {}) => sumOf(after, name, where) - sumOf(before, name, where);
+  processes.forEach(({ logPath }, index) => {
+    if (!logPath) return;
+    tally.log.bytes += logsAfter[index]! - logsBefore[index]!;
+    tally.log.lines += countLines(logPath, logsBefore[index]!, logsAfter[index]!);
+  });
+  const metricsAfter = await Promise.all(processes.map(({ server }) => scrapeOrca(target, server, false)));
+  processes.forEach((_, index) => {
+    const before = metricsBefore[index];
+    const after = metricsAfter[index];
+    if (!target.orcaMetrics || !before || !after) return;
+    const delta = (name: string, where: Record<string, string> = {}) => sumOf(after.samples, name, where) - sumOf(before.samples, name, where);
     const route = { route: target.orcaMetrics.route };
     // The closing scrape ran its own statements before reporting them.
-    tally.orca.statements += delta(STATEMENTS) - metricsBefore.statementsPerScrape;
+    tally.orca.statements += delta(STATEMENTS) - before.statementsPerScrape;
     tally.orca.requests += delta('orca_http_requests_total', route);
     tally.orca.dbSeconds += delta('orca_db_query_duration_seconds_sum');
     tally.orca.handlingSeconds += delta('orca_http_request_duration_seconds_sum', route);
     const hits = delta('orca_cache_requests_total', { result: 'hit' });
     tally.orca.cacheHits += hits;
     tally.orca.cacheLookups += hits + delta('orca_cache_requests_total', { result: 'miss' });
-  }
+  });
 }
 
 function percentile(sorted: Float64Array, fraction: number): number {
@@ -221,7 +256,7 @@ export async function measureTargets(targets: HttpTarget[], load: LoadSettings, 
   for (const target of targets) {
     if (load.warmupSeconds <= 0) break;
     progress(`warm-up ${load.warmupSeconds} s: ${target.label}`);
-    const { result } = await fire(`${target.server.baseUrl}${target.path}`, load, load.warmupSeconds, target.headers ?? {}, target.request);
+    const { result } = await fireAll(target, load, load.warmupSeconds);
     const problem = failures(result);
     if (problem) throw new LoadError(`warm-up of ${target.label}: ${problem}`);
   }

@@ -39,13 +39,17 @@ export async function startOrca(options: {
   args?: string[];
   /** A PostgreSQL server (DATABASE_URL) instead of the embedded database. */
   databaseUrl?: string;
+  /** The keys of another replica of the same deployment (the same API_KEYS); new ones otherwise. */
+  keys?: BenchKeys;
+  /** Further settings, e.g. REDIS_URL for rate limits shared by replicas. */
+  env?: Record<string, string>;
 }): Promise<OrcaServer> {
   const dist = join(options.repoRoot, 'dist');
   const entry = join(dist, 'main.js');
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` first (\`npm run bench\` does)`);
   const port = await freePort();
   const logPath = join(options.workDir, `${options.name}.log`);
-  const keys: BenchKeys = { operator: newSecret(), viewer: newSecret(), admin: newSecret() };
+  const keys: BenchKeys = options.keys ?? { operator: newSecret(), viewer: newSecret(), admin: newSecret() };
   const server = await startServerProcess({
     name: options.name,
     args: options.args ?? [entry, 'start'],
@@ -62,6 +66,7 @@ export async function startOrca(options: {
         .join(','),
       RATE_LIMIT_MAX: String(BENCH_RATE_LIMIT_MAX),
       ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+      ...options.env,
     },
     port,
     readyPath: '/livez',

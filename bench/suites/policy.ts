@@ -29,6 +29,8 @@ async function loadBuiltCore(repoRoot: string): Promise<BuiltPolicyCore> {
 }
 
 const POSTGRES_URL = process.env.ORCA_BENCH_DATABASE_URL;
+/** Redis for the two-replica deployment's shared rate limits; without it that measurement is skipped. */
+const REDIS_URL = process.env.ORCA_BENCH_REDIS_URL;
 
 /** Targets of the issue: in-process >= 20,000 evaluations/s on one core with p99 <= 1 ms; HTTP >= 5,000 req/s. */
 const MIN_IN_PROCESS_PER_SECOND = 20_000;
@@ -303,6 +305,35 @@ export const policySuite: Suite = {
             postgres: database.name === 'postgres',
           });
         }
+        if (POSTGRES_URL && REDIS_URL) {
+          // The way to use the second core (docs/OPERATIONS.md, Capacity): two replicas of one deployment on one
+          // PostgreSQL database, rate limits shared through Redis, the connections split between them.
+          const schema = await createSchema(POSTGRES_URL);
+          databases.push({ name: 'postgres', url: schema.url, drop: schema.drop });
+          const env = { REDIS_URL };
+          context.progress('starting two ORCA replicas (dist/main.js start, postgres, REDIS_URL, LOG_LEVEL=info)');
+          const first = await startOrca({ repoRoot: context.repoRoot, workDir: context.workDir, name: 'orca-policy-replica-a', logLevel: 'info', databaseUrl: schema.url, env });
+          servers.push(first);
+          const second = await startOrca({ repoRoot: context.repoRoot, workDir: context.workDir, name: 'orca-policy-replica-b', logLevel: 'info', databaseUrl: schema.url, env, keys: first.keys });
+          servers.push(second);
+          const agent = await seedAgent(first);
+          await putBenchPolicy(first, agent.id, core.service.compileDefaultPolicy);
+          startups.push(`two replicas ${(first.startupMs / 1000).toFixed(1)} s and ${(second.startupMs / 1000).toFixed(1)} s`);
+          targets.push({
+            id: 'evaluate-http-postgres-2-replicas',
+            label: 'postgres, two replicas: POST /policy/evaluate over HTTP',
+            operation: 'POST /api/v1/policy/evaluate (2 KB content), connections split over two processes',
+            baseline: 'evaluate-http-bare',
+            server: first,
+            replicas: [{ server: second, logPath: second.logPath }],
+            path: '/api/v1/policy/evaluate',
+            headers: { 'content-type': 'application/json', 'x-api-key': first.keys.admin },
+            request: { method: 'POST', body: evaluateBody(agent.id, message) },
+            orcaMetrics: { route: '/api/v1/policy/evaluate', apiKey: first.keys.admin },
+            logPath: first.logPath,
+            postgres: true,
+          });
+        }
         // The baseline parses the same bytes as the first ORCA target (the agent id differs only in its digits).
         targets[0]!.request = { method: 'POST', body: targets[1]!.request!.body };
         return withRatios(await measureTargets(targets, context.load, context.progress));
@@ -326,6 +357,7 @@ export const policySuite: Suite = {
         pipelining: String(load.pipelining),
         'message findings': findings.join(', ') || 'none',
         'PostgreSQL server': POSTGRES_URL ? 'ORCA_BENCH_DATABASE_URL (fresh schema per run)' : 'not configured (ORCA_BENCH_DATABASE_URL unset)',
+        'two replicas': POSTGRES_URL && REDIS_URL ? 'measured (Redis from ORCA_BENCH_REDIS_URL)' : 'not measured (needs ORCA_BENCH_DATABASE_URL and ORCA_BENCH_REDIS_URL)',
         'ORCA start-up (spawn to first /livez 200)': startups.join(', '),
       },
       measurements,
@@ -336,6 +368,7 @@ export const policySuite: Suite = {
         `HTTP: the build in dist/ (\`node dist/main.js start\`), on a PostgreSQL server (DATABASE_URL on a fresh schema of ORCA_BENCH_DATABASE_URL, default pool; its CPU is the sum over every local \`postgres\` process) and on the embedded PGlite (a fresh ORCA_DATA_DIR; its statements run on ORCA's own thread), LOG_LEVEL=info to a file, security edge on: every request presents an API key (admin: the benchmark's API_KEYS define no ingest key), passes the rate limiter (RATE_LIMIT_MAX=${BENCH_RATE_LIMIT_MAX}) and schema validation, and writes one access log line.`,
         'Each HTTP request evaluates the same 2 KB message for an internal destination: agent read from the agent cache, policy from the policy cache, the quota counted and the decision row recorded (POLICY_ALLOW_SAMPLE_RATE=1). Concurrent requests are group-committed: one transaction per batch holds the quota upsert and one multi-row decision insert, and each request is answered after its commit.',
         'The benchmark PUTs the default policy with a quota it cannot exhaust for its agent, so that no request stops at a quota denial.',
+        'Two replicas (with ORCA_BENCH_DATABASE_URL and ORCA_BENCH_REDIS_URL): two ORCA processes of one deployment — the same fresh schema, the same API_KEYS, REDIS_URL so that rate limits are counted once across both (one Redis INCR per request) — with the connections split evenly between them, as a load balancer would. One Node.js process uses at most about one core (docs/OPERATIONS.md, Capacity); this row shows what a second process adds on this host. Every request is for the same agent, whose quota both replicas count in the same row, so the row lock orders their transactions (quotas stay exact across replicas). Their CPU, counters and log volume are summed. The targets are checked on the single process.',
         'Bare baseline: bench/bare-server.ts compiled to JavaScript — Fastify with the logger off, no hooks and no schemas; POST /bare parses the same 2 KB JSON body with Fastify\'s own parser and answers {"status":"ok"}. It is the floor for any route that receives this body on this machine: the ratio says how much of it ORCA keeps.',
         'Load: autocannon in the harness process on the same machine (they share its cores; see load generator CPU). The bare server and the ORCA servers run side by side (idle while another is measured); after a warm-up each, they take turns in rounds whose order rotates, so that the machine\'s drift falls on all of them alike. Any error, timeout or non-2xx response fails the run.',
         'Server CPU comes from /proc/<pid>/stat (all threads; PGlite runs inside the ORCA process); PostgreSQL CPU is the sum over every local `postgres` process, read around each round of the PostgreSQL target. DB statements, DB call time and server handling time come from ORCA\'s own /metrics, read around each round. "CPU used by everything else" is the busy time of the whole machine minus the server, PostgreSQL (for its target) and the load generator.',
