@@ -83,8 +83,8 @@ export interface SuiteOutcome {
 
 /** Single-thread speed of the host when a suite started (bench/lib/host-speed.ts). */
 export interface HostSpeed {
-  loopNsPerIteration: number;
   sha256MiBPerSecond: number;
+  systemCallMicroseconds: number;
 }
 
 export interface SuiteRecord extends SuiteOutcome {
