@@ -4,6 +4,7 @@ export interface PolicyMetrics {
   decisions: Counter<'decision' | 'rule'>;
   duration: Histogram<'decision'>;
   batchSize: Histogram;
+  exactQuotaItems: Counter;
 }
 
 /**
@@ -27,8 +28,13 @@ export function createPolicyMetrics(registry: Registry): PolicyMetrics {
     }),
     batchSize: new Histogram({
       name: 'orca_policy_decision_batch_size',
-      help: 'Decision rows written per transaction (group commit)',
+      help: 'Evaluations written per group-commit batch (quota counts and decision rows)',
       buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
+      registers: [registry],
+    }),
+    exactQuotaItems: new Counter({
+      name: 'orca_policy_quota_exact_total',
+      help: 'Quota-counted calls judged one by one in a transaction, because their agent was close to a limit (or its calls of one batch fell in two windows); all others are counted with their batch in one statement',
       registers: [registry],
     }),
   };

@@ -83,6 +83,79 @@ const DECISION_RECORD =
   'id uuid, at timestamptz, agent_id uuid, action text, resource text, classification text, decision text, violations jsonb, max_severity text, compliant boolean, ' +
   'latency_us integer, policy_version integer, mode text, risk_avoided_usd numeric, risk_weight numeric, tokens bigint, cost_usd numeric, correlation_id text, facts jsonb';
 
+/** An agent's new totals when a batch is added to its row `q` (`excluded`): a newer window starts again from the batch. */
+const USAGE_CALLS = 'case when excluded.window_start <= q.window_start then q.calls + excluded.calls else excluded.calls end';
+const USAGE_TOKENS = 'case when excluded.day_start <= q.day_start then q.tokens + excluded.tokens else excluded.tokens end';
+const USAGE_COST = 'case when excluded.day_start <= q.day_start then q.cost_usd + excluded.cost_usd else excluded.cost_usd end';
+const USAGE_UPDATE = `calls = ${USAGE_CALLS}, window_start = greatest(q.window_start, excluded.window_start),
+           tokens = ${USAGE_TOKENS}, cost_usd = ${USAGE_COST}, day_start = greatest(q.day_start, excluded.day_start), updated_at = now()`;
+
+/** One agent's share of a batch and the strictest limits of the policies its calls were judged under (null: none). */
+export interface QuotaGroup {
+  agent_id: string;
+  window_start: string;
+  day_start: string;
+  calls: number;
+  tokens: number;
+  cost_usd: number;
+  max_calls: number | null;
+  max_tokens: number | null;
+  max_cost_usd: number | null;
+}
+const QUOTA_GROUP_RECORD =
+  'agent_id uuid, window_start timestamptz, day_start timestamptz, calls bigint, tokens bigint, cost_usd numeric, max_calls bigint, max_tokens bigint, max_cost_usd numeric';
+
+/**
+ * Totals within every limit of the group `limits`. Costs keep a margin of a millionth of a dollar: the
+ * transactional path judges costs summed in JavaScript floats, so a total this close to the limit is left to it.
+ */
+function withinLimits(calls: string, tokens: string, cost: string, limits: string): string {
+  return `(${limits}.max_calls is null or ${calls} <= ${limits}.max_calls)
+             and (${limits}.max_tokens is null or ${tokens} <= ${limits}.max_tokens)
+             and (${limits}.max_cost_usd is null or ${cost} + 0.000001 <= ${limits}.max_cost_usd)`;
+}
+
+/** A decision row of `recordWithinQuotas`: for a quota-counted call, its agent and its usage offsets (else null). */
+export interface QuotaDecisionValues extends DecisionValues {
+  quota_agent: string | null;
+  calls_offset: number | null;
+  tokens_offset: number | null;
+  cost_offset: number | null;
+}
+
+/** A counted call's facts with the usage it was judged on: the agent's totals `u` plus the call's offset. */
+const FACTS_WITH_USAGE = `case when u.agent_id is null then d.facts else d.facts || jsonb_build_object('usage', jsonb_build_object(
+             'calls', u.calls + d.calls_offset, 'tokens', u.tokens + d.tokens_offset, 'cost_usd', round(u.cost_usd + d.cost_offset, 9))) end`;
+
+/** Inserts the violation rows (JSON array parameter `parameter`) of the decisions the CTE `inserted` returned. */
+function violationInsert(parameter: string): string {
+  return `insert into policy_violation (id, decision_id, at, agent_id, rule, severity, detail, decision, mode, policy_version)
+         select v.id, v.decision_id, v.at, v.agent_id, v.rule, v.severity, v.detail, v.decision, v.mode, v.policy_version
+         from jsonb_to_recordset(${parameter}::jsonb) as v(id uuid, decision_id uuid, at timestamptz, agent_id uuid, rule text, severity text,
+              detail text, decision text, mode text, policy_version integer)
+         where v.decision_id in (select id from inserted)`;
+}
+
+/** The decision rows and their violation rows as JSON arrays; violations null when the batch has none. */
+function decisionParameters(batch: DecisionValues[]): { decisions: string; violations: string | null } {
+  const decisions = batch.map(({ violation_ids: _ids, ...values }) => ({ ...values, at: values.at.toISOString() }));
+  const violations = batch.flatMap((values) =>
+    values.violations.map((violation, index) => ({
+      id: values.violation_ids[index],
+      decision_id: values.id,
+      at: values.at.toISOString(),
+      agent_id: values.agent_id,
+      rule: violation.rule,
+      severity: violation.severity,
+      detail: violation.detail,
+      decision: values.decision,
+      mode: values.mode,
+      policy_version: values.policy_version,
+    })),
+  );
+  return { decisions: JSON.stringify(decisions), violations: violations.length === 0 ? null : JSON.stringify(violations) };
+}
+
 export function createPolicyRepository(db: Queryable) {
   return {
     async findActive(tx: Queryable = db): Promise<PolicyRow | undefined> {
@@ -130,49 +203,69 @@ export function createPolicyRepository(db: Queryable) {
      */
     async insertDecisions(batch: DecisionValues[], tx: Queryable = db): Promise<void> {
       if (batch.length === 0) return;
-      const decisions = batch.map(({ violation_ids: _ids, ...values }) => ({ ...values, at: values.at.toISOString() }));
-      const violations = batch.flatMap((values) =>
-        values.violations.map((violation, index) => ({
-          id: values.violation_ids[index],
-          decision_id: values.id,
-          at: values.at.toISOString(),
-          agent_id: values.agent_id,
-          rule: violation.rule,
-          severity: violation.severity,
-          detail: violation.detail,
-          decision: values.decision,
-          mode: values.mode,
-          policy_version: values.policy_version,
-        })),
-      );
-      if (violations.length === 0) {
+      const { decisions, violations } = decisionParameters(batch);
+      if (violations === null) {
         // The common batch (clean allows): the decision rows alone, without the violation half of the statement.
-        await tx.query(
-          `insert into decision (${DECISION_COLUMNS}) select ${DECISION_COLUMNS} from jsonb_to_recordset($1::jsonb) as d(${DECISION_RECORD})`,
-          [JSON.stringify(decisions)],
-          { prepared: 'orca_decision_insert' },
-        );
+        await tx.query(`insert into decision (${DECISION_COLUMNS}) select ${DECISION_COLUMNS} from jsonb_to_recordset($1::jsonb) as d(${DECISION_RECORD})`, [decisions], {
+          prepared: 'orca_decision_insert',
+        });
         return;
       }
       await tx.query(
         `with inserted as (
-           insert into decision (id, at, agent_id, action, resource, classification, decision, violations, max_severity, compliant,
-                                 latency_us, policy_version, mode, risk_avoided_usd, risk_weight, tokens, cost_usd, correlation_id, facts)
-           select id, at, agent_id, action, resource, classification, decision, violations, max_severity, compliant,
-                  latency_us, policy_version, mode, risk_avoided_usd, risk_weight, tokens, cost_usd, correlation_id, facts
-           from jsonb_to_recordset($1::jsonb) as d(id uuid, at timestamptz, agent_id uuid, action text, resource text, classification text,
-                decision text, violations jsonb, max_severity text, compliant boolean, latency_us integer, policy_version integer, mode text,
-                risk_avoided_usd numeric, risk_weight numeric, tokens bigint, cost_usd numeric, correlation_id text, facts jsonb)
+           insert into decision (${DECISION_COLUMNS}) select ${DECISION_COLUMNS} from jsonb_to_recordset($1::jsonb) as d(${DECISION_RECORD})
            returning id
          )
-         insert into policy_violation (id, decision_id, at, agent_id, rule, severity, detail, decision, mode, policy_version)
-         select v.id, v.decision_id, v.at, v.agent_id, v.rule, v.severity, v.detail, v.decision, v.mode, v.policy_version
-         from jsonb_to_recordset($2::jsonb) as v(id uuid, decision_id uuid, at timestamptz, agent_id uuid, rule text, severity text,
-              detail text, decision text, mode text, policy_version integer)
-         where v.decision_id in (select id from inserted)`,
-        [JSON.stringify(decisions), JSON.stringify(violations)],
+         ${violationInsert('$2')}`,
+        [decisions, violations],
         { prepared: 'orca_decision_insert_with_violations' },
       );
+    },
+
+    /**
+     * The quota usage of a batch and its decisions in one statement, committed on its own: for the agents whose
+     * totals stay within every limit after adding the batch, which is nearly always. Such a batch is decided
+     * exactly as it was before its usage was known, so nothing needs to be read first, and the agent's row is
+     * locked only while this statement runs and commits (not across round trips of a transaction).
+     *
+     * An agent whose totals would pass a limit is left untouched — neither counted nor recorded — and is returned
+     * in `skipped`: its calls must be judged one by one (the transactional path). Each decision row of a counted
+     * agent gets `facts.usage`: the totals after the statement plus the row's offset (its prefix sum within the
+     * batch minus the batch sum), i.e. the usage it would have seen had the calls been counted one at a time.
+     */
+    async recordWithinQuotas(groups: QuotaGroup[], batch: QuotaDecisionValues[], tx: Queryable = db): Promise<{ skipped: Set<string> }> {
+      const { decisions, violations } = decisionParameters(batch);
+      const { rows } = await tx.query<{ agent_id: string }>(
+        `with usage as (
+           insert into policy_quota_usage as q (agent_id, window_start, calls, day_start, tokens, cost_usd)
+           select g.agent_id, g.window_start, g.calls, g.day_start, g.tokens, g.cost_usd
+           from jsonb_to_recordset($1::jsonb) as g(${QUOTA_GROUP_RECORD})
+           where ${withinLimits('g.calls', 'g.tokens', 'g.cost_usd', 'g')}
+           -- Agent id order: concurrent batches of every replica take the row locks in the same order.
+           order by g.agent_id
+           on conflict (agent_id) do update set ${USAGE_UPDATE}
+           where exists (
+             select 1 from jsonb_to_recordset($1::jsonb) as l(${QUOTA_GROUP_RECORD})
+             where l.agent_id = q.agent_id and ${withinLimits(USAGE_CALLS, USAGE_TOKENS, USAGE_COST, 'l')}
+           )
+           returning q.agent_id, q.calls, q.tokens, q.cost_usd
+         ),
+         inserted as (
+           insert into decision (${DECISION_COLUMNS})
+           select ${DECISION_COLUMNS.split(', ')
+             .map((column) => (column === 'facts' ? FACTS_WITH_USAGE : `d.${column}`))
+             .join(', ')}
+           from jsonb_to_recordset($2::jsonb) as d(${DECISION_RECORD}, quota_agent uuid, calls_offset bigint, tokens_offset bigint, cost_offset numeric)
+           left join usage u on u.agent_id = d.quota_agent
+           where d.quota_agent is null or u.agent_id is not null
+           returning id
+         )${violations === null ? '' : `,\n         violations as (${violationInsert('$3')})`}
+         select agent_id from usage`,
+        violations === null ? [JSON.stringify(groups), decisions] : [JSON.stringify(groups), decisions, violations],
+        { prepared: violations === null ? 'orca_policy_record_within_quotas' : 'orca_policy_record_within_quotas_with_violations' },
+      );
+      const counted = new Set(rows.map((row) => row.agent_id.toLowerCase()));
+      return { skipped: new Set(groups.map((group) => group.agent_id).filter((agentId) => !counted.has(agentId.toLowerCase()))) };
     },
 
     async listViolations(filter: ViolationFilter): Promise<ViolationRow[]> {
@@ -223,13 +316,7 @@ export function createPolicyRepository(db: Queryable) {
       const { rows } = await tx.query<{ calls: number; tokens: number; cost_usd: number }>(
         `insert into policy_quota_usage as q (agent_id, window_start, calls, day_start, tokens, cost_usd)
          values ($1, $2, $6, $3, $4, $5)
-         on conflict (agent_id) do update set
-           calls = case when excluded.window_start <= q.window_start then q.calls + excluded.calls else excluded.calls end,
-           window_start = greatest(q.window_start, excluded.window_start),
-           tokens = case when excluded.day_start <= q.day_start then q.tokens + excluded.tokens else excluded.tokens end,
-           cost_usd = case when excluded.day_start <= q.day_start then q.cost_usd + excluded.cost_usd else excluded.cost_usd end,
-           day_start = greatest(q.day_start, excluded.day_start),
-           updated_at = now()
+         on conflict (agent_id) do update set ${USAGE_UPDATE}
          returning calls, tokens, cost_usd`,
         [agentId, windows.callsStart, windows.dayStart, amounts.tokens, amounts.cost_usd, amounts.calls],
         { prepared: 'orca_policy_quota_add' },

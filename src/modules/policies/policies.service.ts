@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { CacheInvalidation, ReadThroughCache } from '../../platform/cache/index.js';
 import type { Clock } from '../../platform/clock.js';
-import type { Database } from '../../platform/db/index.js';
+import type { Database, Queryable } from '../../platform/db/index.js';
 import { createGroupCommitter } from '../../platform/db/group-commit.js';
 import { AppError } from '../../platform/errors.js';
 import { decodeCursor, pageOf } from '../../platform/http/cursor.js';
@@ -11,9 +11,9 @@ import type { AuditService } from '../audit/index.js';
 import type { AgentService } from '../agents/index.js';
 import { decide, quotaViolations, redactContent, scanContent, type AgentFacts, type Decision, type EvaluationFacts, type Outcome } from './evaluate.js';
 import type { PolicyMetrics } from './policies.metrics.js';
-import type { DecisionValues, PolicyRepository, PolicyRow, ReplayRow, Usage } from './policies.repository.js';
+import type { DecisionValues, PolicyRepository, PolicyRow, QuotaDecisionValues, QuotaGroup, ReplayRow, Usage } from './policies.repository.js';
 import type { EvaluateInput, EvaluateOutput, PolicyView, SimulateInput, SimulateOutput, ViolationsQueryInput } from './policies.schemas.js';
-import { compilePolicy, parseDocumentText, quotaFor, type CompiledPolicy } from './policy-document.js';
+import { compilePolicy, parseDocumentText, quotaFor, type CompiledPolicy, type QuotaLimits } from './policy-document.js';
 
 export interface Actor {
   id: string;
@@ -142,87 +142,183 @@ export function createPolicyService(deps: PolicyServiceDeps) {
   }
 
   /**
-   * The database side of evaluations, group-committed: one transaction per batch counts the quotas and records
-   * the decisions, and every caller is answered after it committed.
-   *
-   * Quotas: the calls of one batch are added per agent in one upsert, then judged in arrival order as if counted
-   * one by one (each sees the usage including itself and the accepted calls before it); calls a quota refuses in
-   * enforce mode are taken back in the same transaction. Exact across replicas: the agent's row lock serialises
-   * batches from every replica. Decisions: the rows of the whole batch in one insert, the quota denials among them.
+   * Counts quotas and records decisions exactly, in a transaction: the calls of a batch are added per agent in
+   * one upsert, then judged in arrival order as if counted one by one (each sees the usage including itself and
+   * the accepted calls before it); calls a quota refuses in enforce mode are taken back in the same transaction.
+   * Exact across replicas: the agent's row lock serialises every writer. Decisions: the rows of the whole batch in
+   * one insert, the quota denials among them. Used for the agents that `writeWithinQuotas` leaves to it.
    */
-  const committer = createGroupCommitter<Evaluation, Settled>({
+  async function writeExactly(tx: Queryable, items: Evaluation[]): Promise<Settled[]> {
+    const usages: Array<Usage | undefined> = new Array<Usage | undefined>(items.length);
+    const groups = new Map<string, number[]>();
+    items.forEach((item, index) => {
+      if (!item.quota) return;
+      const key = `${item.quota.agentId}|${item.quota.windows.callsStart.getTime()}|${item.quota.windows.dayStart.getTime()}`;
+      const group = groups.get(key);
+      if (group) group.push(index);
+      else groups.set(key, [index]);
+    });
+    // Agent id order: batches of every replica take the quota row locks in the same order, so two of them
+    // queue on a row instead of deadlocking.
+    const ordered = [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, indexes]) => indexes);
+    for (const indexes of ordered) {
+      const { agentId, windows } = items[indexes[0]!]!.quota!;
+      const sums = indexes.reduce<Usage>(
+        (total, index) => ({ calls: total.calls + 1, tokens: total.tokens + items[index]!.quota!.tokens, cost_usd: total.cost_usd + items[index]!.quota!.cost_usd }),
+        { calls: 0, tokens: 0, cost_usd: 0 },
+      );
+      const totals = await repository.addUsage(agentId, windows, sums, tx);
+      let running: Usage = { calls: totals.calls - sums.calls, tokens: totals.tokens - sums.tokens, cost_usd: roundUsd(totals.cost_usd - sums.cost_usd) };
+      const refund: Usage = { calls: 0, tokens: 0, cost_usd: 0 };
+      for (const index of indexes) {
+        const { policy, facts, quota } = items[index]!;
+        const usage = { calls: running.calls + 1, tokens: running.tokens + quota!.tokens, cost_usd: roundUsd(running.cost_usd + quota!.cost_usd) };
+        usages[index] = usage;
+        const refused = policy.mode === 'enforce' && quotaViolations(policy, { ...facts, usage }).length > 0;
+        if (refused) {
+          refund.calls += 1;
+          refund.tokens += quota!.tokens;
+          refund.cost_usd += quota!.cost_usd;
+        } else {
+          running = usage;
+        }
+      }
+      if (refund.calls > 0) await repository.removeUsage(agentId, windows, refund, tx);
+    }
+    const rows: DecisionValues[] = [];
+    const settled = items.map((item, index): Settled => {
+      const usage = usages[index];
+      // A new facts object: a batch that fails is written again item by item, from the same items.
+      const facts = usage ? { ...item.facts, usage } : item.facts;
+      // Within its quotas a call is decided exactly as before its usage was known: decide again only if not.
+      const outcome = usage && quotaViolations(item.policy, facts).length > 0 ? decide(item.policy, facts) : item.outcome;
+      if (!item.record && !recorded(outcome)) return { outcome, decisionId: null };
+      const row = decisionRow(item, outcome, facts);
+      rows.push(row);
+      return { outcome, decisionId: row.id };
+    });
+    await repository.insertDecisions(rows, tx);
+    return settled;
+  }
+
+  /**
+   * The common case in one statement, committed on its own (`recordWithinQuotas`): every agent whose totals stay
+   * within its limits after the whole batch is counted and its decisions recorded as decided before the usage was
+   * known (within its quotas each call's prefix is within them too). The rest — agents near a limit, or whose calls
+   * fall in two windows — go to `writeExactly` in a transaction of their own. Nothing written by the statement is
+   * written again: when that transaction fails, each of its items is tried alone, and the ones that still fail are
+   * answered with their error.
+   */
+  async function writeWithinQuotas(autocommit: Queryable, items: Evaluation[]): Promise<Array<Settled | { error: unknown }>> {
+    const byAgent = new Map<string, { group: QuotaGroup; indexes: number[] }>();
+    const mixedWindows = new Set<string>();
+    items.forEach((item, index) => {
+      if (!item.quota) return;
+      const { agentId, windows, limits, tokens, cost_usd } = item.quota;
+      const entry = byAgent.get(agentId);
+      if (!entry) {
+        byAgent.set(agentId, {
+          group: {
+            agent_id: agentId,
+            window_start: windows.callsStart.toISOString(),
+            day_start: windows.dayStart.toISOString(),
+            calls: 1,
+            tokens,
+            cost_usd,
+            max_calls: limits.calls ?? null,
+            max_tokens: limits.tokensPerDay ?? null,
+            max_cost_usd: limits.costUsdPerDay ?? null,
+          },
+          indexes: [index],
+        });
+        return;
+      }
+      const { group } = entry;
+      if (group.window_start !== windows.callsStart.toISOString() || group.day_start !== windows.dayStart.toISOString()) mixedWindows.add(agentId);
+      group.calls += 1;
+      group.tokens += tokens;
+      group.cost_usd = roundUsd(group.cost_usd + cost_usd);
+      // The policy may have changed within the batch: the strictest limit of its calls' policies applies to all.
+      group.max_calls = strictest(group.max_calls, limits.calls);
+      group.max_tokens = strictest(group.max_tokens, limits.tokensPerDay);
+      group.max_cost_usd = strictest(group.max_cost_usd, limits.costUsdPerDay);
+      entry.indexes.push(index);
+    });
+    for (const agentId of mixedWindows) byAgent.delete(agentId);
+
+    const results = new Array<Settled | { error: unknown }>(items.length);
+    const rows: QuotaDecisionValues[] = [];
+    const rowOf = new Map<number, QuotaDecisionValues>();
+    const keep = (index: number, row: QuotaDecisionValues | null) => {
+      if (row) {
+        rows.push(row);
+        rowOf.set(index, row);
+      }
+      results[index] = { outcome: items[index]!.outcome, decisionId: row?.id ?? null };
+    };
+    items.forEach((item, index) => {
+      if (!item.quota) keep(index, { ...decisionRow(item, item.outcome, item.facts), quota_agent: null, calls_offset: null, tokens_offset: null, cost_offset: null });
+    });
+    for (const { group, indexes } of byAgent.values()) {
+      let calls = 0;
+      let tokens = 0;
+      let cost = 0;
+      for (const index of indexes) {
+        const item = items[index]!;
+        calls += 1;
+        tokens += item.quota!.tokens;
+        cost = roundUsd(cost + item.quota!.cost_usd);
+        const row = recorded(item.outcome) ? decisionRow(item, item.outcome, item.facts) : null;
+        keep(index, row && { ...row, quota_agent: group.agent_id, calls_offset: calls - group.calls, tokens_offset: tokens - group.tokens, cost_offset: roundUsd(cost - group.cost_usd) });
+      }
+    }
+
+    const { skipped } = await repository.recordWithinQuotas([...byAgent.values()].map(({ group }) => group), rows, autocommit);
+    const exact = items.flatMap((item, index) => (item.quota && (skipped.has(item.quota.agentId) || mixedWindows.has(item.quota.agentId)) ? [index] : []));
+    if (exact.length === 0) return results;
+    metrics.exactQuotaItems.inc(exact.length);
+    try {
+      const settled = await db.transaction((tx) => writeExactly(tx, exact.map((index) => items[index]!)));
+      exact.forEach((index, position) => (results[index] = settled[position]!));
+    } catch {
+      for (const index of exact) {
+        try {
+          results[index] = (await db.transaction((tx) => writeExactly(tx, [items[index]!])))[0]!;
+        } catch (error) {
+          results[index] = { error };
+        }
+      }
+    }
+    return results;
+  }
+
+  /**
+   * The database side of evaluations, group-committed: one statement per batch in the common case
+   * (`writeWithinQuotas`), a transaction for the agents near a quota limit; every caller is answered after the
+   * commit that holds its call.
+   */
+  const committer = createGroupCommitter<Evaluation, Settled | { error: unknown }>({
     db,
+    autocommit: db,
     maxWaitMs: 2,
     maxBatch: 256,
-    // On a PostgreSQL server, two batches at a time: one gathers and runs its statements while the other waits for
-    // its commit, so neither ORCA nor PostgreSQL idles through the other's turn (measured with 50 connections:
-    // about a fifth more evaluations per second than one at a time; four in flight made batches so small that each
-    // evaluation cost more round trips). Quotas stay exact: the second batch waits for the first's row lock.
+    // On a PostgreSQL server, two batches at a time: one gathers and runs its statement while the other waits for
+    // its commit, so neither ORCA nor PostgreSQL idles through the other's turn. Quotas stay exact: a second batch
+    // for the same agent waits for the first's row lock.
     // The embedded database is one connection: a second batch would only queue behind the first.
     maxInFlight: db.kind === 'postgres' ? 2 : 1,
-    write: async (tx, items) => {
-      const usages: Array<Usage | undefined> = new Array<Usage | undefined>(items.length);
-      const groups = new Map<string, number[]>();
-      items.forEach((item, index) => {
-        if (!item.quota) return;
-        const key = `${item.quota.agentId}|${item.quota.windows.callsStart.getTime()}|${item.quota.windows.dayStart.getTime()}`;
-        const group = groups.get(key);
-        if (group) group.push(index);
-        else groups.set(key, [index]);
-      });
-      // Agent id order: batches of every replica take the quota row locks in the same order, so two of them
-      // queue on a row instead of deadlocking.
-      const ordered = [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, indexes]) => indexes);
-      for (const indexes of ordered) {
-        const { agentId, windows } = items[indexes[0]!]!.quota!;
-        const sums = indexes.reduce<Usage>(
-          (total, index) => ({ calls: total.calls + 1, tokens: total.tokens + items[index]!.quota!.tokens, cost_usd: total.cost_usd + items[index]!.quota!.cost_usd }),
-          { calls: 0, tokens: 0, cost_usd: 0 },
-        );
-        const totals = await repository.addUsage(agentId, windows, sums, tx);
-        let running: Usage = { calls: totals.calls - sums.calls, tokens: totals.tokens - sums.tokens, cost_usd: roundUsd(totals.cost_usd - sums.cost_usd) };
-        const refund: Usage = { calls: 0, tokens: 0, cost_usd: 0 };
-        for (const index of indexes) {
-          const { policy, facts, quota } = items[index]!;
-          const usage = { calls: running.calls + 1, tokens: running.tokens + quota!.tokens, cost_usd: roundUsd(running.cost_usd + quota!.cost_usd) };
-          usages[index] = usage;
-          const refused = policy.mode === 'enforce' && quotaViolations(policy, { ...facts, usage }).length > 0;
-          if (refused) {
-            refund.calls += 1;
-            refund.tokens += quota!.tokens;
-            refund.cost_usd += quota!.cost_usd;
-          } else {
-            running = usage;
-          }
-        }
-        if (refund.calls > 0) await repository.removeUsage(agentId, windows, refund, tx);
-      }
-      const rows: DecisionValues[] = [];
-      const settled = items.map((item, index): Settled => {
-        const usage = usages[index];
-        // A new facts object: a batch that fails is written again item by item, from the same items.
-        const facts = usage ? { ...item.facts, usage } : item.facts;
-        // Within its quotas a call is decided exactly as before its usage was known: decide again only if not.
-        const outcome = usage && quotaViolations(item.policy, facts).length > 0 ? decide(item.policy, facts) : item.outcome;
-        if (!item.record && !recorded(outcome)) return { outcome, decisionId: null };
-        const row = decisionRow(item, outcome, facts);
-        rows.push(row);
-        return { outcome, decisionId: row.id };
-      });
-      await repository.insertDecisions(rows, tx);
-      return settled;
-    },
+    write: writeWithinQuotas,
     onBatch: (size) => metrics.batchSize.observe(size),
   });
 
   /** Counts the call against the agent's quotas, decides again with the usage, records the decision if kept. */
   async function settle(policy: CompiledPolicy, facts: EvaluationFacts, input: EvaluateInput, outcome: Outcome, started: bigint, correlationId: string | null): Promise<Settled> {
     const agent = facts.agent;
-    const quota = agent && !(outcome.decision === 'deny' && policy.mode === 'enforce') ? quotaFor(policy, agent.id, agent.role ?? policy.defaultRole ?? null) : undefined;
+    const limits = agent && !(outcome.decision === 'deny' && policy.mode === 'enforce') ? quotaFor(policy, agent.id, agent.role ?? policy.defaultRole ?? null) : undefined;
     // Without a quota the outcome is final: a decision the log does not keep needs no database at all.
-    const record = quota ? false : recorded(outcome);
-    if (!quota && !record) return { outcome, decisionId: null };
-    return committer.submit({
+    const record = limits ? false : recorded(outcome);
+    if (!limits && !record) return { outcome, decisionId: null };
+    const settled = await committer.submit({
       policy,
       facts,
       input,
@@ -230,8 +326,12 @@ export function createPolicyService(deps: PolicyServiceDeps) {
       started,
       correlationId,
       record,
-      ...(quota ? { quota: { agentId: agent!.id, windows: quotaWindows(clock.now(), quota.windowMs), tokens: input.tokens ?? 0, cost_usd: input.cost_usd ?? 0 } } : {}),
+      ...(limits
+        ? { quota: { agentId: agent!.id, windows: quotaWindows(clock.now(), limits.windowMs), limits, tokens: input.tokens ?? 0, cost_usd: input.cost_usd ?? 0 } }
+        : {}),
     });
+    if ('error' in settled) throw settled.error;
+    return settled;
   }
 
   return {
@@ -510,6 +610,8 @@ interface Evaluation {
   quota?: {
     agentId: string;
     windows: { callsStart: Date; dayStart: Date };
+    /** The limits of `policy` for this agent. */
+    limits: QuotaLimits;
     tokens: number;
     cost_usd: number;
   };
@@ -518,6 +620,12 @@ interface Evaluation {
 interface Settled {
   outcome: Outcome;
   decisionId: string | null;
+}
+
+/** The lower of two limits, where null and undefined mean none. */
+function strictest(current: number | null, next: number | undefined): number | null {
+  if (next === undefined) return current;
+  return current === null ? next : Math.min(current, next);
 }
 
 /** Cost sums in JavaScript floats: rounded to a billionth of a dollar so that 0.1 + 0.2 reads 0.3. */
