@@ -1,5 +1,6 @@
 import { machineBusySeconds, waitForQuietMachine } from './cpu.js';
 import type { LoadSettings, Progress } from './types.js';
+import { percentile } from './stats.js';
 
 export interface LoopCase {
   id: string;
@@ -19,10 +20,6 @@ export interface LoopResult {
   otherCpuPercent: number | undefined;
 }
 
-function percentile(sorted: Float64Array, fraction: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)]!;
-}
 
 async function runFor(item: LoopCase, seconds: number, latencies?: number[]): Promise<number> {
   const end = performance.now() + seconds * 1000;

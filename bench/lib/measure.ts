@@ -5,6 +5,7 @@ import { postgresCpuBetween, samplePostgresCpu } from './postgres-cpu.js';
 import { scrape, sumOf, type Sample } from './prometheus.js';
 import type { ServerProcess } from './server-process.js';
 import type { Detail, LoadSettings, Measurement, Progress } from './types.js';
+import { percentile, standardDeviation } from './stats.js';
 
 export interface HttpTarget {
   id: string;
@@ -179,16 +180,7 @@ async function measureRound(target: HttpTarget, load: LoadSettings, seconds: num
   });
 }
 
-function percentile(sorted: Float64Array, fraction: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)]!;
-}
 
-function standardDeviation(values: number[]): number {
-  if (values.length < 2) return 0;
-  const mean = values.reduce((total, value) => total + value, 0) / values.length;
-  return Math.sqrt(values.reduce((total, value) => total + (value - mean) ** 2, 0) / (values.length - 1));
-}
 
 function toMeasurement(target: HttpTarget, tally: Tally): Measurement {
   const sorted = Float64Array.from(tally.latenciesMs).sort();

@@ -7,14 +7,10 @@ import { migrate } from '../../src/platform/db/migrate.js';
 import { createAgentRepository } from '../../src/modules/agents/agents.repository.js';
 import type { Database } from '../../src/platform/db/index.js';
 import { newId } from '../../src/platform/ids.js';
+import { standardDeviation } from '../lib/stats.js';
 
 const round = (value: number, digits = 3) => Math.round(value * 10 ** digits) / 10 ** digits;
 
-function standardDeviation(values: number[]): number {
-  if (values.length < 2) return 0;
-  const mean = values.reduce((total, value) => total + value, 0) / values.length;
-  return Math.sqrt(values.reduce((total, value) => total + (value - mean) ** 2, 0) / (values.length - 1));
-}
 
 function toMeasurement(
   spec: { id: string; label: string; operation: string; baseline?: string; concurrency: number },

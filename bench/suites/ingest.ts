@@ -10,6 +10,7 @@ import { freePort, HOST, startServerProcess, withServers, type ServerProcess } f
 import type { Detail, Measurement, Suite, SuiteContext, SuiteOutcome, TargetResult } from '../lib/types.js';
 import { createSchema } from '../lib/postgres-schema.js';
 import { postgresCpuBetween, samplePostgresCpu } from '../lib/postgres-cpu.js';
+import { percentile } from '../lib/stats.js';
 
 /**
  * Issue 4 item 12: signed single-event webhooks (acknowledged after commit) at several concurrencies and canonical
@@ -43,10 +44,6 @@ interface IngestServer extends ServerProcess {
   secret: string;
 }
 
-function percentile(sorted: Float64Array, fraction: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)]!;
-}
 
 async function startIngestServer(context: SuiteContext, name: string, databaseUrl: string | undefined): Promise<IngestServer> {
   const entry = join(context.repoRoot, 'dist', 'main.js');

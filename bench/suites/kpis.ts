@@ -20,6 +20,7 @@ import { loadConfig } from '../../src/platform/config/load.js';
 import { createLogger } from '../../src/platform/telemetry/logger.js';
 import type { Measurement, Suite, SuiteContext, SuiteOutcome, TargetResult } from '../lib/types.js';
 import { createSchema } from '../lib/postgres-schema.js';
+import { percentile } from '../lib/stats.js';
 
 const POSTGRES_URL = process.env.ORCA_BENCH_DATABASE_URL;
 const SCALE = Number(process.env.ORCA_BENCH_KPIS_SCALE ?? '1');
@@ -29,10 +30,6 @@ const REQUESTS = 20;
 
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 
-function percentile(sorted: number[], fraction: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)]!;
-}
 
 /** Seeds the volumes with set-based statements on one session (the temporary agent table lives there). */
 export async function seed(url: string, volume: typeof FULL, progress: (message: string) => void): Promise<number> {

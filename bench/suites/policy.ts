@@ -9,6 +9,7 @@ import { withServers, type ServerProcess } from '../lib/server-process.js';
 import type { Measurement, Suite, SuiteContext, SuiteOutcome, TargetResult } from '../lib/types.js';
 import type { EvaluationFacts } from '../../src/modules/policies/evaluate.js';
 import type { CompiledPolicy } from '../../src/modules/policies/policy-document.js';
+import { percentile, standardDeviation } from '../lib/stats.js';
 
 /** The policy core as shipped: the build in dist/ (`npm run bench` builds first), not the TypeScript sources. */
 interface BuiltPolicyCore {
@@ -52,16 +53,7 @@ export function benchMessage(): string {
   return `${message.slice(0, 1990)} Gateway 10.20.30.40 logged it.`.slice(0, 2048).padEnd(2048, '.');
 }
 
-function percentile(sorted: Float64Array, fraction: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)]!;
-}
 
-function standardDeviation(values: number[]): number {
-  if (values.length < 2) return 0;
-  const mean = values.reduce((total, value) => total + value, 0) / values.length;
-  return Math.sqrt(values.reduce((total, value) => total + (value - mean) ** 2, 0) / (values.length - 1));
-}
 
 function latencySummary(latencies: number[]) {
   const sorted = Float64Array.from(latencies).sort();
