@@ -248,12 +248,8 @@ export function createPolicyService(deps: PolicyServiceDeps) {
 
     const results = new Array<Settled | { error: unknown }>(items.length);
     const rows: QuotaDecisionValues[] = [];
-    const rowOf = new Map<number, QuotaDecisionValues>();
     const keep = (index: number, row: QuotaDecisionValues | null) => {
-      if (row) {
-        rows.push(row);
-        rowOf.set(index, row);
-      }
+      if (row) rows.push(row);
       results[index] = { outcome: items[index]!.outcome, decisionId: row?.id ?? null };
     };
     items.forEach((item, index) => {
