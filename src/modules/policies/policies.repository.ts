@@ -156,6 +156,40 @@ function decisionParameters(batch: DecisionValues[]): { decisions: string; viola
   return { decisions: JSON.stringify(decisions), violations: violations.length === 0 ? null : JSON.stringify(violations) };
 }
 
+/**
+ * The statement of `recordWithinQuotas`, built once: $1 the quota groups, $2 the decision rows, $3 (with
+ * violations) their violation rows.
+ */
+function recordWithinQuotasStatement(withViolations: boolean): string {
+  return `with usage as (
+           insert into policy_quota_usage as q (agent_id, window_start, calls, day_start, tokens, cost_usd)
+           select g.agent_id, g.window_start, g.calls, g.day_start, g.tokens, g.cost_usd
+           from jsonb_to_recordset($1::jsonb) as g(${QUOTA_GROUP_RECORD})
+           where ${withinLimits('g.calls', 'g.tokens', 'g.cost_usd', 'g')}
+           -- Agent id order: concurrent batches of every replica take the row locks in the same order.
+           order by g.agent_id
+           on conflict (agent_id) do update set ${USAGE_UPDATE}
+           where exists (
+             select 1 from jsonb_to_recordset($1::jsonb) as l(${QUOTA_GROUP_RECORD})
+             where l.agent_id = q.agent_id and ${withinLimits(USAGE_CALLS, USAGE_TOKENS, USAGE_COST, 'l')}
+           )
+           returning q.agent_id, q.calls, q.tokens, q.cost_usd
+         ),
+         inserted as (
+           insert into decision (${DECISION_COLUMNS})
+           select ${DECISION_COLUMNS.split(', ')
+             .map((column) => (column === 'facts' ? FACTS_WITH_USAGE : `d.${column}`))
+             .join(', ')}
+           from jsonb_to_recordset($2::jsonb) as d(${DECISION_RECORD}, quota_agent uuid, calls_offset bigint, tokens_offset bigint, cost_offset numeric)
+           left join usage u on u.agent_id = d.quota_agent
+           where d.quota_agent is null or u.agent_id is not null
+           returning id
+         )${withViolations ? `,\n         violations as (${violationInsert('$3')})` : ''}
+         select agent_id from usage`;
+}
+const RECORD_WITHIN_QUOTAS = recordWithinQuotasStatement(false);
+const RECORD_WITHIN_QUOTAS_WITH_VIOLATIONS = recordWithinQuotasStatement(true);
+
 export function createPolicyRepository(db: Queryable) {
   return {
     async findActive(tx: Queryable = db): Promise<PolicyRow | undefined> {
@@ -236,31 +270,7 @@ export function createPolicyRepository(db: Queryable) {
     async recordWithinQuotas(groups: QuotaGroup[], batch: QuotaDecisionValues[], tx: Queryable = db): Promise<{ skipped: Set<string> }> {
       const { decisions, violations } = decisionParameters(batch);
       const { rows } = await tx.query<{ agent_id: string }>(
-        `with usage as (
-           insert into policy_quota_usage as q (agent_id, window_start, calls, day_start, tokens, cost_usd)
-           select g.agent_id, g.window_start, g.calls, g.day_start, g.tokens, g.cost_usd
-           from jsonb_to_recordset($1::jsonb) as g(${QUOTA_GROUP_RECORD})
-           where ${withinLimits('g.calls', 'g.tokens', 'g.cost_usd', 'g')}
-           -- Agent id order: concurrent batches of every replica take the row locks in the same order.
-           order by g.agent_id
-           on conflict (agent_id) do update set ${USAGE_UPDATE}
-           where exists (
-             select 1 from jsonb_to_recordset($1::jsonb) as l(${QUOTA_GROUP_RECORD})
-             where l.agent_id = q.agent_id and ${withinLimits(USAGE_CALLS, USAGE_TOKENS, USAGE_COST, 'l')}
-           )
-           returning q.agent_id, q.calls, q.tokens, q.cost_usd
-         ),
-         inserted as (
-           insert into decision (${DECISION_COLUMNS})
-           select ${DECISION_COLUMNS.split(', ')
-             .map((column) => (column === 'facts' ? FACTS_WITH_USAGE : `d.${column}`))
-             .join(', ')}
-           from jsonb_to_recordset($2::jsonb) as d(${DECISION_RECORD}, quota_agent uuid, calls_offset bigint, tokens_offset bigint, cost_offset numeric)
-           left join usage u on u.agent_id = d.quota_agent
-           where d.quota_agent is null or u.agent_id is not null
-           returning id
-         )${violations === null ? '' : `,\n         violations as (${violationInsert('$3')})`}
-         select agent_id from usage`,
+        violations === null ? RECORD_WITHIN_QUOTAS : RECORD_WITHIN_QUOTAS_WITH_VIOLATIONS,
         violations === null ? [JSON.stringify(groups), decisions] : [JSON.stringify(groups), decisions, violations],
         { prepared: violations === null ? 'orca_policy_record_within_quotas' : 'orca_policy_record_within_quotas_with_violations' },
       );
