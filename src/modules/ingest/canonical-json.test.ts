@@ -1,6 +1,6 @@
 import canonicalize from 'canonicalize';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalEventContent, canonicalJson, type CanonicalEventContent } from './canonical-json.js';
 
 const reference = (value: unknown) => (canonicalize as unknown as (input: unknown) => string | undefined)(value);
 
@@ -54,5 +54,43 @@ describe('canonicalJson', () => {
     expect(() => canonicalJson({ ['\udc00']: 1 })).toThrow('Lone surrogate');
     expect(() => canonicalJson([Number.NaN])).toThrow('NaN');
     expect(() => canonicalJson({ n: Number.POSITIVE_INFINITY })).toThrow('Infinity');
+  });
+});
+
+describe('canonicalEventContent', () => {
+  it('writes exactly what canonicalJson writes for the whole content object', () => {
+    for (let seed = 1; seed <= 2000; seed += 1) {
+      const value = generator(seed);
+      const text = () => {
+        const generated = value(4);
+        return typeof generated === 'string' && generated.length > 0 ? generated : `t${seed}`;
+      };
+      const content = JSON.parse(
+        JSON.stringify({
+          event_type: text(),
+          entity_type: text(),
+          entity_id: text(),
+          occurred_at: new Date(Date.UTC(2026, 10, 29, 0, 0, seed % 60, seed % 1000)).toISOString(),
+          sequence: seed % 3 === 0 ? null : seed * (seed % 2 === 0 ? -1 : 1),
+          agent_id: seed % 4 === 0 ? null : `0195f1a4-7a1e-7c3b-9d2e-${String(seed).padStart(12, '0')}`,
+          correlation_id: seed % 5 === 0 ? null : text(),
+          payload: value(0),
+        }),
+      ) as CanonicalEventContent;
+      expect(canonicalEventContent(content)).toBe(canonicalJson(content));
+      expect(canonicalEventContent(content)).toBe(reference(content));
+    }
+  });
+
+  it('follows the reference for what the field-by-field path cannot write', () => {
+    const base: CanonicalEventContent = {
+      event_type: 'order.created', entity_type: 'order', entity_id: '42', occurred_at: '2026-11-29T00:00:00.000Z',
+      sequence: 1, agent_id: null, correlation_id: null, payload: { total: 1 },
+    };
+    for (const content of [{ ...base, payload: undefined }, { ...base, entity_id: '\ud83d\ude00 emoji' }, { ...base, payload: { when: new Date(0) } }]) {
+      expect(canonicalEventContent(content)).toBe(reference(content));
+    }
+    expect(() => canonicalEventContent({ ...base, correlation_id: '\ud800' })).toThrow('Lone surrogate');
+    expect(() => canonicalEventContent({ ...base, sequence: Number.NaN })).toThrow('NaN');
   });
 });

@@ -8,7 +8,7 @@ import { exceedsDepth, hasLoneSurrogate, MAX_JSON_DEPTH } from '../../platform/h
 import { newId } from '../../platform/ids.js';
 import type { Logger } from '../../platform/telemetry/logger.js';
 import { ADAPTERS, DEFAULT_MAPPINGS, EnvelopeError, MappingError, applyMapping, type CanonicalFields, type RawDelivery } from './adapters/index.js';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalEventContent, canonicalJson, type CanonicalEventContent } from './canonical-json.js';
 import type { IngestMetrics } from './ingest.metrics.js';
 import type { IngestObserver, StoredEvent } from './ingest.observer.js';
 import type { ExistingEvent, IngestRepository, NewEvent } from './ingest.repository.js';
@@ -368,7 +368,7 @@ export function createIngestService(deps: IngestServiceDeps) {
       const events: PreparedEvent[] = items.map((item, index) => {
         const payload = item.payload === undefined ? {} : item.payload;
         const occurredAt = new Date(times[index]!);
-        const content = {
+        const content: CanonicalEventContent = {
           event_type: item.event_type,
           entity_type: item.entity_type,
           entity_id: item.entity_id,
@@ -378,7 +378,7 @@ export function createIngestService(deps: IngestServiceDeps) {
           correlation_id: item.correlation_id ?? null,
           payload,
         };
-        const hash = payloadHash(content);
+        const hash = sha('sha256', canonicalEventContent(content), 'hex');
         return {
           id: newId(),
           source_id: item.source_id.toLowerCase(),
