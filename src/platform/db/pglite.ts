@@ -1,36 +1,10 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import {
-  INT8_OID,
-  NUMERIC_OID,
-  observed,
-  parseNumeric,
-  withTimeout,
-  type Database,
-  type QueryObserver,
-  type QueryResult,
-  type Queryable,
-} from './driver.js';
-
-interface PgliteLike {
-  query<Row>(text: string, values?: unknown[]): Promise<{ rows: Row[]; affectedRows?: number }>;
-  exec(script: string): Promise<unknown>;
-}
-
-function adapt(target: PgliteLike, observe: QueryObserver): Queryable {
-  return {
-    query<Row>(text: string, values: unknown[] = []): Promise<QueryResult<Row>> {
-      return observed(observe, text, async () => {
-        const result = await target.query<Row>(text, values);
-        return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
-      });
-    },
-    async exec(script: string) {
-      await target.exec(script);
-    },
-  };
-}
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import pg from 'pg';
+import { withTimeout, type Database, type QueryObserver } from './driver.js';
+import { adapt, typeParsers } from './postgres.js';
 
 /**
  * PGlite is one process's database: a second process opening the same folder would corrupt it. A lock file
@@ -76,59 +50,76 @@ export async function openPglite(dataDir: string | undefined, observe: QueryObse
     mkdirSync(dataDir, { recursive: true });
     unlock = lockDataDir(dataDir);
   }
-  let pg: PGlite;
+  let lite: PGlite;
   try {
-    pg = await PGlite.create({
-      ...(dataDir ? { dataDir } : {}),
-      parsers: { [NUMERIC_OID]: parseNumeric, [INT8_OID]: parseNumeric },
-    });
+    lite = await PGlite.create(dataDir ? { dataDir } : {});
   } catch (error) {
     unlock();
     throw error;
   }
+  // Statements reach PGlite through node-postgres on PGlite's own node-postgres connection: the same driver, type
+  // parsers and named prepared statements as on a PostgreSQL server. A hot statement (QueryOptions.prepared) is then
+  // parsed and planned once instead of on every call (docs/OPERATIONS.md, Databases).
+  let client: pg.Client;
+  try {
+    client = new pg.Client({ ...(createPgConfig(lite) as unknown as pg.ClientConfig), types: typeParsers });
+    await client.connect();
+  } catch (error) {
+    await lite.close().catch(() => {});
+    unlock();
+    throw error;
+  }
+  const direct = adapt(client, observe, true);
+  // One connection: a transaction holds it from BEGIN to COMMIT, so everything else waits its turn (in order). Code
+  // inside a transaction must use its `tx`: a statement on the database itself would wait for the transaction, which
+  // waits for it.
   let inFlight = 0;
-  const base = adapt(pg, observe);
-  const counted: Queryable = {
-    // Named prepared statements (QueryOptions.prepared) are a server round-trip saving: PGlite runs in-process.
-    async query(text, values) {
-      inFlight += 1;
-      try {
-        return await base.query(text, values);
-      } finally {
-        inFlight -= 1;
-      }
-    },
-    exec: base.exec,
+  let tail: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
+    inFlight += 1;
+    const turn = tail.then(work, work).finally(() => {
+      inFlight -= 1;
+    });
+    tail = turn.catch(() => {});
+    return turn;
   };
   return {
     kind: 'pglite',
-    query: counted.query,
-    exec: counted.exec,
-    async transaction(fn) {
-      inFlight += 1;
-      try {
-        return await pg.transaction((tx) => fn(adapt(tx, observe)));
-      } finally {
-        inFlight -= 1;
-      }
+    query: (text, values, options) => exclusive(() => direct.query(text, values, options)),
+    exec: (script) => exclusive(() => direct.exec(script)),
+    transaction(fn) {
+      return exclusive(async () => {
+        await client.query('begin');
+        try {
+          const result = await fn(direct);
+          await client.query('commit');
+          return result;
+        } catch (error) {
+          // The error that ended the transaction is the one to report; a rollback that fails too means the database
+          // itself is gone, which the next statement reports.
+          await client.query('rollback').catch(() => {});
+          throw error;
+        }
+      });
     },
     async listen(channel, onMessage, onListening) {
       // In-process: the one PGlite instance delivers its own notifications; it cannot disconnect.
-      const unsubscribe = await pg.listen(channel, onMessage);
+      const unsubscribe = await exclusive(() => lite.listen(channel, onMessage));
       onListening(true);
       return {
         async close() {
           // Closing the database already dropped every subscription.
-          if (!pg.closed) await unsubscribe();
+          if (!lite.closed) await exclusive(() => unsubscribe());
         },
       };
     },
     async ping(timeoutMs) {
-      await withTimeout(pg.query('select 1'), timeoutMs, 'database ping');
+      await withTimeout(exclusive(() => direct.query('select 1')), timeoutMs, 'database ping');
     },
     poolStats: () => ({ total: 1, idle: inFlight === 0 ? 1 : 0, waiting: Math.max(0, inFlight - 1) }),
     async close() {
-      if (!pg.closed) await pg.close();
+      await exclusive(() => client.end()).catch(() => {});
+      if (!lite.closed) await lite.close();
       unlock();
     },
   };

@@ -23,18 +23,22 @@ export interface PostgresOptions {
 }
 
 // Per-pool type parsers (not the global pg.types) so that nothing else in the process is surprised.
-const typeParsers = {
+export const typeParsers = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
     if (oid === NUMERIC_OID || oid === INT8_OID) return parseNumeric;
     return pg.types.getTypeParser(oid, format);
   },
 } as pg.CustomTypesConfig;
 
-function adapt(target: pg.Pool | pg.PoolClient, observe: QueryObserver, prepare: boolean): Queryable {
+/**
+ * A node-postgres pool or client (also PGlite's node-postgres connection, pglite.ts) as a Queryable; its results are
+ * parsed by the `typeParsers` given to the pool or client.
+ */
+export function adapt(target: pg.Pool | pg.ClientBase, observe: QueryObserver, prepare: boolean): Queryable {
   return {
     query<Row>(text: string, values: unknown[] = [], options?: QueryOptions): Promise<QueryResult<Row>> {
       return observed(observe, text, async () => {
-        const result = await target.query({ ...(prepare && options?.prepared ? { name: options.prepared } : {}), text, values, types: typeParsers });
+        const result = await target.query({ ...(prepare && options?.prepared ? { name: options.prepared } : {}), text, values });
         return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.rows.length };
       });
     },
@@ -130,6 +134,7 @@ export async function openPostgres(options: PostgresOptions, observe: QueryObser
     idleTimeoutMillis: 30_000,
     keepAlive: true,
     application_name: 'orca',
+    types: typeParsers,
   });
   pool.on('error', options.onPoolError);
   const subscriptions = new Set<Subscription>();
