@@ -1,6 +1,7 @@
 /**
- * The thin contract every repository codes against. Two implementations exist (embedded PGlite and a
- * PostgreSQL server through node-postgres); both speak the same SQL and return the same JS types:
+ * The thin contract every repository codes against. Two implementations exist (a PostgreSQL server, and the
+ * embedded PGlite on its node-postgres connection), both through node-postgres; both speak the same SQL and return
+ * the same JS types:
  * `numeric` and `bigint` arrive as numbers (money crosses the API as a JSON number, never a string).
  */
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -12,9 +13,10 @@ export interface QueryResult<Row> {
 
 export interface QueryOptions {
   /**
-   * On a PostgreSQL server, the statement is parsed and planned once per connection and kept under this name
-   * (a named prepared statement), instead of on every call. Only for hot statements whose text never changes, that
-   * name their result columns, and whose plan does not depend on the values. One name, one text. PGlite ignores it.
+   * The statement is parsed and planned once per connection and kept under this name (a named prepared statement),
+   * instead of on every call: on each pooled connection of a PostgreSQL server (unless DATABASE_PREPARED_STATEMENTS
+   * is off), on PGlite's one connection always. Only for hot statements whose text never changes, that name their
+   * result columns, and whose plan does not depend on the values. One name, one text.
    */
   prepared?: string;
 }
