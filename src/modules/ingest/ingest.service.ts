@@ -81,6 +81,11 @@ export function payloadHash(value: unknown): string {
   return sha('sha256', canonicalJson(value) ?? 'null', 'hex');
 }
 
+/** payloadHash of a `/events` item's content, written without building and key-sorting an object per event. */
+function eventContentHash(content: CanonicalEventContent): string {
+  return sha('sha256', canonicalEventContent(content), 'hex');
+}
+
 const keyOf = (event: { source_id: string; idempotency_key: string }) => `${event.source_id}\u0000${event.idempotency_key}`;
 
 export function secretsAt(source: { secret: string; previousSecret: string | null; previousSecretExpiresAt: Date | null }, now: Date): string[] {
@@ -378,7 +383,7 @@ export function createIngestService(deps: IngestServiceDeps) {
           correlation_id: item.correlation_id ?? null,
           payload,
         };
-        const hash = sha('sha256', canonicalEventContent(content), 'hex');
+        const hash = eventContentHash(content);
         return {
           id: newId(),
           source_id: item.source_id.toLowerCase(),
