@@ -1,4 +1,4 @@
-import type { Queryable } from '../../platform/db/index.js';
+import { jsonbParameter, type Queryable } from '../../platform/db/index.js';
 import type { Decision, EvaluationFacts, Violation } from './evaluate.js';
 import type { PolicyMode, Severity } from './policy-document.js';
 
@@ -136,8 +136,8 @@ function violationInsert(parameter: string): string {
          where v.decision_id in (select id from inserted)`;
 }
 
-/** The decision rows and their violation rows as JSON arrays; violations null when the batch has none. */
-function decisionParameters(batch: DecisionValues[]): { decisions: string; violations: string | null } {
+/** The decision rows and their violation rows as jsonb arrays; violations null when the batch has none. */
+function decisionParameters(batch: DecisionValues[]): { decisions: Buffer; violations: Buffer | null } {
   const decisions = batch.map(({ violation_ids: _ids, ...values }) => ({ ...values, at: values.at.toISOString() }));
   const violations = batch.flatMap((values) =>
     values.violations.map((violation, index) => ({
@@ -153,7 +153,7 @@ function decisionParameters(batch: DecisionValues[]): { decisions: string; viola
       policy_version: values.policy_version,
     })),
   );
-  return { decisions: JSON.stringify(decisions), violations: violations.length === 0 ? null : JSON.stringify(violations) };
+  return { decisions: jsonbParameter(JSON.stringify(decisions)), violations: violations.length === 0 ? null : jsonbParameter(JSON.stringify(violations)) };
 }
 
 /**
@@ -271,7 +271,7 @@ export function createPolicyRepository(db: Queryable) {
       const { decisions, violations } = decisionParameters(batch);
       const { rows } = await tx.query<{ agent_id: string }>(
         violations === null ? RECORD_WITHIN_QUOTAS : RECORD_WITHIN_QUOTAS_WITH_VIOLATIONS,
-        violations === null ? [JSON.stringify(groups), decisions] : [JSON.stringify(groups), decisions, violations],
+        violations === null ? [jsonbParameter(JSON.stringify(groups)), decisions] : [jsonbParameter(JSON.stringify(groups)), decisions, violations],
         { prepared: violations === null ? 'orca_policy_record_within_quotas' : 'orca_policy_record_within_quotas_with_violations' },
       );
       const counted = new Set(rows.map((row) => row.agent_id.toLowerCase()));

