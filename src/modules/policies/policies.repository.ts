@@ -33,7 +33,10 @@ export interface DecisionValues {
   tokens: number;
   cost_usd: number;
   correlation_id: string | null;
+  /** What decided the call, without its quota usage: that goes to `usage`. */
   facts: EvaluationFacts;
+  /** The quota usage the call was judged on, this call included; null when no quota counted it. */
+  usage: Usage | null;
   /** One id per violation, same order. */
   violation_ids: string[];
 }
@@ -101,7 +104,14 @@ const DECISION_FIELDS: ReadonlyArray<{ column: string; type: string; value: (row
   { column: 'cost_usd', type: 'numeric', value: (row) => row.cost_usd },
   { column: 'correlation_id', type: 'text', value: (row) => row.correlation_id },
   { column: 'facts', type: 'jsonb', value: (row) => row.facts },
+  { column: 'usage_calls', type: 'bigint', value: (row) => row.usage?.calls ?? null },
+  { column: 'usage_tokens', type: 'bigint', value: (row) => row.usage?.tokens ?? null },
+  { column: 'usage_cost_usd', type: 'numeric', value: (row) => row.usage?.cost_usd ?? null },
 ];
+/** A recorded decision's facts with its quota usage (the columns) merged back in: what the call was decided on. */
+const FACTS_AS_DECIDED = `case when usage_calls is null then facts else facts || jsonb_build_object('usage', jsonb_build_object(
+           'calls', usage_calls, 'tokens', usage_tokens, 'cost_usd', usage_cost_usd)) end`;
+
 /** After the decision's own fields in a row of `recordWithinQuotas`: its quota agent and usage offsets. */
 const QUOTA_FIELDS: ReadonlyArray<{ column: string; type: string; value: (row: QuotaDecisionValues) => unknown }> = [
   { column: 'quota_agent', type: 'uuid', value: (row) => row.quota_agent },
@@ -158,9 +168,15 @@ export interface QuotaDecisionValues extends DecisionValues {
   cost_offset: number | null;
 }
 
-/** A counted call's facts with the usage it was judged on: the agent's totals `u` plus the call's offset. */
-const FACTS_WITH_USAGE = `case when u.agent_id is null then d.facts else d.facts || jsonb_build_object('usage', jsonb_build_object(
-             'calls', u.calls + d.calls_offset, 'tokens', u.tokens + d.tokens_offset, 'cost_usd', round(u.cost_usd + d.cost_offset, 9))) end`;
+/**
+ * A counted call's usage (`usage_calls` … of the row), unknown until the statement has counted its batch: the
+ * agent's totals `u` plus the call's offset. The row's own usage for the others (null: no quota counted them).
+ */
+const COUNTED_USAGE: Record<string, string> = {
+  usage_calls: 'case when u.agent_id is null then d.usage_calls else u.calls + d.calls_offset end',
+  usage_tokens: 'case when u.agent_id is null then d.usage_tokens else u.tokens + d.tokens_offset end',
+  usage_cost_usd: 'case when u.agent_id is null then d.usage_cost_usd else round(u.cost_usd + d.cost_offset, 9) end',
+};
 
 /** Inserts the violation rows (JSON array parameter `parameter`) of the decisions the CTE `inserted` returned. */
 function violationInsert(parameter: string): string {
@@ -220,7 +236,7 @@ function recordWithinQuotasStatement(withViolations: boolean): string {
          inserted as (
            insert into decision (${DECISION_COLUMNS})
            select ${DECISION_COLUMNS.split(', ')
-             .map((column) => (column === 'facts' ? FACTS_WITH_USAGE : `d.${column}`))
+             .map((column) => COUNTED_USAGE[column] ?? `d.${column}`)
              .join(', ')}
            from ${positionalRows('$2', [...DECISION_FIELDS, ...QUOTA_FIELDS])}
            left join usage u on u.agent_id = d.quota_agent
@@ -306,7 +322,7 @@ export function createPolicyRepository(db: Queryable) {
      *
      * An agent whose totals would pass a limit is left untouched — neither counted nor recorded — and is returned
      * in `skipped`: its calls must be judged one by one (the transactional path). Each decision row of a counted
-     * agent gets `facts.usage`: the totals after the statement plus the row's offset (its prefix sum within the
+     * agent gets its usage columns: the totals after the statement plus the row's offset (its prefix sum within the
      * batch minus the batch sum), i.e. the usage it would have seen had the calls been counted one at a time.
      */
     async recordWithinQuotas(groups: QuotaGroup[], batch: QuotaDecisionValues[], tx: Queryable = db): Promise<{ skipped: Set<string> }> {
@@ -353,7 +369,8 @@ export function createPolicyRepository(db: Queryable) {
         extra += ` and id > $${values.length}`;
       }
       const { rows } = await db.query<ReplayRow>(
-        `select id, agent_id, policy_version, decision, violations, facts from decision where at >= $1 and at < $2${extra} order by id asc limit $3`,
+        `select id, agent_id, policy_version, decision, violations, ${FACTS_AS_DECIDED} as facts
+         from decision where at >= $1 and at < $2${extra} order by id asc limit $3`,
         values,
       );
       return rows;

@@ -115,7 +115,7 @@ export function createPolicyService(deps: PolicyServiceDeps) {
     return outcome.violations.length > 0 || deps.allowSampleRate >= 1 || random() < deps.allowSampleRate;
   }
 
-  function decisionRow(item: Evaluation, outcome: Outcome, facts: EvaluationFacts): DecisionValues {
+  function decisionRow(item: Evaluation, outcome: Outcome, usage: Usage | null = null): DecisionValues {
     const { input, policy } = item;
     return {
       id: newId(),
@@ -136,7 +136,8 @@ export function createPolicyService(deps: PolicyServiceDeps) {
       tokens: input.tokens ?? 0,
       cost_usd: input.cost_usd ?? 0,
       correlation_id: item.correlationId,
-      facts,
+      facts: item.facts,
+      usage,
       violation_ids: outcome.violations.map(() => newId()),
     };
   }
@@ -188,12 +189,13 @@ export function createPolicyService(deps: PolicyServiceDeps) {
     const rows: DecisionValues[] = [];
     const settled = items.map((item, index): Settled => {
       const usage = usages[index];
-      // A new facts object: a batch that fails is written again item by item, from the same items.
+      // A new facts object: a batch that fails is written again item by item, from the same items. The row keeps
+      // the usage in columns of its own, beside the facts without it.
       const facts = usage ? { ...item.facts, usage } : item.facts;
       // Within its quotas a call is decided exactly as before its usage was known: decide again only if not.
       const outcome = usage && quotaViolations(item.policy, facts).length > 0 ? decide(item.policy, facts) : item.outcome;
       if (!item.record && !recorded(outcome)) return { outcome, decisionId: null };
-      const row = decisionRow(item, outcome, facts);
+      const row = decisionRow(item, outcome, usage ?? null);
       rows.push(row);
       return { outcome, decisionId: row.id };
     });
@@ -253,7 +255,7 @@ export function createPolicyService(deps: PolicyServiceDeps) {
       results[index] = { outcome: items[index]!.outcome, decisionId: row?.id ?? null };
     };
     items.forEach((item, index) => {
-      if (!item.quota) keep(index, { ...decisionRow(item, item.outcome, item.facts), quota_agent: null, calls_offset: null, tokens_offset: null, cost_offset: null });
+      if (!item.quota) keep(index, { ...decisionRow(item, item.outcome), quota_agent: null, calls_offset: null, tokens_offset: null, cost_offset: null });
     });
     for (const { group, indexes } of byAgent.values()) {
       let calls = 0;
@@ -264,7 +266,7 @@ export function createPolicyService(deps: PolicyServiceDeps) {
         calls += 1;
         tokens += item.quota!.tokens;
         cost = roundUsd(cost + item.quota!.cost_usd);
-        const row = recorded(item.outcome) ? decisionRow(item, item.outcome, item.facts) : null;
+        const row = recorded(item.outcome) ? decisionRow(item, item.outcome) : null;
         keep(index, row && { ...row, quota_agent: group.agent_id, calls_offset: calls - group.calls, tokens_offset: tokens - group.tokens, cost_offset: roundUsd(cost - group.cost_usd) });
       }
     }

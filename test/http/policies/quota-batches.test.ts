@@ -31,12 +31,14 @@ for (const target of databaseTargets) {
       return Number(match![1]);
     }
 
+    /** Each recorded decision and the usage it was judged on (its usage columns; facts keep no copy of it). */
     async function recordedUsage(agentId: string) {
-      const { rows } = await t.container.db.query<{ decision: string; usage: { calls: number; tokens: number; cost_usd: number } }>(
-        "select decision, facts->'usage' as usage from decision where agent_id = $1",
+      const { rows } = await t.container.db.query<{ decision: string; calls: number; tokens: number; cost_usd: number; facts_usage: boolean }>(
+        "select decision, usage_calls as calls, usage_tokens as tokens, usage_cost_usd as cost_usd, facts ? 'usage' as facts_usage from decision where agent_id = $1",
         [agentId],
       );
-      return rows;
+      expect(rows.filter((row) => row.facts_usage)).toEqual([]);
+      return rows.map(({ decision, calls, tokens, cost_usd }) => ({ decision, usage: { calls, tokens, cost_usd } }));
     }
 
     it('far from its limits, each call of a concurrent burst is counted once and recorded with the usage it saw', async () => {

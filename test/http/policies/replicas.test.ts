@@ -139,7 +139,7 @@ for (const target of databaseTargets) {
       // Every call is in the decision log (quota and decision share one transaction per batch), with the usage it
       // was judged on: the allowed calls counted 1 to 10, each once; every denial recorded as a violation.
       const decisions = await a.container.db.query<{ id: string; decision: string; calls: string }>(
-        "select id, decision, facts->'usage'->>'calls' as calls from decision where agent_id = $1",
+        "select id, decision, usage_calls as calls from decision where agent_id = $1",
         [agentId],
       );
       expect(decisions.rows.map((row) => row.id).sort()).toEqual(results.map((result) => result.body.decision_id).sort());

@@ -161,4 +161,52 @@ describeEachDatabase('policy simulation and violations', (ctx) => {
       limitations: ['1 decision was recorded without detector badge: its findings cannot be replayed (content is never stored)'],
     });
   });
+  it('replays quotas with the usage each call was counted with, from the usage columns or from facts of older rows', async () => {
+    const agentId = await registerAgent(ctx(), { role: 'analyst', classification: 'internal' });
+    const withQuota = (quota: Record<string, unknown>) =>
+      draft({ default_role: 'analyst', roles: { analyst: { classifications: ['public', 'internal'], actions: ['read'] } }, quotas: { agents: { [agentId]: quota } } });
+    const put = await ctx().app.inject({ method: 'PUT', url: '/api/v1/policies', headers: ctx().as('operator'), payload: withQuota({ calls: 100, window: '1h', tokens_per_day: 1000 }) });
+    expect(put.statusCode).toBe(200);
+    const since = new Date(Date.now() - 1000).toISOString();
+    // One after the other: the calls are counted 1..5, with 10..50 tokens.
+    for (let call = 0; call < 5; call += 1) {
+      expect((await evaluate(ctx(), { agent_id: agentId, action: 'read', resource: 'crm', classification: 'internal', tokens: 10 })).body.decision).toBe('allow');
+    }
+    const until = new Date(Date.now() + 1000).toISOString();
+    const { rows } = await ctx().container.db.query<{ id: string; calls: number; tokens: number; facts_usage: boolean }>(
+      "select id, usage_calls as calls, usage_tokens as tokens, facts ? 'usage' as facts_usage from decision where agent_id = $1 order by id",
+      [agentId],
+    );
+    expect(rows.map(({ calls, tokens, facts_usage }) => ({ calls, tokens, facts_usage }))).toEqual(
+      [1, 2, 3, 4, 5].map((calls) => ({ calls, tokens: 10 * calls, facts_usage: false })),
+    );
+    // A draft of at most 3 calls and 40 tokens: calls 4 and 5 pass the call limit, call 5 the token limit too.
+    const expected = {
+      replayed: 5,
+      unchanged: 3,
+      newly_denied: 2,
+      newly_allowed: 0,
+      changed: 2,
+      transitions: [{ from: 'allow', to: 'deny', count: 2 }],
+      by_rule: [
+        { rule: 'quota_calls', recorded: 0, simulated: 2 },
+        { rule: 'quota_tokens', recorded: 0, simulated: 1 },
+      ],
+      by_agent: [{ agent_id: agentId, newly_denied: 2, newly_allowed: 0, changed: 2 }],
+      limitations: [],
+      truncated: false,
+    };
+    const replay = () => simulate({ policy: withQuota({ calls: 3, window: '1h', tokens_per_day: 40 }), since, until, agent_id: agentId });
+    const response = await replay();
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual(expected);
+    // Rows recorded before migration 0009 kept the usage inside facts: the same replay reads them the same way.
+    await ctx().container.db.query(
+      `update decision set facts = facts || jsonb_build_object('usage', jsonb_build_object('calls', usage_calls, 'tokens', usage_tokens, 'cost_usd', usage_cost_usd)),
+         usage_calls = null, usage_tokens = null, usage_cost_usd = null
+       where agent_id = $1`,
+      [agentId],
+    );
+    expect((await replay()).json()).toEqual(expected);
+  });
 });
