@@ -115,7 +115,8 @@ export function createPolicyService(deps: PolicyServiceDeps) {
     return outcome.violations.length > 0 || deps.allowSampleRate >= 1 || random() < deps.allowSampleRate;
   }
 
-  function decisionRow(item: Evaluation, outcome: Outcome, usage: Usage | null = null): DecisionValues {
+  /** The row of a decision; its quota fields (for `recordWithinQuotas`) are null until a counted call sets them. */
+  function decisionRow(item: Evaluation, outcome: Outcome, usage: Usage | null = null): QuotaDecisionValues {
     const { input, policy } = item;
     return {
       id: newId(),
@@ -139,6 +140,10 @@ export function createPolicyService(deps: PolicyServiceDeps) {
       facts: item.facts,
       usage,
       violation_ids: outcome.violations.map(() => newId()),
+      quota_agent: null,
+      calls_offset: null,
+      tokens_offset: null,
+      cost_offset: null,
     };
   }
 
@@ -212,7 +217,7 @@ export function createPolicyService(deps: PolicyServiceDeps) {
    * answered with their error.
    */
   async function writeWithinQuotas(autocommit: Queryable, items: Evaluation[]): Promise<Array<Settled | { error: unknown }>> {
-    const byAgent = new Map<string, { group: QuotaGroup; indexes: number[] }>();
+    const byAgent = new Map<string, { group: QuotaGroup; callsStart: number; dayStart: number; indexes: number[] }>();
     const mixedWindows = new Set<string>();
     items.forEach((item, index) => {
       if (!item.quota) return;
@@ -220,6 +225,8 @@ export function createPolicyService(deps: PolicyServiceDeps) {
       const entry = byAgent.get(agentId);
       if (!entry) {
         byAgent.set(agentId, {
+          callsStart: windows.callsStart.getTime(),
+          dayStart: windows.dayStart.getTime(),
           group: {
             agent_id: agentId,
             window_start: windows.callsStart.toISOString(),
@@ -236,7 +243,7 @@ export function createPolicyService(deps: PolicyServiceDeps) {
         return;
       }
       const { group } = entry;
-      if (group.window_start !== windows.callsStart.toISOString() || group.day_start !== windows.dayStart.toISOString()) mixedWindows.add(agentId);
+      if (entry.callsStart !== windows.callsStart.getTime() || entry.dayStart !== windows.dayStart.getTime()) mixedWindows.add(agentId);
       group.calls += 1;
       group.tokens += tokens;
       group.cost_usd = roundUsd(group.cost_usd + cost_usd);
@@ -255,7 +262,7 @@ export function createPolicyService(deps: PolicyServiceDeps) {
       results[index] = { outcome: items[index]!.outcome, decisionId: row?.id ?? null };
     };
     items.forEach((item, index) => {
-      if (!item.quota) keep(index, { ...decisionRow(item, item.outcome), quota_agent: null, calls_offset: null, tokens_offset: null, cost_offset: null });
+      if (!item.quota) keep(index, decisionRow(item, item.outcome));
     });
     for (const { group, indexes } of byAgent.values()) {
       let calls = 0;
@@ -267,7 +274,13 @@ export function createPolicyService(deps: PolicyServiceDeps) {
         tokens += item.quota!.tokens;
         cost = roundUsd(cost + item.quota!.cost_usd);
         const row = recorded(item.outcome) ? decisionRow(item, item.outcome) : null;
-        keep(index, row && { ...row, quota_agent: group.agent_id, calls_offset: calls - group.calls, tokens_offset: tokens - group.tokens, cost_offset: roundUsd(cost - group.cost_usd) });
+        if (row) {
+          row.quota_agent = group.agent_id;
+          row.calls_offset = calls - group.calls;
+          row.tokens_offset = tokens - group.tokens;
+          row.cost_offset = roundUsd(cost - group.cost_usd);
+        }
+        keep(index, row);
       }
     }
 
