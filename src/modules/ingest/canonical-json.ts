@@ -1,4 +1,5 @@
 import canonicalize from 'canonicalize';
+import type { CanonicalFields } from './adapters/types.js';
 
 /** Any UTF-16 surrogate: such documents take the reference implementation's path (it refuses lone ones). */
 const SURROGATE = /[\uD800-\uDFFF]/;
@@ -72,17 +73,11 @@ export function canonicalJson(value: unknown): string | undefined {
   }
 }
 
-/** The canonical fields of a `/events` item whose hash is its payload hash (ingest.service.ts). */
-export interface CanonicalEventContent {
-  event_type: string;
-  entity_type: string;
-  entity_id: string;
-  occurred_at: string;
-  sequence: number | null;
-  agent_id: string | null;
-  correlation_id: string | null;
-  payload: unknown;
-}
+/**
+ * The canonical fields of a `/events` item whose hash is its payload hash (ingest.service.ts): an adapter's fields,
+ * with the correlation under the name a `/events` item gives it, and the payload.
+ */
+export type CanonicalEventContent = Omit<CanonicalFields, 'correlation_key'> & { correlation_id: string | null; payload: unknown };
 
 const nullable = (value: string | null) => (value === null ? 'null' : quoted(value));
 
