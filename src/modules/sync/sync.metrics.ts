@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { Logger } from '../../platform/telemetry/logger.js';
-import { GAP_TYPES, SEVERITIES, type GapType, type Severity } from './contract.js';
+import { GAP_TYPES, SEVERITIES, type GapType, type Severity } from './contract-schema.js';
 
 export interface SyncMetrics {
   gapOpened(type: GapType): void;
