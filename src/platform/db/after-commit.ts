@@ -12,9 +12,9 @@ export interface AfterCommit {
    */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
   /**
-   * Holds `effect` until `tx` commits, when `tx` belongs to a transaction opened by `transaction` above; runs it at
-   * once otherwise (the caller's write is then its own, already committed, or the caller owns the outcome). Effects
-   * must not throw: by the time they run, the transaction has committed and its caller must learn of success.
+   * Holds `effect` until `tx` commits, when `tx` belongs to a transaction opened by `transaction` above that has not
+   * ended; runs it at once otherwise (what a write outside such a transaction reports is its caller's business).
+   * Effects must not throw: by the time they run, the transaction has committed and its caller must learn of success.
    */
   defer(tx: Queryable, effect: () => void): void;
 }
