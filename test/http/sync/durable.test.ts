@@ -5,7 +5,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createContainer, type Container } from '../../../src/container.js';
 import type { StoredEvent } from '../../../src/modules/ingest/ingest.observer.js';
-import { uuidFloor } from '../../../src/modules/sync/sync.engine.js';
+import { uuidFloor } from '../../../src/modules/sync/sync.sweeper.js';
 import { loadConfig } from '../../../src/platform/config/load.js';
 import { createLogger } from '../../../src/platform/telemetry/logger.js';
 import { captureStream } from '../../helpers/app.js';
