@@ -3,7 +3,7 @@ import type { Database } from '../../platform/db/index.js';
 import type { Logger } from '../../platform/telemetry/logger.js';
 import type { Metrics } from '../../platform/telemetry/metrics.js';
 import type { AuditService } from '../audit/index.js';
-import type { IngestObserver } from '../ingest/ingest.observer.js';
+import type { IngestObserver } from '../ingest/index.js';
 import { createActiveContracts } from './active-contracts.js';
 import { createSyncEngine } from './sync.engine.js';
 import { registerSyncMetrics } from './sync.metrics.js';

@@ -6,6 +6,7 @@ import type { Clock } from '../../platform/clock.js';
 import type { Database, Queryable } from '../../platform/db/index.js';
 import { newId } from '../../platform/ids.js';
 import type { Logger } from '../../platform/telemetry/logger.js';
+import type { DuplicateConflict } from '../ingest/index.js';
 import type { ActiveContracts, ActiveContractsStore } from './active-contracts.js';
 import {
   agreementOutcome,
@@ -24,15 +25,6 @@ import {
 } from './analyzer.js';
 import { DEFAULT_FORGET_AFTER_MS, type CompiledContract, type CompiledStream, type GapType, type RuleCost, type Severity } from './contract.js';
 import { entityKey, gapKey, type EntityRef, type FollowUpRow, type GapRow, type NewGap, type SyncRepository } from './sync.repository.js';
-
-export interface DuplicateConflict {
-  source_id: string;
-  idempotency_key: string;
-  existing_event_id: string;
-  entity_type: string;
-  entity_id: string;
-  received_at: Date;
-}
 
 export interface EngineHooks {
   gapOpened(type: GapType): void;
