@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createContainer, type Container } from '../../../src/container.js';
-import type { StoredEvent } from '../../../src/modules/ingest/ingest.observer.js';
+import type { StoredEvent } from '../../../src/modules/ingest/index.js';
 import { uuidFloor } from '../../../src/modules/sync/sync.sweeper.js';
 import { loadConfig } from '../../../src/platform/config/load.js';
 import { createLogger } from '../../../src/platform/telemetry/logger.js';
