@@ -10,6 +10,8 @@ import { createIngestService, type SourceLookup } from './ingest.service.js';
 
 export type { IngestObserver, StoredEvent } from './ingest.observer.js';
 export type { IngestService, SourceLookup } from './ingest.service.js';
+export { ADAPTERS, DEFAULT_MAPPINGS, MappingError, SOURCE_KINDS, applyMapping, parsePath } from './adapters/index.js';
+export type { FieldMapping, RawDelivery, SourceKind } from './adapters/index.js';
 
 export function createIngestModule(deps: {
   db: Database;

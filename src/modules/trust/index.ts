@@ -11,6 +11,8 @@ import { createTrustService, type TrustServiceDeps } from './trust.service.js';
 export type { TrustService, AgentTrust, KpiReport, StreamStatus, StreamStatusSource } from './trust.service.js';
 export type { Kpi, KpiSet, KpiName, Band } from './kpis.js';
 export { KPI_NAMES } from './kpis.js';
+export { KpiSetSchema } from './trust.schemas.js';
+export { WINDOW_PATTERN } from './window.js';
 
 export function createTrustModule(deps: {
   db: Database;
