@@ -13,6 +13,8 @@ export type { DuplicateConflict, StoredEvent } from './event.types.js';
 export type { IngestObserver } from './ingest.observer.js';
 export type { IngestService } from './ingest.service.js';
 export type { SourceLookup } from './source-lookup.js';
+export { ADAPTERS, DEFAULT_MAPPINGS, MappingError, SOURCE_KINDS, applyMapping, parsePath } from './adapters/index.js';
+export type { FieldMapping, RawDelivery, SourceKind } from './adapters/index.js';
 
 export function createIngestModule(deps: {
   db: Database;
