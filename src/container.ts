@@ -102,7 +102,7 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     throw error;
   }
   const clock = options.clock ?? systemClock;
-  const audit = createAuditModule({ db, clock });
+  const audit = createAuditModule({ db, clock, metrics: metrics.registry, logger });
   const keys = createKeysModule({ db, audit: audit.service, clock, logger });
   const invalidation = createCacheInvalidation(db, logger);
   const cacheMetrics = createCacheMetrics(metrics.registry);
