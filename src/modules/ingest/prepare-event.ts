@@ -15,6 +15,19 @@ export function eventContentHash(content: CanonicalEventContent): string {
 }
 
 /**
+ * Keys longer than this are stored as `key-sha256:<hex>` of their text. Senders choose their delivery ids (a
+ * Standard Webhooks webhook-id, a Salesforce Notification Id) and some are thousands of characters: stored as sent,
+ * the (source_id, idempotency_key) index row would exceed PostgreSQL's btree limit (~2.7 kB) and the delivery would
+ * fail, and be retried, forever. 500 characters of 4-byte UTF-8 stay under that limit; `/events` refuses longer keys
+ * outright (its callers choose them), so only native webhooks meet the hashed form.
+ */
+export const MAX_STORED_KEY_LENGTH = 500;
+
+export function storedIdempotencyKey(key: string): string {
+  return key.length <= MAX_STORED_KEY_LENGTH ? key : `key-sha256:${sha('sha256', key, 'hex')}`;
+}
+
+/**
  * The one way an event is prepared for storage, from a webhook delivery or a `/events` item alike: a new id, the
  * source, and the caller's identity and content copied field by field (the caller's objects may carry more).
  */
@@ -30,7 +43,7 @@ export function prepareEvent(
     source_id: source.id,
     source_kind: source.kind,
     external_event_id: identity.external_event_id,
-    idempotency_key: identity.idempotency_key,
+    idempotency_key: storedIdempotencyKey(identity.idempotency_key),
     payload_hash: identity.payload_hash,
     event_type: content.event_type,
     entity_type: content.entity_type,

@@ -71,7 +71,7 @@ function listenWithReconnect(
     attempt += 1;
     timer = setTimeout(() => {
       timer = undefined;
-      void connect();
+      connecting = connect();
     }, delay);
     timer.unref();
   };
@@ -101,6 +101,9 @@ function listenWithReconnect(
       return;
     }
     if (closed) {
+      // Closed while connecting (a short CLI command): ending this client on purpose is not a lost feed.
+      next.removeAllListeners();
+      next.on('error', () => {});
       await next.end().catch(() => {});
       return;
     }
@@ -109,11 +112,13 @@ function listenWithReconnect(
     onListening(true);
   };
 
-  void connect();
+  let connecting = connect();
   return {
     async close() {
       closed = true;
       if (timer) clearTimeout(timer);
+      // A connection still being made ends itself once it sees `closed`; wait for it so nothing outlives close().
+      await connecting;
       const current = client;
       client = undefined;
       if (current) {
