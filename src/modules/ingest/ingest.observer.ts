@@ -21,7 +21,7 @@ export interface IngestObserver {
   /** Called after the transaction holding these events committed, before the requests are acknowledged. Must not throw
    *  (log and count instead): the events are durable whatever the analysis does; the periodic sweep catches up. */
   eventsCommitted(events: StoredEvent[]): Promise<void>;
-  /** Same idempotency key, different payload (SPEC §5): opens a `duplicate` gap. Called after commit. */
+  /** Same idempotency key, different payload (docs/ingestion.md "Idempotency"): opens a `duplicate` gap. Called after commit. */
   duplicateConflict(conflict: {
     source_id: string;
     idempotency_key: string;

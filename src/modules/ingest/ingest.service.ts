@@ -261,7 +261,7 @@ export function createIngestService(deps: IngestServiceDeps) {
   return {
     /**
      * A native webhook: verify over the raw bytes, parse the envelope, map each native event to canonical fields,
-     * then store through the group committer and answer only after the commit (SPEC §5).
+     * then store through the group committer and answer only after the commit (docs/ingestion.md "Durability and group commit").
      */
     async receiveWebhook(sourceId: string, delivery: RawDelivery): Promise<WebhookReply> {
       const source = await requireSource(sourceId);
@@ -417,7 +417,7 @@ export function createIngestService(deps: IngestServiceDeps) {
       };
     },
 
-    /** Agent runs in bulk (SPEC §3 run): every agent must exist; all stored or none. A run's id makes retries safe. */
+    /** Agent runs in bulk (docs/ingestion.md "Runs"): every agent must exist; all stored or none. A run's id makes retries safe. */
     async ingestRuns(items: RunInput[]): Promise<{ status: 200 | 201; body: RunsResult }> {
       const agents = await repository.existingAgents([...new Set(items.map((item) => item.agent_id.toLowerCase()))]);
       const errors: FieldError[] = [];

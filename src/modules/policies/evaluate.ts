@@ -1,5 +1,5 @@
 /**
- * The pure core of policy evaluation (SPEC §6): facts in, decision out. No I/O, so the same function decides live
+ * The pure core of policy evaluation (docs/policies.md "Evaluation"): facts in, decision out. No I/O, so the same function decides live
  * requests (policies.service.ts) and replays recorded ones against a draft policy (simulation).
  */
 import type { AccessRule, CompiledPolicy, PiiAction, RuleSpec, Severity } from './policy-document.js';

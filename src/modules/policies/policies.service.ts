@@ -37,7 +37,7 @@ export interface PolicyServiceDeps {
   db: Database;
   repository: PolicyRepository;
   audit: Pick<AuditService, 'append'>;
-  /** Compiled policies (SPEC §9: 100 entries, 10 min), invalidated on every PUT on every replica. */
+  /** Compiled policies (100 entries, 10 min: docs/policies.md "hot reload"), invalidated on every PUT on every replica. */
   cache: ReadThroughCache<CompiledPolicy>;
   invalidation: Pick<CacheInvalidation, 'notify'>;
   agents: Pick<AgentService, 'get'>;

@@ -1,5 +1,5 @@
 /**
- * The policy document (SPEC §6): its schema, parsing from YAML or JSON, validation with errors naming the path,
+ * The policy document (docs/policies.md): its schema, parsing from YAML or JSON, validation with errors naming the path,
  * and compilation into the structure the evaluator reads on every call. Pure apart from compiling regexes.
  *
  * Regexes written by operators (custom PII detectors, prompt-injection patterns) run with RE2 (re2-wasm): its

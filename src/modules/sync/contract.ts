@@ -14,7 +14,7 @@ export type GapType = (typeof GAP_TYPES)[number];
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-/** Source kinds of SPEC §3; a stream names one of them, or one source by id. */
+/** Source kinds (docs/ingestion-formats.md); a stream names one of them, or one source by id. */
 export const SOURCE_KINDS = ['hubspot', 'salesforce', 'dynamics365', 'servicenow', 'sap', 'oracle_erp', 'zapier', 'n8n', 'make', 'generic', 'cloudevents'] as const;
 
 /** Severity used when a rule does not set one. */

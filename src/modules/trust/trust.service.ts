@@ -34,7 +34,7 @@ export interface TrustServiceDeps {
   /** The sync module's stream status; absent while the sync module is not installed (then only gaps count). */
   sync?: () => StreamStatusSource | undefined;
   /**
-   * Risk weight per classification level from the active policy document (SPEC §6); absent → SPEC defaults.
+   * Risk weight per classification level from the active policy document (docs/policies.md); absent → the defaults of score.ts.
    * Read once per computation, so every agent of one answer is scored against the same policy.
    */
   classificationWeights?: () => Promise<ReadonlyMap<string, number>>;
@@ -265,7 +265,7 @@ export function createTrustService(deps: TrustServiceDeps) {
 
   const systemActor = (purpose: string) => ({ id: 'system:trust', correlationId: `${purpose}-${newId()}` });
 
-  /** Quarantines low-trust agents (SPEC §7) outside the snapshot transaction: the agents service audits each. */
+  /** Quarantines low-trust agents (docs/trust.md "Automatic quarantine") outside the snapshot transaction: the agents service audits each. */
   async function quarantineLowTrust(agents: AgentTrust[], now: Date, windowMs: number): Promise<string[]> {
     const candidates = agents.filter(
       (agent) => agent.status === 'active' && agent.score < settings.quarantineBelow && agent.confidence >= 0.5,
