@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { createHealthChecks, type CheckResult } from '../../modules/system/health.js';
+import { createHealthChecks, type CheckResult } from '../../modules/system/index.js';
 import type { OrcaConfig } from '../../platform/config/schema.js';
 import { openDatabase, type Database, type DatabaseKind } from '../../platform/db/index.js';
 import { createLogger } from '../../platform/telemetry/logger.js';

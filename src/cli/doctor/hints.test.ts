@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CheckResult } from '../../modules/system/health.js';
+import type { CheckResult } from '../../modules/system/index.js';
 import { doctorHints } from './hints.js';
 
 const up: CheckResult = { status: 'up', latency_ms: 1 };

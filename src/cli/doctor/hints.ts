@@ -1,4 +1,4 @@
-import type { CheckResult } from '../../modules/system/health.js';
+import type { CheckResult } from '../../modules/system/index.js';
 import type { DatabaseKind } from '../../platform/db/index.js';
 
 export interface HintContext {
