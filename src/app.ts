@@ -59,7 +59,7 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
 
   // No route may ship without declaring who may call it (enforced by the security edge).
   app.addHook('onRoute', (route) => {
-    // The API reference UI's own routes (HTML, JS, CSS) are public like the document they render (SPEC §4).
+    // The API reference UI's own routes (HTML, JS, CSS) are public like the document they render (docs/ARCHITECTURE.md "HTTP API conventions").
     if (route.url === '/docs' || route.url.startsWith('/docs/')) route.config = { ...route.config, access: 'public' };
     if (route.method === 'HEAD' || route.method === 'OPTIONS') return;
     const access = route.config?.access;

@@ -18,8 +18,8 @@ export interface HttpTarget {
   headers?: Record<string, string>;
   /** The same body with every request (a POST); without it, a GET. */
   request?: RequestBody;
-  /** ORCA only: the route template whose counters to read from /metrics, and a key to read them with. */
-  orcaMetrics?: { route: string; apiKey: string };
+  /** ORCA only: the route template whose counters to read from /metrics. */
+  orcaMetrics?: { route: string };
   /** ORCA only: the file receiving its log, to measure how much is written per request. */
   logPath?: string;
   /**
@@ -81,8 +81,8 @@ const add = (total: number | undefined, value: number | undefined) => (total ===
 async function scrapeOrca(target: HttpTarget, server: ServerProcess, calibrate: boolean): Promise<{ samples: Sample[]; statementsPerScrape: number } | undefined> {
   if (!target.orcaMetrics) return undefined;
   const url = `${server.baseUrl}/metrics`;
-  const first = calibrate ? await scrape(url, target.orcaMetrics.apiKey) : undefined;
-  const samples = await scrape(url, target.orcaMetrics.apiKey);
+  const first = calibrate ? await scrape(url) : undefined;
+  const samples = await scrape(url);
   return { samples, statementsPerScrape: first ? sumOf(samples, STATEMENTS) - sumOf(first, STATEMENTS) : 0 };
 }
 

@@ -29,9 +29,9 @@ export function sumOf(samples: readonly Sample[], name: string, where: Record<st
     .reduce((total, sample) => total + sample.value, 0);
 }
 
-/** The key is sent in case /metrics is not public in this build; a public route ignores it. */
-export async function scrape(url: string, apiKey: string): Promise<Sample[]> {
-  const response = await fetch(url, { headers: { 'x-api-key': apiKey } });
+/** /metrics is public (as in production, docs/OPERATIONS.md): scraped without a key, as Prometheus would. */
+export async function scrape(url: string): Promise<Sample[]> {
+  const response = await fetch(url);
   const text = await response.text();
   if (response.status !== 200) throw new Error(`GET ${url} answered ${response.status}`);
   return parseSamples(text);

@@ -86,7 +86,7 @@ export const httpCostSuite: Suite = {
           server,
           path: `/api/v1/agents/${agent.id}`,
           headers: { 'x-api-key': server.keys.viewer },
-          orcaMetrics: { route: '/api/v1/agents/:id', apiKey: server.keys.admin },
+          orcaMetrics: { route: '/api/v1/agents/:id' },
           logPath: server.logPath,
         });
       }

@@ -62,7 +62,7 @@ export const httpSuite: Suite = {
             label: 'ORCA /livez',
             operation: 'GET /livez',
             path: '/livez',
-            orcaMetrics: { route: '/livez', apiKey: started.keys.admin },
+            orcaMetrics: { route: '/livez' },
           },
           {
             ...orcaCommon,
@@ -71,7 +71,7 @@ export const httpSuite: Suite = {
             operation: 'GET /api/v1/agents/{id}',
             path: `/api/v1/agents/${seeded.id}`,
             headers: { 'x-api-key': started.keys.viewer },
-            orcaMetrics: { route: '/api/v1/agents/:id', apiKey: started.keys.admin },
+            orcaMetrics: { route: '/api/v1/agents/:id' },
           },
         ],
         context.load,
@@ -101,7 +101,7 @@ export const httpSuite: Suite = {
       method: [
         'Servers are child processes of the harness, started once and kept running side by side (idle while another is measured): `node <entry>` with no Node flags and an environment holding only PATH, HOST=127.0.0.1 and PORT (plus the ORCA settings below).',
         'ORCA: the build in dist/ (`node dist/main.js start`, role all), embedded PGlite in a fresh temporary ORCA_DATA_DIR, LOG_LEVEL=info with stdout redirected to a file in the temporary directory — one JSON log line per request is written, as in production, so logging is part of the measured cost.',
-        `Security edge as in production: API keys for the run come from API_KEYS (operator to register, viewer to read, admin to read /metrics). Every agent-by-id request presents the viewer key in X-API-Key and passes authentication, the rate limiter (RATE_LIMIT_MAX=${BENCH_RATE_LIMIT_MAX}, so it counts but never refuses), the role check, helmet headers and CORS. /livez is public, as in production.`,
+        `Security edge as in production: API keys for the run come from API_KEYS (operator to register, viewer to read); /metrics is public and scraped without a key. Every agent-by-id request presents the viewer key in X-API-Key and passes authentication, the rate limiter (RATE_LIMIT_MAX=${BENCH_RATE_LIMIT_MAX}, so it counts but never refuses), the role check, helmet headers and CORS. /livez is public, as in production.`,
         'Bare baseline: bench/bare-server.ts compiled to JavaScript — Fastify with the logger off, no hooks and no schemas; GET /bare answers {"status":"ok"}, the same body as ORCA\'s /livez.',
         'One agent (tools, prompt, configuration, tags) is registered with POST /api/v1/agents and read back before measuring; every measured request reads that agent, so after the first read it comes from ORCA\'s agent cache (see cache hits); the `db` suite measures a read that reaches the database.',
         'Load: autocannon inside the harness process, on the same machine as the servers (they share its cores; see load generator CPU). Each target gets a warm-up; then the targets take turns in rounds (the order rotates each round), so that background load falls on all of them alike.',

@@ -282,7 +282,7 @@ export const policySuite: Suite = {
             path: '/api/v1/policy/evaluate',
             headers: { 'content-type': 'application/json', 'x-api-key': orca.keys.admin },
             request: { method: 'POST', body: evaluateBody(agent.id, message) },
-            orcaMetrics: { route: '/api/v1/policy/evaluate', apiKey: orca.keys.admin },
+            orcaMetrics: { route: '/api/v1/policy/evaluate' },
             logPath: orca.logPath,
             postgres: database.name === 'postgres',
           });
@@ -311,7 +311,7 @@ export const policySuite: Suite = {
             path: '/api/v1/policy/evaluate',
             headers: { 'content-type': 'application/json', 'x-api-key': first.keys.admin },
             request: { method: 'POST', body: evaluateBody(agent.id, message) },
-            orcaMetrics: { route: '/api/v1/policy/evaluate', apiKey: first.keys.admin },
+            orcaMetrics: { route: '/api/v1/policy/evaluate' },
             logPath: first.logPath,
             postgres: true,
           });

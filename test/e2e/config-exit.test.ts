@@ -6,7 +6,7 @@ import { cleanupOrcaProcesses, deferCleanup, runOrca, tempDir } from '../helpers
 
 /**
  * The CLI as an operator meets it: real `orca` processes (run from source through tsx, since dist/ may be stale),
- * checked by exit code and output. SPEC §1–§2: invalid config stops start-up naming the variable, secrets are never
+ * checked by exit code and output (docs/CLI.md, docs/CONFIGURATION.md): invalid config stops start-up naming the variable, secrets are never
  * echoed, `--help` everywhere, `--json` where output is data.
  */
 
@@ -54,7 +54,7 @@ describe('orca --help', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/--role/);
     for (const setting of SETTINGS) {
-      // An empty default means "unset" (e.g. CORS_ORIGIN: no cross-origin access), as SPEC §2 words it.
+      // An empty default means "unset" (e.g. CORS_ORIGIN: no cross-origin access), as docs/CONFIGURATION.md words it.
       const shown = setting.default === undefined || setting.default === '' ? 'unset' : setting.default;
       const line = result.stdout.split('\n').find((text) => new RegExp(`^\\s+${setting.env}\\s`).test(text));
       expect(line, `${setting.env} is missing from orca start --help`).toBeDefined();

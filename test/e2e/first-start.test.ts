@@ -19,7 +19,7 @@ import {
 } from '../helpers/orca-process.js';
 
 /**
- * First start as an operator meets it (SPEC §1, docs/SECURITY.md): `orca start` on an empty ORCA_DATA_DIR prints
+ * First start as an operator meets it (docs/SECURITY.md "API keys"): `orca start` on an empty ORCA_DATA_DIR prints
  * one admin key once and writes it to admin.key (0600); a restart prints nothing new. The `orca keys` and
  * `orca audit verify` commands work on the same database. Real processes, run from source through tsx.
  */

@@ -25,7 +25,7 @@ async function expectCleanShutdown(orca: OrcaProcess): Promise<void> {
 }
 
 async function restartFlow(settings: Record<string, string>): Promise<void> {
-  // A bootstrap key from API_KEYS (SPEC §2), the same on both starts: it is what an operator's deploy would pass.
+  // A bootstrap key from API_KEYS (docs/SECURITY.md "API keys"), the same on both starts: it is what an operator's deploy would pass.
   const secret = randomBytes(24).toString('hex');
   const env = { ...settings, API_KEYS: `e2e-restart:operator:${secret}` };
   const auth = { 'x-api-key': secret };

@@ -8,8 +8,9 @@ import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 
 /**
  * Graceful shutdown of a real `orca start` process (from source through tsx, since dist/ may be stale): on SIGTERM
- * it stops accepting connections, lets in-flight requests finish, closes the database and exits 0 (DESIGN §3
- * server.ts: HTTP → jobs → DB). And the embedded database refuses a second process on the same data dir.
+ * it stops accepting connections, lets in-flight requests finish, closes the database and exits 0 (docs/OPERATIONS.md
+ * "Shutdown": HTTP first, then background work, then the database). And the embedded database refuses a second
+ * process on the same data dir.
  */
 
 // Process starts (TypeScript compiled on the fly, PGlite initdb in WASM) take over a minute on a loaded

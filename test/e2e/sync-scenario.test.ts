@@ -7,7 +7,7 @@ import { fixture, signDelivery, standardWebhooksSecret, type SignOptions } from 
 import { manualClock, type GapJson, type FreshnessJson } from '../http/sync/fixtures.js';
 
 /**
- * SPEC §5 / issue 4 item 9, end to end: native vendor payloads, signed as each vendor signs them, are fired at the
+ * docs/sync.md end to end: native vendor payloads, signed as each vendor signs them, are fired at the
  * real app in an order that produces every gap type; time is moved on an injected clock; the gaps, the freshness
  * report and the gaps' auto-resolution when the late data arrives are asserted exactly.
  *

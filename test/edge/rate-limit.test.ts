@@ -8,7 +8,7 @@ import { createSchema, pgliteTarget, serverUrl, type DatabaseTarget } from '../h
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 
 /**
- * The rate limiter as a client meets it (SPEC §9, docs/SECURITY.md "Rate limiting"): per key, per IP when
+ * The rate limiter as a client meets it (docs/SECURITY.md "Rate limiting"): per key, per IP when
  * anonymous (failed authentications included), IETF RateLimit headers, Retry-After on 429, probes exempt,
  * per-role maxima; and, with Redis, counters shared by replicas that degrade to per-process counters (never
  * open, never 5xx) when Redis goes away.

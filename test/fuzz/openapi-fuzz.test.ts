@@ -13,7 +13,7 @@ import type { DatabaseTargetName } from '../helpers/db.js';
  * lone surrogates, NUL and control characters, SQL injection, path traversal, invalid and `urn:` UUIDs, malformed
  * and oversized JSON, odd media types, malformed credentials and X-Correlation-IDs — mixed with valid-looking
  * requests built from the operation's own schemas, sent with an admin key and sometimes with no key or the wrong
- * role. Properties (SPEC §4: bad input never yields a 5xx):
+ * role. Properties (docs/errors.md: bad input never yields a 5xx):
  *
  * - no answer is a 5xx;
  * - every 4xx is `application/problem+json` with the RFC 9457 members, `status` equal to the HTTP status and the
@@ -869,7 +869,7 @@ describeEachDatabase('OpenAPI-driven fuzzing', (ctx, target) => {
     expect((await ctx().app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
   });
 
-  // Regressions: the bugs this fuzzer found, pinned as plain examples (docs: SPEC §4, bad input is never a 5xx).
+  // Regressions: the bugs this fuzzer found, pinned as plain examples (docs/errors.md: bad input is never a 5xx).
 
   it('refuses a lone UTF-16 surrogate anywhere in a JSON body with 400, writing nothing (was a 500 from the fingerprint)', async () => {
     const before = await ctx().container.db.query<{ n: number }>('select count(*)::int8 as n from agent');

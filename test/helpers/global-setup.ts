@@ -1,4 +1,4 @@
-/** Says once, at the top of the run, which database legs run (SPEC §1: tests say when they fall back). */
+/** Says once, at the top of the run, which database legs run: a run that fell back to PGlite alone says so. */
 export default function setup(): void {
   const url = process.env.ORCA_TEST_DATABASE_URL;
   if (url) {

@@ -7,7 +7,7 @@ import { openPostgres } from '../../src/platform/db/postgres.js';
 import { createSchema, serverUrl } from '../helpers/db.js';
 
 /**
- * DESIGN §4.10: numbered forward-only migrations, applied in one transaction under an advisory lock, shared by
+ * docs/OPERATIONS.md "Migrations": numbered forward-only migrations, applied in one transaction under an advisory lock, shared by
  * `orca migrate` and start-up. These tests run the real migration files on PGlite and (when configured) on the
  * PostgreSQL server, and compare the resulting schemas through the catalogs.
  */

@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import { describeEachDatabase } from '../helpers/app.js';
 
 /**
- * DESIGN §5: `DECIMAL` values must not leak as strings and be summed into NaN. Both drivers (PGlite and
+ * docs/ARCHITECTURE.md "Things to avoid": `DECIMAL` values must not leak as strings and be summed into NaN. Both drivers (PGlite and
  * node-postgres) parse numeric and int8 into JS numbers, inside and outside transactions.
  */
 describeEachDatabase('numeric and bigint columns', (ctx) => {

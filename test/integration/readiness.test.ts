@@ -4,7 +4,7 @@ import { createSchema, serverUrl } from '../helpers/db.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 
 /**
- * SPEC §4: readiness = database reachable and migrations current. These tests put a TCP proxy between the app
+ * docs/OPERATIONS.md "Probes": readiness = database reachable and migrations current. These tests put a TCP proxy between the app
  * and the PostgreSQL server and break the network for real (reset, blackhole), then heal it, without touching
  * the app: /readyz must answer 503 within the probe budget and come back to 200 by itself.
  */

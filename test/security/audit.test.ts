@@ -5,7 +5,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase, type TestApp } from '../helpers/app.js';
 
 /**
- * The audit log (SPEC §3 audit entry, docs/SECURITY.md "Audit log"): every write by an operator or admin appends
+ * The audit log (docs/SECURITY.md "Audit log"): every write by an operator or admin appends
  * exactly one entry in the same transaction, attributed to the key and the request's correlation id; failed
  * writes append nothing; the hash chain is verifiable, and tampering in SQL is reported precisely.
  */

@@ -11,14 +11,14 @@ import { describeEachDatabase, type TestApp } from '../helpers/app.js';
  * permission matrix (src/platform/auth/permissions.ts, docs/SECURITY.md) for the route's `x-orca-role`.
  */
 
-/** SPEC §4: public (no key, not rate limited), plus the /liveness and /readiness aliases. */
-const SPEC_PUBLIC_PATHS = ['/docs', '/health', '/liveness', '/livez', '/metrics', '/openapi.json', '/readiness', '/readyz'];
+/** docs/ARCHITECTURE.md "HTTP API conventions": public (no key, not rate limited), with the /liveness and /readiness aliases. */
+const DOCUMENTED_PUBLIC_PATHS = ['/docs', '/health', '/liveness', '/livez', '/metrics', '/openapi.json', '/readiness', '/readyz'];
 
 /**
- * SPEC §4's table for the routes that exist in this build (a route listed here must exist, with this role).
+ * docs/SECURITY.md's table for the routes that exist in this build (a route listed here must exist, with this role).
  * Routes added later are still checked against the matrix for whatever role they declare.
  */
-const SPEC_ROLES: Record<string, RouteAccess> = {
+const DOCUMENTED_ROLES: Record<string, RouteAccess> = {
   'GET /status': 'viewer',
   'GET /api/v1/agents': 'viewer',
   'POST /api/v1/agents': 'operator',
@@ -55,7 +55,7 @@ const SPEC_ROLES: Record<string, RouteAccess> = {
   'PATCH /api/v1/sources/{id}': 'admin',
   'DELETE /api/v1/sources/{id}': 'admin',
   'POST /api/v1/sources/{id}/rotate-secret': 'admin',
-  // SPEC §4 says ingest writes; native webhooks cannot carry an ORCA key, so the sender's signature authenticates.
+  // The ingestion area is `ingest`; native webhooks cannot carry an ORCA key, so the sender's signature authenticates.
   'POST /api/v1/ingest/{sourceId}': 'signed',
   'POST /api/v1/events': 'ingest',
   'GET /api/v1/events': 'viewer',
@@ -143,7 +143,7 @@ describeEachDatabase('route access matrix', (ctx) => {
   });
 
   it('publishes operations, and every operation declares an x-orca-role from the closed set', () => {
-    expect(operations.length).toBeGreaterThanOrEqual(Object.keys(SPEC_ROLES).length);
+    expect(operations.length).toBeGreaterThanOrEqual(Object.keys(DOCUMENTED_ROLES).length);
     const undeclared = operations.filter((operation) => !['public', 'signed', ...ROLES].includes(operation.role as Role)).map(label);
     expect(undeclared).toEqual([]);
   });
@@ -157,24 +157,24 @@ describeEachDatabase('route access matrix', (ctx) => {
     expect(unexpected.map(label)).toEqual([]);
   });
 
-  it('gives each route of SPEC §4 the role the SPEC assigns', () => {
+  it('gives each route the role docs/SECURITY.md assigns', () => {
     const declared = Object.fromEntries(operations.map((operation) => [label(operation), operation.role]));
-    for (const [route, role] of Object.entries(SPEC_ROLES)) expect({ route, role: declared[route] }).toEqual({ route, role });
+    for (const [route, role] of Object.entries(DOCUMENTED_ROLES)) expect({ route, role: declared[route] }).toEqual({ route, role });
   });
 
-  it('has exactly the public paths of SPEC §4', () => {
+  it('has exactly the documented public paths', () => {
     const publicPaths = new Set([
       ...operations.filter((operation) => operation.role === 'public').map((operation) => operation.path),
       ...hidden.map((route) => (route.path.startsWith('/docs/') ? '/docs' : route.path)),
     ]);
-    expect([...publicPaths].sort()).toEqual(SPEC_PUBLIC_PATHS);
+    expect([...publicPaths].sort()).toEqual(DOCUMENTED_PUBLIC_PATHS);
     // Public operations are GET only, and declare no security requirement in the document.
     expect(operations.filter((operation) => operation.role === 'public' && operation.method !== 'GET').map(label)).toEqual([]);
   });
 
   it('answers public routes without a key (or with a bad one), without RateLimit headers', async () => {
     const publicRoutes = [...operations.filter((operation) => operation.role === 'public'), ...hidden];
-    expect(publicRoutes.length).toBeGreaterThanOrEqual(SPEC_PUBLIC_PATHS.length);
+    expect(publicRoutes.length).toBeGreaterThanOrEqual(DOCUMENTED_PUBLIC_PATHS.length);
     const failures: string[] = [];
     for (const route of publicRoutes) {
       for (const headers of [{}, { 'x-api-key': 'orca_000000000000_not-a-key' }, ctx().as('viewer')]) {
@@ -193,7 +193,7 @@ describeEachDatabase('route access matrix', (ctx) => {
 
   it('answers 401 problem+json with WWW-Authenticate to every protected operation called without a key', async () => {
     const protectedOperations = operations.filter((operation) => operation.role !== 'public' && operation.role !== 'signed');
-    expect(protectedOperations.length).toBeGreaterThanOrEqual(Object.values(SPEC_ROLES).filter((role) => role !== 'signed').length);
+    expect(protectedOperations.length).toBeGreaterThanOrEqual(Object.values(DOCUMENTED_ROLES).filter((role) => role !== 'signed').length);
     for (const operation of protectedOperations) {
       const response = await call(ctx(), operation.method, operation.path);
       const url = response.url;

@@ -13,7 +13,7 @@ import { captureStream, describeEachDatabase } from '../helpers/app.js';
 import { databaseTargets, serverUrl, type DatabaseTarget, type ProvisionedDatabase } from '../helpers/db.js';
 
 /**
- * API keys through the HTTP API and the start-up bootstrap (docs/SECURITY.md "API keys", SPEC §3 api_key, §9):
+ * API keys through the HTTP API and the start-up bootstrap (docs/SECURITY.md "API keys"):
  * the secret is shown once and stored only as SHA-256, keys expire and are revoked at once on this replica and
  * within 1 s on others, the last admin cannot lock everyone out, last_used_at costs no write per request.
  */

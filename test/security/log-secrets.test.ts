@@ -6,7 +6,7 @@ import { createTestApp, describeEachDatabase, type TestApp } from '../helpers/ap
 import type { DatabaseTarget } from '../helpers/db.js';
 
 /**
- * No secret and no personal data reaches a log line (SPEC §9, issue "Security at the edge" item 9), whatever
+ * No secret and no personal data reaches a log line (docs/OPERATIONS.md "Logs"), whatever
  * field a client hides it in. A scenario drives every route family — agents, lifecycle, history, keys, audit,
  * probes, /metrics and every error path (400/401/403/404/409/413/415, and a 500 on a separately built app) —
  * planting API keys (valid, revoked, bogus), new key secrets, passwords, tokens, JWTs, URL credentials, emails,

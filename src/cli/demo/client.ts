@@ -104,7 +104,7 @@ export class DemoClient {
     return this.request<T>('PUT', path, { json });
   }
 
-  /** Every item of a paginated list (cursor pagination, SPEC §4). */
+  /** Every item of a paginated list (cursor pagination, docs/ARCHITECTURE.md). */
   async listAll<T>(path: string): Promise<T[] | null> {
     const items: T[] = [];
     let cursor: string | null = null;

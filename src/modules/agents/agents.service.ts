@@ -19,7 +19,7 @@ export interface AgentServiceDeps {
   db: Database;
   repository: AgentRepository;
   audit: Pick<AuditService, 'append'>;
-  /** Agents by id: the hot read path (SPEC §9: 500 entries, 5 min), invalidated on every write on every replica. */
+  /** Agents by id: the hot read path (500 entries, 5 min: docs/OPERATIONS.md "Caches"), invalidated on every write on every replica. */
   cache: ReadThroughCache<AgentRecord>;
   invalidation: Pick<CacheInvalidation, 'notify'>;
 }

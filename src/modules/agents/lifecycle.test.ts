@@ -27,7 +27,7 @@ const HAND_ACTIONS = ['suspend', 'resume', 'quarantine', 'approve', 'retire'] as
 const pairs = HAND_STATUSES.flatMap((from) => HAND_ACTIONS.map((action) => ({ from, action, to: EXPECTED[from][action] })));
 
 describe('agent lifecycle state machine', () => {
-  it('knows exactly the statuses and actions of SPEC §3, so the table below is exhaustive', () => {
+  it('knows exactly the statuses and actions of docs/agents.md, so the table below is exhaustive', () => {
     expect([...AGENT_STATUSES]).toEqual([...HAND_STATUSES]);
     expect([...LIFECYCLE_ACTIONS]).toEqual([...HAND_ACTIONS]);
     expect(pairs).toHaveLength(20);

@@ -1,5 +1,5 @@
 /**
- * The agent lifecycle state machine (SPEC §3, docs/agents.md). Transitions not listed here are refused with
+ * The agent lifecycle state machine (docs/agents.md "Lifecycle"). Transitions not listed here are refused with
  * 409 Conflict: a retired agent is final, `resume` only undoes `suspend`, and only `approve` releases an
  * agent from quarantine (new discoveries and low-trust agents wait there for a human).
  */

@@ -1,6 +1,6 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
 
-/** Ingestion metrics (SPEC §9, issue 4 item 11). Labels are bounded: source kinds, fixed outcomes and reasons. */
+/** Ingestion metrics (docs/ingestion.md "Metrics"). Labels are bounded: source kinds, fixed outcomes and reasons. */
 export type IngestOutcome = 'accepted' | 'duplicate' | 'conflict' | 'rejected';
 
 export function createIngestMetrics(registry: Registry) {

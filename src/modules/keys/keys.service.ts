@@ -28,7 +28,7 @@ export interface KeyServiceDeps {
 
 /**
  * How long a replica may trust what it read about a key. Revocation on this replica takes effect at once (the
- * entry is dropped); on other replicas within this bound (SPEC: a revoked key stops working within 1 s).
+ * entry is dropped); on other replicas within this bound (docs/SECURITY.md: a revoked key stops working within 1 s).
  */
 export const KEY_CACHE_TTL_MS = 1000;
 export const LAST_USED_FLUSH_MS = 15_000;

@@ -1,5 +1,5 @@
 /**
- * Built-in PII and secret detectors (SPEC §6). Pure: no I/O, unit-tested beside this file and measured on the
+ * Built-in PII and secret detectors (docs/policies.md "PII detectors"). Pure: no I/O, unit-tested beside this file and measured on the
  * labelled corpus in test/fixtures/pii (scripts/pii-quality.ts).
  *
  * Every detector runs on every evaluation in an agent's hot path, over content the caller controls, so each must

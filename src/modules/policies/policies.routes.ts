@@ -91,7 +91,7 @@ export function policyRoutes(service: PolicyService): FastifyPluginAsyncTypebox 
     app.post(
       '/policy/evaluate',
       {
-        // SPEC §4 "ingest may evaluate": the `ingest` access level (ingest and admin keys) is the one agents' runtimes hold.
+        // "Ingest may evaluate" (docs/SECURITY.md): the `ingest` access level (ingest and admin keys) is the one agents' runtimes hold.
         config: { access: 'ingest' },
         schema: {
           tags,

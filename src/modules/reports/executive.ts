@@ -1,5 +1,5 @@
 /**
- * The executive summary (SPEC §8): KPIs with inputs and bands, the trend against the previous window, the
+ * The executive summary (docs/reports.md): KPIs with inputs and bands, the trend against the previous window, the
  * riskiest agents, open gaps by kind, and insights and recommendations derived from those numbers. Pure: the
  * service gathers the data, these functions only read it, so every sentence can be traced to a number.
  */

@@ -178,7 +178,7 @@ export function createSyncService(deps: {
 
     freshness: (now: Date = clock.now()) => freshness(now),
 
-    /** Per stream of the active contracts, for trust's Data freshness component (SPEC §7). */
+    /** Per stream of the active contracts, for trust's Data freshness component (docs/trust.md). */
     async streamStatus(now: Date = clock.now()): Promise<StreamStatus[]> {
       const report = await freshness(now);
       return report.items.map((item) => ({

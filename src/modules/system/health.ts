@@ -32,7 +32,7 @@ async function timed(fn: () => Promise<string | undefined>): Promise<CheckResult
 
 /**
  * The checks behind /readyz, /health and `orca doctor`: the database answers, every migration this build
- * knows is applied, and Redis answers when REDIS_URL is configured (SPEC §4). Optional telemetry never takes
+ * knows is applied, and Redis answers when REDIS_URL is configured (docs/OPERATIONS.md "Probes"). Optional telemetry never takes
  * part (a tracing outage must not drain traffic).
  */
 export function createHealthChecks(db: Database, redis?: Redis) {

@@ -92,8 +92,6 @@ export function systemRoutes(deps: SystemRouteDeps): FastifyPluginAsyncTypebox {
         schema: {
           tags: probeTags,
           summary: 'Runtime status of this process',
-          description:
-            'queue_depth, breakers and last_backup report null/empty until the job queue, circuit breakers and backups exist in this build.',
           response: {
             200: Type.Object({
               version: Type.String(),
@@ -101,9 +99,6 @@ export function systemRoutes(deps: SystemRouteDeps): FastifyPluginAsyncTypebox {
               role: Type.String(),
               node_version: Type.String(),
               database: Type.Object({ kind: Type.String(), schema_version: Type.Integer() }),
-              queue_depth: Type.Union([Type.Integer(), Type.Null()]),
-              breakers: Type.Array(Type.Object({ name: Type.String(), state: Type.String() })),
-              last_backup: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
             }),
             ...problems(),
           },
@@ -115,9 +110,6 @@ export function systemRoutes(deps: SystemRouteDeps): FastifyPluginAsyncTypebox {
         role: deps.role,
         node_version: process.version,
         database: { kind: deps.databaseKind, schema_version: await deps.schemaVersion() },
-        queue_depth: null,
-        breakers: [],
-        last_backup: null,
       }),
     );
 

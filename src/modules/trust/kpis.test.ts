@@ -14,7 +14,7 @@ const empty: KpiInputs = {
   platformCostUsdMonthly: undefined,
 };
 
-describe('computeKpis (SPEC §7)', () => {
+describe('computeKpis (docs/trust.md)', () => {
   it('defines every KPI of an empty organisation: null + no_data for ratios, 0 for sums, not_configured ROI', () => {
     const kpis = computeKpis(empty);
     expect(kpis.trust_score).toEqual({ value: null, unit: 'score', numerator: 0, denominator: 0, window: '30d', band: 'no_data', inputs: { sum_of_agent_scores: 0, active_agents: 0 } });
@@ -81,7 +81,7 @@ describe('computeKpis (SPEC §7)', () => {
     expect(computeKpis({ ...empty, streams: { monitored: 3, withinSlo: 2 } }).sync_freshness).toMatchObject({ value: 66.67, band: 'critical' });
   });
 
-  it('bands every KPI at the SPEC boundaries', () => {
+  it('bands every KPI at the documented boundaries', () => {
     expect([85, 84.9, 70, 69.9, 50, 49.9].map(trustBand)).toEqual(['excellent', 'good', 'good', 'fair', 'fair', 'critical']);
     expect([95, 94.9, 90, 89.9, 75, 74.9].map(freshnessBand)).toEqual(['excellent', 'good', 'good', 'fair', 'fair', 'critical']);
     expect([4.9, 5, 9.9, 10, 20, 20.1].map(driftBand)).toEqual(['excellent', 'good', 'good', 'fair', 'fair', 'critical']);

@@ -1,5 +1,5 @@
 /**
- * Organisation KPIs (SPEC §7) as a pure function of counts and sums read from recorded data. Every KPI carries
+ * Organisation KPIs (docs/trust.md) as a pure function of counts and sums read from recorded data. Every KPI carries
  * its inputs (numerator, denominator, window) so that a reader can recompute it; docs/trust.md has worked
  * examples and the empty-data rules.
  *
@@ -22,7 +22,7 @@ export interface Kpi {
   /** null for a sum (RA$), or for ROI while the platform cost is not configured. */
   denominator: number | null;
   window: string;
-  /** SPEC §7 band; null for KPIs the SPEC gives no bands (self-resolution, RA$, ROI with a configured cost). */
+  /** Band of docs/trust.md; null for KPIs that have no bands (self-resolution, RA$, ROI with a configured cost). */
   band: Band | null;
   /** The named parts of numerator and denominator. */
   inputs: Record<string, number | null>;

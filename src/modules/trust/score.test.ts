@@ -9,7 +9,7 @@ const base: TrustInputs = {
   openSevereIncidents: 0,
 };
 
-describe('trustScore (SPEC §7)', () => {
+describe('trustScore (docs/trust.md)', () => {
   it('scores a perfect public agent 100', () => {
     // R=1, P=1, F=1, X=0 → 100 × (0.30 + 0.30 + 0.25 + 0.15) = 100
     const result = trustScore({ ...base, runs: { total: 10, success: 10 }, decisions: { total: 40, compliant: 40 } });
@@ -105,7 +105,7 @@ describe('trustScore (SPEC §7)', () => {
     expect(riskExposure(0.5, 5)).toBe(1);
   });
 
-  it("takes a classification's risk weight from the policy, the SPEC default where the policy has none", () => {
+  it("takes a classification's risk weight from the policy, the documented default where the policy has none", () => {
     expect(['public', 'internal', 'confidential', 'restricted', 'critical'].map((level) => classificationRiskWeight(level as 'public'))).toEqual([
       0, 0.25, 0.5, 0.75, 1,
     ]);

@@ -1,5 +1,5 @@
 /**
- * Per-agent trust (SPEC §7), as a pure function of counts read from recorded data. No I/O here: the service
+ * Per-agent trust (docs/trust.md), as a pure function of counts read from recorded data. No I/O here: the service
  * gathers the inputs with one grouped query per input and calls `trustScore` for each agent.
  *
  * Worked examples and the rules for missing data are in docs/trust.md.
@@ -9,7 +9,7 @@ export const CLASSIFICATIONS = ['public', 'internal', 'confidential', 'restricte
 export type Classification = (typeof CLASSIFICATIONS)[number];
 
 /**
- * SPEC §6 default risk weights of the classification levels (the agent's ceiling drives X). The active policy
+ * Default risk weights of the classification levels (docs/trust.md; the agent's ceiling drives X). The active policy
  * document's `classifications[].risk_weight` overrides them; these apply to a level the policy does not list.
  */
 export const CLASSIFICATION_RISK: Readonly<Record<Classification, number>> = {
@@ -20,10 +20,10 @@ export const CLASSIFICATION_RISK: Readonly<Record<Classification, number>> = {
   critical: 1,
 };
 
-/** Each open high or critical incident linked to the agent adds this much risk exposure (SPEC §7). */
+/** Each open high or critical incident linked to the agent adds this much risk exposure (docs/trust.md). */
 export const RISK_PER_SEVERE_INCIDENT = 0.25;
 
-/** SPEC §7 weights; they sum to 1. */
+/** Component weights of the trust score (docs/trust.md); they sum to 1. */
 export const TRUST_WEIGHTS = { reliability: 0.3, policy_adherence: 0.3, freshness: 0.25, risk: 0.15 } as const;
 
 /** Signals (runs + decisions in W) at which confidence reaches 1. */
@@ -84,7 +84,7 @@ function ratio(part: number, whole: number): number {
 
 /**
  * The risk weight of a classification: the active policy's `risk_weight` for that level when it defines one,
- * otherwise the SPEC default (a policy may rename or drop levels; an agent's ceiling is always a SPEC level).
+ * otherwise the default above (a policy may rename or drop levels; an agent's ceiling is always one of CLASSIFICATIONS).
  */
 export function classificationRiskWeight(classification: Classification, policyWeights?: ReadonlyMap<string, number>): number {
   return policyWeights?.get(classification) ?? CLASSIFICATION_RISK[classification];

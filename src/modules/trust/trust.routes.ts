@@ -15,7 +15,7 @@ export function trustRoutes(service: TrustService): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['Agents', ...tags],
           summary: "An agent's trust score with its components, inputs, weights and confidence",
-          description: 'SPEC §7 over the trailing window (default 30d); formulas and worked examples in docs/trust.md.',
+          description: 'Organisation KPIs over the trailing window (default 30d); formulas and worked examples in docs/trust.md.',
           params: IdParams,
           querystring: WindowQuery,
           response: { 200: AgentTrustSchema, ...problems(404) },

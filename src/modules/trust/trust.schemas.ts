@@ -20,7 +20,7 @@ export const KpiSchema = Type.Object(
     numerator: Type.Number(),
     denominator: Nullable(Type.Number()),
     window: Type.String(),
-    band: Type.Union([BandSchema, Type.Null()], { description: 'SPEC §7 band; null for KPIs without bands' }),
+    band: Type.Union([BandSchema, Type.Null()], { description: 'the value\'s band (docs/trust.md); null for KPIs without bands' }),
     inputs: Type.Record(Type.String(), Type.Union([Type.Number(), Type.Null()])),
   },
   { additionalProperties: false },

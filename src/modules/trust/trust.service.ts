@@ -24,7 +24,7 @@ export interface TrustServiceDeps {
   /** The sync module's stream status; absent while the sync module is not installed (then only gaps count). */
   sync?: () => StreamStatusSource | undefined;
   /**
-   * Risk weight per classification level from the active policy document (SPEC §6); absent → SPEC defaults.
+   * Risk weight per classification level from the active policy document (docs/policies.md); absent → the defaults of score.ts.
    * Read once per computation, so every agent of one answer is scored against the same policy.
    */
   classificationWeights?: () => Promise<ReadonlyMap<string, number>>;

@@ -1,6 +1,6 @@
 /**
  * The scheduled trust/KPI snapshot: records every active agent's trust and the organisation's KPIs, then
- * quarantines the agents whose trust fell too low (SPEC §7).
+ * quarantines the agents whose trust fell too low (docs/trust.md "Automatic quarantine").
  */
 import type { Database, Queryable } from '../../platform/db/index.js';
 import type { Clock } from '../../platform/clock.js';

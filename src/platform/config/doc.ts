@@ -1,11 +1,11 @@
-import { SETTINGS } from './schema.js';
+import { SETTINGS, describeSetting } from './schema.js';
 
 /** The configuration reference, rendered from the same table the parser uses so the two cannot disagree. */
 export function renderConfigDoc(): string {
   const rows = SETTINGS.map((setting) => {
     const fallback = setting.default === undefined || setting.default === '' ? 'unset' : `\`${setting.default}\``;
     const secret = 'secret' in setting && setting.secret ? ' Treated as a secret: never logged or echoed.' : '';
-    return `| \`${setting.env}\` | ${fallback} | ${setting.description}.${secret} |`;
+    return `| \`${setting.env}\` | ${fallback} | ${describeSetting(setting)}.${secret} |`;
   });
   return `# Configuration
 
@@ -24,7 +24,8 @@ echoed. \`orca start --help\` prints this table.
 ${rows.join('\n')}
 
 Durations accept \`ms\`, \`s\`, \`m\`, \`h\`, \`d\` suffixes (\`15m\`, \`6h\`, \`30d\`); sizes accept \`KiB\`/\`MiB\`.
-Settings that belong to features not yet built (alerts, backups, S3, tracing, rate limiting, CORS, IP blocking)
-are already validated so that a deployment's configuration is checked in full, and take effect as those features land.
+Settings marked *planned* belong to features that are not built yet (alerts, backups and their S3 copies, tracing):
+they are validated already, so that a deployment's configuration is checked in full, but nothing reads them until
+their feature lands.
 `;
 }

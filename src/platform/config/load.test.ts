@@ -38,7 +38,7 @@ function errorOf(env: Record<string, string>): ConfigError {
 }
 
 describe('loadConfig defaults', () => {
-  it('gives every setting its documented default (SPEC §2)', () => {
+  it('gives every setting its documented default (docs/CONFIGURATION.md)', () => {
     const config = loadConfig({}, cwd);
     expect(config).toMatchObject({
       port: 3000,

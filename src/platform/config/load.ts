@@ -13,7 +13,7 @@ type Env = Record<string, string | undefined>;
 
 /**
  * Reads `orca.config.yaml` (path overridable with ORCA_CONFIG_FILE) when present. Its keys are the variable
- * names of SPEC §2; the environment wins over the file so that deploy-time overrides behave as operators expect.
+ * names of docs/CONFIGURATION.md; the environment wins over the file so that deploy-time overrides behave as operators expect.
  */
 function readConfigFile(env: Env, cwd: string): Env {
   const path = resolve(cwd, env.ORCA_CONFIG_FILE ?? 'orca.config.yaml');

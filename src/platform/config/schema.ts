@@ -1,5 +1,5 @@
 /**
- * The single table of ORCA settings (SPEC §2). Each entry names its environment variable, its default,
+ * The single table of ORCA settings (docs/CONFIGURATION.md). Each entry names its environment variable, its default,
  * what it means and how a raw string becomes a typed value. `orca start --help` and docs/CONFIGURATION.md
  * are generated from this table, so the documentation cannot drift from the parser.
  */
@@ -57,6 +57,11 @@ interface Setting<K extends keyof OrcaConfig> {
   description: string;
   /** Marks values that must never be echoed (in errors, `--help` or logs). */
   secret?: boolean;
+  /**
+   * The feature that will read this setting, for settings nothing reads yet: they are validated already (so a
+   * deployment's whole configuration is checked), and `--help` and docs/CONFIGURATION.md mark them as planned.
+   */
+  planned?: string;
   parse: (raw: string) => OrcaConfig[K];
 }
 
@@ -213,10 +218,15 @@ function secretKey(raw: string): string {
 
 const optional = <T>(parse: (raw: string) => T) => parse as (raw: string) => T | undefined;
 
+/** How a setting is described in `--help` and docs/CONFIGURATION.md: planned settings say so first. */
+export function describeSetting(setting: { description: string; planned?: string }): string {
+  return setting.planned ? `planned (${setting.planned}; not read yet): ${setting.description}` : setting.description;
+}
+
 export const SETTINGS = [
   { env: 'PORT', key: 'port', default: '3000', description: 'TCP port to listen on', parse: integer(0, 65535) },
   { env: 'HOST', key: 'host', default: '127.0.0.1', description: 'address to listen on', parse: text },
-  { env: 'ORCA_DATA_DIR', key: 'dataDir', default: './.orca', description: 'embedded database, keys and local backups', parse: text },
+  { env: 'ORCA_DATA_DIR', key: 'dataDir', default: './.orca', description: 'embedded database (pgdata/), the first admin key (admin.key) and the source-secret key (secret.key)', parse: text },
   {
     env: 'DATABASE_URL',
     key: 'databaseUrl',
@@ -233,7 +243,7 @@ export const SETTINGS = [
     description: 'keep the hottest statements prepared per PostgreSQL connection (off behind a pooler in transaction mode without prepared-statement support, e.g. PgBouncer before 1.21)',
     parse: onOff,
   },
-  { env: 'REDIS_URL', key: 'redisUrl', default: undefined, description: 'Redis for shared rate limits and cache invalidation', secret: true, parse: optional(url(['redis', 'rediss'])) },
+  { env: 'REDIS_URL', key: 'redisUrl', default: undefined, description: 'Redis sharing rate-limit counters across replicas; unset or down → each process counts on its own (cache invalidation does not use Redis: it goes through PostgreSQL LISTEN/NOTIFY)', secret: true, parse: optional(url(['redis', 'rediss'])) },
   { env: 'API_KEYS', key: 'apiKeys', default: undefined, description: 'bootstrap keys name:role:secret,… (hashed at start)', secret: true, parse: optional(apiKeys) },
   {
     env: 'ORCA_SECRET_KEY',
@@ -249,14 +259,14 @@ export const SETTINGS = [
   { env: 'RATE_LIMIT_WINDOW', key: 'rateLimitWindowMs', default: '15m', description: 'rate-limit window', parse: duration },
   { env: 'RATE_LIMIT_ROLE_MAX', key: 'rateLimitRoleMax', default: '', description: 'per-role overrides of RATE_LIMIT_MAX, e.g. ingest:100000,viewer:2000', parse: roleLimits },
   { env: 'TRUST_PROXY', key: 'trustProxy', default: 'false', description: 'true, false, or the proxy IPs/CIDRs whose X-Forwarded-For is believed', parse: trustProxy },
-  { env: 'ALERT_WEBHOOK_URL', key: 'alertWebhookUrl', default: undefined, description: 'default alert receiver (Slack-compatible or generic JSON)', secret: true, parse: optional(url(['http', 'https'])) },
-  { env: 'ALERTMANAGER_URL', key: 'alertmanagerUrl', default: undefined, description: 'Prometheus Alertmanager (API v2)', parse: optional(url(['http', 'https'])) },
-  { env: 'BACKUP_DIR', key: 'backupDir', default: undefined, description: 'backup folder (default $ORCA_DATA_DIR/backups)', parse: optional(text) },
-  { env: 'BACKUP_INTERVAL', key: 'backupIntervalMs', default: '6h', description: 'time between scheduled backups', parse: duration },
-  { env: 'BACKUP_RETENTION', key: 'backupRetentionMs', default: '30d', description: 'how long backups are kept', parse: duration },
-  { env: 'S3_BUCKET', key: 's3Bucket', default: undefined, description: 'copy each backup to this S3-compatible bucket', parse: optional(text) },
-  { env: 'S3_ENDPOINT', key: 's3Endpoint', default: undefined, description: 'S3-compatible endpoint URL', parse: optional(url(['http', 'https'])) },
-  { env: 'OTEL_EXPORTER_OTLP_ENDPOINT', key: 'otelEndpoint', default: undefined, description: 'OpenTelemetry OTLP endpoint (optional)', parse: optional(url(['http', 'https'])) },
+  { env: 'ALERT_WEBHOOK_URL', key: 'alertWebhookUrl', default: undefined, description: 'default alert receiver (Slack-compatible or generic JSON)', planned: 'alerts', secret: true, parse: optional(url(['http', 'https'])) },
+  { env: 'ALERTMANAGER_URL', key: 'alertmanagerUrl', default: undefined, description: 'Prometheus Alertmanager (API v2)', planned: 'alerts', parse: optional(url(['http', 'https'])) },
+  { env: 'BACKUP_DIR', key: 'backupDir', default: undefined, description: 'backup folder (default $ORCA_DATA_DIR/backups)', planned: 'backups', parse: optional(text) },
+  { env: 'BACKUP_INTERVAL', key: 'backupIntervalMs', default: '6h', description: 'time between scheduled backups', planned: 'backups', parse: duration },
+  { env: 'BACKUP_RETENTION', key: 'backupRetentionMs', default: '30d', description: 'how long backups are kept', planned: 'backups', parse: duration },
+  { env: 'S3_BUCKET', key: 's3Bucket', default: undefined, description: 'copy each backup to this S3-compatible bucket', planned: 'backups', parse: optional(text) },
+  { env: 'S3_ENDPOINT', key: 's3Endpoint', default: undefined, description: 'S3-compatible endpoint URL', planned: 'backups', parse: optional(url(['http', 'https'])) },
+  { env: 'OTEL_EXPORTER_OTLP_ENDPOINT', key: 'otelEndpoint', default: undefined, description: 'OpenTelemetry OTLP endpoint for traces (optional)', planned: 'tracing', parse: optional(url(['http', 'https'])) },
   { env: 'LOG_LEVEL', key: 'logLevel', default: 'info', description: 'pino log level', parse: logLevel },
   { env: 'PLATFORM_COST_USD_MONTHLY', key: 'platformCostUsdMonthly', default: undefined, description: 'platform cost, the denominator of ROI', parse: optional(positiveNumber) },
   { env: 'TRUST_QUARANTINE_BELOW', key: 'trustQuarantineBelow', default: '30', description: 'trust score under which an agent is quarantined', parse: integer(0, 100) },

@@ -3,7 +3,7 @@ import type { Database, Queryable } from './driver.js';
 /**
  * Group commit: concurrent writers hand their item to one committer, which writes whatever has gathered in a
  * single transaction and answers every caller only after that transaction committed. One fsync then carries
- * many requests, so "acknowledge only after commit" (DESIGN §1 durability rule) does not cost throughput.
+ * many requests, so "acknowledge only after commit" (the durability rule, docs/ARCHITECTURE.md) does not cost throughput.
  *
  * A batch opens when the first item arrives and is written once that item has waited `maxWaitMs` or as soon as
  * `maxBatch` items are waiting, whichever comes first. Up to `maxInFlight` batches are written at the same time (on

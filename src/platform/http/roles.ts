@@ -1,12 +1,13 @@
 /**
- * Every route declares the role it needs in its `config` (route metadata). Enforcement lives in the auth
- * layer; until it is wired, declaring the role is still mandatory so that no route ships without one.
+ * Every route declares the access it needs in its `config` (route metadata); the app refuses to start when a route
+ * does not, so none ships without one. The security edge (platform/edge) enforces it on every request with the
+ * permission matrix of platform/auth (docs/SECURITY.md "Roles and permissions").
  */
 export const ROLES = ['viewer', 'operator', 'admin', 'ingest'] as const;
 export type Role = (typeof ROLES)[number];
 /**
  * `signed`: a webhook from a business system, authenticated inside the route by the sender's signature over the raw
- * body (SPEC §5) — HubSpot subscriptions and Salesforce Outbound Messages cannot send an ORCA API key. No key is
+ * body (docs/ingestion-formats.md) — HubSpot subscriptions and Salesforce Outbound Messages cannot send an ORCA API key. No key is
  * needed; one that is presented must still be valid. IP blocking and rate limits (per IP) apply as everywhere.
  */
 export type RouteAccess = Role | 'public' | 'signed';

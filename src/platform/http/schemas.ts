@@ -1,6 +1,6 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 
-/** Shared building blocks for route schemas (SPEC §4 conventions). */
+/** Shared building blocks for route schemas (docs/ARCHITECTURE.md "HTTP API conventions"). */
 /**
  * ajv's `uuid` format also accepts `urn:uuid:<uuid>`, which PostgreSQL's uuid type rejects: such an id would reach
  * a query and fail with a 5xx. The pattern keeps ids to the plain form, so a malformed id is a 400 everywhere.

@@ -41,6 +41,7 @@ describe('isSecretKey', () => {
     'client_secret',
     'secrets',
     'webhook-signature',
+    'svix-signature',
     'credentials',
     'private_key',
     'session',

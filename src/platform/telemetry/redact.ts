@@ -2,8 +2,7 @@
  * Log redaction. pino's path-based `redact` only covers paths we can name in advance; secrets and personal data
  * also hide in fields we cannot predict (a vendor payload, an error message holding a connection string, a query
  * string, a client's X-Correlation-ID). So every log object is walked: values under secret-like keys are replaced,
- * and every string (and object key) is scrubbed of credentials and PII (SPEC §9: "structured JSON logs with secret
- * and PII redaction").
+ * and every string (and object key) is scrubbed of credentials and PII (docs/OPERATIONS.md "Logs").
  *
  * This runs on every log line, so it must stay cheap and can never be a denial-of-service lever: each pattern is
  * guarded by a cheap precheck, and every regular expression is linear in its input — a match can only start at

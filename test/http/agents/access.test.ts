@@ -7,7 +7,7 @@ interface RouteCase {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   path: (id: string) => string;
   payload?: Record<string, unknown>;
-  /** SPEC §4: viewer reads, operator writes. */
+  /** docs/SECURITY.md: viewer reads, operator writes. */
   access: 'viewer' | 'operator';
 }
 

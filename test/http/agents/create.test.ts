@@ -149,7 +149,7 @@ describeEachDatabase('POST /api/v1/agents', (ctx) => {
     expect(agent).toMatchObject({ owner: null, model: null, prompt: null, external_id: null });
   });
 
-  it('accepts every kind, source and classification of SPEC §3', async () => {
+  it('accepts every kind, source and classification of docs/agents.md', async () => {
     for (const kind of ['mcp_server', 'llm_agent', 'workflow', 'pipeline', 'function']) {
       expect((await createAgent(ctx(), { name: unique(kind), kind })).kind).toBe(kind);
     }

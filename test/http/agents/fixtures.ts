@@ -121,7 +121,7 @@ const TITLES: Record<string, string> = {
 
 export type ProblemJson = Json & { detail: string; errors?: Array<{ path: string; message: string }> };
 
-/** Asserts an RFC 9457 body with exactly the members SPEC §4 requires, and returns it for further checks. */
+/** Asserts an RFC 9457 body with exactly the members docs/errors.md lists, and returns it for further checks. */
 export function expectProblem(response: LightMyRequestResponse, status: number, code: string, instance: string): ProblemJson {
   expect(response.statusCode, response.body).toBe(status);
   expect(response.headers['content-type']).toBe(PROBLEM_JSON);
@@ -139,7 +139,7 @@ export function expectProblem(response: LightMyRequestResponse, status: number, 
   return body;
 }
 
-/** A 400 whose errors[] all name `path` (SPEC §4: wrong types → 400 with the field path). */
+/** A 400 whose errors[] all name `path` (docs/errors.md: wrong types → 400 with the field path). */
 export function expectValidationError(response: LightMyRequestResponse, instance: string, path: string): ProblemJson {
   const body = expectProblem(response, 400, 'validation_failed', instance);
   expect(body.errors, 'errors[] present').toBeDefined();

@@ -24,7 +24,7 @@ const STATUSES: Status[] = ['active', 'suspended', 'quarantined', 'retired'];
 const ACTIONS = ['suspend', 'resume', 'quarantine', 'approve', 'retire'] as const;
 type Action = (typeof ACTIONS)[number];
 
-/** The lifecycle of SPEC §3 / docs/agents.md, written out by hand: null where the action is refused (409). */
+/** The lifecycle of docs/agents.md, written out by hand: null where the action is refused (409). */
 const MACHINE: Record<Status, Record<Action, Status | null>> = {
   active: { suspend: 'suspended', resume: null, quarantine: 'quarantined', approve: null, retire: 'retired' },
   suspended: { suspend: null, resume: 'active', quarantine: 'quarantined', approve: null, retire: 'retired' },

@@ -4,7 +4,7 @@ import { describeEachDatabase } from '../../helpers/app.js';
 import { signDelivery } from '../../fixtures/ingest/sign.js';
 import { createSource, deliver, eventsOf } from './helpers.js';
 
-/** SPEC §4: bad input is a 4xx problem, never a 5xx — values PostgreSQL refuses included — and nothing is stored. */
+/** docs/errors.md: bad input is a 4xx problem, never a 5xx — values PostgreSQL refuses included — and nothing is stored. */
 
 const problemJson = 'application/problem+json; charset=utf-8';
 

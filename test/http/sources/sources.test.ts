@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { describeEachDatabase, type TestApp } from '../../helpers/app.js';
 
-/** Sources (SPEC §3 source, issue 4 item 1): admin-only CRUD, write-only encrypted secrets, audit on every write. */
+/** Sources (docs/ingestion.md "Sources"): admin-only CRUD, write-only encrypted secrets, audit on every write. */
 
 type Json = Record<string, unknown>;
 

@@ -1,5 +1,5 @@
 /**
- * Source adapters (SPEC §5): pure functions from a raw HTTP delivery to verified, parsed native events, and the
+ * Source adapters (docs/ingestion-formats.md): pure functions from a raw HTTP delivery to verified, parsed native events, and the
  * field-mapping engine that turns a native event into ORCA's canonical fields. No I/O and no clock of their own
  * (`verify` takes `now`). Formats, headers and vendor set-up: docs/ingestion-formats.md.
  */

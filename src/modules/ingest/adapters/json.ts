@@ -35,12 +35,6 @@ export function textOf(value: unknown): string | undefined {
   return undefined;
 }
 
-export function requireText(record: Record<string, unknown>, key: string, path: string): string {
-  const value = textOf(own(record, key));
-  if (value === undefined) throw new EnvelopeError(`${path} is required (a non-empty string)`, path);
-  return value;
-}
-
 /** The first value of a header (names are lower-case in RawDelivery), trimmed; `undefined` when absent or empty. */
 export function header(headers: Record<string, string | undefined>, name: string): string | undefined {
   const value = Object.hasOwn(headers, name) ? headers[name] : undefined;

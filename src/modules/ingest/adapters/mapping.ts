@@ -2,7 +2,7 @@ import { JsonPathError, parseJsonPath, readJsonPath, type PathSegment } from '..
 import { MappingError, type CanonicalFields, type FieldMapping, type FieldMappingEntry, type MappingFormat, type NativeEvent } from './types.js';
 
 /**
- * Field mappings are data (SPEC §5): per canonical field, a JSON path into the native document, evaluated by the
+ * Field mappings are data, not code (docs/ingestion-formats.md): per canonical field, a JSON path into the native document, evaluated by the
  * platform's JSON path subset (src/platform/json-path.ts: `$`, `$.name`, `$.a.b`, `$.a[0]`, `$['key with space']`,
  * `$["k"]`; no filters or wildcards; own properties only).
  */

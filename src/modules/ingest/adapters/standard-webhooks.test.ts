@@ -108,4 +108,34 @@ describe('Standard Webhooks adapter (generic, zapier, n8n, make)', () => {
     expect(() => adapter.parse({ ...signed, body: Buffer.from([0xff, 0xfe]) })).toThrow(/UTF-8/);
     expect(() => adapter.parse({ ...signed, body: Buffer.from('[]') })).toThrow(/empty/);
   });
+
+  describe('under the svix-* header names Svix-based senders use', () => {
+    /** The same delivery with each webhook-* header renamed svix-*, as a sender on Svix's default branding sends it. */
+    const asSvix = (signed: RawDelivery): RawDelivery => ({
+      ...signed,
+      headers: Object.fromEntries(Object.entries(signed.headers).map(([name, value]) => [name.replace(/^webhook-/, 'svix-'), value])),
+    });
+
+    it('verifies and parses exactly as under the webhook-* names', () => {
+      const svix = asSvix(delivery());
+      expect(Object.keys(svix.headers).filter((name) => name.startsWith('webhook-'))).toEqual([]);
+      expect(adapter.verify(svix, settings, now)).toEqual({ ok: true });
+      expect(adapter.parse(svix)).toEqual(adapter.parse(delivery()));
+    });
+
+    it('refuses a forged or stale one with the same reasons, and names a missing svix-signature as missing', () => {
+      expect(adapter.verify(asSvix(delivery(standardWebhooksSecret())), settings, now)).toEqual({ ok: false, reason: 'bad_signature' });
+      expect(adapter.verify(asSvix(delivery()), settings, new Date(now.getTime() + 301_000))).toEqual({ ok: false, reason: 'stale_timestamp' });
+      const { 'svix-signature': _signature, ...unsigned } = asSvix(delivery()).headers;
+      expect(adapter.verify({ ...delivery(), headers: unsigned }, settings, now)).toEqual({ ok: false, reason: 'missing_signature' });
+    });
+
+    it('prefers the webhook-* header when a sender sends both names', () => {
+      const both = delivery();
+      both.headers['svix-id'] = 'msg_not_the_signed_one';
+      both.headers['svix-signature'] = `v1,${Buffer.alloc(32, 1).toString('base64')}`;
+      expect(adapter.verify(both, settings, now)).toEqual({ ok: true });
+      expect(adapter.parse(both)[0]?.idempotencyKey).toBe('msg_2KWPBgLlAfxdpx2AI54pPJ85f4W');
+    });
+  });
 });

@@ -7,7 +7,18 @@ import { EnvelopeError, type NativeEvent, type RawDelivery, type SigningSettings
  * Standard Webhooks (https://www.standardwebhooks.com): `webhook-signature` carries space-separated `v1,<base64>`
  * HMAC-SHA256 signatures of `<webhook-id>.<webhook-timestamp>.<raw body>`, keyed with the base64 part of the
  * `whsec_…` secret. Several signatures may be present (the sender's own key rotation); one match suffices.
+ *
+ * Svix, the sending service behind many vendors' webhooks, emits the same scheme under `svix-id`, `svix-timestamp`
+ * and `svix-signature` (its plans white-label them as `webhook-*` only on request): each `svix-*` header is read as
+ * its `webhook-*` alias, the `webhook-*` name winning when both are sent (they carry the same values).
  */
+
+type StandardHeader = 'id' | 'timestamp' | 'signature';
+
+/** A Standard Webhooks header under its `webhook-` name, or under Svix's `svix-` name when that one is absent. */
+function standardHeader(headers: RawDelivery['headers'], name: StandardHeader): string | undefined {
+  return header(headers, `webhook-${name}`) ?? header(headers, `svix-${name}`);
+}
 
 /** The HMAC key of a Standard Webhooks secret: base64 after an optional `whsec_` prefix (as the reference library). */
 export function standardWebhooksKey(secret: string): Buffer | undefined {
@@ -17,10 +28,10 @@ export function standardWebhooksKey(secret: string): Buffer | undefined {
 
 /** Verify the three Standard Webhooks headers over the raw body; shared by the CloudEvents adapter. */
 export function verifyStandardWebhooks(delivery: RawDelivery, settings: SigningSettings, now: Date): Verification {
-  const signatureHeader = header(delivery.headers, 'webhook-signature');
+  const signatureHeader = standardHeader(delivery.headers, 'signature');
   if (signatureHeader === undefined) return fail('missing_signature');
-  const id = header(delivery.headers, 'webhook-id');
-  const timestampHeader = header(delivery.headers, 'webhook-timestamp');
+  const id = standardHeader(delivery.headers, 'id');
+  const timestampHeader = standardHeader(delivery.headers, 'timestamp');
   if (id === undefined || timestampHeader === undefined) return fail('malformed');
   const timestampMs = parseUnixTimestamp(timestampHeader, 'seconds');
   if (timestampMs === undefined) return fail('malformed');
@@ -52,10 +63,10 @@ export function verifyStandardWebhooks(delivery: RawDelivery, settings: SigningS
  * defaults. An array body is a batch: one event per element, keyed `<webhook-id>:<index>`.
  */
 function parseStandardWebhooks(delivery: RawDelivery): NativeEvent[] {
-  const id = header(delivery.headers, 'webhook-id');
-  if (id === undefined) throw new EnvelopeError('the webhook-id header is required', 'headers.webhook-id');
+  const id = standardHeader(delivery.headers, 'id');
+  if (id === undefined) throw new EnvelopeError('the webhook-id (or svix-id) header is required', 'headers.webhook-id');
   const body = parseJsonBody(delivery.body);
-  const timestampMs = parseUnixTimestamp(header(delivery.headers, 'webhook-timestamp') ?? '', 'seconds');
+  const timestampMs = parseUnixTimestamp(standardHeader(delivery.headers, 'timestamp') ?? '', 'seconds');
   const envelopeTime = timestampMs === undefined ? undefined : new Date(timestampMs).toISOString();
   const one = (document: unknown, key: string): NativeEvent => {
     const defaults: NativeEvent['defaults'] = {};

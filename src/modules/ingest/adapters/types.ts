@@ -1,6 +1,6 @@
 import type { TSchema } from '@sinclair/typebox';
 
-/** Every kind of source ORCA can receive events from (SPEC §5). */
+/** Every kind of source ORCA can receive events from (docs/ingestion-formats.md). */
 export const SOURCE_KINDS = [
   'hubspot',
   'salesforce',

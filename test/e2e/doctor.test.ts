@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanupOrcaProcesses, freePort, runOrca, tempDir } from '../helpers/orca-process.js';
+
+/**
+ * `orca doctor` as an operator meets it (docs/CLI.md): a real process per case, checked by exit code and output. Each
+ * failure comes with the fix for that failure: an unreachable database points at DATABASE_URL and the server (not at
+ * `orca migrate`), pending migrations at `orca migrate`, an unreachable Redis at REDIS_URL. Any check down exits 1,
+ * Redis included, because /readyz answers 503 then too.
+ */
+
+// Process spawns compile TypeScript on the fly and PGlite runs initdb in WASM: slow on a loaded machine. Bounds a hang.
+const PROCESS_TEST_TIMEOUT_MS = 300_000;
+const redisUrl = process.env.ORCA_TEST_REDIS_URL;
+
+afterAll(cleanupOrcaProcesses);
+
+interface DoctorJson {
+  status: 'ok' | 'down';
+  database: string;
+  checks: Record<string, { status: 'up' | 'down'; latency_ms: number; detail?: string }>;
+  hints: string[];
+}
+
+describe('orca doctor', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
+  const migratedDir = tempDir('orca-doctor-');
+  beforeAll(async () => {
+    const migrated = await runOrca(['migrate'], { ORCA_DATA_DIR: migratedDir });
+    expect(migrated.code, migrated.stderr).toBe(0);
+  }, PROCESS_TEST_TIMEOUT_MS);
+
+  it('on an unreachable PostgreSQL server: exit 1, and a hint at DATABASE_URL and the server, not at orca migrate', async () => {
+    const url = `postgres://orca@127.0.0.1:${await freePort()}/orca`;
+    const text = await runOrca(['doctor'], { DATABASE_URL: url, ORCA_DATA_DIR: tempDir('orca-doctor-') });
+    expect(text.code, text.stderr).toBe(1);
+    expect(text.stdout).toMatch(/^database: down \(.+ ms\) — .*ECONNREFUSED/m);
+    expect(text.stdout).toContain('migrations: down (0 ms) — database unreachable');
+    expect(text.stdout).toContain('hint: the PostgreSQL server did not answer: check DATABASE_URL');
+    expect(text.stdout).not.toContain('orca migrate');
+
+    const json = await runOrca(['doctor', '--json'], { DATABASE_URL: url, ORCA_DATA_DIR: tempDir('orca-doctor-') });
+    expect(json.code).toBe(1);
+    const report = JSON.parse(json.stdout) as DoctorJson;
+    expect(report).toMatchObject({ status: 'down', database: 'postgres', checks: { database: { status: 'down' }, migrations: { status: 'down' } } });
+    expect(report.hints).toHaveLength(1);
+    expect(report.hints[0]).toMatch(/^the PostgreSQL server did not answer/);
+  });
+
+  it('on an embedded database with pending migrations: exit 1, and a hint at orca migrate', async () => {
+    const result = await runOrca(['doctor'], { ORCA_DATA_DIR: tempDir('orca-doctor-') });
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stdout).toMatch(/^database: up /m);
+    expect(result.stdout).toMatch(/^migrations: down \(.+ ms\) — pending migrations: 1, 2/m);
+    expect(result.stdout).toContain('hint: run `orca migrate` (or start ORCA once) to apply the pending migrations');
+  });
+
+  it('with REDIS_URL pointing at nothing: exit 1, a redis line with the connection error, and a hint at REDIS_URL', async () => {
+    const port = await freePort();
+    const result = await runOrca(['doctor', '--json'], { ORCA_DATA_DIR: migratedDir, REDIS_URL: `redis://:not-a-real-password@127.0.0.1:${port}` });
+    expect(result.code, result.stderr).toBe(1);
+    const report = JSON.parse(result.stdout) as DoctorJson;
+    expect(report).toMatchObject({ status: 'down', database: 'pglite', checks: { database: { status: 'up' }, migrations: { status: 'up' }, redis: { status: 'down' } } });
+    expect(report.checks.redis!.detail).toBe(`connect ECONNREFUSED 127.0.0.1:${port}`);
+    expect(report.hints).toEqual([
+      `Redis at 127.0.0.1:${port} did not answer (connect ECONNREFUSED 127.0.0.1:${port}): check REDIS_URL and that Redis is running, or unset REDIS_URL. ` +
+        'ORCA serves without it (rate limits fall back to per-process counters), but /readyz answers 503 while Redis is configured and unreachable',
+    ]);
+    expect(result.stdout + result.stderr).not.toContain('not-a-real-password');
+  });
+
+  it.skipIf(!redisUrl)(`with REDIS_URL reachable: exit 0 and redis up${redisUrl ? '' : ' [skipped: ORCA_TEST_REDIS_URL is unset]'}`, async () => {
+    const result = await runOrca(['doctor'], { ORCA_DATA_DIR: migratedDir, REDIS_URL: redisUrl! });
+    expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
+    expect(result.stdout).toMatch(/^database: up /m);
+    expect(result.stdout).toMatch(/^migrations: up /m);
+    expect(result.stdout).toMatch(/^redis: up /m);
+    expect(result.stdout).not.toContain('hint:');
+  });
+});
