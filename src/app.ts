@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -11,7 +11,7 @@ import { validatorCompiler } from './platform/http/validation.js';
 import { ROLES, type RouteAccess } from './platform/http/roles.js';
 import { systemRoutes } from './modules/system/system.routes.js';
 import { PRE_SCRUBBED } from './platform/telemetry/logger.js';
-import { scrubString } from './platform/telemetry/redact.js';
+import { redactQueryValues, scrubString } from './platform/telemetry/redact.js';
 import { installEdge } from './platform/edge/index.js';
 import { epochMilliseconds } from './platform/http/epoch.js';
 import './platform/http/actor.js';
@@ -28,6 +28,15 @@ export interface BuildAppOptions {
    * turns it off, to measure what it costs. Not reachable from configuration.
    */
   edge?: boolean;
+}
+
+/**
+ * A route authenticated by its sender's signature may take that credential from a query parameter the source
+ * names (a Salesforce `token_param`): no list of secret-like names covers it. A URL no route matched declares
+ * nothing either (a sender configured with a wrong path still sends its key).
+ */
+function queryMayHideSecrets(request: FastifyRequest, matchedRoute: string | undefined): boolean {
+  return matchedRoute === undefined || request.routeOptions.config?.access === 'signed';
 }
 
 export async function buildApp(container: Container, options: BuildAppOptions = {}): Promise<FastifyInstance> {
@@ -92,16 +101,18 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
 
 
   app.addHook('onResponse', (request, reply, done) => {
-    const route = request.routeOptions.url ?? 'unmatched';
+    const matched = request.routeOptions.url;
+    const route = matched ?? 'unmatched';
     metrics.recordHttpRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
     const level = reply.statusCode >= 500 ? 'error' : 'info';
     // Every field is known: only the URL can carry client text (a query string), so it alone is scrubbed here.
+    // Webhooks and unmatched URLs lose every query value (docs/SECURITY.md, "Secrets in logs").
     request.log[level](
       {
         [PRE_SCRUBBED]: true,
         method: request.method,
         route,
-        url: scrubString(request.url),
+        url: scrubString(queryMayHideSecrets(request, matched) ? redactQueryValues(request.url) : request.url),
         status_code: reply.statusCode,
         duration_ms: Math.round(reply.elapsedTime * 100) / 100,
       },

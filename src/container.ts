@@ -154,7 +154,16 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
 
   try {
     if (options.bootstrapKeys) {
-      await keys.service.bootstrap({ apiKeys: config.apiKeys, dataDir: config.dataDir, announce: options.bootstrapKeys.announce });
+      const { announce } = options.bootstrapKeys;
+      await keys.service.bootstrap({
+        apiKeys: config.apiKeys,
+        dataDir: config.dataDir,
+        announce: (secret, file) => {
+          // Where the key is, never the key: stdout may be a log collector (the CLI shows the key only to a terminal).
+          logger.info({ key_file: file, file_mode: '0600' }, 'created the first admin API key; it is in key_file');
+          announce(secret, file);
+        },
+      });
     }
   } catch (error) {
     redis?.disconnect();
