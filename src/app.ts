@@ -49,6 +49,8 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     requestTimeout: config.requestTimeoutMs,
+    // The backstop when something other than a database statement (which has its own budget) keeps a request waiting.
+    handlerTimeout: config.handlerTimeoutMs,
     keepAliveTimeout: config.keepAliveTimeoutMs,
     http: {
       // Slow-loris defence: a client must finish its headers within HEADERS_TIMEOUT; Node checks at this interval.

@@ -296,18 +296,18 @@ export function createTrustService(deps: TrustServiceDeps) {
       const window = parseWindow(windowLabel);
       const agents = await repository.agents({ id });
       if (agents.length === 0) throw notFound(`agent ${id}`);
-      const { agents: [trust] } = await gather(clock.now(), window, { agentId: id, agents, raw: options.raw });
+      const { agents: [trust] } = await gather(clock.now(), window, { agentId: id, agents, raw: options.raw }, db.heavy);
       return trust!;
     },
 
     /** `raw` scans every row instead of using the daily rollups (the rollup test compares both). */
     async kpis(windowLabel: string | undefined, at: Date = clock.now(), options: { raw?: boolean } = {}): Promise<KpiReport> {
-      return (await organisation(at, parseWindow(windowLabel), db, {}, options.raw)).kpis;
+      return (await organisation(at, parseWindow(windowLabel), db.heavy, {}, options.raw)).kpis;
     },
 
     /** KPIs and every active agent's trust at `at` (the executive report). */
     async overview(windowLabel: string | undefined, at: Date = clock.now(), options: { raw?: boolean } = {}): Promise<Gathered> {
-      return organisation(at, parseWindow(windowLabel), db, {}, options.raw);
+      return organisation(at, parseWindow(windowLabel), db.heavy, {}, options.raw);
     },
 
     /** Brings the daily rollups up to date (also part of every snapshot). Returns the days computed. */
@@ -378,7 +378,7 @@ export function createTrustService(deps: TrustServiceDeps) {
         const values = Object.fromEntries(KPI_NAMES.map((name) => [name, gathered.kpis.kpis[name].value]));
         await repository.insertKpiSnapshot({ id: newId(), at: now, window_label: window.label, window_ms: window.ms, values, kpis: gathered.kpis.kpis }, tx);
         return gathered;
-      });
+      }, { budget: 'heavy' });
       if (!result) return { taken: false, agents: 0, quarantined: [] };
       const quarantined = await quarantineLowTrust(result.agents, now, window.ms);
       return { taken: true, agents: result.agents.length, quarantined };

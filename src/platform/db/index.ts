@@ -6,12 +6,15 @@ import type { Database } from './driver.js';
 import { openPglite } from './pglite.js';
 import { openPostgres } from './postgres.js';
 
-export type { Database, Queryable, DatabaseKind } from './driver.js';
+export type { Database, Queryable, DatabaseKind, StatementBudget, TransactionOptions } from './driver.js';
 export { jsonbParameter } from './driver.js';
 
 /** `DATABASE_URL` selects a PostgreSQL server; otherwise the embedded PGlite lives in `ORCA_DATA_DIR/pgdata`. */
 export async function openDatabase(
-  config: Pick<OrcaConfig, 'databaseUrl' | 'databasePoolMax' | 'databasePreparedStatements' | 'dataDir'>,
+  config: Pick<
+    OrcaConfig,
+    'databaseUrl' | 'databasePoolMax' | 'databasePreparedStatements' | 'databaseStatementTimeoutMs' | 'databaseHeavyStatementTimeoutMs' | 'dataDir'
+  >,
   logger: Logger,
   metrics: Metrics,
   options: { inMemory?: boolean } = {},
@@ -24,6 +27,7 @@ export async function openDatabase(
           url: config.databaseUrl,
           poolMax: config.databasePoolMax,
           preparedStatements: config.databasePreparedStatements,
+          statementTimeouts: { defaultMs: config.databaseStatementTimeoutMs, heavyMs: config.databaseHeavyStatementTimeoutMs },
           onPoolError: (error) => logger.warn({ err: error }, 'database connection lost; the pool will reconnect'),
         },
         observe,
