@@ -170,6 +170,7 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
       role: container.role,
       databaseKind: container.db.kind,
       startedAt: container.startedAt,
+      redisStatus: () => (container.redisState ? (container.redisState.isUp() ? 'up' : 'down') : 'not_configured'),
       schemaVersion: async () => {
         const { rows } = await container.db.query<{ version: number | null }>('select max(version) as version from schema_migration');
         return rows[0]?.version ?? 0;

@@ -178,7 +178,7 @@ describe('createFallbackStore', () => {
     const primary = createLocalStore();
     const fallback = createLocalStore();
     const onFallback = vi.fn();
-    const store = createFallbackStore(primary, fallback, onFallback);
+    const store = createFallbackStore(primary, fallback, { onFallback });
     expect(await store.hit('k', MINUTE, WINDOW_START)).toEqual({ count: 1, resetAt: WINDOW_START + MINUTE });
     expect(await store.hit('k', MINUTE, WINDOW_START)).toEqual({ count: 2, resetAt: WINDOW_START + MINUTE });
     expect(fallback.size()).toBe(0);
@@ -190,7 +190,7 @@ describe('createFallbackStore', () => {
     const primary = failingStore(error);
     const fallback = createLocalStore();
     const onFallback = vi.fn();
-    const store = createFallbackStore(primary, fallback, onFallback);
+    const store = createFallbackStore(primary, fallback, { onFallback });
     expect(await store.hit('k', MINUTE, WINDOW_START)).toEqual({ count: 1, resetAt: WINDOW_START + MINUTE });
     expect(await store.hit('k', MINUTE, WINDOW_START)).toEqual({ count: 2, resetAt: WINDOW_START + MINUTE });
     expect(primary.calls).toBe(2);
@@ -202,7 +202,7 @@ describe('createFallbackStore', () => {
     const onFallback = vi.fn();
     const limiter = createRateLimiter(
       { rateLimitMax: 3, rateLimitWindowMs: MINUTE, rateLimitRoleMax: {} },
-      createFallbackStore(failingStore(), createLocalStore(), onFallback),
+      createFallbackStore(failingStore(), createLocalStore(), { onFallback }),
       () => WINDOW_START,
     );
     const allowed = [];
@@ -222,12 +222,16 @@ describe('createFallbackStore', () => {
     };
     const fallback = createLocalStore();
     const onFallback = vi.fn();
-    const store = createFallbackStore(primary, fallback, onFallback);
+    const onPrimaryAnswer = vi.fn();
+    const store = createFallbackStore(primary, fallback, { onFallback, onPrimaryAnswer });
     await store.hit('k', MINUTE, WINDOW_START);
     await store.hit('k', MINUTE, WINDOW_START);
+    expect(onPrimaryAnswer).not.toHaveBeenCalled();
     down = false;
     expect(await store.hit('k', MINUTE, WINDOW_START)).toEqual({ count: 1, resetAt: WINDOW_START + MINUTE });
     expect(onFallback).toHaveBeenCalledTimes(2);
+    // A Redis that hung announces its return by no event: the first answer is what tells the outage is over.
+    expect(onPrimaryAnswer).toHaveBeenCalledTimes(1);
   });
 });
 
