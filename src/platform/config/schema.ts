@@ -26,6 +26,7 @@ export interface OrcaConfig {
   rateLimitMax: number;
   rateLimitWindowMs: number;
   rateLimitRoleMax: Partial<Record<'admin' | 'operator' | 'viewer' | 'ingest', number>>;
+  rateLimitWebhookMax: number;
   trustProxy: boolean | string[];
   alertWebhookUrl: string | undefined;
   alertmanagerUrl: string | undefined;
@@ -275,6 +276,14 @@ export const SETTINGS = [
   { env: 'RATE_LIMIT_MAX', key: 'rateLimitMax', default: '1000', description: 'requests per window per API key (per IP when anonymous)', parse: integer(1, 10_000_000) },
   { env: 'RATE_LIMIT_WINDOW', key: 'rateLimitWindowMs', default: '15m', description: 'rate-limit window', parse: duration },
   { env: 'RATE_LIMIT_ROLE_MAX', key: 'rateLimitRoleMax', default: '', description: 'per-role overrides of RATE_LIMIT_MAX, e.g. ingest:100000,viewer:2000', parse: roleLimits },
+  {
+    env: 'RATE_LIMIT_WEBHOOK_MAX',
+    key: 'rateLimitWebhookMax',
+    default: '100000',
+    description:
+      'webhook deliveries per window per source, counted once their signature verifies (a budget of their own: anonymous traffic from the same address cannot starve them)',
+    parse: integer(1, 10_000_000),
+  },
   { env: 'TRUST_PROXY', key: 'trustProxy', default: 'false', description: 'true, false, or the proxy IPs/CIDRs whose X-Forwarded-For is believed', parse: trustProxy },
   { env: 'ALERT_WEBHOOK_URL', key: 'alertWebhookUrl', default: undefined, description: 'default alert receiver (Slack-compatible or generic JSON)', secret: true, parse: optional(url(['http', 'https'])) },
   { env: 'ALERTMANAGER_URL', key: 'alertmanagerUrl', default: undefined, description: 'Prometheus Alertmanager (API v2)', parse: optional(url(['http', 'https'])) },

@@ -7,10 +7,10 @@ const MINUTE = 60_000;
 // An instant well inside a one-minute window: 10 s after 2025-01-01T00:00:00Z, which is a minute boundary.
 const WINDOW_START = Date.UTC(2025, 0, 1);
 
-function limiterAt(start: number, config: { max: number; windowMs?: number; roleMax?: Record<string, number> }) {
+function limiterAt(start: number, config: { max: number; windowMs?: number; roleMax?: Record<string, number>; webhookMax?: number }) {
   let now = start;
   const limiter = createRateLimiter(
-    { rateLimitMax: config.max, rateLimitWindowMs: config.windowMs ?? MINUTE, rateLimitRoleMax: config.roleMax ?? {} },
+    { rateLimitMax: config.max, rateLimitWindowMs: config.windowMs ?? MINUTE, rateLimitRoleMax: config.roleMax ?? {}, rateLimitWebhookMax: config.webhookMax ?? config.max },
     createLocalStore(),
     () => now,
   );
@@ -87,6 +87,17 @@ describe('createRateLimiter (fixed windows aligned to the epoch)', () => {
     expect(await limiter.check({ keyId: '192.0.2.1', role: 'viewer' })).toMatchObject({ allowed: true, remaining: 0 });
   });
 
+  it('counts verified webhook deliveries per source, under their own maximum, apart from IPs and keys', async () => {
+    const { limiter } = limiterAt(WINDOW_START, { max: 1, webhookMax: 2 });
+    expect(await limiter.check({ ip: '192.0.2.1' })).toMatchObject({ allowed: true, policy: 'anonymous', remaining: 0 });
+    expect(await limiter.check({ ip: '192.0.2.1' })).toMatchObject({ allowed: false, policy: 'anonymous' });
+    expect(await limiter.check({ sourceId: 's1' })).toMatchObject({ allowed: true, policy: 'webhook', limit: 2, remaining: 1 });
+    expect(await limiter.check({ sourceId: 's1' })).toMatchObject({ allowed: true, policy: 'webhook', remaining: 0 });
+    expect(await limiter.check({ sourceId: 's1' })).toMatchObject({ allowed: false, policy: 'webhook', remaining: 0, resetSeconds: 60 });
+    expect(await limiter.check({ sourceId: 's2' })).toMatchObject({ allowed: true, remaining: 1 });
+    expect(await limiter.check({ keyId: 's2', role: 'ingest' })).toMatchObject({ allowed: true, policy: 'ingest', remaining: 0 });
+  });
+
   it('reports the window in whole seconds, rounded up', () => {
     expect(limiterAt(0, { max: 1, windowMs: 15 * MINUTE }).limiter.windowSeconds).toBe(900);
     expect(limiterAt(0, { max: 1, windowMs: 1500 }).limiter.windowSeconds).toBe(2);
@@ -100,7 +111,7 @@ describe('createRateLimiter: synchronous over the per-process store', () => {
     expect(local).toMatchObject({ allowed: true, remaining: 4 });
 
     const asyncStore = createLocalStore();
-    const limiter = createRateLimiter({ rateLimitMax: 5, rateLimitWindowMs: MINUTE, rateLimitRoleMax: {} }, { hit: async (...args) => asyncStore.hit(...args) }, () => WINDOW_START);
+    const limiter = createRateLimiter({ rateLimitMax: 5, rateLimitWindowMs: MINUTE, rateLimitRoleMax: {}, rateLimitWebhookMax: 5 }, { hit: async (...args) => asyncStore.hit(...args) }, () => WINDOW_START);
     const pending = limiter.check({ ip: '192.0.2.1' });
     expect(pending).toBeInstanceOf(Promise);
     expect(await pending).toMatchObject({ allowed: true, remaining: 4, resetSeconds: 60 });
@@ -201,7 +212,7 @@ describe('createFallbackStore', () => {
   it('never fails open: a limiter over a failing primary still refuses beyond the limit', async () => {
     const onFallback = vi.fn();
     const limiter = createRateLimiter(
-      { rateLimitMax: 3, rateLimitWindowMs: MINUTE, rateLimitRoleMax: {} },
+      { rateLimitMax: 3, rateLimitWindowMs: MINUTE, rateLimitRoleMax: {}, rateLimitWebhookMax: 3 },
       createFallbackStore(failingStore(), createLocalStore(), { onFallback }),
       () => WINDOW_START,
     );
