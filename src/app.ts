@@ -12,7 +12,7 @@ import { ROLES, type RouteAccess } from './platform/http/roles.js';
 import { systemRoutes } from './modules/system/system.routes.js';
 import { PRE_SCRUBBED } from './platform/telemetry/logger.js';
 import { redactQueryValues, scrubString } from './platform/telemetry/redact.js';
-import { installEdge } from './platform/edge/index.js';
+import { docsContentSecurityPolicy, installEdge } from './platform/edge/index.js';
 import { epochMilliseconds } from './platform/http/epoch.js';
 import './platform/http/actor.js';
 
@@ -154,7 +154,21 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
       return { schema: transformed, url };
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: false, validatorUrl: null }, staticCSP: true });
+  // The UI's policy is set per request (docsContentSecurityPolicy): swagger-ui's `staticCSP` is one header for every
+  // request, with `upgrade-insecure-requests` even over plain HTTP.
+  let docsPolicy: ((secure: boolean) => string) | undefined;
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    uiConfig: { deepLinking: false, validatorUrl: null },
+    uiHooks: {
+      onRequest: (request, reply, done) => {
+        docsPolicy ??= docsContentSecurityPolicy(app.swaggerCSP);
+        // `protocol` is https over TLS, or from X-Forwarded-Proto when TRUST_PROXY trusts the peer that sent it.
+        reply.header('content-security-policy', docsPolicy(request.protocol === 'https'));
+        done();
+      },
+    },
+  });
 
   app.get(
     '/openapi.json',

@@ -12,11 +12,12 @@ import { presentedCredential, type PresentedCredential } from './credentials.js'
 import { createIpBlocklist } from './ip-block.js';
 import { createRateLimiter, rateLimitHeader, type LimiterDecision } from './rate-limit.js';
 import { computeSecurityHeaders } from './security-headers.js';
-
-export type { WebhookAdmission } from './webhook-admission.js';
 import type { RateLimitStore } from './rate-limit-store.js';
 import type { WebhookAdmission } from './webhook-admission.js';
 import { AppError } from '../errors.js';
+
+export { docsContentSecurityPolicy } from './security-headers.js';
+export type { WebhookAdmission } from './webhook-admission.js';
 
 export interface EdgeDeps {
   config: Readonly<OrcaConfig>;
