@@ -1,6 +1,6 @@
 /**
  * Classifies errors raised by either driver so the HTTP layer can answer correctly:
- * - `unavailable`: the database cannot be reached, did not answer in time or is shutting down → 503 with Retry-After (SPEC §4);
+ * - `unavailable`: the database cannot be reached, did not answer in time or is shutting down → 503 with Retry-After;
  * - `bad_value`: PostgreSQL refused a value the client sent (SQLSTATE class 22, e.g. a NUL character in text,
  *   a number out of range) → 400, since it is a client mistake the schema could not express;
  * - undefined: anything else, which is a bug → 500.
