@@ -68,6 +68,20 @@ export function keyRoutes(service: KeyService): FastifyPluginAsyncTypebox {
       },
     );
 
+    app.get(
+      '/keys/:id',
+      {
+        config: { access: 'admin' },
+        schema: {
+          tags,
+          summary: 'Read one API key (never its secret); the Location a key creation answers',
+          params: IdParams,
+          response: { 200: ApiKey, ...problems(401, 403, 404) },
+        },
+      },
+      async (request) => service.get(request.params.id),
+    );
+
     app.delete(
       '/keys/:id',
       {

@@ -4,7 +4,7 @@ import { AppError } from '../../platform/errors.js';
 import { actorOf } from '../../platform/http/actor.js';
 import { exceedsDepth, hasLoneSurrogate, MAX_JSON_DEPTH } from '../../platform/http/json-body.js';
 import { IdParams, problems } from '../../platform/http/schemas.js';
-import { ContractDocumentSchema } from './contract.js';
+import { ContractDocumentSchema } from './contract-schema.js';
 import { ContractsQuery, ContractsVersion, FreshnessReport, Gap, GapPage, GapQuery, ResolveBody } from './sync.schemas.js';
 import type { SyncService } from './sync.service.js';
 
