@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -10,8 +10,8 @@ import { handleClientError } from './platform/http/client-errors.js';
 import { validatorCompiler } from './platform/http/validation.js';
 import { ROLES, type RouteAccess } from './platform/http/roles.js';
 import { PRE_SCRUBBED } from './platform/telemetry/logger.js';
-import { scrubString } from './platform/telemetry/redact.js';
-import { installEdge } from './platform/edge/index.js';
+import { redactQueryValues, scrubString } from './platform/telemetry/redact.js';
+import { docsContentSecurityPolicy, installEdge } from './platform/edge/index.js';
 import { epochMilliseconds } from './platform/http/epoch.js';
 import './platform/http/actor.js';
 
@@ -29,6 +29,15 @@ export interface BuildAppOptions {
   edge?: boolean;
 }
 
+/**
+ * A route authenticated by its sender's signature may take that credential from a query parameter the source
+ * names (a Salesforce `token_param`): no list of secret-like names covers it. A URL no route matched declares
+ * nothing either (a sender configured with a wrong path still sends its key).
+ */
+function queryMayHideSecrets(request: FastifyRequest, matchedRoute: string | undefined): boolean {
+  return matchedRoute === undefined || request.routeOptions.config?.access === 'signed';
+}
+
 export async function buildApp(container: Container, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const { config, logger, metrics } = container;
   const app = Fastify({
@@ -39,6 +48,8 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     requestTimeout: config.requestTimeoutMs,
+    // The backstop when something other than a database statement (which has its own budget) keeps a request waiting.
+    handlerTimeout: config.handlerTimeoutMs,
     keepAliveTimeout: config.keepAliveTimeoutMs,
     http: {
       // Slow-loris defence: a client must finish its headers within HEADERS_TIMEOUT; Node checks at this interval.
@@ -91,16 +102,18 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
 
 
   app.addHook('onResponse', (request, reply, done) => {
-    const route = request.routeOptions.url ?? 'unmatched';
+    const matched = request.routeOptions.url;
+    const route = matched ?? 'unmatched';
     metrics.recordHttpRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
     const level = reply.statusCode >= 500 ? 'error' : 'info';
     // Every field is known: only the URL can carry client text (a query string), so it alone is scrubbed here.
+    // Webhooks and unmatched URLs lose every query value (docs/SECURITY.md, "Secrets in logs").
     request.log[level](
       {
         [PRE_SCRUBBED]: true,
         method: request.method,
         route,
-        url: scrubString(request.url),
+        url: scrubString(queryMayHideSecrets(request, matched) ? redactQueryValues(request.url) : request.url),
         status_code: reply.statusCode,
         duration_ms: Math.round(reply.elapsedTime * 100) / 100,
       },
@@ -140,7 +153,21 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
       return { schema: transformed, url };
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: false, validatorUrl: null }, staticCSP: true });
+  // The UI's policy is set per request (docsContentSecurityPolicy): swagger-ui's `staticCSP` is one header for every
+  // request, with `upgrade-insecure-requests` even over plain HTTP.
+  let docsPolicy: ((secure: boolean) => string) | undefined;
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    uiConfig: { deepLinking: false, validatorUrl: null },
+    uiHooks: {
+      onRequest: (request, reply, done) => {
+        docsPolicy ??= docsContentSecurityPolicy(app.swaggerCSP);
+        // `protocol` is https over TLS, or from X-Forwarded-Proto when TRUST_PROXY trusts the peer that sent it.
+        reply.header('content-security-policy', docsPolicy(request.protocol === 'https'));
+        done();
+      },
+    },
+  });
 
   app.get(
     '/openapi.json',
@@ -155,6 +182,7 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
       role: container.role,
       databaseKind: container.db.kind,
       startedAt: container.startedAt,
+      redisStatus: () => (container.redisState ? (container.redisState.isUp() ? 'up' : 'down') : 'not_configured'),
     }),
   );
   // A worker serves only probes and /metrics: orchestrators still need to watch it, clients must not reach it.

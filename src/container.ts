@@ -2,6 +2,7 @@ import type { OrcaConfig, ProcessRole } from './platform/config/schema.js';
 import { openDatabase, type Database } from './platform/db/index.js';
 import { migrate } from './platform/db/migrate.js';
 import { createLogger, type Logger } from './platform/telemetry/logger.js';
+import { createDependencyState, type DependencyState } from './platform/telemetry/dependency-state.js';
 import { createMetrics, type Metrics } from './platform/telemetry/metrics.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import { ORCA_VERSION } from './platform/version.js';
@@ -32,6 +33,8 @@ export interface Container {
   version: string;
   startedAt: number;
   redis: Redis | undefined;
+  /** Whether Redis answers (undefined without REDIS_URL): `orca_dependency_up`, /health, /status. */
+  redisState: DependencyState | undefined;
   rateLimitStore: RateLimitStore;
   invalidation: CacheInvalidation;
   modules: {
@@ -50,24 +53,17 @@ export interface Container {
   close(): Promise<void>;
 }
 
-/** Fails fast instead of queueing when Redis is away, so callers fall back at once rather than wait. */
-function connectRedis(url: string, warn: (error: Error) => void): Redis {
-  const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000, lazyConnect: false });
-  redis.on('error', warn);
-  return redis;
-}
-
 /**
- * One warning per 30 s about Redis, whether it refuses connections (ioredis 'error' events, repeated on every
- * reconnect attempt) or hangs (no event at all: only the fallbacks show it).
+ * Fails fast instead of queueing when Redis is away, so callers fall back at once rather than wait. Its connection
+ * events feed `state`; a Redis that hangs sends none, and only the fallbacks and probes report it.
  */
-function throttledRedisWarning(logger: Logger): (error: Error) => void {
-  let lastWarning = 0;
-  return (error) => {
-    if (Date.now() - lastWarning < 30_000) return;
-    lastWarning = Date.now();
-    logger.warn({ err: error }, 'redis unavailable; rate limits fall back to per-process counters');
-  };
+function connectRedis(url: string, state: DependencyState): Redis {
+  const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000, lazyConnect: false });
+  redis.on('ready', () => state.up());
+  // 'error' repeats on every reconnection attempt: the state logs the outage once.
+  redis.on('error', (error: Error) => state.down(error));
+  redis.on('close', () => state.down(new Error('the connection to redis closed')));
+  return redis;
 }
 
 export interface ContainerOptions {
@@ -138,27 +134,49 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
   });
   const reports = createReportsModule({ trust: trust.service, clock, quarantineBelow: config.trustQuarantineBelow });
 
-  const warnRedis = throttledRedisWarning(logger);
-  const redis = config.redisUrl ? connectRedis(config.redisUrl, warnRedis) : undefined;
+  const redisState = config.redisUrl
+    ? createDependencyState({
+        name: 'redis',
+        logger,
+        registry: metrics.registry,
+        outageMessage: 'redis unavailable; rate limits fall back to per-process counters',
+        recoveryMessage: 'redis available again; rate limits are shared again',
+      })
+    : undefined;
+  const redis = config.redisUrl && redisState ? connectRedis(config.redisUrl, redisState) : undefined;
   const localStore = createLocalStore();
   const fallbacks = new Counter({
     name: 'orca_rate_limit_fallback_total',
     help: 'Rate-limit decisions taken with per-process counters because Redis failed',
     registers: [metrics.registry],
   });
-  const rateLimitStore = redis
-    ? createFallbackStore(createRedisStore(redis, 250), localStore, (error) => {
-        fallbacks.inc();
-        warnRedis(error);
-      })
-    : localStore;
-  const system = createSystemModule({ db, redis });
+  const rateLimitStore =
+    redis && redisState
+      ? createFallbackStore(createRedisStore(redis, 250), localStore, {
+          onFallback: (error) => {
+            fallbacks.inc();
+            redisState.down(error);
+          },
+          onPrimaryAnswer: () => redisState.up(),
+        })
+      : localStore;
+  const system = createSystemModule({ db, redis: redis && redisState ? { client: redis, state: redisState } : undefined });
 
   try {
     if (options.bootstrapKeys) {
-      await keys.service.bootstrap({ apiKeys: config.apiKeys, dataDir: config.dataDir, announce: options.bootstrapKeys.announce });
+      const { announce } = options.bootstrapKeys;
+      await keys.service.bootstrap({
+        apiKeys: config.apiKeys,
+        dataDir: config.dataDir,
+        announce: (secret, file) => {
+          // Where the key is, never the key: stdout may be a log collector (the CLI shows the key only to a terminal).
+          logger.info({ key_file: file, file_mode: '0600' }, 'created the first admin API key; it is in key_file');
+          announce(secret, file);
+        },
+      });
     }
   } catch (error) {
+    redisState?.stop();
     redis?.disconnect();
     await db.close();
     throw error;
@@ -181,6 +199,7 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     version: ORCA_VERSION,
     startedAt: Date.now(),
     redis,
+    redisState,
     rateLimitStore,
     modules: { agents, audit, keys, policies, sync, incidents, trust, reports, sources, ingest, system },
     invalidation,
@@ -193,6 +212,7 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
       await keys.service.stop();
       await sync.sweeper.stop();
       await trust.scheduler.stop();
+      redisState?.stop();
       redis?.disconnect();
       await db.close();
     },

@@ -12,6 +12,10 @@ import net from 'node:net';
  *                 as the test needs — no timers). `hold(marker)` queues only the connection whose bytes contain
  *                 `marker` (from that chunk on), e.g. a query parameter, so one request is slowed and other traffic
  *                 (background jobs, new connections) flows;
+ * - `freeze()`    nothing passes in either direction, but nothing is lost: bytes each way are queued until `thaw()`,
+ *                 and new connections are accepted and queued alike — what a client sees of a database process that
+ *                 was stopped (SIGSTOP) with its TCP connections open;
+ * - `thaw()`      delivers what was queued, in order, both ways, and forwards again (the process was continued);
  * - `restore()`   back to forwarding. Connections that lost bytes in the blackhole are reset, because the protocol
  *                 stream on them is corrupt (what a client sees when a partition heals after its peer gave up).
  *
@@ -27,6 +31,8 @@ export interface TcpProxy {
   /** Resolves once at least one chunk is being held (after `hold()`). */
   whenHeld(): Promise<void>;
   release(): void;
+  freeze(): void;
+  thaw(): void;
   restore(): void;
   /** Connections currently open between a client and the proxy. */
   openConnections(): number;
@@ -35,13 +41,15 @@ export interface TcpProxy {
   close(): Promise<void>;
 }
 
-type Mode = 'forward' | 'cut' | 'blackhole' | 'hold';
+type Mode = 'forward' | 'cut' | 'blackhole' | 'hold' | 'freeze';
 
 interface Pair {
   client: net.Socket;
   upstream: net.Socket | undefined;
-  /** Chunks from the client waiting for `release()`. */
+  /** Chunks from the client waiting for `release()` or `thaw()`. */
   queued: Buffer[];
+  /** Chunks from the server waiting for `thaw()`. */
+  queuedForClient: Buffer[];
   clientEnded: boolean;
   /** This connection's client bytes are being queued (hold mode). */
   holding: boolean;
@@ -69,6 +77,8 @@ export async function startTcpProxy(upstream: { host: string; port: number }): P
 
   const flush = (pair: Pair) => {
     pair.holding = false;
+    for (const chunk of pair.queuedForClient) if (!pair.client.destroyed) pair.client.write(chunk);
+    pair.queuedForClient = [];
     if (!pair.upstream) return;
     for (const chunk of pair.queued) pair.upstream.write(chunk);
     pair.queued = [];
@@ -89,6 +99,10 @@ export async function startTcpProxy(upstream: { host: string; port: number }): P
         pair.corrupt = true;
         return;
       }
+      if (mode === 'freeze') {
+        pair.queuedForClient.push(chunk);
+        return;
+      }
       pair.client.write(chunk);
     });
     socket.on('end', () => pair.client.end());
@@ -96,7 +110,7 @@ export async function startTcpProxy(upstream: { host: string; port: number }): P
 
   const server = net.createServer((client) => {
     accepted += 1;
-    const pair: Pair = { client, upstream: undefined, queued: [], clientEnded: false, holding: false, corrupt: false };
+    const pair: Pair = { client, upstream: undefined, queued: [], queuedForClient: [], clientEnded: false, holding: false, corrupt: false };
     client.on('error', () => reset(pair));
     if (mode === 'cut') {
       client.resetAndDestroy();
@@ -107,6 +121,10 @@ export async function startTcpProxy(upstream: { host: string; port: number }): P
     client.on('data', (chunk: Buffer) => {
       if (mode === 'blackhole' || !pair.upstream) {
         pair.corrupt = true;
+        return;
+      }
+      if (mode === 'freeze') {
+        pair.queued.push(chunk);
         return;
       }
       if (pair.holding || (mode === 'hold' && (!holdMarker || chunk.includes(holdMarker)))) {
@@ -158,6 +176,13 @@ export async function startTcpProxy(upstream: { host: string; port: number }): P
     release() {
       mode = 'forward';
       for (const pair of pairs) flush(pair);
+    },
+    freeze() {
+      mode = 'freeze';
+    },
+    thaw() {
+      mode = 'forward';
+      for (const pair of [...pairs]) flush(pair);
     },
     restore() {
       mode = 'forward';

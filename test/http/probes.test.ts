@@ -59,6 +59,8 @@ describeEachDatabase('probes and documents', (ctx, target) => {
     it('answers a viewer with the runtime status of the process', async () => {
       const body = expectJson(await get('/status', ctx().as('viewer')), 200);
       expect(body).toEqual({
+        status: 'ok',
+        redis: 'not_configured',
         version: ORCA_VERSION,
         uptime_seconds: expect.any(Number),
         role: 'all',

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/platform/errors.js';
 import { createTestApp, describeEachDatabase, type TestApp } from '../helpers/app.js';
 import type { DatabaseTarget } from '../helpers/db.js';
+import { fixture, signDelivery } from '../fixtures/ingest/sign.js';
 
 /**
  * No secret and no personal data reaches a log line (docs/OPERATIONS.md "Logs"), whatever
@@ -60,6 +61,10 @@ function plantedValues() {
       jwt: `${base64url({ alg: 'HS256', typ: 'JWT' })}.${base64url({ sub: hex(4), email: 'x@y.io' })}.${randomBytes(32).toString('base64url')}`,
       shortJwt: `${base64url({ alg: 'none' })}.${base64url({ s: hex(3) })}.${hex(6)}`,
       cookie: `sid-${hex(12)}`,
+      // Webhook credentials under names only the source's configuration knows (a Salesforce `token_param`).
+      webhookToken: `sfdc${hex(16)}`,
+      wrongWebhookToken: `sfdc${hex(16)}`,
+      strayWebhookToken: `sfdc${hex(16)}`,
     },
     pii: {
       email: `jane.doe.${hex(4)}@gmail.com`,
@@ -377,6 +382,66 @@ describeEachDatabase('no secret or PII in any log line', (ctx, target) => {
       }),
       expected: 200,
     });
+  });
+
+  it('delivers Salesforce messages whose secret rides in the query parameter the source names, and logs no value of it', async () => {
+    const { secrets } = planted;
+    const created = await send({
+      method: 'POST',
+      url: '/api/v1/sources',
+      headers: as('admin'),
+      payload: {
+        kind: 'salesforce',
+        name: `salesforce with token_param t ${sequence}`,
+        secret: secrets.webhookToken,
+        signing: { options: { token_param: 't', allowed_organization_ids: ['00D5e000000KQ2eEAG'] } },
+      },
+      expected: 201,
+    });
+    const sourceId = (created.response.json() as { id: string }).id;
+    const deliver = (token: string, path = `/api/v1/ingest/${sourceId}`) => {
+      const delivery = signDelivery('salesforce', fixture('salesforce', 'opportunity-won.xml'), {
+        secret: token,
+        now: new Date(),
+        url: path,
+        salesforceTokenParam: 't',
+      });
+      return { method: 'POST' as const, url: delivery.url, headers: delivery.headers, payload: delivery.body };
+    };
+    const accepted = deliver(secrets.webhookToken);
+    expect(accepted.url).toBe(`/api/v1/ingest/${sourceId}?t=${secrets.webhookToken}`);
+    const delivered = await send({ ...accepted, expected: 200 });
+    await send({ ...deliver(secrets.wrongWebhookToken), expected: 401 });
+    // A sender configured with a wrong path still sends its key: no route claims the URL, none of its values is logged.
+    await send({ ...deliver(secrets.strayWebhookToken, `/api/v1/ingest/${sourceId}/outbound`), expected: 404 });
+
+    const lines = ctx().logs.filter((line) => line.correlation_id === delivered.correlationId && line.msg === 'request completed');
+    expect(lines.map((line) => line.url)).toEqual([`/api/v1/ingest/${sourceId}?t=[REDACTED]`]);
+    const tokens = { webhookToken: secrets.webhookToken, wrongWebhookToken: secrets.wrongWebhookToken, strayWebhookToken: secrets.strayWebhookToken };
+    expect(findLeaks(ctx().logs, tokens)).toEqual([]);
+  });
+
+  it('refuses a source that would carry its key in a header ORCA logs or reads as an API key', async () => {
+    for (const header of ['X-Correlation-ID', 'x-api-key', 'authorization']) {
+      const refused = await send({
+        method: 'POST',
+        url: '/api/v1/sources',
+        headers: as('admin'),
+        payload: { kind: 'dynamics365', name: `dataverse via ${header} ${sequence}`, secret: planted.secrets.webhookToken, signing: { options: { key_header: header } } },
+        expected: 400,
+      });
+      expect(refused.response.json()).toMatchObject({
+        errors: [{ path: '/body/signing/options/key_header', message: `${header} is read by ORCA itself; choose another header name` }],
+      });
+    }
+    const signatureHeader = await send({
+      method: 'POST',
+      url: '/api/v1/sources',
+      headers: as('admin'),
+      payload: { kind: 'servicenow', name: `servicenow via correlation id ${sequence}`, signing: { options: { signature_header: 'x-correlation-id' } } },
+      expected: 400,
+    });
+    expect(signatureHeader.response.json()).toMatchObject({ errors: [{ path: '/body/signing/options/signature_header' }] });
   });
 
   // A request Fastify refuses before routing (a malformed URL) is logged as such instead of "request completed".

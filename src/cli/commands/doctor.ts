@@ -21,6 +21,7 @@ export function registerDoctorCommand(program: Command): void {
         }
         for (const hint of diagnosis.hints) console.log(`hint: ${hint}`);
       }
-      if (diagnosis.status !== 'ok') process.exitCode = EXIT.failure;
+      // Degraded (only Redis down) still serves and stays ready: exit 0, with the hint printed above.
+      if (diagnosis.status === 'down') process.exitCode = EXIT.failure;
     });
 }

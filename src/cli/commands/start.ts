@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { exitOnSignals, startServer } from '../../server.js';
 import type { ProcessRole } from '../../platform/config/schema.js';
+import { announceAdminKey } from '../admin-key-announcement.js';
 import { configHelp } from '../config-help.js';
 import { startDemoInBackground } from '../demo/start-demo.js';
 import { loadConfigOrExit } from '../load-config.js';
@@ -23,12 +24,10 @@ export function registerStartCommand(program: Command): void {
       const server = await startServer(config, {
         role: options.role as ProcessRole,
         bootstrapKeys: {
-          // Printed once, on stdout and outside the logger (which would rightly redact it).
+          // Shown outside the logger (which would rightly redact it), and only to a terminal.
           announce: (secret, file) => {
             announcedKey = secret;
-            process.stdout.write(
-              `\nORCA created the first admin API key. It is shown only this once and was saved to ${file} (mode 0600):\n\n  ${secret}\n\nUse it as: curl -H 'X-API-Key: ${secret}' http://${config.host}:${config.port}/api/v1/agents\n\n`,
-            );
+            announceAdminKey(process.stdout, secret, file, `http://${config.host}:${config.port}`);
           },
         },
       });

@@ -7,19 +7,23 @@ import { createMetrics } from '../../platform/telemetry/metrics.js';
 import { doctorHints } from './hints.js';
 
 export interface Diagnosis {
-  status: 'ok' | 'down';
+  status: 'ok' | 'degraded' | 'down';
   database: DatabaseKind;
   checks: Record<string, CheckResult>;
   /** one actionable line per failing check */
   hints: string[];
 }
 
-type DoctorConfig = Pick<OrcaConfig, 'databaseUrl' | 'databasePoolMax' | 'databasePreparedStatements' | 'dataDir' | 'redisUrl'>;
+type DoctorConfig = Pick<
+  OrcaConfig,
+  'databaseUrl' | 'databasePoolMax' | 'databasePreparedStatements' | 'databaseStatementTimeoutMs' | 'databaseHeavyStatementTimeoutMs' | 'dataDir' | 'redisUrl'
+>;
 
 /**
  * The readiness checks of a server with this configuration (database, migrations, and Redis when REDIS_URL is set),
- * run from the command line before or beside the server. Any check down makes the status `down`, Redis included:
- * the exit code predicts what /readyz would answer.
+ * run from the command line before or beside the server. The status is what /health would say: `down` when the
+ * database or migrations fail (a server would be unready), `degraded` when only Redis fails (it would serve, with
+ * per-process rate limits), so the exit code predicts what /readyz would answer.
  */
 export async function diagnose(config: DoctorConfig): Promise<Diagnosis> {
   const database: DatabaseKind = config.databaseUrl ? 'postgres' : 'pglite';
@@ -35,7 +39,7 @@ export async function diagnose(config: DoctorConfig): Promise<Diagnosis> {
     return { status: 'down', database, checks, hints: doctorHints(checks, { database }) };
   }
   try {
-    const report = await createHealthChecks(db, redis?.client).run();
+    const report = await createHealthChecks(db, redis ? { client: redis.client, state: { up: () => {}, down: () => {} } } : undefined).run();
     // A connection that never came up fails the ping with ioredis' "Stream isn't writeable": the connection's
     // own error (refused, unknown host, bad password) is what the operator can act on.
     if (redis?.error && report.checks.redis?.status === 'down') report.checks.redis.detail = redis.error;

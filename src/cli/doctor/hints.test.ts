@@ -38,7 +38,7 @@ describe('doctorHints', () => {
     });
     expect(hints).toEqual([
       'Redis at 127.0.0.1:6390 did not answer (connect ECONNREFUSED 127.0.0.1:6390): check REDIS_URL and that Redis is running, or unset REDIS_URL. ' +
-        'ORCA serves without it (rate limits fall back to per-process counters), but /readyz answers 503 while Redis is configured and unreachable',
+        'ORCA serves without it (rate limits fall back to per-process counters) and stays ready; /health and /status say degraded meanwhile',
     ]);
   });
 

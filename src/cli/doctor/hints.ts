@@ -36,7 +36,7 @@ export function doctorHints(checks: Record<string, CheckResult>, context: HintCo
     const cause = context.redisError ? ` (${context.redisError})` : '';
     hints.push(
       `Redis${target} did not answer${cause}: check REDIS_URL and that Redis is running, or unset REDIS_URL. ORCA serves without it ` +
-        '(rate limits fall back to per-process counters), but /readyz answers 503 while Redis is configured and unreachable',
+        '(rate limits fall back to per-process counters) and stays ready; /health and /status say degraded meanwhile',
     );
   }
   return hints;

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../../platform/errors.js';
 import { problems } from '../../platform/http/schemas.js';
 import type { RawDelivery } from './adapters/index.js';
 import type { IngestMetrics } from './ingest.metrics.js';
@@ -60,7 +61,7 @@ export function ingestRoutes(service: IngestService, metrics: IngestMetrics): Fa
               'New events: 201. A delivery whose events were all stored before: 200 with duplicate: true (stored once). ' +
               'Salesforce sources are answered with the SOAP Ack (text/xml) instead of JSON.',
             params: SourceIdParams,
-            response: { 200: IngestResult, 201: IngestResult, ...problems(401, 404, 422) },
+            response: { 200: IngestResult, 201: IngestResult, ...problems(401, 404, 422, 429) },
           },
         },
         async (request, reply) => {
@@ -71,11 +72,17 @@ export function ingestRoutes(service: IngestService, metrics: IngestMetrics): Fa
             headers: headersOf(request),
             body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
           };
+          // Without an API key, the edge leaves the rate limit to this route (platform/edge/webhook-admission.ts).
+          const admission = request.webhookAdmission;
           try {
-            const result = await service.receiveWebhook(request.params.sourceId, delivery);
+            const result = await service.receiveWebhook(request.params.sourceId, delivery, admission?.verified);
             // The adapter's own answer (e.g. a SOAP Ack), sent as given rather than through the JSON serializer.
             if (result.kind === 'native') return await (reply as FastifyReply).code(result.status).type(result.contentType).send(result.body);
             return await reply.code(result.status).send(result.body);
+          } catch (error) {
+            // A delivery that did not authenticate counts against its address's anonymous budget, which may refuse it (429).
+            if (admission && error instanceof AppError && (error.code === 'unauthorized' || error.code === 'not_found')) await admission.refused();
+            throw error;
           } finally {
             metrics.duration.observe({ endpoint: 'webhook' }, seconds(started));
           }

@@ -50,9 +50,10 @@ export function createWebhookReceiver(deps: WebhookReceiverDeps) {
   return {
     /**
      * A native webhook: verify over the raw bytes, parse the envelope, map each native event to canonical fields,
-     * then store through the group committer and answer only after the commit.
+     * then store through the group committer and answer only after the commit. `onVerified` runs once the signature
+     * has verified, before anything is stored; it may refuse the delivery (a rate limit).
      */
-    async receiveWebhook(sourceId: string, delivery: RawDelivery): Promise<WebhookReply> {
+    async receiveWebhook(sourceId: string, delivery: RawDelivery, onVerified?: (sourceId: string) => Promise<void>): Promise<WebhookReply> {
       const source = await requireSource(sourceId);
       const adapter = ADAPTERS[source.kind];
       const now = clock.now();
@@ -67,6 +68,7 @@ export function createWebhookReceiver(deps: WebhookReceiverDeps) {
         logger.warn({ source_id: source.id, source_kind: source.kind, reason: verification.reason }, 'webhook signature rejected');
         throw new AppError('unauthorized', `the delivery's signature did not verify (${verification.reason})`);
       }
+      await onVerified?.(source.id);
       let natives;
       try {
         natives = adapter.parse(delivery, source.options);

@@ -69,15 +69,26 @@ export function toSource(row: SourceRow): Source {
   };
 }
 
+/**
+ * Headers ORCA reads itself on every request, which a source must not name as carrying its key or signature:
+ * X-Correlation-ID is echoed and written to every log line of the request (a key sent there would be logged in
+ * clear), and X-API-Key / Authorization are taken by the edge as an ORCA API key (every delivery would be a 401).
+ */
+const RESERVED_HEADERS = new Set(['x-correlation-id', 'x-api-key', 'authorization']);
+
+function reservedHeaderErrors(options: Record<string, unknown>): FieldError[] {
+  return Object.entries(options)
+    .filter(([name, value]) => name.endsWith('_header') && typeof value === 'string' && RESERVED_HEADERS.has(value.toLowerCase()))
+    .map(([name, value]) => ({ path: `/body/signing/options/${name}`, message: `${String(value)} is read by ORCA itself; choose another header name` }));
+}
+
 /** Per-kind options are data, checked against the adapter's own schema so a typo is a 400, not a silent 401 later. */
 function validateOptions(kind: SourceKind, options: Record<string, unknown>): void {
   const schema = ADAPTERS[kind].optionsSchema;
-  if (Value.Check(schema, options)) return;
-  const errors: FieldError[] = [...Value.Errors(schema, options)].slice(0, 20).map((error) => ({
-    path: `/body/signing/options${error.path}`,
-    message: error.message,
-  }));
-  throw new AppError('validation_failed', `signing options are not valid for a ${kind} source`, { errors });
+  const errors: FieldError[] = Value.Check(schema, options)
+    ? reservedHeaderErrors(options)
+    : [...Value.Errors(schema, options)].slice(0, 20).map((error) => ({ path: `/body/signing/options${error.path}`, message: error.message }));
+  if (errors.length > 0) throw new AppError('validation_failed', `signing options are not valid for a ${kind} source`, { errors });
 }
 
 /** Paths are checked when the mapping is saved, so a typo is a 400 now rather than a 422 on every delivery. */

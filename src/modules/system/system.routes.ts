@@ -13,7 +13,7 @@ const Check = Type.Object({
 });
 const Checks = Type.Record(Type.String(), Check);
 const HealthDocument = Type.Object({
-  status: Type.Union([Type.Literal('ok'), Type.Literal('down')]),
+  status: Type.Union([Type.Literal('ok'), Type.Literal('degraded'), Type.Literal('down')]),
   version: Type.String(),
   uptime_seconds: Type.Number(),
   checks: Checks,
@@ -28,6 +28,8 @@ export interface SystemRouteDeps {
   databaseKind: DatabaseKind;
   startedAt: number;
   schemaVersion: () => Promise<number>;
+  /** Redis as last seen (no probe): `not_configured` without REDIS_URL. */
+  redisStatus: () => 'up' | 'down' | 'not_configured';
 }
 
 const probeTags = ['Probes'];
@@ -49,14 +51,14 @@ export function systemRoutes(deps: SystemRouteDeps): FastifyPluginAsyncTypebox {
       config: { access: 'public' as const },
       schema: {
         tags: probeTags,
-        summary: 'Readiness: database reachable and migrations current',
+        summary: 'Readiness: database reachable and migrations current (Redis is reported, never required)',
         response: { 200: Type.Object({ status: Type.Literal('ready'), checks: Checks }), 503: NotReady },
       },
     };
     for (const path of ['/readyz', '/readiness']) {
       app.get(path, readinessSchema, async (request, reply) => {
         const report = await deps.health.run();
-        if (report.status === 'ok') return { status: 'ready' as const, checks: report.checks };
+        if (report.status !== 'down') return { status: 'ready' as const, checks: report.checks };
         const failing = Object.entries(report.checks)
           .filter(([, check]) => check.status === 'down')
           .map(([name, check]) => `${name}: ${check.detail ?? 'down'}`);
@@ -75,13 +77,13 @@ export function systemRoutes(deps: SystemRouteDeps): FastifyPluginAsyncTypebox {
         config: { access: 'public' },
         schema: {
           tags: probeTags,
-          summary: 'Health document: every check with its latency (200 when all are up, 503 otherwise)',
+          summary: 'Health document: every check with its latency (200 when ok or degraded — only Redis down —, 503 when down)',
           response: { 200: HealthDocument, 503: HealthDocument },
         },
       },
       async (_request, reply) => {
         const report = await deps.health.run();
-        return reply.code(report.status === 'ok' ? 200 : 503).send({ ...report, version: deps.version, uptime_seconds: uptime() });
+        return reply.code(report.status === 'down' ? 503 : 200).send({ ...report, version: deps.version, uptime_seconds: uptime() });
       },
     );
 
@@ -94,6 +96,8 @@ export function systemRoutes(deps: SystemRouteDeps): FastifyPluginAsyncTypebox {
           summary: 'Runtime status of this process',
           response: {
             200: Type.Object({
+              status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')], { description: 'degraded while Redis is configured and down' }),
+              redis: Type.Union([Type.Literal('up'), Type.Literal('down'), Type.Literal('not_configured')]),
               version: Type.String(),
               uptime_seconds: Type.Number(),
               role: Type.String(),
@@ -105,6 +109,8 @@ export function systemRoutes(deps: SystemRouteDeps): FastifyPluginAsyncTypebox {
         },
       },
       async () => ({
+        status: deps.redisStatus() === 'down' ? ('degraded' as const) : ('ok' as const),
+        redis: deps.redisStatus(),
         version: deps.version,
         uptime_seconds: uptime(),
         role: deps.role,

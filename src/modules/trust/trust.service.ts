@@ -88,7 +88,8 @@ export function createTrustService(deps: TrustServiceDeps) {
   ): Promise<Gathered> {
     const from = new Date(at.getTime() - window.ms);
     const { agentId } = scope;
-    const concurrently = tx === db;
+    // db.heavy is the pool too, each read under the heavy statement budget (docs/OPERATIONS.md, "Timeouts").
+    const concurrently = tx === db || tx === db.heavy;
     const tables = await readModel.availableTables(tx);
     const empty = new Map();
     // Whole UTC days come from the daily rollups when they cover them; the partial days at both edges are scanned.
@@ -220,18 +221,18 @@ export function createTrustService(deps: TrustServiceDeps) {
       const window = parseWindow(windowLabel);
       const agents = await readModel.agents({ id });
       if (agents.length === 0) throw notFound(`agent ${id}`);
-      const { agents: [trust] } = await gather(clock.now(), window, { agentId: id, agents, raw: options.raw });
+      const { agents: [trust] } = await gather(clock.now(), window, { agentId: id, agents, raw: options.raw }, db.heavy);
       return trust!;
     },
 
     /** `raw` scans every row instead of using the daily rollups (the rollup test compares both). */
     async kpis(windowLabel: string | undefined, at: Date = clock.now(), options: { raw?: boolean } = {}): Promise<KpiReport> {
-      return (await organisation(at, parseWindow(windowLabel), db, {}, options.raw)).kpis;
+      return (await organisation(at, parseWindow(windowLabel), db.heavy, {}, options.raw)).kpis;
     },
 
     /** KPIs and every active agent's trust at `at` (the executive report). */
     async overview(windowLabel: string | undefined, at: Date = clock.now(), options: { raw?: boolean } = {}): Promise<Gathered> {
-      return organisation(at, parseWindow(windowLabel), db, {}, options.raw);
+      return organisation(at, parseWindow(windowLabel), db.heavy, {}, options.raw);
     },
 
     /** Brings the daily rollups up to date (also part of every snapshot). Returns the days computed. */

@@ -95,7 +95,7 @@ export function createSnapshotTaker(deps: SnapshotDeps) {
       const values = Object.fromEntries(KPI_NAMES.map((name) => [name, gathered.kpis.kpis[name].value]));
       await repository.insertKpiSnapshot({ id: newId(), at: now, window_label: window.label, window_ms: window.ms, values, kpis: gathered.kpis.kpis }, tx);
       return gathered;
-    });
+    }, { budget: 'heavy' });
     if (!result) return { taken: false, agents: 0, quarantined: [] };
     const quarantined = await quarantineLowTrust(result.agents, now, window.ms);
     return { taken: true, agents: result.agents.length, quarantined };

@@ -16,6 +16,8 @@ export interface OrcaConfig {
   databaseUrl: string | undefined;
   databasePoolMax: number;
   databasePreparedStatements: boolean;
+  databaseStatementTimeoutMs: number;
+  databaseHeavyStatementTimeoutMs: number;
   redisUrl: string | undefined;
   apiKeys: string | undefined;
   secretKey: string | undefined;
@@ -24,6 +26,7 @@ export interface OrcaConfig {
   rateLimitMax: number;
   rateLimitWindowMs: number;
   rateLimitRoleMax: Partial<Record<'admin' | 'operator' | 'viewer' | 'ingest', number>>;
+  rateLimitWebhookMax: number;
   trustProxy: boolean | string[];
   alertWebhookUrl: string | undefined;
   alertmanagerUrl: string | undefined;
@@ -41,6 +44,7 @@ export interface OrcaConfig {
   bodyLimitBytes: number;
   headersTimeoutMs: number;
   requestTimeoutMs: number;
+  handlerTimeoutMs: number;
   keepAliveTimeoutMs: number;
   maxHeaderSizeBytes: number;
   policyAllowSampleRate: number;
@@ -90,6 +94,15 @@ function duration(raw: string): number {
   const ms = parseDuration(raw);
   if (ms === undefined || ms <= 0) throw new InvalidSetting('must be a duration such as 500ms, 30s, 15m, 6h or 30d');
   return ms;
+}
+
+/** A duration that timers can hold (Node's setTimeout fires at once beyond 2^31 − 1 ms, about 24.8 days). */
+function durationUpTo(maxMs: number, maxLabel: string) {
+  return (raw: string): number => {
+    const ms = duration(raw);
+    if (ms > maxMs) throw new InvalidSetting(`must be at most ${maxLabel}`);
+    return ms;
+  };
 }
 
 function url(protocols: string[]) {
@@ -243,6 +256,21 @@ export const SETTINGS = [
     description: 'keep the hottest statements prepared per PostgreSQL connection (off behind a pooler in transaction mode without prepared-statement support, e.g. PgBouncer before 1.21)',
     parse: onOff,
   },
+  {
+    env: 'DATABASE_STATEMENT_TIMEOUT',
+    key: 'databaseStatementTimeoutMs',
+    default: '5s',
+    description:
+      'longest a PostgreSQL statement may run: the server cancels it (statement_timeout) and the client stops waiting shortly after (a frozen server); the request answers 503 with Retry-After',
+    parse: durationUpTo(3_600_000, '1h'),
+  },
+  {
+    env: 'DATABASE_HEAVY_STATEMENT_TIMEOUT',
+    key: 'databaseHeavyStatementTimeoutMs',
+    default: '30s',
+    description: 'the same bound for reads known to be long: trust scores and KPIs over their window, and the trust/KPI snapshots',
+    parse: durationUpTo(3_600_000, '1h'),
+  },
   { env: 'REDIS_URL', key: 'redisUrl', default: undefined, description: 'Redis sharing rate-limit counters across replicas; unset or down → each process counts on its own (cache invalidation does not use Redis: it goes through PostgreSQL LISTEN/NOTIFY)', secret: true, parse: optional(url(['redis', 'rediss'])) },
   { env: 'API_KEYS', key: 'apiKeys', default: undefined, description: 'bootstrap keys name:role:secret,… (hashed at start)', secret: true, parse: optional(apiKeys) },
   {
@@ -258,6 +286,14 @@ export const SETTINGS = [
   { env: 'RATE_LIMIT_MAX', key: 'rateLimitMax', default: '1000', description: 'requests per window per API key (per IP when anonymous)', parse: integer(1, 10_000_000) },
   { env: 'RATE_LIMIT_WINDOW', key: 'rateLimitWindowMs', default: '15m', description: 'rate-limit window', parse: duration },
   { env: 'RATE_LIMIT_ROLE_MAX', key: 'rateLimitRoleMax', default: '', description: 'per-role overrides of RATE_LIMIT_MAX, e.g. ingest:100000,viewer:2000', parse: roleLimits },
+  {
+    env: 'RATE_LIMIT_WEBHOOK_MAX',
+    key: 'rateLimitWebhookMax',
+    default: '100000',
+    description:
+      'webhook deliveries per window per source, counted once their signature verifies (a budget of their own: anonymous traffic from the same address cannot starve them)',
+    parse: integer(1, 10_000_000),
+  },
   { env: 'TRUST_PROXY', key: 'trustProxy', default: 'false', description: 'true, false, or the proxy IPs/CIDRs whose X-Forwarded-For is believed', parse: trustProxy },
   { env: 'ALERT_WEBHOOK_URL', key: 'alertWebhookUrl', default: undefined, description: 'default alert receiver (Slack-compatible or generic JSON)', planned: 'alerts', secret: true, parse: optional(url(['http', 'https'])) },
   { env: 'ALERTMANAGER_URL', key: 'alertmanagerUrl', default: undefined, description: 'Prometheus Alertmanager (API v2)', planned: 'alerts', parse: optional(url(['http', 'https'])) },
@@ -275,6 +311,13 @@ export const SETTINGS = [
   { env: 'BODY_LIMIT', key: 'bodyLimitBytes', default: '1MiB', description: 'largest accepted request body', parse: bytes },
   { env: 'HEADERS_TIMEOUT', key: 'headersTimeoutMs', default: '10s', description: 'time a client has to send complete request headers (slow-loris defence)', parse: duration },
   { env: 'REQUEST_TIMEOUT', key: 'requestTimeoutMs', default: '30s', description: 'time a client has to send a complete request', parse: duration },
+  {
+    env: 'HANDLER_TIMEOUT',
+    key: 'handlerTimeoutMs',
+    default: '45s',
+    description: 'longest ORCA works on one request, from routing to the answer, before answering 503 with Retry-After (keep it above DATABASE_HEAVY_STATEMENT_TIMEOUT)',
+    parse: durationUpTo(3_600_000, '1h'),
+  },
   { env: 'KEEP_ALIVE_TIMEOUT', key: 'keepAliveTimeoutMs', default: '5s', description: 'idle time before a keep-alive connection is closed', parse: duration },
   { env: 'MAX_HEADER_SIZE', key: 'maxHeaderSizeBytes', default: '16KiB', description: 'largest accepted request header block (431 beyond)', parse: bytes },
   { env: 'POLICY_ALLOW_SAMPLE_RATE', key: 'policyAllowSampleRate', default: '1', description: 'share (0–1) of policy allow decisions without violations that are recorded; every violation is always recorded', parse: fraction },

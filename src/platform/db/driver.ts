@@ -27,6 +27,18 @@ export interface Queryable {
   exec(script: string): Promise<void>;
 }
 
+/**
+ * How long the statements of a unit of work may run (docs/OPERATIONS.md, "Timeouts"): `default`
+ * (DATABASE_STATEMENT_TIMEOUT) for what a request does; `heavy` (DATABASE_HEAVY_STATEMENT_TIMEOUT) for reads known to
+ * scan a large window (trust and KPIs); `unbounded` for migrations, which may build an index over a large table or
+ * wait for another replica's migrations.
+ */
+export type StatementBudget = 'default' | 'heavy' | 'unbounded';
+
+export interface TransactionOptions {
+  budget?: StatementBudget;
+}
+
 export interface PoolStats {
   total: number;
   idle: number;
@@ -46,7 +58,9 @@ export interface Database extends Queryable {
    */
   listen(channel: string, onMessage: (payload: string) => void, onListening: (listening: boolean) => void): Promise<Subscription>;
   /** Runs fn in one transaction; commits when it resolves, rolls back when it throws. */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Queryable) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  /** This database with each statement under the `heavy` budget: for known long reads outside a transaction. */
+  readonly heavy: Queryable;
   /** Answers within timeoutMs or rejects: readiness depends on this never hanging. */
   ping(timeoutMs: number): Promise<void>;
   poolStats(): PoolStats;

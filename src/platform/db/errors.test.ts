@@ -9,6 +9,7 @@ describe('classifyDatabaseError', () => {
     [{ code: '08006', message: 'connection failure' }, 'unavailable'],
     [{ code: '57P01', message: 'terminating connection due to administrator command' }, 'unavailable'],
     [{ code: '53300', message: 'too many connections' }, 'unavailable'],
+    [{ code: '57014', message: 'canceling statement due to statement timeout' }, 'unavailable'],
     [{ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:5432' }, 'unavailable'],
     [new Error('timeout exceeded when trying to connect'), 'unavailable'],
     [new Error('Connection terminated unexpectedly'), 'unavailable'],

@@ -1,13 +1,14 @@
 /**
  * Classifies errors raised by either driver so the HTTP layer can answer correctly:
- * - `unavailable`: the database cannot be reached or is shutting down → 503 with Retry-After (docs/errors.md);
+ * - `unavailable`: the database cannot be reached, did not answer in time or is shutting down → 503 with Retry-After (docs/errors.md);
  * - `bad_value`: PostgreSQL refused a value the client sent (SQLSTATE class 22, e.g. a NUL character in text,
  *   a number out of range) → 400, since it is a client mistake the schema could not express;
  * - undefined: anything else, which is a bug → 500.
  */
 export type DatabaseErrorKind = 'unavailable' | 'bad_value';
 
-const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '53400']);
+// 57014: cancelled, by statement_timeout (DATABASE_STATEMENT_TIMEOUT) or an operator: the database did not answer in time.
+const UNAVAILABLE_SQLSTATES = new Set(['57014', '57P01', '57P02', '57P03', '53300', '53400']);
 const UNAVAILABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN']);
 const UNAVAILABLE_MESSAGES = [
   /timeout exceeded when trying to connect/i,

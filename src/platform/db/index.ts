@@ -6,13 +6,16 @@ import type { Database } from './driver.js';
 import { openPglite } from './pglite.js';
 import { openPostgres } from './postgres.js';
 
-export type { Database, Queryable, DatabaseKind } from './driver.js';
+export type { Database, Queryable, DatabaseKind, StatementBudget, TransactionOptions } from './driver.js';
 export { jsonbParameter } from './driver.js';
 export { createAfterCommit, type AfterCommit } from './after-commit.js';
 
 /** `DATABASE_URL` selects a PostgreSQL server; otherwise the embedded PGlite lives in `ORCA_DATA_DIR/pgdata`. */
 export async function openDatabase(
-  config: Pick<OrcaConfig, 'databaseUrl' | 'databasePoolMax' | 'databasePreparedStatements' | 'dataDir'>,
+  config: Pick<
+    OrcaConfig,
+    'databaseUrl' | 'databasePoolMax' | 'databasePreparedStatements' | 'databaseStatementTimeoutMs' | 'databaseHeavyStatementTimeoutMs' | 'dataDir'
+  >,
   logger: Logger,
   metrics: Metrics,
   options: { inMemory?: boolean } = {},
@@ -25,6 +28,7 @@ export async function openDatabase(
           url: config.databaseUrl,
           poolMax: config.databasePoolMax,
           preparedStatements: config.databasePreparedStatements,
+          statementTimeouts: { defaultMs: config.databaseStatementTimeoutMs, heavyMs: config.databaseHeavyStatementTimeoutMs },
           onPoolError: (error) => logger.warn({ err: error }, 'database connection lost; the pool will reconnect'),
         },
         observe,

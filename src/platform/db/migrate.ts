@@ -56,6 +56,8 @@ async function ensureHistoryTable(tx: Queryable): Promise<void> {
  * Applies pending migrations in one transaction under a transaction-scoped advisory lock, so that replicas
  * starting together run them once: the second waits for the first, then finds nothing to do. The lock key
  * includes the schema name so that separate schemas in one database (tests) do not serialise each other.
+ * No statement budget applies: a migration may build an index over a large table, and a replica waits on the lock
+ * for as long as another replica's migrations take.
  */
 export async function migrate(db: Database, migrations: Migration[] = bundledMigrations()): Promise<MigrationReport> {
   return db.transaction(async (tx) => {
@@ -83,7 +85,7 @@ export async function migrate(db: Database, migrations: Migration[] = bundledMig
       applied.push(migration);
     }
     return { applied, current: Math.max(0, ...migrations.map((m) => m.version)) };
-  });
+  }, { budget: 'unbounded' });
 }
 
 /** Lists the known migrations not yet applied; readiness requires none (a database ahead of the code is fine). */

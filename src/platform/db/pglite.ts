@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import pg from 'pg';
-import { withTimeout, type Database, type QueryObserver } from './driver.js';
+import { withTimeout, type Database, type Queryable, type QueryObserver } from './driver.js';
 import { adapt, typeParsers } from './postgres.js';
 
 /**
@@ -83,10 +83,17 @@ export async function openPglite(dataDir: string | undefined, observe: QueryObse
     tail = turn.catch(() => {});
     return turn;
   };
-  return {
-    kind: 'pglite',
+  const serialised: Queryable = {
     query: (text, values, options) => exclusive(() => direct.query(text, values, options)),
     exec: (script) => exclusive(() => direct.exec(script)),
+  };
+  return {
+    kind: 'pglite',
+    query: serialised.query,
+    exec: serialised.exec,
+    // Statement budgets do not apply: PGlite runs inside this process, so it cannot freeze apart from it, and a
+    // client-side timeout would leave its one connection's protocol stream out of step for good.
+    heavy: serialised,
     transaction(fn) {
       return exclusive(async () => {
         await client.query('begin');

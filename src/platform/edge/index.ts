@@ -13,6 +13,11 @@ import { createIpBlocklist } from './ip-block.js';
 import { createRateLimiter, rateLimitHeader, type LimiterDecision } from './rate-limit.js';
 import { computeSecurityHeaders } from './security-headers.js';
 import type { RateLimitStore } from './rate-limit-store.js';
+import type { WebhookAdmission } from './webhook-admission.js';
+import { AppError } from '../errors.js';
+
+export { docsContentSecurityPolicy } from './security-headers.js';
+export type { WebhookAdmission } from './webhook-admission.js';
 
 export interface EdgeDeps {
   config: Readonly<OrcaConfig>;
@@ -30,8 +35,9 @@ const EXPOSED_HEADERS = ['x-correlation-id', 'ratelimit', 'ratelimit-policy', 'r
 
 /**
  * The security edge, in the order a request meets it (docs/SECURITY.md):
- * blocked IP → 403; credentials resolved; rate limit (per key, per IP when anonymous; public routes exempt)
- * → 429; role check from the route's `config.access` → 401/403. Then security headers and CORS on every answer.
+ * blocked IP → 403; credentials resolved; rate limit (per key, per IP when anonymous; public routes exempt; a webhook
+ * without a key is counted by its route, per source once its signature verifies) → 429; role check from the route's
+ * `config.access` → 401/403. Then security headers and CORS on every answer.
  */
 export async function installEdge(app: FastifyInstance, deps: EdgeDeps): Promise<void> {
   const { config, metrics } = deps;
@@ -123,6 +129,25 @@ export async function installEdge(app: FastifyInstance, deps: EdgeDeps): Promise
     done();
   };
 
+  /** A webhook's count, taken by its route once the signature is checked: RateLimit headers, and a 429 beyond the budget. */
+  const admit = async (reply: FastifyReply, pending: LimiterDecision | Promise<LimiterDecision>): Promise<void> => {
+    const decision = await pending;
+    reply.header('ratelimit-policy', decision.policyHeader);
+    reply.header('ratelimit', rateLimitHeader(decision));
+    if (decision.allowed) return;
+    limited.inc({ policy: decision.policy });
+    throw new AppError('rate_limited', `rate limit of ${decision.limit} requests per ${limiter.windowSeconds} s exceeded`, {
+      retryAfterSeconds: Math.max(1, decision.resetSeconds),
+    });
+  };
+
+  const webhookAdmission = (request: FastifyRequest, reply: FastifyReply): WebhookAdmission => ({
+    verified: (sourceId) => admit(reply, limiter.check({ sourceId })),
+    refused: () => admit(reply, limiter.check({ ip: request.ip })),
+  });
+
+  app.decorateRequest('webhookAdmission', null);
+
   /** After authentication: the rate limit, per key or (anonymous) per IP. */
   const limit = (
     request: FastifyRequest,
@@ -157,6 +182,11 @@ export async function installEdge(app: FastifyInstance, deps: EdgeDeps): Promise
     if (access === 'public' || request.method === 'OPTIONS') return done();
 
     const credential = presentedCredential(request.headers);
+    if (access === 'signed' && credential.kind === 'none') {
+      // Counted by the route once it knows whether the signature verified (webhook-admission.ts).
+      request.webhookAdmission = webhookAdmission(request, reply);
+      return done();
+    }
     if (credential.kind !== 'key') return limit(request, reply, access, credential, null, done);
     const principal = deps.authenticate(credential.value);
     if (principal instanceof Promise) {

@@ -69,19 +69,29 @@ export function createRedisStore(redis: Redis, timeoutMs: number): AsyncRateLimi
   };
 }
 
+export interface FallbackObserver {
+  /** The primary failed or did not answer; the fallback decided. Telemetry counts it and notes the outage. */
+  onFallback(error: Error): void;
+  /** The primary answered: the end of an outage that no connection event announces (a Redis that hung). */
+  onPrimaryAnswer?(): void;
+}
+
 /**
  * Redis when it answers, per-process counters when it does not: limits degrade to per-replica but never
- * fail open, and a Redis outage never becomes a 5xx. `onFallback` lets telemetry log and count each fallback.
+ * fail open, and a Redis outage never becomes a 5xx.
  */
-export function createFallbackStore(primary: RateLimitStore, fallback: RateLimitStore, onFallback: (error: Error) => void): AsyncRateLimitStore {
+export function createFallbackStore(primary: RateLimitStore, fallback: RateLimitStore, observer: FallbackObserver): AsyncRateLimitStore {
   return {
     async hit(key, windowMs, now) {
+      let counted: WindowCount;
       try {
-        return await primary.hit(key, windowMs, now);
+        counted = await primary.hit(key, windowMs, now);
       } catch (error) {
-        onFallback(error as Error);
+        observer.onFallback(error as Error);
         return fallback.hit(key, windowMs, now);
       }
+      observer.onPrimaryAnswer?.();
+      return counted;
     },
   };
 }

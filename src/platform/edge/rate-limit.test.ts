@@ -7,10 +7,10 @@ const MINUTE = 60_000;
 // An instant well inside a one-minute window: 10 s after 2025-01-01T00:00:00Z, which is a minute boundary.
 const WINDOW_START = Date.UTC(2025, 0, 1);
 
-function limiterAt(start: number, config: { max: number; windowMs?: number; roleMax?: Record<string, number> }) {
+function limiterAt(start: number, config: { max: number; windowMs?: number; roleMax?: Record<string, number>; webhookMax?: number }) {
   let now = start;
   const limiter = createRateLimiter(
-    { rateLimitMax: config.max, rateLimitWindowMs: config.windowMs ?? MINUTE, rateLimitRoleMax: config.roleMax ?? {} },
+    { rateLimitMax: config.max, rateLimitWindowMs: config.windowMs ?? MINUTE, rateLimitRoleMax: config.roleMax ?? {}, rateLimitWebhookMax: config.webhookMax ?? config.max },
     createLocalStore(),
     () => now,
   );
@@ -87,6 +87,17 @@ describe('createRateLimiter (fixed windows aligned to the epoch)', () => {
     expect(await limiter.check({ keyId: '192.0.2.1', role: 'viewer' })).toMatchObject({ allowed: true, remaining: 0 });
   });
 
+  it('counts verified webhook deliveries per source, under their own maximum, apart from IPs and keys', async () => {
+    const { limiter } = limiterAt(WINDOW_START, { max: 1, webhookMax: 2 });
+    expect(await limiter.check({ ip: '192.0.2.1' })).toMatchObject({ allowed: true, policy: 'anonymous', remaining: 0 });
+    expect(await limiter.check({ ip: '192.0.2.1' })).toMatchObject({ allowed: false, policy: 'anonymous' });
+    expect(await limiter.check({ sourceId: 's1' })).toMatchObject({ allowed: true, policy: 'webhook', limit: 2, remaining: 1 });
+    expect(await limiter.check({ sourceId: 's1' })).toMatchObject({ allowed: true, policy: 'webhook', remaining: 0 });
+    expect(await limiter.check({ sourceId: 's1' })).toMatchObject({ allowed: false, policy: 'webhook', remaining: 0, resetSeconds: 60 });
+    expect(await limiter.check({ sourceId: 's2' })).toMatchObject({ allowed: true, remaining: 1 });
+    expect(await limiter.check({ keyId: 's2', role: 'ingest' })).toMatchObject({ allowed: true, policy: 'ingest', remaining: 0 });
+  });
+
   it('reports the window in whole seconds, rounded up', () => {
     expect(limiterAt(0, { max: 1, windowMs: 15 * MINUTE }).limiter.windowSeconds).toBe(900);
     expect(limiterAt(0, { max: 1, windowMs: 1500 }).limiter.windowSeconds).toBe(2);
@@ -100,7 +111,7 @@ describe('createRateLimiter: synchronous over the per-process store', () => {
     expect(local).toMatchObject({ allowed: true, remaining: 4 });
 
     const asyncStore = createLocalStore();
-    const limiter = createRateLimiter({ rateLimitMax: 5, rateLimitWindowMs: MINUTE, rateLimitRoleMax: {} }, { hit: async (...args) => asyncStore.hit(...args) }, () => WINDOW_START);
+    const limiter = createRateLimiter({ rateLimitMax: 5, rateLimitWindowMs: MINUTE, rateLimitRoleMax: {}, rateLimitWebhookMax: 5 }, { hit: async (...args) => asyncStore.hit(...args) }, () => WINDOW_START);
     const pending = limiter.check({ ip: '192.0.2.1' });
     expect(pending).toBeInstanceOf(Promise);
     expect(await pending).toMatchObject({ allowed: true, remaining: 4, resetSeconds: 60 });
@@ -178,7 +189,7 @@ describe('createFallbackStore', () => {
     const primary = createLocalStore();
     const fallback = createLocalStore();
     const onFallback = vi.fn();
-    const store = createFallbackStore(primary, fallback, onFallback);
+    const store = createFallbackStore(primary, fallback, { onFallback });
     expect(await store.hit('k', MINUTE, WINDOW_START)).toEqual({ count: 1, resetAt: WINDOW_START + MINUTE });
     expect(await store.hit('k', MINUTE, WINDOW_START)).toEqual({ count: 2, resetAt: WINDOW_START + MINUTE });
     expect(fallback.size()).toBe(0);
@@ -190,7 +201,7 @@ describe('createFallbackStore', () => {
     const primary = failingStore(error);
     const fallback = createLocalStore();
     const onFallback = vi.fn();
-    const store = createFallbackStore(primary, fallback, onFallback);
+    const store = createFallbackStore(primary, fallback, { onFallback });
     expect(await store.hit('k', MINUTE, WINDOW_START)).toEqual({ count: 1, resetAt: WINDOW_START + MINUTE });
     expect(await store.hit('k', MINUTE, WINDOW_START)).toEqual({ count: 2, resetAt: WINDOW_START + MINUTE });
     expect(primary.calls).toBe(2);
@@ -201,8 +212,8 @@ describe('createFallbackStore', () => {
   it('never fails open: a limiter over a failing primary still refuses beyond the limit', async () => {
     const onFallback = vi.fn();
     const limiter = createRateLimiter(
-      { rateLimitMax: 3, rateLimitWindowMs: MINUTE, rateLimitRoleMax: {} },
-      createFallbackStore(failingStore(), createLocalStore(), onFallback),
+      { rateLimitMax: 3, rateLimitWindowMs: MINUTE, rateLimitRoleMax: {}, rateLimitWebhookMax: 3 },
+      createFallbackStore(failingStore(), createLocalStore(), { onFallback }),
       () => WINDOW_START,
     );
     const allowed = [];
@@ -222,12 +233,16 @@ describe('createFallbackStore', () => {
     };
     const fallback = createLocalStore();
     const onFallback = vi.fn();
-    const store = createFallbackStore(primary, fallback, onFallback);
+    const onPrimaryAnswer = vi.fn();
+    const store = createFallbackStore(primary, fallback, { onFallback, onPrimaryAnswer });
     await store.hit('k', MINUTE, WINDOW_START);
     await store.hit('k', MINUTE, WINDOW_START);
+    expect(onPrimaryAnswer).not.toHaveBeenCalled();
     down = false;
     expect(await store.hit('k', MINUTE, WINDOW_START)).toEqual({ count: 1, resetAt: WINDOW_START + MINUTE });
     expect(onFallback).toHaveBeenCalledTimes(2);
+    // A Redis that hung announces its return by no event: the first answer is what tells the outage is over.
+    expect(onPrimaryAnswer).toHaveBeenCalledTimes(1);
   });
 });
 

@@ -10,20 +10,22 @@ export interface RateLimitDecision {
   resetSeconds: number;
 }
 
-export type RateLimitCaller = { keyId: string; role: Role } | { ip: string };
+/** An API key; an anonymous client by IP; or a source whose webhook signature verified. */
+export type RateLimitCaller = { keyId: string; role: Role } | { ip: string } | { sourceId: string };
 
 /** A decision with its `RateLimit-Policy` value, which is the same for every request under one policy. */
 export type LimiterDecision = RateLimitDecision & { policyHeader: string };
 
 /**
  * The limit that applies to a caller: per API key (its role may have its own maximum), per client IP when
- * anonymous. Returns what the IETF RateLimit headers need (draft-ietf-httpapi-ratelimit-headers).
+ * anonymous, per source for webhook deliveries whose signature verified. Returns what the IETF RateLimit headers
+ * need (draft-ietf-httpapi-ratelimit-headers).
  *
  * `check` answers synchronously when the store does (the per-process store) and with a promise otherwise (Redis):
  * the edge calls it on every request, and an async function costs a promise and a microtask even when nothing waits.
  */
 export function createRateLimiter(
-  config: Pick<OrcaConfig, 'rateLimitMax' | 'rateLimitWindowMs' | 'rateLimitRoleMax'>,
+  config: Pick<OrcaConfig, 'rateLimitMax' | 'rateLimitWindowMs' | 'rateLimitRoleMax' | 'rateLimitWebhookMax'>,
   store: RateLimitStore,
   now: () => number,
 ) {
@@ -57,6 +59,10 @@ export function createRateLimiter(
         bucket = `key:${caller.keyId}`;
         policy = caller.role;
         limit = config.rateLimitRoleMax[caller.role] ?? config.rateLimitMax;
+      } else if ('sourceId' in caller) {
+        bucket = `webhook:${caller.sourceId}`;
+        policy = 'webhook';
+        limit = config.rateLimitWebhookMax;
       } else {
         bucket = `ip:${caller.ip}`;
         policy = 'anonymous';

@@ -40,3 +40,24 @@ export function computeSecurityHeaders(options: Readonly<HelmetOptions> = HELMET
   if (failure) throw failure instanceof Error ? failure : new Error(String(failure));
   return Object.freeze(headers);
 }
+
+/** The hashes of the inline script and style the API reference UI needs (@fastify/swagger-ui's `swaggerCSP`). */
+export interface DocsInlineHashes {
+  script: readonly string[];
+  style: readonly string[];
+}
+
+/**
+ * The /docs UI's own policy, per request: swagger-ui's (its files from 'self', its hashed inline script and style)
+ * with `upgrade-insecure-requests` only when the page itself came over HTTPS. Sent over plain HTTP, that directive
+ * made the browser fetch the UI's scripts from https://<same host>, which nothing serves there: a blank page for
+ * anyone reaching ORCA over HTTP by a name other than localhost (browsers exempt localhost).
+ */
+export function docsContentSecurityPolicy(hashes: DocsInlineHashes): (secure: boolean) => string {
+  const sources = (list: readonly string[]) => (list.length > 0 ? ` ${list.join(' ')}` : '');
+  const policy =
+    "default-src 'self'; base-uri 'self'; font-src 'self' https: data:; frame-ancestors 'self'; img-src 'self' data: validator.swagger.io; " +
+    `object-src 'none'; script-src 'self'${sources(hashes.script)}; script-src-attr 'none'; style-src 'self' https:${sources(hashes.style)}`;
+  const overHttps = `${policy}; upgrade-insecure-requests`;
+  return (secure) => (secure ? overHttps : policy);
+}

@@ -88,6 +88,12 @@ export function installErrorHandlers(app: FastifyInstance): void {
         errors,
       });
     }
+    if (fastifyError.code === 'FST_ERR_HANDLER_TIMEOUT') {
+      // HANDLER_TIMEOUT: the answer the client would otherwise wait for forever (a dependency that stopped answering).
+      request.log.error({ err: error }, 'request timed out');
+      reply.header('retry-after', '5');
+      return sendProblem(request, reply, 'unavailable', 'the request took too long to process; retry shortly');
+    }
     const known = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined;
     if (known) return sendProblem(request, reply, known.code, known.detail);
     const database = classifyDatabaseError(error);

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { createLogger, isoTimeOncePerMillisecond } from './logger.js';
-import { CARD_REDACTED, EMAIL_REDACTED, PHONE_REDACTED, REDACTED, isSecretKey, passesLuhn, redactValue, scrubString } from './redact.js';
+import { CARD_REDACTED, EMAIL_REDACTED, PHONE_REDACTED, REDACTED, isSecretKey, passesLuhn, redactQueryValues, redactValue, scrubString } from './redact.js';
 
 function capture(): { lines: Array<Record<string, unknown>>; raw: string[]; destination: Writable } {
   const lines: Array<Record<string, unknown>> = [];
@@ -167,6 +167,19 @@ describe('scrubString', () => {
     expect(scrubString(secret)).toBe(`GET /x?api_key=${REDACTED}&limit=5`);
     expect(scrubString('+1 415 555 2671')).toBe(PHONE_REDACTED);
     expect(scrubString('+1 415 555 2671')).toBe(PHONE_REDACTED);
+  });
+});
+
+describe('redactQueryValues', () => {
+  it.each([
+    ['/api/v1/ingest/s1?t=0123456789abcdef', `/api/v1/ingest/s1?t=${REDACTED}`],
+    ['/api/v1/ingest/s1?a=1&t=s3cr3t&b=', `/api/v1/ingest/s1?a=${REDACTED}&t=${REDACTED}&b=`],
+    ['/api/v1/ingest/s1?s3cr3t', `/api/v1/ingest/s1?${REDACTED}`],
+    ['/api/v1/ingest/s1?t=a=b;c&&x', `/api/v1/ingest/s1?t=${REDACTED}&&${REDACTED}`],
+    ['/api/v1/ingest/s1?', '/api/v1/ingest/s1?'],
+    ['/api/v1/ingest/s1', '/api/v1/ingest/s1'],
+  ])('keeps only the parameter names of %j', (input, expected) => {
+    expect(redactQueryValues(input)).toBe(expected);
   });
 });
 

@@ -367,6 +367,26 @@ function scrubUncached(value: string): string {
   return scrubbed === decoded ? result : scrubbed;
 }
 
+/**
+ * The request URL with the value of every query parameter replaced by `[REDACTED]` (names kept). For URLs whose
+ * query string may carry a credential under a name that only configuration knows — a webhook source may take its
+ * secret from any parameter it declares (a Salesforce source's `token_param`), which no list of secret-like names
+ * can anticipate — and for URLs no route claimed, whose parameters nothing declares.
+ */
+export function redactQueryValues(url: string): string {
+  const start = url.indexOf('?');
+  if (start < 0 || start === url.length - 1) return url;
+  const parts = url.slice(start + 1).split('&');
+  for (let index = 0; index < parts.length; index += 1) {
+    const part = parts[index]!;
+    const equals = part.indexOf('=');
+    // A bare `?value` is a value too: a sender may be configured to put its key there.
+    if (equals < 0) parts[index] = part === '' ? part : REDACTED;
+    else if (equals < part.length - 1) parts[index] = `${part.slice(0, equals)}=${REDACTED}`;
+  }
+  return `${url.slice(0, start + 1)}${parts.join('&')}`;
+}
+
 /** Integers of card length (a card number sent as a JSON number) that pass the Luhn check. */
 function isCardNumber(value: number | bigint): boolean {
   if (typeof value === 'number' && (!Number.isSafeInteger(value) || Math.abs(value) < 1e12)) return false;
