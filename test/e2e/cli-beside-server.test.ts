@@ -21,7 +21,7 @@ interface KeyJson {
   status: string;
 }
 
-describe('orca keys beside a running embedded server [pglite]', { timeout: FLOW_TIMEOUT_MS }, () => {
+describe('orca keys and doctor beside a running embedded server [pglite]', { timeout: FLOW_TIMEOUT_MS }, () => {
   it('creates, lists and revokes keys through the running server, and says so', async () => {
     const dataDir = tempDir('orca-beside-');
     const env = { ORCA_DATA_DIR: dataDir };
@@ -62,6 +62,17 @@ describe('orca keys beside a running embedded server [pglite]', { timeout: FLOW_
     expect(keyless.code).toBe(1);
     expect(keyless.stderr).toContain(`is gone: stop the server and run the command again, or call the API with an admin key`);
     renameSync(join(dataDir, 'admin.key.moved'), join(dataDir, 'admin.key'));
+
+    // orca doctor asks the running server's /health: the same checks, where the database is open.
+    const doctor = await runOrca(['doctor', '--json'], env);
+    expect(doctor.code, doctor.stderr).toBe(0);
+    expect(JSON.parse(doctor.stdout)).toMatchObject({
+      status: 'ok',
+      database: 'pglite',
+      checks: { database: { status: 'up' }, migrations: { status: 'up' } },
+      hints: [],
+      via: `the running ORCA (pid ${server.child.pid}, http://127.0.0.1:${server.port})`,
+    });
 
     // Stopped, the server removes its endpoint and the CLI opens the database itself again (no "via" line).
     expect(await stopOrca(server, 20_000)).toEqual({ code: 0, signal: null });

@@ -16,6 +16,7 @@ export function registerDoctorCommand(program: Command): void {
       if (options.json) console.log(JSON.stringify(diagnosis));
       else {
         console.log('configuration: ok');
+        if (diagnosis.via) console.log(`checked by: ${diagnosis.via}, which holds the embedded database`);
         for (const [name, check] of Object.entries(diagnosis.checks)) {
           console.log(`${name}: ${check.status} (${check.latency_ms} ms)${check.detail ? ` — ${check.detail}` : ''}`);
         }

@@ -4,6 +4,7 @@ import type { OrcaConfig } from '../../platform/config/schema.js';
 import { openDatabase, type Database, type DatabaseKind } from '../../platform/db/index.js';
 import { createLogger } from '../../platform/telemetry/logger.js';
 import { createMetrics } from '../../platform/telemetry/metrics.js';
+import { readServerEndpoint, type ServerEndpoint } from '../../platform/server-endpoint.js';
 import { doctorHints } from './hints.js';
 
 export interface Diagnosis {
@@ -12,6 +13,21 @@ export interface Diagnosis {
   checks: Record<string, CheckResult>;
   /** one actionable line per failing check */
   hints: string[];
+  /** set when the checks were those of the server running on this data directory (its /health) */
+  via?: string;
+}
+
+/** The running server's own /health: the same checks, run where the database is open. */
+async function diagnoseRunningServer(endpoint: ServerEndpoint): Promise<Diagnosis> {
+  const via = `the running ORCA (pid ${endpoint.pid}, ${endpoint.url})`;
+  try {
+    const response = await fetch(new URL('/health', endpoint.url), { signal: AbortSignal.timeout(5_000) });
+    const body = (await response.json()) as { status: Diagnosis['status']; checks: Record<string, CheckResult> };
+    return { status: body.status, database: 'pglite', checks: body.checks, hints: doctorHints(body.checks, { database: 'pglite' }), via };
+  } catch (error) {
+    const checks = { server: { status: 'down' as const, latency_ms: 0, detail: `${via} did not answer /health: ${(error as Error).message}` } };
+    return { status: 'down', database: 'pglite', checks, hints: [`the server holding ORCA_DATA_DIR (pid ${endpoint.pid}) is not answering: look at its logs, or stop it`], via };
+  }
 }
 
 type DoctorConfig = Pick<
@@ -27,6 +43,9 @@ type DoctorConfig = Pick<
  */
 export async function diagnose(config: DoctorConfig): Promise<Diagnosis> {
   const database: DatabaseKind = config.databaseUrl ? 'postgres' : 'pglite';
+  // The embedded database belongs to the server holding ORCA_DATA_DIR: ask that server's /health instead.
+  const running = config.databaseUrl ? undefined : readServerEndpoint(config.dataDir);
+  if (running) return diagnoseRunningServer(running);
   // Redis first: opening PGlite keeps the event loop busy for seconds on a loaded machine, long enough for a
   // connection attempt made meanwhile to hit its connect timeout although Redis answered at once.
   const redis = config.redisUrl ? await connectRedis(config.redisUrl) : undefined;
