@@ -4,7 +4,7 @@ import type { Database, Queryable } from '../../platform/db/index.js';
 import { createGroupCommitter, type GroupCommitter } from '../../platform/db/group-commit.js';
 import { AppError, notFound, type FieldError } from '../../platform/errors.js';
 import { decodeCursor, pageOf } from '../../platform/http/cursor.js';
-import { exceedsDepth, hasLoneSurrogate, MAX_JSON_DEPTH } from '../../platform/http/json-body.js';
+import { exceedsDepth, hasLoneSurrogate, MAX_JSON_DEPTH } from '../../platform/json/storable.js';
 import { newId } from '../../platform/ids.js';
 import type { Logger } from '../../platform/telemetry/logger.js';
 import { ADAPTERS, DEFAULT_MAPPINGS, EnvelopeError, MappingError, applyMapping, type CanonicalFields, type RawDelivery } from './adapters/index.js';

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AppError } from '../../platform/errors.js';
 import { actorOf } from '../../platform/http/actor.js';
-import { exceedsDepth, hasLoneSurrogate, MAX_JSON_DEPTH } from '../../platform/http/json-body.js';
+import { exceedsDepth, hasLoneSurrogate, MAX_JSON_DEPTH } from '../../platform/json/storable.js';
 import { problems } from '../../platform/http/schemas.js';
 import {
   EvaluateBody,

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { AppError } from '../../platform/errors.js';
 import { actorOf } from '../../platform/http/actor.js';
-import { exceedsDepth, hasLoneSurrogate, MAX_JSON_DEPTH } from '../../platform/http/json-body.js';
+import { exceedsDepth, hasLoneSurrogate, MAX_JSON_DEPTH } from '../../platform/json/storable.js';
 import { IdParams, problems } from '../../platform/http/schemas.js';
 import { ContractDocumentSchema } from './contract.js';
 import { ContractsQuery, ContractsVersion, FreshnessReport, Gap, GapPage, GapQuery, ResolveBody } from './sync.schemas.js';

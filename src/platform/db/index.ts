@@ -8,6 +8,8 @@ import { openPostgres } from './postgres.js';
 
 export type { Database, Queryable, DatabaseKind } from './driver.js';
 export { jsonbParameter } from './driver.js';
+export { isUniqueViolation } from './errors.js';
+export { whereClause, type SqlText, type WhereBuilder } from './where.js';
 
 /** `DATABASE_URL` selects a PostgreSQL server; otherwise the embedded PGlite lives in `ORCA_DATA_DIR/pgdata`. */
 export async function openDatabase(
