@@ -7,6 +7,7 @@ import { AppError } from '../../platform/errors.js';
 import { decodeCursor, pageOf } from '../../platform/http/cursor.js';
 import { newId } from '../../platform/ids.js';
 import type { Logger } from '../../platform/telemetry/logger.js';
+import type { Actor } from '../../platform/http/actor.js';
 import type { AuditService } from '../audit/index.js';
 import type { AgentService } from '../agents/index.js';
 import { decide, quotaViolations, redactContent, scanContent, type AgentFacts, type Decision, type EvaluationFacts, type Outcome } from './evaluate.js';
@@ -14,11 +15,6 @@ import type { PolicyMetrics } from './policies.metrics.js';
 import type { DecisionValues, PolicyRepository, PolicyRow, QuotaDecisionValues, QuotaGroup, ReplayRow, Usage } from './policies.repository.js';
 import type { EvaluateInput, EvaluateOutput, PolicyView, SimulateInput, SimulateOutput, ViolationsQueryInput } from './policies.schemas.js';
 import { compilePolicy, parseDocumentText, quotaFor, type CompiledPolicy, type QuotaLimits } from './policy-document.js';
-
-export interface Actor {
-  id: string;
-  correlationId: string;
-}
 
 /** The built-in default policy (version 0), active until a document is PUT. */
 export const DEFAULT_POLICY_SOURCE = readFileSync(new URL('./default-policy.yaml', import.meta.url), 'utf8');

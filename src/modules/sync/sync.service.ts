@@ -2,6 +2,7 @@ import type { Clock } from '../../platform/clock.js';
 import type { Database } from '../../platform/db/index.js';
 import { AppError, conflict, notFound } from '../../platform/errors.js';
 import { decodeCursor, pageOf } from '../../platform/http/cursor.js';
+import type { Actor } from '../../platform/http/actor.js';
 import type { AuditService } from '../audit/index.js';
 import type { ActiveContractsStore } from './active-contracts.js';
 import { freshnessOf } from './analyzer.js';
@@ -9,11 +10,6 @@ import { ownersOf, validateContractDocument, type ContractDocument } from './con
 import { activeRuleKeys } from './sync.engine.js';
 import type { GapRow, SyncRepository } from './sync.repository.js';
 import type { ContractsVersion, FreshnessReport, Gap, GapQuery } from './sync.schemas.js';
-
-export interface Actor {
-  id: string;
-  correlationId: string;
-}
 
 export interface StreamStatus {
   contract: string;

@@ -4,6 +4,7 @@ import { notFound } from '../../platform/errors.js';
 import { decodeCursor, pageOf } from '../../platform/http/cursor.js';
 import { newId } from '../../platform/ids.js';
 import type { Logger } from '../../platform/telemetry/logger.js';
+import type { Actor } from '../../platform/http/actor.js';
 import { computeKpis, KPI_NAMES, type KpiSet } from './kpis.js';
 import { classificationRiskWeight, trustScore, type TrustInputs, type TrustResult } from './score.js';
 import type { TrustAgentRow, TrustRepository } from './trust.repository.js';
@@ -30,7 +31,7 @@ export interface TrustServiceDeps {
   clock: Clock;
   logger: Logger;
   settings: { quarantineBelow: number; platformCostUsdMonthly: number | undefined; snapshotIntervalMs: number };
-  agents: { transition(actor: { id: string; correlationId: string }, id: string, action: 'quarantine', reason: string | null): Promise<unknown> };
+  agents: { transition(actor: Actor, id: string, action: 'quarantine', reason: string | null): Promise<unknown> };
   /** The sync module's stream status; absent while the sync module is not installed (then only gaps count). */
   sync?: () => StreamStatusSource | undefined;
   /**
