@@ -6,9 +6,10 @@ import { AppError, notFound, type FieldError } from '../../platform/errors.js';
 import { decodeCursor, pageOf } from '../../platform/http/cursor.js';
 import { exceedsDepth, hasLoneSurrogate, MAX_JSON_DEPTH } from '../../platform/json/storable.js';
 import { newId } from '../../platform/ids.js';
+import { canonicalJson } from '../../platform/json/canonical.js';
 import type { Logger } from '../../platform/telemetry/logger.js';
 import { ADAPTERS, DEFAULT_MAPPINGS, EnvelopeError, MappingError, applyMapping, type CanonicalFields, type RawDelivery } from './adapters/index.js';
-import { canonicalEventContent, canonicalJson, type CanonicalEventContent } from './canonical-json.js';
+import { canonicalEventContent, type CanonicalEventContent } from './canonical-json.js';
 import type { IngestMetrics } from './ingest.metrics.js';
 import type { IngestObserver, StoredEvent } from './ingest.observer.js';
 import type { ExistingEvent, IngestRepository, NewEvent } from './ingest.repository.js';
@@ -78,7 +79,7 @@ const SOLO_SUBMISSION_EVENTS = 256;
 /** sha256 of the RFC 8785 canonical JSON: the same document hashes the same whatever its key order or spacing. */
 export function payloadHash(value: unknown): string {
   // One-shot hash: no Hash object per event (a batch hashes up to 10,000).
-  return sha('sha256', canonicalJson(value) ?? 'null', 'hex');
+  return sha('sha256', canonicalJson(value ?? null), 'hex');
 }
 
 /** payloadHash of a `/events` item's content, written without building and key-sorting an object per event. */
