@@ -4,7 +4,7 @@ import type { Database, Queryable } from '../../platform/db/index.js';
 import { createGroupCommitter, type GroupCommitter } from '../../platform/db/group-commit.js';
 import { AppError, notFound, type FieldError } from '../../platform/errors.js';
 import { decodeCursor, pageOf } from '../../platform/http/cursor.js';
-import { exceedsDepth, hasLoneSurrogate, MAX_JSON_DEPTH } from '../../platform/json/storable.js';
+import { assertStorableJson } from '../../platform/json/storable.js';
 import { newId } from '../../platform/ids.js';
 import { canonicalJson } from '../../platform/json/canonical.js';
 import type { Logger } from '../../platform/telemetry/logger.js';
@@ -291,18 +291,12 @@ export function createIngestService(deps: IngestServiceDeps) {
         }
         throw error;
       }
-      // The same limits as every JSON body ORCA accepts (json-body.ts): a document PostgreSQL's jsonb refuses (a lone
-      // surrogate) or one too deep to hash and store safely is the sender's error, not a 5xx.
-      for (const native of natives) {
-        const problem = exceedsDepth(native.document, MAX_JSON_DEPTH)
-          ? `the event nests deeper than ${MAX_JSON_DEPTH} levels`
-          : hasLoneSurrogate(native.document)
-            ? 'the event contains a lone UTF-16 surrogate escape, which is not Unicode text'
-            : undefined;
-        if (problem) {
-          metrics.events.inc({ source_kind: source.kind, outcome: 'rejected' });
-          throw new AppError('bad_request', problem);
-        }
+      // The limits of every JSON document ORCA stores, whatever format the delivery came in.
+      try {
+        for (const native of natives) assertStorableJson(native.document, { subject: 'the event' });
+      } catch (error) {
+        metrics.events.inc({ source_kind: source.kind, outcome: 'rejected' });
+        throw error;
       }
       const mapping = { ...DEFAULT_MAPPINGS[source.kind], ...source.mapping };
       const events: PreparedEvent[] = natives.map((native, index) => {

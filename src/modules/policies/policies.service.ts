@@ -8,20 +8,21 @@ import { decodeCursor, pageOf } from '../../platform/http/cursor.js';
 import { newId } from '../../platform/ids.js';
 import type { Logger } from '../../platform/telemetry/logger.js';
 import type { Actor } from '../../platform/http/actor.js';
+import { parseDocument } from '../../platform/documents/parse-document.js';
 import type { AuditService } from '../audit/index.js';
 import type { AgentService } from '../agents/index.js';
 import { decide, quotaViolations, redactContent, scanContent, type AgentFacts, type Decision, type EvaluationFacts, type Outcome } from './evaluate.js';
 import type { PolicyMetrics } from './policies.metrics.js';
 import type { DecisionValues, PolicyRepository, PolicyRow, QuotaDecisionValues, QuotaGroup, ReplayRow, Usage } from './policies.repository.js';
 import type { EvaluateInput, EvaluateOutput, PolicyView, SimulateInput, SimulateOutput, ViolationsQueryInput } from './policies.schemas.js';
-import { compilePolicy, parseDocumentText, quotaFor, type CompiledPolicy, type QuotaLimits } from './policy-document.js';
+import { compilePolicy, quotaFor, type CompiledPolicy, type QuotaLimits } from './policy-document.js';
 
 /** The built-in default policy (version 0), active until a document is PUT. */
 export const DEFAULT_POLICY_SOURCE = readFileSync(new URL('./default-policy.yaml', import.meta.url), 'utf8');
 const DEFAULT_CREATED_AT = new Date(0).toISOString();
 
 export function compileDefaultPolicy(): CompiledPolicy {
-  return compilePolicy(parseDocumentText(DEFAULT_POLICY_SOURCE, 'yaml'), 0);
+  return compilePolicy(parseDocument(DEFAULT_POLICY_SOURCE, 'yaml'), 0);
 }
 
 /** A simulation replays at most this many decisions (newest ranges should be narrowed instead). */

@@ -1,5 +1,5 @@
 /**
- * The policy document (SPEC §6): its schema, parsing from YAML or JSON, validation with errors naming the path,
+ * The policy document (SPEC §6): its schema, validation with errors naming the path,
  * and compilation into the structure the evaluator reads on every call. Pure apart from compiling regexes.
  *
  * Regexes written by operators (custom PII detectors, prompt-injection patterns) run with RE2 (re2-wasm): its
@@ -9,7 +9,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Ajv, type ErrorObject } from 'ajv';
 import { RE2 } from 're2-wasm';
-import { parse as parseYaml } from 'yaml';
 import { AppError, type FieldError } from '../../platform/errors.js';
 import { parseDuration } from '../../platform/config/duration.js';
 import { PII_ENTITIES, type PiiEntity } from './pii.js';
@@ -226,19 +225,6 @@ function errorPath(error: ErrorObject, prefix: string): string {
 function invalid(errors: FieldError[]): AppError {
   const first = errors[0]!;
   return new AppError('validation_failed', `the policy document is invalid: ${first.path} ${first.message}`, { errors: errors.slice(0, 50) });
-}
-
-/** Parses the body of PUT /policies: a JSON object, or YAML text. */
-export function parseDocumentText(text: string, contentType: 'json' | 'yaml'): unknown {
-  try {
-    if (contentType === 'json') return JSON.parse(text) as unknown;
-    // maxAliasCount bounds "billion laughs" alias expansion.
-    return parseYaml(text, { maxAliasCount: 100, prettyErrors: false, uniqueKeys: true }) as unknown;
-  } catch (error) {
-    throw new AppError('validation_failed', `the policy document is not valid ${contentType.toUpperCase()}`, {
-      errors: [{ path: '/policy', message: (error as Error).message.split('\n')[0]!.slice(0, 300) }],
-    });
-  }
 }
 
 function compileRe2(pattern: string, caseInsensitive: boolean, path: string, errors: FieldError[]): RE2 | undefined {
