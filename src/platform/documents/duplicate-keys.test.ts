@@ -25,4 +25,8 @@ describe('findDuplicateKey', () => {
     expect(findDuplicateKey('{"a":"a","b":"a"}')).toBeUndefined();
     expect(findDuplicateKey('{"a":["a","a"]}')).toBeUndefined();
   });
+
+  it('ends on text that is not JSON (it is only called after a parser accepted the text, but never hangs)', () => {
+    for (const text of ['{"a', '{"a\\', '"', '{"a":1,"a', ']]}}']) expect(findDuplicateKey(text), text).toBeUndefined();
+  });
 });

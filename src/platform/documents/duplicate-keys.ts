@@ -27,14 +27,16 @@ export function findDuplicateKey(text: string): string | undefined {
     } else if (char === '}' || char === ']') {
       stack.pop();
     } else if (char === ',') {
-      const frame = stack.at(-1)!;
+      const frame = stack.at(-1);
+      if (frame === undefined) continue;
       if (frame.names === null) {
         frame.index += 1;
         frame.token = String(frame.index);
       } else frame.expectingName = true;
     } else if (char === '"') {
       let end = at + 1;
-      while (text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
+      while (end < text.length && text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
+      if (end >= text.length) return undefined;
       const frame = stack.at(-1);
       if (frame?.names && frame.expectingName) {
         const name = JSON.parse(text.slice(at, end + 1)) as string;
