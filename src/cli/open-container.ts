@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import { createContainer, type Container } from '../container.js';
 import type { OrcaConfig } from '../platform/config/schema.js';
+import type { Actor } from '../platform/http/actor.js';
 import { createLogger } from '../platform/telemetry/logger.js';
 import { loadConfigOrExit } from './load-config.js';
 
@@ -19,7 +20,7 @@ export async function withContainer<T>(fn: (container: Container) => Promise<T>,
 }
 
 /** Who the CLI acts as, in the audit log: the operating-system user on this machine. */
-export function cliActor(): { id: string; correlationId: string | null } {
+export function cliActor(): Actor {
   let user = 'unknown';
   try {
     user = userInfo().username;

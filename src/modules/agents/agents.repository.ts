@@ -1,4 +1,4 @@
-import type { Queryable } from '../../platform/db/index.js';
+import { type Queryable, whereClause } from '../../platform/db/index.js';
 import type { Agent, AgentEvent, ListAgentsQuery } from './agents.schemas.js';
 import type { AgentTool } from './fingerprint.js';
 import type { AgentStatus } from './lifecycle.js';
@@ -128,22 +128,17 @@ export function createAgentRepository(db: Queryable) {
 
     /** Keyset pagination on id (UUIDv7, time-ordered), newest first: rows inserted meanwhile never shift a page. */
     async list(query: ListAgentsQuery & { limit: number; after?: string }): Promise<AgentRecord[]> {
-      const conditions: string[] = [];
-      const values: unknown[] = [];
-      const add = (sql: (placeholder: string) => string, value: unknown) => {
-        values.push(value);
-        conditions.push(sql(`$${values.length}`));
-      };
-      if (query.status) add((p) => `status = ${p}`, query.status);
-      if (query.kind) add((p) => `kind = ${p}`, query.kind);
-      if (query.source) add((p) => `source = ${p}`, query.source);
-      if (query.owner) add((p) => `owner = ${p}`, query.owner);
-      if (query.tag) add((p) => `tags @> array[${p}::text]`, query.tag);
-      if (query.q) add((p) => `name ilike ${p} escape '\\'`, `%${escapeLike(query.q)}%`);
-      if (query.after) add((p) => `id < ${p}`, query.after);
-      values.push(query.limit);
-      const where = conditions.length > 0 ? `where ${conditions.join(' and ')}` : '';
-      const { rows } = await db.query<AgentRow>(`select * from agent ${where} order by id desc limit $${values.length}`, values);
+      const where = whereClause();
+      if (query.status) where.add((p) => `status = ${p}`, query.status);
+      if (query.kind) where.add((p) => `kind = ${p}`, query.kind);
+      if (query.source) where.add((p) => `source = ${p}`, query.source);
+      if (query.owner) where.add((p) => `owner = ${p}`, query.owner);
+      if (query.tag) where.add((p) => `tags @> array[${p}::text]`, query.tag);
+      if (query.q) where.add((p) => `name ilike ${p} escape '\\'`, `%${escapeLike(query.q)}%`);
+      if (query.after) where.add((p) => `id < ${p}`, query.after);
+      const limit = where.bind(query.limit);
+      const { text, values } = where.build();
+      const { rows } = await db.query<AgentRow>(`select * from agent ${text} order by id desc limit ${limit}`, values);
       return rows.map(toAgent);
     },
 

@@ -1,4 +1,4 @@
-import type { Database, Queryable } from '../../platform/db/index.js';
+import { isUniqueViolation, type Database, type Queryable } from '../../platform/db/index.js';
 import { AppError, conflict, notFound } from '../../platform/errors.js';
 import { decodeCursor, pageOf } from '../../platform/http/cursor.js';
 import { newId } from '../../platform/ids.js';
@@ -8,12 +8,7 @@ import { fingerprintOf, hashInputSchema, type AgentTool } from './fingerprint.js
 import { transition, type LifecycleAction } from './lifecycle.js';
 import type { AuditService } from '../audit/index.js';
 import type { CacheInvalidation, ReadThroughCache } from '../../platform/cache/index.js';
-
-/** Who acted and under which request: recorded with every change. */
-export interface Actor {
-  id: string;
-  correlationId: string;
-}
+import type { Actor } from '../../platform/http/actor.js';
 
 export interface AgentServiceDeps {
   db: Database;
@@ -44,11 +39,6 @@ function normaliseTools(tools: ToolInputValue[]): AgentTool[] {
       input_schema_hash: tool.input_schema ? hashInputSchema(tool.input_schema) : (tool.input_schema_hash ?? null),
     };
   });
-}
-
-function isUniqueViolation(error: unknown, constraint: string): boolean {
-  const pgError = error as { code?: string; constraint?: string; message?: string };
-  return pgError.code === '23505' && (pgError.constraint === constraint || Boolean(pgError.message?.includes(constraint)));
 }
 
 export function createAgentService({ db, repository, audit, cache, invalidation }: AgentServiceDeps) {

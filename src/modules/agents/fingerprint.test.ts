@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, fingerprintOf, hashInputSchema, sha256Hex, type AgentDefinition } from './fingerprint.js';
+import { agentDefinition, jsonDocument, pinnedSample } from '../../../test/helpers/json-arbitraries.js';
+import { fingerprintOf, hashInputSchema, type AgentDefinition } from './fingerprint.js';
 
 /** Computed here with node:crypto alone, over canonical strings written out by hand. */
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
@@ -25,29 +26,12 @@ const CANONICAL =
   '"tools":[{"description":null,"input_schema_hash":null,"name":"fetch"},' +
   `{"description":"Search the web","input_schema_hash":"${SCHEMA_HASH}","name":"search"}]}`;
 
-describe('sha256Hex', () => {
-  it('is the lowercase hex sha256 of the UTF-8 text', () => {
-    expect(sha256Hex('')).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
-    expect(sha256Hex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
-    expect(sha256Hex('é')).toBe(sha256('é'));
-  });
-});
-
-describe('canonicalJson', () => {
-  it('sorts keys at every depth and drops whitespace', () => {
-    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[3,{"y":2,"z":1}]},"b":1}');
-  });
-
-  it('writes numbers in their shortest ECMAScript form', () => {
-    expect(canonicalJson([1.0, -0, 1e21, 0.1])).toBe('[1,0,1e+21,0.1]');
-  });
-
-  it('refuses values JSON cannot represent', () => {
-    expect(() => canonicalJson(undefined)).toThrow(TypeError);
-  });
-});
-
 describe('hashInputSchema', () => {
+  it('hashes a pinned sample of schemas as it did before canonical JSON moved to the platform (stored hashes hold)', () => {
+    const digest = createHash('sha256').update(pinnedSample(jsonDocument).map(hashInputSchema).join('\n')).digest('hex');
+    expect(digest).toBe('871a895287394e92e95b2dcf19b10617e43a450868c156d0a77e1c01e46e883f');
+  });
+
   it('hashes the canonical JSON of the schema, whatever its key order', () => {
     const expected = sha256('{"properties":{"q":{"type":"string"}},"required":["q"],"type":"object"}');
     expect(hashInputSchema({ type: 'object', properties: { q: { type: 'string' } }, required: ['q'] })).toBe(expected);
@@ -56,6 +40,13 @@ describe('hashInputSchema', () => {
 });
 
 describe('fingerprintOf', () => {
+  it('fingerprints a pinned sample of definitions as it did before canonical JSON moved to the platform (stored fingerprints hold)', () => {
+    const sample = pinnedSample(agentDefinition);
+    // The sample itself first: if fast-check ever generates another one, that (not the code) is what changed.
+    expect(createHash('sha256').update(sample.map((value) => JSON.stringify(value)).join('\n')).digest('hex')).toBe('b0bc102852fb51c07e13063a59519c6f3af325faabee6d56a73b341e8895fa54');
+    expect(createHash('sha256').update(sample.map(fingerprintOf).join('\n')).digest('hex')).toBe('bbe49fc79154d8a1ccae38572e435e0fe32577afa3dd8e57231175ac0e2342e7');
+  });
+
   it('is the sha256 of the hand-written canonical definition', () => {
     expect(fingerprintOf(definition)).toBe(sha256(CANONICAL));
   });

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import canonicalize from 'canonicalize';
+import { sha256Hex } from '../../platform/hash.js';
+import { canonicalJson } from '../../platform/json/canonical.js';
 
 /** A tool as the registry keeps it: its input schema is reduced to a hash (the schema itself may be large). */
 export interface AgentTool {
@@ -13,17 +13,6 @@ export interface AgentDefinition {
   prompt: string | null;
   model: string | null;
   config: Record<string, unknown>;
-}
-
-export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
-/** Canonical JSON (RFC 8785) so that key order and whitespace never change a hash. */
-export function canonicalJson(value: unknown): string {
-  const text = (canonicalize as unknown as (input: unknown) => string | undefined)(value);
-  if (text === undefined) throw new TypeError('value cannot be represented as canonical JSON');
-  return text;
 }
 
 export function hashInputSchema(schema: unknown): string {

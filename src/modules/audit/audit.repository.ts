@@ -1,4 +1,4 @@
-import type { Queryable } from '../../platform/db/index.js';
+import { type Queryable, whereClause } from '../../platform/db/index.js';
 import type { StoredAuditEntry } from './chain.js';
 
 interface AuditRow extends Omit<StoredAuditEntry, 'at'> {
@@ -53,19 +53,14 @@ export function createAuditRepository(db: Queryable) {
 
     /** Newest first. */
     async list(filter: AuditFilter): Promise<StoredAuditEntry[]> {
-      const conditions: string[] = [];
-      const values: unknown[] = [];
-      const add = (column: string, operator: string, value: unknown) => {
-        values.push(value);
-        conditions.push(`${column} ${operator} $${values.length}`);
-      };
-      if (filter.actor) add('actor', '=', filter.actor);
-      if (filter.action) add('action', '=', filter.action);
-      if (filter.target) add('target', '=', filter.target);
-      if (filter.beforeSeq !== undefined) add('seq', '<', filter.beforeSeq);
-      values.push(filter.limit);
-      const where = conditions.length > 0 ? `where ${conditions.join(' and ')}` : '';
-      const { rows } = await db.query<AuditRow>(`select * from audit_entry ${where} order by seq desc limit $${values.length}`, values);
+      const where = whereClause();
+      if (filter.actor) where.add((p) => `actor = ${p}`, filter.actor);
+      if (filter.action) where.add((p) => `action = ${p}`, filter.action);
+      if (filter.target) where.add((p) => `target = ${p}`, filter.target);
+      if (filter.beforeSeq !== undefined) where.add((p) => `seq < ${p}`, filter.beforeSeq);
+      const limit = where.bind(filter.limit);
+      const { text, values } = where.build();
+      const { rows } = await db.query<AuditRow>(`select * from audit_entry ${text} order by seq desc limit ${limit}`, values);
       return rows.map(toEntry);
     },
 

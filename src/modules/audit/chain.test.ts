@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { auditFields, pinnedSample } from '../../../test/helpers/json-arbitraries.js';
 import { GENESIS_HASH, entryHash, verifyBatch, type AuditFields, type StoredAuditEntry } from './chain.js';
 
 /** Independent of the product code: node:crypto over a string written out by hand. */
@@ -211,5 +212,16 @@ describe('verifyBatch', () => {
   it('accepts a truncated chain (newest entries removed): truncation needs head_seq recorded elsewhere', () => {
     const chain = sampleChain(8);
     expect(verifyBatch(chain.slice(0, 5), genesis)).toEqual({ problems: [], last: { seq: 5, hash: chain[4]!.hash } });
+  });
+});
+
+describe('stored chain hashes', () => {
+  it('chain a pinned sample of entries as before canonical JSON moved to the platform', () => {
+    const sample = pinnedSample(auditFields);
+    // The sample itself first: if fast-check ever generates another one, that (not the code) is what changed.
+    expect(sha256(sample.map((fields) => JSON.stringify(fields)).join('\n'))).toBe('185e6b0b7dacb13bb1d61acdc0920302397091119be2e6488e7b658466067205');
+    let prev = GENESIS_HASH;
+    const hashes = sample.map((fields) => (prev = entryHash(prev, fields)));
+    expect(sha256(hashes.join('\n'))).toBe('887ec7294facec329a85e40f406c458c50049e76bdb8e6cf2b8e2a0149bf79f0');
   });
 });

@@ -1,4 +1,5 @@
-import { canonicalJson, sha256Hex } from '../agents/fingerprint.js';
+import { sha256Hex } from '../../platform/hash.js';
+import { canonicalJson } from '../../platform/json/canonical.js';
 
 /**
  * The audit hash chain: each entry's hash covers the previous entry's hash and the entry's own fields in

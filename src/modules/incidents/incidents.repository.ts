@@ -1,4 +1,4 @@
-import type { Queryable } from '../../platform/db/index.js';
+import { type Queryable, whereClause } from '../../platform/db/index.js';
 
 export interface IncidentRecord {
   id: string;
@@ -71,21 +71,14 @@ export function createIncidentRepository(db: Queryable) {
 
     /** Newest first (UUIDv7 ids are creation order). */
     async list(filter: { status?: string; severity?: string; agent_id?: string; gap_id?: string; limit: number; before?: string }, tx: Queryable = db): Promise<IncidentRecord[]> {
-      const conditions: string[] = [];
-      const values: unknown[] = [];
+      const where = whereClause();
       for (const key of ['status', 'severity', 'agent_id', 'gap_id'] as const) {
-        if (filter[key] !== undefined) {
-          values.push(filter[key]);
-          conditions.push(`${key} = $${values.length}`);
-        }
+        if (filter[key] !== undefined) where.add((p) => `${key} = ${p}`, filter[key]);
       }
-      if (filter.before) {
-        values.push(filter.before);
-        conditions.push(`id < $${values.length}`);
-      }
-      values.push(filter.limit);
-      const where = conditions.length > 0 ? `where ${conditions.join(' and ')}` : '';
-      const { rows } = await tx.query<IncidentRow>(`select ${COLUMNS} from incident ${where} order by id desc limit $${values.length}`, values);
+      if (filter.before) where.add((p) => `id < ${p}`, filter.before);
+      const limit = where.bind(filter.limit);
+      const { text, values } = where.build();
+      const { rows } = await tx.query<IncidentRow>(`select ${COLUMNS} from incident ${text} order by id desc limit ${limit}`, values);
       return rows.map(toRecord);
     },
 

@@ -3,14 +3,10 @@ import type { Database, Queryable } from '../../platform/db/index.js';
 import { AppError, conflict, notFound } from '../../platform/errors.js';
 import { decodeCursor, pageOf } from '../../platform/http/cursor.js';
 import { newId } from '../../platform/ids.js';
+import type { Actor } from '../../platform/http/actor.js';
 import type { AuditService } from '../audit/index.js';
 import type { IncidentRecord, IncidentRepository } from './incidents.repository.js';
 import type { CreateIncidentInput, ListIncidentsQuery, ResolveIncidentInput } from './incidents.schemas.js';
-
-export interface Actor {
-  id: string;
-  correlationId: string;
-}
 
 /** Who closes an incident automatically (self-healing), in the audit log. */
 export const AUTO_RESOLVER = 'system:incidents';

@@ -1,6 +1,10 @@
+import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { describe, expect, it } from 'vitest';
-import { canonicalEventContent, canonicalJson, type CanonicalEventContent } from './canonical-json.js';
+import { eventContent, jsonDocument, pinnedSample } from '../../../test/helpers/json-arbitraries.js';
+import { canonicalJson } from '../../platform/json/canonical.js';
+import { canonicalEventContent, type CanonicalEventContent } from './canonical-json.js';
+import { payloadHash } from './prepare-event.js';
 
 const reference = (value: unknown) => (canonicalize as unknown as (input: unknown) => string | undefined)(value);
 
@@ -28,34 +32,6 @@ function generator(seed: number) {
   };
   return value;
 }
-
-describe('canonicalJson', () => {
-  it('produces exactly what the canonicalize package produces for parsed JSON documents', () => {
-    for (let seed = 1; seed <= 3000; seed += 1) {
-      // Through JSON text, as ORCA receives documents: what the generator built is what a parser would hand over.
-      const document = JSON.parse(JSON.stringify(generator(seed)(0))) as unknown;
-      expect(canonicalJson(document)).toBe(reference(document));
-    }
-  });
-
-  it('sorts keys by UTF-16 code units and writes numbers the ECMAScript way (RFC 8785 examples)', () => {
-    const document = { '€': 'Euro Sign', '\r': 'Carriage Return', '\ufb33': 'Hebrew Letter Dalet With Dagesh', '1': 'One', '😀': 'Emoji: Grinning Face', '\u0080': 'Control', 'ö': 'Latin Small Letter O With Diaeresis' };
-    expect(canonicalJson(document)).toBe(reference(document));
-    expect(canonicalJson({ numbers: [333333333.3333333, 1e30, 4.5, 2e-3, 0.000000000000000000000000001], b: 1, a: [null, true, false] })).toBe(
-      '{"a":[null,true,false],"b":1,"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27]}',
-    );
-  });
-
-  it('follows the package for values that are not plain parsed JSON', () => {
-    for (const value of [undefined, { a: undefined, b: 1 }, [undefined, 1], { when: new Date(0) }, { s: '\ud83d\ude00' }]) {
-      expect(canonicalJson(value)).toBe(reference(value));
-    }
-    expect(() => canonicalJson({ lone: '\ud800' })).toThrow('Lone surrogate');
-    expect(() => canonicalJson({ ['\udc00']: 1 })).toThrow('Lone surrogate');
-    expect(() => canonicalJson([Number.NaN])).toThrow('NaN');
-    expect(() => canonicalJson({ n: Number.POSITIVE_INFINITY })).toThrow('Infinity');
-  });
-});
 
 describe('canonicalEventContent', () => {
   it('writes exactly what canonicalJson writes for the whole content object', () => {
@@ -90,7 +66,26 @@ describe('canonicalEventContent', () => {
     for (const content of [{ ...base, payload: undefined }, { ...base, entity_id: '\ud83d\ude00 emoji' }, { ...base, payload: { when: new Date(0) } }]) {
       expect(canonicalEventContent(content)).toBe(reference(content));
     }
-    expect(() => canonicalEventContent({ ...base, correlation_id: '\ud800' })).toThrow('Lone surrogate');
-    expect(() => canonicalEventContent({ ...base, sequence: Number.NaN })).toThrow('NaN');
+    expect(() => canonicalEventContent({ ...base, correlation_id: '\ud800' })).toThrow(new TypeError('canonical JSON cannot hold a lone UTF-16 surrogate'));
+    expect(() => canonicalEventContent({ ...base, sequence: Number.NaN })).toThrow(new TypeError('canonical JSON cannot hold NaN'));
+  });
+});
+
+const digest = (lines: string[]) => createHash('sha256').update(lines.join('\n')).digest('hex');
+
+describe('stored hashes', () => {
+  it('are, for a pinned sample, what they were before canonical JSON moved to the platform', () => {
+    const contents = pinnedSample(eventContent);
+    // The samples themselves first: if fast-check ever generates others, that (not the code) is what changed.
+    expect(digest(contents.map((content) => JSON.stringify(content)))).toBe('61e95cf9e2cf08ce6e6d856e495cf22564fc8f923847f7e9f16818dce32a886f');
+    expect(digest(contents.map(canonicalEventContent))).toBe('60d658dcf59ad537adf66f6d74819e13ea8dc7a69538fae965b95d8b06fa93f7');
+    const documents = pinnedSample(jsonDocument);
+    expect(digest(documents.map((document) => JSON.stringify(document)))).toBe('bc0c43675f8695014de566842ffa77c6aa07742e40a2aa2952f13195332cec3d');
+    expect(digest(documents.map(payloadHash))).toBe('871a895287394e92e95b2dcf19b10617e43a450868c156d0a77e1c01e46e883f');
+  });
+
+  it('hash an absent payload as JSON null, as before', () => {
+    expect(payloadHash(undefined)).toBe(payloadHash(null));
+    expect(payloadHash(null)).toBe(createHash('sha256').update('null').digest('hex'));
   });
 });

@@ -1,4 +1,4 @@
-import type { Queryable } from '../../platform/db/index.js';
+import { type Queryable, whereClause } from '../../platform/db/index.js';
 import type { ExistingEvent, NewEvent } from './event.types.js';
 import type { Event, ListEventsQuery } from './ingest.schemas.js';
 
@@ -122,27 +122,22 @@ export function createIngestRepository(db: Queryable) {
 
     /** Keyset pagination on id (UUIDv7 taken at receipt), newest first. */
     async listEvents(query: ListEventsQuery & { limit: number; after?: string }): Promise<Event[]> {
-      const conditions: string[] = [];
-      const values: unknown[] = [];
-      const add = (sql: (placeholder: string) => string, value: unknown) => {
-        values.push(value);
-        conditions.push(sql(`$${values.length}`));
-      };
+      const where = whereClause();
       const timeField = query.time_field === 'occurred_at' ? 'occurred_at' : 'received_at';
-      if (query.source_id) add((p) => `source_id = ${p}`, query.source_id);
-      if (query.event_type) add((p) => `event_type = ${p}`, query.event_type);
-      if (query.entity_type) add((p) => `entity_type = ${p}`, query.entity_type);
-      if (query.entity_id) add((p) => `entity_id = ${p}`, query.entity_id);
-      if (query.agent_id) add((p) => `agent_id = ${p}`, query.agent_id);
-      if (query.since) add((p) => `${timeField} >= ${p}`, query.since);
-      if (query.until) add((p) => `${timeField} < ${p}`, query.until);
-      if (query.after) add((p) => `id < ${p}`, query.after);
-      values.push(query.limit);
-      const where = conditions.length > 0 ? `where ${conditions.join(' and ')}` : '';
+      if (query.source_id) where.add((p) => `source_id = ${p}`, query.source_id);
+      if (query.event_type) where.add((p) => `event_type = ${p}`, query.event_type);
+      if (query.entity_type) where.add((p) => `entity_type = ${p}`, query.entity_type);
+      if (query.entity_id) where.add((p) => `entity_id = ${p}`, query.entity_id);
+      if (query.agent_id) where.add((p) => `agent_id = ${p}`, query.agent_id);
+      if (query.since) where.add((p) => `${timeField} >= ${p}`, query.since);
+      if (query.until) where.add((p) => `${timeField} < ${p}`, query.until);
+      if (query.after) where.add((p) => `id < ${p}`, query.after);
+      const limit = where.bind(query.limit);
+      const { text, values } = where.build();
       const { rows } = await db.query<EventRow>(
         `select id, source_id, external_event_id, idempotency_key, event_type, entity_type, entity_id, occurred_at,
                 received_at, sequence, agent_id, correlation_id, payload
-         from event ${where} order by id desc limit $${values.length}`,
+         from event ${text} order by id desc limit ${limit}`,
         values,
       );
       return rows.map((row) => ({ ...row, occurred_at: row.occurred_at.toISOString(), received_at: row.received_at.toISOString() }));

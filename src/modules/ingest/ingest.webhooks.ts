@@ -1,7 +1,7 @@
 /** Native webhooks: verified over the raw bytes, parsed and mapped by the source's adapter, stored, acknowledged. */
 import type { Clock } from '../../platform/clock.js';
 import { AppError, notFound } from '../../platform/errors.js';
-import { exceedsDepth, hasLoneSurrogate, MAX_JSON_DEPTH } from '../../platform/http/json-body.js';
+import { assertStorableJson } from '../../platform/json/storable.js';
 import type { Logger } from '../../platform/telemetry/logger.js';
 import { ADAPTERS, DEFAULT_MAPPINGS, EnvelopeError, MappingError, applyMapping, type CanonicalFields, type RawDelivery } from './adapters/index.js';
 import type { IngestMetrics } from './ingest.metrics.js';
@@ -81,18 +81,12 @@ export function createWebhookReceiver(deps: WebhookReceiverDeps) {
         }
         throw error;
       }
-      // The same limits as every JSON body ORCA accepts (json-body.ts): a document PostgreSQL's jsonb refuses (a lone
-      // surrogate) or one too deep to hash and store safely is the sender's error, not a 5xx.
-      for (const native of natives) {
-        const problem = exceedsDepth(native.document, MAX_JSON_DEPTH)
-          ? `the event nests deeper than ${MAX_JSON_DEPTH} levels`
-          : hasLoneSurrogate(native.document)
-            ? 'the event contains a lone UTF-16 surrogate escape, which is not Unicode text'
-            : undefined;
-        if (problem) {
-          metrics.events.inc({ source_kind: source.kind, outcome: 'rejected' });
-          throw new AppError('bad_request', problem);
-        }
+      // The limits of every JSON document ORCA stores, whatever format the delivery came in.
+      try {
+        for (const native of natives) assertStorableJson(native.document, { subject: 'the event' });
+      } catch (error) {
+        metrics.events.inc({ source_kind: source.kind, outcome: 'rejected' });
+        throw error;
       }
       const mapping = { ...DEFAULT_MAPPINGS[source.kind], ...source.mapping };
       const events = natives.map((native, index) => {

@@ -1,12 +1,13 @@
 import { hash as sha } from 'node:crypto';
 import { newId } from '../../platform/ids.js';
-import { canonicalEventContent, canonicalJson, type CanonicalEventContent } from './canonical-json.js';
+import { canonicalJson } from '../../platform/json/canonical.js';
+import { canonicalEventContent, type CanonicalEventContent } from './canonical-json.js';
 import type { EventContent, EventIdentity, PreparedEvent } from './event.types.js';
 
 /** sha256 of the RFC 8785 canonical JSON: the same document hashes the same whatever its key order or spacing. */
 export function payloadHash(value: unknown): string {
   // One-shot hash: no Hash object per event (a batch hashes up to 10,000).
-  return sha('sha256', canonicalJson(value) ?? 'null', 'hex');
+  return sha('sha256', canonicalJson(value ?? null), 'hex');
 }
 
 /** payloadHash of a `/events` item's content, written without building and key-sorting an object per event. */

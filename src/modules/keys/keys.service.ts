@@ -10,6 +10,7 @@ import { epochMilliseconds } from '../../platform/http/epoch.js';
 import type { Role } from '../../platform/http/roles.js';
 import { newId } from '../../platform/ids.js';
 import type { Logger } from '../../platform/telemetry/logger.js';
+import type { Actor } from '../../platform/http/actor.js';
 import type { AuditService } from '../audit/index.js';
 import { resolveExpiry } from './expiry.js';
 import { envKeyPrefix, generateKey, hashKey, hashesEqual } from './key-format.js';
@@ -74,7 +75,7 @@ export function createKeyService({ db, repository, audit, clock, logger }: KeySe
     return { ...rest, last_used_at: pendingLastUsedAt(record.id) ?? record.last_used_at, status: statusOf(record, clock.now()) };
   };
 
-  async function insertKey(actor: { id: string; correlationId: string | null }, input: { name: string; role: Role; expiresAt: Date | null; origin: KeyOrigin }) {
+  async function insertKey(actor: Actor, input: { name: string; role: Role; expiresAt: Date | null; origin: KeyOrigin }) {
     const generated = generateKey();
     const record = await db.transaction(async (tx) => {
       const created = await repository.insert(
@@ -130,7 +131,7 @@ export function createKeyService({ db, repository, audit, clock, logger }: KeySe
   return {
     /** `expiresIn` ("30d") or `expiresAt` (RFC 3339), as the API and the CLI receive them; neither means never. */
     async create(
-      actor: { id: string; correlationId: string | null },
+      actor: Actor,
       input: { name: string; role: Role; expiresIn?: string; expiresAt?: string },
       origin: KeyOrigin = 'api',
     ) {
@@ -152,7 +153,7 @@ export function createKeyService({ db, repository, audit, clock, logger }: KeySe
     },
 
     /** Revoking the last active admin key would lock every administrator out, so it is refused. */
-    async revoke(actor: { id: string; correlationId: string | null }, id: string): Promise<ApiKeyView> {
+    async revoke(actor: Actor, id: string): Promise<ApiKeyView> {
       const revoked = await db.transaction(async (tx) => {
         // Taken before reading anything, so that the active-admin count below sees concurrent revocations.
         await repository.lockRevocations(tx);

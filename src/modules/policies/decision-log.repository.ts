@@ -1,5 +1,5 @@
 /** Reads of the decision log: recorded violations, and recorded decisions to replay against a draft. */
-import type { Queryable } from '../../platform/db/index.js';
+import { type Queryable, whereClause } from '../../platform/db/index.js';
 import type { Decision, EvaluationFacts, Violation } from './evaluate.js';
 import type { PolicyMode, Severity } from './policy-document.js';
 
@@ -43,22 +43,17 @@ const FACTS_AS_DECIDED = `case when usage_calls is null then facts else facts ||
 export function createDecisionLogRepository(db: Queryable) {
   return {
     async listViolations(filter: ViolationFilter): Promise<ViolationRow[]> {
-      const conditions: string[] = [];
-      const values: unknown[] = [];
-      const add = (sql: (placeholder: string) => string, value: unknown) => {
-        values.push(value);
-        conditions.push(sql(`$${values.length}`));
-      };
-      if (filter.agent_id) add((p) => `agent_id = ${p}`, filter.agent_id);
-      if (filter.rule) add((p) => `rule = ${p}`, filter.rule);
-      if (filter.severity) add((p) => `severity = ${p}`, filter.severity);
-      if (filter.decision) add((p) => `decision = ${p}`, filter.decision);
-      if (filter.since) add((p) => `at >= ${p}`, filter.since);
-      if (filter.until) add((p) => `at < ${p}`, filter.until);
-      if (filter.after) add((p) => `id < ${p}`, filter.after);
-      values.push(filter.limit);
-      const where = conditions.length > 0 ? `where ${conditions.join(' and ')}` : '';
-      const { rows } = await db.query<ViolationRow>(`select * from policy_violation ${where} order by id desc limit $${values.length}`, values);
+      const where = whereClause();
+      if (filter.agent_id) where.add((p) => `agent_id = ${p}`, filter.agent_id);
+      if (filter.rule) where.add((p) => `rule = ${p}`, filter.rule);
+      if (filter.severity) where.add((p) => `severity = ${p}`, filter.severity);
+      if (filter.decision) where.add((p) => `decision = ${p}`, filter.decision);
+      if (filter.since) where.add((p) => `at >= ${p}`, filter.since);
+      if (filter.until) where.add((p) => `at < ${p}`, filter.until);
+      if (filter.after) where.add((p) => `id < ${p}`, filter.after);
+      const limit = where.bind(filter.limit);
+      const { text, values } = where.build();
+      const { rows } = await db.query<ViolationRow>(`select * from policy_violation ${text} order by id desc limit ${limit}`, values);
       return rows;
     },
 

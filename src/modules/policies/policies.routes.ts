@@ -1,8 +1,6 @@
-import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { AppError } from '../../platform/errors.js';
+import { documentSourceOf, installDocumentBodyParsers } from '../../platform/documents/document-body.js';
 import { actorOf } from '../../platform/http/actor.js';
-import { exceedsDepth, hasLoneSurrogate, MAX_JSON_DEPTH } from '../../platform/http/json-body.js';
 import { problems } from '../../platform/http/schemas.js';
 import {
   EvaluateBody,
@@ -17,33 +15,12 @@ import {
   ViolationsQuery,
 } from './policies.schemas.js';
 import type { PolicyService } from './policies.service.js';
-import { parseDocumentText } from './policy-document.js';
 
 const tags = ['Policies'];
-const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'];
-
-/** The text of a YAML body, kept so that GET /policies shows the document with its comments. */
-const yamlSources = new WeakMap<FastifyRequest, string>();
 
 export function policyRoutes(service: PolicyService): FastifyPluginAsyncTypebox {
   return async (app) => {
-    // YAML documents are parsed here (the only non-JSON body in this plugin); errors become 400 with a path.
-    app.addContentTypeParser(YAML_TYPES, { parseAs: 'string' }, (request, body, done) => {
-      try {
-        const text = body as string;
-        const parsed = parseDocumentText(text, 'yaml');
-        // The same limits as JSON bodies (src/platform/http/json-body.ts).
-        if (exceedsDepth(parsed, MAX_JSON_DEPTH) || hasLoneSurrogate(parsed)) {
-          throw new AppError('validation_failed', 'the YAML document nests too deeply or holds an invalid Unicode string', {
-            errors: [{ path: '/body', message: `must nest at most ${MAX_JSON_DEPTH} levels and hold valid Unicode` }],
-          });
-        }
-        yamlSources.set(request, text);
-        done(null, parsed);
-      } catch (error) {
-        done(error as Error, undefined);
-      }
-    });
+    installDocumentBodyParsers(app);
 
     app.get(
       '/policies',
@@ -57,7 +34,7 @@ export function policyRoutes(service: PolicyService): FastifyPluginAsyncTypebox 
     app.put(
       '/policies',
       {
-        config: { access: 'operator' },
+        config: { access: 'operator', documentBody: true },
         schema: {
           tags,
           summary: 'Store a new policy version and activate it',
@@ -69,8 +46,9 @@ export function policyRoutes(service: PolicyService): FastifyPluginAsyncTypebox 
         },
       },
       async (request) => {
-        const source = yamlSources.get(request);
-        return service.put(actorOf(request), request.body, source !== undefined ? 'yaml' : 'json', source);
+        // YAML is stored as written, so that GET /policies shows the document with its comments.
+        const source = documentSourceOf(request);
+        return service.put(actorOf(request), request.body, source?.format ?? 'json', source?.format === 'yaml' ? source.text : undefined);
       },
     );
 

@@ -3,8 +3,6 @@
  * a parsed document and compiling it into what the evaluator reads: compile-policy.ts.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { parse as parseYaml } from 'yaml';
-import { AppError } from '../../platform/errors.js';
 
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -148,15 +146,3 @@ export const DEFAULT_RULES: Record<AccessRule, { severity: Severity; risk_cost_u
   quota_cost: { severity: 'medium', risk_cost_usd: 0 },
 };
 
-/** Parses the body of PUT /policies: a JSON object, or YAML text. */
-export function parseDocumentText(text: string, contentType: 'json' | 'yaml'): unknown {
-  try {
-    if (contentType === 'json') return JSON.parse(text) as unknown;
-    // maxAliasCount bounds "billion laughs" alias expansion.
-    return parseYaml(text, { maxAliasCount: 100, prettyErrors: false, uniqueKeys: true }) as unknown;
-  } catch (error) {
-    throw new AppError('validation_failed', `the policy document is not valid ${contentType.toUpperCase()}`, {
-      errors: [{ path: '/policy', message: (error as Error).message.split('\n')[0]!.slice(0, 300) }],
-    });
-  }
-}

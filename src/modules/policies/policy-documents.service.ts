@@ -10,10 +10,9 @@ import { DEFAULT_POLICY_SOURCE } from './default-policy.js';
 import type { PolicyView } from './policies.schemas.js';
 import type { PolicyDocumentRepository, PolicyRow } from './policy-documents.repository.js';
 
-export interface Actor {
-  id: string;
-  correlationId: string;
-}
+import type { Actor } from '../../platform/http/actor.js';
+
+export type { Actor };
 
 const DEFAULT_CREATED_AT = new Date(0).toISOString();
 const ACTIVE_KEY = 'active';

@@ -1,4 +1,4 @@
-import type { Queryable } from '../../platform/db/index.js';
+import { type Queryable, whereClause } from '../../platform/db/index.js';
 import type { FieldMapping, SourceKind } from '../ingest/index.js';
 
 /** A source row as stored: secrets are ciphertext here and are decrypted only by the service. */
@@ -91,20 +91,13 @@ export function createSourceRepository(db: Queryable) {
 
     /** Keyset pagination on id (UUIDv7), newest first. */
     async list(query: { kind?: SourceKind; enabled?: boolean; limit: number; after?: string }): Promise<SourceRow[]> {
-      const conditions = ['deleted_at is null'];
-      const values: unknown[] = [];
-      const add = (sql: (placeholder: string) => string, value: unknown) => {
-        values.push(value);
-        conditions.push(sql(`$${values.length}`));
-      };
-      if (query.kind) add((p) => `kind = ${p}`, query.kind);
-      if (query.enabled !== undefined) add((p) => `enabled = ${p}`, query.enabled);
-      if (query.after) add((p) => `id < ${p}`, query.after);
-      values.push(query.limit);
-      const { rows } = await db.query<SourceRow>(
-        `select * from source where ${conditions.join(' and ')} order by id desc limit $${values.length}`,
-        values,
-      );
+      const where = whereClause().addFixed('deleted_at is null');
+      if (query.kind) where.add((p) => `kind = ${p}`, query.kind);
+      if (query.enabled !== undefined) where.add((p) => `enabled = ${p}`, query.enabled);
+      if (query.after) where.add((p) => `id < ${p}`, query.after);
+      const limit = where.bind(query.limit);
+      const { text, values } = where.build();
+      const { rows } = await db.query<SourceRow>(`select * from source ${text} order by id desc limit ${limit}`, values);
       return rows;
     },
   };

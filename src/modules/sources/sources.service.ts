@@ -3,10 +3,11 @@ import { Value } from '@sinclair/typebox/value';
 import type { Clock } from '../../platform/clock.js';
 import type { CacheInvalidation, ReadThroughCache } from '../../platform/cache/index.js';
 import { parseDuration } from '../../platform/config/duration.js';
-import type { Database, Queryable } from '../../platform/db/index.js';
+import { isUniqueViolation, type Database, type Queryable } from '../../platform/db/index.js';
 import { AppError, conflict, notFound, type FieldError } from '../../platform/errors.js';
 import { decodeCursor, pageOf } from '../../platform/http/cursor.js';
 import { newId } from '../../platform/ids.js';
+import type { Actor } from '../../platform/http/actor.js';
 import { ADAPTERS, MappingError, parsePath, type FieldMapping, type SourceKind } from '../ingest/index.js';
 import type { AuditService } from '../audit/index.js';
 import type { SecretBox } from './secret-box.js';
@@ -19,11 +20,6 @@ import type {
   SourceWithGeneratedSecret,
   UpdateSourceInput,
 } from './sources.schemas.js';
-
-export interface Actor {
-  id: string;
-  correlationId: string;
-}
 
 /** What ingestion needs to verify and normalise a delivery; cached, and holding decrypted secrets in memory only. */
 export interface IngestSource {
@@ -104,11 +100,6 @@ function validateMapping(mapping: FieldMapping): void {
     }
   }
   if (errors.length > 0) throw new AppError('validation_failed', 'the field mapping has invalid JSON paths', { errors });
-}
-
-function isUniqueViolation(error: unknown, constraint: string): boolean {
-  const pgError = error as { code?: string; constraint?: string; message?: string };
-  return pgError.code === '23505' && (pgError.constraint === constraint || Boolean(pgError.message?.includes(constraint)));
 }
 
 export interface SourceServiceDeps {

@@ -1,4 +1,4 @@
-import type { Queryable } from '../../platform/db/index.js';
+import { type Queryable, whereClause } from '../../platform/db/index.js';
 import type { GapType, Severity } from './contract-schema.js';
 import type { EntityRef } from './entity-state.repository.js';
 
@@ -130,25 +130,20 @@ export function createGapsRepository(db: Queryable) {
 
     /** Keyset pagination on id (UUIDv7), newest first. */
     async listGaps(filters: GapFilters & { limit: number; after?: string }, tx: Queryable = db): Promise<GapRow[]> {
-      const conditions: string[] = [];
-      const values: unknown[] = [];
-      const add = (sql: (placeholder: string) => string, value: unknown) => {
-        values.push(value);
-        conditions.push(sql(`$${values.length}`));
-      };
-      if (filters.type) add((p) => `type = ${p}`, filters.type);
-      if (filters.severity) add((p) => `severity = ${p}`, filters.severity);
-      if (filters.status === 'open') conditions.push('resolved_at is null');
-      if (filters.status === 'resolved') conditions.push('resolved_at is not null');
-      if (filters.contract) add((p) => `contract = ${p}`, filters.contract);
-      if (filters.agent_id) add((p) => `agent_id = ${p}`, filters.agent_id);
-      if (filters.entity) add((p) => `entity_id = ${p}`, filters.entity);
-      if (filters.stream) add((p) => `stream = ${p}`, filters.stream);
-      if (filters.rule) add((p) => `rule = ${p}`, filters.rule);
-      if (filters.after) add((p) => `id < ${p}`, filters.after);
-      values.push(filters.limit);
-      const where = conditions.length > 0 ? `where ${conditions.join(' and ')}` : '';
-      const { rows } = await tx.query<GapRow>(`select * from sync_gap ${where} order by id desc limit $${values.length}`, values);
+      const where = whereClause();
+      if (filters.type) where.add((p) => `type = ${p}`, filters.type);
+      if (filters.severity) where.add((p) => `severity = ${p}`, filters.severity);
+      if (filters.status === 'open') where.addFixed('resolved_at is null');
+      if (filters.status === 'resolved') where.addFixed('resolved_at is not null');
+      if (filters.contract) where.add((p) => `contract = ${p}`, filters.contract);
+      if (filters.agent_id) where.add((p) => `agent_id = ${p}`, filters.agent_id);
+      if (filters.entity) where.add((p) => `entity_id = ${p}`, filters.entity);
+      if (filters.stream) where.add((p) => `stream = ${p}`, filters.stream);
+      if (filters.rule) where.add((p) => `rule = ${p}`, filters.rule);
+      if (filters.after) where.add((p) => `id < ${p}`, filters.after);
+      const limit = where.bind(filters.limit);
+      const { text, values } = where.build();
+      const { rows } = await tx.query<GapRow>(`select * from sync_gap ${text} order by id desc limit ${limit}`, values);
       return rows;
     },
 

@@ -2,6 +2,7 @@ import type { Clock } from '../../platform/clock.js';
 import type { Database } from '../../platform/db/index.js';
 import { AppError, conflict, notFound } from '../../platform/errors.js';
 import { decodeCursor, pageOf } from '../../platform/http/cursor.js';
+import type { Actor } from '../../platform/http/actor.js';
 import type { AuditService } from '../audit/index.js';
 import type { ActiveContractsStore } from './active-contracts.js';
 import { freshnessOf } from './analyzer.js';
@@ -11,11 +12,6 @@ import type { GapRow } from './gaps.repository.js';
 import { activeRuleKeys } from './rule-names.js';
 import type { SyncRepositories } from './sync.repositories.js';
 import type { ContractsVersion, FreshnessReport, Gap, GapQuery } from './sync.schemas.js';
-
-export interface Actor {
-  id: string;
-  correlationId: string;
-}
 
 export interface StreamStatus {
   contract: string;

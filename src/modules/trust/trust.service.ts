@@ -3,6 +3,7 @@ import type { Clock } from '../../platform/clock.js';
 import { notFound } from '../../platform/errors.js';
 import { decodeCursor, pageOf } from '../../platform/http/cursor.js';
 import type { Logger } from '../../platform/telemetry/logger.js';
+import type { Actor } from '../../platform/http/actor.js';
 import { freshnessUnits, type StreamStatus, type StreamStatusSource } from './freshness.js';
 import { computeKpis, type KpiSet } from './kpis.js';
 import { readAll } from './read-all.js';
@@ -20,7 +21,7 @@ export interface TrustServiceDeps {
   clock: Clock;
   logger: Logger;
   settings: { quarantineBelow: number; platformCostUsdMonthly: number | undefined; snapshotIntervalMs: number };
-  agents: { transition(actor: { id: string; correlationId: string }, id: string, action: 'quarantine', reason: string | null): Promise<unknown> };
+  agents: { transition(actor: Actor, id: string, action: 'quarantine', reason: string | null): Promise<unknown> };
   /** The sync module's stream status; absent while the sync module is not installed (then only gaps count). */
   sync?: () => StreamStatusSource | undefined;
   /**

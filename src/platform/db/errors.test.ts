@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyDatabaseError } from './errors.js';
+import { classifyDatabaseError, isUniqueViolation } from './errors.js';
 
 describe('classifyDatabaseError', () => {
   it.each([
@@ -26,5 +26,19 @@ describe('classifyDatabaseError', () => {
     [null],
   ])('leaves %o to the generic 500 path', (error) => {
     expect(classifyDatabaseError(error)).toBeUndefined();
+  });
+});
+
+describe('isUniqueViolation', () => {
+  it('recognises 23505 of the named constraint, from the constraint field (node-postgres) or the message (PGlite)', () => {
+    expect(isUniqueViolation({ code: '23505', constraint: 'source_name_key' }, 'source_name_key')).toBe(true);
+    expect(isUniqueViolation({ code: '23505', message: 'duplicate key value violates unique constraint "source_name_key"' }, 'source_name_key')).toBe(true);
+  });
+
+  it('is false for another constraint, another SQLSTATE, or what is not a database error', () => {
+    expect(isUniqueViolation({ code: '23505', constraint: 'agent_source_external_id_key', message: 'duplicate key value violates unique constraint "agent_source_external_id_key"' }, 'source_name_key')).toBe(false);
+    expect(isUniqueViolation({ code: '23503', constraint: 'source_name_key' }, 'source_name_key')).toBe(false);
+    expect(isUniqueViolation({ code: '23505' }, 'source_name_key')).toBe(false);
+    for (const error of [null, undefined, 'source_name_key', 23505, new Error('source_name_key')]) expect(isUniqueViolation(error, 'source_name_key')).toBe(false);
   });
 });

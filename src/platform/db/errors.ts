@@ -30,3 +30,13 @@ export function classifyDatabaseError(error: unknown): DatabaseErrorKind | undef
   if (typeof message === 'string' && UNAVAILABLE_MESSAGES.some((pattern) => pattern.test(message))) return 'unavailable';
   return undefined;
 }
+
+/**
+ * Whether `error` is PostgreSQL's unique_violation (SQLSTATE 23505) of the named constraint. node-postgres reports the
+ * constraint in its own field; PGlite may carry it in the message only, so both are read.
+ */
+export function isUniqueViolation(error: unknown, constraint: string): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, constraint: violated, message } = error as { code?: unknown; constraint?: unknown; message?: unknown };
+  return code === '23505' && (violated === constraint || (typeof message === 'string' && message.includes(constraint)));
+}

@@ -9,6 +9,8 @@ import { openPostgres } from './postgres.js';
 export type { Database, Queryable, DatabaseKind, StatementBudget, TransactionOptions } from './driver.js';
 export { jsonbParameter } from './driver.js';
 export { createAfterCommit, type AfterCommit } from './after-commit.js';
+export { isUniqueViolation } from './errors.js';
+export { whereClause, type SqlText, type WhereBuilder } from './where.js';
 
 /** `DATABASE_URL` selects a PostgreSQL server; otherwise the embedded PGlite lives in `ORCA_DATA_DIR/pgdata`. */
 export async function openDatabase(

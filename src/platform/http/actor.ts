@@ -14,7 +14,16 @@ declare module 'fastify' {
   }
 }
 
-/** Who performed a write, for history and audit: the principal's id, or `anonymous` on an open route. */
-export function actorOf(request: FastifyRequest): { id: string; correlationId: string } {
+/**
+ * Who performed a write and under which request, recorded with every change and in the audit log: an API key's id
+ * (`anonymous` on an open route) and the request's correlation id, or `cli:<user>` and no correlation id for the CLI.
+ */
+export interface Actor {
+  id: string;
+  correlationId: string | null;
+}
+
+/** The actor of an HTTP request. */
+export function actorOf(request: FastifyRequest): Actor & { correlationId: string } {
   return { id: request.principal?.id ?? 'anonymous', correlationId: request.id };
 }

@@ -80,7 +80,7 @@ describeEachDatabase('policy documents', (ctx) => {
 
     const badYaml = await put('roles: [unclosed', 'application/yaml');
     expect(badYaml.statusCode).toBe(400);
-    expect(badYaml.json()).toMatchObject({ errors: [{ path: '/policy' }] });
+    expect(badYaml.json()).toMatchObject({ type: 'urn:orca:problem:bad_request', detail: expect.stringMatching(/^the document is not valid YAML \(\w+ at line 1, column \d+\)$/) });
 
     const nul = await put(minimalDocument({ description: 'a\u0000b' }));
     expect(nul.statusCode).toBe(400);
@@ -88,6 +88,7 @@ describeEachDatabase('policy documents', (ctx) => {
 
     const deepYaml = await put(`description: x\nroles: ${'['.repeat(40)}${']'.repeat(40)}`, 'application/yaml');
     expect(deepYaml.statusCode).toBe(400);
+    expect(deepYaml.json()).toMatchObject({ type: 'urn:orca:problem:bad_request', detail: 'the document nests deeper than 32 levels' });
 
     expect((await get()).json()).toMatchObject({ version: 0 });
   });

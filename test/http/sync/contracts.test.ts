@@ -117,7 +117,7 @@ describeSyncSuite('sync contracts', '2026-04-01T10:00:00.000Z', (ctx) => {
     const headers = { ...t.as('operator'), 'content-type': 'application/yaml' };
     const broken = await t.app.inject({ method: 'PUT', url: '/api/v1/sync/contracts', headers, payload: 'contracts:\n  - name: [unclosed secret-ish\n' });
     expect(broken.statusCode).toBe(400);
-    expect((broken.json() as { detail: string }).detail).toMatch(/^the request body is not valid YAML \(\w+ at line \d+, column \d+\)$/);
+    expect((broken.json() as { detail: string }).detail).toMatch(/^the document is not valid YAML \(\w+ at line \d+, column \d+\)$/);
     const scalar = await t.app.inject({ method: 'PUT', url: '/api/v1/sync/contracts', headers, payload: 'just text' });
     expect(scalar.statusCode).toBe(400);
     const bomb = await t.app.inject({
