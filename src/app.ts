@@ -1,6 +1,4 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Container } from './container.js';
 import { correlationIdFor, CORRELATION_HEADER } from './platform/http/correlation.js';
@@ -13,6 +11,7 @@ import { systemRoutes } from './modules/system/system.routes.js';
 import { PRE_SCRUBBED } from './platform/telemetry/logger.js';
 import { scrubString } from './platform/telemetry/redact.js';
 import { installEdge } from './platform/edge/index.js';
+import { registerOpenApi } from './platform/http/openapi/index.js';
 import { epochMilliseconds } from './platform/http/epoch.js';
 import './platform/http/actor.js';
 
@@ -110,44 +109,7 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
     done();
   });
 
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'ORCA API',
-        version: container.version,
-        description: 'Control plane for AI agents and automations. Errors are RFC 9457 application/problem+json.',
-      },
-      components: {
-        securitySchemes: {
-          apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
-          bearer: { type: 'http', scheme: 'bearer' },
-        },
-      },
-    },
-    transform: ({ schema, url, route }) => {
-      const access = route.config?.access;
-      const transformed = { ...(schema ?? {}) } as Record<string, unknown>;
-      if (access === 'signed') {
-        transformed.security = [];
-        transformed['x-orca-role'] = 'signed';
-      } else if (access && access !== 'public') {
-        transformed.security = [{ apiKey: [] }, { bearer: [] }];
-        transformed['x-orca-role'] = access;
-      } else {
-        transformed.security = [];
-        transformed['x-orca-role'] = 'public';
-      }
-      return { schema: transformed, url };
-    },
-  });
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: false, validatorUrl: null }, staticCSP: true });
-
-  app.get(
-    '/openapi.json',
-    { config: { access: 'public' }, schema: { hide: true } },
-    async () => app.swagger(),
-  );
+  await registerOpenApi(app, { version: container.version });
 
   await app.register(
     systemRoutes({

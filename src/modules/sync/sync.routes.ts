@@ -4,8 +4,7 @@ import { AppError } from '../../platform/errors.js';
 import { actorOf } from '../../platform/http/actor.js';
 import { exceedsDepth, hasLoneSurrogate, MAX_JSON_DEPTH } from '../../platform/http/json-body.js';
 import { IdParams, problems } from '../../platform/http/schemas.js';
-import { ContractDocumentSchema } from './contract.js';
-import { ContractsQuery, ContractsVersion, FreshnessReport, Gap, GapPage, GapQuery, ResolveBody } from './sync.schemas.js';
+import { ContractsQuery, ContractsVersion, FreshnessReport, Gap, GapPage, GapQuery, ResolveBody, SyncContractsDocument } from './sync.schemas.js';
 import type { SyncService } from './sync.service.js';
 
 const tags = ['Sync'];
@@ -61,7 +60,9 @@ export function syncRoutes(service: SyncService): FastifyPluginAsyncTypebox {
         config: { access: 'viewer' },
         schema: {
           tags,
+          operationId: 'getSyncContracts',
           summary: 'The active sync contracts document (or a past version)',
+          description: '404 when no contracts were written yet, or the version asked for does not exist.',
           querystring: ContractsQuery,
           response: { 200: ContractsVersion, ...problems(404) },
         },
@@ -75,11 +76,12 @@ export function syncRoutes(service: SyncService): FastifyPluginAsyncTypebox {
         config: { access: 'operator' },
         schema: {
           tags,
+          operationId: 'replaceSyncContracts',
           summary: 'Replace the sync contracts (a new version; every version is kept)',
           description:
             'YAML (application/yaml, text/yaml) or JSON. Invalid documents are 400 with the path of each problem; an owner agent that does not exist is 422. Format: docs/sync.md.',
           consumes: ['application/json', ...YAML_TYPES],
-          body: ContractDocumentSchema,
+          body: SyncContractsDocument,
           response: { 200: ContractsVersion, ...problems(422) },
         },
       },
@@ -92,10 +94,11 @@ export function syncRoutes(service: SyncService): FastifyPluginAsyncTypebox {
         config: { access: 'viewer' },
         schema: {
           tags,
+          operationId: 'listGaps',
           summary: 'Sync gaps, newest first',
           description: 'Filters combine with AND; pass next_cursor as cursor for the next page.',
           querystring: GapQuery,
-          response: { 200: GapPage, ...problems() },
+          response: { 200: GapPage },
         },
       },
       async (request) => service.listGaps(request.query),
@@ -105,7 +108,7 @@ export function syncRoutes(service: SyncService): FastifyPluginAsyncTypebox {
       '/sync/gaps/:id',
       {
         config: { access: 'viewer' },
-        schema: { tags, summary: 'One sync gap', params: IdParams, response: { 200: Gap, ...problems(404) } },
+        schema: { tags, operationId: 'getGap', summary: 'One sync gap', params: IdParams, response: { 200: Gap } },
       },
       async (request) => service.getGap(request.params.id),
     );
@@ -116,11 +119,12 @@ export function syncRoutes(service: SyncService): FastifyPluginAsyncTypebox {
         config: { access: 'operator' },
         schema: {
           tags,
+          operationId: 'resolveGap',
           summary: 'Resolve a gap by hand',
           description: '409 when the gap is already resolved (automatically or by hand).',
           params: IdParams,
           body: ResolveBody,
-          response: { 200: Gap, ...problems(404, 409) },
+          response: { 200: Gap, ...problems(409) },
         },
       },
       async (request) => service.resolveGap(actorOf(request), request.params.id, request.body.reason),
@@ -132,9 +136,10 @@ export function syncRoutes(service: SyncService): FastifyPluginAsyncTypebox {
         config: { access: 'viewer' },
         schema: {
           tags,
+          operationId: 'getSyncFreshness',
           summary: 'Freshness of every stream of the active contracts',
           description: 'Per stream: last event received, lag, SLO and status (within_slo, stale, no_data).',
-          response: { 200: FreshnessReport, ...problems() },
+          response: { 200: FreshnessReport },
         },
       },
       async () => service.freshness(),
