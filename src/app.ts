@@ -7,7 +7,6 @@ import { installJsonBodyParser } from './platform/http/json-body.js';
 import { handleClientError } from './platform/http/client-errors.js';
 import { validatorCompiler } from './platform/http/validation.js';
 import { ROLES, type RouteAccess } from './platform/http/roles.js';
-import { systemRoutes } from './modules/system/system.routes.js';
 import { PRE_SCRUBBED } from './platform/telemetry/logger.js';
 import { scrubString } from './platform/telemetry/redact.js';
 import { installEdge } from './platform/edge/index.js';
@@ -112,17 +111,12 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
   await registerOpenApi(app, { version: container.version });
 
   await app.register(
-    systemRoutes({
-      health: container.health,
+    container.modules.system.routes({
       registry: metrics.registry,
       version: container.version,
       role: container.role,
       databaseKind: container.db.kind,
       startedAt: container.startedAt,
-      schemaVersion: async () => {
-        const { rows } = await container.db.query<{ version: number | null }>('select max(version) as version from schema_migration');
-        return rows[0]?.version ?? 0;
-      },
     }),
   );
   // A worker serves only probes and /metrics: orchestrators still need to watch it, clients must not reach it.

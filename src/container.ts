@@ -17,7 +17,7 @@ import { createIngestModule } from './modules/ingest/index.js';
 import { createIncidentsModule } from './modules/incidents/index.js';
 import { createTrustModule } from './modules/trust/index.js';
 import { createReportsModule } from './modules/reports/index.js';
-import { createHealthChecks, type HealthChecks } from './modules/system/health.js';
+import { createSystemModule, type HealthChecks } from './modules/system/index.js';
 import { createCacheInvalidation, createCacheMetrics, type CacheInvalidation } from './platform/cache/index.js';
 import { createFallbackStore, createLocalStore, createRedisStore, type RateLimitStore } from './platform/edge/rate-limit-store.js';
 
@@ -45,6 +45,7 @@ export interface Container {
     incidents: ReturnType<typeof createIncidentsModule>;
     trust: ReturnType<typeof createTrustModule>;
     reports: ReturnType<typeof createReportsModule>;
+    system: ReturnType<typeof createSystemModule>;
   };
   close(): Promise<void>;
 }
@@ -101,7 +102,7 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     throw error;
   }
   const clock = options.clock ?? systemClock;
-  const audit = createAuditModule({ db, clock });
+  const audit = createAuditModule({ db, clock, metrics: metrics.registry, logger });
   const keys = createKeysModule({ db, audit: audit.service, clock, logger });
   const invalidation = createCacheInvalidation(db, logger);
   const cacheMetrics = createCacheMetrics(metrics.registry);
@@ -151,6 +152,7 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
         warnRedis(error);
       })
     : localStore;
+  const system = createSystemModule({ db, redis });
 
   try {
     if (options.bootstrapKeys) {
@@ -175,12 +177,12 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     metrics,
     db,
     clock,
-    health: createHealthChecks(db, redis),
+    health: system.health,
     version: ORCA_VERSION,
     startedAt: Date.now(),
     redis,
     rateLimitStore,
-    modules: { agents, audit, keys, policies, sync, incidents, trust, reports, sources, ingest },
+    modules: { agents, audit, keys, policies, sync, incidents, trust, reports, sources, ingest, system },
     invalidation,
     async close() {
       // Ingest first: events still gathering for a group commit are written (and analysed) before the rest stops.

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { createContainer, type Container, type ContainerOptions } from './container.js';
 import type { OrcaConfig } from './platform/config/schema.js';
+import { publishServerEndpoint } from './platform/server-endpoint.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -27,6 +28,8 @@ export async function startServer(config: Readonly<OrcaConfig>, options: Contain
     { url, role: container.role, database: container.db.kind, version: container.version, pid: process.pid },
     'ORCA is listening',
   );
+  // Only the embedded database locks its data directory; with DATABASE_URL the CLI opens the database itself.
+  const unpublish = container.db.kind === 'pglite' ? publishServerEndpoint(config.dataDir, url) : () => {};
   let stopping: Promise<void> | undefined;
   return {
     app,
@@ -44,6 +47,7 @@ export async function startServer(config: Readonly<OrcaConfig>, options: Contain
         };
         diagnosticsChannel.subscribe('http.server.response.finish', closeWhenIdle);
         try {
+          unpublish();
           await app.close();
         } finally {
           diagnosticsChannel.unsubscribe('http.server.response.finish', closeWhenIdle);

@@ -8,14 +8,14 @@ import { createSchema } from '../lib/postgres-schema.js';
 import { withServers, type ServerProcess } from '../lib/server-process.js';
 import type { Measurement, Suite, SuiteContext, SuiteOutcome, TargetResult } from '../lib/types.js';
 import type { EvaluationFacts } from '../../src/modules/policies/evaluate.js';
-import type { CompiledPolicy } from '../../src/modules/policies/policy-document.js';
+import type { CompiledPolicy } from '../../src/modules/policies/compile-policy.js';
 import { percentile, standardDeviation } from '../lib/stats.js';
 
 /** The policy core as shipped: the build in dist/ (`npm run bench` builds first), not the TypeScript sources. */
 interface BuiltPolicyCore {
   evaluate: typeof import('../../src/modules/policies/evaluate.js');
-  service: typeof import('../../src/modules/policies/policies.service.js');
-  document: typeof import('../../src/modules/policies/policy-document.js');
+  defaults: typeof import('../../src/modules/policies/default-policy.js');
+  document: typeof import('../../src/modules/policies/compile-policy.js');
   pii: typeof import('../../src/modules/policies/pii.js');
 }
 
@@ -23,8 +23,8 @@ async function loadBuiltCore(repoRoot: string): Promise<BuiltPolicyCore> {
   const load = (path: string) => import(pathToFileURL(join(repoRoot, 'dist', 'modules', 'policies', path)).href);
   return {
     evaluate: await load('evaluate.js'),
-    service: await load('policies.service.js'),
-    document: await load('policy-document.js'),
+    defaults: await load('default-policy.js'),
+    document: await load('compile-policy.js'),
     pii: await load('pii.js'),
   };
 }
@@ -154,7 +154,7 @@ async function measureInProcess(core: BuiltPolicyCore['evaluate'], cases: LoopCa
   });
 }
 
-async function putBenchPolicy(server: OrcaServer, agentId: string, compileDefaultPolicy: BuiltPolicyCore['service']['compileDefaultPolicy']): Promise<void> {
+async function putBenchPolicy(server: OrcaServer, agentId: string, compileDefaultPolicy: BuiltPolicyCore['defaults']['compileDefaultPolicy']): Promise<void> {
   // The default policy with a quota the benchmark cannot exhaust: every request then takes the full path
   // (quota upsert + decision row) instead of stopping at a quota denial.
   const document = { ...compileDefaultPolicy().document, quotas: { agents: { [agentId]: { calls: 1_000_000_000, window: '1m' } } } };
@@ -222,7 +222,7 @@ export const policySuite: Suite = {
   async run(context: SuiteContext): Promise<SuiteOutcome> {
     const message = benchMessage();
     const core = await loadBuiltCore(context.repoRoot);
-    const defaultPolicy = core.service.compileDefaultPolicy();
+    const defaultPolicy = core.defaults.compileDefaultPolicy();
     const withCustom = core.document.compilePolicy(
       {
         ...defaultPolicy.document,
@@ -271,7 +271,7 @@ export const policySuite: Suite = {
           });
           servers.push(orca);
           const agent = await seedAgent(orca);
-          await putBenchPolicy(orca, agent.id, core.service.compileDefaultPolicy);
+          await putBenchPolicy(orca, agent.id, core.defaults.compileDefaultPolicy);
           startups.push(`${database.name} ${(orca.startupMs / 1000).toFixed(1)} s`);
           targets.push({
             id: `evaluate-http-${database.name}`,
@@ -299,7 +299,7 @@ export const policySuite: Suite = {
           const second = await startOrca({ repoRoot: context.repoRoot, workDir: context.workDir, name: 'orca-policy-replica-b', logLevel: 'info', databaseUrl: schema.url, env, keys: first.keys });
           servers.push(second);
           const agent = await seedAgent(first);
-          await putBenchPolicy(first, agent.id, core.service.compileDefaultPolicy);
+          await putBenchPolicy(first, agent.id, core.defaults.compileDefaultPolicy);
           startups.push(`two replicas ${(first.startupMs / 1000).toFixed(1)} s and ${(second.startupMs / 1000).toFixed(1)} s`);
           targets.push({
             id: 'evaluate-http-postgres-2-replicas',

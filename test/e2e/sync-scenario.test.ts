@@ -360,9 +360,9 @@ contracts:
       ]);
       expect((await gaps()).filter((gap) => gap.contract === 'support' && gap.type === 'missing_record')).toEqual([]);
       const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
-      expect(metrics).toContain('orca_sync_gaps_open{type="duplicate",severity="high"} 1');
-      expect(metrics).toContain('orca_sync_gaps_open{type="stale",severity="high"} 1');
-      expect(metrics).toContain('orca_sync_gaps_open{type="missing_record",severity="high"} 0');
+      expect(metrics).toContain('orca_sync_gaps_open{type="duplicate",gap_severity="high"} 1');
+      expect(metrics).toContain('orca_sync_gaps_open{type="stale",gap_severity="high"} 1');
+      expect(metrics).toContain('orca_sync_gaps_open{type="missing_record",gap_severity="high"} 0');
       expect(metrics).toContain('orca_sync_stream_lag_seconds{contract="support",stream="snow-incidents"} 6660');
 
       // Every other flow of the corpus kept its stream fresh and broke no rule.

@@ -218,6 +218,7 @@ for (const target of databaseTargets) {
       getAgentTrust: async () => ({ params: { id: await newAgent() }, query: { window: '7d' } }),
       listKeys: async () => ({ query: { limit: '5' } }),
       createKey: async () => ({ body: { name: `contract-${randomUUID()}`, role: 'viewer', expires_in: '30d' } }),
+      getKey: async () => ({ params: { id: await newKey() } }),
       revokeKey: async () => ({ params: { id: await newKey() } }),
       listAuditEntries: async () => ({ query: { limit: '5' } }),
       verifyAuditChain: async () => ({}),

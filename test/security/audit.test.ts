@@ -290,6 +290,38 @@ describeEachDatabase('audit log', (ctx) => {
     expect((await verify(ctx())).valid).toBe(true);
   });
 
+  it('detects a change of 999 µs to an entry\'s time: the column stores exactly the milliseconds that are hashed', async () => {
+    const { seq, head } = await middleEntry();
+    const { rows } = await ctx().container.db.query<{ at: Date }>('select at from audit_entry where seq = $1', [seq]);
+    await ctx().container.db.query(`update audit_entry set at = at + interval '999 microseconds' where seq = $1`, [seq]);
+    // Stored as timestamptz(3): the shifted value is rounded to the next millisecond, which the hash does not cover.
+    const { rows: shifted } = await ctx().container.db.query<{ at: Date }>('select at from audit_entry where seq = $1', [seq]);
+    expect(shifted[0]!.at.getTime() - rows[0]!.at.getTime()).toBe(1);
+    expect(await verify(ctx())).toMatchObject({
+      valid: false,
+      entries_checked: head,
+      problems: [{ seq, problem: 'hash_mismatch', detail: 'the entry was modified after it was written' }],
+    });
+    await ctx().container.db.query('update audit_entry set at = $2 where seq = $1', [seq, rows[0]!.at]);
+    expect((await verify(ctx())).valid).toBe(true);
+  });
+
+  it('exports the chain head as metrics: the newest seq, and its hash as the one series of an info gauge', async () => {
+    const report = await verify(ctx());
+    const metrics = await ctx().app.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.statusCode).toBe(200);
+    expect(metrics.body).toContain(`\norca_audit_chain_head_seq ${report.head_seq}\n`);
+    expect(metrics.body.match(/^orca_audit_chain_head_info\{.*$/gm)).toEqual([`orca_audit_chain_head_info{hash="${report.head_hash}"} 1`]);
+    // One more audited write moves the head; the old hash's series is gone.
+    const created = await ctx().app.inject({ method: 'POST', url: '/api/v1/agents', headers: ctx().as('operator'), payload: { name: `head-${Date.now()}`, kind: 'llm_agent' } });
+    expect(created.statusCode).toBe(201);
+    const after = await verify(ctx());
+    expect(after.head_seq).toBe(report.head_seq + 1);
+    const next = (await ctx().app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(next).toContain(`\norca_audit_chain_head_seq ${after.head_seq}\n`);
+    expect(next.match(/^orca_audit_chain_head_info\{.*$/gm)).toEqual([`orca_audit_chain_head_info{hash="${after.head_hash}"} 1`]);
+  });
+
   it('reports a changed actor even when the tamperer recomputes that entry\'s hash: the next link breaks', async () => {
     const { seq } = await middleEntry();
     const entry = (await entriesAfter(ctx(), seq - 1))[0]!;

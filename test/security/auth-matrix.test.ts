@@ -33,6 +33,7 @@ const SPEC_ROLES: Record<string, RouteAccess> = {
   'GET /api/v1/agents/{id}/history': 'viewer',
   'GET /api/v1/keys': 'admin',
   'POST /api/v1/keys': 'admin',
+  'GET /api/v1/keys/{id}': 'admin',
   'DELETE /api/v1/keys/{id}': 'admin',
   'GET /api/v1/audit': 'admin',
   'GET /api/v1/audit/verify': 'admin',

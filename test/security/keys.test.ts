@@ -135,6 +135,11 @@ describeEachDatabase('API keys over HTTP', (ctx) => {
       revoked_at: null,
       status: 'active',
     });
+    // The Location answers: the same view of the key, never its secret.
+    const located = await ctx().app.inject({ method: 'GET', url: response.headers.location as string, headers: ctx().as('admin') });
+    expect(located.statusCode, located.body).toBe(200);
+    expect(located.json()).toEqual(body.key);
+    expect(located.body).not.toContain(body.secret);
     const createdAt = Date.parse(body.key.created_at);
     expect(createdAt).toBeGreaterThanOrEqual(before - 1000);
     expect(createdAt).toBeLessThanOrEqual(after + 1000);
@@ -281,6 +286,7 @@ describeEachDatabase('API keys over HTTP', (ctx) => {
     const unknownId = '0190a1b2-0000-7000-8000-000000000000';
     const unknown = await ctx().app.inject({ method: 'DELETE', url: `/api/v1/keys/${unknownId}`, headers: ctx().as('admin') });
     expectProblem(unknown, 404, 'not_found', `api key ${unknownId} was not found`);
+    expectProblem(await ctx().app.inject({ method: 'GET', url: `/api/v1/keys/${unknownId}`, headers: ctx().as('admin') }), 404, 'not_found', `api key ${unknownId} was not found`);
     const malformed = await ctx().app.inject({ method: 'DELETE', url: '/api/v1/keys/not-a-uuid', headers: ctx().as('admin') });
     expectProblem(malformed, 400, 'validation_failed', /\S/);
     expect(await auditCount(ctx().container)).toBe(auditBefore);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { createHealthChecks } from '../../modules/system/health.js';
+import { createHealthChecks } from '../../modules/system/index.js';
 import { openDatabase } from '../../platform/db/index.js';
 import { createLogger } from '../../platform/telemetry/logger.js';
 import { createMetrics } from '../../platform/telemetry/metrics.js';

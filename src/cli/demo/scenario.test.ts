@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ADAPTERS, DEFAULT_MAPPINGS, applyMapping, type RawDelivery } from '../../modules/ingest/adapters/index.js';
+import { ADAPTERS, DEFAULT_MAPPINGS, applyMapping, type RawDelivery } from '../../modules/ingest/index.js';
 import { AGENTS, SOURCES, type AgentKey } from './organisation.js';
 import { planScenario, type Scenario } from './scenario.js';
 import { signDelivery } from './signing.js';

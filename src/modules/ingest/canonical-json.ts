@@ -74,7 +74,7 @@ export function canonicalJson(value: unknown): string | undefined {
 }
 
 /**
- * The canonical fields of a `/events` item whose hash is its payload hash (ingest.service.ts): an adapter's fields,
+ * The canonical fields of a `/events` item whose hash is its payload hash (prepare-event.ts): an adapter's fields,
  * with the correlation under the name a `/events` item gives it, and the payload.
  */
 export type CanonicalEventContent = Omit<CanonicalFields, 'correlation_key'> & { correlation_id: string | null; payload: unknown };

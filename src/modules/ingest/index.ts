@@ -6,10 +6,15 @@ import { createIngestMetrics } from './ingest.metrics.js';
 import type { IngestObserver } from './ingest.observer.js';
 import { createIngestRepository } from './ingest.repository.js';
 import { ingestRoutes } from './ingest.routes.js';
-import { createIngestService, type SourceLookup } from './ingest.service.js';
+import { createIngestService } from './ingest.service.js';
+import type { SourceLookup } from './source-lookup.js';
 
-export type { IngestObserver, StoredEvent } from './ingest.observer.js';
-export type { IngestService, SourceLookup } from './ingest.service.js';
+export type { DuplicateConflict, StoredEvent } from './event.types.js';
+export type { IngestObserver } from './ingest.observer.js';
+export type { IngestService } from './ingest.service.js';
+export type { SourceLookup } from './source-lookup.js';
+export { ADAPTERS, DEFAULT_MAPPINGS, MappingError, SOURCE_KINDS, applyMapping, parsePath } from './adapters/index.js';
+export type { FieldMapping, RawDelivery, SourceKind } from './adapters/index.js';
 
 export function createIngestModule(deps: {
   db: Database;

@@ -1,33 +1,6 @@
 import type { Queryable } from '../../platform/db/index.js';
+import type { ExistingEvent, NewEvent } from './event.types.js';
 import type { Event, ListEventsQuery } from './ingest.schemas.js';
-
-/** An event ready to store; ids and received_at are taken by the service, before the commit. */
-export interface NewEvent {
-  id: string;
-  source_id: string;
-  external_event_id: string | null;
-  idempotency_key: string;
-  payload_hash: string;
-  event_type: string;
-  entity_type: string;
-  entity_id: string;
-  occurred_at: Date;
-  received_at: Date;
-  sequence: number | null;
-  agent_id: string | null;
-  correlation_id: string | null;
-  payload: unknown;
-}
-
-export interface ExistingEvent {
-  id: string;
-  source_id: string;
-  idempotency_key: string;
-  payload_hash: string;
-  entity_type: string;
-  entity_id: string;
-  received_at: Date;
-}
 
 export interface NewRun {
   id: string;

@@ -3,9 +3,10 @@ import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import type { Database, Queryable } from '../../platform/db/index.js';
 import { createIngestMetrics } from './ingest.metrics.js';
-import type { StoredEvent } from './ingest.observer.js';
-import type { IngestRepository, NewEvent } from './ingest.repository.js';
-import { createIngestService, type SourceLookup } from './ingest.service.js';
+import type { NewEvent, StoredEvent } from './event.types.js';
+import type { IngestRepository } from './ingest.repository.js';
+import { createIngestService } from './ingest.service.js';
+import type { SourceLookup } from './source-lookup.js';
 import type { CanonicalEventInput } from './ingest.schemas.js';
 
 const SOURCE_ID = '0190b3c4-0000-7000-8000-000000000001';

@@ -78,6 +78,21 @@ export function keyRoutes(service: KeyService): FastifyPluginAsyncTypebox {
       },
     );
 
+    app.get(
+      '/keys/:id',
+      {
+        config: { access: 'admin' },
+        schema: {
+          tags,
+          operationId: 'getKey',
+          summary: 'Read one API key (never its secret); the Location a key creation answers',
+          params: IdParams,
+          response: { 200: ApiKey },
+        },
+      },
+      async (request) => service.get(request.params.id),
+    );
+
     app.delete(
       '/keys/:id',
       {

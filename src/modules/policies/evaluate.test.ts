@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { compileDefaultPolicy } from './policies.service.js';
+import { compileDefaultPolicy } from './default-policy.js';
 import { decide, quotaViolations, redactContent, scanContent, type EvaluationFacts } from './evaluate.js';
-import { compilePolicy } from './policy-document.js';
+import { compilePolicy } from './compile-policy.js';
 
 const policy = compileDefaultPolicy();
 const AGENT = '018f0000-0000-7000-8000-000000000001';

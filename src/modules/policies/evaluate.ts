@@ -1,11 +1,11 @@
 /**
- * The pure core of policy evaluation (SPEC §6): facts in, decision out. No I/O, so the same function decides live
- * requests (policies.service.ts) and replays recorded ones against a draft policy (simulation).
+ * The pure core of policy evaluation: facts in, decision out. No I/O, so the same function decides live requests
+ * (policy-decisions.service.ts) and replays recorded ones against a draft policy (policy-simulation.service.ts).
  */
-import type { AccessRule, CompiledPolicy, PiiAction, RuleSpec, Severity } from './policy-document.js';
-import { quotaFor } from './policy-document.js';
+import { quotaFor, type CompiledPolicy, type RuleSpec } from './compile-policy.js';
+import { normaliseText } from './injection-phrases.js';
 import { detectPii, redact, resolveOverlaps, type PiiFinding } from './pii.js';
-import { normaliseText } from './policy-document.js';
+import type { AccessRule, PiiAction, Severity } from './policy-document.js';
 
 export const DECISIONS = ['allow', 'deny', 'redact', 'require_approval'] as const;
 export type Decision = (typeof DECISIONS)[number];
@@ -23,6 +23,13 @@ export interface AgentFacts {
   classification: string;
 }
 
+/** An agent's quota usage: calls in its current window, tokens and cost today. */
+export interface Usage {
+  calls: number;
+  tokens: number;
+  cost_usd: number;
+}
+
 /** Everything a decision depends on. Also what a decision row keeps for replay — never the content itself. */
 export interface EvaluationFacts {
   agent_id: string;
@@ -35,7 +42,7 @@ export interface EvaluationFacts {
   /** Names of the prompt-injection patterns the content matched. */
   injection: string[];
   /** Usage including this call (calls in the current window, tokens and cost today); absent before quotas are counted. */
-  usage?: { calls: number; tokens: number; cost_usd: number };
+  usage?: Usage;
   /**
    * What the recording policy scanned for: a draft's detector that is not listed here cannot be replayed. Present
    * only in rows of earlier releases: a replay now derives the lists from the row's policy version.

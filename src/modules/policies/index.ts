@@ -6,11 +6,13 @@ import type { Logger } from '../../platform/telemetry/logger.js';
 import type { Metrics } from '../../platform/telemetry/metrics.js';
 import type { AgentService } from '../agents/index.js';
 import type { AuditService } from '../audit/index.js';
+import type { CompiledPolicy } from './compile-policy.js';
+import { createDecisionLogRepository } from './decision-log.repository.js';
 import { createPolicyMetrics } from './policies.metrics.js';
-import { createPolicyRepository } from './policies.repository.js';
 import { policyRoutes } from './policies.routes.js';
 import { createPolicyService } from './policies.service.js';
-import type { CompiledPolicy } from './policy-document.js';
+import { createPolicyDecisionRepository } from './policy-decisions.repository.js';
+import { createPolicyDocumentRepository } from './policy-documents.repository.js';
 
 export type { PolicyService } from './policies.service.js';
 
@@ -31,7 +33,11 @@ export function createPoliciesModule(deps: {
   );
   const service = createPolicyService({
     db: deps.db,
-    repository: createPolicyRepository(deps.db),
+    repositories: {
+      documents: createPolicyDocumentRepository(deps.db),
+      decisions: createPolicyDecisionRepository(deps.db),
+      log: createDecisionLogRepository(deps.db),
+    },
     audit: deps.audit,
     cache,
     invalidation: deps.invalidation,

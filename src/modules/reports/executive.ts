@@ -3,8 +3,7 @@
  * riskiest agents, open gaps by kind, and insights and recommendations derived from those numbers. Pure: the
  * service gathers the data, these functions only read it, so every sentence can be traced to a number.
  */
-import type { AgentTrust, Kpi, KpiName, KpiReport } from '../trust/index.js';
-import { KPI_NAMES } from '../trust/index.js';
+import { KPI_NAMES, type AgentTrust, type Kpi, type KpiName, type KpiReport } from '../trust/index.js';
 
 export const KPI_LABELS: Record<KpiName, string> = {
   trust_score: 'Trust Score',

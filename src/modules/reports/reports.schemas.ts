@@ -1,7 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { Timestamp, Uuid } from '../../platform/http/schemas.js';
-import { KpiSetSchema } from '../trust/trust.schemas.js';
-import { WINDOW_PATTERN } from '../trust/window.js';
+import { KpiSetSchema, WINDOW_PATTERN } from '../trust/index.js';
 
 export const REPORT_FORMATS = ['json', 'md', 'csv', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];

@@ -1,6 +1,5 @@
 import type { Clock } from '../../platform/clock.js';
-import type { TrustService } from '../trust/index.js';
-import { KPI_NAMES } from '../trust/index.js';
+import { KPI_NAMES, type TrustService } from '../trust/index.js';
 import { groupGaps, insightsFor, recommendationsFor, riskiestAgents, trendOf, type ExecutiveReport, type Trend } from './executive.js';
 
 export function createReportService(deps: { trust: Pick<TrustService, 'overview' | 'kpis' | 'openGapsByType'>; clock: Clock; quarantineBelow: number }) {

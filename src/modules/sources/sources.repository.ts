@@ -1,5 +1,5 @@
 import type { Queryable } from '../../platform/db/index.js';
-import type { FieldMapping, SourceKind } from '../ingest/adapters/index.js';
+import type { FieldMapping, SourceKind } from '../ingest/index.js';
 
 /** A source row as stored: secrets are ciphertext here and are decrypted only by the service. */
 export interface SourceRow {

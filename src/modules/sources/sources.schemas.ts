@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { PaginationQuery, Page, Timestamp, Uuid } from '../../platform/http/schemas.js';
-import { SOURCE_KINDS } from '../ingest/adapters/index.js';
+import { SOURCE_KINDS } from '../ingest/index.js';
 
 export const SourceKind = Type.Unsafe<(typeof SOURCE_KINDS)[number]>({
   type: 'string',

@@ -7,7 +7,7 @@ import type { Database, Queryable } from '../../platform/db/index.js';
 import { AppError, conflict, notFound, type FieldError } from '../../platform/errors.js';
 import { decodeCursor, pageOf } from '../../platform/http/cursor.js';
 import { newId } from '../../platform/ids.js';
-import { ADAPTERS, MappingError, parsePath, type FieldMapping, type SourceKind } from '../ingest/adapters/index.js';
+import { ADAPTERS, MappingError, parsePath, type FieldMapping, type SourceKind } from '../ingest/index.js';
 import type { AuditService } from '../audit/index.js';
 import type { SecretBox } from './secret-box.js';
 import type { SourceRepository, SourceRow } from './sources.repository.js';

@@ -1,11 +1,16 @@
 import type { Logger } from '../../platform/telemetry/logger.js';
 import { validateContractDocument, type CompiledContract } from './contract.js';
-import type { ContractVersionRecord, SyncRepository } from './sync.repository.js';
+import type { ContractsRepository, ContractVersionRecord } from './contracts.repository.js';
 
 export interface ActiveContracts {
   version: number;
   activated_at: Date;
   contracts: CompiledContract[];
+}
+
+/** The active contract of this name, if any (a stored gap or follow-up may name one a newer version removed). */
+export function ownerOf(active: ActiveContracts, contract: string): CompiledContract | undefined {
+  return active.contracts.find((candidate) => candidate.name === contract);
 }
 
 const EMPTY: ActiveContracts = { version: 0, activated_at: new Date(0), contracts: [] };
@@ -14,7 +19,7 @@ const EMPTY: ActiveContracts = { version: 0, activated_at: new Date(0), contract
  * The compiled active contracts, held in memory because every ingested batch consults them. A PUT on this
  * replica replaces them at once; other replicas re-read the version at most `refreshMs` later.
  */
-export function createActiveContracts(deps: { repository: Pick<SyncRepository, 'latestContractVersion'>; logger: Logger; refreshMs?: number }) {
+export function createActiveContracts(deps: { repository: Pick<ContractsRepository, 'latestContractVersion'>; logger: Logger; refreshMs?: number }) {
   const refreshMs = deps.refreshMs ?? 5000;
   let current: ActiveContracts | undefined;
   let loadedAt = 0;

@@ -3,7 +3,7 @@
  * moves (step functions), and the time-based judgements (freshness, follow-up deadlines). No I/O, no clock:
  * the shell (sync.engine.ts) loads state, calls these, and writes state and gaps in one transaction.
  */
-import type { StoredEvent } from '../ingest/ingest.observer.js';
+import type { StoredEvent } from '../ingest/index.js';
 import type {
   CompiledAgreement,
   CompiledContract,

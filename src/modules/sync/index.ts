@@ -3,18 +3,19 @@ import type { Database } from '../../platform/db/index.js';
 import type { Logger } from '../../platform/telemetry/logger.js';
 import type { Metrics } from '../../platform/telemetry/metrics.js';
 import type { AuditService } from '../audit/index.js';
-import type { IngestObserver } from '../ingest/ingest.observer.js';
+import type { IngestObserver } from '../ingest/index.js';
 import { createActiveContracts } from './active-contracts.js';
 import { createSyncEngine } from './sync.engine.js';
 import { registerSyncMetrics } from './sync.metrics.js';
-import { createSyncRepository } from './sync.repository.js';
+import { createSyncRepositories } from './sync.repositories.js';
 import { syncRoutes } from './sync.routes.js';
 import { createSyncService } from './sync.service.js';
 import { createSweeper } from './sync.sweeper.js';
 
 export type { SyncService, StreamStatus } from './sync.service.js';
 export type { Sweeper } from './sync.sweeper.js';
-export type { SyncEngine, SweepReport } from './sync.engine.js';
+export type { SyncEngine } from './sync.engine.js';
+export type { SweepReport } from './sync.sweeper.js';
 
 export function createSyncModule(deps: {
   db: Database;
@@ -26,11 +27,11 @@ export function createSyncModule(deps: {
   sweepIntervalMs: number;
 }) {
   const logger = deps.logger.child({ module: 'sync' });
-  const repository = createSyncRepository(deps.db);
-  const contracts = createActiveContracts({ repository, logger });
-  const service = createSyncService({ db: deps.db, repository, contracts, audit: deps.audit, clock: deps.clock });
+  const repositories = createSyncRepositories(deps.db);
+  const contracts = createActiveContracts({ repository: repositories.contracts, logger });
+  const service = createSyncService({ db: deps.db, repositories, contracts, audit: deps.audit, clock: deps.clock });
   const metrics = registerSyncMetrics(deps.metrics.registry, { countOpenGaps: service.countOpenGaps, freshness: () => service.freshness() }, logger);
-  const engine = createSyncEngine({ db: deps.db, repository, contracts, clock: deps.clock, logger, hooks: metrics });
+  const engine = createSyncEngine({ db: deps.db, repositories, contracts, clock: deps.clock, logger, hooks: metrics });
   const sweeper = createSweeper({ sweep: engine.sweep, intervalMs: deps.sweepIntervalMs, logger, observe: metrics.sweep });
 
   /** What the ingest module calls after each commit. Never throws: the events are durable whatever analysis does. */

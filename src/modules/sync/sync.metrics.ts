@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { Logger } from '../../platform/telemetry/logger.js';
-import { GAP_TYPES, SEVERITIES, type GapType, type Severity } from './contract.js';
+import { GAP_TYPES, SEVERITIES, type GapType, type Severity } from './contract-schema.js';
 
 export interface SyncMetrics {
   gapOpened(type: GapType): void;
@@ -27,13 +27,14 @@ export function registerSyncMetrics(
 ): SyncMetrics {
   new Gauge({
     name: 'orca_sync_gaps_open',
-    help: 'Open sync gaps by type and severity',
-    labelNames: ['type', 'severity'] as const,
+    help: 'Open sync gaps by type and gap severity',
+    // Not `severity`: alerting rules conventionally set a `severity` label of their own, which would collide with it.
+    labelNames: ['type', 'gap_severity'] as const,
     registers: [registry],
     async collect() {
       try {
         const counts = new Map((await sources.countOpenGaps()).map((row) => [`${row.type}/${row.severity}`, Number(row.count)]));
-        for (const type of GAP_TYPES) for (const severity of SEVERITIES) this.set({ type, severity }, counts.get(`${type}/${severity}`) ?? 0);
+        for (const type of GAP_TYPES) for (const severity of SEVERITIES) this.set({ type, gap_severity: severity }, counts.get(`${type}/${severity}`) ?? 0);
       } catch (error) {
         logger.debug({ err: error }, 'orca_sync_gaps_open: could not count gaps');
       }

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Page, PaginationQuery, Timestamp, Uuid } from '../../platform/http/schemas.js';
-import { ContractDocumentSchema, GAP_TYPES, SEVERITIES } from './contract.js';
+import { ContractDocumentSchema, GAP_TYPES, SEVERITIES } from './contract-schema.js';
 
 const literalUnion = <T extends readonly string[]>(values: T, options: { description?: string; title?: string } = {}) =>
   Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });

@@ -5,9 +5,11 @@ import { decodeCursor, pageOf } from '../../platform/http/cursor.js';
 import type { AuditService } from '../audit/index.js';
 import type { ActiveContractsStore } from './active-contracts.js';
 import { freshnessOf } from './analyzer.js';
-import { ownersOf, validateContractDocument, type ContractDocument } from './contract.js';
-import { activeRuleKeys } from './sync.engine.js';
-import type { GapRow, SyncRepository } from './sync.repository.js';
+import type { ContractDocument } from './contract-schema.js';
+import { ownersOf, validateContractDocument } from './contract.js';
+import type { GapRow } from './gaps.repository.js';
+import { activeRuleKeys } from './rule-names.js';
+import type { SyncRepositories } from './sync.repositories.js';
 import type { ContractsVersion, FreshnessReport, Gap, GapQuery } from './sync.schemas.js';
 
 export interface Actor {
@@ -51,18 +53,19 @@ export function toGap(row: GapRow): Gap {
 
 export function createSyncService(deps: {
   db: Database;
-  repository: SyncRepository;
+  repositories: Pick<SyncRepositories, 'contracts' | 'gaps' | 'streamStates'>;
   contracts: ActiveContractsStore;
   audit: Pick<AuditService, 'append'>;
   clock: Clock;
 }) {
-  const { db, repository, audit, clock } = deps;
+  const { db, audit, clock } = deps;
+  const { contracts: versions, gaps, streamStates } = deps.repositories;
 
   async function freshness(now: Date): Promise<FreshnessReport> {
     const active = await deps.contracts.get();
-    const [states, gaps] = await Promise.all([repository.streamStates(), repository.openGapsByStream()]);
+    const [states, openGaps] = await Promise.all([streamStates.streamStates(), gaps.openGapsByStream()]);
     const stateOf = new Map(states.map((row) => [`${row.contract}\u0000${row.stream}`, row]));
-    const gapsOf = new Map(gaps.map((row) => [`${row.contract}\u0000${row.stream}`, Number(row.count)]));
+    const gapsOf = new Map(openGaps.map((row) => [`${row.contract}\u0000${row.stream}`, Number(row.count)]));
     const items: FreshnessReport['items'] = [];
     for (const contract of active.contracts) {
       for (const stream of contract.streams) {
@@ -88,7 +91,7 @@ export function createSyncService(deps: {
 
   return {
     async getContracts(version?: number): Promise<ContractsVersion> {
-      const record = version === undefined ? await repository.latestContractVersion() : await repository.contractVersion(version);
+      const record = version === undefined ? await versions.latestContractVersion() : await versions.contractVersion(version);
       if (!record) throw version === undefined ? notFound('a sync contracts document (none was written yet)') : notFound(`sync contracts version ${version}`);
       return { version: record.version, format: record.format, created_by: record.created_by, created_at: record.created_at.toISOString(), document: record.document };
     },
@@ -102,15 +105,15 @@ export function createSyncService(deps: {
       const document: ContractDocument = result.document;
       const record = await db.transaction(async (tx) => {
         const owners = ownersOf(document);
-        const existing = await repository.existingAgents(owners.map((owner) => owner.id), tx);
+        const existing = await versions.existingAgents(owners.map((owner) => owner.id), tx);
         const missing = owners.filter((owner) => !existing.has(owner.id));
         if (missing.length > 0) {
           throw new AppError('unprocessable', `owner agent ${missing[0]!.id} does not exist`, {
             errors: missing.map((owner) => ({ path: `/body${owner.path}`, message: `no agent with id ${owner.id}` })),
           });
         }
-        const previous = await repository.latestContractVersion(tx);
-        const written = await repository.insertContractVersion(tx, {
+        const previous = await versions.latestContractVersion(tx);
+        const written = await versions.insertContractVersion(tx, {
           document,
           format,
           created_by: actor.id,
@@ -119,8 +122,8 @@ export function createSyncService(deps: {
         });
         // Gaps of a contract or rule this version removes can no longer close by themselves: close them, saying why.
         const keep = activeRuleKeys(result.contracts);
-        const removed = (await repository.openAttributedGaps(tx)).filter((gap) => !keep.has(`${gap.contract}\u0000${gap.rule}`));
-        const closed = await repository.autoResolveIds(
+        const removed = (await gaps.openAttributedGaps(tx)).filter((gap) => !keep.has(`${gap.contract}\u0000${gap.rule}`));
+        const closed = await gaps.autoResolveIds(
           tx,
           removed.map((gap) => gap.id),
           clock.now(),
@@ -142,25 +145,25 @@ export function createSyncService(deps: {
 
     async listGaps(query: GapQuery): Promise<{ items: Gap[]; next_cursor: string | null }> {
       const limit = query.limit ?? 50;
-      const rows = await repository.listGaps({ ...query, limit: limit + 1, after: decodeCursor(query.cursor) });
+      const rows = await gaps.listGaps({ ...query, limit: limit + 1, after: decodeCursor(query.cursor) });
       const page = pageOf(rows, limit);
       return { items: page.items.map(toGap), next_cursor: page.next_cursor };
     },
 
     async getGap(id: string): Promise<Gap> {
-      const row = await repository.findGap(id);
+      const row = await gaps.findGap(id);
       if (!row) throw notFound(`sync gap ${id}`);
       return toGap(row);
     },
 
     async resolveGap(actor: Actor, id: string, reason: string): Promise<Gap> {
       return db.transaction(async (tx) => {
-        const current = await repository.findGap(id, tx, { forUpdate: true });
+        const current = await gaps.findGap(id, tx, { forUpdate: true });
         if (!current) throw notFound(`sync gap ${id}`);
         if (current.resolved_at) {
           throw conflict(`sync gap ${id} was already resolved (${current.resolution}) at ${current.resolved_at.toISOString()}`);
         }
-        const updated = await repository.resolveManually(tx, id, clock.now(), actor.id, reason);
+        const updated = await gaps.resolveManually(tx, id, clock.now(), actor.id, reason);
         await audit.append(tx, {
           actor: actor.id,
           action: 'sync.gap.resolve',
@@ -188,7 +191,7 @@ export function createSyncService(deps: {
       }));
     },
 
-    countOpenGaps: () => repository.countOpenGaps(),
+    countOpenGaps: () => gaps.countOpenGaps(),
   };
 }
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../platform/telemetry/logger.js';
-import type { SweepReport } from './sync.engine.js';
-import { createSweeper } from './sync.sweeper.js';
+import { createSweeper, type SweepReport } from './sync.sweeper.js';
 
 const REPORT: SweepReport = { skipped: false, stale_opened: 0, missing_opened: 0, retried_events: 0, caught_up_events: 0, forgotten: 0 };
 const logger = createLogger({ level: 'silent' });

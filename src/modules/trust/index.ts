@@ -4,13 +4,17 @@ import type { Logger } from '../../platform/telemetry/logger.js';
 import type { Metrics } from '../../platform/telemetry/metrics.js';
 import { createSnapshotScheduler } from './trust.jobs.js';
 import { registerTrustMetrics } from './trust.metrics.js';
+import { createTrustReadModel } from './trust.read-model.js';
 import { createTrustRepository } from './trust.repository.js';
 import { trustRoutes } from './trust.routes.js';
 import { createTrustService, type TrustServiceDeps } from './trust.service.js';
 
-export type { TrustService, AgentTrust, KpiReport, StreamStatus, StreamStatusSource } from './trust.service.js';
+export type { TrustService, AgentTrust, KpiReport } from './trust.service.js';
+export type { StreamStatus, StreamStatusSource } from './freshness.js';
 export type { Kpi, KpiSet, KpiName, Band } from './kpis.js';
 export { KPI_NAMES } from './kpis.js';
+export { KpiSetSchema } from './trust.schemas.js';
+export { WINDOW_PATTERN } from './window.js';
 
 export function createTrustModule(deps: {
   db: Database;
@@ -23,8 +27,7 @@ export function createTrustModule(deps: {
   incidents?: TrustServiceDeps['incidents'];
   classificationWeights?: TrustServiceDeps['classificationWeights'];
 }) {
-  const repository = createTrustRepository(deps.db);
-  const service = createTrustService({ ...deps, repository });
+  const service = createTrustService({ ...deps, readModel: createTrustReadModel(deps.db), repository: createTrustRepository(deps.db) });
   registerTrustMetrics(deps.metrics.registry, service, deps.logger);
   const scheduler = createSnapshotScheduler({
     intervalMs: deps.settings.snapshotIntervalMs,

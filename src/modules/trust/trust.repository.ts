@@ -1,38 +1,10 @@
 /**
- * The SQL behind trust and KPIs: one grouped query per input over the window (from, to], set-based so that it
- * stays fast at 10,000 agents and millions of runs and decisions (indexes: run_started_idx, decision(at),
- * incident_*). The tables of other modules (run, event, sync_gap, decision) are read, never written.
- *
- * "Open at t" means opened/detected at or before t and not resolved at t, so the same queries answer for the
- * previous window of a trend as for now.
+ * The SQL of trust's own tables: the trust and KPI snapshots, and the daily rollups of runs and decisions
+ * (trust_rollup_day, filled by the read model from the tables it reads; trust_rollup_state, which days are done).
+ * Every read of another module's table goes through trust.read-model.ts.
  */
 import type { Queryable } from '../../platform/db/index.js';
-import type { Classification } from './score.js';
-
-export interface TrustAgentRow {
-  id: string;
-  name: string;
-  status: string;
-  classification: Classification;
-}
-
-export interface Counts {
-  total: number;
-  ok: number;
-}
-
-export interface DecisionTotals {
-  total: number;
-  compliant: number;
-  riskAvoidedUsd: number;
-  blocked: number;
-}
-
-export interface OpenGapRow {
-  contract: string | null;
-  stream: string | null;
-  agent_id: string | null;
-}
+import type { Counts, DecisionTotals } from './trust.read-model.js';
 
 export interface SnapshotRow {
   id: string;
@@ -42,93 +14,18 @@ export interface SnapshotRow {
   kpis: unknown;
 }
 
-/** Tables of modules that may not be installed yet (their migrations land separately): absent reads as empty. */
-export interface AvailableTables {
-  decision: boolean;
-  sync_gap: boolean;
-  event: boolean;
-  run: boolean;
-}
-
-/** A time range for a raw scan; each bound inclusive or exclusive. */
-export interface TimeRange {
-  gt?: Date;
-  gte?: Date;
-  lt?: Date;
-  lte?: Date;
-}
-
 /** The nil UUID stands for "no agent" in the rollup key (decisions evaluated without an agent id). */
 export const NO_AGENT_KEY = '00000000-0000-0000-0000-000000000000';
 
-/** `(col > $n and col < $m) or (…)` for the ranges, appending their values to `values`. */
-function rangeSql(column: string, ranges: TimeRange[], values: unknown[]): string {
-  const parts = ranges.map((range) => {
-    const conditions: string[] = [];
-    for (const [key, op] of [['gt', '>'], ['gte', '>='], ['lt', '<'], ['lte', '<=']] as const) {
-      const bound = range[key];
-      if (bound) {
-        values.push(bound);
-        conditions.push(`${column} ${op} $${values.length}`);
-      }
-    }
-    return `(${conditions.join(' and ')})`;
-  });
-  return parts.length > 0 ? `(${parts.join(' or ')})` : 'false';
-}
-
 export function createTrustRepository(db: Queryable) {
   return {
-    async availableTables(tx: Queryable = db): Promise<AvailableTables> {
-      const { rows } = await tx.query<AvailableTables>(
-        `select to_regclass('decision') is not null as decision, to_regclass('sync_gap') is not null as sync_gap,
-                to_regclass('event') is not null as event, to_regclass('run') is not null as run`,
-      );
-      return rows[0]!;
-    },
-
     /**
-     * `activeOnly`: agents whose status is active now. `activeAt`: agents that were active at that past instant,
-     * from the lifecycle history (the last agent_event at or before it; registered later → not there). An agent
-     * without any history row (written by SQL, not the API) counts with its current status from its created_at.
-     * The classification is today's: the registry keeps no history of it.
+     * Serialises snapshots across replicas for the rest of the transaction; false when another replica holds it.
+     * The key includes the schema so that databases sharing a server (one schema each) do not block each other.
      */
-    async agents(filter: { id?: string; activeOnly?: boolean; activeAt?: Date }, tx: Queryable = db): Promise<TrustAgentRow[]> {
-      const conditions: string[] = [];
-      const values: unknown[] = [];
-      if (filter.id) {
-        values.push(filter.id);
-        conditions.push(`id = $${values.length}`);
-      }
-      if (filter.activeAt) {
-        values.push(filter.activeAt);
-        const at = `$${values.length}`;
-        conditions.push(
-          `created_at <= ${at} and coalesce(
-             (select e.to_status from agent_event e where e.agent_id = agent.id and e.at <= ${at} order by e.at desc, e.id desc limit 1),
-             case when not exists (select 1 from agent_event e where e.agent_id = agent.id) then status end
-           ) = 'active'`,
-        );
-      } else if (filter.activeOnly) conditions.push(`status = 'active'`);
-      const where = conditions.length > 0 ? `where ${conditions.join(' and ')}` : '';
-      // Status as the filter saw it: an agent that was active at `activeAt` is reported active for that instant.
-      const status = filter.activeAt ? `'active'::text as status` : 'status';
-      const { rows } = await tx.query<TrustAgentRow>(`select id, name, ${status}, classification from agent ${where} order by id`, values);
-      return rows;
-    },
-
-    /** Runs started in the ranges, per agent: total and successful. */
-    async runsByAgent(ranges: TimeRange[], agentId: string | undefined, tx: Queryable = db): Promise<Map<string, Counts>> {
-      const values: unknown[] = [];
-      const where = rangeSql('started_at', ranges, values);
-      if (agentId) values.push(agentId);
-      const { rows } = await tx.query<{ agent_id: string; total: number; ok: number }>(
-        `select agent_id, count(*)::int as total, count(*) filter (where outcome = 'success')::int as ok
-           from run where ${where} ${agentId ? `and agent_id = $${values.length}` : ''}
-          group by agent_id`,
-        values,
-      );
-      return new Map(rows.map((row) => [row.agent_id, { total: row.total, ok: row.ok }]));
+    async tryLockSnapshot(tx: Queryable): Promise<boolean> {
+      const { rows } = await tx.query<{ locked: boolean }>(`select pg_try_advisory_xact_lock(hashtext('orca:trust-snapshot:' || current_schema())) as locked`);
+      return rows[0]?.locked === true;
     },
 
     /** Rolled-up runs and decisions per agent key over the closed UTC days [firstDay, lastDay] ('YYYY-MM-DD'). */
@@ -165,162 +62,22 @@ export function createTrustRepository(db: Queryable) {
       return rows[0]?.count === days;
     },
 
-    /**
-     * Brings the rollups of closed days in [horizonDay, todayDay) up to date: days never computed, the last two
-     * closed days (stragglers), and days that received runs since the last refresh (late telemetry). Returns the
-     * days computed.
-     */
-    async refreshRollups(now: Date, todayDay: string, horizonDay: string, allDays: string[], tx: Queryable = db): Promise<string[]> {
-      const state = await tx.query<{ day: string; computed_at: Date }>(
+    /** The rolled-up days from `horizonDay` on ('YYYY-MM-DD') and when each was computed. */
+    async rollupState(horizonDay: string, tx: Queryable = db): Promise<Array<{ day: string; computed_at: Date }>> {
+      const { rows } = await tx.query<{ day: string; computed_at: Date }>(
         `select to_char(day, 'YYYY-MM-DD') as day, computed_at from trust_rollup_state where day >= $1::date`,
         [horizonDay],
       );
-      const done = new Set(state.rows.map((row) => row.day));
-      const lastRefresh = state.rows.reduce<Date | null>((latest, row) => (!latest || row.computed_at > latest ? row.computed_at : latest), null);
-      const days = new Set(allDays.filter((day) => !done.has(day)));
-      for (const day of allDays.slice(-2)) days.add(day);
-      if (lastRefresh) {
-        const late = await tx.query<{ day: string }>(
-          `select distinct to_char((started_at at time zone 'UTC')::date, 'YYYY-MM-DD') as day from run
-            where received_at > $1 and started_at >= ($2::date::timestamp at time zone 'UTC') and started_at < ($3::date::timestamp at time zone 'UTC')`,
-          [lastRefresh, horizonDay, todayDay],
-        );
-        for (const row of late.rows) days.add(row.day);
-      }
-      const list = [...days].sort();
-      if (list.length === 0) return [];
-      const first = list[0]!;
-      const end = list.at(-1)!;
-      await tx.query(`delete from trust_rollup_day where day = any($1::date[])`, [list]);
-      await tx.query(
-        `insert into trust_rollup_day (day, agent_key, runs, runs_ok)
-         select (started_at at time zone 'UTC')::date, agent_id, count(*), count(*) filter (where outcome = 'success')
-           from run
-          where started_at >= ($2::date::timestamp at time zone 'UTC') and started_at < (($3::date + 1)::timestamp at time zone 'UTC') and (started_at at time zone 'UTC')::date = any($1::date[])
-          group by 1, 2`,
-        [list, first, end],
-      );
-      await tx.query(
-        `insert into trust_rollup_day (day, agent_key, decisions, decisions_compliant, risk_avoided_usd, blocked)
-         select (at at time zone 'UTC')::date, coalesce(agent_id, '${NO_AGENT_KEY}'::uuid), count(*), count(*) filter (where compliant),
-                coalesce(sum(risk_avoided_usd), 0), count(*) filter (where risk_avoided_usd > 0)
-           from decision
-          where at >= ($2::date::timestamp at time zone 'UTC') and at < (($3::date + 1)::timestamp at time zone 'UTC') and (at at time zone 'UTC')::date = any($1::date[])
-          group by 1, 2
-         on conflict (day, agent_key) do update set decisions = excluded.decisions, decisions_compliant = excluded.decisions_compliant,
-           risk_avoided_usd = excluded.risk_avoided_usd, blocked = excluded.blocked`,
-        [list, first, end],
-      );
+      return rows;
+    },
+
+    /** Records the `days` as rolled up at `now`. */
+    async markRolledUp(days: string[], now: Date, tx: Queryable = db): Promise<void> {
       await tx.query(
         `insert into trust_rollup_state (day, computed_at) select unnest($1::date[]), $2
          on conflict (day) do update set computed_at = excluded.computed_at`,
-        [list, now],
+        [days, now],
       );
-      return list;
-    },
-
-    /**
-     * Decisions taken in the ranges per agent (key '' for decisions without an agent): total, compliant, and the
-     * risk avoided by blocking (decision.risk_avoided_usd, set by the policy engine on blocked high/critical
-     * violations).
-     */
-    async decisionsByAgent(ranges: TimeRange[], agentId: string | undefined, tx: Queryable = db): Promise<Map<string, DecisionTotals>> {
-      const values: unknown[] = [];
-      const where = rangeSql('at', ranges, values);
-      if (agentId) values.push(agentId);
-      const { rows } = await tx.query<{ agent_id: string | null; total: number; compliant: number; risk_avoided_usd: number; blocked: number }>(
-        `select agent_id, count(*)::int as total, count(*) filter (where compliant)::int as compliant,
-                coalesce(sum(risk_avoided_usd), 0)::float8 as risk_avoided_usd,
-                count(*) filter (where risk_avoided_usd > 0)::int as blocked
-           from decision where ${where} ${agentId ? `and agent_id = $${values.length}` : ''}
-          group by agent_id`,
-        values,
-      );
-      return new Map(
-        rows.map((row) => [row.agent_id ?? '', { total: row.total, compliant: row.compliant, riskAvoidedUsd: Number(row.risk_avoided_usd), blocked: row.blocked }]),
-      );
-    },
-
-    /** Open high/critical incidents at `at`, per linked agent. */
-    async openSevereIncidentsByAgent(at: Date, agentId: string | undefined, tx: Queryable = db): Promise<Map<string, number>> {
-      const { rows } = await tx.query<{ agent_id: string; open: number }>(
-        `select agent_id, count(*)::int as open from incident
-          where agent_id is not null and severity in ('high', 'critical') and opened_at <= $1
-            and (resolved_at is null or resolved_at > $1) ${agentId ? 'and agent_id = $2' : ''}
-          group by agent_id`,
-        agentId ? [at, agentId] : [at],
-      );
-      return new Map(rows.map((row) => [row.agent_id, row.open]));
-    },
-
-    /** Gaps open at `at` (detected, not yet resolved): their contract, stream and attributed agent. */
-    async openGaps(at: Date, agentId: string | undefined, tx: Queryable = db): Promise<OpenGapRow[]> {
-      const { rows } = await tx.query<OpenGapRow>(
-        `select distinct contract, stream, agent_id from sync_gap
-          where detected_at <= $1 and (resolved_at is null or resolved_at > $1) ${agentId ? 'and agent_id = $2' : ''}`,
-        agentId ? [at, agentId] : [at],
-      );
-      return rows;
-    },
-
-    /**
-     * Distinct entities seen in events received in (from, to], and how many of them have a gap open at `to`. The
-     * numerator starts from the open gaps (few) and probes the event index for each, rather than probing the gaps
-     * for every entity seen (many).
-     */
-    async entities(from: Date, to: Date, withGaps: boolean, tx: Queryable = db): Promise<{ seen: number; withOpenGap: number }> {
-      const seen = tx.query<{ seen: number }>(
-        `select count(*)::int as seen from (select distinct entity_type, entity_id from event where received_at > $1 and received_at <= $2) e`,
-        [from, to],
-      );
-      const open = withGaps
-        ? tx.query<{ with_open_gap: number }>(
-            `select count(*)::int as with_open_gap
-               from (select distinct entity_type, entity_id from sync_gap
-                      where entity_id is not null and entity_type is not null and detected_at <= $2 and (resolved_at is null or resolved_at > $2)) g
-              where exists (select 1 from event e where e.entity_type = g.entity_type and e.entity_id = g.entity_id
-                               and e.received_at > $1 and e.received_at <= $2)`,
-            [from, to],
-          )
-        : undefined;
-      const [seenRows, openRows] = await Promise.all([seen, open]);
-      return { seen: seenRows.rows[0]?.seen ?? 0, withOpenGap: openRows?.rows[0]?.with_open_gap ?? 0 };
-    },
-
-    /** Gaps resolved in (from, to]: automatically or not, and those resolved before their due time with their cost. */
-    async gapResolutions(from: Date, to: Date, tx: Queryable = db): Promise<{ auto: number; resolved: number; beforeDue: number; beforeDueUsd: number }> {
-      const { rows } = await tx.query<{ auto: number; resolved: number; before_due: number; before_due_usd: number }>(
-        `select count(*) filter (where resolution = 'auto')::int as auto, count(*)::int as resolved,
-                count(*) filter (where due_at is not null and resolved_at <= due_at)::int as before_due,
-                coalesce(sum(cost_usd) filter (where due_at is not null and resolved_at <= due_at), 0)::float8 as before_due_usd
-           from sync_gap
-          where resolved_at > $1 and resolved_at <= $2
-            -- A gap closed because a newer contracts version dropped its rule was withdrawn, not resolved.
-            and detail->>'closed_because' is distinct from 'rule_removed'`,
-        [from, to],
-      );
-      const row = rows[0];
-      return { auto: row?.auto ?? 0, resolved: row?.resolved ?? 0, beforeDue: row?.before_due ?? 0, beforeDueUsd: Number(row?.before_due_usd ?? 0) };
-    },
-
-    async incidentResolutions(from: Date, to: Date, tx: Queryable = db): Promise<{ auto: number; resolved: number }> {
-      const { rows } = await tx.query<{ auto: number; resolved: number }>(
-        `select count(*) filter (where resolved_by = 'auto')::int as auto, count(*)::int as resolved
-           from incident where resolved_at > $1 and resolved_at <= $2`,
-        [from, to],
-      );
-      return { auto: rows[0]?.auto ?? 0, resolved: rows[0]?.resolved ?? 0 };
-    },
-
-    /** Open gaps at `at` by type and severity (executive report). */
-    async openGapsByType(at: Date, tx: Queryable = db): Promise<Array<{ type: string; severity: string; count: number }>> {
-      const { rows } = await tx.query<{ type: string; severity: string; count: number }>(
-        `select type, severity, count(*)::int as count from sync_gap
-          where detected_at <= $1 and (resolved_at is null or resolved_at > $1)
-          group by type, severity order by type, severity`,
-        [at],
-      );
-      return rows;
     },
 
     async insertTrustSnapshots(
@@ -414,24 +171,6 @@ export function createTrustRepository(db: Queryable) {
       );
       return rows[0] ?? null;
     },
-
-    /** The lowest scores of the latest snapshot of each active agent, and the count per grade (trust gauges). */
-    async latestTrustSummary(lowest: number, tx: Queryable = db): Promise<{ lowest: Array<{ agent_id: string; score: number }>; grades: Array<{ grade: string; count: number }> }> {
-      const latest = `select distinct on (s.agent_id) s.agent_id, s.score, s.grade from trust_snapshot s
-                        join agent a on a.id = s.agent_id and a.status = 'active'
-                       where s.at = (select max(at) from trust_snapshot)
-                       order by s.agent_id, s.at desc`;
-      const low = await tx.query<{ agent_id: string; score: number }>(`select agent_id, score from (${latest}) l order by score, agent_id limit $1`, [lowest]);
-      const grades = await tx.query<{ grade: string; count: number }>(`select grade, count(*)::int as count from (${latest}) l group by grade`);
-      return { lowest: low.rows, grades: grades.rows };
-    },
-
-    /** Agents approved by a human since `since`: auto-quarantine leaves them alone for one window. */
-    async recentlyApproved(since: Date, tx: Queryable = db): Promise<Set<string>> {
-      const { rows } = await tx.query<{ agent_id: string }>(`select distinct agent_id from agent_event where action = 'approve' and at > $1`, [since]);
-      return new Set(rows.map((row) => row.agent_id));
-    },
-
   };
 }
 

@@ -2,30 +2,20 @@ import type { Database, Queryable } from '../../platform/db/index.js';
 import type { Clock } from '../../platform/clock.js';
 import { notFound } from '../../platform/errors.js';
 import { decodeCursor, pageOf } from '../../platform/http/cursor.js';
-import { newId } from '../../platform/ids.js';
 import type { Logger } from '../../platform/telemetry/logger.js';
-import { computeKpis, KPI_NAMES, type KpiSet } from './kpis.js';
+import { freshnessUnits, type StreamStatus, type StreamStatusSource } from './freshness.js';
+import { computeKpis, type KpiSet } from './kpis.js';
+import { readAll } from './read-all.js';
+import { addDecisionTotals, daysToRefresh, mergeCounts, mergeDecisions } from './rollups.js';
 import { classificationRiskWeight, trustScore, type TrustInputs, type TrustResult } from './score.js';
-import type { TrustAgentRow, TrustRepository } from './trust.repository.js';
+import type { AvailableTables, TrustAgentRow, TrustReadModel } from './trust.read-model.js';
+import type { TrustRepository } from './trust.repository.js';
+import { createSnapshotTaker } from './trust.snapshot.js';
 import { closedDays, parseWindow, splitWindow } from './window.js';
-import type { Counts, DecisionTotals } from './trust.repository.js';
-
-/** One sync stream as the sync module reports it (PLAN: `streamStatus(now)`). */
-export interface StreamStatus {
-  contract: string;
-  stream: string;
-  /** The owner agent of the stream's contract. */
-  agent_id?: string | null;
-  owner_agent_id?: string | null;
-  within_slo: boolean;
-}
-
-export interface StreamStatusSource {
-  streamStatus(now: Date): Promise<StreamStatus[]>;
-}
 
 export interface TrustServiceDeps {
   db: Database;
+  readModel: TrustReadModel;
   repository: TrustRepository;
   clock: Clock;
   logger: Logger;
@@ -71,43 +61,13 @@ export interface KpiReport {
   kpis: KpiSet;
 }
 
-interface Gathered {
+export interface Gathered {
   agents: AgentTrust[];
   kpis: KpiReport;
 }
 
-function mergeCounts(a: Map<string, Counts>, b: Map<string, Counts>): Map<string, Counts> {
-  const merged = new Map(a);
-  for (const [key, value] of b) {
-    const current = merged.get(key);
-    merged.set(key, current ? { total: current.total + value.total, ok: current.ok + value.ok } : value);
-  }
-  return merged;
-}
-
-function mergeDecisions(a: Map<string, DecisionTotals>, b: Map<string, DecisionTotals>): Map<string, DecisionTotals> {
-  const merged = new Map(a);
-  for (const [key, value] of b) {
-    const current = merged.get(key);
-    merged.set(
-      key,
-      current
-        ? {
-            total: current.total + value.total,
-            compliant: current.compliant + value.compliant,
-            riskAvoidedUsd: current.riskAvoidedUsd + value.riskAvoidedUsd,
-            blocked: current.blocked + value.blocked,
-          }
-        : value,
-    );
-  }
-  return merged;
-}
-
-const unitKey = (contract: string | null, stream: string | null) => `${contract ?? ''}\u0000${stream ?? ''}`;
-
 export function createTrustService(deps: TrustServiceDeps) {
-  const { db, repository, clock, logger, settings } = deps;
+  const { db, readModel, repository, clock, settings } = deps;
 
   async function streams(at: Date): Promise<StreamStatus[]> {
     const source = deps.sync?.();
@@ -117,7 +77,8 @@ export function createTrustService(deps: TrustServiceDeps) {
 
   /**
    * Everything trust and KPIs need at `at` over (at − W, at], one grouped query per input. With `agentId`, only
-   * that agent's rows are read (GET /agents/{id}/trust); organisation inputs are then left empty.
+   * that agent's rows are read (GET /agents/{id}/trust); organisation inputs are then left empty. On the pool the
+   * reads run side by side; inside a transaction (`tx`, the snapshot) one after another.
    */
   async function gather(
     at: Date,
@@ -127,56 +88,33 @@ export function createTrustService(deps: TrustServiceDeps) {
   ): Promise<Gathered> {
     const from = new Date(at.getTime() - window.ms);
     const { agentId } = scope;
-    const tables = await repository.availableTables(tx);
+    const concurrently = tx === db;
+    const tables = await readModel.availableTables(tx);
     const empty = new Map();
     // Whole UTC days come from the daily rollups when they cover them; the partial days at both edges are scanned.
     const split = scope.raw ? null : splitWindow(from, at);
     const rolled = split && (await repository.rollupCovers(split.firstDay, split.lastDay, split.days, tx)) ? split : null;
     const ranges = rolled ? rolled.edges : [{ gt: from, lte: at }];
-    const [runsRaw, decisionsRaw, incidents, gaps, streamList, rollup, policyWeights] = await Promise.all([
-      tables.run ? repository.runsByAgent(ranges, agentId, tx) : empty,
-      tables.decision ? repository.decisionsByAgent(ranges, agentId, tx) : empty,
-      repository.openSevereIncidentsByAgent(at, agentId, tx),
-      tables.sync_gap ? repository.openGaps(at, undefined, tx) : Promise.resolve([]),
-      scope.streams ?? streams(at),
-      rolled ? repository.rolledUp(rolled.firstDay, rolled.lastDay, agentId, tx) : undefined,
-      scope.weights ?? deps.classificationWeights?.(),
+    const [runsRaw, decisionsRaw, incidents, gaps, streamList, rollup, policyWeights] = await readAll(concurrently, [
+      () => (tables.run ? readModel.runsByAgent(ranges, agentId, tx) : empty),
+      () => (tables.decision ? readModel.decisionsByAgent(ranges, agentId, tx) : empty),
+      () => readModel.openSevereIncidentsByAgent(at, agentId, tx),
+      () => (tables.sync_gap ? readModel.openGaps(at, undefined, tx) : []),
+      () => scope.streams ?? streams(at),
+      () => (rolled ? repository.rolledUp(rolled.firstDay, rolled.lastDay, agentId, tx) : undefined),
+      () => scope.weights ?? deps.classificationWeights?.(),
     ]);
     const runs = rollup ? mergeCounts(runsRaw, rollup.runs) : runsRaw;
     const decisions = rollup ? mergeDecisions(decisionsRaw, rollup.decisions) : decisionsRaw;
-
-    // Freshness units per agent: the streams it owns (healthy = within SLO and no open gap on the stream or its
-    // whole contract), plus each open gap attributed to it that no owned stream already covers (unhealthy).
-    const units = new Map<string, Map<string, boolean>>();
-    const unitsOf = (agent: string) => {
-      let map = units.get(agent);
-      if (!map) units.set(agent, (map = new Map()));
-      return map;
-    };
-    const gapOn = (contract: string, stream: string) => gaps.some((gap) => gap.contract === contract && (gap.stream === stream || gap.stream === null));
-    for (const status of streamList) {
-      const owner = status.agent_id ?? status.owner_agent_id;
-      if (!owner) continue;
-      unitsOf(owner).set(unitKey(status.contract, status.stream), status.within_slo && !gapOn(status.contract, status.stream));
-    }
-    for (const gap of gaps) {
-      if (!gap.agent_id) continue;
-      const owned = unitsOf(gap.agent_id);
-      const covered = [...owned.keys()].some((key) => {
-        const [contract, stream] = key.split('\u0000');
-        return contract === (gap.contract ?? '') && (gap.stream === null || stream === gap.stream);
-      });
-      if (!covered) owned.set(unitKey(gap.contract, gap.stream), false);
-    }
+    const freshness = freshnessUnits(streamList, gaps);
 
     const agents = scope.agents.map((agent): AgentTrust => {
       const agentRuns = runs.get(agent.id) ?? { total: 0, ok: 0 };
       const agentDecisions = decisions.get(agent.id) ?? { total: 0, compliant: 0 };
-      const agentUnits = [...(units.get(agent.id)?.values() ?? [])];
       const inputs: TrustInputs = {
         runs: { total: agentRuns.total, success: agentRuns.ok },
         decisions: { total: agentDecisions.total, compliant: agentDecisions.compliant },
-        freshness: { owned: agentUnits.length, healthy: agentUnits.filter(Boolean).length },
+        freshness: freshness.get(agent.id) ?? { owned: 0, healthy: 0 },
         classificationRiskWeight: classificationRiskWeight(agent.classification, policyWeights),
         openSevereIncidents: incidents.get(agent.id) ?? 0,
       };
@@ -207,18 +145,11 @@ export function createTrustService(deps: TrustServiceDeps) {
     let gapResolutions = { auto: 0, resolved: 0, beforeDue: 0, beforeDueUsd: 0 };
     let incidentResolutions = { auto: 0, resolved: 0 };
     if (!agentId) {
-      for (const totals of decisions.values()) {
-        decisionTotals = {
-          total: decisionTotals.total + totals.total,
-          compliant: decisionTotals.compliant + totals.compliant,
-          riskAvoidedUsd: decisionTotals.riskAvoidedUsd + totals.riskAvoidedUsd,
-          blocked: decisionTotals.blocked + totals.blocked,
-        };
-      }
-      [entities, gapResolutions, incidentResolutions] = await Promise.all([
-        tables.event ? repository.entities(from, at, tables.sync_gap, tx) : entities,
-        tables.sync_gap ? repository.gapResolutions(from, at, tx) : gapResolutions,
-        repository.incidentResolutions(from, at, tx),
+      for (const totals of decisions.values()) decisionTotals = addDecisionTotals(decisionTotals, totals);
+      [entities, gapResolutions, incidentResolutions] = await readAll(concurrently, [
+        () => (tables.event ? readModel.entities(from, at, tables.sync_gap, tx) : entities),
+        () => (tables.sync_gap ? readModel.gapResolutions(from, at, tx) : gapResolutions),
+        () => readModel.incidentResolutions(from, at, tx),
       ]);
     }
     const active = agents.filter((agent) => agent.status === 'active');
@@ -259,42 +190,35 @@ export function createTrustService(deps: TrustServiceDeps) {
   ): Promise<Gathered> {
     // A past instant (the executive report's previous window) counts the agents that were active then.
     const past = at.getTime() < clock.now().getTime();
-    const agents = await repository.agents(past ? { activeAt: at } : { activeOnly: true }, tx);
+    const agents = await readModel.agents(past ? { activeAt: at } : { activeOnly: true }, tx);
     return gather(at, window, { agents, streams: preRead.streams, weights: preRead.weights, raw }, tx);
   }
 
-  const systemActor = (purpose: string) => ({ id: 'system:trust', correlationId: `${purpose}-${newId()}` });
-
-  /** Quarantines low-trust agents (SPEC §7) outside the snapshot transaction: the agents service audits each. */
-  async function quarantineLowTrust(agents: AgentTrust[], now: Date, windowMs: number): Promise<string[]> {
-    const candidates = agents.filter(
-      (agent) => agent.status === 'active' && agent.score < settings.quarantineBelow && agent.confidence >= 0.5,
-    );
-    if (candidates.length === 0) return [];
-    // A human who approved the agent within the last window has reviewed it: the approval holds for that window.
-    const approved = await repository.recentlyApproved(new Date(now.getTime() - windowMs));
-    const quarantined: string[] = [];
-    for (const agent of candidates) {
-      if (approved.has(agent.agent_id)) continue;
-      const reason =
-        `trust ${agent.score} < ${settings.quarantineBelow} with confidence ${agent.confidence} over ${agent.window} ` +
-        `(R ${agent.components.reliability ?? 'n/a'}, P ${agent.components.policy_adherence}, F ${agent.components.freshness}, X ${agent.components.risk_exposure})`;
-      try {
-        await deps.agents.transition(systemActor('trust-quarantine'), agent.agent_id, 'quarantine', reason);
-        quarantined.push(agent.agent_id);
-        logger.warn({ agent_id: agent.agent_id, score: agent.score, confidence: agent.confidence }, 'agent quarantined for low trust');
-      } catch (error) {
-        // Another replica or a human changed the agent meanwhile (409): nothing to do.
-        logger.info({ err: error, agent_id: agent.agent_id }, 'low-trust agent not quarantined');
-      }
-    }
-    return quarantined;
+  /** Brings the rollups of the closed days before `now` up to date; returns the days computed. */
+  async function refreshRollups(now: Date, tables: AvailableTables, tx: Queryable): Promise<string[]> {
+    if (!tables.run || !tables.decision) return [];
+    const { today, horizon, days: closed } = closedDays(now);
+    const state = await repository.rollupState(horizon, tx);
+    const lastRefresh = state.reduce<Date | null>((latest, row) => (!latest || row.computed_at > latest ? row.computed_at : latest), null);
+    const late = lastRefresh ? await readModel.daysWithRunsReceivedSince(lastRefresh, horizon, today, tx) : [];
+    const days = daysToRefresh(closed, new Set(state.map((row) => row.day)), late);
+    if (days.length === 0) return [];
+    await readModel.rollUpDays(days, tx);
+    await repository.markRolledUp(days, now, tx);
+    return days;
   }
+
+  const snapshot = createSnapshotTaker({
+    ...deps,
+    preRead: async (at) => ({ streams: await streams(at), weights: await deps.classificationWeights?.() }),
+    organisation,
+    refreshRollups,
+  });
 
   return {
     async agentTrust(id: string, windowLabel: string | undefined, options: { raw?: boolean } = {}): Promise<AgentTrust> {
       const window = parseWindow(windowLabel);
-      const agents = await repository.agents({ id });
+      const agents = await readModel.agents({ id });
       if (agents.length === 0) throw notFound(`agent ${id}`);
       const { agents: [trust] } = await gather(clock.now(), window, { agentId: id, agents, raw: options.raw });
       return trust!;
@@ -312,13 +236,10 @@ export function createTrustService(deps: TrustServiceDeps) {
 
     /** Brings the daily rollups up to date (also part of every snapshot). Returns the days computed. */
     async refreshRollups(tx: Queryable = db): Promise<string[]> {
-      const tables = await repository.availableTables(tx);
-      if (!tables.run || !tables.decision) return [];
-      const { today, horizon, days } = closedDays(clock.now());
-      return repository.refreshRollups(clock.now(), today, horizon, days, tx);
+      return refreshRollups(clock.now(), await readModel.availableTables(tx), tx);
     },
 
-    openGapsByType: async (at: Date) => ((await repository.availableTables()).sync_gap ? repository.openGapsByType(at) : []),
+    openGapsByType: async (at: Date) => ((await readModel.availableTables()).sync_gap ? readModel.openGapsByType(at) : []),
 
     async history(query: { limit?: number; cursor?: string }): Promise<{ items: Array<KpiReport & { id: string }>; next_cursor: string | null }> {
       const limit = query.limit ?? 50;
@@ -334,57 +255,9 @@ export function createTrustService(deps: TrustServiceDeps) {
       return pageOf(items, limit);
     },
 
-    /**
-     * One snapshot: auto-resolve incidents of auto-resolved gaps, record every active agent's trust and the
-     * KPIs, then quarantine low-trust agents. Replicas serialise on an advisory lock and skip when another
-     * replica snapshotted within half an interval, so N replicas still write one snapshot per interval.
-     */
-    async snapshot(options: { force?: boolean; window?: string } = {}): Promise<{ taken: boolean; agents: number; quarantined: string[] }> {
-      const now = clock.now();
-      const window = parseWindow(options.window);
-      // Read outside the transaction: on PGlite (one connection) a read through `db` inside it would wait forever.
-      const streamList = await streams(now);
-      const weights = await deps.classificationWeights?.();
-      const result = await db.transaction(async (tx) => {
-        const { rows } = await tx.query<{ locked: boolean }>(`select pg_try_advisory_xact_lock(hashtext('orca:trust-snapshot:' || current_schema())) as locked`);
-        if (!rows[0]?.locked) return null;
-        const latest = await repository.latestKpiSnapshotAt(tx);
-        if (!options.force && latest && now.getTime() - latest.getTime() < settings.snapshotIntervalMs / 2) return null;
-        if (deps.incidents && (await repository.availableTables(tx)).sync_gap) await deps.incidents.autoResolveFromGaps(now, tx);
-        const tables = await repository.availableTables(tx);
-        if (tables.run && tables.decision) {
-          const { today, horizon, days } = closedDays(now);
-          await repository.refreshRollups(now, today, horizon, days, tx);
-        }
-        const gathered = await organisation(now, window, tx, { streams: streamList, weights });
-        await repository.insertTrustSnapshots(
-          gathered.agents.map((agent) => ({
-            id: newId(),
-            agent_id: agent.agent_id,
-            score: agent.score,
-            grade: agent.grade,
-            confidence: agent.confidence,
-            reliability: agent.components.reliability,
-            policy_adherence: agent.components.policy_adherence,
-            freshness: agent.components.freshness,
-            risk_exposure: agent.components.risk_exposure,
-            signals: agent.signals,
-            inputs: agent.inputs,
-          })),
-          now,
-          window.ms,
-          tx,
-        );
-        const values = Object.fromEntries(KPI_NAMES.map((name) => [name, gathered.kpis.kpis[name].value]));
-        await repository.insertKpiSnapshot({ id: newId(), at: now, window_label: window.label, window_ms: window.ms, values, kpis: gathered.kpis.kpis }, tx);
-        return gathered;
-      });
-      if (!result) return { taken: false, agents: 0, quarantined: [] };
-      const quarantined = await quarantineLowTrust(result.agents, now, window.ms);
-      return { taken: true, agents: result.agents.length, quarantined };
-    },
+    snapshot,
 
-    latestTrustSummary: (lowest: number) => repository.latestTrustSummary(lowest),
+    latestTrustSummary: (lowest: number) => readModel.latestTrustSummary(lowest),
     latestKpiValues: () => repository.latestKpiValues(),
   };
 }

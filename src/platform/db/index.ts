@@ -8,6 +8,7 @@ import { openPostgres } from './postgres.js';
 
 export type { Database, Queryable, DatabaseKind } from './driver.js';
 export { jsonbParameter } from './driver.js';
+export { createAfterCommit, type AfterCommit } from './after-commit.js';
 
 /** `DATABASE_URL` selects a PostgreSQL server; otherwise the embedded PGlite lives in `ORCA_DATA_DIR/pgdata`. */
 export async function openDatabase(

@@ -4,9 +4,9 @@ import { databaseTargets } from '../../helpers/db.js';
 import { evaluate, registerAgent } from './fixtures.js';
 
 /**
- * How a batch of quota-counted calls is written (policies.service, writeWithinQuotas): far from the limits in one
- * statement that also records each call with the usage it would have seen counted alone; near a limit one by one
- * in a transaction (counted in orca_policy_quota_exact_total). Either way the result is the exact one.
+ * How a batch of quota-counted calls is written (policy-decisions.writer.ts, writeWithinQuotas): far from the limits
+ * in one statement that also records each call with the usage it would have seen counted alone; near a limit one by
+ * one in a transaction (counted in orca_policy_quota_exact_total). Either way the result is the exact one.
  */
 for (const target of databaseTargets) {
   describe(`quota-counted batches [${target.name}]`, () => {

@@ -1,8 +1,8 @@
 import { expect, it } from 'vitest';
 import { createActiveContracts } from '../../../src/modules/sync/active-contracts.js';
-import type { GapType } from '../../../src/modules/sync/contract.js';
+import type { GapType } from '../../../src/modules/sync/contract-schema.js';
 import { createSyncEngine } from '../../../src/modules/sync/sync.engine.js';
-import { createSyncRepository, type SyncRepository } from '../../../src/modules/sync/sync.repository.js';
+import { createSyncRepositories, type SyncRepositories } from '../../../src/modules/sync/sync.repositories.js';
 import { createAgent, describeSyncSuite, gapsOf, MINUTE, putContracts, storedEvent } from './fixtures.js';
 
 /**
@@ -26,27 +26,30 @@ describeSyncSuite('sync analyzer, an entity created by another analyser meanwhil
       ],
     });
     const { db } = t.container;
-    const repository = createSyncRepository(db);
+    const repositories = createSyncRepositories(db);
     let raced = 0;
     // Another analyser creates entity A's sequence state just before this batch creates it (simulated inside the
     // batch's own transaction, so that it is rolled back with it, as a lost race leaves nothing of this attempt).
-    const racing: SyncRepository = {
-      ...repository,
-      async createEntityStates(tx, entries) {
-        const target = entries.find((entry) => entry.key === 'A' && entry.rule === 'sequence:orders');
-        if (raced === 0 && target) {
-          raced += 1;
-          await tx.query(`insert into sync_entity_state (contract, rule, key, state) values ($1, $2, $3, '{"value": 1}'::jsonb)`, [target.contract, target.rule, target.key]);
-        }
-        return repository.createEntityStates(tx, entries);
+    const racing: SyncRepositories = {
+      ...repositories,
+      entityStates: {
+        ...repositories.entityStates,
+        async createEntityStates(tx, entries) {
+          const target = entries.find((entry) => entry.key === 'A' && entry.rule === 'sequence:orders');
+          if (raced === 0 && target) {
+            raced += 1;
+            await tx.query(`insert into sync_entity_state (contract, rule, key, state) values ($1, $2, $3, '{"value": 1}'::jsonb)`, [target.contract, target.rule, target.key]);
+          }
+          return repositories.entityStates.createEntityStates(tx, entries);
+        },
       },
     };
     const opened: GapType[] = [];
     let retries = 0;
     const engine = createSyncEngine({
       db,
-      repository: racing,
-      contracts: createActiveContracts({ repository, logger: t.container.logger }),
+      repositories: racing,
+      contracts: createActiveContracts({ repository: repositories.contracts, logger: t.container.logger }),
       clock,
       logger: t.container.logger,
       hooks: { gapOpened: (type) => opened.push(type), gapResolved: () => {}, analysisRetried: () => (retries += 1) },

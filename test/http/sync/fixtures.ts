@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import type { Clock } from '../../../src/platform/clock.js';
-import type { StoredEvent } from '../../../src/modules/ingest/ingest.observer.js';
+import type { StoredEvent } from '../../../src/modules/ingest/index.js';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
 import { databaseTargets, type DatabaseTarget } from '../../helpers/db.js';
 

@@ -95,8 +95,8 @@ describeSyncSuite('sync gaps', '2026-05-01T08:00:00.000Z', (ctx) => {
     await sync().sweeper.runOnce();
     const open = (await gapsOf(t, { status: 'open', type: 'out_of_order', severity: 'medium' })).length;
     const response = await t.app.inject({ method: 'GET', url: '/metrics' });
-    expect(response.body).toContain(`orca_sync_gaps_open{type="out_of_order",severity="medium"} ${open}`);
-    expect(response.body).toContain('orca_sync_gaps_open{type="field_drift",severity="critical"} 0');
+    expect(response.body).toContain(`orca_sync_gaps_open{type="out_of_order",gap_severity="medium"} ${open}`);
+    expect(response.body).toContain('orca_sync_gaps_open{type="field_drift",gap_severity="critical"} 0');
     expect(response.body).toContain('orca_sync_stream_lag_seconds{contract="metrics",stream="orders"} 90');
     expect(response.body).toMatch(/orca_sync_sweep_duration_seconds_count [1-9]/);
     expect(response.body).toContain('orca_sync_sweep_failures_total 0');

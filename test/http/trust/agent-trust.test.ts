@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { DEFAULT_POLICY_SOURCE } from '../../../src/modules/policies/policies.service.js';
+import { DEFAULT_POLICY_SOURCE } from '../../../src/modules/policies/default-policy.js';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
 import { databaseTargets } from '../../helpers/db.js';
 import { createAgent, DAY, insertDecisions, insertGap, insertRuns, openIncident, testClock } from './fixtures.js';

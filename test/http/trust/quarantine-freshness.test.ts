@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
 import { databaseTargets } from '../../helpers/db.js';
+import { createTrustReadModel } from '../../../src/modules/trust/trust.read-model.js';
 import { createTrustRepository } from '../../../src/modules/trust/trust.repository.js';
-import { createTrustService, type StreamStatus } from '../../../src/modules/trust/trust.service.js';
+import type { StreamStatus } from '../../../src/modules/trust/index.js';
+import { createTrustService } from '../../../src/modules/trust/trust.service.js';
 import { createAgent, DAY, insertDecisions, insertGap, insertRuns, testClock } from './fixtures.js';
 
 for (const target of databaseTargets) {
@@ -86,6 +88,7 @@ for (const target of databaseTargets) {
       // The real repository on the app's database, with the sync module's stream status stubbed (a module boundary).
       const service = createTrustService({
         db: ctx.container.db,
+        readModel: createTrustReadModel(ctx.container.db),
         repository: createTrustRepository(ctx.container.db),
         clock,
         logger: ctx.container.logger,

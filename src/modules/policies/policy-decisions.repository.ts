@@ -1,18 +1,10 @@
+/**
+ * The writes of evaluation: decision rows with their violations, and the quota usage they are counted against. Every
+ * statement takes a whole group-commit batch.
+ */
 import { jsonbParameter, type Queryable } from '../../platform/db/index.js';
-import type { Decision, EvaluationFacts, Violation } from './evaluate.js';
+import type { Decision, EvaluationFacts, Usage, Violation } from './evaluate.js';
 import type { PolicyMode, Severity } from './policy-document.js';
-
-export interface PolicyRow {
-  id: string;
-  version: number;
-  document: Record<string, unknown>;
-  source: string;
-  format: 'yaml' | 'json';
-  mode: PolicyMode;
-  created_by: string;
-  active: boolean;
-  created_at: Date;
-}
 
 export interface DecisionValues {
   id: string;
@@ -41,43 +33,10 @@ export interface DecisionValues {
   violation_ids: string[];
 }
 
-export interface ViolationRow {
-  id: string;
-  decision_id: string;
-  at: Date;
-  agent_id: string | null;
-  rule: string;
-  severity: Severity;
-  detail: string;
-  decision: Decision;
-  mode: PolicyMode;
-  policy_version: number;
-}
-
-export interface ViolationFilter {
-  agent_id?: string;
-  rule?: string;
-  severity?: Severity;
-  decision?: Decision;
-  since?: Date;
-  until?: Date;
-  after?: string;
-  limit: number;
-}
-
-export interface ReplayRow {
-  id: string;
-  agent_id: string | null;
-  policy_version: number;
-  decision: Decision;
-  violations: Violation[];
-  facts: EvaluationFacts;
-}
-
-export interface Usage {
-  calls: number;
-  tokens: number;
-  cost_usd: number;
+/** The windows a call is counted in: its calls window, and its day (tokens and cost). */
+export interface QuotaWindows {
+  callsStart: Date;
+  dayStart: Date;
 }
 
 /**
@@ -108,10 +67,6 @@ const DECISION_FIELDS: ReadonlyArray<{ column: string; type: string; value: (row
   { column: 'usage_tokens', type: 'bigint', value: (row) => row.usage?.tokens ?? null },
   { column: 'usage_cost_usd', type: 'numeric', value: (row) => row.usage?.cost_usd ?? null },
 ];
-/** A recorded decision's facts with its quota usage (the columns) merged back in: what the call was decided on. */
-const FACTS_AS_DECIDED = `case when usage_calls is null then facts else facts || jsonb_build_object('usage', jsonb_build_object(
-           'calls', usage_calls, 'tokens', usage_tokens, 'cost_usd', usage_cost_usd)) end`;
-
 /** After the decision's own fields in a row of `recordWithinQuotas`: its quota agent and usage offsets. */
 const QUOTA_FIELDS: ReadonlyArray<{ column: string; type: string; value: (row: QuotaDecisionValues) => unknown }> = [
   { column: 'quota_agent', type: 'uuid', value: (row) => row.quota_agent },
@@ -248,46 +203,8 @@ function recordWithinQuotasStatement(withViolations: boolean): string {
 const RECORD_WITHIN_QUOTAS = recordWithinQuotasStatement(false);
 const RECORD_WITHIN_QUOTAS_WITH_VIOLATIONS = recordWithinQuotasStatement(true);
 
-export function createPolicyRepository(db: Queryable) {
+export function createPolicyDecisionRepository(db: Queryable) {
   return {
-    async findActive(tx: Queryable = db): Promise<PolicyRow | undefined> {
-      const { rows } = await tx.query<PolicyRow>('select * from policy where active');
-      return rows[0];
-    },
-
-    async findVersion(version: number): Promise<PolicyRow | undefined> {
-      const { rows } = await db.query<PolicyRow>('select * from policy where version = $1', [version]);
-      return rows[0];
-    },
-
-    async listVersions(limit: number, beforeVersion?: number): Promise<PolicyRow[]> {
-      const { rows } = await db.query<PolicyRow>(
-        `select * from policy ${beforeVersion !== undefined ? 'where version < $2' : ''} order by version desc limit $1`,
-        beforeVersion !== undefined ? [limit, beforeVersion] : [limit],
-      );
-      return rows;
-    },
-
-    /** Serialises writers across replicas for the rest of the transaction, then returns the next version. */
-    async lockAndNextVersion(tx: Queryable): Promise<number> {
-      await tx.query("select pg_advisory_xact_lock(hashtext('orca_policy_version'))");
-      const { rows } = await tx.query<{ version: number | null }>('select max(version) as version from policy');
-      return (rows[0]?.version ?? 0) + 1;
-    },
-
-    async insertActive(
-      values: { id: string; version: number; document: unknown; source: string; format: 'yaml' | 'json'; mode: PolicyMode; created_by: string },
-      tx: Queryable,
-    ): Promise<PolicyRow> {
-      await tx.query('update policy set active = false, updated_at = now() where active');
-      const { rows } = await tx.query<PolicyRow>(
-        `insert into policy (id, version, document, source, format, mode, created_by, active)
-         values ($1, $2, $3, $4, $5, $6, $7, true) returning *`,
-        [values.id, values.version, JSON.stringify(values.document), values.source, values.format, values.mode, values.created_by],
-      );
-      return rows[0]!;
-    },
-
     /**
      * Decisions and their violations, any number of them, in one statement (group commit hands over a batch):
      * the rows travel as one JSON array each, so the statement text and its parameter count never vary — which
@@ -336,52 +253,12 @@ export function createPolicyRepository(db: Queryable) {
       return { skipped: new Set(groups.map((group) => group.agent_id).filter((agentId) => !counted.has(agentId.toLowerCase()))) };
     },
 
-    async listViolations(filter: ViolationFilter): Promise<ViolationRow[]> {
-      const conditions: string[] = [];
-      const values: unknown[] = [];
-      const add = (sql: (placeholder: string) => string, value: unknown) => {
-        values.push(value);
-        conditions.push(sql(`$${values.length}`));
-      };
-      if (filter.agent_id) add((p) => `agent_id = ${p}`, filter.agent_id);
-      if (filter.rule) add((p) => `rule = ${p}`, filter.rule);
-      if (filter.severity) add((p) => `severity = ${p}`, filter.severity);
-      if (filter.decision) add((p) => `decision = ${p}`, filter.decision);
-      if (filter.since) add((p) => `at >= ${p}`, filter.since);
-      if (filter.until) add((p) => `at < ${p}`, filter.until);
-      if (filter.after) add((p) => `id < ${p}`, filter.after);
-      values.push(filter.limit);
-      const where = conditions.length > 0 ? `where ${conditions.join(' and ')}` : '';
-      const { rows } = await db.query<ViolationRow>(`select * from policy_violation ${where} order by id desc limit $${values.length}`, values);
-      return rows;
-    },
-
-    /** Recorded decisions of a time range, oldest first, in pages (keyset on id). */
-    async replayPage(range: { since: Date; until: Date; agent_id?: string; after?: string; limit: number }): Promise<ReplayRow[]> {
-      const values: unknown[] = [range.since, range.until, range.limit];
-      let extra = '';
-      if (range.agent_id) {
-        values.push(range.agent_id);
-        extra += ` and agent_id = $${values.length}`;
-      }
-      if (range.after) {
-        values.push(range.after);
-        extra += ` and id > $${values.length}`;
-      }
-      const { rows } = await db.query<ReplayRow>(
-        `select id, agent_id, policy_version, decision, violations, ${FACTS_AS_DECIDED} as facts
-         from decision where at >= $1 and at < $2${extra} order by id asc limit $3`,
-        values,
-      );
-      return rows;
-    },
-
     /**
      * Adds calls, tokens and cost to the agent's current windows, atomically across replicas (a single-row upsert;
      * the row lock serialises concurrent writers), and returns the totals including them. A replica whose clock
      * lags behind never reopens an older window: it counts into the newest one.
      */
-    async addUsage(agentId: string, windows: { callsStart: Date; dayStart: Date }, amounts: Usage, tx: Queryable = db): Promise<Usage> {
+    async addUsage(agentId: string, windows: QuotaWindows, amounts: Usage, tx: Queryable = db): Promise<Usage> {
       const { rows } = await tx.query<{ calls: number; tokens: number; cost_usd: number }>(
         `insert into policy_quota_usage as q (agent_id, window_start, calls, day_start, tokens, cost_usd)
          values ($1, $2, $6, $3, $4, $5)
@@ -395,7 +272,7 @@ export function createPolicyRepository(db: Queryable) {
     },
 
     /** Takes back calls that a quota refused in enforce mode (same transaction): refused calls do not consume it. */
-    async removeUsage(agentId: string, windows: { callsStart: Date; dayStart: Date }, amounts: Usage, tx: Queryable = db): Promise<void> {
+    async removeUsage(agentId: string, windows: QuotaWindows, amounts: Usage, tx: Queryable = db): Promise<void> {
       await tx.query(
         `update policy_quota_usage set
            calls = case when window_start = $2 then greatest(calls - $6, 0) else calls end,
@@ -409,4 +286,4 @@ export function createPolicyRepository(db: Queryable) {
   };
 }
 
-export type PolicyRepository = ReturnType<typeof createPolicyRepository>;
+export type PolicyDecisionRepository = ReturnType<typeof createPolicyDecisionRepository>;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compileDefaultPolicy } from './policies.service.js';
-import { phraseAlternation } from './policy-document.js';
+import { compileDefaultPolicy } from './default-policy.js';
+import { phraseAlternation } from './injection-phrases.js';
 
 /** What phraseAlternation replaces: every phrase in the order written, words joined by any whitespace. */
 function flatAlternation(phrases: readonly string[]): string {

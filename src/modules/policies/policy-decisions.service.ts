@@ -1,0 +1,92 @@
+/** Policy decisions: evaluating a call against the active policy (the hot path), and the violations recorded. */
+import { AppError } from '../../platform/errors.js';
+import { decodeCursor, pageOf } from '../../platform/http/cursor.js';
+import type { AgentService } from '../agents/index.js';
+import type { CompiledPolicy } from './compile-policy.js';
+import { instant } from './date-time.js';
+import type { DecisionLogRepository } from './decision-log.repository.js';
+import { decide, redactContent, scanContent, type AgentFacts, type EvaluationFacts } from './evaluate.js';
+import type { PolicyMetrics } from './policies.metrics.js';
+import type { EvaluateInput, EvaluateOutput, ViolationsQueryInput } from './policies.schemas.js';
+import type { DecisionRecorder } from './policy-decisions.recorder.js';
+
+export interface PolicyDecisionServiceDeps {
+  activePolicy: () => Promise<CompiledPolicy>;
+  agents: Pick<AgentService, 'get'>;
+  recorder: Pick<DecisionRecorder, 'settle'>;
+  log: Pick<DecisionLogRepository, 'listViolations'>;
+  metrics: PolicyMetrics;
+}
+
+export function createPolicyDecisionService(deps: PolicyDecisionServiceDeps) {
+  const { activePolicy, agents, log, metrics } = deps;
+  const { settle } = deps.recorder;
+
+  async function agentFacts(agentId: string): Promise<AgentFacts | null> {
+    try {
+      const agent = await agents.get(agentId);
+      return { id: agent.id, status: agent.status, role: agent.role, classification: agent.classification };
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw error;
+    }
+  }
+
+  return {
+    async evaluate(input: EvaluateInput, correlationId: string | null): Promise<EvaluateOutput> {
+      const started = process.hrtime.bigint();
+      const policy = await activePolicy();
+      const agent = await agentFacts(input.agent_id);
+      const scan = scanContent(policy, input.content);
+      const facts: EvaluationFacts = {
+        agent_id: input.agent_id,
+        agent,
+        action: input.action,
+        classification: input.classification,
+        pii: scan.counts,
+        injection: scan.injection,
+      };
+      const { outcome, decisionId } = await settle(policy, facts, input, decide(policy, facts), started, correlationId);
+
+      if (outcome.violations.length === 0) metrics.decisions.inc({ decision: outcome.decision, rule: 'none' });
+      for (const rule of new Set(outcome.violations.map((violation) => violation.rule))) metrics.decisions.inc({ decision: outcome.decision, rule });
+      metrics.duration.observe({ decision: outcome.decision }, Number(process.hrtime.bigint() - started) / 1e9);
+
+      const result: EvaluateOutput = {
+        decision: outcome.decision,
+        violations: outcome.violations,
+        policy_version: policy.version,
+        mode: policy.mode,
+        decision_id: decisionId,
+      };
+      if (outcome.decision === 'redact' && input.content !== undefined) {
+        result.redacted_content = redactContent(input.content, scan.findings, outcome.redact);
+      }
+      return result;
+    },
+
+    async listViolations(query: ViolationsQueryInput) {
+      const limit = query.limit ?? 50;
+      const rows = await log.listViolations({
+        ...(query.agent_id ? { agent_id: query.agent_id } : {}),
+        ...(query.rule ? { rule: query.rule } : {}),
+        ...(query.severity ? { severity: query.severity } : {}),
+        ...(query.decision ? { decision: query.decision } : {}),
+        ...(query.since ? { since: instant(query.since, '/querystring/since') } : {}),
+        ...(query.until ? { until: instant(query.until, '/querystring/until') } : {}),
+        after: decodeCursor(query.cursor),
+        limit: limit + 1,
+      });
+      return pageOf(
+        rows.map((row) => ({ ...row, at: row.at.toISOString() })),
+        limit,
+      );
+    },
+  };
+}
+
+function isNotFound(error: unknown): boolean {
+  return error instanceof AppError && error.code === 'not_found';
+}
+
+export type PolicyDecisionService = ReturnType<typeof createPolicyDecisionService>;
