@@ -1,6 +1,4 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Container } from './container.js';
 import { correlationIdFor, CORRELATION_HEADER } from './platform/http/correlation.js';
@@ -11,7 +9,8 @@ import { validatorCompiler } from './platform/http/validation.js';
 import { ROLES, type RouteAccess } from './platform/http/roles.js';
 import { PRE_SCRUBBED } from './platform/telemetry/logger.js';
 import { redactQueryValues, scrubString } from './platform/telemetry/redact.js';
-import { docsContentSecurityPolicy, installEdge } from './platform/edge/index.js';
+import { installEdge } from './platform/edge/index.js';
+import { registerOpenApi } from './platform/http/openapi/index.js';
 import { epochMilliseconds } from './platform/http/epoch.js';
 import './platform/http/actor.js';
 
@@ -122,58 +121,7 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
     done();
   });
 
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'ORCA API',
-        version: container.version,
-        description: 'Control plane for AI agents and automations. Errors are RFC 9457 application/problem+json.',
-      },
-      components: {
-        securitySchemes: {
-          apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
-          bearer: { type: 'http', scheme: 'bearer' },
-        },
-      },
-    },
-    transform: ({ schema, url, route }) => {
-      const access = route.config?.access;
-      const transformed = { ...(schema ?? {}) } as Record<string, unknown>;
-      if (access === 'signed') {
-        transformed.security = [];
-        transformed['x-orca-role'] = 'signed';
-      } else if (access && access !== 'public') {
-        transformed.security = [{ apiKey: [] }, { bearer: [] }];
-        transformed['x-orca-role'] = access;
-      } else {
-        transformed.security = [];
-        transformed['x-orca-role'] = 'public';
-      }
-      return { schema: transformed, url };
-    },
-  });
-  // The UI's policy is set per request (docsContentSecurityPolicy): swagger-ui's `staticCSP` is one header for every
-  // request, with `upgrade-insecure-requests` even over plain HTTP.
-  let docsPolicy: ((secure: boolean) => string) | undefined;
-  await app.register(swaggerUi, {
-    routePrefix: '/docs',
-    uiConfig: { deepLinking: false, validatorUrl: null },
-    uiHooks: {
-      onRequest: (request, reply, done) => {
-        docsPolicy ??= docsContentSecurityPolicy(app.swaggerCSP);
-        // `protocol` is https over TLS, or from X-Forwarded-Proto when TRUST_PROXY trusts the peer that sent it.
-        reply.header('content-security-policy', docsPolicy(request.protocol === 'https'));
-        done();
-      },
-    },
-  });
-
-  app.get(
-    '/openapi.json',
-    { config: { access: 'public' }, schema: { hide: true } },
-    async () => app.swagger(),
-  );
+  await registerOpenApi(app, { version: container.version });
 
   await app.register(
     container.modules.system.routes({

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ROLES, type Role } from '../../src/platform/http/roles.js';
 import { describeEachDatabase } from '../helpers/app.js';
+import { dereference } from '../helpers/openapi.js';
 import type { DatabaseTargetName } from '../helpers/db.js';
 
 /**
@@ -803,7 +804,7 @@ describeEachDatabase('OpenAPI-driven fuzzing', (ctx, target) => {
     console.log(`[fuzz ${target.name}] seed ${SEED} (set ORCA_FUZZ_SEED to change it); budget ${budget} generated requests`);
     const response = await ctx().app.inject({ method: 'GET', url: '/openapi.json' });
     expect(response.statusCode).toBe(200);
-    operations = operationsOf(response.json() as OpenApiDocument);
+    operations = operationsOf(dereference(response.json() as OpenApiDocument));
     setupKeys = Number((await ctx().container.db.query<{ count: number }>('select count(*)::int8 as count from api_key')).rows[0]?.count);
     // A few rows for path parameters to hit, created through the API so that the books include them.
     for (let index = 0; index < 8; index += 1) {

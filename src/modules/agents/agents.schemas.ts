@@ -2,17 +2,17 @@ import { Type, type Static } from '@sinclair/typebox';
 import { PaginationQuery, Page, Timestamp, Uuid } from '../../platform/http/schemas.js';
 import { AGENT_STATUSES, LIFECYCLE_ACTIONS } from './lifecycle.js';
 
-const literalUnion = <T extends readonly string[]>(values: T, description?: string) =>
-  Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...(description ? { description } : {}) });
+const literalUnion = <T extends readonly string[]>(values: T, options: { description?: string; title?: string } = {}) =>
+  Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
 
 export const AGENT_KINDS = ['mcp_server', 'llm_agent', 'workflow', 'pipeline', 'function'] as const;
 export const AGENT_SOURCES = ['manual', 'mcp', 'n8n', 'zapier', 'make', 'airflow', 'lambda'] as const;
 export const CLASSIFICATIONS = ['public', 'internal', 'confidential', 'restricted', 'critical'] as const;
 
-export const AgentKind = literalUnion(AGENT_KINDS);
-export const AgentSource = literalUnion(AGENT_SOURCES);
-export const AgentStatus = literalUnion(AGENT_STATUSES);
-export const Classification = literalUnion(CLASSIFICATIONS, 'highest data classification the agent may touch');
+export const AgentKind = literalUnion(AGENT_KINDS, { title: 'AgentKind' });
+export const AgentSource = literalUnion(AGENT_SOURCES, { title: 'AgentSource', description: 'where the agent was registered from' });
+export const AgentStatus = literalUnion(AGENT_STATUSES, { title: 'AgentStatus', description: 'lifecycle state (docs/agents.md)' });
+export const Classification = literalUnion(CLASSIFICATIONS, { title: 'Classification', description: 'highest data classification the agent may touch' });
 export const LifecycleAction = literalUnion(LIFECYCLE_ACTIONS);
 
 const ShortText = (maxLength = 200) => Type.String({ minLength: 1, maxLength });
@@ -27,14 +27,17 @@ const ToolInput = Type.Object(
     input_schema: Type.Optional(Type.Object({}, { additionalProperties: true, description: 'JSON Schema of the tool input; only its hash is kept' })),
     input_schema_hash: Type.Optional(Type.String({ pattern: '^[a-f0-9]{64}$' })),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'ToolInput' },
 );
 
-export const Tool = Type.Object({
-  name: Type.String(),
-  description: Type.Union([Type.String(), Type.Null()]),
-  input_schema_hash: Type.Union([Type.String(), Type.Null()]),
-});
+export const Tool = Type.Object(
+  {
+    name: Type.String(),
+    description: Type.Union([Type.String(), Type.Null()]),
+    input_schema_hash: Type.Union([Type.String(), Type.Null()], { description: 'sha256 of the canonical JSON Schema of its input' }),
+  },
+  { title: 'Tool' },
+);
 
 export const Agent = Type.Object(
   {
@@ -62,6 +65,7 @@ export const Agent = Type.Object(
     created_at: Timestamp,
     updated_at: Timestamp,
   },
+  { title: 'Agent' },
 );
 export type Agent = Static<typeof Agent>;
 
@@ -81,7 +85,7 @@ export const CreateAgentBody = Type.Object(
     name: ShortText(200),
     kind: AgentKind,
     source: Type.Optional(AgentSource),
-    status: Type.Optional(literalUnion(['active', 'quarantined'] as const, 'initial status (default active)')),
+    status: Type.Optional(literalUnion(['active', 'quarantined'] as const, { description: 'initial status (default active)' })),
     classification: Type.Optional(Classification),
     config: Type.Optional(JsonObject),
     tools: Type.Optional(Type.Array(ToolInput, { maxItems: 500 })),
@@ -90,7 +94,7 @@ export const CreateAgentBody = Type.Object(
     metadata: Type.Optional(JsonObject),
     ...Object.fromEntries(Object.entries(definitionFields).map(([key, schema]) => [key, Type.Optional(Nullable(schema))])),
   } as const,
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'CreateAgentRequest' },
 );
 
 export interface ToolInputValue {
@@ -133,7 +137,7 @@ export const UpdateAgentBody = Type.Object(
     metadata: Type.Optional(JsonObject),
     ...Object.fromEntries(Object.entries(definitionFields).map(([key, schema]) => [key, Type.Optional(Nullable(schema))])),
   } as const,
-  { additionalProperties: false, minProperties: 1 },
+  { additionalProperties: false, minProperties: 1, title: 'UpdateAgentRequest' },
 );
 
 export type UpdateAgentInput = Partial<Omit<CreateAgentInput, 'source' | 'status'>>;
@@ -152,11 +156,11 @@ export const ListAgentsQuery = Type.Object(
 );
 export type ListAgentsQuery = Static<typeof ListAgentsQuery>;
 
-export const AgentPage = Page(Agent);
+export const AgentPage = Page(Agent, 'AgentPage');
 
 export const TransitionBody = Type.Object(
   { reason: Type.String({ minLength: 1, maxLength: 1000, description: 'why; kept in the agent history' }) },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'TransitionRequest' },
 );
 
 export const RetireQuery = Type.Object(
@@ -164,19 +168,22 @@ export const RetireQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export const AgentEvent = Type.Object({
-  id: Uuid,
-  agent_id: Uuid,
-  action: Type.String({ description: 'register, a lifecycle action, or definition_changed' }),
-  from_status: Type.Union([AgentStatus, Type.Null()]),
-  to_status: AgentStatus,
-  reason: Type.Union([Type.String(), Type.Null()]),
-  actor: Type.String(),
-  fingerprint: Type.Union([Type.String(), Type.Null()]),
-  correlation_id: Type.Union([Type.String(), Type.Null()]),
-  at: Timestamp,
-});
+export const AgentEvent = Type.Object(
+  {
+    id: Uuid,
+    agent_id: Uuid,
+    action: Type.String({ description: 'register, a lifecycle action, or definition_changed' }),
+    from_status: Type.Union([AgentStatus, Type.Null()]),
+    to_status: AgentStatus,
+    reason: Type.Union([Type.String(), Type.Null()]),
+    actor: Type.String(),
+    fingerprint: Type.Union([Type.String(), Type.Null()]),
+    correlation_id: Type.Union([Type.String(), Type.Null()]),
+    at: Timestamp,
+  },
+  { title: 'AgentEvent' },
+);
 export type AgentEvent = Static<typeof AgentEvent>;
 
 export const HistoryQuery = Type.Object({ ...PaginationQuery }, { additionalProperties: false });
-export const AgentEventPage = Page(AgentEvent);
+export const AgentEventPage = Page(AgentEvent, 'AgentEventPage');

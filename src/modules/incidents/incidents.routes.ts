@@ -12,7 +12,7 @@ export function incidentRoutes(service: IncidentService): FastifyPluginAsyncType
       '/incidents',
       {
         config: { access: 'viewer' },
-        schema: { tags, summary: 'List incidents, newest first', querystring: ListIncidentsQuery, response: { 200: IncidentPage, ...problems() } },
+        schema: { tags, operationId: 'listIncidents', summary: 'List incidents, newest first', querystring: ListIncidentsQuery, response: { 200: IncidentPage } },
       },
       async (request) => service.list(request.query),
     );
@@ -23,8 +23,11 @@ export function incidentRoutes(service: IncidentService): FastifyPluginAsyncType
         config: { access: 'operator' },
         schema: {
           tags,
+          operationId: 'createIncident',
           summary: 'Open an incident',
-          description: 'Open high and critical incidents linked to an agent raise its risk exposure by 0.25 each (docs/trust.md).',
+          description:
+            'Open high and critical incidents linked to an agent raise its risk exposure by 0.25 each (docs/trust.md). ' +
+            '422 when the agent or gap it links to does not exist.',
           body: CreateIncidentBody,
           response: { 201: Incident, ...problems(422) },
         },
@@ -39,7 +42,7 @@ export function incidentRoutes(service: IncidentService): FastifyPluginAsyncType
       '/incidents/:id',
       {
         config: { access: 'viewer' },
-        schema: { tags, summary: 'Read an incident', params: IdParams, response: { 200: Incident, ...problems(404) } },
+        schema: { tags, operationId: 'getIncident', summary: 'Read an incident', params: IdParams, response: { 200: Incident } },
       },
       async (request) => service.get(request.params.id),
     );
@@ -50,11 +53,12 @@ export function incidentRoutes(service: IncidentService): FastifyPluginAsyncType
         config: { access: 'operator' },
         schema: {
           tags,
+          operationId: 'resolveIncident',
           summary: 'Resolve an incident (resolved_by human)',
           description: '409 when the incident is already resolved.',
           params: IdParams,
           body: ResolveIncidentBody,
-          response: { 200: Incident, ...problems(404, 409) },
+          response: { 200: Incident, ...problems(409) },
         },
       },
       async (request) => service.resolve(actorOf(request), request.params.id, request.body ?? {}),

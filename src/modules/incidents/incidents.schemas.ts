@@ -25,10 +25,10 @@ export const Incident = Type.Object(
     created_at: Timestamp,
     updated_at: Timestamp,
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'Incident' },
 );
 
-export const IncidentPage = Page(Incident);
+export const IncidentPage = Page(Incident, 'IncidentPage');
 
 export const CreateIncidentBody = Type.Object(
   {
@@ -40,13 +40,13 @@ export const CreateIncidentBody = Type.Object(
     loss_usd: Type.Optional(Type.Number({ minimum: 0, maximum: 1e12 })),
     status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('mitigated')])),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'CreateIncidentRequest' },
 );
 export type CreateIncidentInput = Static<typeof CreateIncidentBody>;
 
 export const ResolveIncidentBody = Type.Object(
   { note: Type.Optional(Type.String({ maxLength: 2000 })), loss_usd: Type.Optional(Type.Number({ minimum: 0, maximum: 1e12 })) },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'ResolveIncidentRequest' },
 );
 export type ResolveIncidentInput = Static<typeof ResolveIncidentBody>;
 

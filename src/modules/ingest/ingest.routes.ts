@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../platform/errors.js';
 import { problems } from '../../platform/http/schemas.js';
@@ -55,13 +56,26 @@ export function ingestRoutes(service: IngestService, metrics: IngestMetrics): Fa
           config: { access: 'signed' },
           schema: {
             tags,
+            operationId: 'ingestWebhook',
             summary: "Receive a webhook in the source's native format",
             description:
               'The signature is verified over the raw body with the scheme of the source kind (docs/ingestion.md); failures are 401. ' +
               'New events: 201. A delivery whose events were all stored before: 200 with duplicate: true (stored once). ' +
-              'Salesforce sources are answered with the SOAP Ack (text/xml) instead of JSON.',
+              'Salesforce sources are answered with the SOAP Ack (text/xml) instead of JSON. 404 for an unknown or disabled source; ' +
+              '422 when the delivery does not map to canonical events.',
             params: SourceIdParams,
-            response: { 200: IngestResult, 201: IngestResult, ...problems(401, 404, 422, 429) },
+            consumes: ['*/*'],
+            documentedBody: Type.Unknown({
+              description: "the sender's own delivery (JSON, CloudEvents, SOAP XML…), exactly as signed: docs/ingestion-formats.md",
+            }),
+            response: {
+              200: {
+                description: 'Every event of the delivery was stored before (stored once); or the SOAP Ack of a Salesforce source',
+                content: { 'application/json': { schema: IngestResult }, 'text/xml': { schema: Type.String({ description: 'the SOAP Ack' }) } },
+              },
+              201: IngestResult,
+              ...problems(422),
+            },
           },
         },
         async (request, reply) => {
@@ -97,6 +111,7 @@ export function ingestRoutes(service: IngestService, metrics: IngestMetrics): Fa
         bodyLimit: BATCH_BODY_LIMIT,
         schema: {
           tags,
+          operationId: 'ingestEvents',
           summary: 'Store a batch of canonical events (all or nothing)',
           description:
             'Up to 10,000 events or 10 MiB. A repeated idempotency_key (per source) is stored once. Problems with items are ' +
@@ -124,6 +139,7 @@ export function ingestRoutes(service: IngestService, metrics: IngestMetrics): Fa
         bodyLimit: BATCH_BODY_LIMIT,
         schema: {
           tags,
+          operationId: 'ingestRuns',
           summary: 'Store a batch of agent runs (all or nothing)',
           description:
             'Up to 10,000 runs. Every agent_id must name a registered agent (else 422 per item, nothing stored). Give each run ' +
@@ -149,10 +165,11 @@ export function ingestRoutes(service: IngestService, metrics: IngestMetrics): Fa
         config: { access: 'viewer' },
         schema: {
           tags,
+          operationId: 'listEvents',
           summary: 'List stored events',
           description: 'Filters combine with AND; since/until bound received_at unless time_field=occurred_at. Newest first.',
           querystring: ListEventsQuery,
-          response: { 200: EventPage, ...problems() },
+          response: { 200: EventPage },
         },
       },
       async (request) => service.listEvents(request.query),

@@ -12,19 +12,25 @@ const Nullable = <T extends ReturnType<typeof Type.String> | typeof Uuid | Retur
 
 export const SourceIdParams = Type.Object({ sourceId: Uuid }, { additionalProperties: false });
 
-const EventOutcome = Type.Object({
-  id: Uuid,
-  duplicate: Type.Boolean({ description: 'the idempotency key was already stored: id is the stored event' }),
-  conflict: Type.Boolean({ description: 'same idempotency key, different payload: the original is kept and a duplicate gap opened' }),
-});
+const EventOutcome = Type.Object(
+  {
+    id: Uuid,
+    duplicate: Type.Boolean({ description: 'the idempotency key was already stored: id is the stored event' }),
+    conflict: Type.Boolean({ description: 'same idempotency key, different payload: the original is kept and a duplicate gap opened' }),
+  },
+  { title: 'WebhookEventOutcome' },
+);
 
-export const IngestResult = Type.Object({
-  accepted: Type.Integer({ description: 'events newly stored' }),
-  duplicates: Type.Integer({ description: 'events whose idempotency key was already stored (stored once)' }),
-  duplicate: Type.Boolean({ description: 'true when nothing new was stored because every event was a repeat' }),
-  conflict: Type.Boolean({ description: 'true when a repeat carried a different payload' }),
-  events: Type.Array(EventOutcome, { description: 'one entry per event of the delivery, in order' }),
-});
+export const IngestResult = Type.Object(
+  {
+    accepted: Type.Integer({ description: 'events newly stored' }),
+    duplicates: Type.Integer({ description: 'events whose idempotency key was already stored (stored once)' }),
+    duplicate: Type.Boolean({ description: 'true when nothing new was stored because every event was a repeat' }),
+    conflict: Type.Boolean({ description: 'true when a repeat carried a different payload' }),
+    events: Type.Array(EventOutcome, { description: 'one entry per event of the delivery, in order' }),
+  },
+  { title: 'WebhookResult' },
+);
 export type IngestResult = Static<typeof IngestResult>;
 
 export const CanonicalEventInput = Type.Object(
@@ -41,22 +47,25 @@ export const CanonicalEventInput = Type.Object(
     correlation_id: Type.Optional(Nullable(Text(200))),
     payload: Type.Optional(Type.Unknown({ description: 'the business record as JSON (default {})' })),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'CanonicalEvent' },
 );
 export type CanonicalEventInput = Static<typeof CanonicalEventInput>;
 
 export const EventsBatchBody = Type.Object(
   { events: Type.Array(CanonicalEventInput, { minItems: 1, maxItems: MAX_BATCH_EVENTS }) },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'EventBatch' },
 );
 export type EventsBatchBody = Static<typeof EventsBatchBody>;
 
-export const BatchResult = Type.Object({
-  accepted: Type.Integer(),
-  duplicates: Type.Integer(),
-  conflicts: Type.Integer(),
-  ids: Type.Array(Uuid, { description: 'the stored id of each item, in order (the original one for a repeat)' }),
-});
+export const BatchResult = Type.Object(
+  {
+    accepted: Type.Integer(),
+    duplicates: Type.Integer(),
+    conflicts: Type.Integer(),
+    ids: Type.Array(Uuid, { description: 'the stored id of each item, in order (the original one for a repeat)' }),
+  },
+  { title: 'EventBatchResult' },
+);
 export type BatchResult = Static<typeof BatchResult>;
 
 export const RunInput = Type.Object(
@@ -72,38 +81,44 @@ export const RunInput = Type.Object(
     cost_usd: Type.Optional(Type.Number({ minimum: 0, maximum: 1e12 })),
     correlation_id: Type.Optional(Nullable(Text(200))),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'Run' },
 );
 export type RunInput = Static<typeof RunInput>;
 
 export const RunsBatchBody = Type.Object(
   { runs: Type.Array(RunInput, { minItems: 1, maxItems: MAX_BATCH_RUNS }) },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'RunBatch' },
 );
 export type RunsBatchBody = Static<typeof RunsBatchBody>;
 
-export const RunsResult = Type.Object({
-  accepted: Type.Integer(),
-  duplicates: Type.Integer({ description: 'runs whose id was already stored (a retried batch); stored once' }),
-  ids: Type.Array(Uuid),
-});
+export const RunsResult = Type.Object(
+  {
+    accepted: Type.Integer(),
+    duplicates: Type.Integer({ description: 'runs whose id was already stored (a retried batch); stored once' }),
+    ids: Type.Array(Uuid),
+  },
+  { title: 'RunBatchResult' },
+);
 export type RunsResult = Static<typeof RunsResult>;
 
-export const Event = Type.Object({
-  id: Uuid,
-  source_id: Uuid,
-  external_event_id: Type.Union([Type.String(), Type.Null()]),
-  idempotency_key: Type.String(),
-  event_type: Type.String(),
-  entity_type: Type.String(),
-  entity_id: Type.String(),
-  occurred_at: Timestamp,
-  received_at: Timestamp,
-  sequence: Type.Union([Type.Integer(), Type.Null()]),
-  agent_id: Type.Union([Uuid, Type.Null()]),
-  correlation_id: Type.Union([Type.String(), Type.Null()]),
-  payload: Type.Unknown(),
-});
+export const Event = Type.Object(
+  {
+    id: Uuid,
+    source_id: Uuid,
+    external_event_id: Type.Union([Type.String(), Type.Null()]),
+    idempotency_key: Type.String(),
+    event_type: Type.String(),
+    entity_type: Type.String(),
+    entity_id: Type.String(),
+    occurred_at: Timestamp,
+    received_at: Timestamp,
+    sequence: Type.Union([Type.Integer(), Type.Null()]),
+    agent_id: Type.Union([Uuid, Type.Null()]),
+    correlation_id: Type.Union([Type.String(), Type.Null()]),
+    payload: Type.Unknown(),
+  },
+  { title: 'Event' },
+);
 export type Event = Static<typeof Event>;
 
 export const ListEventsQuery = Type.Object(
@@ -129,4 +144,4 @@ export const ListEventsQuery = Type.Object(
 );
 export type ListEventsQuery = Static<typeof ListEventsQuery>;
 
-export const EventPage = Page(Event);
+export const EventPage = Page(Event, 'EventPage');

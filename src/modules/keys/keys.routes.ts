@@ -5,21 +5,29 @@ import { ROLES } from '../../platform/http/roles.js';
 import { IdParams, Page, PaginationQuery, Timestamp, Uuid, problems } from '../../platform/http/schemas.js';
 import type { KeyService } from './keys.service.js';
 
-const Role = Type.Unsafe<(typeof ROLES)[number]>({ type: 'string', enum: [...ROLES] });
+const Role = Type.Unsafe<(typeof ROLES)[number]>({ type: 'string', enum: [...ROLES], title: 'Role', description: 'what the key may do (docs/SECURITY.md)' });
 
-const ApiKey = Type.Object({
-  id: Uuid,
-  name: Type.String(),
-  prefix: Type.String({ description: 'public part of the key, for recognising it' }),
-  role: Role,
-  origin: Type.String({ description: 'api, cli, bootstrap (first start) or env (API_KEYS)' }),
-  created_by: Type.String(),
-  created_at: Timestamp,
-  expires_at: Type.Union([Timestamp, Type.Null()]),
-  last_used_at: Type.Union([Timestamp, Type.Null()]),
-  revoked_at: Type.Union([Timestamp, Type.Null()]),
-  status: Type.Unsafe<'active' | 'revoked' | 'expired'>({ type: 'string', enum: ['active', 'revoked', 'expired'] }),
-});
+const ApiKey = Type.Object(
+  {
+    id: Uuid,
+    name: Type.String(),
+    prefix: Type.String({ description: 'public part of the key, for recognising it' }),
+    role: Role,
+    origin: Type.String({ description: 'api, cli, bootstrap (first start) or env (API_KEYS)' }),
+    created_by: Type.String(),
+    created_at: Timestamp,
+    expires_at: Type.Union([Timestamp, Type.Null()]),
+    last_used_at: Type.Union([Timestamp, Type.Null()]),
+    revoked_at: Type.Union([Timestamp, Type.Null()]),
+    status: Type.Unsafe<'active' | 'revoked' | 'expired'>({ type: 'string', enum: ['active', 'revoked', 'expired'] }),
+  },
+  { title: 'ApiKey' },
+);
+
+const CreatedKey = Type.Object(
+  { key: ApiKey, secret: Type.String({ description: 'the key itself: shown in this response only, never again' }) },
+  { title: 'CreatedApiKey' },
+);
 
 const CreateKeyBody = Type.Object(
   {
@@ -28,7 +36,7 @@ const CreateKeyBody = Type.Object(
     expires_in: Type.Optional(Type.String({ pattern: '^\\d+(ms|s|m|h|d)$', description: 'e.g. 30d' })),
     expires_at: Type.Optional(Timestamp),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'CreateApiKeyRequest' },
 );
 
 const tags = ['Keys'];
@@ -41,9 +49,10 @@ export function keyRoutes(service: KeyService): FastifyPluginAsyncTypebox {
         config: { access: 'admin' },
         schema: {
           tags,
+          operationId: 'listKeys',
           summary: 'List API keys (never their secrets)',
           querystring: Type.Object({ ...PaginationQuery }, { additionalProperties: false }),
-          response: { 200: Page(ApiKey), ...problems(401, 403) },
+          response: { 200: Page(ApiKey, 'ApiKeyPage') },
         },
       },
       async (request) => service.list(request.query),
@@ -55,9 +64,10 @@ export function keyRoutes(service: KeyService): FastifyPluginAsyncTypebox {
         config: { access: 'admin' },
         schema: {
           tags,
+          operationId: 'createKey',
           summary: 'Create an API key; the secret is in this response only',
           body: CreateKeyBody,
-          response: { 201: Type.Object({ key: ApiKey, secret: Type.String() }), ...problems(401, 403) },
+          response: { 201: CreatedKey },
         },
       },
       async (request, reply) => {
@@ -74,9 +84,10 @@ export function keyRoutes(service: KeyService): FastifyPluginAsyncTypebox {
         config: { access: 'admin' },
         schema: {
           tags,
+          operationId: 'getKey',
           summary: 'Read one API key (never its secret); the Location a key creation answers',
           params: IdParams,
-          response: { 200: ApiKey, ...problems(401, 403, 404) },
+          response: { 200: ApiKey },
         },
       },
       async (request) => service.get(request.params.id),
@@ -88,9 +99,11 @@ export function keyRoutes(service: KeyService): FastifyPluginAsyncTypebox {
         config: { access: 'admin' },
         schema: {
           tags,
+          operationId: 'revokeKey',
           summary: 'Revoke an API key (takes effect within 1 s on every replica)',
+          description: '409 when the key is already revoked, or is the last active admin key.',
           params: IdParams,
-          response: { 200: ApiKey, ...problems(401, 403, 404, 409) },
+          response: { 200: ApiKey, ...problems(409) },
         },
       },
       async (request) => service.revoke(actorOf(request), request.params.id),

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { documentSourceOf, installDocumentBodyParsers } from '../../platform/documents/document-body.js';
 import { actorOf } from '../../platform/http/actor.js';
-import { problems } from '../../platform/http/schemas.js';
+import { YAML_MEDIA_TYPES } from '../../platform/documents/parse-document.js';
 import {
   EvaluateBody,
   EvaluateResult,
@@ -26,7 +26,7 @@ export function policyRoutes(service: PolicyService): FastifyPluginAsyncTypebox 
       '/policies',
       {
         config: { access: 'viewer' },
-        schema: { tags, summary: 'The active policy document', response: { 200: Policy, ...problems() } },
+        schema: { tags, operationId: 'getActivePolicy', summary: 'The active policy document', response: { 200: Policy } },
       },
       async () => service.getActive(),
     );
@@ -37,12 +37,14 @@ export function policyRoutes(service: PolicyService): FastifyPluginAsyncTypebox 
         config: { access: 'operator', documentBody: true },
         schema: {
           tags,
+          operationId: 'replacePolicy',
           summary: 'Store a new policy version and activate it',
           description:
             'JSON, or YAML with Content-Type application/yaml. Validated against the document schema (errors name the path); ' +
             'every version is kept; the new one is active on every replica within a second.',
+          consumes: ['application/json', ...YAML_MEDIA_TYPES],
           body: PolicyDocumentBody,
-          response: { 200: Policy, ...problems() },
+          response: { 200: Policy },
         },
       },
       async (request) => {
@@ -58,9 +60,10 @@ export function policyRoutes(service: PolicyService): FastifyPluginAsyncTypebox 
         config: { access: 'viewer' },
         schema: {
           tags,
+          operationId: 'listPolicyVersions',
           summary: 'Every stored policy version, newest first (documents omitted)',
           querystring: PolicyVersionsQuery,
-          response: { 200: PolicyVersionPage, ...problems() },
+          response: { 200: PolicyVersionPage },
         },
       },
       async (request) => service.listVersions(request.query),
@@ -73,10 +76,11 @@ export function policyRoutes(service: PolicyService): FastifyPluginAsyncTypebox 
         config: { access: 'ingest' },
         schema: {
           tags,
+          operationId: 'evaluatePolicy',
           summary: 'Evaluate an action of an agent against the active policy',
           description: 'The content is scanned and never stored or logged; the decision is recorded (allows may be sampled).',
           body: EvaluateBody,
-          response: { 200: EvaluateResult, ...problems() },
+          response: { 200: EvaluateResult },
         },
       },
       async (request) => service.evaluate(request.body, request.id),
@@ -88,10 +92,11 @@ export function policyRoutes(service: PolicyService): FastifyPluginAsyncTypebox 
         config: { access: 'operator' },
         schema: {
           tags,
+          operationId: 'simulatePolicy',
           summary: 'Replay recorded decisions against a draft policy',
           description: 'Reports what would change (newly denied, newly allowed, by rule and agent). Enforces and writes nothing.',
           body: SimulateBody,
-          response: { 200: SimulateResult, ...problems() },
+          response: { 200: SimulateResult },
         },
       },
       async (request) => service.simulate(request.body),
@@ -103,9 +108,10 @@ export function policyRoutes(service: PolicyService): FastifyPluginAsyncTypebox 
         config: { access: 'viewer' },
         schema: {
           tags,
+          operationId: 'listViolations',
           summary: 'Recorded policy violations, newest first',
           querystring: ViolationsQuery,
-          response: { 200: ViolationPage, ...problems() },
+          response: { 200: ViolationPage },
         },
       },
       async (request) => service.listViolations(request.query),

@@ -1,40 +1,59 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { documentedAs } from '../../platform/http/openapi/index.js';
 import { Page, PaginationQuery, Timestamp, Uuid } from '../../platform/http/schemas.js';
 import { DECISIONS } from './evaluate.js';
-import { MODES, SEVERITIES } from './policy-document.js';
+import { MODES, PolicyDocumentSchema, SEVERITIES } from './policy-document.js';
 
-const literalUnion = <T extends readonly string[]>(values: T, description?: string) =>
-  Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...(description ? { description } : {}) });
+const literalUnion = <T extends readonly string[]>(values: T, options: { description?: string; title?: string } = {}) =>
+  Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
 
-export const DecisionKind = literalUnion(DECISIONS);
-export const SeverityKind = literalUnion(SEVERITIES);
+export const DecisionKind = literalUnion(DECISIONS, { title: 'DecisionKind' });
+export const SeverityKind = literalUnion(SEVERITIES, { title: 'Severity' });
+const PolicyMode = literalUnion(MODES, { title: 'PolicyMode', description: 'enforce, or monitor: violations are recorded but the action is allowed' });
 const Name = (description: string) => Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]*$', description });
 
-export const PolicyDocumentBody = Type.Object(
-  {},
-  {
-    additionalProperties: true,
-    description: 'The policy document (docs/policies.md), as JSON, or as YAML text with Content-Type application/yaml',
-  },
+/** The schema the policy service validates documents against (policy-document.ts), as the document publishes it. */
+const PolicyDocument: TSchema = {
+  ...PolicyDocumentSchema,
+  title: 'PolicyDocument',
+  description: 'A policy document (docs/policies.md): classifications, roles, PII detectors, prompt-injection patterns, approvals, quotas',
+};
+
+/**
+ * Policy documents are checked by the policy service's own parser, which reports every problem with its path
+ * (docs/policies.md); declaring the full schema here would have Fastify refuse a body first, with other errors. The
+ * route therefore accepts any object, and the OpenAPI document shows the real schema (documentedAs).
+ */
+const AnyPolicyDocument = (description: string) => documentedAs(Type.Object({}, { additionalProperties: true, description }), PolicyDocument);
+
+export const PolicyDocumentBody = AnyPolicyDocument(
+  'The policy document (docs/policies.md), as JSON, or as YAML text with Content-Type application/yaml',
 );
 
-export const Policy = Type.Object({
+const policyVersionFields = {
   version: Type.Integer({ description: '0 is the built-in default policy' }),
-  mode: literalUnion(MODES),
+  mode: PolicyMode,
   active: Type.Boolean(),
   format: literalUnion(['yaml', 'json'] as const),
   created_by: Type.String(),
   created_at: Timestamp,
-  document: Type.Object({}, { additionalProperties: true }),
-  source: Type.String({ description: 'the document as it was written (YAML keeps its comments)' }),
-});
+};
+
+export const Policy = Type.Object(
+  {
+    ...policyVersionFields,
+    document: AnyPolicyDocument('the document as stored (JSON form)'),
+    source: Type.String({ description: 'the document as it was written (YAML keeps its comments)' }),
+  },
+  { title: 'Policy' },
+);
 export type PolicyView = Static<typeof Policy>;
 
 export const PolicyVersionsQuery = Type.Object(
   { limit: PaginationQuery.limit, cursor: PaginationQuery.cursor },
   { additionalProperties: false },
 );
-export const PolicyVersionPage = Page(Type.Omit(Policy, ['document', 'source']));
+export const PolicyVersionPage = Page(Type.Object(policyVersionFields, { title: 'PolicyVersion' }), 'PolicyVersionPage');
 
 export const EvaluateBody = Type.Object(
   {
@@ -46,20 +65,23 @@ export const EvaluateBody = Type.Object(
     tokens: Type.Optional(Type.Integer({ minimum: 0, maximum: 1e12 })),
     cost_usd: Type.Optional(Type.Number({ minimum: 0, maximum: 1e9 })),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'EvaluateRequest' },
 );
 export type EvaluateInput = Static<typeof EvaluateBody>;
 
-export const ViolationSchema = Type.Object({ rule: Type.String(), severity: SeverityKind, detail: Type.String() });
+export const ViolationSchema = Type.Object({ rule: Type.String(), severity: SeverityKind, detail: Type.String() }, { title: 'Violation' });
 
-export const EvaluateResult = Type.Object({
-  decision: DecisionKind,
-  violations: Type.Array(ViolationSchema),
-  redacted_content: Type.Optional(Type.String()),
-  policy_version: Type.Integer(),
-  mode: literalUnion(MODES),
-  decision_id: Type.Union([Type.String(), Type.Null()], { description: 'id of the recorded decision; null when an allow was not sampled' }),
-});
+export const EvaluateResult = Type.Object(
+  {
+    decision: DecisionKind,
+    violations: Type.Array(ViolationSchema),
+    redacted_content: Type.Optional(Type.String()),
+    policy_version: Type.Integer(),
+    mode: PolicyMode,
+    decision_id: Type.Union([Type.String(), Type.Null()], { description: 'id of the recorded decision; null when an allow was not sampled' }),
+  },
+  { title: 'Decision' },
+);
 export type EvaluateOutput = Static<typeof EvaluateResult>;
 
 export const ViolationsQuery = Type.Object(
@@ -76,28 +98,31 @@ export const ViolationsQuery = Type.Object(
 );
 export type ViolationsQueryInput = Static<typeof ViolationsQuery>;
 
-export const ViolationRecord = Type.Object({
-  id: Uuid,
-  decision_id: Uuid,
-  at: Timestamp,
-  agent_id: Type.Union([Type.String(), Type.Null()]),
-  rule: Type.String(),
-  severity: SeverityKind,
-  detail: Type.String(),
-  decision: DecisionKind,
-  mode: literalUnion(MODES),
-  policy_version: Type.Integer(),
-});
-export const ViolationPage = Page(ViolationRecord);
+export const ViolationRecord = Type.Object(
+  {
+    id: Uuid,
+    decision_id: Uuid,
+    at: Timestamp,
+    agent_id: Type.Union([Type.String(), Type.Null()]),
+    rule: Type.String(),
+    severity: SeverityKind,
+    detail: Type.String(),
+    decision: DecisionKind,
+    mode: PolicyMode,
+    policy_version: Type.Integer(),
+  },
+  { title: 'RecordedViolation' },
+);
+export const ViolationPage = Page(ViolationRecord, 'RecordedViolationPage');
 
 export const SimulateBody = Type.Object(
   {
-    policy: Type.Object({}, { additionalProperties: true, description: 'the draft policy document (JSON form)' }),
+    policy: AnyPolicyDocument('the draft policy document (JSON form)'),
     since: Timestamp,
     until: Timestamp,
     agent_id: Type.Optional(Uuid),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'SimulateRequest' },
 );
 export type SimulateInput = Static<typeof SimulateBody>;
 
@@ -107,18 +132,21 @@ const Changes = Type.Object({
   changed: Type.Integer({ description: 'decisions that differ in any way (including the two above)' }),
 });
 
-export const SimulateResult = Type.Object({
-  replayed: Type.Integer({ description: 'recorded decisions replayed' }),
-  unchanged: Type.Integer(),
-  newly_denied: Type.Integer({ description: 'allowed (or redacted / held) before, denied by the draft' }),
-  newly_allowed: Type.Integer({ description: 'denied, redacted or held before, allowed by the draft' }),
-  changed: Type.Integer({ description: 'decisions that differ in any way' }),
-  transitions: Type.Array(Type.Object({ from: DecisionKind, to: DecisionKind, count: Type.Integer() })),
-  by_rule: Type.Array(Type.Object({ rule: Type.String(), recorded: Type.Integer(), simulated: Type.Integer() }), {
-    description: 'violations per rule, as recorded and under the draft',
-  }),
-  by_agent: Type.Array(Type.Intersect([Type.Object({ agent_id: Type.Union([Type.String(), Type.Null()]) }), Changes])),
-  limitations: Type.Array(Type.String(), { description: 'what the replay could not reproduce, and how often' }),
-  truncated: Type.Boolean({ description: 'true when the range held more decisions than one simulation replays' }),
-});
+export const SimulateResult = Type.Object(
+  {
+    replayed: Type.Integer({ description: 'recorded decisions replayed' }),
+    unchanged: Type.Integer(),
+    newly_denied: Type.Integer({ description: 'allowed (or redacted / held) before, denied by the draft' }),
+    newly_allowed: Type.Integer({ description: 'denied, redacted or held before, allowed by the draft' }),
+    changed: Type.Integer({ description: 'decisions that differ in any way' }),
+    transitions: Type.Array(Type.Object({ from: DecisionKind, to: DecisionKind, count: Type.Integer() })),
+    by_rule: Type.Array(Type.Object({ rule: Type.String(), recorded: Type.Integer(), simulated: Type.Integer() }), {
+      description: 'violations per rule, as recorded and under the draft',
+    }),
+    by_agent: Type.Array(Type.Intersect([Type.Object({ agent_id: Type.Union([Type.String(), Type.Null()]) }), Changes])),
+    limitations: Type.Array(Type.String(), { description: 'what the replay could not reproduce, and how often' }),
+    truncated: Type.Boolean({ description: 'true when the range held more decisions than one simulation replays' }),
+  },
+  { title: 'SimulationReport' },
+);
 export type SimulateOutput = Static<typeof SimulateResult>;

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { problems } from '../../platform/http/schemas.js';
 import { ExecutiveQuery, ExecutiveReportSchema, type ReportFormat } from './reports.schemas.js';
 import type { ReportService } from './reports.service.js';
 import { HTML_CSP, toCsv, toHtml, toMarkdown } from './render.js';
@@ -42,6 +41,7 @@ export function reportRoutes(service: ReportService): FastifyPluginAsyncTypebox 
         config: { access: 'viewer' },
         schema: {
           tags: ['Reports'],
+          operationId: 'getExecutiveReport',
           summary: 'Executive summary: KPIs with inputs and bands, trends, top risks, open gaps, insights, recommendations',
           description: 'JSON, Markdown, CSV or self-contained HTML, chosen by ?format= or the Accept header (docs/reports.md).',
           querystring: ExecutiveQuery,
@@ -55,7 +55,6 @@ export function reportRoutes(service: ReportService): FastifyPluginAsyncTypebox 
                 'text/html': { schema: Type.String() },
               },
             },
-            ...problems(),
           },
         },
       },

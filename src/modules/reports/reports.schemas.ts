@@ -22,11 +22,11 @@ const Trend = Type.Object(
     direction: Type.Union(['up', 'down', 'flat', 'no_data'].map((value) => Type.Literal(value))),
     improved: Type.Union([Type.Boolean(), Type.Null()]),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'KpiTrend' },
 );
 const Finding = Type.Object(
   { topic: Type.String(), severity: Type.Union(['info', 'warning', 'critical'].map((value) => Type.Literal(value))), text: Type.String() },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'ReportFinding' },
 );
 
 export const ExecutiveReportSchema = Type.Object(
@@ -73,5 +73,5 @@ export const ExecutiveReportSchema = Type.Object(
     insights: Type.Array(Finding),
     recommendations: Type.Array(Finding),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'ExecutiveReport' },
 );

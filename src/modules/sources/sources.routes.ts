@@ -24,10 +24,11 @@ export function sourceRoutes(service: SourceService): FastifyPluginAsyncTypebox 
         config: { access: 'admin' },
         schema: {
           tags,
+          operationId: 'listSources',
           summary: 'List sources',
           description: 'Newest first; pass next_cursor as cursor for the next page. Deleted sources are not listed.',
           querystring: ListSourcesQuery,
-          response: { 200: SourcePage, ...problems() },
+          response: { 200: SourcePage },
         },
       },
       async (request) => service.list(request.query),
@@ -39,9 +40,11 @@ export function sourceRoutes(service: SourceService): FastifyPluginAsyncTypebox 
         config: { access: 'admin' },
         schema: {
           tags,
+          operationId: 'createSource',
           summary: 'Connect a source',
           description:
-            'The secret is write-only: stored encrypted, never returned. Omit it and ORCA generates one, returned once as generated_secret.',
+            'The secret is write-only: stored encrypted, never returned. Omit it and ORCA generates one, returned once as generated_secret. ' +
+            '409 when another source has the same name.',
           body: CreateSourceBody,
           response: { 201: SourceWithGeneratedSecret, ...problems(409) },
         },
@@ -56,7 +59,7 @@ export function sourceRoutes(service: SourceService): FastifyPluginAsyncTypebox 
       '/sources/:id',
       {
         config: { access: 'admin' },
-        schema: { tags, summary: 'Read a source', params: IdParams, response: { 200: Source, ...problems(404) } },
+        schema: { tags, operationId: 'getSource', summary: 'Read a source', params: IdParams, response: { 200: Source } },
       },
       async (request) => service.get(request.params.id),
     );
@@ -67,11 +70,12 @@ export function sourceRoutes(service: SourceService): FastifyPluginAsyncTypebox 
         config: { access: 'admin' },
         schema: {
           tags,
+          operationId: 'updateSource',
           summary: 'Update a source (name, enabled, signing options, mapping)',
-          description: 'Fields given replace the stored ones. The secret changes only through rotate-secret.',
+          description: 'Fields given replace the stored ones. The secret changes only through rotate-secret. 409 when another source has the name.',
           params: IdParams,
           body: UpdateSourceBody,
-          response: { 200: Source, ...problems(404, 409) },
+          response: { 200: Source, ...problems(409) },
         },
       },
       async (request) => service.update(actorOf(request), request.params.id, request.body),
@@ -83,10 +87,11 @@ export function sourceRoutes(service: SourceService): FastifyPluginAsyncTypebox 
         config: { access: 'admin' },
         schema: {
           tags,
+          operationId: 'deleteSource',
           summary: 'Delete a source (soft)',
           description: 'Its events stay; deliveries to it are answered 404 from now on.',
           params: IdParams,
-          response: { 204: Type.Null({ description: 'deleted' }), ...problems(404) },
+          response: { 204: Type.Null({ description: 'deleted' }) },
         },
       },
       async (request, reply) => {
@@ -101,12 +106,13 @@ export function sourceRoutes(service: SourceService): FastifyPluginAsyncTypebox 
         config: { access: 'admin' },
         schema: {
           tags,
+          operationId: 'rotateSourceSecret',
           summary: 'Rotate the signing secret with an overlap',
           description:
             'The new secret verifies at once; the previous one keeps verifying for `overlap` (default 24h). Omit secret and ORCA generates one, returned once as generated_secret.',
           params: IdParams,
           body: RotateSecretBody,
-          response: { 200: SourceWithGeneratedSecret, ...problems(404) },
+          response: { 200: SourceWithGeneratedSecret },
         },
       },
       async (request) => service.rotateSecret(actorOf(request), request.params.id, request.body),

@@ -2,7 +2,12 @@ import { Type, type Static } from '@sinclair/typebox';
 import { PaginationQuery, Page, Timestamp, Uuid } from '../../platform/http/schemas.js';
 import { SOURCE_KINDS } from '../ingest/index.js';
 
-export const SourceKind = Type.Unsafe<(typeof SOURCE_KINDS)[number]>({ type: 'string', enum: [...SOURCE_KINDS] });
+export const SourceKind = Type.Unsafe<(typeof SOURCE_KINDS)[number]>({
+  type: 'string',
+  enum: [...SOURCE_KINDS],
+  title: 'SourceKind',
+  description: 'the business system, which fixes the signature scheme and the default mapping (docs/ingestion.md)',
+});
 
 const Name = Type.String({ minLength: 1, maxLength: 200 });
 const Description = Type.Union([Type.String({ maxLength: 2000 }), Type.Null()]);
@@ -39,6 +44,7 @@ export const FieldMappingSchema = Type.Object(
   },
   {
     additionalProperties: false,
+    title: 'FieldMapping',
     description: "JSON paths per canonical field, applied over the kind's default mapping (docs/ingestion.md)",
   },
 );
@@ -51,35 +57,41 @@ const SigningInput = Type.Object(
   { additionalProperties: false },
 );
 
-export const Source = Type.Object({
-  id: Uuid,
-  kind: SourceKind,
-  name: Type.String(),
-  description: Description,
-  enabled: Type.Boolean(),
-  scheme: Type.String({ description: 'signature scheme verified for this kind' }),
-  ingest_path: Type.String({ description: 'where this source delivers its webhooks' }),
-  signing: Type.Object({
-    tolerance_seconds: Type.Integer(),
-    options: Type.Object({}, { additionalProperties: true }),
-  }),
-  mapping: FieldMappingSchema,
-  secret: Type.Object({
-    rotated_at: Type.Union([Timestamp, Type.Null()]),
-    previous_valid_until: Type.Union([Timestamp, Type.Null()], {
-      description: 'the previous secret still verifies until then (rotation overlap); null when none does',
+export const Source = Type.Object(
+  {
+    id: Uuid,
+    kind: SourceKind,
+    name: Type.String(),
+    description: Description,
+    enabled: Type.Boolean(),
+    scheme: Type.String({ description: 'signature scheme verified for this kind' }),
+    ingest_path: Type.String({ description: 'where this source delivers its webhooks' }),
+    signing: Type.Object({
+      tolerance_seconds: Type.Integer(),
+      options: Type.Object({}, { additionalProperties: true }),
     }),
-  }),
-  created_at: Timestamp,
-  updated_at: Timestamp,
-});
+    mapping: FieldMappingSchema,
+    secret: Type.Object({
+      rotated_at: Type.Union([Timestamp, Type.Null()]),
+      previous_valid_until: Type.Union([Timestamp, Type.Null()], {
+        description: 'the previous secret still verifies until then (rotation overlap); null when none does',
+      }),
+    }),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  },
+  { title: 'Source' },
+);
 export type Source = Static<typeof Source>;
 
 /** The one answer that may carry a secret: one ORCA generated, shown once (like a new API key). */
-export const SourceWithGeneratedSecret = Type.Object({
-  ...Source.properties,
-  generated_secret: Type.Optional(Type.String({ description: 'present only when ORCA generated the secret: shown this once, never again' })),
-});
+export const SourceWithGeneratedSecret = Type.Object(
+  {
+    ...Source.properties,
+    generated_secret: Type.Optional(Type.String({ description: 'present only when ORCA generated the secret: shown this once, never again' })),
+  },
+  { title: 'SourceWithGeneratedSecret' },
+);
 export type SourceWithGeneratedSecret = Static<typeof SourceWithGeneratedSecret>;
 
 export const CreateSourceBody = Type.Object(
@@ -92,7 +104,7 @@ export const CreateSourceBody = Type.Object(
     signing: Type.Optional(SigningInput),
     mapping: Type.Optional(FieldMappingSchema),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'CreateSourceRequest' },
 );
 export type CreateSourceInput = Static<typeof CreateSourceBody>;
 
@@ -104,7 +116,7 @@ export const UpdateSourceBody = Type.Object(
     signing: Type.Optional(SigningInput),
     mapping: Type.Optional(FieldMappingSchema),
   },
-  { additionalProperties: false, description: 'The secret changes only through rotate-secret.' },
+  { additionalProperties: false, title: 'UpdateSourceRequest', description: 'The secret changes only through rotate-secret.' },
 );
 export type UpdateSourceInput = Static<typeof UpdateSourceBody>;
 
@@ -118,7 +130,7 @@ export const RotateSecretBody = Type.Object(
       }),
     ),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'RotateSecretRequest' },
 );
 export type RotateSecretInput = Static<typeof RotateSecretBody>;
 
@@ -132,4 +144,4 @@ export const ListSourcesQuery = Type.Object(
 );
 export type ListSourcesQuery = Static<typeof ListSourcesQuery>;
 
-export const SourcePage = Page(Source);
+export const SourcePage = Page(Source, 'SourcePage');

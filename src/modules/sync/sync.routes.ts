@@ -3,8 +3,7 @@ import { documentSourceOf, installDocumentBodyParsers } from '../../platform/doc
 import { YAML_MEDIA_TYPES } from '../../platform/documents/parse-document.js';
 import { actorOf } from '../../platform/http/actor.js';
 import { IdParams, problems } from '../../platform/http/schemas.js';
-import { ContractDocumentSchema } from './contract-schema.js';
-import { ContractsQuery, ContractsVersion, FreshnessReport, Gap, GapPage, GapQuery, ResolveBody } from './sync.schemas.js';
+import { ContractsQuery, ContractsVersion, FreshnessReport, Gap, GapPage, GapQuery, ResolveBody, SyncContractsDocument } from './sync.schemas.js';
 import type { SyncService } from './sync.service.js';
 
 const tags = ['Sync'];
@@ -19,7 +18,9 @@ export function syncRoutes(service: SyncService): FastifyPluginAsyncTypebox {
         config: { access: 'viewer' },
         schema: {
           tags,
+          operationId: 'getSyncContracts',
           summary: 'The active sync contracts document (or a past version)',
+          description: '404 when no contracts were written yet, or the version asked for does not exist.',
           querystring: ContractsQuery,
           response: { 200: ContractsVersion, ...problems(404) },
         },
@@ -33,11 +34,12 @@ export function syncRoutes(service: SyncService): FastifyPluginAsyncTypebox {
         config: { access: 'operator', documentBody: true },
         schema: {
           tags,
+          operationId: 'replaceSyncContracts',
           summary: 'Replace the sync contracts (a new version; every version is kept)',
           description:
             'YAML (application/yaml, text/yaml) or JSON. Invalid documents are 400 with the path of each problem; an owner agent that does not exist is 422. Format: docs/sync.md.',
           consumes: ['application/json', ...YAML_MEDIA_TYPES],
-          body: ContractDocumentSchema,
+          body: SyncContractsDocument,
           response: { 200: ContractsVersion, ...problems(422) },
         },
       },
@@ -50,10 +52,11 @@ export function syncRoutes(service: SyncService): FastifyPluginAsyncTypebox {
         config: { access: 'viewer' },
         schema: {
           tags,
+          operationId: 'listGaps',
           summary: 'Sync gaps, newest first',
           description: 'Filters combine with AND; pass next_cursor as cursor for the next page.',
           querystring: GapQuery,
-          response: { 200: GapPage, ...problems() },
+          response: { 200: GapPage },
         },
       },
       async (request) => service.listGaps(request.query),
@@ -63,7 +66,7 @@ export function syncRoutes(service: SyncService): FastifyPluginAsyncTypebox {
       '/sync/gaps/:id',
       {
         config: { access: 'viewer' },
-        schema: { tags, summary: 'One sync gap', params: IdParams, response: { 200: Gap, ...problems(404) } },
+        schema: { tags, operationId: 'getGap', summary: 'One sync gap', params: IdParams, response: { 200: Gap } },
       },
       async (request) => service.getGap(request.params.id),
     );
@@ -74,11 +77,12 @@ export function syncRoutes(service: SyncService): FastifyPluginAsyncTypebox {
         config: { access: 'operator' },
         schema: {
           tags,
+          operationId: 'resolveGap',
           summary: 'Resolve a gap by hand',
           description: '409 when the gap is already resolved (automatically or by hand).',
           params: IdParams,
           body: ResolveBody,
-          response: { 200: Gap, ...problems(404, 409) },
+          response: { 200: Gap, ...problems(409) },
         },
       },
       async (request) => service.resolveGap(actorOf(request), request.params.id, request.body.reason),
@@ -90,9 +94,10 @@ export function syncRoutes(service: SyncService): FastifyPluginAsyncTypebox {
         config: { access: 'viewer' },
         schema: {
           tags,
+          operationId: 'getSyncFreshness',
           summary: 'Freshness of every stream of the active contracts',
           description: 'Per stream: last event received, lag, SLO and status (within_slo, stale, no_data).',
-          response: { 200: FreshnessReport, ...problems() },
+          response: { 200: FreshnessReport },
         },
       },
       async () => service.freshness(),

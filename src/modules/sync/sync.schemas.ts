@@ -2,20 +2,26 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Page, PaginationQuery, Timestamp, Uuid } from '../../platform/http/schemas.js';
 import { ContractDocumentSchema, GAP_TYPES, SEVERITIES } from './contract-schema.js';
 
-const literalUnion = <T extends readonly string[]>(values: T, description?: string) =>
-  Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...(description ? { description } : {}) });
+const literalUnion = <T extends readonly string[]>(values: T, options: { description?: string; title?: string } = {}) =>
+  Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
 const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
 
-export const GapType = literalUnion(GAP_TYPES);
-export const Severity = literalUnion(SEVERITIES);
+export const GapType = literalUnion(GAP_TYPES, { title: 'GapType' });
+export const Severity = literalUnion(SEVERITIES, { title: 'Severity' });
 
-export const ContractsVersion = Type.Object({
-  version: Type.Integer({ minimum: 1 }),
-  format: literalUnion(['yaml', 'json'] as const, 'how the document was sent'),
-  created_by: Type.String({ description: 'API key id of the writer' }),
-  created_at: Timestamp,
-  document: ContractDocumentSchema,
-});
+/** The contracts document as requests are validated against it (contract.ts), named for the OpenAPI document. */
+export const SyncContractsDocument: typeof ContractDocumentSchema = { ...ContractDocumentSchema, title: 'SyncContracts' };
+
+export const ContractsVersion = Type.Object(
+  {
+    version: Type.Integer({ minimum: 1 }),
+    format: literalUnion(['yaml', 'json'] as const, { description: 'how the document was sent' }),
+    created_by: Type.String({ description: 'API key id of the writer' }),
+    created_at: Timestamp,
+    document: SyncContractsDocument,
+  },
+  { title: 'SyncContractsVersion' },
+);
 export type ContractsVersion = Static<typeof ContractsVersion>;
 
 export const ContractsQuery = Type.Object(
@@ -23,30 +29,33 @@ export const ContractsQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export const Gap = Type.Object({
-  id: Uuid,
-  type: GapType,
-  severity: Severity,
-  status: literalUnion(['open', 'resolved'] as const),
-  contract: Nullable(Type.String()),
-  stream: Nullable(Type.String()),
-  rule: Type.String(),
-  entity_type: Nullable(Type.String()),
-  entity_id: Nullable(Type.String()),
-  agent_id: Nullable(Uuid),
-  detected_at: Timestamp,
-  due_at: Nullable(Timestamp),
-  resolved_at: Nullable(Timestamp),
-  resolution: Type.Union([literalUnion(['auto', 'manual'] as const), Type.Null()]),
-  resolved_by: Nullable(Type.String({ description: '`analyzer`, or the API key id that resolved it' })),
-  resolution_reason: Nullable(Type.String()),
-  risk_kind: Nullable(Type.String()),
-  cost_usd: Type.Number(),
-  detail: Type.Object({}, { additionalProperties: true, description: 'evidence: event ids, values, deadlines (never payload content beyond agreed fields)' }),
-});
+export const Gap = Type.Object(
+  {
+    id: Uuid,
+    type: GapType,
+    severity: Severity,
+    status: literalUnion(['open', 'resolved'] as const),
+    contract: Nullable(Type.String()),
+    stream: Nullable(Type.String()),
+    rule: Type.String(),
+    entity_type: Nullable(Type.String()),
+    entity_id: Nullable(Type.String()),
+    agent_id: Nullable(Uuid),
+    detected_at: Timestamp,
+    due_at: Nullable(Timestamp),
+    resolved_at: Nullable(Timestamp),
+    resolution: Type.Union([literalUnion(['auto', 'manual'] as const), Type.Null()]),
+    resolved_by: Nullable(Type.String({ description: '`analyzer`, or the API key id that resolved it' })),
+    resolution_reason: Nullable(Type.String()),
+    risk_kind: Nullable(Type.String()),
+    cost_usd: Type.Number(),
+    detail: Type.Object({}, { additionalProperties: true, description: 'evidence: event ids, values, deadlines (never payload content beyond agreed fields)' }),
+  },
+  { title: 'Gap' },
+);
 export type Gap = Static<typeof Gap>;
 
-export const GapPage = Page(Gap);
+export const GapPage = Page(Gap, 'GapPage');
 
 const Text = Type.String({ minLength: 1, maxLength: 300 });
 
@@ -68,25 +77,31 @@ export type GapQuery = Static<typeof GapQuery>;
 
 export const ResolveBody = Type.Object(
   { reason: Type.String({ minLength: 1, maxLength: 1000, description: 'why; kept on the gap and in the audit log' }) },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'ResolveGapRequest' },
 );
 
-export const StreamFreshness = Type.Object({
-  contract: Type.String(),
-  stream: Type.String(),
-  source: Type.String({ description: 'source kind or source id, as the contract names it' }),
-  entity_type: Type.String(),
-  agent_id: Uuid,
-  last_event_at: Nullable(Timestamp),
-  lag_seconds: Type.Union([Type.Number(), Type.Null()]),
-  slo_seconds: Type.Number(),
-  status: literalUnion(['within_slo', 'stale', 'no_data'] as const),
-  open_gaps: Type.Integer({ description: 'open gaps of any type on this stream' }),
-});
+export const StreamFreshness = Type.Object(
+  {
+    contract: Type.String(),
+    stream: Type.String(),
+    source: Type.String({ description: 'source kind or source id, as the contract names it' }),
+    entity_type: Type.String(),
+    agent_id: Uuid,
+    last_event_at: Nullable(Timestamp),
+    lag_seconds: Type.Union([Type.Number(), Type.Null()]),
+    slo_seconds: Type.Number(),
+    status: literalUnion(['within_slo', 'stale', 'no_data'] as const),
+    open_gaps: Type.Integer({ description: 'open gaps of any type on this stream' }),
+  },
+  { title: 'StreamFreshness' },
+);
 
-export const FreshnessReport = Type.Object({
-  at: Timestamp,
-  contracts_version: Type.Integer({ description: '0 when no contracts are defined' }),
-  items: Type.Array(StreamFreshness),
-});
+export const FreshnessReport = Type.Object(
+  {
+    at: Timestamp,
+    contracts_version: Type.Integer({ description: '0 when no contracts are defined' }),
+    items: Type.Array(StreamFreshness),
+  },
+  { title: 'FreshnessReport' },
+);
 export type FreshnessReport = Static<typeof FreshnessReport>;

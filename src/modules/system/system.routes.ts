@@ -3,22 +3,28 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Registry } from 'prom-client';
 import type { DatabaseKind } from '../../platform/db/index.js';
 import { PROBLEM_CONTENT_TYPE, problemBody } from '../../platform/http/problem.js';
-import { Problem, problems } from '../../platform/http/schemas.js';
+import { PROBLEM_MEDIA_TYPE, Problem } from '../../platform/http/schemas.js';
 import type { HealthChecks } from './health.js';
 
-const Check = Type.Object({
-  status: Type.Union([Type.Literal('up'), Type.Literal('down')]),
-  latency_ms: Type.Number(),
-  detail: Type.Optional(Type.String()),
-});
-const Checks = Type.Record(Type.String(), Check);
-const HealthDocument = Type.Object({
-  status: Type.Union([Type.Literal('ok'), Type.Literal('degraded'), Type.Literal('down')]),
-  version: Type.String(),
-  uptime_seconds: Type.Number(),
-  checks: Checks,
-});
-const NotReady = Type.Intersect([Problem, Type.Object({ checks: Checks })]);
+const Check = Type.Object(
+  {
+    status: Type.Union([Type.Literal('up'), Type.Literal('down')]),
+    latency_ms: Type.Number(),
+    detail: Type.Optional(Type.String()),
+  },
+  { title: 'HealthCheck' },
+);
+const Checks = Type.Record(Type.String(), Check, { description: 'by check name (database, migrations, redis when configured)' });
+const HealthDocument = Type.Object(
+  {
+    status: Type.Union([Type.Literal('ok'), Type.Literal('degraded'), Type.Literal('down')]),
+    version: Type.String(),
+    uptime_seconds: Type.Number(),
+    checks: Checks,
+  },
+  { title: 'Health' },
+);
+const NotReady = Type.Intersect([Problem, Type.Object({ checks: Checks })], { title: 'NotReady' });
 
 export interface SystemRouteDeps {
   health: HealthChecks;
@@ -37,25 +43,30 @@ const probeTags = ['Probes'];
 export function systemRoutes(deps: SystemRouteDeps): FastifyPluginAsyncTypebox {
   const uptime = () => Math.round((Date.now() - deps.startedAt) / 1000);
   return async (app) => {
-    const livenessSchema = {
-      config: { access: 'public' as const },
-      schema: {
-        tags: probeTags,
-        summary: 'Liveness: the event loop answers',
-        response: { 200: Type.Object({ status: Type.Literal('ok') }) },
-      },
-    };
-    for (const path of ['/livez', '/liveness']) app.get(path, livenessSchema, async () => ({ status: 'ok' as const }));
+    // Each probe answers on two paths (the Kubernetes-style short one and the long one), as two operations.
+    const liveness = Type.Object({ status: Type.Literal('ok') }, { title: 'Liveness' });
+    for (const [path, operationId] of [['/livez', 'getLivez'], ['/liveness', 'getLiveness']] as const) {
+      const livenessSchema = {
+        config: { access: 'public' as const },
+        schema: { tags: probeTags, operationId, summary: 'Liveness: the event loop answers', response: { 200: liveness } },
+      };
+      app.get(path, livenessSchema, async () => ({ status: 'ok' as const }));
+    }
 
-    const readinessSchema = {
-      config: { access: 'public' as const },
-      schema: {
-        tags: probeTags,
-        summary: 'Readiness: database reachable and migrations current (Redis is reported, never required)',
-        response: { 200: Type.Object({ status: Type.Literal('ready'), checks: Checks }), 503: NotReady },
-      },
-    };
-    for (const path of ['/readyz', '/readiness']) {
+    const readiness = Type.Object({ status: Type.Literal('ready'), checks: Checks }, { title: 'Readiness' });
+    for (const [path, operationId] of [['/readyz', 'getReadyz'], ['/readiness', 'getReadiness']] as const) {
+      const readinessSchema = {
+        config: { access: 'public' as const },
+        schema: {
+          tags: probeTags,
+          operationId,
+          summary: 'Readiness: database reachable and migrations current (Redis is reported, never required)',
+          response: {
+            200: readiness,
+            503: { description: 'Not ready: a problem document with the checks', content: { [PROBLEM_MEDIA_TYPE]: { schema: NotReady } } },
+          },
+        },
+      };
       app.get(path, readinessSchema, async (request, reply) => {
         const report = await deps.health.run();
         if (report.status !== 'down') return { status: 'ready' as const, checks: report.checks };
@@ -77,7 +88,8 @@ export function systemRoutes(deps: SystemRouteDeps): FastifyPluginAsyncTypebox {
         config: { access: 'public' },
         schema: {
           tags: probeTags,
-          summary: 'Health document: every check with its latency (200 when ok or degraded — only Redis down —, 503 when down)',
+          operationId: 'getHealth',
+          summary: 'Health document: every check with its latency (200 when all are up, 503 otherwise)',
           response: { 200: HealthDocument, 503: HealthDocument },
         },
       },
@@ -93,18 +105,21 @@ export function systemRoutes(deps: SystemRouteDeps): FastifyPluginAsyncTypebox {
         config: { access: 'viewer' },
         schema: {
           tags: probeTags,
+          operationId: 'getStatus',
           summary: 'Runtime status of this process',
           response: {
-            200: Type.Object({
-              status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')], { description: 'degraded while Redis is configured and down' }),
-              redis: Type.Union([Type.Literal('up'), Type.Literal('down'), Type.Literal('not_configured')]),
-              version: Type.String(),
-              uptime_seconds: Type.Number(),
-              role: Type.String(),
-              node_version: Type.String(),
-              database: Type.Object({ kind: Type.String(), schema_version: Type.Integer() }),
-            }),
-            ...problems(),
+            200: Type.Object(
+              {
+                status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')], { description: 'degraded while Redis is configured and down' }),
+                redis: Type.Union([Type.Literal('up'), Type.Literal('down'), Type.Literal('not_configured')]),
+                version: Type.String(),
+                uptime_seconds: Type.Number(),
+                role: Type.String(),
+                node_version: Type.String(),
+                database: Type.Object({ kind: Type.String(), schema_version: Type.Integer() }),
+              },
+              { title: 'RuntimeStatus' },
+            ),
           },
         },
       },
@@ -125,6 +140,7 @@ export function systemRoutes(deps: SystemRouteDeps): FastifyPluginAsyncTypebox {
         config: { access: 'public' },
         schema: {
           tags: ['Telemetry'],
+          operationId: 'getMetrics',
           summary: 'Prometheus metrics (text exposition format)',
           produces: ['text/plain'],
           response: { 200: Type.String() },

@@ -11,6 +11,7 @@ export const WindowQuery = Type.Object(
 
 const BandSchema = Type.Union(
   ['excellent', 'good', 'fair', 'critical', 'no_data', 'not_configured'].map((band) => Type.Literal(band)),
+  { title: 'KpiBand' },
 );
 
 export const KpiSchema = Type.Object(
@@ -23,7 +24,7 @@ export const KpiSchema = Type.Object(
     band: Type.Union([BandSchema, Type.Null()], { description: 'the value\'s band (docs/trust.md); null for KPIs without bands' }),
     inputs: Type.Record(Type.String(), Type.Union([Type.Number(), Type.Null()])),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'Kpi' },
 );
 
 export const KpiSetSchema = Type.Object(
@@ -36,16 +37,20 @@ export const KpiSetSchema = Type.Object(
     risk_avoided: KpiSchema,
     roi: KpiSchema,
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'KpiSet' },
 );
 
 export const KpiReportSchema = Type.Object(
   { at: Timestamp, window: Type.String(), window_ms: Type.Integer(), from: Timestamp, kpis: KpiSetSchema },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'KpiReport' },
 );
 
 export const KpiHistoryPage = Page(
-  Type.Object({ id: Uuid, at: Timestamp, window: Type.String(), window_ms: Type.Integer(), from: Timestamp, kpis: KpiSetSchema }, { additionalProperties: false }),
+  Type.Object(
+    { id: Uuid, at: Timestamp, window: Type.String(), window_ms: Type.Integer(), from: Timestamp, kpis: KpiSetSchema },
+    { additionalProperties: false, title: 'KpiSnapshot' },
+  ),
+  'KpiSnapshotPage',
 );
 export const HistoryQuery = Type.Object({ ...PaginationQuery }, { additionalProperties: false });
 export type HistoryQuery = Static<typeof HistoryQuery>;
@@ -90,5 +95,5 @@ export const AgentTrustSchema = Type.Object(
       { additionalProperties: false },
     ),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'AgentTrust' },
 );

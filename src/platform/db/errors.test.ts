@@ -14,6 +14,7 @@ describe('classifyDatabaseError', () => {
     [new Error('timeout exceeded when trying to connect'), 'unavailable'],
     [new Error('Connection terminated unexpectedly'), 'unavailable'],
     [new Error('Query read timeout'), 'unavailable'],
+    [new Error('Client was closed and is not queryable'), 'unavailable'],
   ])('classifies %o as %s', (error, kind) => {
     expect(classifyDatabaseError(error)).toBe(kind);
   });

@@ -16,6 +16,8 @@ const UNAVAILABLE_MESSAGES = [
   /connection (?:ended|closed)/i,
   /client has encountered a connection error/i,
   /cannot use a pool after calling end/i,
+  // node-postgres on a client that was ended: PGlite's connection once the database is closed (shutdown).
+  /client was closed and is not queryable/i,
   /query read timeout/i,
   /PGlite is closed/i,
 ];

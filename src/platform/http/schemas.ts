@@ -13,23 +13,43 @@ export const Uuid = Type.String({
 export const Timestamp = Type.String({ format: 'date-time' });
 export const IdParams = Type.Object({ id: Uuid }, { additionalProperties: false });
 
-export const Problem = Type.Object(
+/**
+ * A schema with a `title` is published in the OpenAPI document as `components.schemas[title]` and referenced
+ * wherever it is used (platform/http/openapi/components.ts): titles are PascalCase and name one schema each.
+ */
+export const FieldError = Type.Object(
   {
-    type: Type.String(),
-    title: Type.String(),
-    status: Type.Integer(),
-    detail: Type.String(),
-    instance: Type.String(),
-    correlation_id: Type.String(),
-    errors: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))),
+    path: Type.String({ description: 'JSON Pointer into the request part that failed: /body/…, /querystring/…, /params/…, /headers/…' }),
+    message: Type.String(),
   },
-  { description: 'RFC 9457 problem details', additionalProperties: true },
+  { title: 'FieldError' },
 );
 
-/** Error responses a route can produce, always as problem+json. 400/404/413/415 come from the edge for every route. */
-export function problems(...statuses: number[]): Record<number, typeof Problem> {
-  const all = new Set([400, 413, 415, 500, 503, ...statuses]);
-  return Object.fromEntries([...all].map((status) => [status, Problem]));
+export const Problem = Type.Object(
+  {
+    type: Type.String({ description: 'urn:orca:problem:<code>; the codes are listed in docs/errors.md' }),
+    title: Type.String(),
+    status: Type.Integer({ description: 'the HTTP status' }),
+    detail: Type.String(),
+    instance: Type.String({ description: 'the request path, without its query string' }),
+    correlation_id: Type.String({ description: 'the X-Correlation-ID of the request; quote it when reporting a problem' }),
+    errors: Type.Optional(Type.Array(FieldError, { description: 'one entry per field that failed (validation errors only)' })),
+  },
+  { title: 'Problem', description: 'RFC 9457 problem details', additionalProperties: true },
+);
+
+/** What every error is sent as (platform/http/problem.ts sends it with `; charset=utf-8`). */
+export const PROBLEM_MEDIA_TYPE = 'application/problem+json';
+
+const PROBLEM_RESPONSE = { description: 'a problem document', content: { [PROBLEM_MEDIA_TYPE]: { schema: Problem } } } as const;
+
+/**
+ * The error responses particular to a route: a 409 or 422 its service answers, a 404 that no path id explains.
+ * The errors every route shares (400, 401, 403, 404 for a path id, 413, 415, 429, 500, 503) follow from its access and
+ * its inputs, and are added to the document for all routes at once (platform/http/openapi/error-responses.ts).
+ */
+export function problems<S extends number>(...statuses: S[]): Record<S, typeof PROBLEM_RESPONSE> {
+  return Object.fromEntries(statuses.map((status) => [status, PROBLEM_RESPONSE])) as Record<S, typeof PROBLEM_RESPONSE>;
 }
 
 export const PaginationQuery = {
@@ -37,9 +57,13 @@ export const PaginationQuery = {
   cursor: Type.Optional(Type.String({ maxLength: 200, description: 'next_cursor of the previous page' })),
 };
 
-export function Page<T extends TSchema>(item: T) {
-  return Type.Object({
-    items: Type.Array(item),
-    next_cursor: Type.Union([Type.String(), Type.Null()], { description: 'null on the last page' }),
-  });
+/** One page of a list; `title` names it in the OpenAPI document (e.g. AgentPage). */
+export function Page<T extends TSchema>(item: T, title: string) {
+  return Type.Object(
+    {
+      items: Type.Array(item),
+      next_cursor: Type.Union([Type.String(), Type.Null()], { description: 'null on the last page' }),
+    },
+    { title },
+  );
 }

@@ -1,0 +1,4126 @@
+// Generated from the OpenAPI document by `npm run openapi:client` (openapi-typescript). Do not edit:
+// change the route schemas and regenerate. Used with openapi-fetch: createClient<paths>({ baseUrl }).
+
+export interface paths {
+    "/livez": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness: the event loop answers */
+        get: operations["getLivez"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/liveness": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness: the event loop answers */
+        get: operations["getLiveness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness: database reachable and migrations current */
+        get: operations["getReadyz"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readiness": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness: database reachable and migrations current */
+        get: operations["getReadiness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Health document: every check with its latency (200 when all are up, 503 otherwise) */
+        get: operations["getHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Runtime status of this process
+         * @description queue_depth, breakers and last_backup report null/empty until the job queue, circuit breakers and backups exist in this build.
+         */
+        get: operations["getStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Prometheus metrics (text exposition format) */
+        get: operations["getMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List agents
+         * @description Filters combine with AND. Newest first; pass next_cursor as cursor for the next page.
+         */
+        get: operations["listAgents"];
+        put?: never;
+        /**
+         * Register an agent
+         * @description 409 when another agent from the same source already has this external_id.
+         */
+        post: operations["createAgent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agents/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read an agent */
+        get: operations["getAgent"];
+        put?: never;
+        post?: never;
+        /**
+         * Retire an agent (soft delete)
+         * @description The same as POST /agents/{id}/retire; 409 when the lifecycle does not allow it.
+         */
+        delete: operations["deleteAgent"];
+        options?: never;
+        head?: never;
+        /**
+         * Update an agent
+         * @description Fields given replace the stored ones; null clears an optional field. The fingerprint is recomputed. 409 when the agent is retired.
+         */
+        patch: operations["updateAgent"];
+        trace?: never;
+    };
+    "/api/v1/agents/{id}/suspend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Suspend an agent
+         * @description Allowed only along the lifecycle state machine (docs/agents.md); otherwise 409.
+         */
+        post: operations["suspendAgent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agents/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume an agent
+         * @description Allowed only along the lifecycle state machine (docs/agents.md); otherwise 409.
+         */
+        post: operations["resumeAgent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agents/{id}/quarantine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Quarantine an agent
+         * @description Allowed only along the lifecycle state machine (docs/agents.md); otherwise 409.
+         */
+        post: operations["quarantineAgent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agents/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve an agent
+         * @description Allowed only along the lifecycle state machine (docs/agents.md); otherwise 409.
+         */
+        post: operations["approveAgent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agents/{id}/retire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retire an agent
+         * @description Allowed only along the lifecycle state machine (docs/agents.md); otherwise 409.
+         */
+        post: operations["retireAgent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agents/{id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Status changes and definition changes of an agent, oldest first */
+        get: operations["listAgentHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List API keys (never their secrets) */
+        get: operations["listKeys"];
+        put?: never;
+        /** Create an API key; the secret is in this response only */
+        post: operations["createKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read one API key (never its secret); the Location a key creation answers */
+        get: operations["getKey"];
+        put?: never;
+        post?: never;
+        /**
+         * Revoke an API key (takes effect within 1 s on every replica)
+         * @description 409 when the key is already revoked, or is the last active admin key.
+         */
+        delete: operations["revokeKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Audit log, newest first */
+        get: operations["listAuditEntries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Verify the audit hash chain
+         * @description Recomputes every hash; reports modified entries and entries missing from the middle of the chain.
+         */
+        get: operations["verifyAuditChain"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The active policy document */
+        get: operations["getActivePolicy"];
+        /**
+         * Store a new policy version and activate it
+         * @description JSON, or YAML with Content-Type application/yaml. Validated against the document schema (errors name the path); every version is kept; the new one is active on every replica within a second.
+         */
+        put: operations["replacePolicy"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/policies/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every stored policy version, newest first (documents omitted) */
+        get: operations["listPolicyVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/policy/evaluate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Evaluate an action of an agent against the active policy
+         * @description The content is scanned and never stored or logged; the decision is recorded (allows may be sampled).
+         */
+        post: operations["evaluatePolicy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/policy/simulate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replay recorded decisions against a draft policy
+         * @description Reports what would change (newly denied, newly allowed, by rule and agent). Enforces and writes nothing.
+         */
+        post: operations["simulatePolicy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/violations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Recorded policy violations, newest first */
+        get: operations["listViolations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sync/contracts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The active sync contracts document (or a past version)
+         * @description 404 when no contracts were written yet, or the version asked for does not exist.
+         */
+        get: operations["getSyncContracts"];
+        /**
+         * Replace the sync contracts (a new version; every version is kept)
+         * @description YAML (application/yaml, text/yaml) or JSON. Invalid documents are 400 with the path of each problem; an owner agent that does not exist is 422. Format: docs/sync.md.
+         */
+        put: operations["replaceSyncContracts"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sync/gaps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sync gaps, newest first
+         * @description Filters combine with AND; pass next_cursor as cursor for the next page.
+         */
+        get: operations["listGaps"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sync/gaps/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One sync gap */
+        get: operations["getGap"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sync/gaps/{id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resolve a gap by hand
+         * @description 409 when the gap is already resolved (automatically or by hand).
+         */
+        post: operations["resolveGap"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sync/freshness": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Freshness of every stream of the active contracts
+         * @description Per stream: last event received, lag, SLO and status (within_slo, stale, no_data).
+         */
+        get: operations["getSyncFreshness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List sources
+         * @description Newest first; pass next_cursor as cursor for the next page. Deleted sources are not listed.
+         */
+        get: operations["listSources"];
+        put?: never;
+        /**
+         * Connect a source
+         * @description The secret is write-only: stored encrypted, never returned. Omit it and ORCA generates one, returned once as generated_secret. 409 when another source has the same name.
+         */
+        post: operations["createSource"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sources/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a source */
+        get: operations["getSource"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a source (soft)
+         * @description Its events stay; deliveries to it are answered 404 from now on.
+         */
+        delete: operations["deleteSource"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a source (name, enabled, signing options, mapping)
+         * @description Fields given replace the stored ones. The secret changes only through rotate-secret. 409 when another source has the name.
+         */
+        patch: operations["updateSource"];
+        trace?: never;
+    };
+    "/api/v1/sources/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate the signing secret with an overlap
+         * @description The new secret verifies at once; the previous one keeps verifying for `overlap` (default 24h). Omit secret and ORCA generates one, returned once as generated_secret.
+         */
+        post: operations["rotateSourceSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ingest/{sourceId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receive a webhook in the source's native format
+         * @description The signature is verified over the raw body with the scheme of the source kind (docs/ingestion.md); failures are 401. New events: 201. A delivery whose events were all stored before: 200 with duplicate: true (stored once). Salesforce sources are answered with the SOAP Ack (text/xml) instead of JSON. 404 for an unknown or disabled source; 422 when the delivery does not map to canonical events.
+         */
+        post: operations["ingestWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List stored events
+         * @description Filters combine with AND; since/until bound received_at unless time_field=occurred_at. Newest first.
+         */
+        get: operations["listEvents"];
+        put?: never;
+        /**
+         * Store a batch of canonical events (all or nothing)
+         * @description Up to 10,000 events or 10 MiB. A repeated idempotency_key (per source) is stored once. Problems with items are answered 422 with one entry per item in errors[] (path /body/events/<index>/<field>), and nothing is stored. 201 when something new was stored, 200 when every item was a repeat.
+         */
+        post: operations["ingestEvents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Store a batch of agent runs (all or nothing)
+         * @description Up to 10,000 runs. Every agent_id must name a registered agent (else 422 per item, nothing stored). Give each run an id to make retries safe: a run whose id is stored already is counted as a duplicate.
+         */
+        post: operations["ingestRuns"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List incidents, newest first */
+        get: operations["listIncidents"];
+        put?: never;
+        /**
+         * Open an incident
+         * @description Open high and critical incidents linked to an agent raise its risk exposure by 0.25 each (docs/trust.md). 422 when the agent or gap it links to does not exist.
+         */
+        post: operations["createIncident"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read an incident */
+        get: operations["getIncident"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resolve an incident (resolved_by human)
+         * @description 409 when the incident is already resolved.
+         */
+        post: operations["resolveIncident"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agents/{id}/trust": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An agent's trust score with its components, inputs, weights and confidence
+         * @description SPEC §7 over the trailing window (default 30d); formulas and worked examples in docs/trust.md.
+         */
+        get: operations["getAgentTrust"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kpis": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Organisation KPIs over a trailing window, each with numerator, denominator, inputs and band */
+        get: operations["getKpis"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kpis/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** KPI snapshots taken on schedule, newest first */
+        get: operations["listKpiSnapshots"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/executive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Executive summary: KPIs with inputs and bands, trends, top risks, open gaps, insights, recommendations
+         * @description JSON, Markdown, CSV or self-contained HTML, chosen by ?format= or the Accept header (docs/reports.md).
+         */
+        get: operations["getExecutiveReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        /** Agent */
+        Agent: {
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            id: string;
+            name: string;
+            kind: components["schemas"]["AgentKind"];
+            source: components["schemas"]["AgentSource"];
+            external_id: string | null;
+            owner: string | null;
+            vendor: string | null;
+            model: string | null;
+            version: string | null;
+            description: string | null;
+            prompt: string | null;
+            /** @description free-form JSON object */
+            config: {
+                [key: string]: unknown;
+            };
+            tools: components["schemas"]["Tool"][];
+            /** @description sha256 of the canonical definition (tools, prompt, model, config) */
+            fingerprint: string;
+            status: components["schemas"]["AgentStatus"];
+            status_reason: string | null;
+            classification: components["schemas"]["Classification"];
+            role: string | null;
+            targets: string[];
+            tags: string[];
+            /** @description free-form JSON object */
+            metadata: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** AgentEvent */
+        AgentEvent: {
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            agent_id: string;
+            /** @description register, a lifecycle action, or definition_changed */
+            action: string;
+            from_status: components["schemas"]["AgentStatus"] | null;
+            to_status: components["schemas"]["AgentStatus"];
+            reason: string | null;
+            actor: string;
+            fingerprint: string | null;
+            correlation_id: string | null;
+            /** Format: date-time */
+            at: string;
+        };
+        /** AgentEventPage */
+        AgentEventPage: {
+            items: components["schemas"]["AgentEvent"][];
+            /** @description null on the last page */
+            next_cursor: string | null;
+        };
+        /**
+         * AgentKind
+         * @enum {string}
+         */
+        AgentKind: "mcp_server" | "llm_agent" | "workflow" | "pipeline" | "function";
+        /** AgentPage */
+        AgentPage: {
+            items: components["schemas"]["Agent"][];
+            /** @description null on the last page */
+            next_cursor: string | null;
+        };
+        /**
+         * AgentSource
+         * @description where the agent was registered from
+         * @enum {string}
+         */
+        AgentSource: "manual" | "mcp" | "n8n" | "zapier" | "make" | "airflow" | "lambda";
+        /**
+         * AgentStatus
+         * @description lifecycle state (docs/agents.md)
+         * @enum {string}
+         */
+        AgentStatus: "active" | "suspended" | "quarantined" | "retired";
+        /** AgentTrust */
+        AgentTrust: {
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            agent_id: string;
+            name: string;
+            status: string;
+            classification: string;
+            /** Format: date-time */
+            at: string;
+            window: string;
+            /** Format: date-time */
+            from: string;
+            score: number;
+            grade: "excellent" | "good" | "fair" | "critical";
+            confidence: number;
+            signals: number;
+            components: {
+                /** @description null without runs in W: excluded, other weights renormalised */
+                reliability: number | null;
+                policy_adherence: number;
+                freshness: number;
+                risk_exposure: number;
+            };
+            weights: {
+                reliability: number;
+                policy_adherence: number;
+                freshness: number;
+                risk: number;
+            };
+            inputs: {
+                runs: number;
+                successful_runs: number;
+                decisions: number;
+                compliant_decisions: number;
+                owned_streams_and_contracts: number;
+                healthy_streams_and_contracts: number;
+                open_severe_incidents: number;
+                /** @description risk weight of the agent's classification in the active policy */
+                classification_risk_weight: number;
+            };
+        };
+        /** ApiKey */
+        ApiKey: {
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            id: string;
+            name: string;
+            /** @description public part of the key, for recognising it */
+            prefix: string;
+            role: components["schemas"]["Role"];
+            /** @description api, cli, bootstrap (first start) or env (API_KEYS) */
+            origin: string;
+            created_by: string;
+            /** Format: date-time */
+            created_at: string;
+            expires_at: string | null;
+            last_used_at: string | null;
+            revoked_at: string | null;
+            /** @enum {string} */
+            status: "active" | "revoked" | "expired";
+        };
+        /** ApiKeyPage */
+        ApiKeyPage: {
+            items: components["schemas"]["ApiKey"][];
+            /** @description null on the last page */
+            next_cursor: string | null;
+        };
+        /** AuditChainReport */
+        AuditChainReport: {
+            valid: boolean;
+            entries_checked: number;
+            head_seq: number;
+            head_hash: string;
+            problems: {
+                seq: number;
+                problem: string;
+                detail: string;
+            }[];
+        };
+        /** AuditEntry */
+        AuditEntry: {
+            seq: number;
+            /** Format: date-time */
+            at: string;
+            /** @description API key id, or "system" */
+            actor: string;
+            action: string;
+            target: string;
+            /** @description the target before the change (JSON), or null */
+            before: unknown;
+            /** @description the target after the change (JSON), or null */
+            after: unknown;
+            correlation_id: string | null;
+            prev_hash: string;
+            hash: string;
+        };
+        /** AuditEntryPage */
+        AuditEntryPage: {
+            items: components["schemas"]["AuditEntry"][];
+            /** @description null on the last page */
+            next_cursor: string | null;
+        };
+        /** CanonicalEvent */
+        CanonicalEvent: {
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            source_id: string;
+            idempotency_key?: string;
+            external_event_id?: string | null;
+            event_type: string;
+            entity_type: string;
+            entity_id: string;
+            /** Format: date-time */
+            occurred_at: string;
+            sequence?: number | null;
+            agent_id?: string | null;
+            correlation_id?: string | null;
+            /** @description the business record as JSON (default {}) */
+            payload?: unknown;
+        };
+        /**
+         * Classification
+         * @description highest data classification the agent may touch
+         * @enum {string}
+         */
+        Classification: "public" | "internal" | "confidential" | "restricted" | "critical";
+        /** CreateAgentRequest */
+        CreateAgentRequest: {
+            name: string;
+            kind: components["schemas"]["AgentKind"];
+            source?: components["schemas"]["AgentSource"];
+            /**
+             * @description initial status (default active)
+             * @enum {string}
+             */
+            status?: "active" | "quarantined";
+            classification?: components["schemas"]["Classification"];
+            /** @description free-form JSON object */
+            config?: {
+                [key: string]: unknown;
+            };
+            tools?: components["schemas"]["ToolInput"][];
+            targets?: string[];
+            tags?: string[];
+            /** @description free-form JSON object */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            external_id?: string | null;
+            owner?: string | null;
+            vendor?: string | null;
+            model?: string | null;
+            version?: string | null;
+            description?: string | null;
+            prompt?: string | null;
+            role?: string | null;
+        };
+        /** CreateApiKeyRequest */
+        CreateApiKeyRequest: {
+            name: string;
+            role: components["schemas"]["Role"];
+            /** @description e.g. 30d */
+            expires_in?: string;
+            /** Format: date-time */
+            expires_at?: string;
+        };
+        /** CreatedApiKey */
+        CreatedApiKey: {
+            key: components["schemas"]["ApiKey"];
+            /** @description the key itself: shown in this response only, never again */
+            secret: string;
+        };
+        /** CreateIncidentRequest */
+        CreateIncidentRequest: {
+            /** @description e.g. order_duplication, ticket_breach, data_leak */
+            kind: string;
+            severity: "low" | "medium" | "high" | "critical";
+            title?: string;
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            agent_id?: string;
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            gap_id?: string;
+            loss_usd?: number;
+            status?: "open" | "mitigated";
+        };
+        /** CreateSourceRequest */
+        CreateSourceRequest: {
+            kind: components["schemas"]["SourceKind"];
+            name: string;
+            description?: string | null;
+            enabled?: boolean;
+            /** @description signing secret (write-only: stored encrypted, never returned); printable ASCII without spaces */
+            secret?: string;
+            signing?: {
+                /** @description replay window (default 300) */
+                tolerance_seconds?: number;
+                /** @description per-kind options, validated against the kind (docs/ingestion.md) */
+                options?: {
+                    [key: string]: unknown;
+                };
+            };
+            mapping?: components["schemas"]["FieldMapping"];
+        };
+        /** Decision */
+        Decision: {
+            decision: components["schemas"]["DecisionKind"];
+            violations: components["schemas"]["Violation"][];
+            redacted_content?: string;
+            policy_version: number;
+            mode: components["schemas"]["PolicyMode"];
+            /** @description id of the recorded decision; null when an allow was not sampled */
+            decision_id: string | null;
+        };
+        /**
+         * DecisionKind
+         * @enum {string}
+         */
+        DecisionKind: "allow" | "deny" | "redact" | "require_approval";
+        /** EvaluateRequest */
+        EvaluateRequest: {
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            agent_id: string;
+            /** @description what the agent is about to do, e.g. read, send_message, delete_data */
+            action: string;
+            /** @description what it acts on (a system, table, URL …); no control characters */
+            resource: string;
+            /** @description classification of the destination / data touched */
+            classification: string;
+            /** @description text to scan for PII, secrets and prompt injection; never stored */
+            content?: string;
+            tokens?: number;
+            cost_usd?: number;
+        };
+        /** Event */
+        Event: {
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            source_id: string;
+            external_event_id: string | null;
+            idempotency_key: string;
+            event_type: string;
+            entity_type: string;
+            entity_id: string;
+            /** Format: date-time */
+            occurred_at: string;
+            /** Format: date-time */
+            received_at: string;
+            sequence: number | null;
+            agent_id: string | null;
+            correlation_id: string | null;
+            payload: unknown;
+        };
+        /** EventBatch */
+        EventBatch: {
+            events: components["schemas"]["CanonicalEvent"][];
+        };
+        /** EventBatchResult */
+        EventBatchResult: {
+            accepted: number;
+            duplicates: number;
+            conflicts: number;
+            /** @description the stored id of each item, in order (the original one for a repeat) */
+            ids: string[];
+        };
+        /** EventPage */
+        EventPage: {
+            items: components["schemas"]["Event"][];
+            /** @description null on the last page */
+            next_cursor: string | null;
+        };
+        /** ExecutiveReport */
+        ExecutiveReport: {
+            /** Format: date-time */
+            generated_at: string;
+            window: string;
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            previous_window: {
+                /** Format: date-time */
+                from: string;
+                /** Format: date-time */
+                to: string;
+            };
+            kpis: components["schemas"]["KpiSet"];
+            previous_kpis: components["schemas"]["KpiSet"];
+            trends: {
+                [key: string]: components["schemas"]["KpiTrend"];
+            };
+            active_agents: number;
+            top_risky_agents: {
+                /**
+                 * Format: uuid
+                 * @description UUID
+                 */
+                agent_id: string;
+                name: string;
+                score: number;
+                grade: string;
+                confidence: number;
+                components: {
+                    reliability: number | null;
+                    policy_adherence: number;
+                    freshness: number;
+                    risk_exposure: number;
+                };
+                inputs: {
+                    [key: string]: number;
+                };
+            }[];
+            open_gaps_by_kind: {
+                type: string;
+                count: number;
+                by_severity: {
+                    low: number;
+                    medium: number;
+                    high: number;
+                    critical: number;
+                };
+            }[];
+            insights: components["schemas"]["ReportFinding"][];
+            recommendations: components["schemas"]["ReportFinding"][];
+        };
+        /** FieldError */
+        FieldError: {
+            /** @description JSON Pointer into the request part that failed: /body/…, /querystring/…, /params/…, /headers/… */
+            path: string;
+            message: string;
+        };
+        /**
+         * FieldMapping
+         * @description JSON paths per canonical field, applied over the kind's default mapping (docs/ingestion.md)
+         */
+        FieldMapping: {
+            event_type?: string | {
+                /** @description JSON path into the native event document */
+                path: string;
+                /** @enum {string} */
+                format?: "iso" | "epoch_ms" | "epoch_s";
+            };
+            entity_type?: string | {
+                /** @description JSON path into the native event document */
+                path: string;
+                /** @enum {string} */
+                format?: "iso" | "epoch_ms" | "epoch_s";
+            };
+            entity_id?: string | {
+                /** @description JSON path into the native event document */
+                path: string;
+                /** @enum {string} */
+                format?: "iso" | "epoch_ms" | "epoch_s";
+            };
+            occurred_at?: string | {
+                /** @description JSON path into the native event document */
+                path: string;
+                /** @enum {string} */
+                format?: "iso" | "epoch_ms" | "epoch_s";
+            };
+            sequence?: string | {
+                /** @description JSON path into the native event document */
+                path: string;
+                /** @enum {string} */
+                format?: "iso" | "epoch_ms" | "epoch_s";
+            };
+            agent_id?: string | {
+                /** @description JSON path into the native event document */
+                path: string;
+                /** @enum {string} */
+                format?: "iso" | "epoch_ms" | "epoch_s";
+            };
+            correlation_key?: string | {
+                /** @description JSON path into the native event document */
+                path: string;
+                /** @enum {string} */
+                format?: "iso" | "epoch_ms" | "epoch_s";
+            };
+        };
+        /** FreshnessReport */
+        FreshnessReport: {
+            /** Format: date-time */
+            at: string;
+            /** @description 0 when no contracts are defined */
+            contracts_version: number;
+            items: components["schemas"]["StreamFreshness"][];
+        };
+        /** Gap */
+        Gap: {
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            id: string;
+            type: components["schemas"]["GapType"];
+            severity: components["schemas"]["Severity"];
+            /** @enum {string} */
+            status: "open" | "resolved";
+            contract: string | null;
+            stream: string | null;
+            rule: string;
+            entity_type: string | null;
+            entity_id: string | null;
+            agent_id: string | null;
+            /** Format: date-time */
+            detected_at: string;
+            due_at: string | null;
+            resolved_at: string | null;
+            resolution: ("auto" | "manual") | null;
+            resolved_by: string | null;
+            resolution_reason: string | null;
+            risk_kind: string | null;
+            cost_usd: number;
+            /** @description evidence: event ids, values, deadlines (never payload content beyond agreed fields) */
+            detail: {
+                [key: string]: unknown;
+            };
+        };
+        /** GapPage */
+        GapPage: {
+            items: components["schemas"]["Gap"][];
+            /** @description null on the last page */
+            next_cursor: string | null;
+        };
+        /**
+         * GapType
+         * @enum {string}
+         */
+        GapType: "stale" | "missing_record" | "out_of_order" | "duplicate" | "field_drift";
+        /** Health */
+        Health: {
+            status: "ok" | "down";
+            version: string;
+            uptime_seconds: number;
+            /** @description by check name (database, migrations, redis when configured) */
+            checks: {
+                [key: string]: components["schemas"]["HealthCheck"];
+            };
+        };
+        /** HealthCheck */
+        HealthCheck: {
+            status: "up" | "down";
+            latency_ms: number;
+            detail?: string;
+        };
+        /** Incident */
+        Incident: {
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            id: string;
+            kind: string;
+            severity: "low" | "medium" | "high" | "critical";
+            title: string | null;
+            agent_id: string | null;
+            gap_id: string | null;
+            /** @description US dollars, a JSON number */
+            loss_usd: number;
+            status: "open" | "mitigated" | "resolved";
+            resolved_by: "auto" | "human" | null;
+            resolution_note: string | null;
+            opened_by: string;
+            /** Format: date-time */
+            opened_at: string;
+            resolved_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** IncidentPage */
+        IncidentPage: {
+            items: components["schemas"]["Incident"][];
+            /** @description null on the last page */
+            next_cursor: string | null;
+        };
+        /** Kpi */
+        Kpi: {
+            /** @description null only when the denominator is 0 (band no_data) or ROI has no configured cost */
+            value: number | null;
+            unit: "score" | "percent" | "ratio" | "usd";
+            numerator: number;
+            denominator: number | null;
+            window: string;
+            /** @description SPEC §7 band; null for KPIs without bands */
+            band: components["schemas"]["KpiBand"] | null;
+            inputs: {
+                [key: string]: number | null;
+            };
+        };
+        /** KpiBand */
+        KpiBand: "excellent" | "good" | "fair" | "critical" | "no_data" | "not_configured";
+        /** KpiReport */
+        KpiReport: {
+            /** Format: date-time */
+            at: string;
+            window: string;
+            window_ms: number;
+            /** Format: date-time */
+            from: string;
+            kpis: components["schemas"]["KpiSet"];
+        };
+        /** KpiSet */
+        KpiSet: {
+            trust_score: components["schemas"]["Kpi"];
+            sync_freshness: components["schemas"]["Kpi"];
+            drift_rate: components["schemas"]["Kpi"];
+            compliance_sla: components["schemas"]["Kpi"];
+            self_resolution: components["schemas"]["Kpi"];
+            risk_avoided: components["schemas"]["Kpi"];
+            roi: components["schemas"]["Kpi"];
+        };
+        /** KpiSnapshot */
+        KpiSnapshot: {
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            id: string;
+            /** Format: date-time */
+            at: string;
+            window: string;
+            window_ms: number;
+            /** Format: date-time */
+            from: string;
+            kpis: components["schemas"]["KpiSet"];
+        };
+        /** KpiSnapshotPage */
+        KpiSnapshotPage: {
+            items: components["schemas"]["KpiSnapshot"][];
+            /** @description null on the last page */
+            next_cursor: string | null;
+        };
+        /** KpiTrend */
+        KpiTrend: {
+            current: number | null;
+            previous: number | null;
+            delta: number | null;
+            direction: "up" | "down" | "flat" | "no_data";
+            improved: boolean | null;
+        };
+        /** Liveness */
+        Liveness: {
+            /** @enum {string} */
+            status: "ok";
+        };
+        /** NotReady */
+        NotReady: components["schemas"]["Problem"] & {
+            /** @description by check name (database, migrations, redis when configured) */
+            checks: {
+                [key: string]: components["schemas"]["HealthCheck"];
+            };
+        };
+        /** Policy */
+        Policy: {
+            /** @description 0 is the built-in default policy */
+            version: number;
+            mode: components["schemas"]["PolicyMode"];
+            active: boolean;
+            /** @enum {string} */
+            format: "yaml" | "json";
+            created_by: string;
+            /** Format: date-time */
+            created_at: string;
+            document: components["schemas"]["PolicyDocument"];
+            /** @description the document as it was written (YAML keeps its comments) */
+            source: string;
+        };
+        /**
+         * PolicyDocument
+         * @description A policy document (docs/policies.md): classifications, roles, PII detectors, prompt-injection patterns, approvals, quotas
+         */
+        PolicyDocument: {
+            /** @description enforce (default) or monitor: record violations but allow */
+            mode?: "enforce" | "monitor";
+            description?: string;
+            default_role?: string;
+            /** @description lowest to highest */
+            classifications: {
+                name: string;
+                risk_weight: number;
+            }[];
+            roles: {
+                [key: string]: {
+                    /** @description names, or ["*"] for all */
+                    classifications: string[];
+                    /** @description names, or ["*"] for all */
+                    actions: string[];
+                };
+            };
+            pii?: {
+                detectors?: {
+                    [key: string]: {
+                        enabled?: boolean;
+                        severity: "low" | "medium" | "high" | "critical";
+                        /** @description USD this violation would cost if it happened (RA$ when it is blocked) */
+                        risk_cost_usd?: number;
+                        /** @description allow | redact | block for each destination classification */
+                        actions: {
+                            [key: string]: "allow" | "redact" | "block";
+                        };
+                    };
+                };
+                custom?: {
+                    name: string;
+                    pattern: string;
+                    case_insensitive?: boolean;
+                    severity: "low" | "medium" | "high" | "critical";
+                    /** @description USD this violation would cost if it happened (RA$ when it is blocked) */
+                    risk_cost_usd?: number;
+                    /** @description allow | redact | block for each destination classification */
+                    actions: {
+                        [key: string]: "allow" | "redact" | "block";
+                    };
+                }[];
+            };
+            prompt_injection?: {
+                action?: "deny" | "require_approval";
+                severity?: "low" | "medium" | "high" | "critical";
+                /** @description USD this violation would cost if it happened (RA$ when it is blocked) */
+                risk_cost_usd?: number;
+                patterns: {
+                    name: string;
+                    phrases?: string[];
+                    regex?: string;
+                }[];
+            };
+            approval?: {
+                actions: string[];
+            };
+            quotas?: {
+                default?: {
+                    /** @description evaluations per window */
+                    calls?: number;
+                    /** @description window of `calls`, e.g. 1m, 1h (default 1m) */
+                    window?: string;
+                    tokens_per_day?: number;
+                    cost_usd_per_day?: number;
+                };
+                roles?: {
+                    [key: string]: {
+                        /** @description evaluations per window */
+                        calls?: number;
+                        /** @description window of `calls`, e.g. 1m, 1h (default 1m) */
+                        window?: string;
+                        tokens_per_day?: number;
+                        cost_usd_per_day?: number;
+                    };
+                };
+                agents?: {
+                    [key: string]: {
+                        /** @description evaluations per window */
+                        calls?: number;
+                        /** @description window of `calls`, e.g. 1m, 1h (default 1m) */
+                        window?: string;
+                        tokens_per_day?: number;
+                        cost_usd_per_day?: number;
+                    };
+                };
+            };
+            rules?: {
+                [key: string]: {
+                    severity?: "low" | "medium" | "high" | "critical";
+                    /** @description USD this violation would cost if it happened (RA$ when it is blocked) */
+                    risk_cost_usd?: number;
+                };
+            };
+        };
+        /**
+         * PolicyMode
+         * @description enforce, or monitor: violations are recorded but the action is allowed
+         * @enum {string}
+         */
+        PolicyMode: "enforce" | "monitor";
+        /** PolicyVersion */
+        PolicyVersion: {
+            /** @description 0 is the built-in default policy */
+            version: number;
+            mode: components["schemas"]["PolicyMode"];
+            active: boolean;
+            /** @enum {string} */
+            format: "yaml" | "json";
+            created_by: string;
+            /** Format: date-time */
+            created_at: string;
+        };
+        /** PolicyVersionPage */
+        PolicyVersionPage: {
+            items: components["schemas"]["PolicyVersion"][];
+            /** @description null on the last page */
+            next_cursor: string | null;
+        };
+        /**
+         * Problem
+         * @description RFC 9457 problem details
+         */
+        Problem: {
+            /** @description urn:orca:problem:<code>; the codes are listed in docs/errors.md */
+            type: string;
+            title: string;
+            /** @description the HTTP status */
+            status: number;
+            detail: string;
+            /** @description the request path, without its query string */
+            instance: string;
+            /** @description the X-Correlation-ID of the request; quote it when reporting a problem */
+            correlation_id: string;
+            /** @description one entry per field that failed (validation errors only) */
+            errors?: components["schemas"]["FieldError"][];
+        } & {
+            [key: string]: unknown;
+        };
+        /** Readiness */
+        Readiness: {
+            /** @enum {string} */
+            status: "ready";
+            /** @description by check name (database, migrations, redis when configured) */
+            checks: {
+                [key: string]: components["schemas"]["HealthCheck"];
+            };
+        };
+        /** RecordedViolation */
+        RecordedViolation: {
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            decision_id: string;
+            /** Format: date-time */
+            at: string;
+            agent_id: string | null;
+            rule: string;
+            severity: components["schemas"]["Severity"];
+            detail: string;
+            decision: components["schemas"]["DecisionKind"];
+            mode: components["schemas"]["PolicyMode"];
+            policy_version: number;
+        };
+        /** RecordedViolationPage */
+        RecordedViolationPage: {
+            items: components["schemas"]["RecordedViolation"][];
+            /** @description null on the last page */
+            next_cursor: string | null;
+        };
+        /** ReportFinding */
+        ReportFinding: {
+            topic: string;
+            severity: "info" | "warning" | "critical";
+            text: string;
+        };
+        /** ResolveGapRequest */
+        ResolveGapRequest: {
+            /** @description why; kept on the gap and in the audit log */
+            reason: string;
+        };
+        /** ResolveIncidentRequest */
+        ResolveIncidentRequest: {
+            note?: string;
+            loss_usd?: number;
+        };
+        /**
+         * Role
+         * @description what the key may do (docs/SECURITY.md)
+         * @enum {string}
+         */
+        Role: "viewer" | "operator" | "admin" | "ingest";
+        /** RotateSecretRequest */
+        RotateSecretRequest: {
+            /** @description signing secret (write-only: stored encrypted, never returned); printable ASCII without spaces */
+            secret?: string;
+            /** @description how long the previous secret keeps verifying (default 24h, at most 30d; 0s ends it at once) */
+            overlap?: string;
+        };
+        /** Run */
+        Run: {
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            id?: string;
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            agent_id: string;
+            /** Format: date-time */
+            started_at: string;
+            duration_ms: number;
+            /** @enum {string} */
+            outcome: "success" | "error" | "timeout";
+            error_kind?: string | null;
+            tokens_in?: number;
+            tokens_out?: number;
+            cost_usd?: number;
+            correlation_id?: string | null;
+        };
+        /** RunBatch */
+        RunBatch: {
+            runs: components["schemas"]["Run"][];
+        };
+        /** RunBatchResult */
+        RunBatchResult: {
+            accepted: number;
+            /** @description runs whose id was already stored (a retried batch); stored once */
+            duplicates: number;
+            ids: string[];
+        };
+        /** RuntimeStatus */
+        RuntimeStatus: {
+            version: string;
+            uptime_seconds: number;
+            role: string;
+            node_version: string;
+            database: {
+                kind: string;
+                schema_version: number;
+            };
+            queue_depth: number | null;
+            breakers: {
+                name: string;
+                state: string;
+            }[];
+            last_backup: string | null;
+        };
+        /**
+         * Severity
+         * @enum {string}
+         */
+        Severity: "low" | "medium" | "high" | "critical";
+        /** SimulateRequest */
+        SimulateRequest: {
+            policy: components["schemas"]["PolicyDocument"];
+            /** Format: date-time */
+            since: string;
+            /** Format: date-time */
+            until: string;
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            agent_id?: string;
+        };
+        /** SimulationReport */
+        SimulationReport: {
+            /** @description recorded decisions replayed */
+            replayed: number;
+            unchanged: number;
+            /** @description allowed (or redacted / held) before, denied by the draft */
+            newly_denied: number;
+            /** @description denied, redacted or held before, allowed by the draft */
+            newly_allowed: number;
+            /** @description decisions that differ in any way */
+            changed: number;
+            transitions: {
+                from: components["schemas"]["DecisionKind"];
+                to: components["schemas"]["DecisionKind"];
+                count: number;
+            }[];
+            /** @description violations per rule, as recorded and under the draft */
+            by_rule: {
+                rule: string;
+                recorded: number;
+                simulated: number;
+            }[];
+            by_agent: ({
+                agent_id: string | null;
+            } & {
+                newly_denied: number;
+                newly_allowed: number;
+                /** @description decisions that differ in any way (including the two above) */
+                changed: number;
+            })[];
+            /** @description what the replay could not reproduce, and how often */
+            limitations: string[];
+            /** @description true when the range held more decisions than one simulation replays */
+            truncated: boolean;
+        };
+        /** Source */
+        Source: {
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            id: string;
+            kind: components["schemas"]["SourceKind"];
+            name: string;
+            description: string | null;
+            enabled: boolean;
+            /** @description signature scheme verified for this kind */
+            scheme: string;
+            /** @description where this source delivers its webhooks */
+            ingest_path: string;
+            signing: {
+                tolerance_seconds: number;
+                options: {
+                    [key: string]: unknown;
+                };
+            };
+            mapping: components["schemas"]["FieldMapping"];
+            secret: {
+                rotated_at: string | null;
+                /** @description the previous secret still verifies until then (rotation overlap); null when none does */
+                previous_valid_until: string | null;
+            };
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /**
+         * SourceKind
+         * @description the business system, which fixes the signature scheme and the default mapping (docs/ingestion.md)
+         * @enum {string}
+         */
+        SourceKind: "hubspot" | "salesforce" | "dynamics365" | "servicenow" | "sap" | "oracle_erp" | "zapier" | "n8n" | "make" | "generic" | "cloudevents";
+        /** SourcePage */
+        SourcePage: {
+            items: components["schemas"]["Source"][];
+            /** @description null on the last page */
+            next_cursor: string | null;
+        };
+        /** SourceWithGeneratedSecret */
+        SourceWithGeneratedSecret: {
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            id: string;
+            kind: components["schemas"]["SourceKind"];
+            name: string;
+            description: string | null;
+            enabled: boolean;
+            /** @description signature scheme verified for this kind */
+            scheme: string;
+            /** @description where this source delivers its webhooks */
+            ingest_path: string;
+            signing: {
+                tolerance_seconds: number;
+                options: {
+                    [key: string]: unknown;
+                };
+            };
+            mapping: components["schemas"]["FieldMapping"];
+            secret: {
+                rotated_at: string | null;
+                /** @description the previous secret still verifies until then (rotation overlap); null when none does */
+                previous_valid_until: string | null;
+            };
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** @description present only when ORCA generated the secret: shown this once, never again */
+            generated_secret?: string;
+        };
+        /** StreamFreshness */
+        StreamFreshness: {
+            contract: string;
+            stream: string;
+            /** @description source kind or source id, as the contract names it */
+            source: string;
+            entity_type: string;
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            agent_id: string;
+            last_event_at: string | null;
+            lag_seconds: number | null;
+            slo_seconds: number;
+            /** @enum {string} */
+            status: "within_slo" | "stale" | "no_data";
+            /** @description open gaps of any type on this stream */
+            open_gaps: number;
+        };
+        /**
+         * SyncContracts
+         * @description sync contracts (docs/sync.md); YAML or JSON
+         */
+        SyncContracts: {
+            contracts: {
+                /** @description letters, digits and . _ : - (at most 100) */
+                name: string;
+                /** @description id of the agent accountable for this data */
+                owner: string;
+                description?: string;
+                /** @description a duration such as 90s, 15m, 4h or 2d */
+                resolve_within?: string;
+                /** @description how long the analyzer keeps an idle entity's memory (default 30d, at least 1h) */
+                forget_after?: string;
+                /** @description risk kind and cost per gap type (for Risk Avoided); rules may override */
+                costs?: {
+                    stale?: {
+                        /** @description e.g. order_duplication, ticket_breach */
+                        risk_kind: string;
+                        cost_usd: number;
+                    };
+                    missing_record?: {
+                        /** @description e.g. order_duplication, ticket_breach */
+                        risk_kind: string;
+                        cost_usd: number;
+                    };
+                    out_of_order?: {
+                        /** @description e.g. order_duplication, ticket_breach */
+                        risk_kind: string;
+                        cost_usd: number;
+                    };
+                    duplicate?: {
+                        /** @description e.g. order_duplication, ticket_breach */
+                        risk_kind: string;
+                        cost_usd: number;
+                    };
+                    field_drift?: {
+                        /** @description e.g. order_duplication, ticket_breach */
+                        risk_kind: string;
+                        cost_usd: number;
+                    };
+                };
+                streams: {
+                    /** @description letters, digits and . _ : - (at most 100) */
+                    name?: string;
+                    /** @description a source kind (hubspot, salesforce, …) or a source id */
+                    source: string;
+                    entity_type: string;
+                    /** @description a duration such as 90s, 15m, 4h or 2d */
+                    freshness: string;
+                    severity?: ("low" | "medium" | "high" | "critical") | {
+                        /** @description low, medium, high or critical */
+                        stale?: "low" | "medium" | "high" | "critical";
+                        /** @description low, medium, high or critical */
+                        out_of_order?: "low" | "medium" | "high" | "critical";
+                        /** @description low, medium, high or critical */
+                        duplicate?: "low" | "medium" | "high" | "critical";
+                    };
+                    /** @description open out_of_order when an entity’s sequence goes backwards (default true) */
+                    check_sequence?: boolean;
+                    /** @description event types that happen once per entity: a second one is a duplicate */
+                    unique_event_types?: string[];
+                }[];
+                follow_ups?: {
+                    /** @description letters, digits and . _ : - (at most 100) */
+                    name: string;
+                    when: {
+                        /** @description letters, digits and . _ : - (at most 100) */
+                        stream: string;
+                        event_type: string;
+                        /** @description `entity_id`, `correlation_id`, or a JSON path into the payload such as `$.properties.order_id` */
+                        key?: string;
+                    };
+                    then: {
+                        /** @description letters, digits and . _ : - (at most 100) */
+                        stream: string;
+                        event_type: string;
+                        /** @description `entity_id`, `correlation_id`, or a JSON path into the payload such as `$.properties.order_id` */
+                        key?: string;
+                    };
+                    /** @description a duration such as 90s, 15m, 4h or 2d */
+                    within?: string;
+                    /** @description JSON path to a timestamp in the trigger payload */
+                    deadline?: string;
+                    /** @description a duration such as 90s, 15m, 4h or 2d */
+                    warn_before?: string;
+                    /** @description low, medium, high or critical */
+                    severity?: "low" | "medium" | "high" | "critical";
+                    /** @description a duration such as 90s, 15m, 4h or 2d */
+                    resolve_within?: string;
+                    cost?: {
+                        /** @description e.g. order_duplication, ticket_breach */
+                        risk_kind: string;
+                        cost_usd: number;
+                    };
+                }[];
+                lifecycles?: {
+                    /** @description letters, digits and . _ : - (at most 100) */
+                    name: string;
+                    /** @description letters, digits and . _ : - (at most 100) */
+                    stream: string;
+                    order: string[];
+                    /** @description low, medium, high or critical */
+                    severity?: "low" | "medium" | "high" | "critical";
+                    /** @description a duration such as 90s, 15m, 4h or 2d */
+                    resolve_within?: string;
+                    cost?: {
+                        /** @description e.g. order_duplication, ticket_breach */
+                        risk_kind: string;
+                        cost_usd: number;
+                    };
+                }[];
+                agreements?: {
+                    /** @description letters, digits and . _ : - (at most 100) */
+                    name: string;
+                    left: {
+                        /** @description letters, digits and . _ : - (at most 100) */
+                        stream: string;
+                        /** @description JSON path into the event payload, e.g. `$.amount` */
+                        field: string;
+                        /** @description `entity_id`, `correlation_id`, or a JSON path into the payload such as `$.properties.order_id` */
+                        key?: string;
+                        event_types?: string[];
+                        /** @description only events whose payload has these values (e.g. HubSpot propertyName = amount) */
+                        where?: {
+                            /** @description JSON path into the event payload, e.g. `$.amount` */
+                            path: string;
+                            equals: string | number | boolean | null;
+                        }[];
+                    };
+                    right: {
+                        /** @description letters, digits and . _ : - (at most 100) */
+                        stream: string;
+                        /** @description JSON path into the event payload, e.g. `$.amount` */
+                        field: string;
+                        /** @description `entity_id`, `correlation_id`, or a JSON path into the payload such as `$.properties.order_id` */
+                        key?: string;
+                        event_types?: string[];
+                        /** @description only events whose payload has these values (e.g. HubSpot propertyName = amount) */
+                        where?: {
+                            /** @description JSON path into the event payload, e.g. `$.amount` */
+                            path: string;
+                            equals: string | number | boolean | null;
+                        }[];
+                    };
+                    /** @description largest absolute difference still in agreement (numbers) */
+                    tolerance?: number;
+                    /** @description low, medium, high or critical */
+                    severity?: "low" | "medium" | "high" | "critical";
+                    /** @description a duration such as 90s, 15m, 4h or 2d */
+                    resolve_within?: string;
+                    cost?: {
+                        /** @description e.g. order_duplication, ticket_breach */
+                        risk_kind: string;
+                        cost_usd: number;
+                    };
+                }[];
+            }[];
+        };
+        /** SyncContractsVersion */
+        SyncContractsVersion: {
+            version: number;
+            /**
+             * @description how the document was sent
+             * @enum {string}
+             */
+            format: "yaml" | "json";
+            /** @description API key id of the writer */
+            created_by: string;
+            /** Format: date-time */
+            created_at: string;
+            document: components["schemas"]["SyncContracts"];
+        };
+        /** Tool */
+        Tool: {
+            name: string;
+            description: string | null;
+            /** @description sha256 of the canonical JSON Schema of its input */
+            input_schema_hash: string | null;
+        };
+        /** ToolInput */
+        ToolInput: {
+            name: string;
+            description?: string | null;
+            /** @description JSON Schema of the tool input; only its hash is kept */
+            input_schema?: {
+                [key: string]: unknown;
+            };
+            input_schema_hash?: string;
+        };
+        /** TransitionRequest */
+        TransitionRequest: {
+            /** @description why; kept in the agent history */
+            reason: string;
+        };
+        /** UpdateAgentRequest */
+        UpdateAgentRequest: {
+            name?: string;
+            kind?: components["schemas"]["AgentKind"];
+            classification?: components["schemas"]["Classification"];
+            /** @description free-form JSON object */
+            config?: {
+                [key: string]: unknown;
+            };
+            tools?: components["schemas"]["ToolInput"][];
+            targets?: string[];
+            tags?: string[];
+            /** @description free-form JSON object */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            external_id?: string | null;
+            owner?: string | null;
+            vendor?: string | null;
+            model?: string | null;
+            version?: string | null;
+            description?: string | null;
+            prompt?: string | null;
+            role?: string | null;
+        };
+        /**
+         * UpdateSourceRequest
+         * @description The secret changes only through rotate-secret.
+         */
+        UpdateSourceRequest: {
+            name?: string;
+            description?: string | null;
+            enabled?: boolean;
+            signing?: {
+                /** @description replay window (default 300) */
+                tolerance_seconds?: number;
+                /** @description per-kind options, validated against the kind (docs/ingestion.md) */
+                options?: {
+                    [key: string]: unknown;
+                };
+            };
+            mapping?: components["schemas"]["FieldMapping"];
+        };
+        /** Violation */
+        Violation: {
+            rule: string;
+            severity: components["schemas"]["Severity"];
+            detail: string;
+        };
+        /** WebhookEventOutcome */
+        WebhookEventOutcome: {
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            id: string;
+            /** @description the idempotency key was already stored: id is the stored event */
+            duplicate: boolean;
+            /** @description same idempotency key, different payload: the original is kept and a duplicate gap opened */
+            conflict: boolean;
+        };
+        /** WebhookResult */
+        WebhookResult: {
+            /** @description events newly stored */
+            accepted: number;
+            /** @description events whose idempotency key was already stored (stored once) */
+            duplicates: number;
+            /** @description true when nothing new was stored because every event was a repeat */
+            duplicate: boolean;
+            /** @description true when a repeat carried a different payload */
+            conflict: boolean;
+            /** @description one entry per event of the delivery, in order */
+            events: components["schemas"]["WebhookEventOutcome"][];
+        };
+    };
+    responses: {
+        /** @description The client address is blocked (BLOCKED_IPS). */
+        AddressBlocked: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The request is malformed or does not match the schema; `errors[]` points at each field (JSON Pointer). */
+        BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The change is not allowed in the current state, or would break a uniqueness rule. */
+        Conflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The key's role may not call this operation (docs/SECURITY.md), or the client address is blocked (BLOCKED_IPS). */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description A bug. The body says nothing internal; quote its correlation_id when reporting it. */
+        InternalServerError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The resource named in the path does not exist. */
+        NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The body is larger than this operation accepts (BODY_LIMIT, 1 MiB by default; 10 MiB for event and run batches). */
+        PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The database is unavailable (or the server is shutting down); retry after Retry-After. */
+        ServiceUnavailable: {
+            headers: {
+                /** @description seconds to wait before retrying */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The rate limit of the API key (or, without a key, of the client address) is spent for this window. */
+        TooManyRequests: {
+            headers: {
+                /** @description seconds to wait before retrying */
+                "Retry-After"?: number;
+                /** @description remaining quota and reset time (IETF RateLimit header fields) */
+                RateLimit?: string;
+                /** @description the quota policy that applies */
+                "RateLimit-Policy"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description No valid API key (missing, invalid, expired or revoked); on a webhook, a signature that does not verify. */
+        Unauthorized: {
+            headers: {
+                /** @description `Bearer realm="orca"` when the API key is the problem */
+                "WWW-Authenticate"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The request is well-formed but refers to something that does not exist or cannot be stored; `errors[]` says where. */
+        UnprocessableContent: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The body is in a media type this operation does not accept. */
+        UnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+    };
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    getLivez: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Liveness"];
+                };
+            };
+            403: components["responses"]["AddressBlocked"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getLiveness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Liveness"];
+                };
+            };
+            403: components["responses"]["AddressBlocked"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getReadyz: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+            403: components["responses"]["AddressBlocked"];
+            500: components["responses"]["InternalServerError"];
+            /** @description Not ready: a problem document with the checks */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotReady"];
+                };
+            };
+        };
+    };
+    getReadiness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+            403: components["responses"]["AddressBlocked"];
+            500: components["responses"]["InternalServerError"];
+            /** @description Not ready: a problem document with the checks */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotReady"];
+                };
+            };
+        };
+    };
+    getHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+            403: components["responses"]["AddressBlocked"];
+            500: components["responses"]["InternalServerError"];
+            /** @description Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    getStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuntimeStatus"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            403: components["responses"]["AddressBlocked"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listAgents: {
+        parameters: {
+            query?: {
+                /** @description lifecycle state (docs/agents.md) */
+                status?: "active" | "suspended" | "quarantined" | "retired";
+                kind?: "mcp_server" | "llm_agent" | "workflow" | "pipeline" | "function";
+                /** @description where the agent was registered from */
+                source?: "manual" | "mcp" | "n8n" | "zapier" | "make" | "airflow" | "lambda";
+                owner?: string;
+                tag?: string;
+                /** @description case-insensitive substring of the name */
+                q?: string;
+                /** @description page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createAgent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAgentRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Agent"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getAgent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Agent"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteAgent: {
+        parameters: {
+            query?: {
+                reason?: string;
+            };
+            header?: never;
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Agent"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateAgent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateAgentRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Agent"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    suspendAgent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransitionRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Agent"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    resumeAgent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransitionRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Agent"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    quarantineAgent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransitionRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Agent"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    approveAgent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransitionRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Agent"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    retireAgent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransitionRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Agent"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listAgentHistory: {
+        parameters: {
+            query?: {
+                /** @description page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentEventPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listKeys: {
+        parameters: {
+            query?: {
+                /** @description page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateApiKeyRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedApiKey"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    revokeKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listAuditEntries: {
+        parameters: {
+            query?: {
+                actor?: string;
+                action?: string;
+                target?: string;
+                /** @description page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditEntryPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    verifyAuditChain: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditChainReport"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getActivePolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Policy"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    replacePolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A policy document (docs/policies.md): classifications, roles, PII detectors, prompt-injection patterns, approvals, quotas */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PolicyDocument"];
+                "application/yaml": components["schemas"]["PolicyDocument"];
+                "application/x-yaml": components["schemas"]["PolicyDocument"];
+                "text/yaml": components["schemas"]["PolicyDocument"];
+                "text/x-yaml": components["schemas"]["PolicyDocument"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Policy"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listPolicyVersions: {
+        parameters: {
+            query?: {
+                /** @description page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyVersionPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    evaluatePolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EvaluateRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Decision"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    simulatePolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SimulateRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SimulationReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listViolations: {
+        parameters: {
+            query?: {
+                /** @description page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string;
+                /** @description UUID */
+                agent_id?: string;
+                rule?: string;
+                severity?: "low" | "medium" | "high" | "critical";
+                decision?: "allow" | "deny" | "redact" | "require_approval";
+                since?: string;
+                until?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordedViolationPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getSyncContracts: {
+        parameters: {
+            query?: {
+                /** @description a past version (default: the active one) */
+                version?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncContractsVersion"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    replaceSyncContracts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description sync contracts (docs/sync.md); YAML or JSON */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SyncContracts"];
+                "application/yaml": components["schemas"]["SyncContracts"];
+                "application/x-yaml": components["schemas"]["SyncContracts"];
+                "text/yaml": components["schemas"]["SyncContracts"];
+                "text/x-yaml": components["schemas"]["SyncContracts"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncContractsVersion"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listGaps: {
+        parameters: {
+            query?: {
+                type?: "stale" | "missing_record" | "out_of_order" | "duplicate" | "field_drift";
+                severity?: "low" | "medium" | "high" | "critical";
+                status?: "open" | "resolved";
+                contract?: string;
+                /** @description UUID */
+                agent_id?: string;
+                /** @description entity id (or the correlation key of an agreement) */
+                entity?: string;
+                stream?: string;
+                rule?: string;
+                /** @description page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GapPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getGap: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Gap"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    resolveGap: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResolveGapRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Gap"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getSyncFreshness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FreshnessReport"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listSources: {
+        parameters: {
+            query?: {
+                /** @description the business system, which fixes the signature scheme and the default mapping (docs/ingestion.md) */
+                kind?: "hubspot" | "salesforce" | "dynamics365" | "servicenow" | "sap" | "oracle_erp" | "zapier" | "n8n" | "make" | "generic" | "cloudevents";
+                enabled?: boolean;
+                /** @description page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SourcePage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createSource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateSourceRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SourceWithGeneratedSecret"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getSource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Source"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteSource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateSource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description The secret changes only through rotate-secret. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateSourceRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Source"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    rotateSourceSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RotateSecretRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SourceWithGeneratedSecret"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    ingestWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description UUID */
+                sourceId: string;
+            };
+            cookie?: never;
+        };
+        /** @description the sender's own delivery (JSON, CloudEvents, SOAP XML…), exactly as signed: docs/ingestion-formats.md */
+        requestBody: {
+            content: {
+                "*/*": unknown;
+            };
+        };
+        responses: {
+            /** @description Every event of the delivery was stored before (stored once); or the SOAP Ack of a Salesforce source */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookResult"];
+                    "text/xml": string;
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["AddressBlocked"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listEvents: {
+        parameters: {
+            query?: {
+                /** @description UUID */
+                source_id?: string;
+                event_type?: string;
+                entity_type?: string;
+                entity_id?: string;
+                /** @description UUID */
+                agent_id?: string;
+                /** @description inclusive lower bound on the time field */
+                since?: string;
+                /** @description exclusive upper bound on the time field */
+                until?: string;
+                /** @description which timestamp since/until bound */
+                time_field?: "occurred_at" | "received_at";
+                /** @description page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    ingestEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventBatch"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventBatchResult"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventBatchResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    ingestRuns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RunBatch"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunBatchResult"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunBatchResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listIncidents: {
+        parameters: {
+            query?: {
+                status?: "open" | "mitigated" | "resolved";
+                severity?: "low" | "medium" | "high" | "critical";
+                /** @description UUID */
+                agent_id?: string;
+                /** @description UUID */
+                gap_id?: string;
+                /** @description page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createIncident: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateIncidentRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Incident"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getIncident: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Incident"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    resolveIncident: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResolveIncidentRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Incident"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getAgentTrust: {
+        parameters: {
+            query?: {
+                /** @description trailing window W, 1h to 365d (e.g. 24h, 7d, 30d) */
+                window?: string;
+            };
+            header?: never;
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentTrust"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getKpis: {
+        parameters: {
+            query?: {
+                /** @description trailing window W, 1h to 365d (e.g. 24h, 7d, 30d) */
+                window?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KpiReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listKpiSnapshots: {
+        parameters: {
+            query?: {
+                /** @description page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KpiSnapshotPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getExecutiveReport: {
+        parameters: {
+            query?: {
+                /** @description overrides the Accept header */
+                format?: "json" | "md" | "csv" | "html";
+                /** @description trailing window W, 1h to 365d */
+                window?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExecutiveReport"];
+                    "text/markdown": string;
+                    "text/csv": string;
+                    "text/html": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+}
