@@ -43,7 +43,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: database reachable and migrations current */
+        /** Readiness: database reachable and migrations current (Redis is reported, never required) */
         get: operations["getReadyz"];
         put?: never;
         post?: never;
@@ -60,7 +60,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: database reachable and migrations current */
+        /** Readiness: database reachable and migrations current (Redis is reported, never required) */
         get: operations["getReadiness"];
         put?: never;
         post?: never;
@@ -94,10 +94,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * Runtime status of this process
-         * @description queue_depth, breakers and last_backup report null/empty until the job queue, circuit breakers and backups exist in this build.
-         */
+        /** Runtime status of this process */
         get: operations["getStatus"];
         put?: never;
         post?: never;
@@ -762,7 +759,7 @@ export interface paths {
         };
         /**
          * An agent's trust score with its components, inputs, weights and confidence
-         * @description SPEC §7 over the trailing window (default 30d); formulas and worked examples in docs/trust.md.
+         * @description Organisation KPIs over the trailing window (default 30d); formulas and worked examples in docs/trust.md.
          */
         get: operations["getAgentTrust"];
         put?: never;
@@ -1375,7 +1372,7 @@ export interface components {
         GapType: "stale" | "missing_record" | "out_of_order" | "duplicate" | "field_drift";
         /** Health */
         Health: {
-            status: "ok" | "down";
+            status: "ok" | "degraded" | "down";
             version: string;
             uptime_seconds: number;
             /** @description by check name (database, migrations, redis when configured) */
@@ -1429,7 +1426,7 @@ export interface components {
             numerator: number;
             denominator: number | null;
             window: string;
-            /** @description SPEC §7 band; null for KPIs without bands */
+            /** @description the value's band (docs/trust.md); null for KPIs without bands */
             band: components["schemas"]["KpiBand"] | null;
             inputs: {
                 [key: string]: number | null;
@@ -1759,6 +1756,9 @@ export interface components {
         };
         /** RuntimeStatus */
         RuntimeStatus: {
+            /** @description degraded while Redis is configured and down */
+            status: "ok" | "degraded";
+            redis: "up" | "down" | "not_configured";
             version: string;
             uptime_seconds: number;
             role: string;
@@ -1767,12 +1767,6 @@ export interface components {
                 kind: string;
                 schema_version: number;
             };
-            queue_depth: number | null;
-            breakers: {
-                name: string;
-                state: string;
-            }[];
-            last_backup: string | null;
         };
         /**
          * Severity

@@ -72,11 +72,15 @@ describeEachDatabase('probes and documents', (ctx, target) => {
     // Only measurements: no placeholder for the job queue, circuit breakers or backups, which this build does not
     // have (a client could not tell a hard-coded null from "no backup yet"). They join when their features land.
     it('documents exactly the fields it measures', async () => {
+      type Schema = { properties?: Record<string, unknown>; $ref?: string };
       const document = (await get('/openapi.json')).json() as {
-        paths: Record<string, { get: { responses: Record<string, { content: Record<string, { schema: { properties: Record<string, unknown> } }> }> } }>;
+        paths: Record<string, { get: { responses: Record<string, { content: Record<string, { schema: Schema }> }> } }>;
+        components: { schemas: Record<string, Schema> };
       };
-      const schema = document.paths['/status']!.get.responses['200']!.content['application/json']!.schema;
-      expect(Object.keys(schema.properties).sort()).toEqual(['database', 'node_version', 'role', 'uptime_seconds', 'version']);
+      const declared = document.paths['/status']!.get.responses['200']!.content['application/json']!.schema;
+      // Shared schemas are referenced from components (#/components/schemas/<name>).
+      const schema = declared.$ref ? document.components.schemas[declared.$ref.split('/').pop()!]! : declared;
+      expect(Object.keys(schema.properties!).sort()).toEqual(['database', 'node_version', 'redis', 'role', 'status', 'uptime_seconds', 'version']);
     });
 
     it('is not public', async () => {
