@@ -59,7 +59,9 @@ export const PolicyDocumentSchema = Type.Object(
       Type.Object({ name: Name, risk_weight: Type.Number({ minimum: 0, maximum: 1 }) }, { additionalProperties: false }),
       { minItems: 1, maxItems: 20, description: 'lowest to highest' },
     ),
-    roles: Type.Record(Name, Type.Object({ classifications: Wildcard, actions: Wildcard }, { additionalProperties: false })),
+    // A record keyed by a pattern leaves keys that miss the pattern unchecked unless they are refused outright: a role
+    // named "_" with no classifications used to reach the compiler (a 500 the OpenAPI fuzzer found).
+    roles: Type.Record(Name, Type.Object({ classifications: Wildcard, actions: Wildcard }, { additionalProperties: false }), { additionalProperties: false }),
     pii: Type.Optional(
       Type.Object(
         {
@@ -118,7 +120,7 @@ export const PolicyDocumentSchema = Type.Object(
       Type.Object(
         {
           default: Type.Optional(Quota),
-          roles: Type.Optional(Type.Record(Name, Quota)),
+          roles: Type.Optional(Type.Record(Name, Quota, { additionalProperties: false })),
           agents: Type.Optional(Type.Record(Type.String({ format: 'uuid' }), Quota)),
         },
         { additionalProperties: false },

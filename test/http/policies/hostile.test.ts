@@ -39,6 +39,17 @@ describeEachDatabase('policy routes under hostile input', (ctx) => {
     expect(Number(rows[0]!.count)).toBe(0);
   });
 
+  it('PUT /policies: a role whose name misses the name pattern is a 400, not a 500 (found by the OpenAPI fuzzer)', async () => {
+    const response = await ctx().app.inject({
+      method: 'PUT',
+      url: '/api/v1/policies',
+      headers: ctx().as('admin'),
+      payload: { classifications: [{ name: 'a', risk_weight: 0 }], roles: { _: {} } },
+    });
+    expect(response.statusCode, response.body).toBe(400);
+    expect(response.json()).toMatchObject({ errors: [{ path: '/body/roles/_', message: 'must NOT have additional properties' }] });
+  });
+
   it('POST /policy/evaluate: odd content never breaks it', async () => {
     const agentId = await registerAgent(ctx(), { role: 'analyst', classification: 'confidential' });
     const contents = [
