@@ -97,8 +97,10 @@ export function createOutboundClient(deps: OutboundClientDeps): OutboundClient &
   const retryDelay = deps.retryDelay ?? DEFAULT_RETRY_DELAY;
   // Kept-alive connections: a receiver taking a burst of deliveries is not paying a TCP (and TLS) handshake each.
   // Each socket was opened to an address the guarded lookup checked. The bound keeps a slow target from holding
-  // an unbounded number of sockets; the attempt's timeout covers the wait for one.
-  const agents = { http: new http.Agent({ keepAlive: true, maxSockets: 100 }), https: new https.Agent({ keepAlive: true, maxSockets: 100 }) };
+  // an unbounded number of sockets; the attempt's timeout covers the wait for one. An idle socket is dropped after
+  // 4 s, before common servers' keep-alive timeouts (5 s for Node) close it under a request being sent.
+  const agentOptions = { keepAlive: true, maxSockets: 100, timeout: 4000 };
+  const agents = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
   const breakerSettings = { ...DEFAULT_BREAKER_SETTINGS, openDurationMs: settings.outboundBreakerOpenMs };
   const targetFailures = handleWhen(isTransientError).orWhenResult((answer) => isTransientStatus((answer as HttpAnswer).status));
   const breakers = new Map<string, TargetBreaker>();
@@ -140,11 +142,14 @@ export function createOutboundClient(deps: OutboundClientDeps): OutboundClient &
     const retries = outbound.retries ?? settings.outboundRetries;
     let attempts = 0;
     let host = '';
-    const log = (fields: Record<string, unknown>, message: string) =>
+    const log = (fields: Record<string, unknown>, message: string) => {
+      // Deliveries come in bursts: the line is not even built unless debug is on.
+      if (!logger.isLevelEnabled('debug')) return;
       logger.debug(
         { correlation_id: correlationId, target_kind: target.kind, target_id: target.id, method, host, attempts, duration_ms: Math.round(performance.now() - started), ...fields },
         message,
       );
+    };
     try {
       const url = parseTargetUrl(outbound.url);
       // The host and port only: a path (a Slack webhook's) or a query string may hold a credential.
