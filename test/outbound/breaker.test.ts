@@ -140,6 +140,28 @@ describe('outbound circuit breaker', () => {
     expect(receiver.requests).toHaveLength(7);
   });
 
+  it('does not count a probe the SSRF guard refused: it proves nothing about the target', async () => {
+    // A fake DNS (the outside world): the name points at the receiver, then briefly at a refused address. The
+    // receiver closes every connection, so that each call resolves the name again (a kept-alive socket would not).
+    const answers = ['127.0.0.1', '127.0.0.1', '127.0.0.1', '127.0.0.1', '127.0.0.1', '10.0.0.1', '127.0.0.1'];
+    const resolveHost = async () => [{ address: answers.shift() ?? '127.0.0.1', family: 4 }];
+    const guarded = createTestOutbound({ settings: { outboundRetries: 0 }, resolveHost });
+    const url = `http://receiver.example:${receiver.port}/`;
+    const status = () => guarded.client.breakers()[0];
+    receiver.answer(503, '', { connection: 'close' });
+    for (let failure = 0; failure < 5; failure += 1) await guarded.client.request(target, { url });
+    expect(status()).toMatchObject({ state: 'open' });
+    vi.setSystemTime(START.getTime() + OPEN_MS);
+    receiver.answer(200, '', { connection: 'close' });
+    expect((await rejection(guarded.client.request(target, { url }))).reason).toBe('refused');
+    expect(status()).toMatchObject({ state: 'half_open' });
+    expect((await guarded.client.request(target, { url })).status).toBe(200);
+    expect(status()).toMatchObject({ state: 'half_open' });
+    expect((await guarded.client.request(target, { url })).status).toBe(200);
+    expect(status()).toMatchObject({ state: 'closed', consecutiveFailures: 0 });
+    guarded.client.close();
+  });
+
   it('lets at most 3 probes through at once while half-open; the rest fail as if open', async () => {
     await openBreaker();
     vi.setSystemTime(START.getTime() + OPEN_MS);
