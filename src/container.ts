@@ -21,6 +21,7 @@ import { createReportsModule } from './modules/reports/index.js';
 import { createSystemModule, type HealthChecks } from './modules/system/index.js';
 import { createCacheInvalidation, createCacheMetrics, type CacheInvalidation } from './platform/cache/index.js';
 import { createFallbackStore, createLocalStore, createRedisStore, type RateLimitStore } from './platform/edge/rate-limit-store.js';
+import { createOutboundClient, type OutboundClient } from './platform/outbound/index.js';
 
 export interface Container {
   config: Readonly<OrcaConfig>;
@@ -37,6 +38,8 @@ export interface Container {
   redisState: DependencyState | undefined;
   rateLimitStore: RateLimitStore;
   invalidation: CacheInvalidation;
+  /** Every HTTP call out of the process goes through it (timeout, retries, breaker per target, SSRF guard). */
+  outbound: OutboundClient;
   modules: {
     agents: ReturnType<typeof createAgentsModule>;
     audit: ReturnType<typeof createAuditModule>;
@@ -98,6 +101,7 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     throw error;
   }
   const clock = options.clock ?? systemClock;
+  const outbound = createOutboundClient({ settings: config, registry: metrics.registry, logger, clock, version: ORCA_VERSION });
   const audit = createAuditModule({ db, clock, metrics: metrics.registry, logger });
   const keys = createKeysModule({ db, audit: audit.service, clock, logger });
   const invalidation = createCacheInvalidation(db, logger);
@@ -203,6 +207,7 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     rateLimitStore,
     modules: { agents, audit, keys, policies, sync, incidents, trust, reports, sources, ingest, system },
     invalidation,
+    outbound,
     async close() {
       // Ingest first: events still gathering for a group commit are written (and analysed) before the rest stops.
       await ingest.close();
@@ -214,6 +219,7 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
       await trust.scheduler.stop();
       redisState?.stop();
       redis?.disconnect();
+      outbound.close();
       await db.close();
     },
   };

@@ -1026,6 +1026,18 @@ export interface components {
             /** @description null on the last page */
             next_cursor: string | null;
         };
+        /** BreakerStatus */
+        BreakerStatus: {
+            /** @description the target id (a receiver, a discovery source…) */
+            target: string;
+            /** @description what the target is */
+            kind: "receiver" | "callback" | "discovery" | "remediation" | "classifier";
+            /** @description open: calls fail at once; half_open: probing after the open period; closed: calls flow */
+            state: "closed" | "half_open" | "open";
+            consecutive_failures: number;
+            /** @description when it last opened; null once closed */
+            opened_at: string | null;
+        };
         /** CanonicalEvent */
         CanonicalEvent: {
             /**
@@ -1767,6 +1779,8 @@ export interface components {
                 kind: string;
                 schema_version: number;
             };
+            /** @description the circuit breaker of each outbound target this process has called, by kind and target */
+            breakers: components["schemas"]["BreakerStatus"][];
         };
         /**
          * Severity

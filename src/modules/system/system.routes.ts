@@ -4,6 +4,7 @@ import type { Registry } from 'prom-client';
 import type { DatabaseKind } from '../../platform/db/index.js';
 import { PROBLEM_CONTENT_TYPE, problemBody } from '../../platform/http/problem.js';
 import { PROBLEM_MEDIA_TYPE, Problem } from '../../platform/http/schemas.js';
+import { OUTBOUND_TARGET_KINDS, type BreakerStatus } from '../../platform/outbound/index.js';
 import type { HealthChecks } from './health.js';
 
 const Check = Type.Object(
@@ -24,6 +25,18 @@ const HealthDocument = Type.Object(
   },
   { title: 'Health' },
 );
+const Breaker = Type.Object(
+  {
+    target: Type.String({ description: 'the target id (a receiver, a discovery source…)' }),
+    kind: Type.Union(OUTBOUND_TARGET_KINDS.map((kind) => Type.Literal(kind)), { description: 'what the target is' }),
+    state: Type.Union([Type.Literal('closed'), Type.Literal('half_open'), Type.Literal('open')], {
+      description: 'open: calls fail at once; half_open: probing after the open period; closed: calls flow',
+    }),
+    consecutive_failures: Type.Integer({ minimum: 0 }),
+    opened_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'when it last opened; null once closed' }),
+  },
+  { title: 'BreakerStatus' },
+);
 const NotReady = Type.Intersect([Problem, Type.Object({ checks: Checks })], { title: 'NotReady' });
 
 export interface SystemRouteDeps {
@@ -36,6 +49,8 @@ export interface SystemRouteDeps {
   schemaVersion: () => Promise<number>;
   /** Redis as last seen (no probe): `not_configured` without REDIS_URL. */
   redisStatus: () => 'up' | 'down' | 'not_configured';
+  /** The circuit breaker of every outbound target this process has called. */
+  breakers: () => BreakerStatus[];
 }
 
 const probeTags = ['Probes'];
@@ -117,6 +132,7 @@ export function systemRoutes(deps: SystemRouteDeps): FastifyPluginAsyncTypebox {
                 role: Type.String(),
                 node_version: Type.String(),
                 database: Type.Object({ kind: Type.String(), schema_version: Type.Integer() }),
+                breakers: Type.Array(Breaker, { description: 'the circuit breaker of each outbound target this process has called, by kind and target' }),
               },
               { title: 'RuntimeStatus' },
             ),
@@ -131,6 +147,13 @@ export function systemRoutes(deps: SystemRouteDeps): FastifyPluginAsyncTypebox {
         role: deps.role,
         node_version: process.version,
         database: { kind: deps.databaseKind, schema_version: await deps.schemaVersion() },
+        breakers: deps.breakers().map((breaker) => ({
+          target: breaker.target,
+          kind: breaker.kind,
+          state: breaker.state,
+          consecutive_failures: breaker.consecutiveFailures,
+          opened_at: breaker.openedAt,
+        })),
       }),
     );
 

@@ -57,6 +57,11 @@ describe('loadConfig defaults', () => {
       trustQuarantineBelow: 30,
       shutdownTimeoutMs: 10_000,
       bodyLimitBytes: 1024 * 1024,
+      outboundTimeoutMs: 10_000,
+      outboundRetries: 2,
+      outboundMaxResponseBytes: 1024 * 1024,
+      outboundAllowCidrs: [],
+      outboundBreakerOpenMs: 60_000,
     });
     // Unset by default: the embedded database, in-process limits, no receivers, no S3, no tracing, no ROI.
     for (const key of [
@@ -109,6 +114,11 @@ describe('loadConfig parsing', () => {
         PLATFORM_COST_USD_MONTHLY: '1250.50',
         BACKUP_INTERVAL: '1h',
         BODY_LIMIT: '2MiB',
+        OUTBOUND_TIMEOUT: '2500ms',
+        OUTBOUND_RETRIES: '0',
+        OUTBOUND_MAX_RESPONSE_BYTES: '64KiB',
+        OUTBOUND_ALLOW_CIDRS: '127.0.0.0/8, 10.20.0.0/16, ::1',
+        OUTBOUND_BREAKER_OPEN_DURATION: '5m',
       },
       cwd,
     );
@@ -127,6 +137,11 @@ describe('loadConfig parsing', () => {
       platformCostUsdMonthly: 1250.5,
       backupIntervalMs: 3_600_000,
       bodyLimitBytes: 2 * 1024 * 1024,
+      outboundTimeoutMs: 2500,
+      outboundRetries: 0,
+      outboundMaxResponseBytes: 64 * 1024,
+      outboundAllowCidrs: ['127.0.0.0/8', '10.20.0.0/16', '::1'],
+      outboundBreakerOpenMs: 300_000,
     });
   });
 
@@ -184,6 +199,12 @@ describe('loadConfig refuses invalid values, naming the variable', () => {
     [{ HOST: '   ' }, 'HOST: must not be empty (got "   ")'],
     [{ DATABASE_PREPARED_STATEMENTS: 'sometimes' }, 'DATABASE_PREPARED_STATEMENTS: must be on or off (got "sometimes")'],
     [{ ALERTMANAGER_URL: 'ftp://am' }, 'ALERTMANAGER_URL: must use one of the schemes http, https (got "ftp://am")'],
+    [{ OUTBOUND_TIMEOUT: '0s' }, 'OUTBOUND_TIMEOUT: must be a duration such as 500ms, 30s, 15m, 6h or 30d (got "0s")'],
+    [{ OUTBOUND_TIMEOUT: '1h' }, 'OUTBOUND_TIMEOUT: must be at most 10m (got "1h")'],
+    [{ OUTBOUND_RETRIES: '11' }, 'OUTBOUND_RETRIES: must be an integer between 0 and 10 (got "11")'],
+    [{ OUTBOUND_MAX_RESPONSE_BYTES: 'lots' }, 'OUTBOUND_MAX_RESPONSE_BYTES: must be a size such as 1048576, 512KiB or 1MiB (got "lots")'],
+    [{ OUTBOUND_ALLOW_CIDRS: '127.0.0.0/8, localhost' }, 'OUTBOUND_ALLOW_CIDRS: not an IP address or CIDR range: localhost (got "127.0.0.0/8, localhost")'],
+    [{ OUTBOUND_BREAKER_OPEN_DURATION: '2d' }, 'OUTBOUND_BREAKER_OPEN_DURATION: must be at most 1d (got "2d")'],
   ])('%j → %s', (env, expected) => {
     expect(problemsOf(env)).toEqual([expected]);
   });

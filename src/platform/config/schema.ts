@@ -49,6 +49,11 @@ export interface OrcaConfig {
   maxHeaderSizeBytes: number;
   policyAllowSampleRate: number;
   syncSweepIntervalMs: number;
+  outboundTimeoutMs: number;
+  outboundRetries: number;
+  outboundMaxResponseBytes: number;
+  outboundAllowCidrs: string[];
+  outboundBreakerOpenMs: number;
 }
 
 /** Thrown by a parser with a human sentence saying what is wrong (the variable name is added by the loader). */
@@ -149,7 +154,7 @@ function ipOrCidr(value: string): boolean {
   return Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
-function blockedIps(raw: string): string[] {
+function ipsOrCidrs(raw: string): string[] {
   const entries = list(raw);
   const bad = entries.filter((entry) => !ipOrCidr(entry));
   if (bad.length > 0) throw new InvalidSetting(`not an IP address or CIDR range: ${bad.join(', ')}`);
@@ -176,7 +181,7 @@ function trustProxy(raw: string): boolean | string[] {
   const value = raw.trim().toLowerCase();
   if (value === 'false' || value === '0' || value === '') return false;
   if (value === 'true' || value === '1') return true;
-  return blockedIps(raw);
+  return ipsOrCidrs(raw);
 }
 
 function logLevel(raw: string): LogLevel {
@@ -282,7 +287,7 @@ export const SETTINGS = [
     parse: optional(secretKey),
   },
   { env: 'CORS_ORIGIN', key: 'corsOrigins', default: '', description: 'comma-separated exact origins allowed cross-origin access', parse: corsOrigins },
-  { env: 'BLOCKED_IPS', key: 'blockedIps', default: '', description: 'comma-separated IPs and CIDR ranges (v4/v6) answered 403', parse: blockedIps },
+  { env: 'BLOCKED_IPS', key: 'blockedIps', default: '', description: 'comma-separated IPs and CIDR ranges (v4/v6) answered 403', parse: ipsOrCidrs },
   { env: 'RATE_LIMIT_MAX', key: 'rateLimitMax', default: '1000', description: 'requests per window per API key (per IP when anonymous)', parse: integer(1, 10_000_000) },
   { env: 'RATE_LIMIT_WINDOW', key: 'rateLimitWindowMs', default: '15m', description: 'rate-limit window', parse: duration },
   { env: 'RATE_LIMIT_ROLE_MAX', key: 'rateLimitRoleMax', default: '', description: 'per-role overrides of RATE_LIMIT_MAX, e.g. ingest:100000,viewer:2000', parse: roleLimits },
@@ -322,4 +327,34 @@ export const SETTINGS = [
   { env: 'MAX_HEADER_SIZE', key: 'maxHeaderSizeBytes', default: '16KiB', description: 'largest accepted request header block (431 beyond)', parse: bytes },
   { env: 'POLICY_ALLOW_SAMPLE_RATE', key: 'policyAllowSampleRate', default: '1', description: 'share (0–1) of policy allow decisions without violations that are recorded; every violation is always recorded', parse: fraction },
   { env: 'SYNC_SWEEP_INTERVAL', key: 'syncSweepIntervalMs', default: '30s', description: 'time between sweeps of the sync analyzer for time-based rules (stale streams, follow-up deadlines)', parse: duration },
+  {
+    env: 'OUTBOUND_TIMEOUT',
+    key: 'outboundTimeoutMs',
+    default: '10s',
+    description: 'longest one attempt of an outbound HTTP call (alert receivers, callbacks, discovery) may take, from connecting to the end of the answer',
+    parse: durationUpTo(600_000, '10m'),
+  },
+  {
+    env: 'OUTBOUND_RETRIES',
+    key: 'outboundRetries',
+    default: '2',
+    description: 'retries after the first attempt of an outbound call, on network errors, timeouts, 5xx, 408 and 429 (jittered exponential backoff honouring Retry-After); calls made by jobs retry through the job queue instead',
+    parse: integer(0, 10),
+  },
+  { env: 'OUTBOUND_MAX_RESPONSE_BYTES', key: 'outboundMaxResponseBytes', default: '1MiB', description: 'largest answer body an outbound call reads; a larger one fails the call (too_large)', parse: bytes },
+  {
+    env: 'OUTBOUND_ALLOW_CIDRS',
+    key: 'outboundAllowCidrs',
+    default: '',
+    description:
+      'comma-separated IPs and CIDR ranges (v4/v6) that outbound calls may reach although the SSRF guard refuses them (loopback, private, link-local, unique-local, CGNAT, multicast), e.g. 127.0.0.0/8 for a receiver on the same host',
+    parse: ipsOrCidrs,
+  },
+  {
+    env: 'OUTBOUND_BREAKER_OPEN_DURATION',
+    key: 'outboundBreakerOpenMs',
+    default: '60s',
+    description: "how long an outbound target's circuit breaker stays open (calls fail at once, nothing is sent) after 5 consecutive failures, before it is probed",
+    parse: durationUpTo(86_400_000, '1d'),
+  },
 ] as const satisfies readonly Setting<keyof OrcaConfig>[];

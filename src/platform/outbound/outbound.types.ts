@@ -1,5 +1,7 @@
+export const OUTBOUND_TARGET_KINDS = ['receiver', 'callback', 'discovery', 'remediation', 'classifier'] as const;
+
 /** What an outbound call is for: a bounded metric label (`orca_outbound_requests_total{target_kind}`). */
-export type OutboundTargetKind = 'receiver' | 'callback' | 'discovery' | 'remediation' | 'classifier';
+export type OutboundTargetKind = (typeof OUTBOUND_TARGET_KINDS)[number];
 
 export interface OutboundTarget {
   kind: OutboundTargetKind;
@@ -44,7 +46,10 @@ export interface BreakerStatus {
  */
 export interface OutboundClient {
   request(target: OutboundTarget, request: OutboundRequest): Promise<OutboundResponse>;
-  /** Throws a 400-class AppError when the URL is not http(s) or resolves to an address the guard refuses. */
-  assertAllowedUrl(url: string): Promise<void>;
+  /**
+   * Throws a 400 AppError (validation_failed, naming `path`, `/body/url` by default) when the URL is not http(s),
+   * its host does not resolve, or it resolves to an address the guard refuses; 503 when DNS cannot answer now.
+   */
+  assertAllowedUrl(url: string, path?: string): Promise<void>;
   breakers(): BreakerStatus[];
 }
