@@ -131,6 +131,7 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
       databaseKind: container.db.kind,
       startedAt: container.startedAt,
       redisStatus: () => (container.redisState ? (container.redisState.isUp() ? 'up' : 'down') : 'not_configured'),
+      queueDepth: () => container.jobs.depth(),
     }),
   );
   // A worker serves only probes and /metrics: orchestrators still need to watch it, clients must not reach it.

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Registry } from 'prom-client';
 import type { DatabaseKind } from '../../platform/db/index.js';
+import type { QueueDepth } from '../../platform/jobs/index.js';
 import { PROBLEM_CONTENT_TYPE, problemBody } from '../../platform/http/problem.js';
 import { PROBLEM_MEDIA_TYPE, Problem } from '../../platform/http/schemas.js';
 import type { HealthChecks } from './health.js';
@@ -24,6 +25,16 @@ const HealthDocument = Type.Object(
   },
   { title: 'Health' },
 );
+const QueueStatus = Type.Object(
+  {
+    queue: Type.String(),
+    queued: Type.Integer({ description: 'waiting to run, retries and delayed jobs included' }),
+    active: Type.Integer({ description: 'running now, on any replica' }),
+    dead_lettered: Type.Integer({ description: 'retries exhausted: waiting in the queue\'s dead-letter queue' }),
+    oldest_queued_seconds: Type.Number({ description: 'how long the oldest due job has waited past its start time (0 when none)' }),
+  },
+  { title: 'QueueStatus' },
+);
 const NotReady = Type.Intersect([Problem, Type.Object({ checks: Checks })], { title: 'NotReady' });
 
 export interface SystemRouteDeps {
@@ -36,6 +47,8 @@ export interface SystemRouteDeps {
   schemaVersion: () => Promise<number>;
   /** Redis as last seen (no probe): `not_configured` without REDIS_URL. */
   redisStatus: () => 'up' | 'down' | 'not_configured';
+  /** Every job queue, read from the database (the same on every replica). */
+  queueDepth: () => Promise<QueueDepth[]>;
 }
 
 const probeTags = ['Probes'];
@@ -117,6 +130,7 @@ export function systemRoutes(deps: SystemRouteDeps): FastifyPluginAsyncTypebox {
                 role: Type.String(),
                 node_version: Type.String(),
                 database: Type.Object({ kind: Type.String(), schema_version: Type.Integer() }),
+                queues: Type.Array(QueueStatus, { description: 'the durable job queues, by name' }),
               },
               { title: 'RuntimeStatus' },
             ),
@@ -131,6 +145,13 @@ export function systemRoutes(deps: SystemRouteDeps): FastifyPluginAsyncTypebox {
         role: deps.role,
         node_version: process.version,
         database: { kind: deps.databaseKind, schema_version: await deps.schemaVersion() },
+        queues: (await deps.queueDepth()).map((depth) => ({
+          queue: depth.queue,
+          queued: depth.queued,
+          active: depth.active,
+          dead_lettered: depth.deadLettered,
+          oldest_queued_seconds: depth.oldestQueuedSeconds,
+        })),
       }),
     );
 
