@@ -19,18 +19,28 @@ export interface ScheduleTicker {
   stop(): Promise<void>;
 }
 
-/** Calls `tick` every half slot (the first after half a slot); never overlaps itself; `tick` must not reject. */
+/**
+ * Calls `tick` one slot after start (as the loops these jobs replaced did: a replica that starts runs nothing at
+ * once), then every half slot; never overlaps itself. `tick` must not reject.
+ */
 export function startScheduleTicker(slotSeconds: number, tick: () => Promise<void>): ScheduleTicker {
   let inFlight: Promise<void> | undefined;
-  const timer = setInterval(() => {
-    inFlight ??= tick().finally(() => {
-      inFlight = undefined;
-    });
-  }, slotSeconds * 500);
-  timer.unref();
+  let stopped = false;
+  let timer: NodeJS.Timeout;
+  const arm = (delayMs: number) => {
+    timer = setTimeout(() => {
+      inFlight ??= tick().finally(() => {
+        inFlight = undefined;
+      });
+      if (!stopped) arm(slotSeconds * 500);
+    }, delayMs);
+    timer.unref();
+  };
+  arm(slotSeconds * 1000);
   return {
     async stop() {
-      clearInterval(timer);
+      stopped = true;
+      clearTimeout(timer);
       await inFlight;
     },
   };
