@@ -1654,6 +1654,18 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /** QueueStatus */
+        QueueStatus: {
+            queue: string;
+            /** @description waiting to run, retries and delayed jobs included */
+            queued: number;
+            /** @description running now, on any replica */
+            active: number;
+            /** @description retries exhausted: waiting in the queue's dead-letter queue */
+            dead_lettered: number;
+            /** @description how long the oldest due job has waited past its start time (0 when none) */
+            oldest_queued_seconds: number;
+        };
         /** Readiness */
         Readiness: {
             /** @enum {string} */
@@ -1767,6 +1779,8 @@ export interface components {
                 kind: string;
                 schema_version: number;
             };
+            /** @description the durable job queues, by name */
+            queues: components["schemas"]["QueueStatus"][];
         };
         /**
          * Severity
