@@ -187,6 +187,36 @@ for (const target of databaseTargets) {
       expect(apiRuns).toBe(0);
     });
 
+    it('wakes an idle worker when a job is sent (NOTIFY), on commit for a send in a transaction', async () => {
+      // A worker that would otherwise look only once a minute; on PostgreSQL the sender is another replica.
+      const worker = open(true, { pollIntervalMs: 60_000 });
+      const ran: string[] = [];
+      let next = deferred();
+      worker.queue.define<{ n: number }>({
+        queue: 'wake-up',
+        handler: async (job) => {
+          ran.push(job.id);
+          next.resolve();
+        },
+      });
+      await worker.queue.start();
+      const senderDb = target.name === 'postgres' ? await jobsDb.openReplica() : jobsDb.db;
+      const sender = createTestQueue(senderDb, { runsJobs: false });
+      running.push(sender);
+      sender.queue.define({ queue: 'wake-up', handler: async () => {} });
+      await sender.queue.start();
+
+      const started = Date.now();
+      const id = await sender.queue.send('wake-up', { n: 1 });
+      await next.promise;
+      next = deferred();
+      const inTransaction = await senderDb.transaction((tx) => sender.queue.send('wake-up', { n: 2 }, { tx }));
+      await next.promise;
+      expect(ran).toEqual([id, inTransaction]);
+      // Far less than the worker's polling interval: only the notifications can have woken it.
+      expect(Date.now() - started).toBeLessThan(10_000);
+    });
+
     it('keeps one waiting job per singleton key, and reports the depth of what was enqueued', async () => {
       const t = open(false);
       t.queue.define({ queue: 'depth', handler: async () => {} });
