@@ -60,7 +60,6 @@ interface Queue extends RunnableQueue {
 export function createJobQueue(deps: JobQueueDeps): JobQueue {
   const { db, settings } = deps;
   const logger = deps.logger.child({ component: 'jobs' });
-  const schedules = new Map<string, number>();
   const queues = new Map<string, Queue>();
   const workers = new Map<string, QueueWorker>();
   const tickers: ScheduleTicker[] = [];
@@ -177,7 +176,8 @@ export function createJobQueue(deps: JobQueueDeps): JobQueue {
       },
     );
     startSchedules(pgBoss);
-    logger.info({ schema, queues: [...queues.keys()], schedules: Object.fromEntries(schedules) }, 'job workers started');
+    const schedules = Object.fromEntries([...queues.values()].filter((queue) => queue.slotSeconds !== undefined).map((queue) => [queue.definition.queue, queue.slotSeconds]));
+    logger.info({ schema, queues: [...queues.keys()], schedule_seconds: schedules }, 'job workers started');
   }
 
   async function stop(): Promise<void> {
@@ -213,7 +213,6 @@ export function createJobQueue(deps: JobQueueDeps): JobQueue {
       if (starting) throw new Error(`job queue "${definition.queue}" scheduled after start`);
       const queue = queueOf(definition.queue);
       const slotSeconds = slotSecondsOf(definition.intervalMs);
-      schedules.set(definition.queue, slotSeconds);
       // A failed run is retried by the next slot: no dead letters, and one run at a time.
       queues.set(definition.queue, { ...queue, deadLetters: false, slotSeconds, concurrency: 1 });
     },
