@@ -132,6 +132,7 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
       startedAt: container.startedAt,
       redisStatus: () => (container.redisState ? (container.redisState.isUp() ? 'up' : 'down') : 'not_configured'),
       breakers: () => container.outbound.breakers(),
+      queueDepth: () => container.jobs.depth(),
     }),
   );
   // A worker serves only probes and /metrics: orchestrators still need to watch it, clients must not reach it.

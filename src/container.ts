@@ -1,6 +1,7 @@
 import type { OrcaConfig, ProcessRole } from './platform/config/schema.js';
 import { openDatabase, type Database } from './platform/db/index.js';
 import { migrate } from './platform/db/migrate.js';
+import { createJobQueue, type JobQueue } from './platform/jobs/index.js';
 import { createLogger, type Logger } from './platform/telemetry/logger.js';
 import { createDependencyState, type DependencyState } from './platform/telemetry/dependency-state.js';
 import { createMetrics, type Metrics } from './platform/telemetry/metrics.js';
@@ -40,6 +41,8 @@ export interface Container {
   invalidation: CacheInvalidation;
   /** Every HTTP call out of the process goes through it (timeout, retries, breaker per target, SSRF guard). */
   outbound: OutboundClient;
+  /** The durable job queue: every role sends; `worker` and `all` also run jobs and schedules. */
+  jobs: JobQueue;
   modules: {
     agents: ReturnType<typeof createAgentsModule>;
     audit: ReturnType<typeof createAuditModule>;
@@ -102,6 +105,20 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
   }
   const clock = options.clock ?? systemClock;
   const outbound = createOutboundClient({ settings: config, registry: metrics.registry, logger, clock, version: ORCA_VERSION });
+  const role = options.role ?? 'all';
+  const jobs = createJobQueue({
+    db,
+    logger,
+    registry: metrics.registry,
+    runsJobs: role !== 'api',
+    settings: {
+      schema: config.jobsSchema,
+      concurrency: config.jobsConcurrency,
+      pollIntervalMs: config.jobsPollIntervalMs,
+      // Half the shutdown budget: HTTP drains before, and the database must still close after.
+      drainTimeoutMs: config.shutdownTimeoutMs / 2,
+    },
+  });
   const audit = createAuditModule({ db, clock, metrics: metrics.registry, logger });
   const keys = createKeysModule({ db, audit: audit.service, clock, logger });
   const invalidation = createCacheInvalidation(db, logger);
@@ -118,7 +135,7 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     invalidation,
     allowSampleRate: config.policyAllowSampleRate,
   });
-  const sync = createSyncModule({ db, metrics, logger, clock, audit: audit.service, sweepIntervalMs: config.syncSweepIntervalMs });
+  const sync = createSyncModule({ db, metrics, logger, clock, audit: audit.service, jobs, sweepIntervalMs: config.syncSweepIntervalMs });
   const sources = createSourcesModule({ db, config, clock, audit: audit.service, cacheMetrics, invalidation });
   const ingest = createIngestModule({ db, metrics, logger, clock, sources: sources.service, observer: sync.observer });
   const incidents = createIncidentsModule({ db, audit: audit.service, clock });
@@ -127,6 +144,7 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     clock,
     logger,
     metrics,
+    jobs,
     settings: { quarantineBelow: config.trustQuarantineBelow, platformCostUsdMonthly: config.platformCostUsdMonthly, snapshotIntervalMs: config.trustSnapshotIntervalMs },
     agents: agents.service,
     sync: () => sync.service,
@@ -167,6 +185,9 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
   const system = createSystemModule({ db, redis: redis && redisState ? { client: redis, state: redisState } : undefined });
 
   try {
+    // The sync sweep and trust snapshots are scheduled jobs (each module's <module>.jobs.ts): worker processes run
+    // them, once per interval across replicas.
+    await jobs.start();
     if (options.bootstrapKeys) {
       const { announce } = options.bootstrapKeys;
       await keys.service.bootstrap({
@@ -180,21 +201,18 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
       });
     }
   } catch (error) {
+    await jobs.stop();
     redisState?.stop();
     redis?.disconnect();
     await db.close();
     throw error;
   }
   keys.service.start();
-  // Time-based sync rules are swept by worker processes (and `all`); an advisory lock keeps it to one at a time.
-  if ((options.role ?? 'all') !== 'api') sync.sweeper.start();
-  // Trust/KPI snapshots (and auto-quarantine) likewise run on workers; replicas serialise on an advisory lock.
-  if ((options.role ?? 'all') !== 'api') trust.scheduler.start();
   await invalidation.start();
 
   return {
     config,
-    role: options.role ?? 'all',
+    role,
     logger,
     metrics,
     db,
@@ -208,15 +226,16 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     modules: { agents, audit, keys, policies, sync, incidents, trust, reports, sources, ingest, system },
     invalidation,
     outbound,
+    jobs,
     async close() {
-      // Ingest first: events still gathering for a group commit are written (and analysed) before the rest stops.
+      // Jobs first (after HTTP, which the server closed): running jobs finish while everything they use is open.
+      await jobs.stop();
+      // Ingest next: events still gathering for a group commit are written (and analysed) before the rest stops.
       await ingest.close();
       // Decisions waiting for their group commit are written before the database closes.
       await policies.close();
       await invalidation.stop();
       await keys.service.stop();
-      await sync.sweeper.stop();
-      await trust.scheduler.stop();
       redisState?.stop();
       redis?.disconnect();
       outbound.close();

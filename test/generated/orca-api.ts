@@ -1666,6 +1666,18 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /** QueueStatus */
+        QueueStatus: {
+            queue: string;
+            /** @description waiting to run, retries and delayed jobs included */
+            queued: number;
+            /** @description running now, on any replica */
+            active: number;
+            /** @description retries exhausted: waiting in the queue's dead-letter queue */
+            dead_lettered: number;
+            /** @description how long the oldest due job has waited past its start time (0 when none) */
+            oldest_queued_seconds: number;
+        };
         /** Readiness */
         Readiness: {
             /** @enum {string} */
@@ -1781,6 +1793,8 @@ export interface components {
             };
             /** @description the circuit breaker of each outbound target this process has called, by kind and target */
             breakers: components["schemas"]["BreakerStatus"][];
+            /** @description the durable job queues, by name */
+            queues: components["schemas"]["QueueStatus"][];
         };
         /**
          * Severity

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { jobsSchemaFor } from '../../src/platform/jobs/index.js';
 
 export type DatabaseTargetName = 'pglite' | 'postgres';
 
@@ -40,7 +41,8 @@ export async function createSchema(base: string): Promise<{ schema: string; url:
       const client = new pg.Client({ connectionString: base });
       await client.connect();
       try {
-        await client.query(`drop schema if exists ${schema} cascade`);
+        // The job queue lives in a schema of its own, named after this one (so that parallel files never share it).
+        await client.query(`drop schema if exists ${schema} cascade; drop schema if exists ${jobsSchemaFor(schema)} cascade`);
       } finally {
         await client.end();
       }

@@ -1,5 +1,6 @@
 import type { Clock } from '../../platform/clock.js';
 import type { Database } from '../../platform/db/index.js';
+import type { JobQueue } from '../../platform/jobs/index.js';
 import type { Logger } from '../../platform/telemetry/logger.js';
 import type { Metrics } from '../../platform/telemetry/metrics.js';
 import type { AuditService } from '../audit/index.js';
@@ -10,12 +11,14 @@ import { registerSyncMetrics } from './sync.metrics.js';
 import { createSyncRepositories } from './sync.repositories.js';
 import { syncRoutes } from './sync.routes.js';
 import { createSyncService } from './sync.service.js';
+import { registerSyncJobs } from './sync.jobs.js';
 import { createSweeper } from './sync.sweeper.js';
 
 export type { SyncService, StreamStatus } from './sync.service.js';
 export type { Sweeper } from './sync.sweeper.js';
 export type { SyncEngine } from './sync.engine.js';
 export type { SweepReport } from './sync.sweeper.js';
+export { SYNC_SWEEP_QUEUE } from './sync.jobs.js';
 
 export function createSyncModule(deps: {
   db: Database;
@@ -23,6 +26,8 @@ export function createSyncModule(deps: {
   logger: Logger;
   clock: Clock;
   audit: Pick<AuditService, 'append'>;
+  /** Where the module declares its scheduled sweep. */
+  jobs: Pick<JobQueue, 'define' | 'schedule'>;
   /** Time between sweeps of the time-based rules (SYNC_SWEEP_INTERVAL). */
   sweepIntervalMs: number;
 }) {
@@ -32,7 +37,8 @@ export function createSyncModule(deps: {
   const service = createSyncService({ db: deps.db, repositories, contracts, audit: deps.audit, clock: deps.clock });
   const metrics = registerSyncMetrics(deps.metrics.registry, { countOpenGaps: service.countOpenGaps, freshness: () => service.freshness() }, logger);
   const engine = createSyncEngine({ db: deps.db, repositories, contracts, clock: deps.clock, logger, hooks: metrics });
-  const sweeper = createSweeper({ sweep: engine.sweep, intervalMs: deps.sweepIntervalMs, logger, observe: metrics.sweep });
+  const sweeper = createSweeper({ sweep: engine.sweep, logger, observe: metrics.sweep });
+  registerSyncJobs(deps.jobs, { sweeper, intervalMs: deps.sweepIntervalMs });
 
   /** What the ingest module calls after each commit. Never throws: the events are durable whatever analysis does. */
   const observer: IngestObserver = {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { JobContext, JobDefinition, ScheduleDefinition } from '../../platform/jobs/index.js';
 import { createLogger } from '../../platform/telemetry/logger.js';
+import { registerSyncJobs, SYNC_SWEEP_QUEUE } from './sync.jobs.js';
 import { createSweeper, type SweepReport } from './sync.sweeper.js';
 
 const REPORT: SweepReport = { skipped: false, stale_opened: 0, missing_opened: 0, retried_events: 0, caught_up_events: 0, forgotten: 0 };
@@ -7,45 +9,50 @@ const logger = createLogger({ level: 'silent' });
 
 function deferred() {
   let resolve!: () => void;
-  let reject!: (error: Error) => void;
-  const promise = new Promise<void>((res, rej) => {
+  const promise = new Promise<void>((res) => {
     resolve = res;
-    reject = rej;
   });
-  return { promise, resolve, reject };
+  return { promise, resolve };
 }
 
+function recordingQueue() {
+  const defined: Array<JobDefinition<unknown>> = [];
+  const scheduled: ScheduleDefinition[] = [];
+  return {
+    defined,
+    scheduled,
+    define: <Payload>(definition: JobDefinition<Payload>) => void defined.push(definition as JobDefinition<unknown>),
+    schedule: (definition: ScheduleDefinition) => void scheduled.push(definition),
+  };
+}
+
+const job: JobContext<unknown> = { id: 'j1', queue: SYNC_SWEEP_QUEUE, data: null, attempt: 1, correlationId: 'j1', logger, signal: new AbortController().signal };
+
 describe('sync sweeper', () => {
-  it('never overlaps itself, and stop() waits for the sweep in flight', async () => {
+  it('never overlaps itself: a second sweep waits for the one in flight, then sweeps', async () => {
     const gate = deferred();
     let calls = 0;
     const observed: boolean[] = [];
     const sweeper = createSweeper({
       sweep: async () => {
         calls += 1;
-        await gate.promise;
+        if (calls === 1) await gate.promise;
         return REPORT;
       },
-      intervalMs: 3_600_000,
       logger,
       observe: (_seconds, failed) => observed.push(failed),
     });
-    sweeper.start();
-    expect(sweeper.running).toBe(true);
     const first = sweeper.runOnce();
-    let stopped = false;
-    const stopping = sweeper.stop().then(() => {
-      stopped = true;
-    });
-    await Promise.resolve();
-    expect(stopped).toBe(false);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(calls).toBe(1);
+    const second = sweeper.runOnce();
+    await new Promise((resolve) => setImmediate(resolve));
     expect(calls).toBe(1);
     gate.resolve();
     await expect(first).resolves.toEqual(REPORT);
-    await stopping;
-    expect(stopped).toBe(true);
-    expect(sweeper.running).toBe(false);
-    expect(observed).toEqual([false]);
+    await expect(second).resolves.toEqual(REPORT);
+    expect(calls).toBe(2);
+    expect(observed).toEqual([false, false]);
   });
 
   it('rejects runOnce when a sweep fails, counts the failure, and sweeps again next time', async () => {
@@ -56,7 +63,6 @@ describe('sync sweeper', () => {
         if (fail) throw new Error('database away');
         return REPORT;
       },
-      intervalMs: 3_600_000,
       logger,
       observe: (_seconds, failed) => observed.push(failed),
     });
@@ -64,6 +70,30 @@ describe('sync sweeper', () => {
     fail = false;
     await expect(sweeper.runOnce()).resolves.toEqual(REPORT);
     expect(observed).toEqual([true, false]);
-    await sweeper.stop();
+  });
+});
+
+describe('sync sweep job', () => {
+  it('is a scheduled queue whose handler sweeps once, and fails (for the queue to record) when the sweep does', async () => {
+    const queue = recordingQueue();
+    let fail = false;
+    let calls = 0;
+    const sweeper = createSweeper({
+      sweep: async () => {
+        calls += 1;
+        if (fail) throw new Error('database away');
+        return REPORT;
+      },
+      logger,
+      observe: () => {},
+    });
+    registerSyncJobs(queue, { sweeper, intervalMs: 30_000 });
+    expect(queue.scheduled).toEqual([{ queue: 'sync.sweep', intervalMs: 30_000 }]);
+    expect(queue.defined.map((definition) => [definition.queue, definition.timeoutSeconds])).toEqual([['sync.sweep', 600]]);
+    const handler = queue.defined[0]!.handler;
+    await expect(handler(job)).resolves.toBeUndefined();
+    fail = true;
+    await expect(handler(job)).rejects.toThrow('database away');
+    expect(calls).toBe(2);
   });
 });

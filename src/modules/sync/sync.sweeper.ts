@@ -1,7 +1,7 @@
 /**
  * The sweep: what the analyzer does on a timer rather than per ingested batch — batches whose analysis failed
  * analysed again, stored events no analysis reached caught up, time-based rules judged (streams silent past their
- * SLO, follow-ups past their deadline), idle memory forgotten — and the background loop that runs it.
+ * SLO, follow-ups past their deadline), idle memory forgotten — and the runner the scheduled sweep job calls.
  */
 import type { Clock } from '../../platform/clock.js';
 import type { AfterCommit, Queryable } from '../../platform/db/index.js';
@@ -192,16 +192,10 @@ export function createSyncSweep(deps: {
 }
 
 /**
- * The periodic sweep for time-based rules. A background loop never throws (failures are logged and counted),
- * never overlaps itself, and `stop()` waits for the sweep in flight.
+ * Runs the sweep for the scheduled job (sync.jobs.ts) and for tests and commands: never two at once in this process
+ * (a second call waits for the first, then sweeps), each timed and counted, and logged when it changed something.
  */
-export function createSweeper(deps: {
-  sweep: () => Promise<SweepReport>;
-  intervalMs: number;
-  logger: Logger;
-  observe: (seconds: number, failed: boolean) => void;
-}) {
-  let timer: NodeJS.Timeout | undefined;
+export function createSweeper(deps: { sweep: () => Promise<SweepReport>; logger: Logger; observe: (seconds: number, failed: boolean) => void }) {
   let inFlight: Promise<SweepReport> | undefined;
 
   function run(): Promise<SweepReport> {
@@ -224,28 +218,10 @@ export function createSweeper(deps: {
   }
 
   return {
-    start(): void {
-      if (timer) return;
-      timer = setInterval(() => {
-        run().catch((error: unknown) => deps.logger.error({ err: error }, 'sync sweep failed; retrying at the next interval'));
-      }, deps.intervalMs);
-      timer.unref();
-    },
-
-    async stop(): Promise<void> {
-      if (timer) clearInterval(timer);
-      timer = undefined;
-      await inFlight?.catch(() => undefined);
-    },
-
-    /** One sweep now (after the one in flight, if any); rejects when it fails. Tests and `orca` commands use it. */
+    /** One sweep now (after the one in flight, if any); rejects when it fails. */
     async runOnce(): Promise<SweepReport> {
       await inFlight?.catch(() => undefined);
       return run();
-    },
-
-    get running(): boolean {
-      return timer !== undefined;
     },
   };
 }

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Registry } from 'prom-client';
 import type { DatabaseKind } from '../../platform/db/index.js';
+import type { QueueDepth } from '../../platform/jobs/index.js';
 import { PROBLEM_CONTENT_TYPE, problemBody } from '../../platform/http/problem.js';
 import { PROBLEM_MEDIA_TYPE, Problem } from '../../platform/http/schemas.js';
 import { OUTBOUND_TARGET_KINDS, type BreakerStatus } from '../../platform/outbound/index.js';
@@ -37,6 +38,16 @@ const Breaker = Type.Object(
   },
   { title: 'BreakerStatus' },
 );
+const QueueStatus = Type.Object(
+  {
+    queue: Type.String(),
+    queued: Type.Integer({ description: 'waiting to run, retries and delayed jobs included' }),
+    active: Type.Integer({ description: 'running now, on any replica' }),
+    dead_lettered: Type.Integer({ description: 'retries exhausted: waiting in the queue\'s dead-letter queue' }),
+    oldest_queued_seconds: Type.Number({ description: 'how long the oldest due job has waited past its start time (0 when none)' }),
+  },
+  { title: 'QueueStatus' },
+);
 const NotReady = Type.Intersect([Problem, Type.Object({ checks: Checks })], { title: 'NotReady' });
 
 export interface SystemRouteDeps {
@@ -51,6 +62,8 @@ export interface SystemRouteDeps {
   redisStatus: () => 'up' | 'down' | 'not_configured';
   /** The circuit breaker of every outbound target this process has called. */
   breakers: () => BreakerStatus[];
+  /** Every job queue, read from the database (the same on every replica). */
+  queueDepth: () => Promise<QueueDepth[]>;
 }
 
 const probeTags = ['Probes'];
@@ -133,6 +146,7 @@ export function systemRoutes(deps: SystemRouteDeps): FastifyPluginAsyncTypebox {
                 node_version: Type.String(),
                 database: Type.Object({ kind: Type.String(), schema_version: Type.Integer() }),
                 breakers: Type.Array(Breaker, { description: 'the circuit breaker of each outbound target this process has called, by kind and target' }),
+                queues: Type.Array(QueueStatus, { description: 'the durable job queues, by name' }),
               },
               { title: 'RuntimeStatus' },
             ),
@@ -153,6 +167,13 @@ export function systemRoutes(deps: SystemRouteDeps): FastifyPluginAsyncTypebox {
           state: breaker.state,
           consecutive_failures: breaker.consecutiveFailures,
           opened_at: breaker.openedAt,
+        })),
+        queues: (await deps.queueDepth()).map((depth) => ({
+          queue: depth.queue,
+          queued: depth.queued,
+          active: depth.active,
+          dead_lettered: depth.deadLettered,
+          oldest_queued_seconds: depth.oldestQueuedSeconds,
         })),
       }),
     );

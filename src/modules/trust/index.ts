@@ -1,8 +1,9 @@
 import type { Clock } from '../../platform/clock.js';
 import type { Database } from '../../platform/db/index.js';
+import type { JobQueue } from '../../platform/jobs/index.js';
 import type { Logger } from '../../platform/telemetry/logger.js';
 import type { Metrics } from '../../platform/telemetry/metrics.js';
-import { createSnapshotScheduler } from './trust.jobs.js';
+import { registerTrustJobs } from './trust.jobs.js';
 import { registerTrustMetrics } from './trust.metrics.js';
 import { createTrustReadModel } from './trust.read-model.js';
 import { createTrustRepository } from './trust.repository.js';
@@ -15,12 +16,15 @@ export type { Kpi, KpiSet, KpiName, Band } from './kpis.js';
 export { KPI_NAMES } from './kpis.js';
 export { KpiSetSchema } from './trust.schemas.js';
 export { WINDOW_PATTERN } from './window.js';
+export { TRUST_SNAPSHOT_QUEUE } from './trust.jobs.js';
 
 export function createTrustModule(deps: {
   db: Database;
   clock: Clock;
   logger: Logger;
   metrics: Metrics;
+  /** Where the module declares its scheduled snapshot. */
+  jobs: Pick<JobQueue, 'define' | 'schedule'>;
   settings: TrustServiceDeps['settings'];
   agents: TrustServiceDeps['agents'];
   sync?: TrustServiceDeps['sync'];
@@ -29,11 +33,6 @@ export function createTrustModule(deps: {
 }) {
   const service = createTrustService({ ...deps, readModel: createTrustReadModel(deps.db), repository: createTrustRepository(deps.db) });
   registerTrustMetrics(deps.metrics.registry, service, deps.logger);
-  const scheduler = createSnapshotScheduler({
-    intervalMs: deps.settings.snapshotIntervalMs,
-    snapshot: () => service.snapshot(),
-    logger: deps.logger,
-    registry: deps.metrics.registry,
-  });
-  return { service, routes: trustRoutes(service), scheduler };
+  registerTrustJobs(deps.jobs, { intervalMs: deps.settings.snapshotIntervalMs, snapshot: () => service.snapshot(), registry: deps.metrics.registry });
+  return { service, routes: trustRoutes(service) };
 }

@@ -1,72 +1,47 @@
 import { Registry } from 'prom-client';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import type { JobContext, JobDefinition, ScheduleDefinition } from '../../platform/jobs/index.js';
 import { createLogger } from '../../platform/telemetry/logger.js';
-import { createSnapshotScheduler } from './trust.jobs.js';
-
-const logger = createLogger({ level: 'silent' });
+import { captureStream } from '../../../test/helpers/app.js';
+import { registerTrustJobs, TRUST_SNAPSHOT_QUEUE } from './trust.jobs.js';
 
 async function counts(registry: Registry): Promise<Record<string, number>> {
   const metric = await registry.getSingleMetric('orca_trust_snapshots_total')!.get();
   return Object.fromEntries(metric.values.map((value) => [String(value.labels.outcome), value.value]));
 }
 
-describe('snapshot scheduler', () => {
-  afterEach(() => {
-    vi.useRealTimers();
-  });
-
-  it('ticks every interval, survives a failing snapshot, counts outcomes and never overlaps', async () => {
-    vi.useFakeTimers();
+describe('trust snapshot job', () => {
+  it('is scheduled every interval; each run counts its outcome, logs a taken snapshot, and fails when the snapshot does', async () => {
     const registry = new Registry();
-    let calls = 0;
-    let running = 0;
-    let maxRunning = 0;
-    const scheduler = createSnapshotScheduler({
-      intervalMs: 1000,
-      logger,
-      registry,
-      snapshot: async () => {
-        calls += 1;
-        running += 1;
-        maxRunning = Math.max(maxRunning, running);
-        await new Promise((resolve) => setTimeout(resolve, 1500)); // longer than the interval
-        running -= 1;
-        if (calls === 1) throw new Error('database unavailable');
-        return { taken: calls !== 3, agents: 2, quarantined: [] };
+    const defined: Array<JobDefinition<unknown>> = [];
+    const scheduled: ScheduleDefinition[] = [];
+    const outcomes: Array<'fail' | 'taken' | 'skipped'> = ['fail', 'taken', 'skipped', 'taken'];
+    registerTrustJobs(
+      { define: (definition) => void defined.push(definition as JobDefinition<unknown>), schedule: (definition) => void scheduled.push(definition) },
+      {
+        intervalMs: 900_000,
+        registry,
+        snapshot: async () => {
+          const next = outcomes.shift();
+          if (next === 'fail') throw new Error('database unavailable');
+          return { taken: next === 'taken', agents: 2, quarantined: ['a1'] };
+        },
       },
-    });
-    scheduler.start();
-    scheduler.start(); // idempotent
-    for (let i = 0; i < 4; i += 1) await vi.advanceTimersByTimeAsync(2500);
-    expect(calls).toBe(4);
-    expect(maxRunning).toBe(1);
+    );
+    expect(scheduled).toEqual([{ queue: 'trust.snapshot', intervalMs: 900_000 }]);
+    expect(defined.map((definition) => definition.queue)).toEqual([TRUST_SNAPSHOT_QUEUE]);
+
+    const lines: Array<Record<string, unknown>> = [];
+    const logger = createLogger({ level: 'info', destination: captureStream(lines) }).child({ correlation_id: 'run-1' });
+    const job: JobContext<unknown> = { id: 'run-1', queue: TRUST_SNAPSHOT_QUEUE, data: null, attempt: 1, correlationId: 'run-1', logger, signal: new AbortController().signal };
+    const handler = defined[0]!.handler;
+    await expect(handler(job)).rejects.toThrow('database unavailable');
+    for (let run = 0; run < 3; run += 1) await handler(job);
+
     expect(await counts(registry)).toEqual({ failed: 1, taken: 2, skipped: 1 });
-    await scheduler.stop();
-  });
-
-  it('stop() waits for the snapshot in flight and schedules nothing after it', async () => {
-    vi.useFakeTimers();
-    const registry = new Registry();
-    let finished = false;
-    let calls = 0;
-    const scheduler = createSnapshotScheduler({
-      intervalMs: 100,
-      logger,
-      registry,
-      snapshot: async () => {
-        calls += 1;
-        await new Promise((resolve) => setTimeout(resolve, 500));
-        finished = true;
-        return { taken: true, agents: 0, quarantined: [] };
-      },
-    });
-    scheduler.start();
-    await vi.advanceTimersByTimeAsync(150);
-    const stopped = scheduler.stop();
-    await vi.advanceTimersByTimeAsync(500);
-    await stopped;
-    expect(finished).toBe(true);
-    await vi.advanceTimersByTimeAsync(5000);
-    expect(calls).toBe(1);
+    expect(lines.filter((line) => line.msg === 'trust snapshot taken')).toEqual([
+      expect.objectContaining({ correlation_id: 'run-1', agents: 2, quarantined: 1 }),
+      expect.objectContaining({ correlation_id: 'run-1', agents: 2, quarantined: 1 }),
+    ]);
   });
 });

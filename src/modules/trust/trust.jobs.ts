@@ -1,59 +1,44 @@
-import type { Logger } from '../../platform/telemetry/logger.js';
 import { Counter, type Registry } from 'prom-client';
+import type { JobQueue } from '../../platform/jobs/index.js';
+
+export const TRUST_SNAPSHOT_QUEUE = 'trust.snapshot';
 
 /**
- * Takes a trust/KPI snapshot every interval. Never throws (a failed tick is logged and counted, the next tick
- * tries again), never overlaps itself, and `stop()` waits for the tick in flight. Across replicas the snapshot
- * itself takes an advisory lock, so every replica may run this loop.
+ * The trust/KPI snapshot as a scheduled job: once per TRUST_SNAPSHOT_INTERVAL across all replicas, on worker
+ * processes. A failed snapshot is retried by the next interval. The snapshot keeps its own guard (an advisory lock,
+ * and nothing to do when one was taken within half an interval), so a snapshot forced by hand never doubles it.
  */
-export function createSnapshotScheduler(options: {
-  intervalMs: number;
-  snapshot: () => Promise<{ taken: boolean; agents: number; quarantined: string[] }>;
-  logger: Logger;
-  registry: Registry;
-}) {
+export function registerTrustJobs(
+  jobs: Pick<JobQueue, 'define' | 'schedule'>,
+  deps: {
+    intervalMs: number;
+    snapshot: () => Promise<{ taken: boolean; agents: number; quarantined: string[] }>;
+    registry: Registry;
+  },
+): void {
   const runs = new Counter({
     name: 'orca_trust_snapshots_total',
     help: 'Scheduled trust/KPI snapshot attempts by outcome (taken, skipped: another replica took it, failed)',
     labelNames: ['outcome'] as const,
-    registers: [options.registry],
+    registers: [deps.registry],
   });
-  let timer: NodeJS.Timeout | undefined;
-  let inFlight: Promise<void> | undefined;
-  let stopped = true;
-
-  async function tick(): Promise<void> {
-    try {
-      const result = await options.snapshot();
+  jobs.define({
+    queue: TRUST_SNAPSHOT_QUEUE,
+    // Each of the snapshot's reads is bounded by DATABASE_HEAVY_STATEMENT_TIMEOUT; a whole snapshot of many agents
+    // takes several.
+    timeoutSeconds: 1800,
+    handler: async (job) => {
+      let result: Awaited<ReturnType<typeof deps.snapshot>>;
+      try {
+        result = await deps.snapshot();
+      } catch (error) {
+        runs.inc({ outcome: 'failed' });
+        throw error;
+      }
       runs.inc({ outcome: result.taken ? 'taken' : 'skipped' });
-      if (result.taken) options.logger.info({ agents: result.agents, quarantined: result.quarantined.length }, 'trust snapshot taken');
-    } catch (error) {
-      runs.inc({ outcome: 'failed' });
-      options.logger.error({ err: error }, 'trust snapshot failed; retrying at the next interval');
-    }
-  }
-
-  function schedule(): void {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      inFlight = tick().finally(() => {
-        inFlight = undefined;
-        schedule();
-      });
-    }, options.intervalMs);
-    timer.unref();
-  }
-
-  return {
-    start(): void {
-      if (!stopped) return;
-      stopped = false;
-      schedule();
+      if (result.taken) job.logger.info({ agents: result.agents, quarantined: result.quarantined.length }, 'trust snapshot taken');
     },
-    async stop(): Promise<void> {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await inFlight;
-    },
-  };
+  });
+  jobs.schedule({ queue: TRUST_SNAPSHOT_QUEUE, intervalMs: deps.intervalMs });
 }
+

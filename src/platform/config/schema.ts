@@ -54,6 +54,9 @@ export interface OrcaConfig {
   outboundMaxResponseBytes: number;
   outboundAllowCidrs: string[];
   outboundBreakerOpenMs: number;
+  jobsConcurrency: number;
+  jobsSchema: string | undefined;
+  jobsPollIntervalMs: number;
 }
 
 /** Thrown by a parser with a human sentence saying what is wrong (the variable name is added by the loader). */
@@ -106,6 +109,14 @@ function durationUpTo(maxMs: number, maxLabel: string) {
   return (raw: string): number => {
     const ms = duration(raw);
     if (ms > maxMs) throw new InvalidSetting(`must be at most ${maxLabel}`);
+    return ms;
+  };
+}
+
+function durationBetween(minMs: number, minLabel: string, maxMs: number, maxLabel: string) {
+  return (raw: string): number => {
+    const ms = duration(raw);
+    if (ms < minMs || ms > maxMs) throw new InvalidSetting(`must be between ${minLabel} and ${maxLabel}`);
     return ms;
   };
 }
@@ -234,6 +245,13 @@ function secretKey(raw: string): string {
   return value;
 }
 
+function schemaName(raw: string): string {
+  const value = raw.trim();
+  // pg-boss accepts word characters only, at most 50, not starting with a digit (the name is spliced into its SQL).
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,49}$/.test(value)) throw new InvalidSetting('must be a PostgreSQL schema name: letters, digits and _, at most 50, not starting with a digit');
+  return value;
+}
+
 const optional = <T>(parse: (raw: string) => T) => parse as (raw: string) => T | undefined;
 
 /** How a setting is described in `--help` and docs/CONFIGURATION.md: planned settings say so first. */
@@ -311,7 +329,13 @@ export const SETTINGS = [
   { env: 'LOG_LEVEL', key: 'logLevel', default: 'info', description: 'pino log level', parse: logLevel },
   { env: 'PLATFORM_COST_USD_MONTHLY', key: 'platformCostUsdMonthly', default: undefined, description: 'platform cost, the denominator of ROI', parse: optional(positiveNumber) },
   { env: 'TRUST_QUARANTINE_BELOW', key: 'trustQuarantineBelow', default: '30', description: 'trust score under which an agent is quarantined', parse: integer(0, 100) },
-  { env: 'TRUST_SNAPSHOT_INTERVAL', key: 'trustSnapshotIntervalMs', default: '15m', description: 'time between trust/KPI snapshots (history, gauges, auto-quarantine)', parse: duration },
+  {
+    env: 'TRUST_SNAPSHOT_INTERVAL',
+    key: 'trustSnapshotIntervalMs',
+    default: '15m',
+    description: 'time between trust/KPI snapshots (history, gauges, auto-quarantine); whole seconds (rounded up), at most 7d',
+    parse: durationUpTo(7 * 86_400_000, '7d'),
+  },
   { env: 'SHUTDOWN_TIMEOUT', key: 'shutdownTimeoutMs', default: '10s', description: 'longest graceful shutdown before the process exits anyway', parse: duration },
   { env: 'BODY_LIMIT', key: 'bodyLimitBytes', default: '1MiB', description: 'largest accepted request body', parse: bytes },
   { env: 'HEADERS_TIMEOUT', key: 'headersTimeoutMs', default: '10s', description: 'time a client has to send complete request headers (slow-loris defence)', parse: duration },
@@ -326,7 +350,6 @@ export const SETTINGS = [
   { env: 'KEEP_ALIVE_TIMEOUT', key: 'keepAliveTimeoutMs', default: '5s', description: 'idle time before a keep-alive connection is closed', parse: duration },
   { env: 'MAX_HEADER_SIZE', key: 'maxHeaderSizeBytes', default: '16KiB', description: 'largest accepted request header block (431 beyond)', parse: bytes },
   { env: 'POLICY_ALLOW_SAMPLE_RATE', key: 'policyAllowSampleRate', default: '1', description: 'share (0–1) of policy allow decisions without violations that are recorded; every violation is always recorded', parse: fraction },
-  { env: 'SYNC_SWEEP_INTERVAL', key: 'syncSweepIntervalMs', default: '30s', description: 'time between sweeps of the sync analyzer for time-based rules (stale streams, follow-up deadlines)', parse: duration },
   {
     env: 'OUTBOUND_TIMEOUT',
     key: 'outboundTimeoutMs',
@@ -356,5 +379,34 @@ export const SETTINGS = [
     default: '60s',
     description: "how long an outbound target's circuit breaker stays open (calls fail at once, nothing is sent) after 5 consecutive failures, before it is probed",
     parse: durationUpTo(86_400_000, '1d'),
+  },
+  {
+    env: 'SYNC_SWEEP_INTERVAL',
+    key: 'syncSweepIntervalMs',
+    default: '30s',
+    description: 'time between sweeps of the sync analyzer for time-based rules (stale streams, follow-up deadlines); whole seconds (rounded up), at most 7d',
+    parse: durationUpTo(7 * 86_400_000, '7d'),
+  },
+  {
+    env: 'JOBS_CONCURRENCY',
+    key: 'jobsConcurrency',
+    default: '5',
+    description: 'jobs of one queue that a worker process runs at once (a queue may set its own); always 1 on the embedded database',
+    parse: integer(1, 100),
+  },
+  {
+    env: 'JOBS_SCHEMA',
+    key: 'jobsSchema',
+    default: undefined,
+    description:
+      'PostgreSQL schema holding the job queue (pg-boss tables); unset → pgboss, or <schema>_pgboss when ORCA\'s own tables live in a schema other than public (search_path), so that two installations sharing a database never share a queue',
+    parse: optional(schemaName),
+  },
+  {
+    env: 'JOBS_POLL_INTERVAL',
+    key: 'jobsPollIntervalMs',
+    default: '2s',
+    description: 'how often an idle worker looks for due jobs (retries, delayed jobs); new jobs wake workers at once through LISTEN/NOTIFY',
+    parse: durationBetween(100, '100ms', 300_000, '5m'),
   },
 ] as const satisfies readonly Setting<keyof OrcaConfig>[];
