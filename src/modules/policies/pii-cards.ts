@@ -93,15 +93,19 @@ export interface Span {
 
 /**
  * Adds to `found` every card number in the run of digit groups starting at `position` (groups joined by one space or
- * one dash) and returns the end of the run, or -1 if no run starts there. A card is a sequence of whole groups joined by one kind of separator, each of three digits or
- * more but the last, 13–19 digits in all, with an issuer prefix and a valid Luhn check digit (ISO/IEC 7812); it may
- * start or end inside the run only where the run is split by a
- * space, never by a dash (a dash joins one code). Cards are taken from the left, the longest first, so a list
- * "4111 1111 1111 1111 5500 0000 0000 0004" yields both cards. A last group glued to a word or a decimal ("…1111abc",
- * "…1111.5") belongs to something else and ends no card.
+ * one dash) and returns the end of the run, or -1 if no run starts there.
+ *
+ * A card is a sequence of whole groups joined by one kind of separator, each of three digits or more but the last,
+ * 13–19 digits in all, with an issuer prefix and a valid Luhn check digit (ISO/IEC 7812). It may start or end inside
+ * the run only where the run is split by a space, never by a dash (a dash joins one code). Cards are taken from the
+ * left, the longest first, so a list "4111 1111 1111 1111 5500 0000 0000 0004" yields both cards, and a number that
+ * fails Luhn in a list ("4111 1111 1111 1112 5500 …") hides none of the others. What follows a card in its run must
+ * be card-sized too (13 digits or more) or nothing: a Luhn-valid 16-digit head of a longer grouped number ("PL38 2202
+ * 4158 4530 2142 8279 4234", an IBAN failing mod-97) or a card followed by a short number is not reported, as it was
+ * not before lists were read. A last group glued to a word or a decimal ("…1111abc", "…1111.5") ends no card.
  *
  * Linear: each group is the first of at most 6 candidate cards (19 digits in groups of three or more), each checked
- * once.
+ * once, and each stretch after a card is counted once.
  */
 export function scanCardRun(content: string, position: number, found: Span[]): number {
   if (!mayStartCard(content, position)) return -1;
@@ -125,10 +129,12 @@ export function scanCardRun(content: string, position: number, found: Span[]): n
   const limit = isWordChar(after) || (after === DOT && isDigit(content.charCodeAt(end + 1))) ? lastGroup - 1 : end;
 
   let first = position;
+  let pending: Span | undefined;
   while (first < limit) {
     const card = first === position || content.charCodeAt(first - 1) === SPACE ? longestCardFrom(content, first, end, limit) : -1;
     if (card !== -1) {
-      found.push({ start: first, end: card });
+      if (pending && cardSizedOrEmpty(content, pending.end, first)) found.push(pending);
+      pending = { start: first, end: card };
       first = card + 1;
       continue;
     }
@@ -136,7 +142,15 @@ export function scanCardRun(content: string, position: number, found: Span[]): n
     while (isDigit(content.charCodeAt(first))) first += 1;
     first += 1;
   }
+  if (pending && cardSizedOrEmpty(content, pending.end, end)) found.push(pending);
   return end;
+}
+
+/** Whether the digits of content[from, to) are none or at least a card's worth (what may follow a card in a run). */
+function cardSizedOrEmpty(content: string, from: number, to: number): boolean {
+  let digits = 0;
+  for (let index = from; index < to && digits < MIN_DIGITS; index += 1) if (isDigit(content.charCodeAt(index))) digits += 1;
+  return digits === 0 || digits >= MIN_DIGITS;
 }
 
 /** A digit's Luhn contribution when doubled. */

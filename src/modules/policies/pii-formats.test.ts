@@ -23,7 +23,15 @@ describe('credit cards', () => {
   });
 
   it('a number that fails Luhn in a list hides none of the others', () => {
-    expect(only('credit_card', '4111 1111 1111 1112 5500 0000 0000 0004 12')).toEqual(['5500 0000 0000 0004']);
+    expect(only('credit_card', '4111 1111 1111 1112 5500 0000 0000 0004 6011 0000 0000 0000')).toEqual(['5500 0000 0000 0004']);
+  });
+
+  it('what follows a card in its run is card-sized or nothing: a Luhn-valid head of a longer number is no card', () => {
+    // PL38 … fails mod-97; its first sixteen digits pass Luhn with a Mir prefix.
+    expect(only('credit_card', 'Reference PL38 2202 4158 4530 2142 8279 4234')).toEqual([]);
+    expect(only('credit_card', '4111 1111 1111 1111 123 and 5500 0000 0000 0004 0428')).toEqual([]);
+    // A number before the card does not hide it (a list may open with anything).
+    expect(only('credit_card', 'in 2024 4111 1111 1111 1111')).toEqual(['4111 1111 1111 1111']);
   });
 
   it('every issuer range in use, compact, in groups of four with spaces or dashes', () => {
