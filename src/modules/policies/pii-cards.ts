@@ -26,6 +26,7 @@ const ISSUERS: readonly Issuer[] = [
   range(1, 1, [15]), // UATP (airline)
   range(1946, 1946, [16, 18, 19]), // GPN (Indonesia)
   range(2200, 2204, SIXTEEN_TO_NINETEEN), // Mir
+  range(2131, 2131, [15]), // JCB, 15-digit legacy range (its other one, 1800, is inside UATP's)
   range(2205, 2205, [16]), // BORICA
   range(2221, 2720, [16]), // Mastercard
   range(300, 305, [14, 15, 16, 17, 18, 19]), // Diners Club
