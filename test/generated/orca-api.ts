@@ -1557,6 +1557,8 @@ export interface components {
                         };
                     };
                 };
+                /** @description regions (ISO 3166-1 alpha-2) whose national phone formats are detected; default [US] (North America). Numbers written with a + are detected whatever the list */
+                phone_regions?: string[];
                 custom?: {
                     name: string;
                     pattern: string;

@@ -11,7 +11,7 @@ import { RE2 } from 're2-wasm';
 import { parseDuration } from '../../platform/config/duration.js';
 import { AppError, type FieldError } from '../../platform/errors.js';
 import { normaliseText, phraseAlternation } from './injection-phrases.js';
-import { PII_ENTITIES, type PiiEntity } from './pii.js';
+import { DEFAULT_PHONE_REGIONS, PHONE_REGION_CODES, PII_ENTITIES, phoneRegions, type PiiEntity, type PiiOptions } from './pii.js';
 import {
   ACCESS_RULES,
   DEFAULT_RULES,
@@ -63,6 +63,8 @@ export interface CompiledPolicy {
   /** Enabled built-in detectors, by entity. */
   detectors: Map<string, DetectorSpec>;
   enabledEntities: Set<PiiEntity>;
+  /** What the built-in detectors are tuned with (`pii.phone_regions`). */
+  piiOptions: PiiOptions;
   custom: CustomDetector[];
   /** One RE2 pass telling whether any custom detector matches at all (the common answer is no). */
   customAny: RE2 | undefined;
@@ -175,6 +177,13 @@ export function compilePolicy(input: unknown, version: number, prefix = '/policy
     ruleNames.add(`pii.${entity}`);
   }
 
+  const phoneRegionCodes = document.pii?.phone_regions ?? DEFAULT_PHONE_REGIONS;
+  (document.pii?.phone_regions ?? []).forEach((code, index) => {
+    if (!PHONE_REGION_CODES.includes(code)) {
+      errors.push({ path: `${prefix}/pii/phone_regions/${index}`, message: `"${code}" is not a supported phone region (${PHONE_REGION_CODES.join(', ')})` });
+    }
+  });
+
   const custom: CustomDetector[] = [];
   (document.pii?.custom ?? []).forEach((spec, index) => {
     const path = `${prefix}/pii/custom/${index}`;
@@ -245,6 +254,7 @@ export function compilePolicy(input: unknown, version: number, prefix = '/policy
     defaultRole: document.default_role,
     detectors,
     enabledEntities,
+    piiOptions: { phoneRegions: phoneRegions(phoneRegionCodes) },
     custom,
     customAny,
     injection: {

@@ -191,7 +191,7 @@ export interface ContentScan {
 export function scanContent(policy: CompiledPolicy, content: string | undefined): ContentScan {
   if (content === undefined || content === '') return { findings: [], counts: {}, injection: [] };
   const lower = content.toLowerCase();
-  let findings = detectPii(content, policy.enabledEntities);
+  let findings = detectPii(content, policy.enabledEntities, policy.piiOptions);
   // The regexes carry the `g` flag (exec walks the matches), so test() would start where the last call stopped.
   if (policy.customAny) policy.customAny.lastIndex = 0;
   if (policy.customAny && policy.customAny.test(content)) {

@@ -1,15 +1,23 @@
 /**
- * Precision and recall of the built-in detectors on a labelled corpus (test/fixtures/pii/corpus.jsonl). Shared by
+ * Precision and recall of the built-in detectors on a labelled corpus (test/fixtures/pii/corpus.jsonl), each sample
+ * with the phone regions its policy would list (`phone_regions`, default [US]). Shared by
  * scripts/pii-quality.ts (the generated report) and pii-quality.test.ts (which fails below the target), so the
  * figures in the report are the ones the test enforces.
  */
-import { detectPii, PII_ENTITIES } from './pii.js';
+import { DEFAULT_PHONE_REGIONS, detectPii, phoneRegions, PII_ENTITIES, type PiiOptions } from './pii.js';
 
 export interface CorpusSample {
   id: string;
   text: string;
   entities: Array<{ type: string; value: string }>;
   note?: string;
+  /** The policy's `pii.phone_regions` for this sample; absent, the default ([US]). */
+  phone_regions?: string[];
+}
+
+/** The detector options a sample is measured with: those of a policy listing its phone regions. */
+export function optionsFor(sample: CorpusSample): PiiOptions {
+  return { phoneRegions: phoneRegions(sample.phone_regions ?? DEFAULT_PHONE_REGIONS) };
 }
 
 export interface EntityQuality {
@@ -47,7 +55,7 @@ export function measureQuality(samples: CorpusSample[]): QualityReport {
   const errors: QualityReport['errors'] = [];
   for (const sample of samples) {
     const expected = sample.entities.map((label) => `${label.type}\u0000${label.value}`);
-    const found = detectPii(sample.text).map((finding) => `${finding.entity}\u0000${sample.text.slice(finding.start, finding.end)}`);
+    const found = detectPii(sample.text, undefined, optionsFor(sample)).map((finding) => `${finding.entity}\u0000${sample.text.slice(finding.start, finding.end)}`);
     for (const label of sample.entities) counts.get(label.type)!.support += 1;
     const remaining = [...expected];
     for (const key of found) {

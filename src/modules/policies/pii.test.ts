@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseCorpus } from './pii-quality.js';
-import { detectPii, hasCardPrefix, isValidSsn, passesIbanChecksum, passesLuhn, PII_ENTITIES, redact, referenceScan } from './pii.js';
+import { DEFAULT_PII_OPTIONS, detectPii, hasCardPrefix, isValidSsn, passesIbanChecksum, passesLuhn, PHONE_REGION_CODES, phoneRegions, PII_ENTITIES, redact, referenceScan } from './pii.js';
 
 const found = (text: string) => detectPii(text).map((finding) => [finding.entity, text.slice(finding.start, finding.end)]);
 const only = (entity: string, text: string) => detectPii(text, new Set([entity])).map((finding) => text.slice(finding.start, finding.end));
@@ -137,6 +137,16 @@ describe('detectors: adversarial 1 MB inputs (linear-time designs; correctness a
     ['IBAN heads', fill('DE89 '), []],
     ['parentheses', fill('(415) '), []],
     ['letters', fill('a'), []],
+    ['one-digit groups (a card run of a million groups)', fill('4 '), []],
+    ['dashed one-digit groups', fill('4-'), []],
+    ['dashed IBAN heads', fill('DE89-'), []],
+    ['IBAN groups', fill('DE89 3704 '), []],
+    ['unspecified IPv6 addresses with prefixes', fill('::/0 '), []],
+    ['IPv4-mapped heads', fill('::ffff:'), []],
+    ['area codes in parentheses', fill('(02) '), []],
+    ['dotted digit pairs', fill('01.'), []],
+    ['phone keywords', fill('call '), []],
+    ['lone surrogates between digits', fill('\uD8001 '), []],
   ];
   for (const [name, input, expected] of cases) {
     it(`${name}: every detector, 1 MB`, () => {
@@ -150,6 +160,16 @@ describe('detectors: adversarial 1 MB inputs (linear-time designs; correctness a
       ['email', 'jane@acme.com'],
       ['credit_card', '4111 1111 1111 1111'],
     ]);
+  });
+  it('many findings: 1 MB of grouped cards in a list, of IPv6 prefixes, of compact phones after a keyword', () => {
+    const cards = '4111 1111 1111 1111 '.repeat(Math.ceil(MB / 20));
+    const cardFindings = detectPii(cards);
+    expect(cardFindings.length).toBe(Math.ceil(MB / 20));
+    expect(new Set(cardFindings.map((finding) => cards.slice(finding.start, finding.end)))).toEqual(new Set(['4111 1111 1111 1111']));
+    const prefixes = 'fe80::/64 '.repeat(Math.ceil(MB / 10));
+    expect(detectPii(prefixes).map((finding) => prefixes.slice(finding.start, finding.end))).toEqual(Array(Math.ceil(MB / 10)).fill('fe80::'));
+    const phones = 'call 4155552671 '.repeat(Math.ceil(MB / 16));
+    expect(detectPii(phones).filter((finding) => finding.entity === 'phone').length).toBe(Math.ceil(MB / 16));
   });
   it('many findings: 1 MB of IPv4 addresses', () => {
     const input = fill('10.0.0.1 ');
@@ -193,12 +213,16 @@ describe('the candidate pre-filter finds exactly what whole-text scans find', ()
   };
   const text = (pieces: number) => Array.from({ length: pieces }, () => PIECES[Math.floor(next() * PIECES.length)]).join(next() < 0.5 ? '' : ' ');
 
+  // Every other text with every phone region, so that the national phone scanner is compared too.
+  const everyRegion = { phoneRegions: phoneRegions(PHONE_REGION_CODES) };
+
   it('20,000 generated texts', () => {
     const findings = new Map<string, number>();
     for (let sample = 0; sample < 20_000; sample += 1) {
       const input = text(1 + Math.floor(next() * 12));
-      const actual = detectPii(input);
-      expect(actual, JSON.stringify(input)).toEqual(referenceScan(input));
+      const options = sample % 2 === 0 ? DEFAULT_PII_OPTIONS : everyRegion;
+      const actual = detectPii(input, undefined, options);
+      expect(actual, JSON.stringify(input)).toEqual(referenceScan(input, options));
       for (const finding of actual) findings.set(finding.entity, (findings.get(finding.entity) ?? 0) + 1);
     }
     // The generator reaches every detector, so the comparison covers each of them.
@@ -206,9 +230,10 @@ describe('the candidate pre-filter finds exactly what whole-text scans find', ()
   });
 
   it('dense candidates (the whole-text fallback) give the same findings', () => {
-    for (const unit of ['1 ', '1:', 'a=', '+1 ', '(415) ', '10.0.0.1 ', 'AB12 ', 'eyJ ', '- ', 'ab:cd ']) {
-      const input = `${unit.repeat(2000)} jane@acme.com 4111 1111 1111 1111 api_key=Zx81kLm02PqR 2001:db8::1`;
+    for (const unit of ['1 ', '1:', 'a=', '+1 ', '(415) ', '10.0.0.1 ', 'AB12 ', 'eyJ ', '- ', 'ab:cd ', '(02) ', 'DE89 ']) {
+      const input = `${unit.repeat(2000)} jane@acme.com 4111 1111 1111 1111 api_key=Zx81kLm02PqR 2001:db8::1 DE89 3704 0044 0532 0130 00 01 23 45 67 89`;
       expect(detectPii(input), unit).toEqual(referenceScan(input));
+      expect(detectPii(input, undefined, everyRegion), unit).toEqual(referenceScan(input, everyRegion));
     }
   });
 });

@@ -11,15 +11,25 @@
  *   character its class cannot contain, so the greedy match splits the text one way only and never backtracks
  *   more than that constant.
  * Anything a regex cannot check cheaply (Luhn, mod-97, SSN ranges, octets, JWT header) is checked in code on the
- * candidate. test: pii.test.ts feeds each detector adversarial 1 MB inputs.
+ * candidate. Formats a regex cannot split without backtracking or without losing findings are read by hand-written
+ * scanners instead (pii-cards.ts: every card of a list of digit groups; pii-iban.ts: exactly the country's length;
+ * pii-phone.ts: national phone formats), each reading a bounded stretch or a run it then skips. test: pii.test.ts
+ * feeds each detector adversarial 1 MB inputs.
  *
- * The regexes do not walk the text themselves: one pass over the characters (candidatesOf) lists where each could
- * start a match, and each regex is tried there only (sticky). Ordinary prose has a few dozen such positions in
- * 2 KB, so nine detectors cost about one pass instead of nine. Where candidates are dense (hostile input), the
- * detector falls back to its own whole-text scan; either way the findings are those of referenceScan.
+ * The detectors do not walk the text themselves: one pass over the characters (candidatesOf) lists where each could
+ * start a match, and each regex is tried there only (sticky), each scanner called there only. Ordinary prose has a
+ * few dozen such positions in 2 KB, so nine detectors cost about one pass instead of nine. Where candidates are dense
+ * (hostile input), a regex falls back to its own whole-text scan; either way the findings are those of referenceScan.
  */
 import { isIPv6 } from 'node:net';
 import { passesLuhn } from '../../platform/telemetry/redact.js';
+import { scanCardRun, type Span } from './pii-cards.js';
+import { scanIban } from './pii-iban.js';
+import { DEFAULT_PHONE_REGIONS, phoneRegions, scanNationalPhone, type PhoneRegions } from './pii-phone.js';
+
+export { hasCardPrefix } from './pii-cards.js';
+export { IBAN_LENGTHS, passesIbanChecksum } from './pii-iban.js';
+export { DEFAULT_PHONE_REGIONS, PHONE_REGION_CODES, phoneRegions, type PhoneRegions } from './pii-phone.js';
 
 export const PII_ENTITIES = ['email', 'phone', 'credit_card', 'iban', 'us_ssn', 'ipv4', 'ipv6', 'api_key', 'jwt'] as const;
 export type PiiEntity = (typeof PII_ENTITIES)[number];
@@ -31,56 +41,16 @@ export interface PiiFinding {
   end: number;
 }
 
+/** What a policy tunes in the built-in detectors. */
+export interface PiiOptions {
+  /** Regions whose national phone formats count (`pii.phone_regions`); `+` international numbers always do. */
+  phoneRegions: PhoneRegions;
+}
+
+export const DEFAULT_PII_OPTIONS: PiiOptions = { phoneRegions: phoneRegions(DEFAULT_PHONE_REGIONS) };
+
 /** Luhn checksum (ISO/IEC 7812): tells a card number from an order number of the same length. The log scrubber's. */
 export { passesLuhn };
-
-/**
- * Issuer prefixes (IIN ranges) of the card networks in use: a Luhn-valid 16-digit order number starting with 1, 7,
- * 8, 9 or 0 is not a card. Visa 4; Mastercard 51–55, 2221–2720; Amex 34, 37; Discover 6011, 644–649, 65;
- * Diners 300–305, 36, 38, 39; JCB 3528–3589; UnionPay 62; Maestro 50, 56–58, 63, 67.
- */
-export function hasCardPrefix(digits: string): boolean {
-  const digit = (index: number) => digits.charCodeAt(index) - 48;
-  const two = digit(0) * 10 + digit(1);
-  const three = two * 10 + digit(2);
-  const four = three * 10 + digit(3);
-  const length = digits.length;
-  if (digits[0] === '4') return length === 13 || length === 16 || length === 19;
-  if (two >= 51 && two <= 55) return length === 16;
-  if (four >= 2221 && four <= 2720) return length === 16;
-  if (two === 34 || two === 37) return length === 15;
-  if (four === 6011 || two === 65 || (three >= 644 && three <= 649)) return length >= 16;
-  if ((three >= 300 && three <= 305) || two === 36 || two === 38 || two === 39) return length >= 14;
-  if (four >= 3528 && four <= 3589) return length >= 16;
-  if (two === 62) return length >= 16;
-  if (two === 50 || (two >= 56 && two <= 58) || two === 63 || two === 67) return length >= 12;
-  return false;
-}
-
-/** IBAN lengths per country (ISO 13616 registry, SWIFT release 2024). */
-const IBAN_LENGTHS: Record<string, number> = {
-  AD: 24, AE: 23, AL: 28, AT: 20, AZ: 28, BA: 20, BE: 16, BG: 22, BH: 22, BR: 29, BY: 28, CH: 21, CR: 22, CY: 28,
-  CZ: 24, DE: 22, DK: 18, DO: 28, EE: 20, EG: 29, ES: 24, FI: 18, FO: 18, FR: 27, GB: 22, GE: 22, GI: 23, GL: 18,
-  GR: 27, GT: 28, HR: 21, HU: 28, IE: 22, IL: 23, IQ: 23, IS: 26, IT: 27, JO: 30, KW: 30, KZ: 20, LB: 28, LC: 32,
-  LI: 21, LT: 20, LU: 20, LV: 21, MC: 27, MD: 24, ME: 22, MK: 19, MR: 27, MT: 31, MU: 30, NL: 18, NO: 15, PK: 24,
-  PL: 28, PS: 29, PT: 25, QA: 29, RO: 24, RS: 22, SA: 24, SC: 31, SE: 24, SI: 19, SK: 24, SM: 27, ST: 25, SV: 28,
-  TL: 23, TN: 24, TR: 26, UA: 29, VA: 22, VG: 24, XK: 20,
-};
-
-/** ISO 7064 mod 97-10 over the rearranged IBAN, computed digit by digit (no bignum, linear). */
-export function passesIbanChecksum(iban: string): boolean {
-  const compact = iban.replace(/ /g, '').toUpperCase();
-  if (IBAN_LENGTHS[compact.slice(0, 2)] !== compact.length) return false;
-  const rearranged = compact.slice(4) + compact.slice(0, 4);
-  let remainder = 0;
-  for (let index = 0; index < rearranged.length; index += 1) {
-    const code = rearranged.charCodeAt(index);
-    if (code >= 48 && code <= 57) remainder = (remainder * 10 + (code - 48)) % 97;
-    else if (code >= 65 && code <= 90) remainder = (remainder * 100 + (code - 55)) % 97;
-    else return false;
-  }
-  return remainder === 1;
-}
 
 /** SSA rules: area 000, 666 and 900–999 were never issued, nor group 00 or serial 0000. */
 export function isValidSsn(area: string, group: string, serial: string): boolean {
@@ -196,7 +166,8 @@ for (let previous = 0; previous < 16; previous += 1) {
 function candidatesOf(content: string): Candidates {
   const found: Candidates = { numbers: [], ipv4: [], phone: [], iban: [], vendor: [], jwt: [], assignments: [], colons: [] };
   const length = content.length;
-  // A list past this length is dense (see DENSE): it stops growing and its detector scans the whole text.
+  // A list past this length is dense (see DENSE): it stops growing and its regex scans the whole text. The lists
+  // the scanners read (numbers, phone, iban) grow whole: a scanner costs less at its candidates than anywhere else.
   const cap = length / DENSE;
   const add = (list: number[], index: number) => {
     if (list.length <= cap) list.push(index);
@@ -209,16 +180,16 @@ function candidatesOf(content: string): Candidates {
     if (TRIGGERS[(previous << 4) | kind] !== 0) {
       switch (kind) {
         case KIND_DIGIT:
-          add(found.numbers, index);
+          found.numbers.push(index);
           if (previous !== KIND_COLON) add(found.ipv4, index);
-          if (previous !== KIND_PLUS) add(found.phone, index);
+          if (previous !== KIND_PLUS) found.phone.push(index);
           break;
         case KIND_UPPER:
         case KIND_PREFIX_LETTER: {
           // IBAN: [A-Z]{2}\d{2} after anything but a letter or digit ('_' and '-' included).
           if (code <= 90) {
             const second = content.charCodeAt(index + 1);
-            if (second >= 65 && second <= 90 && classOf(content.charCodeAt(index + 2)) & DIGIT && classOf(content.charCodeAt(index + 3)) & DIGIT) add(found.iban, index);
+            if (second >= 65 && second <= 90 && classOf(content.charCodeAt(index + 2)) & DIGIT && classOf(content.charCodeAt(index + 3)) & DIGIT) found.iban.push(index);
           }
           if (kind === KIND_PREFIX_LETTER && previous !== KIND_UNDERSCORE && previous !== KIND_DASH) {
             const prefix = prefixAt(content, index);
@@ -236,7 +207,7 @@ function candidatesOf(content: string): Candidates {
           break;
         case KIND_PLUS:
         case KIND_PAREN:
-          add(found.phone, index);
+          found.phone.push(index);
           break;
         case KIND_DASH:
           if (prefixAt(content, index) === VENDOR) add(found.vendor, index);
@@ -294,7 +265,7 @@ function fieldCandidates(content: string, assignments: number[]): number[] {
 
 type CandidateList = 'jwt' | 'vendor' | 'field' | 'iban' | 'numbers' | 'ipv4' | 'ipv6' | 'phone';
 
-interface Detector {
+interface RegexDetector {
   entity: PiiEntity;
   /** Where the regex may match; it is tried at these positions only. */
   candidates: CandidateList;
@@ -303,7 +274,33 @@ interface Detector {
   /** The same regex with `g`, for a text so dense in candidates that one scan beats a call per candidate. */
   global?: RegExp;
   /** The span to report for a match, or undefined to reject the candidate. */
-  accept(match: RegExpExecArray, content: string): { start: number; end: number } | undefined;
+  accept(match: RegExpExecArray, content: string, options: PiiOptions): Span | undefined;
+}
+
+/**
+ * A hand-written scanner, for formats a regex cannot split without backtracking or without losing findings (a list of
+ * cards is one run of digit groups; an IBAN's length depends on its country).
+ */
+interface ScanDetector {
+  entity: PiiEntity;
+  /** A superset of the positions where `scan` finds anything. */
+  candidates: CandidateList;
+  /** The characters a match may start with (ASCII codes): the whole-text scan calls `scan` at these only. */
+  startChars: Uint8Array;
+  /**
+   * Adds to `found` what the text starting at `position` holds, and returns where scanning resumes (positions before
+   * it are not tried again), or -1 when nothing may start there. Each call reads a bounded stretch, or a run it then
+   * skips. Nothing is allocated for a position without a finding: scanners run at every candidate of the hot path.
+   */
+  scan(content: string, position: number, options: PiiOptions, found: Span[]): number;
+}
+
+type Detector = RegexDetector | ScanDetector;
+
+function asciiSet(pattern: RegExp): Uint8Array {
+  const table = new Uint8Array(128);
+  for (let code = 0; code < 128; code += 1) if (pattern.test(String.fromCharCode(code))) table[code] = 1;
+  return table;
 }
 
 const whole = (match: RegExpExecArray) => ({ start: match.index, end: match.index + match[0].length });
@@ -370,35 +367,23 @@ const DETECTORS: Detector[] = [
   {
     entity: 'iban',
     candidates: 'iban',
-    // Compact (DE89370400440532013000) or printed in groups of four (DE89 3704 0044 0532 0130 00).
-    pattern: /(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:[A-Z0-9]{11,30}|(?: [A-Z0-9]{4}){2,7}(?: [A-Z0-9]{1,4})?)(?![A-Za-z0-9])/y,
-    accept: (match) => (passesIbanChecksum(match[0]) ? whole(match) : undefined),
+    startChars: asciiSet(/[A-Z]/),
+    // Compact (DE89370400440532013000) or in groups (DE89 3704 0044 0532 0130 00, DE89-3704-…): pii-iban.ts.
+    scan: (content, position, _options, found) => scanIban(content, position, found),
   },
   {
     entity: 'credit_card',
     candidates: 'numbers',
-    // 13–19 digits, optionally grouped by single spaces or dashes; not inside a longer number or identifier.
-    pattern: /(?<![\w.-])\d(?:[ -]?\d){12,18}(?![\w]|[ -]\d|\.\d)/y,
-    accept: (match) => {
-      const value = match[0];
-      // One kind of separator throughout: "4111 1111-1111 1111" is not a card.
-      let separator = 0;
-      for (let index = 1; index < value.length; index += 1) {
-        const code = value.charCodeAt(index);
-        if (code >= 48 && code <= 57) continue;
-        if (separator === 0) separator = code;
-        else if (code !== separator) return undefined;
-      }
-      const digits = separator === 0 ? value : value.replace(/\D/g, '');
-      return hasCardPrefix(digits) && passesLuhn(digits) ? whole(match) : undefined;
-    },
+    startChars: asciiSet(/\d/),
+    // 13–19 digits, compact or grouped by spaces or dashes, alone or in a list: pii-cards.ts.
+    scan: (content, position, _options, found) => scanCardRun(content, position, found),
   },
   {
     entity: 'us_ssn',
     candidates: 'numbers',
-    // AAA-GG-SSSS (dashes or spaces), or nine digits right after "SSN"/"social security number"; not part of a
-    // longer dashed code ("202-31-2023-A").
-    pattern: /(?<![\w.-])(?:(\d{3})([- ])(\d{2})\2(\d{4})|(\d{3})(\d{2})(\d{4}))(?![\w-]|\s\d|\.\d)/y,
+    // AAA-GG-SSSS (dashes, spaces or dots), or nine digits right after "SSN"/"social security number"; not part of
+    // a longer dashed code ("202-31-2023-A").
+    pattern: /(?<![\w.-])(?:(\d{3})([-. ])(\d{2})\2(\d{4})|(\d{3})(\d{2})(\d{4}))(?![\w-]|\s\d|\.\d)/y,
     accept: (match, content) => {
       if (match[1] !== undefined) return isValidSsn(match[1], match[3]!, match[4]!) ? whole(match) : undefined;
       if (!SSN_CONTEXT.test(precedingText(content, match.index, 32))) return undefined;
@@ -419,40 +404,57 @@ const DETECTORS: Detector[] = [
   {
     entity: 'ipv6',
     candidates: 'ipv6',
-    // A maximal run of hex digits, colons and dots holding `::` or at least seven colons; node:net judges it.
+    // A maximal run of hex digits, colons and dots (RFC 4291 / 5952 forms: full, compressed, with an IPv4 tail);
+    // node:net judges it. A prefix length after it (`/64`) is not part of the finding, as for IPv4 in CIDR notation,
+    // and does not change whether the address is found.
     pattern: /(?<![\w:.])(?:[0-9A-Fa-f]{1,4}|::?)[0-9A-Fa-f:.]{1,44}(?![\w:])/y,
     accept: (match) => {
-      // A sentence may end right after the address.
-      const value = match[0].replace(/\.+$/, '');
+      // A sentence or a clause may end right after the address: "… fe80::1." or "… fe80::1: down".
+      let value = match[0].replace(/\.+$/, '');
+      if (value.endsWith(':') && !value.endsWith('::')) value = value.slice(0, -1);
       let colons = 0;
       for (let index = 0; index < value.length; index += 1) if (value.charCodeAt(index) === 58) colons += 1;
-      if (colons < 2 || (!value.includes('::') && colons < 7)) return undefined;
-      // `a::b`-like C++ scopes are not addresses: want hex digits in at least two groups, or the loopback.
+      // Without `::`, eight groups, or six and an IPv4 tail (0:0:0:0:0:ffff:192.0.2.1).
+      const dotted = value.includes('.');
+      if (colons < 2 || (!value.includes('::') && colons < (dotted ? 6 : 7))) return undefined;
+      // The unspecified address (::, 0:0:0:0:0:0:0:0) stands for "no address" and names no one.
+      if (/^[0:.]*$/.test(value)) return undefined;
+      // `a::b`-like scopes are not addresses: want two groups, an IPv4 tail, the loopback, or one group that looks like
+      // a prefix (fe80::, 2001::): three or more hex digits including a decimal digit.
       const groups = value.split(':').filter((group) => group !== '');
-      if (groups.length < 2 && value !== '::1') return undefined;
+      if (groups.length < 2 && !dotted && value !== '::1' && !/^(?=[0-9A-Fa-f]*\d)[0-9A-Fa-f]{3,4}$/.test(groups[0] ?? '')) return undefined;
       return isIPv6(value) ? { start: match.index, end: match.index + value.length } : undefined;
     },
   },
   {
     entity: 'phone',
     candidates: 'phone',
-    // International (E.164 with a `+`: 8–15 digits, grouped freely) or North American (NXX-NXX-XXXX, (NXX) NXX-XXXX).
+    // International (E.164 with a `+`: 8–15 digits, grouped freely) or North American (NXX-NXX-XXXX, (NXX) NXX-XXXX,
+    // with 1- or 001- before it), each with an optional extension (x123, ext. 123). Group 1 is the number.
     pattern:
-      /(?<![\w+.-])(?:\+\d[\d ().-]{6,22}\d|(?:1[-. ])?(?:\(\d{3}\) ?|\d{3}[-. ])\d{3}[-. ]\d{4})(?![\w]|[-. ]\d|\)|\.\d)/y,
-    accept: (match) => {
-      const value = match[0];
-      const digits = value.replace(/\D/g, '');
-      if (value.startsWith('+')) {
+      /(?<![\w+.-])(\+\d[\d ().-]{6,22}\d|(?:1[-. ]|001[-. ])?(?:\(\d{3}\) ?|\d{3}[-. ])\d{3}[-. ]\d{4})(?: ?(?:x|ext\.?|extension) ?\d{1,6})?(?![\w]|[-. ]\d|\)|\.\d)/y,
+    accept: (match, _content, options) => {
+      const number = match[1]!;
+      const digits = number.replace(/\D/g, '');
+      if (number.startsWith('+')) {
         if (digits.length < 8 || digits.length > 15) return undefined;
-        if (/[ ().-]{2}/.test(value.replace(/\) /g, ')').replace(/ \(/g, '('))) return undefined;
-        const open = value.split('(').length - 1;
-        return open === value.split(')').length - 1 && open <= 1 ? whole(match) : undefined;
+        if (/[ ().-]{2}/.test(number.replace(/\) /g, ')').replace(/ \(/g, '('))) return undefined;
+        const open = number.split('(').length - 1;
+        return open === number.split(')').length - 1 && open <= 1 ? whole(match) : undefined;
       }
-      const national = digits.length === 11 ? digits.slice(1) : digits;
+      if (!options.phoneRegions.northAmerica) return undefined;
+      const national = digits.slice(digits.length - 10);
       // NANP: area code and exchange start with 2–9; a phone number in a dotted run is more likely a version.
       if (national[0] === '0' || national[0] === '1' || national[3] === '0' || national[3] === '1') return undefined;
       return whole(match);
     },
+  },
+  {
+    entity: 'phone',
+    candidates: 'phone',
+    startChars: asciiSet(/[\d(]/),
+    // National formats of the policy's other regions, and compact numbers after a phone keyword: pii-phone.ts.
+    scan: (content, position, options, found) => scanNationalPhone(content, position, options.phoneRegions, found),
   },
 ];
 
@@ -468,7 +470,8 @@ const LOCAL_PART = charTable('._%+-');
 const DOMAIN_PART = charTable('.-');
 const inTable = (table: Uint8Array, code: number) => code < 128 && table[code] === 1;
 const LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
-const TOP_LEVEL = /^[A-Za-z]{2,63}$/;
+// Letters, or an internationalised top-level domain in its ASCII (punycode) form: xn--p1ai (.рф), xn--80asehdb.
+const TOP_LEVEL = /^(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})$/;
 
 /**
  * Emails, found from each `@` outwards rather than by a regex that would try every word as a local part: the text
@@ -507,7 +510,7 @@ const ENTITY_ORDER: PiiEntity[] = ['jwt', 'api_key', 'email', 'iban', 'credit_ca
 for (const [index, entity] of ENTITY_ORDER.entries()) PRIORITY.set(entity, index);
 
 /** Runs the enabled built-in detectors over `content`; the findings do not overlap and are ordered by position. */
-export function detectPii(content: string, enabled: ReadonlySet<string> = ALL_ENTITIES): PiiFinding[] {
+export function detectPii(content: string, enabled: ReadonlySet<string> = ALL_ENTITIES, options: PiiOptions = DEFAULT_PII_OPTIONS): PiiFinding[] {
   const findings: PiiFinding[] = [];
   if (enabled.has('email')) detectEmails(content, findings);
   const found = candidatesOf(content);
@@ -524,8 +527,12 @@ export function detectPii(content: string, enabled: ReadonlySet<string> = ALL_EN
   for (const detector of DETECTORS) {
     if (!enabled.has(detector.entity)) continue;
     const candidates = lists[detector.candidates]();
+    if ('scan' in detector) {
+      runScanner(detector, content, candidates, options, findings);
+      continue;
+    }
     if (isDense(candidates, content)) {
-      scanWhole(detector, content, findings);
+      scanWhole(detector, content, options, findings);
       continue;
     }
     const pattern = detector.pattern;
@@ -536,7 +543,7 @@ export function detectPii(content: string, enabled: ReadonlySet<string> = ALL_EN
       pattern.lastIndex = position;
       const match = pattern.exec(content);
       if (match === null) continue;
-      const span = detector.accept(match, content);
+      const span = detector.accept(match, content, options);
       if (span) findings.push({ entity: detector.entity, start: span.start, end: span.end });
       resume = position + Math.max(1, match[0].length);
     }
@@ -554,26 +561,49 @@ const ALL_ENTITIES: ReadonlySet<string> = new Set(PII_ENTITIES);
 const DENSE = 64;
 const isDense = (candidates: number[], content: string) => candidates.length > content.length / DENSE;
 
-function scanWhole(detector: Detector, content: string, findings: PiiFinding[]): void {
+function scanWhole(detector: RegexDetector, content: string, options: PiiOptions, findings: PiiFinding[]): void {
   detector.global ??= new RegExp(detector.pattern.source, detector.pattern.flags.replace('y', 'g'));
   const pattern = detector.global;
   pattern.lastIndex = 0;
   let match: RegExpExecArray | null;
   while ((match = pattern.exec(content)) !== null) {
-    const span = detector.accept(match, content);
+    const span = detector.accept(match, content, options);
     if (span) findings.push({ entity: detector.entity, start: span.start, end: span.end });
     if (match[0].length === 0) pattern.lastIndex += 1;
   }
 }
 
 /**
- * The executable specification of detectPii: every detector's regex run globally over the whole text, no
- * candidates. Slow (each regex walks every position); only tests call it, to prove the pre-filter drops nothing.
+ * Runs a scanner at the given positions, or at every position of the text (`positions` undefined: the whole-text
+ * scan of referenceScan). Positions inside what a call read are skipped, so each character is read a bounded number
+ * of times.
  */
-export function referenceScan(content: string): PiiFinding[] {
+function runScanner(detector: ScanDetector, content: string, positions: number[] | undefined, options: PiiOptions, findings: PiiFinding[]): void {
+  let resume = 0;
+  const count = positions ? positions.length : content.length;
+  const startChars = detector.startChars;
+  const found: Span[] = [];
+  for (let index = 0; index < count; index += 1) {
+    const position = positions ? positions[index]! : index;
+    if (position < resume) continue;
+    if (!positions && startChars[content.charCodeAt(position)] !== 1) continue;
+    const end = detector.scan(content, position, options, found);
+    if (end !== -1) resume = Math.max(position + 1, end);
+  }
+  for (const span of found) findings.push({ entity: detector.entity, start: span.start, end: span.end });
+}
+
+/**
+ * The executable specification of detectPii: every detector run over the whole text (regexes globally, scanners at
+ * every position), no candidates. Slow; only tests call it, to prove the pre-filter drops nothing.
+ */
+export function referenceScan(content: string, options: PiiOptions = DEFAULT_PII_OPTIONS): PiiFinding[] {
   const findings: PiiFinding[] = [];
   detectEmails(content, findings);
-  for (const detector of DETECTORS) scanWhole(detector, content, findings);
+  for (const detector of DETECTORS) {
+    if ('scan' in detector) runScanner(detector, content, undefined, options, findings);
+    else scanWhole(detector, content, options, findings);
+  }
   return resolveOverlaps(findings);
 }
 

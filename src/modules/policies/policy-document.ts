@@ -74,6 +74,13 @@ export const PolicyDocumentSchema = Type.Object(
               ),
             ),
           ),
+          phone_regions: Type.Optional(
+            Type.Array(Type.String({ pattern: '^[A-Z]{2}$' }), {
+              maxItems: 50,
+              description:
+                'regions (ISO 3166-1 alpha-2) whose national phone formats are detected; default [US] (North America). Numbers written with a + are detected whatever the list',
+            }),
+          ),
           custom: Type.Optional(
             Type.Array(
               Type.Object(

@@ -78,6 +78,10 @@ describeEachDatabase('policy documents', (ctx) => {
       '/body/pii/detectors/email/actions/critical',
     ]);
 
+    const badRegion = await put(minimalDocument({ pii: { phone_regions: ['GB', 'XX'] } }));
+    expect(badRegion.statusCode).toBe(400);
+    expect((badRegion.json() as { errors: Array<{ path: string }> }).errors.map((error) => error.path)).toEqual(['/body/pii/phone_regions/1']);
+
     const badYaml = await put('roles: [unclosed', 'application/yaml');
     expect(badYaml.statusCode).toBe(400);
     expect(badYaml.json()).toMatchObject({ type: 'urn:orca:problem:bad_request', detail: expect.stringMatching(/^the document is not valid YAML \(\w+ at line 1, column \d+\)$/) });
