@@ -29,3 +29,29 @@ export interface Notification {
   alerts: AlertInstance[];
   correlationId: string | undefined;
 }
+
+/** Where a delivery that exhausted its retries (or got a final 4xx) is reported, e.g. to raise an alert. */
+export interface DeadLetteredDelivery {
+  deliveryId: string;
+  receiver: string;
+  receiverKind: 'alertmanager' | 'slack' | 'webhook';
+  notificationId: string;
+  lastError: string;
+  correlationId: string | undefined;
+}
+
+/**
+ * What the receivers module offers the alerts module (wired in `container.ts`): durable delivery of a notification
+ * to the receiver it names, and the receiver names a routing tree may use.
+ */
+export interface NotificationSink {
+  /**
+   * Enqueues one durable delivery job for the notification (inside `tx` when given, so it exists only if the
+   * caller's write commits). Throws when no receiver has that name.
+   */
+  enqueue(notification: Notification, options?: { tx?: import('../../platform/db/driver.js').Queryable }): Promise<void>;
+  /** The names of the receivers that exist now. */
+  receiverNames(): Promise<string[]>;
+  /** Called once per delivery that ends in the dead-letter state. */
+  onDeadLettered(listener: (delivery: DeadLetteredDelivery) => Promise<void>): void;
+}
