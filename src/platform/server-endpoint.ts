@@ -20,6 +20,7 @@ export function serverEndpointFile(dataDir: string): string {
 /** Written once listening; returns the function that removes it (only if it is still this process's). */
 export function publishServerEndpoint(dataDir: string, url: string): () => void {
   const file = serverEndpointFile(dataDir);
+  // eslint-disable-next-line security/detect-non-literal-fs-filename -- path is ORCA_DATA_DIR/orca.server.json, from configuration, never a request's
   writeFileSync(file, `${JSON.stringify({ pid: process.pid, url } satisfies ServerEndpoint)}\n`, { mode: 0o600 });
   return () => {
     if (readServerEndpoint(dataDir)?.pid === process.pid) rmSync(file, { force: true });
@@ -30,6 +31,7 @@ export function publishServerEndpoint(dataDir: string, url: string): () => void 
 export function readServerEndpoint(dataDir: string): ServerEndpoint | undefined {
   let parsed: unknown;
   try {
+    // eslint-disable-next-line security/detect-non-literal-fs-filename -- path is ORCA_DATA_DIR/orca.server.json, from configuration, never a request's
     parsed = JSON.parse(readFileSync(serverEndpointFile(dataDir), 'utf8'));
   } catch {
     return undefined;

@@ -20,6 +20,7 @@ export function localUrl(config: Pick<OrcaConfig, 'host' | 'port'>): string {
 /** The admin key the first start wrote to ORCA_DATA_DIR/admin.key, or null when there is none. */
 export function readAdminKey(dataDir: string): string | null {
   try {
+    // eslint-disable-next-line security/detect-non-literal-fs-filename -- path is the admin key file under ORCA_DATA_DIR, from configuration, never a request's
     const key = readFileSync(join(dataDir, 'admin.key'), 'utf8').trim();
     return key === '' ? null : key;
   } catch {

@@ -261,6 +261,7 @@ export function compilePolicy(input: unknown, version: number, prefix = '/policy
       action: injection?.action ?? 'deny',
       rule: spec('prompt_injection'),
       phrases,
+      // eslint-disable-next-line security/detect-non-literal-regexp -- built from policy phrases, each escaped by phraseAlternation: a literal alternation, no operator syntax
       phraseRegex: phrases.length > 0 ? new RegExp(phraseAlternation(phrases.map(({ phrase }) => phrase)), 'g') : undefined,
       phraseNames: new Map(phrases.map(({ name, phrase }) => [phrase.trim(), name])),
       regexes,

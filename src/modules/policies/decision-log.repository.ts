@@ -60,18 +60,18 @@ export function createDecisionLogRepository(db: Queryable) {
     /** Recorded decisions of a time range, oldest first, in pages (keyset on id). */
     async replayPage(range: { since: Date; until: Date; agent_id?: string; after?: string; limit: number }): Promise<ReplayRow[]> {
       const values: unknown[] = [range.since, range.until, range.limit];
-      let extra = '';
+      let extraSql = '';
       if (range.agent_id) {
         values.push(range.agent_id);
-        extra += ` and agent_id = $${values.length}`;
+        extraSql += ` and agent_id = $${values.length}`;
       }
       if (range.after) {
         values.push(range.after);
-        extra += ` and id > $${values.length}`;
+        extraSql += ` and id > $${values.length}`;
       }
       const { rows } = await db.query<ReplayRow>(
         `select id, agent_id, policy_version, decision, violations, ${FACTS_AS_DECIDED} as facts
-         from decision where at >= $1 and at < $2${extra} order by id asc limit $3`,
+         from decision where at >= $1 and at < $2${extraSql} order by id asc limit $3`,
         values,
       );
       return rows;

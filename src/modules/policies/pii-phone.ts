@@ -94,6 +94,7 @@ export function mayStartNationalPhone(content: string, position: number): boolea
  * Words that announce a phone number, for compact numbers (digits only, no grouping): "call me at 0612345678",
  * "Tel: 4155552671". Up to three short words may sit between the keyword and the number.
  */
+// eslint-disable-next-line security/detect-unsafe-regex -- every repetition is bounded ({0,3} of {1,12}) and anchored at $: at most a few hundred steps per position; pii.test.ts runs 1 MB adversarial inputs
 const PHONE_CONTEXT = /\b(?:phone|telephone|tel|mobile|cell|call|fax|contact|whatsapp|sms|text|mob|tlf|telefon|telefono|telefone|handy|portable|cellulare|celular|movil)\b(?:\W{1,3}[A-Za-z]{1,12}){0,3}\W{1,3}$/i;
 
 /**

@@ -193,6 +193,7 @@ export function stepAgreement(state: AgreementState | undefined, side: 'left' | 
 
 function asNumber(value: AgreedValue): number | undefined {
   if (typeof value === 'number') return value;
+  // eslint-disable-next-line security/detect-unsafe-regex -- anchored, and no unbounded quantifier is nested in another: linear in the input
   if (typeof value === 'string' && /^\s*-?\d+(\.\d+)?([eE][+-]?\d+)?\s*$/.test(value)) return Number(value);
   return undefined;
 }

@@ -153,6 +153,7 @@ export function validateContractDocument(input: unknown, prefix = ''): Validatio
     contract.streams.forEach((stream, s) => {
       const path = `${base}/streams/${s}`;
       const name = stream.name ?? `${stream.source}:${stream.entity_type}`;
+      // eslint-disable-next-line security/detect-non-literal-regexp -- NAME_PATTERN is this module's constant
       if (stream.name === undefined && !new RegExp(NAME_PATTERN).test(name)) {
         fail(`${path}/name`, `give the stream a name: "${name}" is not a valid one`);
       }

@@ -27,7 +27,7 @@ export function freshnessUnits(streams: readonly StreamStatus[], gaps: readonly 
   const units = new Map<string, Map<string, boolean>>();
   const unitsOf = (agent: string) => {
     let map = units.get(agent);
-    if (!map) units.set(agent, (map = new Map()));
+    if (!map) units.set(agent, (map = new Map<string, boolean>()));
     return map;
   };
   const gapOn = (contract: string, stream: string) => gaps.some((gap) => gap.contract === contract && (gap.stream === stream || gap.stream === null));

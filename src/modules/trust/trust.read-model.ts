@@ -118,8 +118,8 @@ export function createTrustReadModel(db: Queryable) {
       } else if (filter.activeOnly) conditions.push(`status = 'active'`);
       const where = conditions.length > 0 ? `where ${conditions.join(' and ')}` : '';
       // Status as the filter saw it: an agent that was active at `activeAt` is reported active for that instant.
-      const status = filter.activeAt ? `'active'::text as status` : 'status';
-      const { rows } = await tx.query<TrustAgentRow>(`select id, name, ${status}, classification from agent ${where} order by id`, values);
+      const statusSql = filter.activeAt ? `'active'::text as status` : 'status';
+      const { rows } = await tx.query<TrustAgentRow>(`select id, name, ${statusSql}, classification from agent ${where} order by id`, values);
       return rows;
     },
 
@@ -128,9 +128,10 @@ export function createTrustReadModel(db: Queryable) {
       const values: unknown[] = [];
       const where = rangeSql('started_at', ranges, values);
       if (agentId) values.push(agentId);
+      const agentSql = agentId ? `and agent_id = $${values.length}` : '';
       const { rows } = await tx.query<{ agent_id: string; total: number; ok: number }>(
         `select agent_id, count(*)::int as total, count(*) filter (where outcome = 'success')::int as ok
-           from run where ${where} ${agentId ? `and agent_id = $${values.length}` : ''}
+           from run where ${where} ${agentSql}
           group by agent_id`,
         values,
       );
@@ -146,11 +147,12 @@ export function createTrustReadModel(db: Queryable) {
       const values: unknown[] = [];
       const where = rangeSql('at', ranges, values);
       if (agentId) values.push(agentId);
+      const agentSql = agentId ? `and agent_id = $${values.length}` : '';
       const { rows } = await tx.query<{ agent_id: string | null; total: number; compliant: number; risk_avoided_usd: number; blocked: number }>(
         `select agent_id, count(*)::int as total, count(*) filter (where compliant)::int as compliant,
                 coalesce(sum(risk_avoided_usd), 0)::float8 as risk_avoided_usd,
                 count(*) filter (where risk_avoided_usd > 0)::int as blocked
-           from decision where ${where} ${agentId ? `and agent_id = $${values.length}` : ''}
+           from decision where ${where} ${agentSql}
           group by agent_id`,
         values,
       );
@@ -251,12 +253,12 @@ export function createTrustReadModel(db: Queryable) {
 
     /** The lowest scores of the latest snapshot among agents active now, and the count per grade (trust gauges). */
     async latestTrustSummary(lowest: number, tx: Queryable = db): Promise<{ lowest: Array<{ agent_id: string; score: number }>; grades: Array<{ grade: string; count: number }> }> {
-      const latest = `select distinct on (s.agent_id) s.agent_id, s.score, s.grade from trust_snapshot s
+      const latestSql = `select distinct on (s.agent_id) s.agent_id, s.score, s.grade from trust_snapshot s
                         join agent a on a.id = s.agent_id and a.status = 'active'
                        where s.at = (select max(at) from trust_snapshot)
                        order by s.agent_id, s.at desc`;
-      const low = await tx.query<{ agent_id: string; score: number }>(`select agent_id, score from (${latest}) l order by score, agent_id limit $1`, [lowest]);
-      const grades = await tx.query<{ grade: string; count: number }>(`select grade, count(*)::int as count from (${latest}) l group by grade`);
+      const low = await tx.query<{ agent_id: string; score: number }>(`select agent_id, score from (${latestSql}) l order by score, agent_id limit $1`, [lowest]);
+      const grades = await tx.query<{ grade: string; count: number }>(`select grade, count(*)::int as count from (${latestSql}) l group by grade`);
       return { lowest: low.rows, grades: grades.rows };
     },
 

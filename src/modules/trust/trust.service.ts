@@ -9,7 +9,7 @@ import { computeKpis, type KpiSet } from './kpis.js';
 import { readAll } from './read-all.js';
 import { addDecisionTotals, daysToRefresh, mergeCounts, mergeDecisions } from './rollups.js';
 import { classificationRiskWeight, trustScore, type TrustInputs, type TrustResult } from './score.js';
-import type { AvailableTables, TrustAgentRow, TrustReadModel } from './trust.read-model.js';
+import type { AvailableTables, Counts, DecisionTotals, TrustAgentRow, TrustReadModel } from './trust.read-model.js';
 import type { TrustRepository } from './trust.repository.js';
 import { createSnapshotTaker } from './trust.snapshot.js';
 import { closedDays, parseWindow, splitWindow } from './window.js';
@@ -92,14 +92,13 @@ export function createTrustService(deps: TrustServiceDeps) {
     // db.heavy is the pool too, each read under the heavy statement budget (docs/OPERATIONS.md, "Timeouts").
     const concurrently = tx === db || tx === db.heavy;
     const tables = await readModel.availableTables(tx);
-    const empty = new Map();
     // Whole UTC days come from the daily rollups when they cover them; the partial days at both edges are scanned.
     const split = scope.raw ? null : splitWindow(from, at);
     const rolled = split && (await repository.rollupCovers(split.firstDay, split.lastDay, split.days, tx)) ? split : null;
     const ranges = rolled ? rolled.edges : [{ gt: from, lte: at }];
     const [runsRaw, decisionsRaw, incidents, gaps, streamList, rollup, policyWeights] = await readAll(concurrently, [
-      () => (tables.run ? readModel.runsByAgent(ranges, agentId, tx) : empty),
-      () => (tables.decision ? readModel.decisionsByAgent(ranges, agentId, tx) : empty),
+      () => (tables.run ? readModel.runsByAgent(ranges, agentId, tx) : new Map<string, Counts>()),
+      () => (tables.decision ? readModel.decisionsByAgent(ranges, agentId, tx) : new Map<string, DecisionTotals>()),
       () => readModel.openSevereIncidentsByAgent(at, agentId, tx),
       () => (tables.sync_gap ? readModel.openGaps(at, undefined, tx) : []),
       () => scope.streams ?? streams(at),

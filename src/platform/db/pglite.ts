@@ -14,12 +14,14 @@ function lockDataDir(dataDir: string): () => void {
   const path = join(dataDir, 'orca.lock');
   for (let attempt = 0; attempt < 2; attempt += 1) {
     try {
+      // eslint-disable-next-line security/detect-non-literal-fs-filename -- path is ORCA_DATA_DIR, from configuration, never a request's
       const fd = openSync(path, 'wx', 0o600);
       writeSync(fd, String(process.pid));
       closeSync(fd);
       return () => rmSync(path, { force: true });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      // eslint-disable-next-line security/detect-non-literal-fs-filename -- path is ORCA_DATA_DIR, from configuration, never a request's
       const owner = Number(readFileSync(path, 'utf8'));
       if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
         throw new Error(`the embedded database in ${dataDir} is in use by another ORCA process (pid ${owner}); set DATABASE_URL to run several replicas`);
@@ -47,6 +49,7 @@ function isAlive(pid: number): boolean {
 export async function openPglite(dataDir: string | undefined, observe: QueryObserver): Promise<Database> {
   let unlock = () => {};
   if (dataDir) {
+    // eslint-disable-next-line security/detect-non-literal-fs-filename -- path is ORCA_DATA_DIR, from configuration, never a request's
     mkdirSync(dataDir, { recursive: true });
     unlock = lockDataDir(dataDir);
   }

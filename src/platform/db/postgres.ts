@@ -52,7 +52,7 @@ function isClientTimeout(error: unknown): boolean {
 export const typeParsers = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
     if (oid === NUMERIC_OID || oid === INT8_OID) return parseNumeric;
-    return pg.types.getTypeParser(oid, format);
+    return pg.types.getTypeParser(oid, format) as (value: string) => unknown;
   },
 } as pg.CustomTypesConfig;
 

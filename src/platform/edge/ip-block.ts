@@ -2,6 +2,7 @@ import { BlockList, isIP } from 'node:net';
 
 /** `::ffff:203.0.113.7` is the IPv4 client 203.0.113.7 seen through a dual-stack socket: judge it as IPv4. */
 export function normaliseAddress(address: string): string {
+  // eslint-disable-next-line security/detect-unsafe-regex -- anchored, and no unbounded quantifier is nested in another: linear in the input
   const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(address);
   return mapped ? mapped[1]! : address;
 }

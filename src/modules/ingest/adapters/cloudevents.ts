@@ -14,6 +14,7 @@ import { EnvelopeError, type NativeEvent, type RawDelivery, type SourceAdapter, 
  */
 
 const REQUIRED = ['id', 'source', 'type'] as const;
+// eslint-disable-next-line security/detect-unsafe-regex -- anchored, and no unbounded quantifier is nested in another: linear in the input
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
 /** `sap.s4.beh.purchaseorder.v1.PurchaseOrder.Created.v1`: SAP S/4HANA business events name the object and action. */
 const SAP_TYPE = /^sap\.[a-z0-9]+\.beh\.[a-z0-9]+\.v\d+\.([A-Za-z0-9]+)\.([A-Za-z0-9]+)\.v\d+$/;

@@ -18,6 +18,7 @@ const MAX_DEPTH = 64;
 /** `/Date(1700000000000)/` or `/Date(1700000000000+0000)/` (WCF DataContractJsonSerializer) → epoch ms. */
 export function parseWcfDate(value: unknown): number | undefined {
   if (typeof value !== 'string') return undefined;
+  // eslint-disable-next-line security/detect-unsafe-regex -- anchored, and no unbounded quantifier is nested in another: linear in the input
   const match = /^\/Date\((-?\d{1,16})([+-]\d{4})?\)\/$/.exec(value);
   if (!match) {
     const iso = /^\d{4}-\d{2}-\d{2}T/.test(value) ? Date.parse(value) : Number.NaN;

@@ -51,6 +51,7 @@ const OPTIONAL_FIELDS = ['sequence', 'agent_id', 'correlation_key'] as const;
 const MAPPABLE_FIELDS: readonly (keyof CanonicalFields)[] = [...REQUIRED_FIELDS, ...OPTIONAL_FIELDS];
 
 /** `2026-11-28`, `2026-11-28T10:00:00Z`, `…T10:00:00.123+02:00`, or with a space (as ServiceNow): no offset = UTC. */
+// eslint-disable-next-line security/detect-unsafe-regex -- anchored, and no unbounded quantifier is nested in another: linear in the input
 const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Timestamps outside these years are data errors, not events (and keep `toISOString` in its 4-digit range). */
@@ -76,6 +77,7 @@ function toText(value: unknown, path: string, field: string): string {
 function fromEpoch(value: unknown, unit: 'ms' | 's', path: string): number {
   let number: number;
   if (typeof value === 'number') number = value;
+  // eslint-disable-next-line security/detect-unsafe-regex -- anchored, and no unbounded quantifier is nested in another: linear in the input
   else if (typeof value === 'string' && /^-?\d{1,16}(\.\d{1,9})?$/.test(value.trim())) number = Number(value.trim());
   else throw new MappingError(`occurred_at must be epoch ${unit === 'ms' ? 'milliseconds' : 'seconds'}, found ${describe(value)}`, path);
   if (!Number.isFinite(number)) throw new MappingError('occurred_at is not a finite number', path);

@@ -39,11 +39,11 @@ export function hoistTitledSchemas(document: OpenApiDocument): void {
     for (const keyword of SCHEMA_KEYWORDS) {
       const value = result[keyword];
       if (isSchema(value)) result[keyword] = visit(value, false);
-      else if (Array.isArray(value)) result[keyword] = value.map((item) => (isSchema(item) ? visit(item, false) : item));
+      else if (Array.isArray(value)) result[keyword] = (value as unknown[]).map((item) => (isSchema(item) ? visit(item, false) : item));
     }
     for (const keyword of SCHEMA_ARRAY_KEYWORDS) {
       const value = result[keyword];
-      if (Array.isArray(value)) result[keyword] = value.map((item) => (isSchema(item) ? visit(item, false) : item));
+      if (Array.isArray(value)) result[keyword] = (value as unknown[]).map((item) => (isSchema(item) ? visit(item, false) : item));
     }
     for (const keyword of SCHEMA_MAP_KEYWORDS) {
       const value = result[keyword];

@@ -19,11 +19,11 @@ export function withDocumentedSchemas<T>(value: T): T {
   const documented = documentation.get(value);
   if (documented !== undefined) return documented as T;
   if (Array.isArray(value)) {
-    const items = value.map((item: unknown) => withDocumentedSchemas(item));
+    const items = (value as unknown[]).map((item: unknown) => withDocumentedSchemas(item));
     return (items.some((item, index) => item !== value[index]) ? items : value) as T;
   }
   let copy: Record<string, unknown> | undefined;
-  for (const [key, inner] of Object.entries(value)) {
+  for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
     const replaced = withDocumentedSchemas(inner);
     if (replaced !== inner) (copy ??= { ...(value as Record<string, unknown>) })[key] = replaced;
   }
