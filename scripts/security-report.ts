@@ -2,7 +2,7 @@
 // real run, with the command that produced it): the production dependency audit, the secret scan, and a live probe of the
 // built server's edge. Run: npm run security:report (builds first). Exit status: 0 when every check passed; 1 when a
 // check failed or could not be made (an unreachable registry included); the report is written either way.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import http, { type IncomingHttpHeaders } from 'node:http';
@@ -11,6 +11,7 @@ import os from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { evaluateAudit, SEVERITIES, type AuditGateResult, type Severity } from './lib/audit-gate.js';
+import { gitRevision, machine } from './lib/run-info.js';
 import { analyse, analysisPassed, type StaticAnalysis } from './lib/static-analysis.js';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
@@ -35,24 +36,6 @@ const ORCA_KEY_PATTERN = /orca_[0-9a-f]{12}_[A-Za-z0-9_-]{43}/g;
 function invocation(): string {
    
   return process.env.npm_lifecycle_event === 'security:report' ? 'npm run security:report' : 'tsx scripts/security-report.ts';
-}
-
-function machine(): string {
-  const cpus = os.cpus();
-  const memoryGiB = Math.round((os.totalmem() / 1024 ** 3) * 10) / 10;
-  return `${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${cpus.length} logical cores, ${memoryGiB} GiB RAM, ${os.type()} ${os.release()} ${os.arch()}`;
-}
-
-/** The commit under test; uncommitted changes are flagged because they are part of what was checked. */
-function gitRevision(): string {
-  try {
-    const git = (args: string[]) => execFileSync('git', args, { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const commit = git(['rev-parse', 'HEAD']);
-    const dirty = git(['status', '--porcelain', '--untracked-files=no']) !== '';
-    return `${commit.slice(0, 12)}${dirty ? ' (with uncommitted changes)' : ''}`;
-  } catch {
-    return 'unknown (not a git checkout)';
-  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -769,7 +752,7 @@ async function main(): Promise<void> {
     `- Command: ${code(invocation())}`,
     `- Machine: ${machine()}`,
     `- Node: ${process.version}`,
-    `- Code: ${gitRevision()}`,
+    `- Code: ${gitRevision(REPO)}`,
     '',
     `**Overall: ${allPassed ? 'PASS' : 'FAIL'}**`,
     '',
