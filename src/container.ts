@@ -23,6 +23,7 @@ import { createSystemModule, type HealthChecks } from './modules/system/index.js
 import { createCacheInvalidation, createCacheMetrics, type CacheInvalidation } from './platform/cache/index.js';
 import { createFallbackStore, createLocalStore, createRedisStore, type RateLimitStore } from './platform/edge/rate-limit-store.js';
 import { createOutboundClient, type OutboundClient } from './platform/outbound/index.js';
+import { createSecretBox, secretKeyLoader } from './platform/crypto/secret-box.js';
 
 export interface Container {
   config: Readonly<OrcaConfig>;
@@ -136,7 +137,9 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     allowSampleRate: config.policyAllowSampleRate,
   });
   const sync = createSyncModule({ db, metrics, logger, clock, audit: audit.service, jobs, sweepIntervalMs: config.syncSweepIntervalMs });
-  const sources = createSourcesModule({ db, config, clock, audit: audit.service, cacheMetrics, invalidation });
+  // One key for every secret ORCA stores encrypted (ORCA_SECRET_KEY, or the data directory's secret.key).
+  const secretBox = createSecretBox(secretKeyLoader(config));
+  const sources = createSourcesModule({ db, box: secretBox, clock, audit: audit.service, cacheMetrics, invalidation });
   const ingest = createIngestModule({ db, metrics, logger, clock, sources: sources.service, observer: sync.observer });
   const incidents = createIncidentsModule({ db, audit: audit.service, clock });
   const trust = createTrustModule({
