@@ -19,6 +19,7 @@ import { createIngestModule } from './modules/ingest/index.js';
 import { createIncidentsModule } from './modules/incidents/index.js';
 import { createTrustModule } from './modules/trust/index.js';
 import { createReportsModule } from './modules/reports/index.js';
+import { createReceiversModule } from './modules/receivers/index.js';
 import { createSystemModule, type HealthChecks } from './modules/system/index.js';
 import { createCacheInvalidation, createCacheMetrics, type CacheInvalidation } from './platform/cache/index.js';
 import { createFallbackStore, createLocalStore, createRedisStore, type RateLimitStore } from './platform/edge/rate-limit-store.js';
@@ -55,6 +56,7 @@ export interface Container {
     incidents: ReturnType<typeof createIncidentsModule>;
     trust: ReturnType<typeof createTrustModule>;
     reports: ReturnType<typeof createReportsModule>;
+    receivers: ReturnType<typeof createReceiversModule>;
     system: ReturnType<typeof createSystemModule>;
   };
   close(): Promise<void>;
@@ -157,6 +159,17 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
       return new Map([...policy.classifications].map(([name, level]) => [name, level.riskWeight]));
     },
   });
+  const receivers = createReceiversModule({
+    db,
+    metrics,
+    logger,
+    clock,
+    audit: audit.service,
+    box: secretBox,
+    outbound,
+    jobs,
+    settings: { retries: config.deliveryRetries, retryDelaySeconds: Math.round(config.deliveryRetryDelayMs / 1000), concurrency: config.deliveryConcurrency },
+  });
   const reports = createReportsModule({ trust: trust.service, clock, quarantineBelow: config.trustQuarantineBelow });
 
   const redisState = config.redisUrl
@@ -226,7 +239,7 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     redis,
     redisState,
     rateLimitStore,
-    modules: { agents, audit, keys, policies, sync, incidents, trust, reports, sources, ingest, system },
+    modules: { agents, audit, keys, policies, sync, incidents, trust, reports, receivers, sources, ingest, system },
     invalidation,
     outbound,
     jobs,
