@@ -204,6 +204,7 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     // The sync sweep and trust snapshots are scheduled jobs (each module's <module>.jobs.ts): worker processes run
     // them, once per interval across replicas.
     await jobs.start();
+    await receivers.keepFromSettings({ alertmanagerUrl: config.alertmanagerUrl, alertWebhookUrl: config.alertWebhookUrl, alertWebhookSecret: config.alertWebhookSecret });
     if (options.bootstrapKeys) {
       const { announce } = options.bootstrapKeys;
       await keys.service.bootstrap({

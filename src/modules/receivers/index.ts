@@ -14,12 +14,14 @@ import { registerReceiverMetrics } from './receivers.metrics.js';
 import { createReceiverRepository } from './receivers.repository.js';
 import { receiverRoutes } from './receivers.routes.js';
 import { createReceiverService } from './receivers.service.js';
+import { keepReceiversFromSettings, type ReceiverSettings } from './receiver-settings.js';
 
 export type { AlertInstance, DeadLetteredDelivery, Notification, NotificationSink } from './notification.js';
 export type { ReceiverService } from './receivers.service.js';
 export type { DeliveryService } from './deliveries.service.js';
 export { DELIVERY_QUEUE } from './deliveries.service.js';
 export type { DeliverySettings } from './receivers.jobs.js';
+export type { ReceiverSettings } from './receiver-settings.js';
 
 /**
  * Alert receivers (Alertmanager, Slack, Standard Webhooks) and durable deliveries to them. `sink` is what the alerts
@@ -55,7 +57,15 @@ export function createReceiversModule(deps: {
     settings: deps.settings,
   });
   const routes = [receiverRoutes(service), deliveryRoutes(deliveryService)];
-  return { service, deliveries: deliveryService, sink: deliveryService.sink, routes };
+  return {
+    service,
+    deliveries: deliveryService,
+    sink: deliveryService.sink,
+    routes,
+    /** Creates or updates the receivers ALERTMANAGER_URL and ALERT_WEBHOOK_URL keep; at every start-up. */
+    keepFromSettings: (settings: ReceiverSettings) =>
+      keepReceiversFromSettings({ db: deps.db, repository: receivers, box: deps.box, audit: deps.audit, outbound: deps.outbound, logger }, settings),
+  };
 }
 
 export type ReceiversModule = ReturnType<typeof createReceiversModule>;

@@ -54,6 +54,11 @@ export function createReceiverRepository(db: Queryable) {
       return rows[0];
     },
 
+    /** Serialises the start-up reconciliation of receivers kept by settings across replicas starting together. */
+    async lockSettingsReconciliation(tx: Queryable): Promise<void> {
+      await tx.query(`select pg_advisory_xact_lock(hashtext('orca:receivers:settings:' || current_schema()))`);
+    },
+
     async names(): Promise<string[]> {
       const { rows } = await db.query<{ name: string }>('select name from receiver where deleted_at is null order by name');
       return rows.map((row) => row.name);
