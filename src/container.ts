@@ -19,10 +19,12 @@ import { createIngestModule } from './modules/ingest/index.js';
 import { createIncidentsModule } from './modules/incidents/index.js';
 import { createTrustModule } from './modules/trust/index.js';
 import { createReportsModule } from './modules/reports/index.js';
+import { createReceiversModule } from './modules/receivers/index.js';
 import { createSystemModule, type HealthChecks } from './modules/system/index.js';
 import { createCacheInvalidation, createCacheMetrics, type CacheInvalidation } from './platform/cache/index.js';
 import { createFallbackStore, createLocalStore, createRedisStore, type RateLimitStore } from './platform/edge/rate-limit-store.js';
 import { createOutboundClient, type OutboundClient } from './platform/outbound/index.js';
+import { createSecretBox, secretKeyLoader } from './platform/crypto/secret-box.js';
 
 export interface Container {
   config: Readonly<OrcaConfig>;
@@ -54,6 +56,7 @@ export interface Container {
     incidents: ReturnType<typeof createIncidentsModule>;
     trust: ReturnType<typeof createTrustModule>;
     reports: ReturnType<typeof createReportsModule>;
+    receivers: ReturnType<typeof createReceiversModule>;
     system: ReturnType<typeof createSystemModule>;
   };
   close(): Promise<void>;
@@ -136,7 +139,9 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     allowSampleRate: config.policyAllowSampleRate,
   });
   const sync = createSyncModule({ db, metrics, logger, clock, audit: audit.service, jobs, sweepIntervalMs: config.syncSweepIntervalMs });
-  const sources = createSourcesModule({ db, config, clock, audit: audit.service, cacheMetrics, invalidation });
+  // One key for every secret ORCA stores encrypted (ORCA_SECRET_KEY, or the data directory's secret.key).
+  const secretBox = createSecretBox(secretKeyLoader(config));
+  const sources = createSourcesModule({ db, box: secretBox, clock, audit: audit.service, cacheMetrics, invalidation });
   const ingest = createIngestModule({ db, metrics, logger, clock, sources: sources.service, observer: sync.observer });
   const incidents = createIncidentsModule({ db, audit: audit.service, clock });
   const trust = createTrustModule({
@@ -153,6 +158,17 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
       const policy = await policies.service.activePolicy();
       return new Map([...policy.classifications].map(([name, level]) => [name, level.riskWeight]));
     },
+  });
+  const receivers = createReceiversModule({
+    db,
+    metrics,
+    logger,
+    clock,
+    audit: audit.service,
+    box: secretBox,
+    outbound,
+    jobs,
+    settings: { retries: config.deliveryRetries, retryDelaySeconds: Math.round(config.deliveryRetryDelayMs / 1000), concurrency: config.deliveryConcurrency },
   });
   const reports = createReportsModule({ trust: trust.service, clock, quarantineBelow: config.trustQuarantineBelow });
 
@@ -188,6 +204,7 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     // The sync sweep and trust snapshots are scheduled jobs (each module's <module>.jobs.ts): worker processes run
     // them, once per interval across replicas.
     await jobs.start();
+    await receivers.keepFromSettings({ alertmanagerUrl: config.alertmanagerUrl, alertWebhookUrl: config.alertWebhookUrl, alertWebhookSecret: config.alertWebhookSecret });
     if (options.bootstrapKeys) {
       const { announce } = options.bootstrapKeys;
       await keys.service.bootstrap({
@@ -223,7 +240,7 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     redis,
     redisState,
     rateLimitStore,
-    modules: { agents, audit, keys, policies, sync, incidents, trust, reports, sources, ingest, system },
+    modules: { agents, audit, keys, policies, sync, incidents, trust, reports, receivers, sources, ingest, system },
     invalidation,
     outbound,
     jobs,

@@ -824,6 +824,115 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/receivers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List alert receivers
+         * @description Newest first; pass next_cursor as cursor for the next page. Deleted receivers are not listed.
+         */
+        get: operations["listReceivers"];
+        put?: never;
+        /**
+         * Create an alert receiver
+         * @description The URL must be http(s) and allowed by the SSRF guard (400 naming /body/url otherwise). Secret, token and header values are write-only: stored encrypted, never returned. A webhook receiver without a secret gets one generated, returned once as generated_secret. 409 when another receiver has the name.
+         */
+        post: operations["createReceiver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/receivers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read an alert receiver */
+        get: operations["getReceiver"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete an alert receiver (soft)
+         * @description Its deliveries stay listed; those not yet delivered are dead-lettered. A receiver kept by a setting comes back at the next start-up.
+         */
+        delete: operations["deleteReceiver"];
+        options?: never;
+        head?: never;
+        /**
+         * Update an alert receiver (name, URL, secret, token, headers)
+         * @description Fields given replace the stored ones; the kind cannot change. 409 when another receiver has the name.
+         */
+        patch: operations["updateReceiver"];
+        trace?: never;
+    };
+    "/api/v1/receivers/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a test notification now and report the outcome
+         * @description One attempt, no retry, through the same payload builder and outbound client as deliveries (SSRF guard, timeout, the receiver's circuit breaker). The answer is 200 whatever the receiver did: outcome, status, duration_ms and error say it. Audited.
+         */
+        post: operations["testReceiver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List notification deliveries
+         * @description Newest first, filtered by status and receiver; pass next_cursor as cursor for the next page.
+         */
+        get: operations["listDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deliveries/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a failed or dead-lettered delivery again
+         * @description Queued now with a fresh retry budget; the answer shows it pending. 409 when it is pending or delivered, or its receiver was deleted. Audited.
+         */
+        post: operations["retryDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1129,6 +1238,22 @@ export interface components {
             loss_usd?: number;
             status?: "open" | "mitigated";
         };
+        /** CreateReceiverRequest */
+        CreateReceiverRequest: {
+            /** @description unique; how alert routes name the receiver */
+            name: string;
+            kind: components["schemas"]["ReceiverKind"];
+            /** @description http or https; checked against the SSRF guard (OUTBOUND_ALLOW_CIDRS) */
+            url: string;
+            /** @description webhook receivers only: the Standard Webhooks signing secret, whsec_ + base64 of 24–64 random bytes (write-only) */
+            secret?: string;
+            /** @description sent as Authorization: Bearer <token> (alertmanager and webhook receivers; write-only) */
+            token?: string;
+            /** @description extra request headers; their values are write-only (responses list the names) */
+            headers?: {
+                [key: string]: string;
+            };
+        };
         /** CreateSourceRequest */
         CreateSourceRequest: {
             kind: components["schemas"]["SourceKind"];
@@ -1162,6 +1287,56 @@ export interface components {
          * @enum {string}
          */
         DecisionKind: "allow" | "deny" | "redact" | "require_approval";
+        /** Delivery */
+        Delivery: {
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            id: string;
+            /** @description the webhook-id: the same on every attempt */
+            notification_id: string;
+            /** @enum {string} */
+            notification_kind: "alert" | "test";
+            /** @enum {string} */
+            notification_status: "firing" | "resolved";
+            group_key: string;
+            /** @description alerts in the notification */
+            alerts: number;
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            receiver_id: string;
+            receiver_name: string;
+            receiver_kind: components["schemas"]["ReceiverKind"];
+            status: components["schemas"]["DeliveryStatus"];
+            attempts: number;
+            /** @description the receiver's last HTTP status; null when it has not answered */
+            last_status: number | null;
+            last_error: string | null;
+            /** @description of the request or job that caused the notification */
+            correlation_id: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            last_attempt_at: string | null;
+            delivered_at: string | null;
+            dead_lettered_at: string | null;
+        };
+        /** DeliveryPage */
+        DeliveryPage: {
+            items: components["schemas"]["Delivery"][];
+            /** @description null on the last page */
+            next_cursor: string | null;
+        };
+        /**
+         * DeliveryStatus
+         * @description pending (waiting for its next attempt); failed (the last attempt failed, a retry is scheduled); delivered; dead_lettered (given up)
+         * @enum {string}
+         */
+        DeliveryStatus: "pending" | "delivered" | "failed" | "dead_lettered";
         /** EvaluateRequest */
         EvaluateRequest: {
             /**
@@ -1689,6 +1864,82 @@ export interface components {
                 [key: string]: components["schemas"]["HealthCheck"];
             };
         };
+        /** Receiver */
+        Receiver: {
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            id: string;
+            name: string;
+            kind: components["schemas"]["ReceiverKind"];
+            /** @description the URL with what may be a credential redacted: a Slack path, query values, user info */
+            url: string;
+            has_secret: boolean;
+            has_token: boolean;
+            header_names: string[];
+            /**
+             * @description config: kept by ALERTMANAGER_URL or ALERT_WEBHOOK_URL at every start-up
+             * @enum {string}
+             */
+            origin: "api" | "config";
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /**
+         * ReceiverKind
+         * @description what the receiver speaks: Alertmanager API v2, a Slack incoming webhook, or JSON signed with Standard Webhooks (docs/receivers.md)
+         * @enum {string}
+         */
+        ReceiverKind: "alertmanager" | "slack" | "webhook";
+        /** ReceiverPage */
+        ReceiverPage: {
+            items: components["schemas"]["Receiver"][];
+            /** @description null on the last page */
+            next_cursor: string | null;
+        };
+        /** ReceiverTestResult */
+        ReceiverTestResult: {
+            /** @description the webhook-id of the test notification */
+            notification_id: string;
+            /**
+             * @description delivered (2xx); rejected (the receiver answered another status); failed (no answer: refused, breaker_open, timeout, network, too_large)
+             * @enum {string}
+             */
+            outcome: "delivered" | "rejected" | "failed";
+            /** @description the receiver's HTTP status; null when it did not answer */
+            status: number | null;
+            duration_ms: number;
+            error: string | null;
+        };
+        /** ReceiverWithGeneratedSecret */
+        ReceiverWithGeneratedSecret: {
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            id: string;
+            name: string;
+            kind: components["schemas"]["ReceiverKind"];
+            /** @description the URL with what may be a credential redacted: a Slack path, query values, user info */
+            url: string;
+            has_secret: boolean;
+            has_token: boolean;
+            header_names: string[];
+            /**
+             * @description config: kept by ALERTMANAGER_URL or ALERT_WEBHOOK_URL at every start-up
+             * @enum {string}
+             */
+            origin: "api" | "config";
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** @description present only when ORCA generated the signing secret: shown this once, never again */
+            generated_secret?: string;
+        };
         /** RecordedViolation */
         RecordedViolation: {
             /**
@@ -2169,6 +2420,24 @@ export interface components {
             description?: string | null;
             prompt?: string | null;
             role?: string | null;
+        };
+        /**
+         * UpdateReceiverRequest
+         * @description The kind cannot change: create another receiver.
+         */
+        UpdateReceiverRequest: {
+            /** @description unique; how alert routes name the receiver */
+            name?: string;
+            /** @description http or https; checked against the SSRF guard (OUTBOUND_ALLOW_CIDRS) */
+            url?: string;
+            /** @description webhook receivers only: the Standard Webhooks signing secret, whsec_ + base64 of 24–64 random bytes (write-only) */
+            secret?: string;
+            /** @description null removes the token */
+            token?: string | null;
+            /** @description replaces every extra header; null removes them */
+            headers?: {
+                [key: string]: string;
+            } | null;
         };
         /**
          * UpdateSourceRequest
@@ -4142,6 +4411,270 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listReceivers: {
+        parameters: {
+            query?: {
+                /** @description what the receiver speaks: Alertmanager API v2, a Slack incoming webhook, or JSON signed with Standard Webhooks (docs/receivers.md) */
+                kind?: "alertmanager" | "slack" | "webhook";
+                /** @description page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceiverPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createReceiver: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateReceiverRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceiverWithGeneratedSecret"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getReceiver: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Receiver"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteReceiver: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateReceiver: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description The kind cannot change: create another receiver. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateReceiverRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Receiver"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    testReceiver: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceiverTestResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listDeliveries: {
+        parameters: {
+            query?: {
+                /** @description pending (waiting for its next attempt); failed (the last attempt failed, a retry is scheduled); delivered; dead_lettered (given up) */
+                status?: "pending" | "delivered" | "failed" | "dead_lettered";
+                /** @description UUID */
+                receiver_id?: string;
+                /** @description page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    retryDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Delivery"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];

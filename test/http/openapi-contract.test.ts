@@ -32,7 +32,10 @@ const EDGE_ENV = {
   RATE_LIMIT_ROLE_MAX: ROLES.map((role) => `${role}:10000000`).join(','),
   BLOCKED_IPS: '203.0.113.0/24',
   TRUST_PROXY: '127.0.0.1',
+  // Receivers point at a closed local port: a test or delivery fails at once, and nothing leaves the host.
+  OUTBOUND_ALLOW_CIDRS: '127.0.0.1/32',
 };
+const CLOSED_LOCAL_URL = 'http://127.0.0.1:9/orca';
 const OVERSIZED = 10 * 1024 * 1024 + 1;
 const PROBLEM_JSON = 'application/problem+json';
 const CAMEL_CASE = /^[a-z][a-zA-Z0-9]*$/;
@@ -182,6 +185,19 @@ for (const target of databaseTargets) {
       const created = await call('createSource', { body: { kind: 'generic', name: `contract-${randomUUID()}`, secret } });
       return { id: created.id as string, secret };
     };
+    const newReceiver = async (): Promise<string> => (await call('createReceiver', { body: { name: `contract-${randomUUID()}`, kind: 'webhook', url: CLOSED_LOCAL_URL } })).id as string;
+    /** A delivery in the state asked for, its queued job standing down (another dispatch id) so that nothing changes it. */
+    const newDelivery = async (status: 'pending' | 'dead_lettered'): Promise<string> => {
+      const name = `contract-${randomUUID()}`;
+      await call('createReceiver', { body: { name, kind: 'webhook', url: CLOSED_LOCAL_URL } });
+      const notification = { id: randomUUID(), kind: 'alert' as const, receiver: name, groupKey: 'g', groupLabels: {}, status: 'firing' as const, alerts: [], correlationId: undefined };
+      await t.container.modules.receivers.sink.enqueue(notification);
+      const { rows } = await t.container.db.query<{ id: string }>(
+        'update delivery set status = $2, dispatch_id = $3 where notification_id = $1 returning id',
+        [notification.id, status, randomUUID()],
+      );
+      return rows[0]!.id;
+    };
     const newIncident = async (): Promise<string> => (await call('createIncident', { body: { kind: 'data_leak', severity: 'low' } })).id as string;
     const newKey = async (): Promise<string> => ((await call('createKey', { body: { name: `contract-${randomUUID()}`, role: 'viewer' } })).key as { id: string }).id;
     const activePolicy = async (): Promise<unknown> => (await call('getActivePolicy', {})).document;
@@ -276,6 +292,14 @@ for (const target of databaseTargets) {
       getKpis: async () => ({ query: { window: '30d' } }),
       listKpiSnapshots: async () => ({}),
       getExecutiveReport: async () => ({ query: { format: 'json' } }),
+      listReceivers: async () => ({ query: { kind: 'webhook', limit: '5' } }),
+      createReceiver: async () => ({ body: { name: `contract-${randomUUID()}`, kind: 'webhook', url: CLOSED_LOCAL_URL, token: 'contract-token' } }),
+      getReceiver: async () => ({ params: { id: await newReceiver() } }),
+      updateReceiver: async () => ({ params: { id: await newReceiver() }, body: { headers: { 'X-Team': 'contract' } } }),
+      deleteReceiver: async () => ({ params: { id: await newReceiver() } }),
+      testReceiver: async () => ({ params: { id: await newReceiver() } }),
+      listDeliveries: async () => ({ query: { status: 'dead_lettered' } }),
+      retryDelivery: async () => ({ params: { id: await newDelivery('dead_lettered') } }),
     };
     const example = async (operation: Operation): Promise<Call> => {
       const build = EXAMPLES[operation.operationId];
@@ -504,6 +528,11 @@ for (const target of databaseTargets) {
       await call('createSource', { body: { kind: 'generic', name } });
       await expectProblem(byId('createSource'), 409, { body: { kind: 'generic', name } }, 'a taken name');
       await expectProblem(byId('updateSource'), 409, { params: { id: (await newSource()).id }, body: { name } }, 'a taken name');
+      const receiverName = `contract-${randomUUID()}`;
+      await call('createReceiver', { body: { name: receiverName, kind: 'webhook', url: CLOSED_LOCAL_URL } });
+      await expectProblem(byId('createReceiver'), 409, { body: { name: receiverName, kind: 'slack', url: CLOSED_LOCAL_URL } }, 'a taken name');
+      await expectProblem(byId('updateReceiver'), 409, { params: { id: await newReceiver() }, body: { name: receiverName } }, 'a taken name');
+      await expectProblem(byId('retryDelivery'), 409, { params: { id: await newDelivery('pending') } }, 'not failed');
       const incident = await newIncident();
       await call('resolveIncident', { params: { id: incident }, body: {} });
       await expectProblem(byId('resolveIncident'), 409, { params: { id: incident }, body: {} }, 'resolved already');

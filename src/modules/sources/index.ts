@@ -1,10 +1,9 @@
 import type { CacheInvalidation, CacheMetrics } from '../../platform/cache/index.js';
 import { createReadThroughCache } from '../../platform/cache/index.js';
 import type { Clock } from '../../platform/clock.js';
-import type { OrcaConfig } from '../../platform/config/schema.js';
 import type { Database } from '../../platform/db/index.js';
 import type { AuditService } from '../audit/index.js';
-import { createSecretBox, secretKeyLoader } from './secret-box.js';
+import type { SecretBox } from '../../platform/crypto/secret-box.js';
 import { createSourceRepository } from './sources.repository.js';
 import { sourceRoutes } from './sources.routes.js';
 import { createSourceService, type IngestSource } from './sources.service.js';
@@ -13,7 +12,8 @@ export type { SourceService, IngestSource } from './sources.service.js';
 
 export function createSourcesModule(deps: {
   db: Database;
-  config: Pick<OrcaConfig, 'secretKey' | 'dataDir'>;
+  /** Seals signing secrets (one box per process, shared with the receivers module: one key). */
+  box: SecretBox;
   clock: Clock;
   audit: Pick<AuditService, 'append'>;
   cacheMetrics: CacheMetrics;
@@ -26,7 +26,7 @@ export function createSourcesModule(deps: {
     db: deps.db,
     repository: createSourceRepository(deps.db),
     audit: deps.audit,
-    box: createSecretBox(secretKeyLoader(deps.config)),
+    box: deps.box,
     clock: deps.clock,
     cache,
     invalidation: deps.invalidation,

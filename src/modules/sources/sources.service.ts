@@ -10,7 +10,7 @@ import { newId } from '../../platform/ids.js';
 import type { Actor } from '../../platform/http/actor.js';
 import { ADAPTERS, MappingError, parsePath, type FieldMapping, type SourceKind } from '../ingest/index.js';
 import type { AuditService } from '../audit/index.js';
-import type { SecretBox } from './secret-box.js';
+import type { SecretBox } from '../../platform/crypto/secret-box.js';
 import type { SourceRepository, SourceRow } from './sources.repository.js';
 import type {
   CreateSourceInput,

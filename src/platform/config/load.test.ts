@@ -62,6 +62,9 @@ describe('loadConfig defaults', () => {
       outboundMaxResponseBytes: 1024 * 1024,
       outboundAllowCidrs: [],
       outboundBreakerOpenMs: 60_000,
+      deliveryRetries: 10,
+      deliveryRetryDelayMs: 2000,
+      deliveryConcurrency: 20,
     });
     // Unset by default: the embedded database, in-process limits, no receivers, no S3, no tracing, no ROI.
     for (const key of [
@@ -69,6 +72,7 @@ describe('loadConfig defaults', () => {
       'redisUrl',
       'apiKeys',
       'alertWebhookUrl',
+      'alertWebhookSecret',
       'alertmanagerUrl',
       'backupDir',
       's3Bucket',

@@ -29,7 +29,11 @@ export interface OrcaConfig {
   rateLimitWebhookMax: number;
   trustProxy: boolean | string[];
   alertWebhookUrl: string | undefined;
+  alertWebhookSecret: string | undefined;
   alertmanagerUrl: string | undefined;
+  deliveryRetries: number;
+  deliveryRetryDelayMs: number;
+  deliveryConcurrency: number;
   backupDir: string | undefined;
   backupIntervalMs: number;
   backupRetentionMs: number;
@@ -236,6 +240,14 @@ function bytes(raw: string): number {
   return Number(match[1]) * factor;
 }
 
+function webhookSecret(raw: string): string {
+  const value = raw.trim();
+  // The value is a secret: the message names only what is expected.
+  const bytes = /^whsec_[A-Za-z0-9+/]+={0,2}$/.test(value) ? Buffer.from(value.slice('whsec_'.length), 'base64').length : 0;
+  if (bytes < 24 || bytes > 64) throw new InvalidSetting('must be whsec_ followed by 24 to 64 random bytes in base64 (e.g. `echo whsec_$(openssl rand -base64 32)`)');
+  return value;
+}
+
 function secretKey(raw: string): string {
   const value = raw.trim();
   // The value is a secret: the message names only what is expected.
@@ -300,7 +312,7 @@ export const SETTINGS = [
     env: 'ORCA_SECRET_KEY',
     key: 'secretKey',
     default: undefined,
-    description: 'base64 32-byte key encrypting source signing secrets; unset → ORCA_DATA_DIR/secret.key, generated on first use (replicas sharing PostgreSQL must share it)',
+    description: 'base64 32-byte key encrypting the secrets ORCA stores (source signing secrets, receiver URLs, secrets and tokens); unset → ORCA_DATA_DIR/secret.key, generated on first use (replicas sharing PostgreSQL must share it)',
     secret: true,
     parse: optional(secretKey),
   },
@@ -318,8 +330,51 @@ export const SETTINGS = [
     parse: integer(1, 10_000_000),
   },
   { env: 'TRUST_PROXY', key: 'trustProxy', default: 'false', description: 'true, false, or the proxy IPs/CIDRs whose X-Forwarded-For is believed', parse: trustProxy },
-  { env: 'ALERT_WEBHOOK_URL', key: 'alertWebhookUrl', default: undefined, description: 'default alert receiver (Slack-compatible or generic JSON)', planned: 'alerts', secret: true, parse: optional(url(['http', 'https'])) },
-  { env: 'ALERTMANAGER_URL', key: 'alertmanagerUrl', default: undefined, description: 'Prometheus Alertmanager (API v2)', planned: 'alerts', parse: optional(url(['http', 'https'])) },
+  {
+    env: 'ALERT_WEBHOOK_URL',
+    key: 'alertWebhookUrl',
+    default: undefined,
+    description:
+      'creates (or updates) at start-up the receiver named `webhook`: a Slack incoming webhook when the host is hooks.slack.com, else JSON signed with Standard Webhooks (docs/receivers.md)',
+    secret: true,
+    parse: optional(url(['http', 'https'])),
+  },
+  {
+    env: 'ALERT_WEBHOOK_SECRET',
+    key: 'alertWebhookSecret',
+    default: undefined,
+    description: 'the Standard Webhooks signing secret (whsec_ + base64 of 24–64 bytes) of the `webhook` receiver; unset → one is generated (set a known one with PATCH /api/v1/receivers/{id})',
+    secret: true,
+    parse: optional(webhookSecret),
+  },
+  {
+    env: 'ALERTMANAGER_URL',
+    key: 'alertmanagerUrl',
+    default: undefined,
+    description: 'creates (or updates) at start-up the receiver named `alertmanager`: a Prometheus Alertmanager (API v2), by its base URL (docs/receivers.md)',
+    parse: optional(url(['http', 'https'])),
+  },
+  {
+    env: 'DELIVERY_RETRIES',
+    key: 'deliveryRetries',
+    default: '10',
+    description: 'retries of a notification delivery after its first attempt (5xx, 408, 429, timeouts, network errors, open breaker) before it is dead-lettered',
+    parse: integer(0, 25),
+  },
+  {
+    env: 'DELIVERY_RETRY_DELAY',
+    key: 'deliveryRetryDelayMs',
+    default: '2s',
+    description: 'backoff base d of delivery retries (whole seconds): retry n waits d·2^(n−1) to d·2^n, so the default 10 retries span about 35 to 70 minutes',
+    parse: durationBetween(1000, '1s', 3_600_000, '1h'),
+  },
+  {
+    env: 'DELIVERY_CONCURRENCY',
+    key: 'deliveryConcurrency',
+    default: '20',
+    description: 'notification deliveries a worker process sends at once (they mostly wait on receivers); always 1 on the embedded database',
+    parse: integer(1, 200),
+  },
   { env: 'BACKUP_DIR', key: 'backupDir', default: undefined, description: 'backup folder (default $ORCA_DATA_DIR/backups)', planned: 'backups', parse: optional(text) },
   { env: 'BACKUP_INTERVAL', key: 'backupIntervalMs', default: '6h', description: 'time between scheduled backups', planned: 'backups', parse: duration },
   { env: 'BACKUP_RETENTION', key: 'backupRetentionMs', default: '30d', description: 'how long backups are kept', planned: 'backups', parse: duration },

@@ -3,8 +3,8 @@ import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'no
 import { dirname, join } from 'node:path';
 
 /**
- * Source signing secrets must be usable (HMAC needs the secret itself), so they are stored encrypted rather than
- * hashed: AES-256-GCM with a random 96-bit IV and the source id as additional data, so a ciphertext copied onto
+ * Secrets ORCA must use itself (a source's HMAC key, a receiver's signing secret or token) are stored encrypted rather than
+ * hashed: AES-256-GCM with a random 96-bit IV and the owning row's id as additional data, so a ciphertext copied onto
  * another row does not decrypt. Format: `v1.<iv>.<tag>.<ciphertext>` (base64url).
  */
 export interface SecretBox {
@@ -26,7 +26,7 @@ export function createSecretBox(key: () => Buffer): SecretBox {
     open(sealed, context) {
       const [version, iv, tag, ciphertext] = sealed.split('.');
       if (version !== VERSION || iv === undefined || tag === undefined || ciphertext === undefined) {
-        throw new Error('stored source secret has an unknown format');
+        throw new Error('stored secret has an unknown format');
       }
       const decipher = createDecipheriv('aes-256-gcm', key(), Buffer.from(iv, 'base64url'));
       decipher.setAAD(Buffer.from(context, 'utf8'));

@@ -1,0 +1,99 @@
+import { type Queryable, whereClause } from '../../platform/db/index.js';
+import type { Notification } from './notification.js';
+import type { DeliveryStatus, ReceiverKind } from './receivers.schemas.js';
+
+export interface DeliveryRow {
+  id: string;
+  notification_id: string;
+  notification_kind: Notification['kind'];
+  notification: Notification;
+  receiver_id: string;
+  status: DeliveryStatus;
+  attempts: number;
+  last_error: string | null;
+  last_status: number | null;
+  dispatch_id: string;
+  correlation_id: string | null;
+  created_at: Date;
+  updated_at: Date;
+  last_attempt_at: Date | null;
+  delivered_at: Date | null;
+  dead_lettered_at: Date | null;
+}
+
+/** A delivery as listed: with its receiver's name and kind (the receiver may have been deleted since). */
+export type ListedDeliveryRow = DeliveryRow & { receiver_name: string; receiver_kind: ReceiverKind };
+
+/** What one attempt ended in. */
+export interface AttemptRecord {
+  status: Exclude<DeliveryStatus, 'pending'>;
+  lastStatus: number | null;
+  lastError: string | null;
+  at: Date;
+}
+
+const LISTED = `select d.*, r.name as receiver_name, r.kind as receiver_kind from delivery d join receiver r on r.id = d.receiver_id`;
+
+export function createDeliveryRepository(db: Queryable) {
+  return {
+    async insert(
+      values: { id: string; notification: Notification; receiverId: string; dispatchId: string; correlationId: string | null },
+      tx: Queryable = db,
+    ): Promise<void> {
+      await tx.query(
+        `insert into delivery (id, notification_id, notification_kind, notification, receiver_id, dispatch_id, correlation_id)
+         values ($1, $2, $3, $4, $5, $6, $7)`,
+        [values.id, values.notification.id, values.notification.kind, JSON.stringify(values.notification), values.receiverId, values.dispatchId, values.correlationId],
+      );
+    },
+
+    async findById(id: string, tx: Queryable = db, options: { forUpdate?: boolean } = {}): Promise<ListedDeliveryRow | undefined> {
+      const { rows } = await tx.query<ListedDeliveryRow>(`${LISTED} where d.id = $1${options.forUpdate ? ' for update of d' : ''}`, [id]);
+      return rows[0];
+    },
+
+    /**
+     * Records an attempt, only while `dispatchId` is still the delivery's: a job superseded by a manual retry must
+     * not overwrite what the newer one records. Returns false when it was superseded.
+     */
+    async recordAttempt(id: string, dispatchId: string, record: AttemptRecord, tx: Queryable = db): Promise<boolean> {
+      const { rows } = await tx.query(
+        `update delivery set status = $3::text, attempts = attempts + 1, last_status = $4, last_error = $5, last_attempt_at = $6, updated_at = $6,
+                delivered_at = case when $3::text = 'delivered' then $6 else delivered_at end,
+                dead_lettered_at = case when $3::text = 'dead_lettered' then $6 else dead_lettered_at end
+          where id = $1 and dispatch_id = $2 returning id`,
+        [id, dispatchId, record.status, record.lastStatus, record.lastError, record.at],
+      );
+      return rows.length === 1;
+    },
+
+    /** Without an attempt (the receiver is gone): straight to dead letters. */
+    async deadLetterUnsent(id: string, dispatchId: string, error: string, at: Date, tx: Queryable = db): Promise<boolean> {
+      const { rows } = await tx.query(
+        `update delivery set status = 'dead_lettered', last_error = $3, dead_lettered_at = $4, updated_at = $4
+          where id = $1 and dispatch_id = $2 returning id`,
+        [id, dispatchId, error, at],
+      );
+      return rows.length === 1;
+    },
+
+    /** A manual retry: pending again under a new dispatch id (the job sent with it is the only one that may send). */
+    async redispatch(id: string, dispatchId: string, at: Date, tx: Queryable = db): Promise<void> {
+      await tx.query(`update delivery set status = 'pending', dispatch_id = $2, dead_lettered_at = null, updated_at = $3 where id = $1`, [id, dispatchId, at]);
+    },
+
+    /** Keyset pagination on id (UUIDv7), newest first. */
+    async list(query: { status?: DeliveryStatus; receiverId?: string; limit: number; after?: string }): Promise<ListedDeliveryRow[]> {
+      const where = whereClause();
+      if (query.status) where.add((p) => `d.status = ${p}`, query.status);
+      if (query.receiverId) where.add((p) => `d.receiver_id = ${p}`, query.receiverId);
+      if (query.after) where.add((p) => `d.id < ${p}`, query.after);
+      const limit = where.bind(query.limit);
+      const { text, values } = where.build();
+      const { rows } = await db.query<ListedDeliveryRow>(`${LISTED} ${text} order by d.id desc limit ${limit}`, values);
+      return rows;
+    },
+  };
+}
+
+export type DeliveryRepository = ReturnType<typeof createDeliveryRepository>;

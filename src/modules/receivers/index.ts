@@ -1,0 +1,71 @@
+import type { Clock } from '../../platform/clock.js';
+import type { SecretBox } from '../../platform/crypto/secret-box.js';
+import type { Database } from '../../platform/db/index.js';
+import type { JobQueue } from '../../platform/jobs/index.js';
+import type { OutboundClient } from '../../platform/outbound/index.js';
+import type { Logger } from '../../platform/telemetry/logger.js';
+import type { Metrics } from '../../platform/telemetry/metrics.js';
+import type { AuditService } from '../audit/index.js';
+import { createDeliveryRepository } from './deliveries.repository.js';
+import { deliveryRoutes } from './deliveries.routes.js';
+import { createDeliveryService } from './deliveries.service.js';
+import { registerDeliveryJobs, type DeliverySettings } from './receivers.jobs.js';
+import { registerReceiverMetrics } from './receivers.metrics.js';
+import { createReceiverRepository } from './receivers.repository.js';
+import { receiverRoutes } from './receivers.routes.js';
+import { createReceiverService } from './receivers.service.js';
+import { keepReceiversFromSettings, type ReceiverSettings } from './receiver-settings.js';
+
+export type { AlertInstance, DeadLetteredDelivery, Notification, NotificationSink } from './notification.js';
+export type { ReceiverService } from './receivers.service.js';
+export type { DeliveryService } from './deliveries.service.js';
+export { DELIVERY_QUEUE } from './deliveries.service.js';
+export type { DeliverySettings } from './receivers.jobs.js';
+export type { ReceiverSettings } from './receiver-settings.js';
+
+/**
+ * Alert receivers (Alertmanager, Slack, Standard Webhooks) and durable deliveries to them. `sink` is what the alerts
+ * module hands notifications to (notification.ts); `routes` serve /receivers and /deliveries.
+ */
+export function createReceiversModule(deps: {
+  db: Database;
+  metrics: Metrics;
+  logger: Logger;
+  clock: Clock;
+  audit: Pick<AuditService, 'append'>;
+  /** Seals receiver URLs, secrets, tokens and header values (the process's one box). */
+  box: SecretBox;
+  outbound: Pick<OutboundClient, 'request' | 'assertAllowedUrl'>;
+  /** Where the module declares its delivery queue, and sends deliveries. */
+  jobs: Pick<JobQueue, 'define' | 'send'>;
+  settings: DeliverySettings;
+}) {
+  const logger = deps.logger.child({ module: 'receivers' });
+  const receivers = createReceiverRepository(deps.db);
+  const deliveries = createDeliveryRepository(deps.db);
+  const metrics = registerReceiverMetrics(deps.metrics.registry);
+  const service = createReceiverService({ db: deps.db, repository: receivers, audit: deps.audit, box: deps.box, clock: deps.clock, outbound: deps.outbound });
+  const deliveryService = createDeliveryService({ db: deps.db, deliveries, receivers, jobs: deps.jobs, audit: deps.audit, clock: deps.clock, logger });
+  registerDeliveryJobs(deps.jobs, {
+    deliveries,
+    receivers,
+    box: deps.box,
+    outbound: deps.outbound,
+    clock: deps.clock,
+    metrics,
+    announceDeadLetter: deliveryService.announceDeadLetter,
+    settings: deps.settings,
+  });
+  const routes = [receiverRoutes(service), deliveryRoutes(deliveryService)];
+  return {
+    service,
+    deliveries: deliveryService,
+    sink: deliveryService.sink,
+    routes,
+    /** Creates or updates the receivers ALERTMANAGER_URL and ALERT_WEBHOOK_URL keep; at every start-up. */
+    keepFromSettings: (settings: ReceiverSettings) =>
+      keepReceiversFromSettings({ db: deps.db, repository: receivers, box: deps.box, audit: deps.audit, outbound: deps.outbound, logger }, settings),
+  };
+}
+
+export type ReceiversModule = ReturnType<typeof createReceiversModule>;
