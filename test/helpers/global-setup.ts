@@ -12,6 +12,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   } else {
     console.log('[orca tests] ORCA_TEST_DATABASE_URL is unset: integration tests run on PGlite only (CI sets it)');
   }
+  // The unit tier opens no database: `npm run test:unit` builds no template.
+  if (project.vitest.projects.every((tier) => tier.name === 'unit')) {
+    project.provide('pgliteSnapshot', '');
+    project.provide('postgresTemplate', '');
+    return async () => {};
+  }
   const started = performance.now();
   project.provide('pgliteSnapshot', await pgliteSnapshot());
   const template = url ? await postgresTemplate(url) : undefined;
