@@ -1,16 +1,28 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+import { tierGlobs, TIERS, type TierName } from './test/tiers.js';
+
+/** One tier (test/tiers.ts): `npm run test:<tier>` runs it alone (`vitest run --project <tier>`). */
+function tier(name: TierName): TestProjectInlineConfiguration {
+  return {
+    test: {
+      name,
+      include: tierGlobs(name),
+      // Property tests start from a fixed seed (ORCA_PROPERTY_SEED to change it).
+      setupFiles: ['test/helpers/property-seed.ts'],
+      testTimeout: 60_000,
+      hookTimeout: 60_000,
+    },
+  };
+}
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // Runs once for every tier: builds the migrated templates each file's database starts from (test/helpers/templates.ts).
     globalSetup: ['test/helpers/global-setup.ts'],
-    // Property tests start from a fixed seed (ORCA_PROPERTY_SEED to change it).
-    setupFiles: ['test/helpers/property-seed.ts'],
-    // Each file gets its own database (PGlite in memory, or its own schema on the PostgreSQL server).
+    projects: (Object.keys(TIERS) as TierName[]).map(tier),
+    // Each file runs in a process of its own, on a database of its own (PGlite in memory, or a database on the server).
     pool: 'forks',
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
     reporters: ['default'],
   },
 });

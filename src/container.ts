@@ -81,6 +81,8 @@ export interface ContainerOptions {
   clock?: Clock;
   /** Keep the embedded database in memory (tests). */
   inMemoryDatabase?: boolean;
+  /** With inMemoryDatabase: start from this PGlite data-directory dump (tests: a migrated template) instead of initdb. */
+  databaseSnapshot?: Blob;
   /** Apply pending migrations while opening (start-up does; `orca doctor` does not). */
   migrate?: boolean;
   /**
@@ -94,7 +96,10 @@ export interface ContainerOptions {
 export async function createContainer(config: Readonly<OrcaConfig>, options: ContainerOptions = {}): Promise<Container> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const metrics = createMetrics();
-  const db = await openDatabase(config, logger, metrics, { inMemory: options.inMemoryDatabase ?? false });
+  const db = await openDatabase(config, logger, metrics, {
+    inMemory: options.inMemoryDatabase ?? false,
+    ...(options.databaseSnapshot ? { snapshot: options.databaseSnapshot } : {}),
+  });
   try {
     if (options.migrate ?? true) {
       const report = await migrate(db);

@@ -38,7 +38,7 @@ export function captureStream(lines: Array<Record<string, unknown>>): Writable {
   });
 }
 
-/** Builds the real application (same options as production) on a fresh, isolated database. */
+/** Builds the real application (same options as production) on a fresh, isolated, migrated database. */
 export interface TestAppOptions {
   /** Extra routes registered before `ready()`, for tests that need a route to fail or log on purpose. */
   routes?: (app: FastifyInstance) => void;
@@ -56,7 +56,13 @@ export async function createTestApp(target: DatabaseTarget, env: Record<string, 
   const config = loadConfig({ ...defaults, ...(provisioned.url ? { DATABASE_URL: provisioned.url } : {}), ...env }, dataDir);
   const logs: Array<Record<string, unknown>> = [];
   const logger = createLogger({ level: config.logLevel, destination: captureStream(logs) });
-  const container = await createContainer(config, { logger, inMemoryDatabase: true, role: options.role ?? 'all', ...(options.clock ? { clock: options.clock } : {}) });
+  const container = await createContainer(config, {
+    logger,
+    inMemoryDatabase: true,
+    databaseSnapshot: provisioned.snapshot,
+    role: options.role ?? 'all',
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   let app: FastifyInstance;
   try {
     app = await buildApp(container);

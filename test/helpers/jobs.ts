@@ -7,7 +7,7 @@ import { createLogger } from '../../src/platform/telemetry/logger.js';
 import { captureStream } from './app.js';
 import type { DatabaseTarget } from './db.js';
 
-/** A bare database for the job queue alone (no ORCA migrations): PGlite in memory, or a fresh schema on the server. */
+/** A database for the job queue alone (the app is not started on it): PGlite in memory, or one on the server. */
 export interface JobsDatabase {
   db: Database;
   /** pg-boss's schema for this database (derived from its search_path). */
@@ -22,7 +22,7 @@ export async function openJobsDatabase(target: DatabaseTarget): Promise<JobsData
   const open = async () =>
     provisioned.url
       ? openPostgres({ url: provisioned.url, poolMax: 5, preparedStatements: true, onPoolError: () => {} }, () => {})
-      : openPglite(undefined, () => {});
+      : openPglite(undefined, () => {}, { snapshot: provisioned.snapshot });
   const db = await open();
   const replicas: Database[] = [];
   const current = (await db.query<{ schema: string }>('select current_schema() as schema')).rows[0]!.schema;

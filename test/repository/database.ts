@@ -12,8 +12,9 @@ export async function openMigratedDatabase(target: DatabaseTarget): Promise<{ db
   const provisioned = await target.provision();
   const db = provisioned.url
     ? await openPostgres({ url: provisioned.url, poolMax: 4, preparedStatements: true, onPoolError: () => {} }, noObserver)
-    : await openPglite(undefined, noObserver);
+    : await openPglite(undefined, noObserver, { snapshot: provisioned.snapshot });
   try {
+    // Already migrated (the template): this checks that nothing is pending, as the app's start-up does.
     await migrate(db);
   } catch (error) {
     await db.close();

@@ -391,7 +391,7 @@ for (const target of databaseTargets) {
 
     beforeAll(async () => {
       provisioned = await target.provision();
-      own = await openApp(provisioned.url ? { DATABASE_URL: provisioned.url } : {}, tempDir(), { clock, inMemoryDatabase: true });
+      own = await openApp(provisioned.url ? { DATABASE_URL: provisioned.url } : {}, tempDir(), { clock, inMemoryDatabase: true, databaseSnapshot: provisioned.snapshot });
       // No background flush: the test decides when last_used_at is written.
       await own.container.modules.keys.service.stop();
       root = await own.container.modules.keys.service.create(SETUP, { name: 'root', role: 'admin' });

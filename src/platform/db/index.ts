@@ -20,7 +20,7 @@ export async function openDatabase(
   >,
   logger: Logger,
   metrics: Metrics,
-  options: { inMemory?: boolean } = {},
+  options: { inMemory?: boolean; snapshot?: Blob } = {},
 ): Promise<Database> {
   const kind = config.databaseUrl ? 'postgres' : 'pglite';
   const observe = metrics.observeQuery(kind);
@@ -35,7 +35,9 @@ export async function openDatabase(
         },
         observe,
       )
-    : await openPglite(options.inMemory ? undefined : join(config.dataDir, 'pgdata'), observe);
+    : options.inMemory
+      ? await openPglite(undefined, observe, options.snapshot ? { snapshot: options.snapshot } : {})
+      : await openPglite(join(config.dataDir, 'pgdata'), observe);
   metrics.trackPool(kind, () => db.poolStats());
   return db;
 }

@@ -25,11 +25,11 @@ interface Replica extends TestApp {
   dataDir: string;
 }
 
-async function openReplica(url: string | undefined): Promise<Replica> {
+async function openReplica({ url, snapshot }: ProvisionedDatabase): Promise<Replica> {
   const dataDir = mkdtempSync(join(tmpdir(), 'orca-policy-'));
   const config = loadConfig({ ORCA_DATA_DIR: dataDir, LOG_LEVEL: 'info', RATE_LIMIT_MAX: '1000000', ...(url ? { DATABASE_URL: url } : {}) }, dataDir);
   const logs: Array<Record<string, unknown>> = [];
-  const container: Container = await createContainer(config, { logger: createLogger({ level: 'info', destination: captureStream(logs) }), inMemoryDatabase: true, clock: fixedClock });
+  const container: Container = await createContainer(config, { logger: createLogger({ level: 'info', destination: captureStream(logs) }), inMemoryDatabase: true, databaseSnapshot: snapshot, clock: fixedClock });
   const app: FastifyInstance = await buildApp(container);
   await app.ready();
   const keys = {} as TestApp['keys'];
@@ -83,9 +83,9 @@ for (const target of databaseTargets) {
 
     beforeAll(async () => {
       provisioned = await (target as DatabaseTarget).provision();
-      a = await openReplica(provisioned.url);
+      a = await openReplica(provisioned);
       // PGlite is one process: the "second replica" is the same app.
-      b = target.name === 'postgres' ? await openReplica(provisioned.url) : a;
+      b = target.name === 'postgres' ? await openReplica(provisioned) : a;
     });
     afterAll(async () => {
       if (b !== a) await b?.close();
