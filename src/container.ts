@@ -19,6 +19,8 @@ import { createIngestModule } from './modules/ingest/index.js';
 import { createIncidentsModule } from './modules/incidents/index.js';
 import { createTrustModule } from './modules/trust/index.js';
 import { createReportsModule } from './modules/reports/index.js';
+import { createAlertsModule } from './modules/alerts/index.js';
+import type { NotificationSink } from './modules/receivers/notification.js';
 import { createSystemModule, type HealthChecks } from './modules/system/index.js';
 import { createCacheInvalidation, createCacheMetrics, type CacheInvalidation } from './platform/cache/index.js';
 import { createFallbackStore, createLocalStore, createRedisStore, type RateLimitStore } from './platform/edge/rate-limit-store.js';
@@ -54,6 +56,7 @@ export interface Container {
     incidents: ReturnType<typeof createIncidentsModule>;
     trust: ReturnType<typeof createTrustModule>;
     reports: ReturnType<typeof createReportsModule>;
+    alerts: ReturnType<typeof createAlertsModule>;
     system: ReturnType<typeof createSystemModule>;
   };
   close(): Promise<void>;
@@ -72,6 +75,20 @@ function connectRedis(url: string, state: DependencyState): Redis {
   return redis;
 }
 
+/**
+ * SEAM (until the receivers module is merged): a sink with no receivers, so routes may name none and every
+ * notification is logged and dropped. Replace with the receivers module's sink.
+ */
+function createNoReceiversSink(logger: Logger): NotificationSink {
+  return {
+    async enqueue(notification) {
+      logger.warn({ receiver: notification.receiver, correlation_id: notification.correlationId }, 'no receivers module: notification not delivered');
+    },
+    receiverNames: async () => [],
+    onDeadLettered: () => {},
+  };
+}
+
 export interface ContainerOptions {
   role?: ProcessRole;
   logger?: Logger;
@@ -85,6 +102,8 @@ export interface ContainerOptions {
    * key to `announce` once. `orca start` passes it; tests create their own keys.
    */
   bootstrapKeys?: { announce: (secret: string, file: string) => void };
+  /** Where alert notifications go (tests pass a recording sink); the receivers module's sink otherwise. */
+  notificationSink?: NotificationSink;
 }
 
 /** Composition root: platform first, then each module with the narrow dependencies it needs. */
@@ -153,6 +172,18 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
       const policy = await policies.service.activePolicy();
       return new Map([...policy.classifications].map(([name, level]) => [name, level.riskWeight]));
     },
+  });
+  const alerts = createAlertsModule({
+    db,
+    metrics,
+    logger,
+    clock,
+    audit: audit.service,
+    jobs,
+    sink: options.notificationSink ?? createNoReceiversSink(logger),
+    streams: async (now) => (await sync.service.freshness(now)).items,
+    evaluationIntervalMs: config.alertsEvaluationIntervalMs,
+    baseUrl: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`,
   });
   const reports = createReportsModule({ trust: trust.service, clock, quarantineBelow: config.trustQuarantineBelow });
 
@@ -223,7 +254,7 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     redis,
     redisState,
     rateLimitStore,
-    modules: { agents, audit, keys, policies, sync, incidents, trust, reports, sources, ingest, system },
+    modules: { agents, audit, keys, policies, sync, incidents, trust, reports, alerts, sources, ingest, system },
     invalidation,
     outbound,
     jobs,
