@@ -15,7 +15,7 @@ import { createKeysModule } from './modules/keys/index.js';
 import { createPoliciesModule } from './modules/policies/index.js';
 import { createSyncModule } from './modules/sync/index.js';
 import { createSourcesModule } from './modules/sources/index.js';
-import { createIngestModule } from './modules/ingest/index.js';
+import { createIngestModule, type IngestObserver } from './modules/ingest/index.js';
 import { createIncidentsModule } from './modules/incidents/index.js';
 import { createTrustModule } from './modules/trust/index.js';
 import { createReportsModule } from './modules/reports/index.js';
@@ -139,6 +139,20 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     },
   });
   const audit = createAuditModule({ db, clock, metrics: metrics.registry, logger });
+  // Alerts first: the modules whose writes can change an alert ask it for a prompt evaluation once they commit.
+  const alerts = createAlertsModule({
+    db,
+    metrics,
+    logger,
+    clock,
+    audit: audit.service,
+    jobs,
+    sink: options.notificationSink ?? createNoReceiversSink(logger),
+    // `sync` is built below; streams are only asked for during an evaluation, long after start-up.
+    streams: async (now) => (await sync.service.freshness(now)).items,
+    evaluationIntervalMs: config.alertsEvaluationIntervalMs,
+    baseUrl: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`,
+  });
   const keys = createKeysModule({ db, audit: audit.service, clock, logger });
   const invalidation = createCacheInvalidation(db, logger);
   const cacheMetrics = createCacheMetrics(metrics.registry);
@@ -153,11 +167,31 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     cacheMetrics,
     invalidation,
     allowSampleRate: config.policyAllowSampleRate,
+    onViolationsRecorded: (correlationId) => alerts.requestEvaluation(correlationId ?? undefined),
   });
-  const sync = createSyncModule({ db, metrics, logger, clock, audit: audit.service, jobs, sweepIntervalMs: config.syncSweepIntervalMs });
+  const sync = createSyncModule({
+    db,
+    metrics,
+    logger,
+    clock,
+    audit: audit.service,
+    jobs,
+    sweepIntervalMs: config.syncSweepIntervalMs,
+    onGapsChanged: () => alerts.requestEvaluation(),
+  });
   const sources = createSourcesModule({ db, config, clock, audit: audit.service, cacheMetrics, invalidation });
-  const ingest = createIngestModule({ db, metrics, logger, clock, sources: sources.service, observer: sync.observer });
-  const incidents = createIncidentsModule({ db, audit: audit.service, clock });
+  const ingestObserver: IngestObserver = {
+    async eventsCommitted(events) {
+      await sync.observer.eventsCommitted(events);
+      // An agent that speaks again may end an agent_silent alert (gaps tell alerts themselves, through sync).
+      const fromAgent = events.find((event) => event.agent_id !== null);
+      if (fromAgent) alerts.requestEvaluation(fromAgent.correlation_id ?? undefined);
+    },
+    duplicateConflict: (conflict) => sync.observer.duplicateConflict(conflict),
+    signatureRejected: (rejection) => alerts.signatureRejected({ sourceId: rejection.source_id, correlationId: undefined }),
+  };
+  const ingest = createIngestModule({ db, metrics, logger, clock, sources: sources.service, observer: ingestObserver });
+  const incidents = createIncidentsModule({ db, audit: audit.service, clock, onChange: (correlationId) => alerts.requestEvaluation(correlationId ?? undefined) });
   const trust = createTrustModule({
     db,
     clock,
@@ -168,22 +202,11 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     agents: agents.service,
     sync: () => sync.service,
     incidents: incidents.service,
+    onSnapshotTaken: (correlationId) => alerts.requestEvaluation(correlationId),
     classificationWeights: async () => {
       const policy = await policies.service.activePolicy();
       return new Map([...policy.classifications].map(([name, level]) => [name, level.riskWeight]));
     },
-  });
-  const alerts = createAlertsModule({
-    db,
-    metrics,
-    logger,
-    clock,
-    audit: audit.service,
-    jobs,
-    sink: options.notificationSink ?? createNoReceiversSink(logger),
-    streams: async (now) => (await sync.service.freshness(now)).items,
-    evaluationIntervalMs: config.alertsEvaluationIntervalMs,
-    baseUrl: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`,
   });
   const reports = createReportsModule({ trust: trust.service, clock, quarantineBelow: config.trustQuarantineBelow });
 
