@@ -34,7 +34,9 @@ export function createAlertEvaluator(deps: {
   repository: AlertsRepository;
   silences: SilencesRepository;
   rules: Pick<AlertRulesService, 'active'>;
-  sources: ConditionSources;
+  readModel: ConditionSources['readModel'];
+  /** The sync service's stream freshness (stream_stale rules). */
+  streams: (now: Date) => Promise<ConditionSources['streams']>;
   sink: Pick<NotificationSink, 'enqueue'>;
   clock: Clock;
   logger: Logger;
@@ -45,6 +47,8 @@ export function createAlertEvaluator(deps: {
 
   return async function evaluate(correlationId: string): Promise<EvaluationReport> {
     const compiled = await deps.rules.active();
+    const streams = compiled.rules.some((rule) => rule.kind === 'stream_stale') ? await deps.streams(clock.now()) : [];
+    const sources: ConditionSources = { readModel: deps.readModel, streams };
     return afterCommit.transaction(async (tx) => {
       await repository.lockEvaluation(tx);
       // Read the clock once the lock is held: an evaluation that waited for another one judges the moment it runs.
@@ -56,7 +60,7 @@ export function createAlertEvaluator(deps: {
 
       const next = new Map<string, AlertRow>();
       for (const rule of compiled.rules) {
-        for (const condition of await conditionsOf(rule, now, tx, deps.sources)) {
+        for (const condition of await conditionsOf(rule, now, tx, sources)) {
           const labels = { ...condition.labels, ...rule.labels, alertname: rule.name, severity: rule.severity };
           const fingerprint = alertFingerprint(rule.name, labels);
           const variables = { ...labels, ...condition.variables, value: String(condition.value) };

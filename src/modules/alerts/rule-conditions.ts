@@ -23,8 +23,12 @@ export interface StreamFreshness {
 
 export interface ConditionSources {
   readModel: AlertsReadModel;
-  /** The streams of the active sync contracts and whether each is within its freshness SLA. */
-  streams: (now: Date) => Promise<StreamFreshness[]>;
+  /**
+   * The streams of the active sync contracts and whether each is within its freshness SLA, read before the
+   * evaluation's transaction: the sync service reads on its own connection, which on the embedded database (one
+   * connection) would wait for that transaction forever.
+   */
+  streams: StreamFreshness[];
 }
 
 const withAgent = (labels: Record<string, string>, agentId: string | null | undefined): Record<string, string> => (agentId ? { ...labels, agent_id: agentId } : labels);
@@ -109,8 +113,7 @@ export async function conditionsOf(rule: CompiledRule, now: Date, tx: Queryable,
       }));
     }
     case 'stream_stale': {
-      const streams = await sources.streams(now);
-      return streams
+      return sources.streams
         .filter((stream) => stream.status === 'stale' && (match.contract === undefined || stream.contract === match.contract) && (match.stream === undefined || stream.stream === match.stream))
         .map((stream) => ({ labels: { contract: stream.contract, stream: stream.stream, agent_id: stream.agent_id }, value: 1, variables: {} }));
     }

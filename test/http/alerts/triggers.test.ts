@@ -26,6 +26,8 @@ for (const target of databaseTargets) {
             { name: 'injection', kind: 'violations', match: { rule: 'prompt_injection' }, window: '5m', severity: 'critical' },
             { name: 'incident', kind: 'incident_opened', severity: 'high' },
             { name: 'dead-letters', kind: 'delivery_dead_lettered', window: '1h', severity: 'warning' },
+            // Read from the sync service outside the evaluation's transaction: inside, it deadlocked the embedded database.
+            { name: 'stale', kind: 'stream_stale', severity: 'warning' },
           ],
           route: { receiver: 'default', group_by: ['alertname', 'agent_id'], group_wait: '0s', group_interval: '1s', repeat_interval: '4h' },
         },
