@@ -11,6 +11,7 @@ export interface RecordingSink extends NotificationSink {
   deadLetter(delivery: DeadLetteredDelivery): Promise<void>;
 }
 
+/** `receiverNames` stays live: a test may remove a receiver (as an admin deleting it) and add it back. */
 export function createRecordingSink(receiverNames: string[] = ['default', 'pager']): RecordingSink {
   const listeners: Array<(delivery: DeadLetteredDelivery) => Promise<void>> = [];
   const sink: RecordingSink = {

@@ -37,7 +37,7 @@ export function createAlertEvaluator(deps: {
   readModel: ConditionSources['readModel'];
   /** The sync service's stream freshness (stream_stale rules). */
   streams: (now: Date) => Promise<ConditionSources['streams']>;
-  sink: Pick<NotificationSink, 'enqueue'>;
+  sink: Pick<NotificationSink, 'enqueue' | 'receiverNames'>;
   clock: Clock;
   logger: Logger;
   metrics: AlertMetrics;
@@ -49,6 +49,7 @@ export function createAlertEvaluator(deps: {
     const compiled = await deps.rules.active();
     const streams = compiled.rules.some((rule) => rule.kind === 'stream_stale') ? await deps.streams(clock.now()) : [];
     const sources: ConditionSources = { readModel: deps.readModel, streams };
+    const receivers = new Set(await deps.sink.receiverNames());
     return afterCommit.transaction(async (tx) => {
       await repository.lockEvaluation(tx);
       // Read the clock once the lock is held: an evaluation that waited for another one judges the moment it runs.
@@ -90,11 +91,19 @@ export function createAlertEvaluator(deps: {
         now,
         generatorUrl: (alert) => deps.generatorUrl(alert.fingerprint),
       });
+      let undeliverable = 0;
       for (const notification of plan.notifications) {
+        // A receiver deleted after the rules were PUT must not stop every other alert: its groups are skipped (and
+        // retried at the next evaluation, should it come back).
+        if (!receivers.has(notification.receiver)) {
+          undeliverable += 1;
+          continue;
+        }
         await deps.sink.enqueue({ ...notification, id: newId(), correlationId }, { tx });
       }
-      await repository.saveGroups(plan.saveGroups.map(groupRowOf), tx);
-      await repository.deleteGroups(plan.deleteGroups, tx);
+      const skipped = new Set(plan.notifications.filter((notification) => !receivers.has(notification.receiver)).map((notification) => notification.groupKey));
+      await repository.saveGroups(plan.saveGroups.filter((group) => !skipped.has(group.groupKey)).map(groupRowOf), tx);
+      await repository.deleteGroups(plan.deleteGroups.filter((key) => !skipped.has(key)), tx);
 
       let wakeAt = plan.wakeAt;
       for (const row of next.values()) {
@@ -106,12 +115,13 @@ export function createAlertEvaluator(deps: {
       const firing = await repository.countFiring(tx);
       afterCommit.defer(tx, () => {
         metrics.setFiring(firing);
-        metrics.notifications.inc(plan.notifications.length);
+        metrics.notifications.inc(plan.notifications.length - undeliverable);
+        if (undeliverable > 0) logger.warn({ correlation_id: correlationId, notifications: undeliverable }, 'alert notifications for receivers that no longer exist were not sent');
         if (plan.notifications.length > 0 || counts.resolved > 0) {
           logger.info({ correlation_id: correlationId, ...counts, notifications: plan.notifications.length, rules_version: compiled.version }, 'alerts evaluated');
         }
       });
-      return { ...counts, notifications: plan.notifications.length, wakeAt };
+      return { ...counts, notifications: plan.notifications.length - undeliverable, wakeAt };
     });
   };
 }

@@ -17,8 +17,9 @@ for (const target of databaseTargets) {
     const clock = testClock();
     let ctx: TestApp;
     let sink: RecordingSink;
+    const receivers = ['default', 'pager'];
     beforeAll(async () => {
-      sink = createRecordingSink(['default', 'pager']);
+      sink = createRecordingSink(receivers);
       ctx = await createTestApp(target, {}, { role: 'api', clock, notificationSink: sink });
     });
     afterAll(async () => {
@@ -183,6 +184,24 @@ for (const target of databaseTargets) {
 
       const audit = await ctx.container.db.query<{ action: string }>("select action from audit_entry where target = $1 order by seq", [`silence:${silenceId}`]);
       expect(audit.rows.map((row) => row.action)).toEqual(['silence.create', 'silence.expire']);
+    });
+
+    it('skips the groups of a receiver deleted after the PUT, without holding back the others, and sends once it is back', async () => {
+      await putRules({
+        rules: [{ name: 'incident-any', kind: 'incident_opened', severity: 'high' }],
+        route: { receiver: 'default', group_wait: '0s', routes: [{ matchers: ['incident_kind="pager-only"'], receiver: 'pager' }] },
+      });
+      await openIncident(ctx, { kind: 'pager-only', severity: 'high' });
+      await openIncident(ctx, { kind: 'anything', severity: 'high' });
+      receivers.splice(receivers.indexOf('pager'), 1);
+      try {
+        expect(await evaluate('gone-1')).toMatchObject({ notifications: 1 });
+        expect(sink.notifications.map((notification) => notification.receiver)).toEqual(['default']);
+      } finally {
+        receivers.push('pager');
+      }
+      expect(await evaluate('gone-2')).toMatchObject({ notifications: 1 });
+      expect(sink.notifications.map((notification) => notification.receiver)).toEqual(['default', 'pager']);
     });
 
     it('refuses silences that do not parse or end before they start, and needs the operator role', async () => {
