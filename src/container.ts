@@ -15,11 +15,13 @@ import { createKeysModule } from './modules/keys/index.js';
 import { createPoliciesModule } from './modules/policies/index.js';
 import { createSyncModule } from './modules/sync/index.js';
 import { createSourcesModule } from './modules/sources/index.js';
-import { createIngestModule } from './modules/ingest/index.js';
+import { createIngestModule, type IngestObserver } from './modules/ingest/index.js';
 import { createIncidentsModule } from './modules/incidents/index.js';
 import { createTrustModule } from './modules/trust/index.js';
 import { createReportsModule } from './modules/reports/index.js';
 import { createReceiversModule } from './modules/receivers/index.js';
+import { createAlertsModule } from './modules/alerts/index.js';
+import type { NotificationSink } from './modules/receivers/notification.js';
 import { createSystemModule, type HealthChecks } from './modules/system/index.js';
 import { createCacheInvalidation, createCacheMetrics, type CacheInvalidation } from './platform/cache/index.js';
 import { createFallbackStore, createLocalStore, createRedisStore, type RateLimitStore } from './platform/edge/rate-limit-store.js';
@@ -57,6 +59,7 @@ export interface Container {
     trust: ReturnType<typeof createTrustModule>;
     reports: ReturnType<typeof createReportsModule>;
     receivers: ReturnType<typeof createReceiversModule>;
+    alerts: ReturnType<typeof createAlertsModule>;
     system: ReturnType<typeof createSystemModule>;
   };
   close(): Promise<void>;
@@ -90,6 +93,8 @@ export interface ContainerOptions {
    * key to `announce` once. `orca start` passes it; tests create their own keys.
    */
   bootstrapKeys?: { announce: (secret: string, file: string) => void };
+  /** Where alert notifications go (tests pass a recording sink); the receivers module's sink otherwise. */
+  notificationSink?: NotificationSink;
 }
 
 /** Composition root: platform first, then each module with the narrow dependencies it needs. */
@@ -128,6 +133,33 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     },
   });
   const audit = createAuditModule({ db, clock, metrics: metrics.registry, logger });
+  // One key for every secret ORCA stores encrypted (ORCA_SECRET_KEY, or the data directory's secret.key).
+  const secretBox = createSecretBox(secretKeyLoader(config));
+  const receivers = createReceiversModule({
+    db,
+    metrics,
+    logger,
+    clock,
+    audit: audit.service,
+    box: secretBox,
+    outbound,
+    jobs,
+    settings: { retries: config.deliveryRetries, retryDelaySeconds: Math.round(config.deliveryRetryDelayMs / 1000), concurrency: config.deliveryConcurrency },
+  });
+  // Alerts next: the modules whose writes can change an alert ask it for a prompt evaluation once they commit.
+  const alerts = createAlertsModule({
+    db,
+    metrics,
+    logger,
+    clock,
+    audit: audit.service,
+    jobs,
+    sink: options.notificationSink ?? receivers.sink,
+    // `sync` is built below; streams are only asked for during an evaluation, long after start-up.
+    streams: async (now) => (await sync.service.freshness(now)).items,
+    evaluationIntervalMs: config.alertsEvaluationIntervalMs,
+    baseUrl: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`,
+  });
   const keys = createKeysModule({ db, audit: audit.service, clock, logger });
   const invalidation = createCacheInvalidation(db, logger);
   const cacheMetrics = createCacheMetrics(metrics.registry);
@@ -142,13 +174,31 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     cacheMetrics,
     invalidation,
     allowSampleRate: config.policyAllowSampleRate,
+    onViolationsRecorded: (correlationId) => alerts.requestEvaluation(correlationId ?? undefined),
   });
-  const sync = createSyncModule({ db, metrics, logger, clock, audit: audit.service, jobs, sweepIntervalMs: config.syncSweepIntervalMs });
-  // One key for every secret ORCA stores encrypted (ORCA_SECRET_KEY, or the data directory's secret.key).
-  const secretBox = createSecretBox(secretKeyLoader(config));
+  const sync = createSyncModule({
+    db,
+    metrics,
+    logger,
+    clock,
+    audit: audit.service,
+    jobs,
+    sweepIntervalMs: config.syncSweepIntervalMs,
+    onGapsChanged: () => alerts.requestEvaluation(),
+  });
   const sources = createSourcesModule({ db, box: secretBox, clock, audit: audit.service, cacheMetrics, invalidation });
-  const ingest = createIngestModule({ db, metrics, logger, clock, sources: sources.service, observer: sync.observer });
-  const incidents = createIncidentsModule({ db, audit: audit.service, clock });
+  const ingestObserver: IngestObserver = {
+    async eventsCommitted(events) {
+      await sync.observer.eventsCommitted(events);
+      // An agent that speaks again may end an agent_silent alert (gaps tell alerts themselves, through sync).
+      const fromAgent = events.find((event) => event.agent_id !== null);
+      if (fromAgent) alerts.requestEvaluation(fromAgent.correlation_id ?? undefined);
+    },
+    duplicateConflict: (conflict) => sync.observer.duplicateConflict(conflict),
+    signatureRejected: (rejection) => alerts.signatureRejected({ sourceId: rejection.source_id, correlationId: undefined }),
+  };
+  const ingest = createIngestModule({ db, metrics, logger, clock, sources: sources.service, observer: ingestObserver });
+  const incidents = createIncidentsModule({ db, audit: audit.service, clock, onChange: (correlationId) => alerts.requestEvaluation(correlationId ?? undefined) });
   const trust = createTrustModule({
     db,
     clock,
@@ -159,21 +209,11 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     agents: agents.service,
     sync: () => sync.service,
     incidents: incidents.service,
+    onSnapshotTaken: (correlationId) => alerts.requestEvaluation(correlationId),
     classificationWeights: async () => {
       const policy = await policies.service.activePolicy();
       return new Map([...policy.classifications].map(([name, level]) => [name, level.riskWeight]));
     },
-  });
-  const receivers = createReceiversModule({
-    db,
-    metrics,
-    logger,
-    clock,
-    audit: audit.service,
-    box: secretBox,
-    outbound,
-    jobs,
-    settings: { retries: config.deliveryRetries, retryDelaySeconds: Math.round(config.deliveryRetryDelayMs / 1000), concurrency: config.deliveryConcurrency },
   });
   const reports = createReportsModule({ trust: trust.service, clock, quarantineBelow: config.trustQuarantineBelow });
 
@@ -245,7 +285,7 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     redis,
     redisState,
     rateLimitStore,
-    modules: { agents, audit, keys, policies, sync, incidents, trust, reports, receivers, sources, ingest, system },
+    modules: { agents, audit, keys, policies, sync, incidents, trust, reports, receivers, alerts, sources, ingest, system },
     invalidation,
     outbound,
     jobs,

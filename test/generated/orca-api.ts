@@ -933,6 +933,82 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/alert-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The active alert-rules document */
+        get: operations["getAlertRules"];
+        /**
+         * Store a new alert-rules version and activate it
+         * @description JSON, or YAML with Content-Type application/yaml. Every problem (unknown kind, bad duration, a route naming a receiver that does not exist, a matcher that does not parse) is a 400 naming its path; the active version then stays in force.
+         */
+        put: operations["replaceAlertRules"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Alerts, silenced ones included (with the silences that mute them) */
+        get: operations["listAlerts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/silences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Silences, newest first */
+        get: operations["listSilences"];
+        put?: never;
+        /**
+         * Silence the alerts matching every matcher, from starts_at (default now) to ends_at
+         * @description Silenced alerts are still evaluated and listed, but not delivered. Audited.
+         */
+        post: operations["createSilence"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/silences/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Expire a silence now (it is kept, expired) */
+        delete: operations["expireSilence"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1072,6 +1148,115 @@ export interface components {
                 classification_risk_weight: number;
             };
         };
+        /** Alert */
+        Alert: {
+            /** @description hash of the rule and the labels: one alert per condition */
+            fingerprint: string;
+            rule: string;
+            status: components["schemas"]["AlertStatus"];
+            labels: {
+                [key: string]: string;
+            };
+            annotations: {
+                [key: string]: string;
+            };
+            /** @description what the rule measured (a count, a score, seconds of silence …) */
+            value: number | null;
+            /** Format: date-time */
+            active_since: string;
+            /** @description when it started firing; null while pending */
+            starts_at: string | null;
+            ends_at: string | null;
+            /** Format: date-time */
+            last_evaluated_at: string;
+            /** @description of the request or job whose evaluation last changed its status */
+            correlation_id: string | null;
+            /** @description silences in force that match it: it is not delivered */
+            silenced_by: {
+                /**
+                 * Format: uuid
+                 * @description UUID
+                 */
+                id: string;
+                comment: string;
+                /** Format: date-time */
+                ends_at: string;
+            }[];
+        };
+        /** AlertPage */
+        AlertPage: {
+            items: components["schemas"]["Alert"][];
+            /** @description null on the last page */
+            next_cursor: string | null;
+        };
+        /** AlertRules */
+        AlertRules: {
+            /** @description 0 is the built-in default document */
+            version: number;
+            active: boolean;
+            /** @enum {string} */
+            format: "yaml" | "json";
+            created_by: string;
+            /** Format: date-time */
+            created_at: string;
+            document: components["schemas"]["AlertRulesDocument"];
+            /** @description the document as it was written (YAML keeps its comments) */
+            source: string;
+        };
+        /**
+         * AlertRulesDocument
+         * @description An alert-rules document (docs/alerts.md): rules over ORCA's data and the routing tree to receivers
+         */
+        AlertRulesDocument: {
+            description?: string;
+            rules: {
+                /** @description the alert's `alertname` label */
+                name: string;
+                /** @description gap_opened, stream_stale, trust_below, kpi_threshold, violations, signature_failures, agent_silent, incident_opened, delivery_dead_lettered */
+                kind: string;
+                /** @description what the kind looks at (docs/alerts.md "Rule kinds") */
+                match?: {
+                    [key: string]: unknown;
+                };
+                threshold?: number;
+                /** @description trust_below: fire when the score fell by at least this many points over `window` */
+                drop?: number;
+                /** @description a duration: 0s, 30s, 5m, 4h, 1d */
+                window?: string;
+                /** @description a duration: 0s, 30s, 5m, 4h, 1d */
+                for?: string;
+                /** @description info, low, medium, warning, high, critical */
+                severity: string;
+                labels?: {
+                    [key: string]: string;
+                };
+                annotations?: {
+                    [key: string]: string;
+                };
+            }[];
+            route?: {
+                receiver?: string;
+                /** @description label names, or ["..."] for all labels */
+                group_by?: string[];
+                /** @description a duration: 0s, 30s, 5m, 4h, 1d */
+                group_wait?: string;
+                /** @description a duration: 0s, 30s, 5m, 4h, 1d */
+                group_interval?: string;
+                /** @description a duration: 0s, 30s, 5m, 4h, 1d */
+                repeat_interval?: string;
+                matchers?: string[];
+                continue?: boolean;
+                routes?: {
+                    [key: string]: unknown;
+                }[];
+            };
+        };
+        /**
+         * AlertStatus
+         * @description pending (condition holds, `for` not yet over), firing, resolved
+         * @enum {string}
+         */
+        AlertStatus: "pending" | "firing" | "resolved";
         /** ApiKey */
         ApiKey: {
             /**
@@ -2054,6 +2239,45 @@ export interface components {
          * @enum {string}
          */
         Severity: "low" | "medium" | "high" | "critical";
+        /** Silence */
+        Silence: {
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            id: string;
+            matchers: string[];
+            /** Format: date-time */
+            starts_at: string;
+            /** Format: date-time */
+            ends_at: string;
+            comment: string;
+            created_by: string;
+            /** Format: date-time */
+            created_at: string;
+            status: components["schemas"]["SilenceStatus"];
+        };
+        /** SilencePage */
+        SilencePage: {
+            items: components["schemas"]["Silence"][];
+            /** @description null on the last page */
+            next_cursor: string | null;
+        };
+        /** SilenceRequest */
+        SilenceRequest: {
+            /** @description name="v", name!="v", name=~"re", name!~"re"; all must match */
+            matchers: string[];
+            /** Format: date-time */
+            starts_at?: string;
+            /** Format: date-time */
+            ends_at: string;
+            comment: string;
+        };
+        /**
+         * SilenceStatus
+         * @enum {string}
+         */
+        SilenceStatus: "pending" | "active" | "expired";
         /** SimulateRequest */
         SimulateRequest: {
             policy: components["schemas"]["PolicyDocument"];
@@ -4666,6 +4890,199 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Delivery"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getAlertRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRules"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    replaceAlertRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description An alert-rules document (docs/alerts.md): rules over ORCA's data and the routing tree to receivers */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlertRulesDocument"];
+                "application/yaml": components["schemas"]["AlertRulesDocument"];
+                "application/x-yaml": components["schemas"]["AlertRulesDocument"];
+                "text/yaml": components["schemas"]["AlertRulesDocument"];
+                "text/x-yaml": components["schemas"]["AlertRulesDocument"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRules"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listAlerts: {
+        parameters: {
+            query?: {
+                /** @description page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string;
+                /** @description pending (condition holds, `for` not yet over), firing, resolved */
+                status?: "pending" | "firing" | "resolved";
+                /** @description one alert (the link in a notification's generatorURL) */
+                fingerprint?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listSilences: {
+        parameters: {
+            query?: {
+                /** @description page size */
+                limit?: number;
+                /** @description UUID */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SilencePage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createSilence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SilenceRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Silence"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    expireSilence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Silence"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -9,6 +9,7 @@ import { createContainer, type Container } from '../../src/container.js';
 import { loadConfig } from '../../src/platform/config/load.js';
 import type { ProcessRole } from '../../src/platform/config/schema.js';
 import type { Clock } from '../../src/platform/clock.js';
+import type { NotificationSink } from '../../src/modules/receivers/notification.js';
 import { createLogger } from '../../src/platform/telemetry/logger.js';
 import { ROLES, type Role } from '../../src/platform/http/roles.js';
 import { databaseTargets, type DatabaseTarget } from './db.js';
@@ -46,6 +47,8 @@ export interface TestAppOptions {
   role?: ProcessRole;
   /** The container's clock (time-dependent features: SLOs, deadlines, windows); the system clock by default. */
   clock?: Clock;
+  /** Where alert notifications go (test/helpers/notification-sink.ts records them). */
+  notificationSink?: NotificationSink;
 }
 
 export async function createTestApp(target: DatabaseTarget, env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
@@ -62,6 +65,7 @@ export async function createTestApp(target: DatabaseTarget, env: Record<string, 
     databaseSnapshot: provisioned.snapshot,
     role: options.role ?? 'all',
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.notificationSink ? { notificationSink: options.notificationSink } : {}),
   });
   let app: FastifyInstance;
   try {

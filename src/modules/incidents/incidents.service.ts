@@ -11,12 +11,19 @@ import type { CreateIncidentInput, ListIncidentsQuery, ResolveIncidentInput } fr
 /** Who closes an incident automatically (self-healing), in the audit log. */
 export const AUTO_RESOLVER = 'system:incidents';
 
-export function createIncidentService(deps: { db: Database; repository: IncidentRepository; audit: Pick<AuditService, 'append'>; clock: Clock }) {
+export function createIncidentService(deps: {
+  db: Database;
+  repository: IncidentRepository;
+  audit: Pick<AuditService, 'append'>;
+  clock: Clock;
+  /** After an incident was opened or resolved (committed): alert rules look at open incidents. */
+  onChange?: (correlationId: string | null) => void;
+}) {
   const { db, repository, audit, clock } = deps;
 
   return {
     async create(actor: Actor, input: CreateIncidentInput): Promise<IncidentRecord> {
-      return db.transaction(async (tx) => {
+      const created = await db.transaction(async (tx) => {
         const errors: Array<{ path: string; message: string }> = [];
         if (input.agent_id && !(await repository.agentExists(input.agent_id, tx))) errors.push({ path: '/body/agent_id', message: 'no agent has this id' });
         if (input.gap_id && (await repository.gapExists(input.gap_id, tx)) === false) errors.push({ path: '/body/gap_id', message: 'no sync gap has this id' });
@@ -39,6 +46,8 @@ export function createIncidentService(deps: { db: Database; repository: Incident
         await audit.append(tx, { actor: actor.id, action: 'incident.open', target: `incident:${incident.id}`, before: null, after: incident, correlationId: actor.correlationId });
         return incident;
       });
+      deps.onChange?.(actor.correlationId);
+      return created;
     },
 
     async get(id: string): Promise<IncidentRecord> {
@@ -55,7 +64,7 @@ export function createIncidentService(deps: { db: Database; repository: Incident
 
     /** A human closes the incident; resolving twice is 409 (the first resolution stands). */
     async resolve(actor: Actor, id: string, input: ResolveIncidentInput): Promise<IncidentRecord> {
-      return db.transaction(async (tx) => {
+      const updated = await db.transaction(async (tx) => {
         const current = await repository.findById(id, tx, true);
         if (!current) throw notFound(`incident ${id}`);
         if (current.status === 'resolved') throw conflict(`incident ${id} was already resolved (${current.resolved_by}) at ${current.resolved_at}`);
@@ -63,6 +72,8 @@ export function createIncidentService(deps: { db: Database; repository: Incident
         await audit.append(tx, { actor: actor.id, action: 'incident.resolve', target: `incident:${id}`, before: current, after: resolved, correlationId: actor.correlationId });
         return resolved;
       });
+      deps.onChange?.(actor.correlationId);
+      return updated;
     },
 
     /**

@@ -7,7 +7,13 @@ import { createIncidentService } from './incidents.service.js';
 
 export type { IncidentService } from './incidents.service.js';
 
-export function createIncidentsModule(deps: { db: Database; audit: Pick<AuditService, 'append'>; clock: Clock }) {
-  const service = createIncidentService({ db: deps.db, repository: createIncidentRepository(deps.db), audit: deps.audit, clock: deps.clock });
+export function createIncidentsModule(deps: { db: Database; audit: Pick<AuditService, 'append'>; clock: Clock; onChange?: (correlationId: string | null) => void }) {
+  const service = createIncidentService({
+    db: deps.db,
+    repository: createIncidentRepository(deps.db),
+    audit: deps.audit,
+    clock: deps.clock,
+    ...(deps.onChange ? { onChange: deps.onChange } : {}),
+  });
   return { service, routes: incidentRoutes(service) };
 }

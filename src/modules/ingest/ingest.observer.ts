@@ -10,4 +10,6 @@ export interface IngestObserver {
   eventsCommitted(events: StoredEvent[]): Promise<void>;
   /** Same idempotency key, different payload: opens a `duplicate` gap. Called after commit. */
   duplicateConflict(conflict: DuplicateConflict): Promise<void>;
+  /** A webhook delivery whose signature did not verify (nothing was stored); alert rules count these. Must not throw. */
+  signatureRejected?(rejection: { source_id: string; source_kind: string; reason: string }): Promise<void>;
 }

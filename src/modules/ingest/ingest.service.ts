@@ -32,7 +32,7 @@ export function createIngestService(deps: IngestServiceDeps) {
   const { db, repository, sources, metrics, logger, clock } = deps;
   const writer = createEventWriter({ db, repository, observer: deps.observer, metrics, logger, groupCommit: deps.groupCommit });
   return {
-    ...createWebhookReceiver({ sources, writer, metrics, logger, clock }),
+    ...createWebhookReceiver({ sources, writer, metrics, logger, clock, observer: deps.observer }),
     ...createBatchIngester({ sources, writer, clock }),
     ...createRunIngester({ db, repository, clock }),
 

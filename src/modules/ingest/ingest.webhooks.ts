@@ -1,5 +1,6 @@
 /** Native webhooks: verified over the raw bytes, parsed and mapped by the source's adapter, stored, acknowledged. */
 import type { Clock } from '../../platform/clock.js';
+import type { IngestObserver } from './ingest.observer.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { assertStorableJson } from '../../platform/json/storable.js';
 import type { Logger } from '../../platform/telemetry/logger.js';
@@ -21,6 +22,7 @@ export interface WebhookReceiverDeps {
   metrics: IngestMetrics;
   logger: Logger;
   clock: Clock;
+  observer?: Pick<IngestObserver, 'signatureRejected'>;
 }
 
 export function secretsAt(source: { secret: string; previousSecret: string | null; previousSecretExpiresAt: Date | null }, now: Date): string[] {
@@ -66,6 +68,7 @@ export function createWebhookReceiver(deps: WebhookReceiverDeps) {
         metrics.signatureFailures.inc({ source_kind: source.kind, reason: verification.reason });
         // Which source and why, never the signature, the secret or the body.
         logger.warn({ source_id: source.id, source_kind: source.kind, reason: verification.reason }, 'webhook signature rejected');
+        await deps.observer?.signatureRejected?.({ source_id: source.id, source_kind: source.kind, reason: verification.reason });
         throw new AppError('unauthorized', `the delivery's signature did not verify (${verification.reason})`);
       }
       await onVerified?.(source.id);

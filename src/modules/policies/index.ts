@@ -27,6 +27,8 @@ export function createPoliciesModule(deps: {
   invalidation: Pick<CacheInvalidation, 'notify' | 'register'>;
   allowSampleRate: number;
   random?: () => number;
+  /** After a decision with violations was recorded (committed): alert rules count violations. */
+  onViolationsRecorded?: (correlationId: string | null) => void;
 }) {
   const cache = deps.invalidation.register(
     createReadThroughCache<CompiledPolicy>({ name: 'policies', max: 100, ttlMs: 10 * 60_000, metrics: deps.cacheMetrics }),
@@ -47,6 +49,7 @@ export function createPoliciesModule(deps: {
     metrics: createPolicyMetrics(deps.metrics.registry),
     allowSampleRate: deps.allowSampleRate,
     ...(deps.random ? { random: deps.random } : {}),
+    ...(deps.onViolationsRecorded ? { onViolationsRecorded: deps.onViolationsRecorded } : {}),
   });
   return { service, routes: policyRoutes(service), close: () => service.close() };
 }

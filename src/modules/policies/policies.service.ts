@@ -33,6 +33,7 @@ export interface PolicyServiceDeps {
   /** Share of violation-free allow decisions that are recorded (POLICY_ALLOW_SAMPLE_RATE). */
   allowSampleRate: number;
   random?: () => number;
+  onViolationsRecorded?: (correlationId: string | null) => void;
 }
 
 export function createPolicyService(deps: PolicyServiceDeps) {
@@ -54,6 +55,7 @@ export function createPolicyService(deps: PolicyServiceDeps) {
     metrics,
     allowSampleRate,
     ...(deps.random ? { random: deps.random } : {}),
+    ...(deps.onViolationsRecorded ? { onViolationsRecorded: deps.onViolationsRecorded } : {}),
   });
   const decisions = createPolicyDecisionService({ activePolicy: documents.activePolicy, agents: deps.agents, recorder, log: repositories.log, metrics });
   const simulation = createPolicySimulationService({ documents: repositories.documents, log: repositories.log, defaultPolicy, allowSampleRate });

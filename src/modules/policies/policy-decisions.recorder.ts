@@ -22,6 +22,8 @@ export interface DecisionRecorderDeps {
   /** Share of violation-free allow decisions that are recorded (POLICY_ALLOW_SAMPLE_RATE). */
   allowSampleRate: number;
   random?: () => number;
+  /** After a decision with violations was recorded (committed): alert rules count violations. */
+  onViolationsRecorded?: (correlationId: string | null) => void;
 }
 
 export function createDecisionRecorder(deps: DecisionRecorderDeps) {
@@ -79,6 +81,7 @@ export function createDecisionRecorder(deps: DecisionRecorderDeps) {
         : {}),
     });
     if ('error' in settled) throw settled.error;
+    if (settled.decisionId !== null && settled.outcome.violations.length > 0) deps.onViolationsRecorded?.(correlationId);
     return settled;
   }
 

@@ -30,13 +30,27 @@ export function createSyncModule(deps: {
   jobs: Pick<JobQueue, 'define' | 'schedule'>;
   /** Time between sweeps of the time-based rules (SYNC_SWEEP_INTERVAL). */
   sweepIntervalMs: number;
+  /** After a transaction that opened or resolved gaps committed (by analysis or sweep): alert rules look at gaps. */
+  onGapsChanged?: () => void;
 }) {
   const logger = deps.logger.child({ module: 'sync' });
   const repositories = createSyncRepositories(deps.db);
   const contracts = createActiveContracts({ repository: repositories.contracts, logger });
   const service = createSyncService({ db: deps.db, repositories, contracts, audit: deps.audit, clock: deps.clock });
   const metrics = registerSyncMetrics(deps.metrics.registry, { countOpenGaps: service.countOpenGaps, freshness: () => service.freshness() }, logger);
-  const engine = createSyncEngine({ db: deps.db, repositories, contracts, clock: deps.clock, logger, hooks: metrics });
+  // The gap hooks run once their transaction committed (gap-recorder.ts): the right moment to tell alerts.
+  const hooks = {
+    ...metrics,
+    gapOpened: (type: Parameters<typeof metrics.gapOpened>[0]) => {
+      metrics.gapOpened(type);
+      deps.onGapsChanged?.();
+    },
+    gapResolved: (type: Parameters<typeof metrics.gapResolved>[0]) => {
+      metrics.gapResolved(type);
+      deps.onGapsChanged?.();
+    },
+  };
+  const engine = createSyncEngine({ db: deps.db, repositories, contracts, clock: deps.clock, logger, hooks });
   const sweeper = createSweeper({ sweep: engine.sweep, logger, observe: metrics.sweep });
   registerSyncJobs(deps.jobs, { sweeper, intervalMs: deps.sweepIntervalMs });
 

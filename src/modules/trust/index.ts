@@ -30,9 +30,16 @@ export function createTrustModule(deps: {
   sync?: TrustServiceDeps['sync'];
   incidents?: TrustServiceDeps['incidents'];
   classificationWeights?: TrustServiceDeps['classificationWeights'];
+  /** After a scheduled snapshot was taken (alert rules over trust and KPIs). */
+  onSnapshotTaken?: (correlationId: string) => void;
 }) {
   const service = createTrustService({ ...deps, readModel: createTrustReadModel(deps.db), repository: createTrustRepository(deps.db) });
   registerTrustMetrics(deps.metrics.registry, service, deps.logger);
-  registerTrustJobs(deps.jobs, { intervalMs: deps.settings.snapshotIntervalMs, snapshot: () => service.snapshot(), registry: deps.metrics.registry });
+  registerTrustJobs(deps.jobs, {
+    intervalMs: deps.settings.snapshotIntervalMs,
+    snapshot: () => service.snapshot(),
+    registry: deps.metrics.registry,
+    ...(deps.onSnapshotTaken ? { onSnapshotTaken: deps.onSnapshotTaken } : {}),
+  });
   return { service, routes: trustRoutes(service) };
 }

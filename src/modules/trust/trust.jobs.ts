@@ -14,6 +14,8 @@ export function registerTrustJobs(
     intervalMs: number;
     snapshot: () => Promise<{ taken: boolean; agents: number; quarantined: string[] }>;
     registry: Registry;
+    /** After a snapshot was taken (committed): trust and KPI alert rules read the snapshots. */
+    onSnapshotTaken?: (correlationId: string) => void;
   },
 ): void {
   const runs = new Counter({
@@ -36,7 +38,10 @@ export function registerTrustJobs(
         throw error;
       }
       runs.inc({ outcome: result.taken ? 'taken' : 'skipped' });
-      if (result.taken) job.logger.info({ agents: result.agents, quarantined: result.quarantined.length }, 'trust snapshot taken');
+      if (result.taken) {
+        job.logger.info({ agents: result.agents, quarantined: result.quarantined.length }, 'trust snapshot taken');
+        deps.onSnapshotTaken?.(job.correlationId);
+      }
     },
   });
   jobs.schedule({ queue: TRUST_SNAPSHOT_QUEUE, intervalMs: deps.intervalMs });

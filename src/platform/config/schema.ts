@@ -53,6 +53,7 @@ export interface OrcaConfig {
   maxHeaderSizeBytes: number;
   policyAllowSampleRate: number;
   syncSweepIntervalMs: number;
+  alertsEvaluationIntervalMs: number;
   outboundTimeoutMs: number;
   outboundRetries: number;
   outboundMaxResponseBytes: number;
@@ -441,6 +442,14 @@ export const SETTINGS = [
     default: '30s',
     description: 'time between sweeps of the sync analyzer for time-based rules (stale streams, follow-up deadlines); whole seconds (rounded up), at most 7d',
     parse: durationUpTo(7 * 86_400_000, '7d'),
+  },
+  {
+    env: 'ALERTS_EVALUATION_INTERVAL',
+    key: 'alertsEvaluationIntervalMs',
+    default: '15s',
+    description:
+      'time between scheduled evaluations of the alert rules (docs/alerts.md); writes that can change an alert also ask for one at once, so this bounds time-based rules (agent_silent, windows closing); whole seconds (rounded up), at most 1h',
+    parse: durationUpTo(3_600_000, '1h'),
   },
   {
     env: 'JOBS_CONCURRENCY',

@@ -1,0 +1,180 @@
+/**
+ * One evaluation: every rule of the active document against ORCA's data now, each alert's state moved on
+ * (alert-state.ts), and the notifications due handed to the sink — all in one transaction under an advisory lock, so
+ * evaluations on several workers never interleave, and a notification is enqueued only if the alert state that
+ * caused it is stored. Everything written carries the correlation id of the request or job that caused it.
+ */
+import type { Clock } from '../../platform/clock.js';
+import type { AfterCommit } from '../../platform/db/index.js';
+import { newId } from '../../platform/ids.js';
+import type { Logger } from '../../platform/telemetry/logger.js';
+import type { NotificationSink } from '../receivers/notification.js';
+import { firesAt, nextAlertState, type AlertState } from './alert-state.js';
+import type { AlertRulesService } from './alert-rules.service.js';
+import type { AlertMetrics } from './alerts.metrics.js';
+import type { AlertRow, AlertsRepository, GroupRow } from './alerts.repository.js';
+import { alertFingerprint } from './fingerprint.js';
+import { parseMatcher } from './matchers.js';
+import { planNotifications, type ActiveSilence, type GroupState } from './notification-plan.js';
+import { conditionsOf, type ConditionSources } from './rule-conditions.js';
+import type { SilencesRepository } from './silences.repository.js';
+import { renderTemplate } from './templating.js';
+
+export interface EvaluationReport {
+  firing: number;
+  pending: number;
+  resolved: number;
+  notifications: number;
+  /** When a pending alert or a waiting group needs the next evaluation (undefined: the schedule suffices). */
+  wakeAt: Date | undefined;
+}
+
+export function createAlertEvaluator(deps: {
+  afterCommit: AfterCommit;
+  repository: AlertsRepository;
+  silences: SilencesRepository;
+  rules: Pick<AlertRulesService, 'active'>;
+  readModel: ConditionSources['readModel'];
+  /** The sync service's stream freshness (stream_stale rules). */
+  streams: (now: Date) => Promise<ConditionSources['streams']>;
+  sink: Pick<NotificationSink, 'enqueue' | 'receiverNames'>;
+  clock: Clock;
+  logger: Logger;
+  metrics: AlertMetrics;
+  generatorUrl: (fingerprint: string) => string;
+}) {
+  const { afterCommit, repository, clock, logger, metrics } = deps;
+
+  return async function evaluate(correlationId: string): Promise<EvaluationReport> {
+    const compiled = await deps.rules.active();
+    const streams = compiled.rules.some((rule) => rule.kind === 'stream_stale') ? await deps.streams(clock.now()) : [];
+    const sources: ConditionSources = { readModel: deps.readModel, streams };
+    const receivers = new Set(await deps.sink.receiverNames());
+    return afterCommit.transaction(async (tx) => {
+      await repository.lockEvaluation(tx);
+      // Read the clock once the lock is held: an evaluation that waited for another one judges the moment it runs.
+      const now = clock.now();
+      const groups = await repository.listGroups(tx);
+      const reportedFiring = [...new Set(groups.flatMap((group) => Object.keys(group.sent_state)))];
+      const existing = new Map((await repository.listLive(reportedFiring, tx)).map((row) => [row.fingerprint, row]));
+      const rulesByName = new Map(compiled.rules.map((rule) => [rule.name, rule]));
+
+      const next = new Map<string, AlertRow>();
+      for (const rule of compiled.rules) {
+        for (const condition of await conditionsOf(rule, now, tx, sources)) {
+          const labels = { ...condition.labels, ...rule.labels, alertname: rule.name, severity: rule.severity };
+          const fingerprint = alertFingerprint(rule.name, labels);
+          const variables = { ...labels, ...condition.variables, value: String(condition.value) };
+          const annotations = Object.fromEntries(Object.entries(rule.annotations).map(([name, template]) => [name, renderTemplate(template, variables)]));
+          const previous = existing.get(fingerprint);
+          const transition = nextAlertState(previous && stateOf(previous), true, now, rule.forMs);
+          next.set(fingerprint, rowOf(fingerprint, rule.name, labels, annotations, transition.state, now, condition.value, transition.changed ? correlationId : (previous?.correlation_id ?? correlationId)));
+        }
+      }
+      for (const previous of existing.values()) {
+        if (next.has(previous.fingerprint) || previous.status === 'resolved') continue;
+        // The condition ended, or its rule left the document: the alert resolves.
+        const transition = nextAlertState(stateOf(previous), false, now, rulesByName.get(previous.rule)?.forMs ?? 0);
+        next.set(previous.fingerprint, rowOf(previous.fingerprint, previous.rule, previous.labels, previous.annotations, transition.state, now, previous.value, correlationId));
+      }
+      await repository.upsert([...next.values()], tx);
+
+      const silences = (await deps.silences.listCurrent(now, tx)).map(
+        (row): ActiveSilence => ({ id: row.id, matchers: row.matchers.map((text) => parseMatcher(text)), startsAt: row.starts_at, endsAt: row.ends_at }),
+      );
+      const alerts = [...next.values(), ...[...existing.values()].filter((row) => !next.has(row.fingerprint))];
+      const plan = planNotifications({
+        alerts: alerts.map((row) => ({ fingerprint: row.fingerprint, status: row.status, labels: row.labels, annotations: row.annotations, startsAt: row.starts_at, endsAt: row.ends_at })),
+        groups: groups.map(groupStateOf),
+        route: compiled.route,
+        silences,
+        now,
+        generatorUrl: (alert) => deps.generatorUrl(alert.fingerprint),
+      });
+      let undeliverable = 0;
+      for (const notification of plan.notifications) {
+        // A receiver deleted after the rules were PUT must not stop every other alert: its groups are skipped (and
+        // retried at the next evaluation, should it come back).
+        if (!receivers.has(notification.receiver)) {
+          undeliverable += 1;
+          continue;
+        }
+        await deps.sink.enqueue({ ...notification, id: newId(), correlationId }, { tx });
+      }
+      const skipped = new Set(plan.notifications.filter((notification) => !receivers.has(notification.receiver)).map((notification) => notification.groupKey));
+      await repository.saveGroups(plan.saveGroups.filter((group) => !skipped.has(group.groupKey)).map(groupRowOf), tx);
+      await repository.deleteGroups(plan.deleteGroups.filter((key) => !skipped.has(key)), tx);
+
+      let wakeAt = plan.wakeAt;
+      for (const row of next.values()) {
+        const due = firesAt(stateOf(row), rulesByName.get(row.rule)?.forMs ?? 0);
+        if (due && (wakeAt === undefined || due < wakeAt)) wakeAt = due;
+      }
+      const counts = { firing: 0, pending: 0, resolved: 0 };
+      for (const row of next.values()) counts[row.status] += 1;
+      const firing = await repository.countFiring(tx);
+      afterCommit.defer(tx, () => {
+        metrics.setFiring(firing);
+        metrics.notifications.inc(plan.notifications.length - undeliverable);
+        if (undeliverable > 0) logger.warn({ correlation_id: correlationId, notifications: undeliverable }, 'alert notifications for receivers that no longer exist were not sent');
+        if (plan.notifications.length > 0 || counts.resolved > 0) {
+          logger.info({ correlation_id: correlationId, ...counts, notifications: plan.notifications.length, rules_version: compiled.version }, 'alerts evaluated');
+        }
+      });
+      return { ...counts, notifications: plan.notifications.length - undeliverable, wakeAt };
+    });
+  };
+}
+
+function stateOf(row: Pick<AlertRow, 'status' | 'active_since' | 'starts_at' | 'ends_at'>): AlertState {
+  return { status: row.status, activeSince: row.active_since, startsAt: row.starts_at, endsAt: row.ends_at };
+}
+
+function rowOf(
+  fingerprint: string,
+  rule: string,
+  labels: Record<string, string>,
+  annotations: Record<string, string>,
+  state: AlertState,
+  now: Date,
+  value: number | null,
+  correlationId: string | null,
+): AlertRow {
+  return {
+    fingerprint,
+    rule,
+    labels,
+    annotations,
+    status: state.status,
+    active_since: state.activeSince,
+    starts_at: state.startsAt,
+    ends_at: state.endsAt,
+    last_evaluated_at: now,
+    value,
+    correlation_id: correlationId,
+  };
+}
+
+function groupStateOf(row: GroupRow): GroupState {
+  return {
+    groupKey: row.group_key,
+    receiver: row.receiver,
+    groupLabels: row.group_labels,
+    firstSeenAt: row.first_seen_at,
+    lastSentAt: row.last_sent_at,
+    sentFiring: Object.keys(row.sent_state),
+  };
+}
+
+function groupRowOf(state: GroupState): GroupRow {
+  return {
+    group_key: state.groupKey,
+    receiver: state.receiver,
+    group_labels: state.groupLabels,
+    first_seen_at: state.firstSeenAt,
+    last_sent_at: state.lastSentAt,
+    sent_state: Object.fromEntries(state.sentFiring.map((fingerprint) => [fingerprint, 'firing' as const])),
+  };
+}
+
+export type AlertEvaluator = ReturnType<typeof createAlertEvaluator>;

@@ -1,0 +1,121 @@
+/**
+ * The alert-rules document: the active one (compiled, per version), and activating a new one. Version 0 is the
+ * built-in document (default-alert-rules.yaml), whose routes follow the receivers that exist (default-alert-rules.ts).
+ */
+import type { Database } from '../../platform/db/index.js';
+import { AppError } from '../../platform/errors.js';
+import type { Actor } from '../../platform/http/actor.js';
+import { newId } from '../../platform/ids.js';
+import type { Logger } from '../../platform/telemetry/logger.js';
+import type { AuditService } from '../audit/index.js';
+import type { NotificationSink } from '../receivers/notification.js';
+import type { AlertRulesRepository, AlertRulesRow } from './alert-rules.repository.js';
+import { compileAlertRules, type CompiledAlertRules } from './compile-alert-rules.js';
+import { DEFAULT_ALERT_RULES_SOURCE, defaultAlertRulesDocument } from './default-alert-rules.js';
+
+const DEFAULT_CREATED_AT = new Date(0).toISOString();
+
+export interface AlertRulesView {
+  version: number;
+  active: boolean;
+  format: 'yaml' | 'json';
+  created_by: string;
+  created_at: string;
+  document: Record<string, unknown>;
+  source: string;
+}
+
+export function createAlertRulesService(deps: {
+  db: Database;
+  repository: AlertRulesRepository;
+  audit: Pick<AuditService, 'append'>;
+  sink: Pick<NotificationSink, 'receiverNames'>;
+  logger: Logger;
+}) {
+  const { db, repository, audit, sink, logger } = deps;
+  /** Compiled documents by version: a stored version never changes, so its compilation is kept. */
+  let compiled: CompiledAlertRules | undefined;
+
+  async function receivers(): Promise<Set<string>> {
+    return new Set(await sink.receiverNames());
+  }
+
+  /** The rules and routes in force now (read on every evaluation: one row, so a PUT on any replica counts at once). */
+  async function active(): Promise<CompiledAlertRules> {
+    const row = await repository.findActive();
+    if (!row) return compileAlertRules(defaultAlertRulesDocument(await sink.receiverNames()), 0, await receivers());
+    if (compiled?.version === row.version) return compiled;
+    // A receiver deleted after the PUT does not stop evaluation: every name counts, the sink reports a missing one.
+    const names = new Set(await sink.receiverNames());
+    collectReceivers(row.document.route, names);
+    compiled = compileAlertRules(row.document, row.version, names);
+    return compiled;
+  }
+
+  return {
+    active,
+
+    async getActive(): Promise<AlertRulesView> {
+      const row = await repository.findActive();
+      if (row) return toView(row);
+      return {
+        version: 0,
+        active: true,
+        format: 'yaml',
+        created_by: 'orca',
+        created_at: DEFAULT_CREATED_AT,
+        document: defaultAlertRulesDocument(await sink.receiverNames()) as unknown as Record<string, unknown>,
+        source: DEFAULT_ALERT_RULES_SOURCE,
+      };
+    },
+
+    /** Validates (receivers included), stores a new version and makes it active; the previous one stays on a 400. */
+    async put(actor: Actor, body: unknown, format: 'yaml' | 'json', source: string | undefined): Promise<AlertRulesView> {
+      compileAlertRules(body, 0, await receivers(), '/body');
+      // PostgreSQL stores no NUL character, in text or in jsonb: refuse it here rather than fail the insert.
+      if ((source ?? '').includes('\u0000') || JSON.stringify(body).includes('\\u0000')) {
+        throw new AppError('validation_failed', 'the alert-rules document contains a NUL character', { errors: [{ path: '/body', message: 'must not contain NUL characters' }] });
+      }
+      const row = await db.transaction(async (tx) => {
+        const version = await repository.lockAndNextVersion(tx);
+        const previous = await repository.findActive(tx);
+        const inserted = await repository.insertActive(
+          { id: newId(), version, document: body, source: source ?? JSON.stringify(body, null, 2), format, created_by: actor.id },
+          tx,
+        );
+        await audit.append(tx, {
+          actor: actor.id,
+          action: 'alert_rules.update',
+          target: `alert_rules:${version}`,
+          before: { version: previous?.version ?? 0 },
+          after: { version, document: body },
+          correlationId: actor.correlationId,
+        });
+        return inserted;
+      });
+      logger.info({ alert_rules_version: row.version, actor: actor.id }, 'alert rules activated');
+      return toView(row);
+    },
+  };
+}
+
+function collectReceivers(route: unknown, names: Set<string>): void {
+  if (typeof route !== 'object' || route === null) return;
+  const { receiver, routes } = route as { receiver?: unknown; routes?: unknown };
+  if (typeof receiver === 'string') names.add(receiver);
+  if (Array.isArray(routes)) for (const child of routes) collectReceivers(child, names);
+}
+
+function toView(row: AlertRulesRow): AlertRulesView {
+  return {
+    version: row.version,
+    active: row.active,
+    format: row.format,
+    created_by: row.created_by,
+    created_at: row.created_at.toISOString(),
+    document: row.document,
+    source: row.source,
+  };
+}
+
+export type AlertRulesService = ReturnType<typeof createAlertRulesService>;

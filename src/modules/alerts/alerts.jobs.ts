@@ -1,0 +1,70 @@
+/**
+ * Evaluation as jobs: a scheduled one (once per ALERTS_EVALUATION_INTERVAL across replicas, the safety net and the
+ * clock for time-based rules such as agent_silent), and prompt ones sent after the writes that can change an alert
+ * commit. Prompt sends share one singleton key, so a burst of writes queues one evaluation, not one each; a timer
+ * job is sent for the moment a pending alert's `for` ends or a group's wait is over.
+ */
+import type { JobQueue } from '../../platform/jobs/index.js';
+import type { Logger } from '../../platform/telemetry/logger.js';
+import type { AlertEvaluator } from './alert-evaluator.js';
+import type { AlertMetrics } from './alerts.metrics.js';
+
+export const ALERTS_EVALUATE_QUEUE = 'alerts.evaluate';
+export const ALERTS_SCHEDULE_QUEUE = 'alerts.evaluate.schedule';
+
+export interface EvaluatePayload {
+  trigger: 'trigger' | 'timer';
+}
+
+export function registerAlertJobs(
+  jobs: Pick<JobQueue, 'define' | 'schedule' | 'send'>,
+  deps: { evaluate: AlertEvaluator; metrics: AlertMetrics; logger: Logger; intervalMs: number },
+) {
+  const { metrics, logger } = deps;
+
+  async function run(trigger: string, correlationId: string): Promise<void> {
+    try {
+      const report = await deps.evaluate(correlationId);
+      metrics.evaluations.inc({ trigger, outcome: 'ok' });
+      if (report.wakeAt) await scheduleTimer(report.wakeAt, correlationId);
+    } catch (error) {
+      metrics.evaluations.inc({ trigger, outcome: 'failed' });
+      throw error;
+    }
+  }
+
+  async function scheduleTimer(at: Date, correlationId: string): Promise<void> {
+    // One timer job per second of wake-up time: timers for different moments coexist, the same moment once.
+    const second = Math.ceil(at.getTime() / 1000);
+    await jobs.send<EvaluatePayload>(ALERTS_EVALUATE_QUEUE, { trigger: 'timer' }, { singletonKey: `timer:${second}`, startAfter: new Date(second * 1000), correlationId });
+  }
+
+  jobs.define<EvaluatePayload>({
+    queue: ALERTS_EVALUATE_QUEUE,
+    // Evaluations serialise on an advisory lock anyway; one at a time per process leaves workers to other queues.
+    concurrency: 1,
+    retryLimit: 2,
+    retryDelaySeconds: 1,
+    timeoutSeconds: 120,
+    handler: async (job) => run(job.data.trigger, job.correlationId),
+  });
+  jobs.define({ queue: ALERTS_SCHEDULE_QUEUE, retryLimit: 0, timeoutSeconds: 120, handler: async (job) => run('schedule', job.correlationId) });
+  jobs.schedule({ queue: ALERTS_SCHEDULE_QUEUE, intervalMs: deps.intervalMs });
+
+  let sending: Promise<unknown> | undefined;
+  return {
+    /**
+     * Asks for an evaluation soon (after a write that can change an alert committed). Never throws: the scheduled
+     * evaluation catches up with whatever a failed request missed. Coalesced in-process while a send is in flight.
+     */
+    requestEvaluation(correlationId?: string): void {
+      if (sending) return;
+      sending = jobs
+        .send<EvaluatePayload>(ALERTS_EVALUATE_QUEUE, { trigger: 'trigger' }, { singletonKey: 'trigger', ...(correlationId ? { correlationId } : {}) })
+        .catch((error: unknown) => logger.warn({ err: error }, 'could not request an alert evaluation; the schedule will catch up'))
+        .finally(() => {
+          sending = undefined;
+        });
+    },
+  };
+}

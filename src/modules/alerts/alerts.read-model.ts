@@ -1,0 +1,145 @@
+/**
+ * The alerts module's read model: every statement by which alert rules read the tables of other modules. Those
+ * tables are read here and nowhere else in the module, and never written:
+ *
+ * | table             | owner     | read for                                                                   |
+ * |-------------------|-----------|----------------------------------------------------------------------------|
+ * | `sync_gap`        | sync      | gap_opened: open gaps by type, contract, agent and minimum severity         |
+ * | `policy_violation`| policies  | violations: violations per agent in the rule's window                      |
+ * | `trust_snapshot`  | trust     | trust_below: each agent's latest score, and its score one window ago        |
+ * | `kpi_snapshot`    | trust     | kpi_threshold: the latest organisation KPIs                                 |
+ * | `incident`        | incidents | incident_opened: open incidents                                             |
+ * | `run`, `event`    | ingest    | agent_silent: each agent's last run or event                                |
+ * | `agent`           | agents    | names for annotations; selection by id, tag and owner                       |
+ *
+ * Reading the tables rather than asking each module's service keeps each rule one grouped statement, run inside
+ * the evaluation's transaction (so every rule sees the same moment). Stream freshness is asked of the sync service
+ * (it is computed from the active contracts, not stored); signature failures and dead letters are alerts' own
+ * `alert_signal` rows.
+ */
+import type { Queryable } from '../../platform/db/index.js';
+
+const SEVERITY_RANK = "(case %s when 'low' then 1 when 'medium' then 2 when 'high' then 3 when 'critical' then 4 else 0 end)";
+const rank = (column: string) => SEVERITY_RANK.replace('%s', column);
+const SEVERITY_VALUE: Record<string, number> = { low: 1, medium: 2, high: 3, critical: 4 };
+export const severityRank = (severity: unknown): number => (typeof severity === 'string' ? (SEVERITY_VALUE[severity] ?? 0) : 0);
+
+export interface AgentSelector {
+  agent_id?: string | undefined;
+  tag?: string | undefined;
+  owner?: string | undefined;
+}
+
+/** `and …` conditions on `agent a` for a selector, numbering parameters after `params`. */
+function agentFilter(selector: AgentSelector, params: unknown[]): string {
+  let sql = '';
+  if (selector.agent_id !== undefined) {
+    params.push(selector.agent_id);
+    sql += ` and a.id = $${params.length}`;
+  }
+  if (selector.tag !== undefined) {
+    params.push(selector.tag);
+    sql += ` and $${params.length} = any(a.tags)`;
+  }
+  if (selector.owner !== undefined) {
+    params.push(selector.owner);
+    sql += ` and a.owner = $${params.length}`;
+  }
+  return sql;
+}
+
+export function createAlertsReadModel() {
+  return {
+    async openGaps(tx: Queryable, match: { gap_type?: string; contract?: string; min_severity?: string }) {
+      const { rows } = await tx.query<{ type: string; contract: string | null; agent_id: string | null; agent_name: string | null; count: number }>(
+        `select g.type, g.contract, g.agent_id, a.name as agent_name, count(*)::int as count
+           from sync_gap g left join agent a on a.id = g.agent_id
+          where g.resolved_at is null and ($1::text is null or g.type = $1) and ($2::text is null or g.contract = $2) and ${rank('g.severity')} >= $3
+          group by g.type, g.contract, g.agent_id, a.name`,
+        [match.gap_type ?? null, match.contract ?? null, severityRank(match.min_severity)],
+      );
+      return rows;
+    },
+
+    async violationsPerAgent(tx: Queryable, since: Date, until: Date, match: AgentSelector & { rule?: string; min_severity?: string; decision?: string }) {
+      const params: unknown[] = [since, until, match.rule ?? null, severityRank(match.min_severity), match.decision ?? null];
+      const selectorSql = agentFilter(match, params);
+      const severitySql = rank('v.severity');
+      const { rows } = await tx.query<{ agent_id: string | null; agent_name: string | null; count: number }>(
+        `select v.agent_id, a.name as agent_name, count(*)::int as count
+           from policy_violation v left join agent a on a.id = v.agent_id
+          where v.at > $1 and v.at <= $2 and ($3::text is null or v.rule = $3) and ${severitySql} >= $4
+            and ($5::text is null or v.decision = $5) ${selectorSql}
+          group by v.agent_id, a.name`,
+        params,
+      );
+      return rows;
+    },
+
+    async trustScores(tx: Queryable, previousAt: Date, selector: AgentSelector) {
+      const params: unknown[] = [previousAt];
+      const filterSql = agentFilter(selector, params);
+      const { rows } = await tx.query<{ agent_id: string; agent_name: string; score: number; previous_score: number | null }>(
+        `select a.id as agent_id, a.name as agent_name, current.score::float8 as score, previous.score::float8 as previous_score
+           from agent a
+           cross join lateral (select score from trust_snapshot s where s.agent_id = a.id order by s.at desc limit 1) current
+           left join lateral (select score from trust_snapshot s where s.agent_id = a.id and s.at <= $1 order by s.at desc limit 1) previous on true
+          where a.status <> 'retired' ${filterSql}`,
+        params,
+      );
+      return rows;
+    },
+
+    async latestKpis(tx: Queryable): Promise<{ at: Date; window_label: string; kpis: Record<string, { value: number | null }> } | undefined> {
+      const { rows } = await tx.query<{ at: Date; window_label: string; kpis: Record<string, { value: number | null }> }>(
+        'select at, window_label, kpis from kpi_snapshot order by at desc limit 1',
+      );
+      return rows[0];
+    },
+
+    async openIncidents(tx: Queryable, match: { kind?: string; min_severity?: string; agent_id?: string }) {
+      const { rows } = await tx.query<{ id: string; kind: string; severity: string; title: string | null; agent_id: string | null; agent_name: string | null }>(
+        `select i.id, i.kind, i.severity, i.title, i.agent_id, a.name as agent_name
+           from incident i left join agent a on a.id = i.agent_id
+          where i.status = 'open' and ($1::text is null or i.kind = $1) and ${rank('i.severity')} >= $2 and ($3::uuid is null or i.agent_id = $3)`,
+        [match.kind ?? null, severityRank(match.min_severity), match.agent_id ?? null],
+      );
+      return rows;
+    },
+
+    /** Active agents whose last run or event (or, lacking both, registration) is at or before `silentSince`. */
+    async silentAgents(tx: Queryable, silentSince: Date, selector: AgentSelector) {
+      const params: unknown[] = [silentSince];
+      const filterSql = agentFilter(selector, params);
+      const { rows } = await tx.query<{ agent_id: string; agent_name: string; last_seen: Date }>(
+        `select agent_id, agent_name, last_seen from (
+           select a.id as agent_id, a.name as agent_name,
+                  greatest(a.created_at, (select max(r.started_at) from run r where r.agent_id = a.id),
+                           (select max(e.occurred_at) from event e where e.agent_id = a.id)) as last_seen
+             from agent a where a.status = 'active' ${filterSql}) seen
+          where last_seen <= $1`,
+        params,
+      );
+      return rows;
+    },
+
+    async agentNames(tx: Queryable, ids: string[]): Promise<Map<string, string>> {
+      if (ids.length === 0) return new Map();
+      const { rows } = await tx.query<{ id: string; name: string }>('select id, name from agent where id = any($1::uuid[])', [ids]);
+      return new Map(rows.map((row) => [row.id, row.name]));
+    },
+
+    /** alerts' own signals (signature failures, dead letters) per subject in a window. */
+    async signalCounts(tx: Queryable, kind: string, since: Date, until: Date, subjectFilter: Record<string, string>) {
+      const { rows } = await tx.query<{ subject: Record<string, string>; count: number }>(
+        `select subject, count(*)::int as count from alert_signal
+          where kind = $1 and at > $2 and at <= $3 and subject @> $4::jsonb
+          group by subject`,
+        [kind, since, until, JSON.stringify(subjectFilter)],
+      );
+      return rows;
+    },
+  };
+}
+
+export type AlertsReadModel = ReturnType<typeof createAlertsReadModel>;

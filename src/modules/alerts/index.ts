@@ -1,0 +1,93 @@
+import type { Clock } from '../../platform/clock.js';
+import { createAfterCommit, type Database } from '../../platform/db/index.js';
+import { newId } from '../../platform/ids.js';
+import type { JobQueue } from '../../platform/jobs/index.js';
+import type { Logger } from '../../platform/telemetry/logger.js';
+import type { Metrics } from '../../platform/telemetry/metrics.js';
+import type { AuditService } from '../audit/index.js';
+import type { NotificationSink } from '../receivers/notification.js';
+import { createAlertEvaluator } from './alert-evaluator.js';
+import { createAlertRulesRepository } from './alert-rules.repository.js';
+import { createAlertRulesService } from './alert-rules.service.js';
+import { registerAlertJobs } from './alerts.jobs.js';
+import { createAlertMetrics } from './alerts.metrics.js';
+import { createAlertsReadModel } from './alerts.read-model.js';
+import { createAlertsRepository } from './alerts.repository.js';
+import { alertRoutes } from './alerts.routes.js';
+import { createAlertsService } from './alerts.service.js';
+import type { StreamFreshness } from './rule-conditions.js';
+import { createSilencesRepository } from './silences.repository.js';
+import { createSilenceService } from './silences.service.js';
+
+export { ALERTS_EVALUATE_QUEUE, ALERTS_SCHEDULE_QUEUE } from './alerts.jobs.js';
+export type { EvaluationReport } from './alert-evaluator.js';
+
+/** The longest window a rule over alerts' own signals may use (90d, the compiler's bound on durations). */
+const SIGNAL_RETENTION_MS = 90 * 86_400_000;
+
+export function createAlertsModule(deps: {
+  db: Database;
+  metrics: Metrics;
+  logger: Logger;
+  clock: Clock;
+  audit: Pick<AuditService, 'append'>;
+  jobs: Pick<JobQueue, 'define' | 'schedule' | 'send'>;
+  /** Where notifications go (the receivers module); its receiver names are the ones routes may use. */
+  sink: NotificationSink;
+  /** The streams of the active sync contracts and their freshness (stream_stale rules). */
+  streams: (now: Date) => Promise<StreamFreshness[]>;
+  /** ALERTS_EVALUATION_INTERVAL. */
+  evaluationIntervalMs: number;
+  /** Where an alert's generatorURL points (ORCA's own API). */
+  baseUrl: string;
+}) {
+  const logger = deps.logger.child({ module: 'alerts' });
+  const metrics = createAlertMetrics(deps.metrics.registry);
+  const repository = createAlertsRepository(deps.db);
+  const silencesRepository = createSilencesRepository(deps.db);
+  const rules = createAlertRulesService({ db: deps.db, repository: createAlertRulesRepository(deps.db), audit: deps.audit, sink: deps.sink, logger });
+  const evaluate = createAlertEvaluator({
+    afterCommit: createAfterCommit(deps.db),
+    repository,
+    silences: silencesRepository,
+    rules,
+    readModel: createAlertsReadModel(),
+    streams: deps.streams,
+    sink: deps.sink,
+    clock: deps.clock,
+    logger,
+    metrics,
+    generatorUrl: (fingerprint) => `${deps.baseUrl.replace(/\/$/, '')}/api/v1/alerts?fingerprint=${fingerprint}`,
+  });
+  const jobs = registerAlertJobs(deps.jobs, { evaluate, metrics, logger, intervalMs: deps.evaluationIntervalMs });
+  const silences = createSilenceService({ db: deps.db, repository: silencesRepository, audit: deps.audit, clock: deps.clock, onChange: (id) => jobs.requestEvaluation(id ?? undefined) });
+  const alerts = createAlertsService({ repository, silences: silencesRepository, clock: deps.clock });
+
+  async function recordSignal(kind: 'signature_failure' | 'delivery_dead_lettered', subject: Record<string, string>, correlationId: string | undefined): Promise<void> {
+    try {
+      const at = deps.clock.now();
+      await repository.recordSignal({ id: newId(), kind, subject, at, correlation_id: correlationId ?? null });
+      await repository.pruneSignals(new Date(at.getTime() - SIGNAL_RETENTION_MS));
+      jobs.requestEvaluation(correlationId);
+    } catch (error) {
+      logger.error({ err: error, kind, correlation_id: correlationId }, 'could not record an alert signal');
+    }
+  }
+
+  deps.sink.onDeadLettered((delivery) =>
+    recordSignal('delivery_dead_lettered', { receiver: delivery.receiver, receiver_kind: delivery.receiverKind }, delivery.correlationId),
+  );
+
+  return {
+    routes: alertRoutes({ rules, alerts, silences }),
+    /** Evaluates now, in this process (tests, `orca` commands); jobs do it otherwise. */
+    evaluate: (correlationId: string) => evaluate(correlationId),
+    /** After a write that can change an alert committed: queue a prompt evaluation (never throws). */
+    requestEvaluation: (correlationId?: string) => jobs.requestEvaluation(correlationId),
+    /** A webhook whose signature did not verify (ingest): counted by signature_failures rules. Never throws. */
+    signatureRejected: (rejection: { sourceId: string; correlationId: string | undefined }) =>
+      recordSignal('signature_failure', { source_id: rejection.sourceId }, rejection.correlationId),
+  };
+}
+
+export type AlertsModule = ReturnType<typeof createAlertsModule>;

@@ -1,0 +1,138 @@
+/**
+ * What each rule kind finds true now: one condition per subject (an agent, a gap type on a contract, a stream, an
+ * incident …), with the subject's labels, the measured value and the variables its annotations may use. A subject
+ * absent from the answer has no condition: its alert resolves.
+ */
+import type { Queryable } from '../../platform/db/index.js';
+import type { AlertsReadModel } from './alerts.read-model.js';
+import type { CompiledRule } from './compile-alert-rules.js';
+import type { KpiOperator } from './rule-match.js';
+
+export interface Condition {
+  labels: Record<string, string>;
+  value: number;
+  variables: Record<string, string>;
+}
+
+export interface StreamFreshness {
+  contract: string;
+  stream: string;
+  agent_id: string;
+  status: 'within_slo' | 'stale' | 'no_data';
+}
+
+export interface ConditionSources {
+  readModel: AlertsReadModel;
+  /**
+   * The streams of the active sync contracts and whether each is within its freshness SLA, read before the
+   * evaluation's transaction: the sync service reads on its own connection, which on the embedded database (one
+   * connection) would wait for that transaction forever.
+   */
+  streams: StreamFreshness[];
+}
+
+const withAgent = (labels: Record<string, string>, agentId: string | null | undefined): Record<string, string> => (agentId ? { ...labels, agent_id: agentId } : labels);
+
+function compare(value: number, operator: KpiOperator, threshold: number): boolean {
+  switch (operator) {
+    case '<':
+      return value < threshold;
+    case '<=':
+      return value <= threshold;
+    case '>':
+      return value > threshold;
+    case '>=':
+      return value >= threshold;
+    case '==':
+      return value === threshold;
+    case '!=':
+      return value !== threshold;
+  }
+}
+
+export async function conditionsOf(rule: CompiledRule, now: Date, tx: Queryable, sources: ConditionSources): Promise<Condition[]> {
+  const { readModel } = sources;
+  const match = rule.match as Record<string, string | undefined>;
+  const threshold = rule.threshold ?? 1;
+  const since = new Date(now.getTime() - (rule.windowMs ?? 0));
+  switch (rule.kind) {
+    case 'gap_opened': {
+      const rows = await readModel.openGaps(tx, match);
+      return rows
+        .filter((row) => row.count >= threshold)
+        .map((row) => ({
+          labels: withAgent({ gap_type: row.type, ...(row.contract ? { contract: row.contract } : {}) }, row.agent_id),
+          value: row.count,
+          variables: { agent_name: row.agent_name ?? '', contract: row.contract ?? '', gap_type: row.type },
+        }));
+    }
+    case 'violations': {
+      const rows = await readModel.violationsPerAgent(tx, since, now, match);
+      return rows
+        .filter((row) => row.count >= threshold)
+        .map((row) => ({
+          labels: withAgent(match.rule ? { rule: match.rule } : {}, row.agent_id),
+          value: row.count,
+          variables: { agent_name: row.agent_name ?? row.agent_id ?? 'unknown agent' },
+        }));
+    }
+    case 'trust_below': {
+      const rows = await readModel.trustScores(tx, since, match);
+      return rows
+        .filter(
+          (row) =>
+            (rule.threshold !== undefined && row.score < rule.threshold) ||
+            (rule.drop !== undefined && row.previous_score !== null && row.previous_score - row.score >= rule.drop),
+        )
+        .map((row) => ({
+          labels: { agent_id: row.agent_id },
+          value: row.score,
+          variables: { agent_name: row.agent_name, drop: row.previous_score === null ? '' : String(Math.round((row.previous_score - row.score) * 100) / 100) },
+        }));
+    }
+    case 'kpi_threshold': {
+      const latest = await readModel.latestKpis(tx);
+      const value = latest?.kpis[match.kpi!]?.value;
+      if (typeof value !== 'number' || !compare(value, match.operator as KpiOperator, threshold)) return [];
+      return [{ labels: { kpi: match.kpi! }, value, variables: { window: latest!.window_label } }];
+    }
+    case 'incident_opened': {
+      const rows = await readModel.openIncidents(tx, match);
+      return rows.map((row) => ({
+        labels: withAgent({ incident_id: row.id, incident_kind: row.kind }, row.agent_id),
+        value: 1,
+        variables: { agent_name: row.agent_name ?? '', incident_severity: row.severity, incident_title: row.title ?? row.kind },
+      }));
+    }
+    case 'agent_silent': {
+      const rows = await readModel.silentAgents(tx, since, match);
+      return rows.map((row) => ({
+        labels: { agent_id: row.agent_id },
+        value: Math.floor((now.getTime() - row.last_seen.getTime()) / 1000),
+        variables: { agent_name: row.agent_name, last_seen: row.last_seen.toISOString() },
+      }));
+    }
+    case 'stream_stale': {
+      return sources.streams
+        .filter((stream) => stream.status === 'stale' && (match.contract === undefined || stream.contract === match.contract) && (match.stream === undefined || stream.stream === match.stream))
+        .map((stream) => ({ labels: { contract: stream.contract, stream: stream.stream, agent_id: stream.agent_id }, value: 1, variables: {} }));
+    }
+    case 'signature_failures': {
+      const rows = await readModel.signalCounts(tx, 'signature_failure', since, now, match.source_id ? { source_id: match.source_id } : {});
+      return rows.filter((row) => row.count >= threshold).map((row) => ({ labels: { source_id: row.subject.source_id ?? '' }, value: row.count, variables: {} }));
+    }
+    case 'delivery_dead_lettered': {
+      const rows = await readModel.signalCounts(tx, 'delivery_dead_lettered', since, now, match.receiver ? { receiver: match.receiver } : {});
+      const perReceiver = new Map<string, { kind: string; count: number }>();
+      for (const row of rows) {
+        const receiver = row.subject.receiver ?? '';
+        const entry = perReceiver.get(receiver) ?? { kind: row.subject.receiver_kind ?? '', count: 0 };
+        entry.count += row.count;
+        perReceiver.set(receiver, entry);
+      }
+      return [...perReceiver]
+        .filter(([, entry]) => entry.count >= threshold)
+        .map(([receiver, entry]) => ({ labels: { receiver, receiver_kind: entry.kind }, value: entry.count, variables: {} }));
+    }
+  }
+}
