@@ -10,6 +10,7 @@ import type { ReceiverRepository } from './receivers.repository.js';
 import type { ReceiverKind } from './receivers.schemas.js';
 import { generateWebhookSecret, openReceiver, sealReceiverFields, toReceiver } from './receivers.service.js';
 
+// Logged by host only: ALERT_WEBHOOK_URL is a secret setting, and a webhook URL's path may carry a token.
 /** The settings that keep a receiver (docs/receivers.md "Receivers from settings"). */
 export interface ReceiverSettings {
   alertmanagerUrl: string | undefined;
@@ -68,7 +69,7 @@ export async function keepReceiversFromSettings(
         });
         const created = await repository.insert({ id, name: wanted.name, kind: wanted.kind, origin: 'config', ...sealed }, tx);
         await audit.append(tx, { ...entry, action: 'receiver.create', target: `receiver:${id}`, before: null, after: { ...toReceiver(created), setting: wanted.setting } });
-        logger.info({ receiver: wanted.name, kind: wanted.kind, url: created.url_display, setting: wanted.setting }, 'receiver created from its setting');
+        logger.info({ receiver: wanted.name, kind: wanted.kind, host: new URL(wanted.url).host, setting: wanted.setting }, 'receiver created from its setting');
         return;
       }
       const opened = openReceiver(box, current);
@@ -83,7 +84,7 @@ export async function keepReceiversFromSettings(
       });
       const updated = await repository.update(current.id, { name: current.name, kind: wanted.kind, ...sealed }, tx);
       await audit.append(tx, { ...entry, action: 'receiver.update', target: `receiver:${current.id}`, before: toReceiver(current), after: { ...toReceiver(updated), setting: wanted.setting } });
-      logger.info({ receiver: wanted.name, kind: wanted.kind, url: updated.url_display, setting: wanted.setting }, 'receiver updated from its setting');
+      logger.info({ receiver: wanted.name, kind: wanted.kind, host: new URL(wanted.url).host, setting: wanted.setting }, 'receiver updated from its setting');
     });
   }
 }

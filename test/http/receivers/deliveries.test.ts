@@ -165,6 +165,22 @@ describe.each(databaseTargets.map((target) => [target.name, target] as const))('
     expect(deadLetters.filter((dead) => dead.deliveryId === delivery.id)).toHaveLength(1);
   });
 
+  it('dead-letters, unsent, a delivery whose receiver was deleted before it ran, and refuses to retry it', async () => {
+    const server = await receiverServer();
+    const receiver = await createReceiver(t, { name: uniqueName('gone'), kind: 'webhook', url: server.url('/gone') });
+    await t.container.db.transaction(async (tx) => {
+      await sink().enqueue(alertNotification(receiver.name as string), { tx });
+      // Deleted in the same transaction: the job can only find it gone.
+      await tx.query('update receiver set deleted_at = now() where id = $1', [receiver.id]);
+    });
+    const delivery = await deliveryReaching(t, receiver.id as string, 'dead_lettered');
+    expect(delivery).toMatchObject({ attempts: 0, last_status: null, last_error: 'the receiver was deleted before the notification could be delivered' });
+    expect(server.requests).toHaveLength(0);
+    expect(deadLetters.filter((dead) => dead.deliveryId === delivery.id)).toHaveLength(1);
+    const retry = await t.app.inject({ method: 'POST', url: `/api/v1/deliveries/${delivery.id as string}/retry`, headers: t.as('admin') });
+    expect(retry.statusCode).toBe(409);
+  });
+
   it('enqueues inside the caller transaction: nothing exists after a rollback, and an unknown receiver throws', async () => {
     const server = await receiverServer();
     const receiver = await createReceiver(t, { name: uniqueName('tx'), kind: 'webhook', url: server.url('/tx') });
