@@ -194,6 +194,7 @@ for (const target of databaseTargets) {
     const gap = () =>
       insertGap(t, { detected_at: new Date(), contract: 'orders', type: 'missing_record' } as Parameters<typeof insertGap>[1]);
     const day = 86_400_000;
+    const silence = () => ({ matchers: ['alertname="contract"'], ends_at: new Date(Date.now() + day).toISOString(), comment: 'contract test' });
 
     /** A request each operation answers with a success; new operations must add theirs (the first test says so). */
     const EXAMPLES: Record<string, () => Promise<Call>> = {
@@ -276,6 +277,12 @@ for (const target of databaseTargets) {
       getKpis: async () => ({ query: { window: '30d' } }),
       listKpiSnapshots: async () => ({}),
       getExecutiveReport: async () => ({ query: { format: 'json' } }),
+      getAlertRules: async () => ({}),
+      replaceAlertRules: async () => ({ body: { rules: [{ name: 'contract', kind: 'incident_opened', match: { min_severity: 'high' }, severity: 'high' }] } }),
+      listAlerts: async () => ({ query: { status: 'firing' } }),
+      listSilences: async () => ({ query: { limit: '5' } }),
+      createSilence: async () => ({ body: silence() }),
+      expireSilence: async () => ({ params: { id: (await call('createSilence', { body: silence() })).id as string } }),
     };
     const example = async (operation: Operation): Promise<Call> => {
       const build = EXAMPLES[operation.operationId];
