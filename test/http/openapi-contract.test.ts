@@ -517,6 +517,9 @@ for (const target of databaseTargets) {
       const resolvedGap = await gap();
       await call('resolveGap', { params: { id: resolvedGap }, body: { reason: 'once' } });
       await expectProblem(byId('resolveGap'), 409, { params: { id: resolvedGap }, body: { reason: 'twice' } }, 'resolved already');
+      const silenceId = (await call('createSilence', { body: silence() })).id as string;
+      await call('expireSilence', { params: { id: silenceId } });
+      await expectProblem(byId('expireSilence'), 409, { params: { id: silenceId } }, 'expired already');
 
       await expectProblem(byId('createIncident'), 422, { body: { kind: 'data_leak', severity: 'low', agent_id: randomUUID() } }, 'an unknown agent');
       await expectProblem(byId('replaceSyncContracts'), 422, { body: contracts(randomUUID()) }, 'an unknown owner');
