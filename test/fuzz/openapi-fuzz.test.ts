@@ -754,6 +754,8 @@ describeEachDatabase('OpenAPI-driven fuzzing', (ctx, target) => {
         tally.auditedWrites += 1; // an incident opened or resolved by hand
       } else if ((method === 'POST' && path === '/api/v1/receivers') || /^\/api\/v1\/receivers\/[^/]+(\/test)?$/.test(path) || /^\/api\/v1\/deliveries\/[^/]+\/retry$/.test(path)) {
         tally.auditedWrites += 1; // a receiver created, changed, deleted or tested, or a delivery retried by hand
+      } else if ((method === 'PUT' && path === '/api/v1/alert-rules') || (method === 'POST' && path === '/api/v1/silences') || (method === 'DELETE' && path.startsWith('/api/v1/silences/'))) {
+        tally.auditedWrites += 1; // a new alert-rules version, a silence created or expired
       } else if (method === 'POST' && ['/api/v1/policy/evaluate', '/api/v1/policy/simulate', '/api/v1/events', '/api/v1/runs'].includes(path)) {
         // Telemetry, not governance: a decision row, a read-only replay, events or runs — none is audited.
       } else {

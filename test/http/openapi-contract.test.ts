@@ -210,6 +210,7 @@ for (const target of databaseTargets) {
     const gap = () =>
       insertGap(t, { detected_at: new Date(), contract: 'orders', type: 'missing_record' } as Parameters<typeof insertGap>[1]);
     const day = 86_400_000;
+    const silence = () => ({ matchers: ['alertname="contract"'], ends_at: new Date(Date.now() + day).toISOString(), comment: 'contract test' });
 
     /** A request each operation answers with a success; new operations must add theirs (the first test says so). */
     const EXAMPLES: Record<string, () => Promise<Call>> = {
@@ -300,6 +301,12 @@ for (const target of databaseTargets) {
       testReceiver: async () => ({ params: { id: await newReceiver() } }),
       listDeliveries: async () => ({ query: { status: 'dead_lettered' } }),
       retryDelivery: async () => ({ params: { id: await newDelivery('dead_lettered') } }),
+      getAlertRules: async () => ({}),
+      replaceAlertRules: async () => ({ body: { rules: [{ name: 'contract', kind: 'incident_opened', match: { min_severity: 'high' }, severity: 'high' }] } }),
+      listAlerts: async () => ({ query: { status: 'firing' } }),
+      listSilences: async () => ({ query: { limit: '5' } }),
+      createSilence: async () => ({ body: silence() }),
+      expireSilence: async () => ({ params: { id: (await call('createSilence', { body: silence() })).id as string } }),
     };
     const example = async (operation: Operation): Promise<Call> => {
       const build = EXAMPLES[operation.operationId];
@@ -539,6 +546,9 @@ for (const target of databaseTargets) {
       const resolvedGap = await gap();
       await call('resolveGap', { params: { id: resolvedGap }, body: { reason: 'once' } });
       await expectProblem(byId('resolveGap'), 409, { params: { id: resolvedGap }, body: { reason: 'twice' } }, 'resolved already');
+      const silenceId = (await call('createSilence', { body: silence() })).id as string;
+      await call('expireSilence', { params: { id: silenceId } });
+      await expectProblem(byId('expireSilence'), 409, { params: { id: silenceId } }, 'expired already');
 
       await expectProblem(byId('createIncident'), 422, { body: { kind: 'data_leak', severity: 'low', agent_id: randomUUID() } }, 'an unknown agent');
       await expectProblem(byId('replaceSyncContracts'), 422, { body: contracts(randomUUID()) }, 'an unknown owner');

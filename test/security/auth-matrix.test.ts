@@ -76,6 +76,12 @@ const DOCUMENTED_ROLES: Record<string, RouteAccess> = {
   'GET /api/v1/incidents/{id}': 'viewer',
   'POST /api/v1/incidents/{id}/resolve': 'operator',
   'GET /api/v1/reports/executive': 'viewer',
+  'GET /api/v1/alert-rules': 'viewer',
+  'PUT /api/v1/alert-rules': 'operator',
+  'GET /api/v1/alerts': 'viewer',
+  'GET /api/v1/silences': 'viewer',
+  'POST /api/v1/silences': 'operator',
+  'DELETE /api/v1/silences/{id}': 'operator',
 };
 
 const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;

@@ -46,6 +46,7 @@ export function createAlertEvaluator(deps: {
   const { afterCommit, repository, clock, logger, metrics } = deps;
 
   return async function evaluate(correlationId: string): Promise<EvaluationReport> {
+    const started = performance.now();
     const compiled = await deps.rules.active();
     const streams = compiled.rules.some((rule) => rule.kind === 'stream_stale') ? await deps.streams(clock.now()) : [];
     const sources: ConditionSources = { readModel: deps.readModel, streams };
@@ -60,6 +61,8 @@ export function createAlertEvaluator(deps: {
       const rulesByName = new Map(compiled.rules.map((rule) => [rule.name, rule]));
 
       const next = new Map<string, AlertRow>();
+      /** Live alerts this evaluation leaves as they were: only their last_evaluated_at moves (in one statement). */
+      const unchanged = new Set<string>();
       for (const rule of compiled.rules) {
         for (const condition of await conditionsOf(rule, now, tx, sources)) {
           const labels = { ...condition.labels, ...rule.labels, alertname: rule.name, severity: rule.severity };
@@ -69,6 +72,7 @@ export function createAlertEvaluator(deps: {
           const previous = existing.get(fingerprint);
           const transition = nextAlertState(previous && stateOf(previous), true, now, rule.forMs);
           next.set(fingerprint, rowOf(fingerprint, rule.name, labels, annotations, transition.state, now, condition.value, transition.changed ? correlationId : (previous?.correlation_id ?? correlationId)));
+          if (previous && !transition.changed && previous.value === condition.value && sameText(previous.annotations, annotations)) unchanged.add(fingerprint);
         }
       }
       for (const previous of existing.values()) {
@@ -77,7 +81,8 @@ export function createAlertEvaluator(deps: {
         const transition = nextAlertState(stateOf(previous), false, now, rulesByName.get(previous.rule)?.forMs ?? 0);
         next.set(previous.fingerprint, rowOf(previous.fingerprint, previous.rule, previous.labels, previous.annotations, transition.state, now, previous.value, correlationId));
       }
-      await repository.upsert([...next.values()], tx);
+      await repository.upsert([...next.values()].filter((row) => !unchanged.has(row.fingerprint)), tx);
+      await repository.markEvaluated(now, tx);
 
       const silences = (await deps.silences.listCurrent(now, tx)).map(
         (row): ActiveSilence => ({ id: row.id, matchers: row.matchers.map((text) => parseMatcher(text)), startsAt: row.starts_at, endsAt: row.ends_at }),
@@ -118,12 +123,20 @@ export function createAlertEvaluator(deps: {
         metrics.notifications.inc(plan.notifications.length - undeliverable);
         if (undeliverable > 0) logger.warn({ correlation_id: correlationId, notifications: undeliverable }, 'alert notifications for receivers that no longer exist were not sent');
         if (plan.notifications.length > 0 || counts.resolved > 0) {
-          logger.info({ correlation_id: correlationId, ...counts, notifications: plan.notifications.length, rules_version: compiled.version }, 'alerts evaluated');
+          logger.info(
+            { correlation_id: correlationId, ...counts, notifications: plan.notifications.length, rules_version: compiled.version, duration_ms: Math.round(performance.now() - started) },
+            'alerts evaluated',
+          );
         }
       });
       return { ...counts, notifications: plan.notifications.length - undeliverable, wakeAt };
     });
   };
+}
+
+function sameText(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
 }
 
 function stateOf(row: Pick<AlertRow, 'status' | 'active_since' | 'starts_at' | 'ends_at'>): AlertState {

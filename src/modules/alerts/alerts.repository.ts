@@ -61,6 +61,11 @@ export function createAlertsRepository(db: Queryable) {
       );
     },
 
+    /** Every live alert was looked at now (the ones whose state changed were written by `upsert`). */
+    async markEvaluated(at: Date, tx: Queryable): Promise<void> {
+      await tx.query("update alert set last_evaluated_at = $1 where status <> 'resolved' and last_evaluated_at < $1", [at]);
+    },
+
     /** For GET /alerts: keyset on fingerprint. */
     async list(query: { status?: AlertStatus; fingerprint?: string; limit: number; after?: string }): Promise<AlertRow[]> {
       const where: string[] = [];

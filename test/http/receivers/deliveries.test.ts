@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DeadLetteredDelivery } from '../../../src/modules/receivers/index.js';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
 import { databaseTargets } from '../../helpers/db.js';
@@ -128,6 +128,8 @@ describe.each(databaseTargets.map((target) => [target.name, target] as const))('
     const delivery = await deliveryReaching(t, receiver.id as string, 'dead_lettered');
     expect(delivery).toMatchObject({ attempts: 1, last_status: 400, last_error: 'the receiver answered HTTP 400: {"error":"bad payload"}', dead_lettered_at: expect.any(String) });
     expect(server.requests).toHaveLength(1);
+    // Listeners hear of a dead letter after its commit (the alerts module's listener among them, first).
+    await vi.waitFor(() => expect(deadLetters.filter((dead) => dead.deliveryId === delivery.id)).toHaveLength(1), { timeout: 30_000 });
     expect(deadLetters.filter((dead) => dead.deliveryId === delivery.id)).toEqual([
       {
         deliveryId: delivery.id,
@@ -162,7 +164,7 @@ describe.each(databaseTargets.map((target) => [target.name, target] as const))('
     const delivery = await deliveryReaching(t, receiver.id as string, 'dead_lettered', 60_000);
     expect(delivery).toMatchObject({ attempts: 3, last_status: 503, last_error: 'the receiver answered HTTP 503' });
     expect(server.requests).toHaveLength(3);
-    expect(deadLetters.filter((dead) => dead.deliveryId === delivery.id)).toHaveLength(1);
+    await vi.waitFor(() => expect(deadLetters.filter((dead) => dead.deliveryId === delivery.id)).toHaveLength(1), { timeout: 30_000 });
   });
 
   it('dead-letters, unsent, a delivery whose receiver was deleted before it ran, and refuses to retry it', async () => {
