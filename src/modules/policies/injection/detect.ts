@@ -72,10 +72,12 @@ function scan(content: string, data: boolean, depth: number, prefix: string, bud
   const folded = fold(content);
   const tokens = tokenise(folded.text);
   const result = matchRules(tokens, data);
+  // Quoted text in a message that talks about attacks at all is a quotation; unquoted, it takes more to be a discussion.
+  const discussesQuoted = result.metaWords >= 1;
   const discussion = result.metaWords >= DISCUSSION_META_WORDS;
   let found = false;
   const put = (hit: Pick<SignalHit, 'signal' | 'family' | 'weight' | 'quoted'>) => {
-    const factor = discussion ? (hit.quoted ? QUOTED_IN_DISCUSSION : UNQUOTED_IN_DISCUSSION) : 1;
+    const factor = hit.quoted ? (discussesQuoted ? QUOTED_IN_DISCUSSION : 1) : discussion ? UNQUOTED_IN_DISCUSSION : 1;
     add(signals, prefix + hit.signal, hit.family, hit.weight * factor);
     found = true;
   };

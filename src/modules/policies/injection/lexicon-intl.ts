@@ -13,6 +13,9 @@ const words = (text: string): string[] =>
     .filter((entry) => entry !== '');
 
 export const SPANISH: Lexicon = {
+  void_state: words('ya no son validas, ya no valen, ya no aplican, anuladas, invalidas, canceladas, obsoletas, eran una prueba, quedan sin efecto'),
+  no_longer: words('ya no, nunca mas'),
+  you_are: words('eres, tienes, estas, tus respuestas'),
   your: words('tu, tus, su, sus'),
   override_verb: words(`ignora, ignore, ignorar, ignores, ignoren, ignorad, olvida, olvide, olvidar, olvidate, olvidese, olviden, omite,
     omitir, descarta, descartar, desobedece, desobedecer, deja de seguir, no sigas, no sigan, no obedezcas, pasa por alto, haz caso omiso de,
@@ -65,6 +68,9 @@ export const SPANISH: Lexicon = {
 };
 
 export const FRENCH: Lexicon = {
+  void_state: words('ne comptent plus, ne s appliquent plus, annulees, caduques, invalides, ne sont plus valables, etaient un test, obsoletes'),
+  no_longer: words('ne plus, plus jamais'),
+  you_are: words('tu es, tu as, vous etes, vous avez, tes reponses'),
   your: words('ton, ta, tes, votre, vos'),
   override_verb: words(`ignore, ignorez, ignorer, ignores, oublie, oubliez, oublier, ne tiens pas compte, ne tenez pas compte,
     fais abstraction, faites abstraction, contourne, contournez, ecarte, ecartez, desobeis, desobeissez, ne suis plus, ne suivez plus,
@@ -72,7 +78,7 @@ export const FRENCH: Lexicon = {
   instruction_noun: words(`instructions, instruction, consignes, consigne, regles, regle, directives, directive, restrictions,
     politiques, ordres, indications, programmation, prompt, principes, limitations, lignes directrices, configuration`),
   prior_mod: words(`precedentes, precedente, anterieures, anterieure, toutes, tous, tes, vos, ton, votre, initiales, originales,
-    dessus, ci dessus, d avant, davant, jusqu ici, du systeme, qu on t a donnees, recues, donnees`),
+    dessus, ci dessus, d avant, davant, avant, jusqu ici, du systeme, qu on t a donnees, recues, donnees`),
   vague_object: words('tout, tout ce qui precede, ce qui precede, tout cela'),
   self_mod: words('mes, mon, ma'),
   you: words('tu, vous, tes, vos, toi, te, ton, ta, votre'),
@@ -117,6 +123,9 @@ export const FRENCH: Lexicon = {
 };
 
 export const GERMAN: Lexicon = {
+  void_state: words('gelten nicht mehr, ungultig, ungueltig, aufgehoben, nicht mehr gultig, nicht mehr gueltig, waren ein test, veraltet'),
+  no_longer: words('nicht mehr, nie mehr'),
+  you_are: words('du bist, du hast, deine antworten'),
   your: words('dein, deine, deinen, deiner, deines, ihr, ihre, ihren'),
   override_verb: words(`ignoriere, ignorier, ignorieren, ignoriert, ignorierst, vergiss, vergesst, vergessen, vergessen sie, missachte,
     missachten, missachtet, ubergehe, uebergehe, ubergehen, umgehe, umgehen, verwirf, verwerfe, verwerfen, befolge nicht,
@@ -171,6 +180,9 @@ export const GERMAN: Lexicon = {
 };
 
 export const PORTUGUESE: Lexicon = {
+  void_state: words('nao valem mais, nao sao mais validas, canceladas, invalidas, anuladas, obsoletas, eram um teste'),
+  no_longer: words('nao mais, mais'),
+  you_are: words('voce e, voce tem, tu es, tu tens, suas respostas'),
   your: words('seu, sua, seus, suas, teu, tua, teus, tuas'),
   override_verb: words(`ignore, ignora, ignorar, ignorem, esqueca, esquece, esquecer, esquecam, desconsidere, desconsidera, desconsiderar,
     descarte, descarta, descartar, despreze, despreza, desobedeca, desobedece, pare de seguir, nao siga, nao sigas, nao obedeca,

@@ -24,6 +24,8 @@ interface CompiledRule extends RuleDef {
 const CONCEPT_ID = new Map<Concept, number>(CONCEPTS.map((concept, index) => [concept, index]));
 const META = CONCEPT_ID.get('meta')!;
 const ROT13 = CONCEPT_ID.get('rot13')!;
+const AGENT_REF = CONCEPT_ID.get('agent_ref')!;
+const VOCATIVE = CONCEPT_ID.get('vocative')!;
 
 function compileLexicon(lexicons: Lexicon[]): Map<string, Entry> {
   const entries = new Map<string, Entry>();
@@ -92,7 +94,7 @@ const NEVER = -1_000_000;
 
 /** Runs every rule over the words. `data`: the content came from a document, web page, email or tool output. */
 export function matchRules(tokens: Tokens, data: boolean): MatchResult {
-  const { words, quoted } = tokens;
+  const { words, quoted, vocative } = tokens;
   const last = new Int32Array(CONCEPTS.length).fill(NEVER);
   const hits = new Map<string, SignalHit>();
   const meta = new Set<string>();
@@ -133,6 +135,8 @@ export function matchRules(tokens: Tokens, data: boolean): MatchResult {
       leetWords += 1;
     }
     for (const id of entry.concepts) occur(id, position, word);
+    // "Assistant, …" / "AI agent: …": the agent addressed by name.
+    if (vocative[position] === 1 && entry.concepts.includes(AGENT_REF)) occur(VOCATIVE, position, word);
     for (const phrase of entry.phrases) {
       const end = position + phrase.rest.length;
       if (end >= words.length) continue;
@@ -143,7 +147,9 @@ export function matchRules(tokens: Tokens, data: boolean): MatchResult {
           break;
         }
       }
-      if (matched) for (const id of phrase.concepts) occur(id, end, phrase.rest.join(' '));
+      if (!matched) continue;
+      for (const id of phrase.concepts) occur(id, end, phrase.rest.join(' '));
+      if (vocative[end] === 1 && phrase.concepts.includes(AGENT_REF)) occur(VOCATIVE, end, word);
     }
   }
   return { hits, metaWords: meta.size, leetWords, rot13Words };

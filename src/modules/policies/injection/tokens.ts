@@ -9,6 +9,8 @@ export interface Tokens {
   words: string[];
   /** 1 when the word is inside "…", '…', `…` or a ``` block. */
   quoted: Uint8Array;
+  /** 1 when a colon or a comma follows the word: "Assistant, …", "AI agent: …" address someone. */
+  vocative: Uint8Array;
 }
 
 const A = 97;
@@ -32,6 +34,7 @@ const CONTRACTIONS = new Set(['t', 're', 's', 've', 'll', 'm', 'd']);
 export function tokenise(text: string): Tokens {
   const words: string[] = [];
   const quotedList: number[] = [];
+  const vocativeList: number[] = [];
   let inDouble = false;
   let inSingle = false;
   let inCode = false;
@@ -42,9 +45,10 @@ export function tokenise(text: string): Tokens {
   let speltCount = 0;
   let speltEnd = -2;
   const quoted = () => (inDouble || inSingle || inCode ? 1 : 0);
-  const push = (value: string) => {
+  const push = (value: string, after = 0) => {
     words.push(value);
     quotedList.push(quoted());
+    vocativeList.push(after === 58 || after === 44 ? 1 : 0);
   };
   const flushSpelt = () => {
     if (speltCount >= 3) push(spelt);
@@ -62,7 +66,7 @@ export function tokenise(text: string): Tokens {
       return;
     }
     if (speltCount > 0) flushSpelt();
-    push(value);
+    push(value, end < text.length ? text.charCodeAt(end) : 0);
   };
 
   const length = text.length;
@@ -111,7 +115,7 @@ export function tokenise(text: string): Tokens {
     }
   }
   if (speltCount > 0) flushSpelt();
-  return { words, quoted: Uint8Array.from(quotedList) };
+  return { words, quoted: Uint8Array.from(quotedList), vocative: Uint8Array.from(vocativeList) };
 }
 
 const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '8': 'b', '9': 'g', '6': 'g' };
