@@ -11,6 +11,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { ATTACK_TEMPLATES, SLOTS } from './lib/injection-attack-templates.js';
 import { MORE_ATTACK_TEMPLATES } from './lib/injection-attack-templates-2.js';
 import { BENIGN_TEMPLATES } from './lib/injection-benign-templates.js';
+import { MORE_BENIGN_TEMPLATES } from './lib/injection-benign-templates-2.js';
 
 const DIR = 'test/fixtures/injection';
 
@@ -140,7 +141,7 @@ const samples: Array<Omit<Sample, 'id'>> = [
     source: 'template',
   })),
   ...encodedAttacks(),
-  ...generate(BENIGN_TEMPLATES, (set, text) => ({ text, label: 'benign', kind: set.kind, lang: set.lang, ...(set.origin ? { origin: set.origin } : {}), source: 'template' })),
+  ...generate([...BENIGN_TEMPLATES, ...MORE_BENIGN_TEMPLATES], (set, text) => ({ text, label: 'benign', kind: set.kind, lang: set.lang, ...(set.origin ? { origin: set.origin } : {}), source: 'template' })),
 ];
 
 const unique = new Map<string, Omit<Sample, 'id'>>();

@@ -72,8 +72,9 @@ function scan(content: string, data: boolean, depth: number, prefix: string, bud
   const folded = fold(content);
   const tokens = tokenise(folded.text);
   const result = matchRules(tokens, data);
-  // Quoted text in a message that talks about attacks at all is a quotation; unquoted, it takes more to be a discussion.
-  const discussesQuoted = result.metaWords >= 1;
+  // Quoted text in a request that talks about attacks at all is a quotation; unquoted, it takes more to be a
+  // discussion. In data (a JSON string, a quoted comment) quotes are where injections hide: there it takes as much.
+  const discussesQuoted = result.metaWords >= (data ? DISCUSSION_META_WORDS : 1);
   const discussion = result.metaWords >= DISCUSSION_META_WORDS;
   let found = false;
   const put = (hit: Pick<SignalHit, 'signal' | 'family' | 'weight' | 'quoted'>) => {

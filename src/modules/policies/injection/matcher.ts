@@ -91,6 +91,8 @@ export interface MatchResult {
 }
 
 const NEVER = -1_000_000;
+/** "our assistant, Jenna, …" describes an assistant; "Assistant, …" addresses one. */
+const DETERMINERS = new Set(['the', 'our', 'my', 'your', 'their', 'his', 'her', 'its', 'this', 'that', 'a', 'an', 'el', 'la', 'le', 'der', 'die', 'das', 'o', 'nuestro', 'notre', 'unser', 'unsere', 'nosso']);
 
 /** Runs every rule over the words. `data`: the content came from a document, web page, email or tool output. */
 export function matchRules(tokens: Tokens, data: boolean): MatchResult {
@@ -136,7 +138,8 @@ export function matchRules(tokens: Tokens, data: boolean): MatchResult {
     }
     for (const id of entry.concepts) occur(id, position, word);
     // "Assistant, …" / "AI agent: …": the agent addressed by name.
-    if (vocative[position] === 1 && entry.concepts.includes(AGENT_REF)) occur(VOCATIVE, position, word);
+    const addressed = position === 0 || !DETERMINERS.has(words[position - 1]!);
+    if (addressed && vocative[position] === 1 && entry.concepts.includes(AGENT_REF)) occur(VOCATIVE, position, word);
     for (const phrase of entry.phrases) {
       const end = position + phrase.rest.length;
       if (end >= words.length) continue;
@@ -149,7 +152,7 @@ export function matchRules(tokens: Tokens, data: boolean): MatchResult {
       }
       if (!matched) continue;
       for (const id of phrase.concepts) occur(id, end, phrase.rest.join(' '));
-      if (vocative[end] === 1 && phrase.concepts.includes(AGENT_REF)) occur(VOCATIVE, end, word);
+      if (addressed && vocative[end] === 1 && phrase.concepts.includes(AGENT_REF)) occur(VOCATIVE, end, word);
     }
   }
   return { hits, metaWords: meta.size, leetWords, rot13Words };

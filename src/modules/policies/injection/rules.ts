@@ -38,7 +38,7 @@ const strongPrior: Concept[] = ['prior_mod', 'above'];
 export const RULES: readonly RuleDef[] = [
   // instruction override, in any paraphrase: a verb that discards + what it discards + whose (the assistant's).
   { signal: 'override.discard_prior_instructions', family: 'instruction_override', weight: 0.75, steps: [['override_verb'], ['instruction_noun', 'sysprompt'], strongPrior], window: 9, unless: { concepts: ['self_mod'], window: 3 } },
-  { signal: 'override.discard_everything_before', family: 'instruction_override', weight: 0.65, steps: [['override_verb'], ['vague_object'], strongPrior], window: 6, unless: { concepts: ['self_mod'], window: 3 } },
+  { signal: 'override.discard_everything_before', family: 'instruction_override', weight: 0.65, steps: [['override_verb'], ['vague_object'], strongPrior], window: 9, unless: { concepts: ['self_mod'], window: 3 } },
   { signal: 'override.discard_instructions', family: 'instruction_override', weight: 0.3, steps: [['override_verb'], ['instruction_noun', 'sysprompt']], window: 4, unless: { concepts: ['self_mod'], window: 3 } },
   { signal: 'override.prior_instructions_void', family: 'instruction_override', weight: 0.6, steps: [['instruction_noun', 'vague_object', 'sysprompt'], strongPrior, ['void_state']], window: 8 },
   { signal: 'override.no_longer_follow', family: 'instruction_override', weight: 0.6, steps: [['follow_verb'], ['instruction_noun', 'sysprompt'], ['no_longer']], window: 7 },
