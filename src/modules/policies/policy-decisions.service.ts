@@ -5,7 +5,7 @@ import type { AgentService } from '../agents/index.js';
 import type { CompiledPolicy } from './compile-policy.js';
 import { instant } from './date-time.js';
 import type { DecisionLogRepository } from './decision-log.repository.js';
-import { decide, redactContent, scanContent, type AgentFacts, type EvaluationFacts } from './evaluate.js';
+import { decide, injectionFacts, redactContent, scanContent, type AgentFacts, type EvaluationFacts } from './evaluate.js';
 import type { PolicyMetrics } from './policies.metrics.js';
 import type { EvaluateInput, EvaluateOutput, ViolationsQueryInput } from './policies.schemas.js';
 import type { DecisionRecorder } from './policy-decisions.recorder.js';
@@ -37,14 +37,14 @@ export function createPolicyDecisionService(deps: PolicyDecisionServiceDeps) {
       const started = process.hrtime.bigint();
       const policy = await activePolicy();
       const agent = await agentFacts(input.agent_id);
-      const scan = scanContent(policy, input.content);
+      const scan = scanContent(policy, input.content, input.content_origin);
       const facts: EvaluationFacts = {
         agent_id: input.agent_id,
         agent,
         action: input.action,
         classification: input.classification,
         pii: scan.counts,
-        injection: scan.injection,
+        ...injectionFacts(scan),
       };
       const { outcome, decisionId } = await settle(policy, facts, input, decide(policy, facts), started, correlationId);
 

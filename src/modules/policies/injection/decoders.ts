@@ -114,18 +114,27 @@ export function rot13(text: string): string {
   });
 }
 
-/**
- * Every encoded run of the text that decodes to text. `rot13Hint`: the text holds rot13 forms of core words or
- * names rot13, so the whole of it is read in rot13 once.
- */
-export function findEncoded(text: string, rot13Hint: boolean, budget: DecodeBudget): Decoded[] {
+/** What the tokeniser saw that makes decoding worth trying: the regexes below run only then (prose has none). */
+export interface EncodingHints {
+  /** A run of 16+ base64-alphabet characters (compact hex is one too). */
+  longRun: boolean;
+  /** Ten two-digit hex words in a row. */
+  hexPairs: boolean;
+  /** Core words in rot13, or rot13 named. */
+  rot13: boolean;
+}
+
+/** Every encoded run of the text that decodes to text. */
+export function findEncoded(text: string, hints: EncodingHints, budget: DecodeBudget): Decoded[] {
   const out: Decoded[] = [];
-  decodeRuns(text, BASE64_RUN, 'base64', (run) => Buffer.from(run, 'base64'), (run) => UPPER.test(run) && LOWER.test(run), budget, out);
-  decodeRuns(text, HEX_COMPACT, 'hex', (run) => Buffer.from(run, 'hex'), () => true, budget, out);
-  decodeRuns(text, HEX_SPACED, 'hex', (run) => Buffer.from(run.replace(/[ :,]/g, ''), 'hex'), () => true, budget, out);
-  decodeRuns(text, HEX_ESCAPED, 'hex', (run) => Buffer.from(run.replace(/\\x/g, ''), 'hex'), () => true, budget, out);
+  if (hints.longRun) {
+    decodeRuns(text, BASE64_RUN, 'base64', (run) => Buffer.from(run, 'base64'), (run) => UPPER.test(run) && LOWER.test(run), budget, out);
+    decodeRuns(text, HEX_COMPACT, 'hex', (run) => Buffer.from(run, 'hex'), () => true, budget, out);
+  }
+  if (hints.hexPairs) decodeRuns(text, HEX_SPACED, 'hex', (run) => Buffer.from(run.replace(/[ :,]/g, ''), 'hex'), () => true, budget, out);
+  if (text.includes('\\x')) decodeRuns(text, HEX_ESCAPED, 'hex', (run) => Buffer.from(run.replace(/\\x/g, ''), 'hex'), () => true, budget, out);
   if (text.includes('.-') || text.includes('-.') || text.includes('\u2022')) decodeMorse(text, budget, out);
-  if (rot13Hint) {
+  if (hints.rot13) {
     const slice = text.slice(0, budget.bytes);
     if (charge(budget, slice.length)) out.push({ kind: 'rot13', text: rot13(slice) });
   }

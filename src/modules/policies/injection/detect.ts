@@ -98,7 +98,8 @@ function scan(content: string, data: boolean, depth: number, prefix: string, bud
 
   if (depth < MAX_DECODE_DEPTH && budget.items > 0) {
     const rot13Hint = result.rot13Words >= 2 || text.includes('rot13') || text.includes('rot-13');
-    for (const decoded of findEncoded(content, rot13Hint && !prefix.includes('rot13'), budget)) {
+    const hints = { longRun: tokens.longRun, hexPairs: tokens.hexPairs, rot13: rot13Hint && !prefix.includes('rot13') };
+    for (const decoded of findEncoded(content, hints, budget)) {
       const inner = `${prefix}${decoded.kind}:`;
       if (scan(decoded.text, data, depth + 1, inner, budget, signals)) {
         add(signals, `${prefix}encoded.${decoded.kind as EncodingKind}`, 'encoded_payload', ENCODED_WEIGHT);

@@ -4,16 +4,16 @@
  * that use it, against those last positions. Cost: one map lookup per word, plus work per concept occurrence that is
  * bounded by the rules using that concept — linear in the text. Most words of ordinary prose are no concept at all.
  */
-import { CONCEPTS, ENGLISH, type Concept, type Lexicon } from './lexicon.js';
-import { FRENCH, GERMAN, PORTUGUESE, SPANISH } from './lexicon-intl.js';
+import { CONCEPTS, type Concept } from './lexicon.js';
 import { RULES, type Family, type RuleDef } from './rules.js';
-import { unleet, type Tokens } from './tokens.js';
+import type { Tokens } from './tokens.js';
+import { CONCEPT_ID, LEXICONS, WORD_ID } from './vocabulary.js';
 
 interface Entry {
   /** Concepts of the word alone. */
   concepts: number[];
-  /** Phrases starting with this word: the words after it, and their concepts. */
-  phrases: Array<{ rest: string[]; concepts: number[] }>;
+  /** Phrases starting with this word, by the id of their second word: the ids after the first, and their concepts. */
+  phrases: Map<number, Array<{ rest: number[]; concepts: number[] }>>;
 }
 
 interface CompiledRule extends RuleDef {
@@ -21,43 +21,43 @@ interface CompiledRule extends RuleDef {
   unlessIds: number[];
 }
 
-const CONCEPT_ID = new Map<Concept, number>(CONCEPTS.map((concept, index) => [concept, index]));
 const META = CONCEPT_ID.get('meta')!;
 const ROT13 = CONCEPT_ID.get('rot13')!;
 const AGENT_REF = CONCEPT_ID.get('agent_ref')!;
 const VOCATIVE = CONCEPT_ID.get('vocative')!;
 
-function compileLexicon(lexicons: Lexicon[]): Map<string, Entry> {
-  const entries = new Map<string, Entry>();
-  const entry = (word: string) => {
-    let found = entries.get(word);
-    if (!found) {
-      found = { concepts: [], phrases: [] };
-      entries.set(word, found);
-    }
-    return found;
-  };
-  for (const lexicon of lexicons) {
+/** Entries indexed by word id (vocabulary.ts); words that start nothing have an empty entry. */
+function compileEntries(): Entry[] {
+  const entries: Entry[] = [...WORD_ID.keys()].map(() => ({ concepts: [], phrases: new Map() }));
+  for (const lexicon of LEXICONS) {
     for (const [concept, list] of Object.entries(lexicon) as Array<[Concept, string[]]>) {
       const id = CONCEPT_ID.get(concept)!;
       for (const item of list) {
-        const [first, ...rest] = item.split(/\s+/);
-        const target = entry(first!);
+        const [first, ...rest] = item.split(/\s+/).map((word) => WORD_ID.get(word)!);
+        const entry = entries[first!]!;
         if (rest.length === 0) {
-          if (!target.concepts.includes(id)) target.concepts.push(id);
+          if (!entry.concepts.includes(id)) entry.concepts.push(id);
           continue;
         }
-        const phrase = target.phrases.find((candidate) => candidate.rest.join(' ') === rest.join(' '));
+        const bySecond = entry.phrases.get(rest[0]!) ?? [];
+        entry.phrases.set(rest[0]!, bySecond);
+        const phrase = bySecond.find((candidate) => candidate.rest.join(' ') === rest.join(' '));
         if (phrase) {
           if (!phrase.concepts.includes(id)) phrase.concepts.push(id);
-        } else target.phrases.push({ rest, concepts: [id] });
+        } else bySecond.push({ rest, concepts: [id] });
       }
     }
   }
   return entries;
 }
 
-const LEXICON = compileLexicon([ENGLISH, SPANISH, FRENCH, GERMAN, PORTUGUESE]);
+const ENTRIES = compileEntries();
+/** "our assistant, Jenna, …" describes an assistant; "Assistant, …" addresses one. */
+const DETERMINERS = new Set(
+  ['the', 'our', 'my', 'your', 'their', 'his', 'her', 'its', 'this', 'that', 'a', 'an', 'el', 'la', 'le', 'der', 'die', 'das', 'o', 'nuestro', 'notre', 'unser', 'unsere', 'nosso']
+    .map((word) => WORD_ID.get(word))
+    .filter((id): id is number => id !== undefined),
+);
 
 const COMPILED_RULES: CompiledRule[] = RULES.map((rule) => ({
   ...rule,
@@ -91,19 +91,16 @@ export interface MatchResult {
 }
 
 const NEVER = -1_000_000;
-/** "our assistant, Jenna, …" describes an assistant; "Assistant, …" addresses one. */
-const DETERMINERS = new Set(['the', 'our', 'my', 'your', 'their', 'his', 'her', 'its', 'this', 'that', 'a', 'an', 'el', 'la', 'le', 'der', 'die', 'das', 'o', 'nuestro', 'notre', 'unser', 'unsere', 'nosso']);
 
 /** Runs every rule over the words. `data`: the content came from a document, web page, email or tool output. */
 export function matchRules(tokens: Tokens, data: boolean): MatchResult {
-  const { words, quoted, vocative } = tokens;
+  const { ids, quoted, vocative } = tokens;
   const last = new Int32Array(CONCEPTS.length).fill(NEVER);
   const hits = new Map<string, SignalHit>();
-  const meta = new Set<string>();
-  let leetWords = 0;
+  const meta = new Set<number>();
   let rot13Words = 0;
 
-  const occur = (id: number, position: number, word: string) => {
+  const occur = (id: number, position: number, word: number) => {
     last[id] = position;
     if (id === META) {
       meta.add(word);
@@ -126,36 +123,34 @@ export function matchRules(tokens: Tokens, data: boolean): MatchResult {
     }
   };
 
-  for (let position = 0; position < words.length; position += 1) {
-    const word = words[position]!;
-    let entry = LEXICON.get(word);
-    if (!entry) {
-      const plain = unleet(word);
-      if (plain === undefined) continue;
-      entry = LEXICON.get(plain);
-      if (!entry) continue;
-      leetWords += 1;
-    }
+  const count = ids.length;
+  for (let position = 0; position < count; position += 1) {
+    const word = ids[position]!;
+    if (word < 0) continue;
+    const entry = ENTRIES[word]!;
+    const addressed = position === 0 || !DETERMINERS.has(ids[position - 1]!);
     for (const id of entry.concepts) occur(id, position, word);
     // "Assistant, …" / "AI agent: …": the agent addressed by name.
-    const addressed = position === 0 || !DETERMINERS.has(words[position - 1]!);
     if (addressed && vocative[position] === 1 && entry.concepts.includes(AGENT_REF)) occur(VOCATIVE, position, word);
-    for (const phrase of entry.phrases) {
+    if (entry.phrases.size === 0 || position + 1 >= count) continue;
+    const phrases = entry.phrases.get(ids[position + 1]!);
+    if (!phrases) continue;
+    for (const phrase of phrases) {
       const end = position + phrase.rest.length;
-      if (end >= words.length) continue;
+      if (end >= count) continue;
       let matched = true;
-      for (let offset = 0; offset < phrase.rest.length; offset += 1) {
-        if (words[position + 1 + offset] !== phrase.rest[offset]) {
+      for (let offset = 1; offset < phrase.rest.length; offset += 1) {
+        if (ids[position + 1 + offset] !== phrase.rest[offset]) {
           matched = false;
           break;
         }
       }
       if (!matched) continue;
-      for (const id of phrase.concepts) occur(id, end, phrase.rest.join(' '));
+      for (const id of phrase.concepts) occur(id, end, -1 - (word * 64 + phrase.rest.length)); // a phrase counts as one distinct word
       if (addressed && vocative[end] === 1 && phrase.concepts.includes(AGENT_REF)) occur(VOCATIVE, end, word);
     }
   }
-  return { hits, metaWords: meta.size, leetWords, rot13Words };
+  return { hits, metaWords: meta.size, leetWords: tokens.leetWords, rot13Words };
 }
 
 /** Whether `rule` is complete now that its step `step` occurred at `position`. */
