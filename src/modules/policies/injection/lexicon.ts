@@ -56,6 +56,7 @@ export const CONCEPTS = [
   'void_state', // cancelled, no longer apply, were a test …
   'no_longer', // no longer, anymore, nicht mehr …
   'you_are', // you are, you have, your responses …
+  'determiner', // the, our, my …: "our assistant, Jenna," describes an assistant rather than addressing one
 ] as const;
 export type Concept = (typeof CONCEPTS)[number];
 
@@ -187,6 +188,8 @@ export const ENGLISH: Lexicon = {
     revoked, obsolete, outdated, were a test, was a test, is a test, were just a test, was just a test, dont apply, do not apply, no longer in effect, suspended, rescinded,
     have been replaced, has been replaced, are replaced, expired`),
   no_longer: words('no longer, anymore, any more, any longer'),
+  determiner: words(`the, our, my, your, their, his, her, its, this, that, a, an, el, la, le, der, die, das, o, nuestro, nuestra, notre,
+    unser, unsere, unserer, nosso, nossa`),
   you_are: words(`you are, youre, you have, youve, you will, youll, you can, you shall, your responses, your answers, your replies,
     your output, you re, you are now, you must not have, thou art`),
   action_verb: words(`send, forward, email, e mail, mail, transfer, wire, delete, remove, reveal, exfiltrate, post, upload, visit,

@@ -53,11 +53,7 @@ function compileEntries(): Entry[] {
 
 const ENTRIES = compileEntries();
 /** "our assistant, Jenna, …" describes an assistant; "Assistant, …" addresses one. */
-const DETERMINERS = new Set(
-  ['the', 'our', 'my', 'your', 'their', 'his', 'her', 'its', 'this', 'that', 'a', 'an', 'el', 'la', 'le', 'der', 'die', 'das', 'o', 'nuestro', 'notre', 'unser', 'unsere', 'nosso']
-    .map((word) => WORD_ID.get(word))
-    .filter((id): id is number => id !== undefined),
-);
+const DETERMINER = CONCEPT_ID.get('determiner')!;
 
 const COMPILED_RULES: CompiledRule[] = RULES.map((rule) => ({
   ...rule,
@@ -128,7 +124,8 @@ export function matchRules(tokens: Tokens, data: boolean): MatchResult {
     const word = ids[position]!;
     if (word < 0) continue;
     const entry = ENTRIES[word]!;
-    const addressed = position === 0 || !DETERMINERS.has(ids[position - 1]!);
+    const before = position > 0 ? ids[position - 1]! : -1;
+    const addressed = before < 0 || !ENTRIES[before]!.concepts.includes(DETERMINER);
     for (const id of entry.concepts) occur(id, position, word);
     // "Assistant, …" / "AI agent: …": the agent addressed by name.
     if (addressed && vocative[position] === 1 && entry.concepts.includes(AGENT_REF)) occur(VOCATIVE, position, word);
