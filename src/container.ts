@@ -134,6 +134,7 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     cacheMetrics,
     invalidation,
     allowSampleRate: config.policyAllowSampleRate,
+    outbound,
   });
   const sync = createSyncModule({ db, metrics, logger, clock, audit: audit.service, jobs, sweepIntervalMs: config.syncSweepIntervalMs });
   const sources = createSourcesModule({ db, config, clock, audit: audit.service, cacheMetrics, invalidation });

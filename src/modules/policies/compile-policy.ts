@@ -57,7 +57,11 @@ export interface InjectionDetectorSettings {
   /** For classifications the document does not list. */
   fallback: InjectionThresholdSetting;
   byClassification: Map<string, InjectionThresholdSetting>;
+  /** An organisation's own classifier (injection-classifier.ts); the built-in detector is the fallback. */
+  external: { url: string; timeoutMs: number } | undefined;
 }
+
+export const DEFAULT_CLASSIFIER_TIMEOUT_MS = 500;
 
 export interface QuotaLimits {
   calls: number | undefined;
@@ -255,7 +259,8 @@ export function compilePolicy(input: unknown, version: number, prefix = '/policy
       if (!classifications.has(name)) errors.push({ path: `${prefix}/prompt_injection/detector/classifications/${name}`, message: `"${name}" is not a classification of this document` });
       byClassification.set(name, { threshold: setting.threshold ?? fallback.threshold, action: setting.action ?? fallback.action });
     }
-    detector = { fallback, byClassification };
+    const external = detectorSetting?.external;
+    detector = { fallback, byClassification, external: external ? { url: external.url, timeoutMs: external.timeout_ms ?? DEFAULT_CLASSIFIER_TIMEOUT_MS } : undefined };
   }
 
   const quotas: CompiledPolicy['quotas'] = { roles: new Map(), agents: new Map() };

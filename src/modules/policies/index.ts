@@ -2,12 +2,14 @@ import type { CacheInvalidation, CacheMetrics } from '../../platform/cache/index
 import { createReadThroughCache } from '../../platform/cache/index.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Database } from '../../platform/db/index.js';
+import type { OutboundClient } from '../../platform/outbound/index.js';
 import type { Logger } from '../../platform/telemetry/logger.js';
 import type { Metrics } from '../../platform/telemetry/metrics.js';
 import type { AgentService } from '../agents/index.js';
 import type { AuditService } from '../audit/index.js';
 import type { CompiledPolicy } from './compile-policy.js';
 import { createDecisionLogRepository } from './decision-log.repository.js';
+import { createInjectionClassifier } from './injection-classifier.js';
 import { createPolicyMetrics } from './policies.metrics.js';
 import { policyRoutes } from './policies.routes.js';
 import { createPolicyService } from './policies.service.js';
@@ -27,6 +29,8 @@ export function createPoliciesModule(deps: {
   invalidation: Pick<CacheInvalidation, 'notify' | 'register'>;
   allowSampleRate: number;
   random?: () => number;
+  /** For policies that name an external injection classifier. */
+  outbound?: Pick<OutboundClient, 'request'>;
 }) {
   const cache = deps.invalidation.register(
     createReadThroughCache<CompiledPolicy>({ name: 'policies', max: 100, ttlMs: 10 * 60_000, metrics: deps.cacheMetrics }),
@@ -47,6 +51,7 @@ export function createPoliciesModule(deps: {
     metrics: createPolicyMetrics(deps.metrics.registry),
     allowSampleRate: deps.allowSampleRate,
     ...(deps.random ? { random: deps.random } : {}),
+    ...(deps.outbound ? { classifier: createInjectionClassifier(deps.outbound) } : {}),
   });
   return { service, routes: policyRoutes(service), close: () => service.close() };
 }

@@ -68,6 +68,15 @@ const InjectionDetectorSetting = Type.Object(
         description: 'threshold and action per destination classification; unlisted classifications use the detector-wide ones',
       }),
     ),
+    external: Type.Optional(
+      Type.Object(
+        {
+          url: Type.String({ minLength: 8, maxLength: 2048, pattern: '^https?://[^\\s]+$', description: 'POST {content, content_origin} → {score, signals?}' }),
+          timeout_ms: Type.Optional(Type.Integer({ minimum: 20, maximum: 10_000, description: 'default 500' })),
+        },
+        { additionalProperties: false, description: 'an HTTP classifier whose score replaces the built-in one; on failure the built-in detector decides' },
+      ),
+    ),
   },
   { additionalProperties: false, description: 'the built-in prompt-injection detector (docs/policies.md "Prompt-injection detection"); on by default' },
 );
