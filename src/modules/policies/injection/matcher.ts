@@ -90,13 +90,13 @@ const NEVER = -1_000_000;
 
 /** Runs every rule over the words. `data`: the content came from a document, web page, email or tool output. */
 export function matchRules(tokens: Tokens, data: boolean): MatchResult {
-  const { ids, quoted, vocative } = tokens;
+  const { ids, positions, quoted, vocative } = tokens;
   const last = new Int32Array(CONCEPTS.length).fill(NEVER);
   const hits = new Map<string, SignalHit>();
   const meta = new Set<number>();
   let rot13Words = 0;
 
-  const occur = (id: number, position: number, word: number) => {
+  const occur = (id: number, position: number, isQuoted: boolean, word: number) => {
     last[id] = position;
     if (id === META) {
       meta.add(word);
@@ -111,7 +111,6 @@ export function matchRules(tokens: Tokens, data: boolean): MatchResult {
       const { rule, step } = candidates[index]!;
       if (rule.dataOnly && !data) continue;
       if (fires(rule, step, position, last)) {
-        const isQuoted = quoted[position] === 1;
         const previous = hits.get(rule.signal);
         if (!previous) hits.set(rule.signal, { signal: rule.signal, family: rule.family, weight: rule.weight, quoted: isQuoted });
         else if (!isQuoted) previous.quoted = false;
@@ -120,31 +119,33 @@ export function matchRules(tokens: Tokens, data: boolean): MatchResult {
   };
 
   const count = ids.length;
-  for (let position = 0; position < count; position += 1) {
-    const word = ids[position]!;
-    if (word < 0) continue;
+  for (let index = 0; index < count; index += 1) {
+    const word = ids[index]!;
+    const position = positions[index]!;
     const entry = ENTRIES[word]!;
-    const before = position > 0 ? ids[position - 1]! : -1;
-    const addressed = before < 0 || !ENTRIES[before]!.concepts.includes(DETERMINER);
-    for (const id of entry.concepts) occur(id, position, word);
+    const isQuoted = quoted[index] === 1;
+    // The word right before, if it is known: a determiner makes "assistant," a description, not an address.
+    const addressed = index === 0 || positions[index - 1] !== position - 1 || !ENTRIES[ids[index - 1]!]!.concepts.includes(DETERMINER);
+    for (const id of entry.concepts) occur(id, position, isQuoted, word);
     // "Assistant, …" / "AI agent: …": the agent addressed by name.
-    if (addressed && vocative[position] === 1 && entry.concepts.includes(AGENT_REF)) occur(VOCATIVE, position, word);
-    if (entry.phrases.size === 0 || position + 1 >= count) continue;
-    const phrases = entry.phrases.get(ids[position + 1]!);
+    if (addressed && vocative[index] === 1 && entry.concepts.includes(AGENT_REF)) occur(VOCATIVE, position, isQuoted, word);
+    if (entry.phrases.size === 0 || index + 1 >= count || positions[index + 1] !== position + 1) continue;
+    const phrases = entry.phrases.get(ids[index + 1]!);
     if (!phrases) continue;
     for (const phrase of phrases) {
-      const end = position + phrase.rest.length;
-      if (end >= count) continue;
+      const end = index + phrase.rest.length;
+      if (end >= count || positions[end] !== position + phrase.rest.length) continue;
       let matched = true;
       for (let offset = 1; offset < phrase.rest.length; offset += 1) {
-        if (ids[position + 1 + offset] !== phrase.rest[offset]) {
+        if (ids[index + 1 + offset] !== phrase.rest[offset]) {
           matched = false;
           break;
         }
       }
       if (!matched) continue;
-      for (const id of phrase.concepts) occur(id, end, -1 - (word * 64 + phrase.rest.length)); // a phrase counts as one distinct word
-      if (addressed && vocative[end] === 1 && phrase.concepts.includes(AGENT_REF)) occur(VOCATIVE, end, word);
+      const endQuoted = quoted[end] === 1;
+      for (const id of phrase.concepts) occur(id, positions[end]!, endQuoted, -1 - (word * 64 + phrase.rest.length)); // a phrase counts as one distinct word
+      if (addressed && vocative[end] === 1 && phrase.concepts.includes(AGENT_REF)) occur(VOCATIVE, positions[end]!, endQuoted, word);
     }
   }
   return { hits, metaWords: meta.size, leetWords: tokens.leetWords, rot13Words };

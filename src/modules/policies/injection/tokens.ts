@@ -8,14 +8,18 @@
  */
 import * as vocabulary from './vocabulary.js';
 
+/**
+ * The known words only (unknown ones matter to no rule): their vocabulary id and their position among all the words
+ * of the text, so that windows and phrases still count every word.
+ */
 export interface Tokens {
-  /** Vocabulary id of each word, −1 when unknown. */
   ids: number[];
+  positions: number[];
   /** 1 when the word is inside "…", '…', `…` or a ``` block. */
   quoted: number[];
   /** 1 when a colon or a comma follows the word: "Assistant, …", "AI agent: …" address someone. */
   vocative: number[];
-  /** A run of the base64 alphabet (compact hex included) of 16 characters with letters and digits, or of 40: worth decoding. */
+  /** A word of 16 characters with letters and digits, or of 40: base64 or compact hex, worth decoding. */
   longRun: boolean;
   /** Ten or more two-character hex words in a row ("69 67 6e …"). */
   hexPairs: boolean;
@@ -44,13 +48,11 @@ function isWordCode(code: number): boolean {
 const SEPARATOR = 0;
 const LETTER = 1;
 const DIGIT = 2;
-const BASE64_MARK = 3; // + / = _
 const OTHER_LETTER = 4;
 /** The kind of each ASCII character, read once per character. */
 const CLASS = new Uint8Array(128);
 for (let code = A; code <= Z; code += 1) CLASS[code] = LETTER;
 for (let code = ZERO; code <= NINE; code += 1) CLASS[code] = DIGIT;
-for (const mark of '+/=_') CLASS[mark.charCodeAt(0)] = BASE64_MARK;
 
 const isHex = (code: number) => (code >= ZERO && code <= NINE) || (code >= A && code <= 102);
 
@@ -58,19 +60,50 @@ const isHex = (code: number) => (code >= ZERO && code <= NINE) || (code >= A && 
 const CONTRACTIONS = new Set(['t', 're', 's', 've', 'll', 'm', 'd']);
 const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '8': 'b', '9': 'g', '6': 'g' };
 
+/** The words read so far. A class rather than closures: the hot loop's own variables then stay in registers. */
+class WordList {
+  readonly ids: number[] = [];
+  readonly positions: number[] = [];
+  readonly quoted: number[] = [];
+  readonly vocative: number[] = [];
+  /** Position of the next word among all words, known or not. */
+  position = 0;
+  /** Single letters one character apart, waiting to be joined into a spelt-out word ("i g n o r e"). */
+  spelt = '';
+  speltEnd = -2;
+
+  push(id: number, quoted: number, after: number): void {
+    if (id >= 0) {
+      this.ids.push(id);
+      this.positions.push(this.position);
+      this.quoted.push(quoted);
+      this.vocative.push(after === 58 || after === 44 ? 1 : 0);
+    }
+    this.position += 1;
+  }
+
+  flushSpelt(quoted: number): void {
+    if (this.spelt.length >= 3) this.push(WORD_ID.get(this.spelt) ?? -1, quoted, 0);
+    else for (const letter of this.spelt) this.push(WORD_ID.get(letter) ?? -1, quoted, 0);
+    this.spelt = '';
+  }
+}
+
+/** The vocabulary id of a word mixing letters and digits once leetspeak is undone ("1gn0r3"), −1 if none. */
+function unleetId(text: string, start: number, end: number, skipped: number): number {
+  let plain = '';
+  for (let index = start; index < end; index += 1) if (index !== skipped) plain += LEET[text[index]!] ?? text[index];
+  return WORD_ID.get(plain) ?? -1;
+}
+
 export function tokenise(text: string): Tokens {
-  const ids: number[] = [];
-  const quoted: number[] = [];
-  const vocative: number[] = [];
+  const words = new WordList();
   let inDouble = false;
   let inSingle = false;
   let inCode = false;
   let longRun = false;
   let hexPairs = false;
   let leetWords = 0;
-  let run = 0;
-  let runLetters = false;
-  let runDigits = false;
   let pairs = 0;
   // The word being read: where it started, its trie state (−1: not a vocabulary word), what it contains.
   let start = -1;
@@ -78,64 +111,12 @@ export function tokenise(text: string): Tokens {
   let letters = 0;
   let digits = 0;
   let skipped = -1; // the position of an apostrophe dropped from a contraction
-  // Single letters one character apart, waiting to be joined into a spelt-out word.
-  let spelt = '';
-  let speltEnd = -2;
-
-  const push = (id: number, after: number) => {
-    ids.push(id);
-    quoted.push(inDouble || inSingle || inCode ? 1 : 0);
-    vocative.push(after === 58 || after === 44 ? 1 : 0);
-  };
-  const flushSpelt = () => {
-    if (spelt.length >= 3) push(WORD_ID.get(spelt) ?? -1, 0);
-    else for (const letter of spelt) push(WORD_ID.get(letter) ?? -1, 0);
-    spelt = '';
-  };
-  const endWord = (end: number) => {
-    const length = end - start - (skipped >= 0 ? 1 : 0);
-    if (length === 2 && isHex(text.charCodeAt(start)) && isHex(text.charCodeAt(end - 1))) {
-      pairs += 1;
-      if (pairs >= 10) hexPairs = true;
-    } else pairs = 0;
-    if (length === 1 && letters === 1) {
-      // "i g n o r e": letters one character apart are one word; two spaces or a newline end it.
-      if (spelt.length > 0 && end - speltEnd !== 2) flushSpelt();
-      spelt += text[start];
-      speltEnd = end;
-      return;
-    }
-    if (spelt.length > 0) flushSpelt();
-    let id = state >= 0 ? TERMINAL[state]! : -1;
-    if (id < 0 && letters > 0 && digits > 0) {
-      let plain = '';
-      for (let index = start; index < end; index += 1) if (index !== skipped) plain += LEET[text[index]!] ?? text[index];
-      id = WORD_ID.get(plain) ?? -1;
-      if (id >= 0) leetWords += 1;
-    }
-    push(id, end < text.length ? text.charCodeAt(end) : 0);
-  };
 
   const length = text.length;
   for (let index = 0; index <= length; index += 1) {
     const code = index < length ? text.charCodeAt(index) : 32;
     const kind = code < 128 ? CLASS[code]! : isWordCode(code) ? OTHER_LETTER : SEPARATOR;
-    // Base64 of text has letters and digits in any run of 16; hyphenated words and card numbers do not.
-    if (kind === LETTER) {
-      run += 1;
-      runLetters = true;
-    } else if (kind === DIGIT) {
-      run += 1;
-      runDigits = true;
-    } else if (kind === BASE64_MARK) run += 1;
-    else if (run > 0) {
-      run = 0;
-      runLetters = false;
-      runDigits = false;
-    }
-    if (run >= 16 && ((runLetters && runDigits) || run >= 40)) longRun = true;
-
-    if (kind === LETTER || kind === DIGIT || kind === OTHER_LETTER) {
+    if (kind !== SEPARATOR) {
       if (start < 0) {
         start = index;
         state = 0;
@@ -145,7 +126,7 @@ export function tokenise(text: string): Tokens {
       }
       if (kind === DIGIT) digits += 1;
       else letters += 1;
-      if (state >= 0) state = kind === OTHER_LETTER ? -1 : NEXT[state * SYMBOLS + SYMBOL[code]!]!;
+      if (state >= 0) state = kind === OTHER_LETTER ? -1 : NEXT[state * SYMBOLS + SYMBOL[code]!]! || -1;
       continue;
     }
     if (start >= 0) {
@@ -158,7 +139,28 @@ export function tokenise(text: string): Tokens {
           continue;
         }
       }
-      endWord(index);
+      const wordLength = index - start - (skipped >= 0 ? 1 : 0);
+      // Base64 of text has letters and digits within 16 characters; hyphenated words and card numbers do not.
+      if (wordLength >= 16 && ((letters > 0 && digits > 0) || wordLength >= 40)) longRun = true;
+      if (wordLength === 2 && isHex(text.charCodeAt(start)) && isHex(text.charCodeAt(index - 1))) {
+        pairs += 1;
+        if (pairs >= 10) hexPairs = true;
+      } else pairs = 0;
+      const quoted = inDouble || inSingle || inCode ? 1 : 0;
+      if (wordLength === 1 && letters === 1) {
+        // "i g n o r e": letters one character apart are one word; two spaces or a newline end it.
+        if (words.spelt.length > 0 && index - words.speltEnd !== 2) words.flushSpelt(quoted);
+        words.spelt += text[start];
+        words.speltEnd = index;
+      } else {
+        if (words.spelt.length > 0) words.flushSpelt(quoted);
+        let id = state >= 0 ? TERMINAL[state]! : -1;
+        if (id < 0 && letters > 0 && digits > 0) {
+          id = unleetId(text, start, index, skipped);
+          if (id >= 0) leetWords += 1;
+        }
+        words.push(id, quoted, index < length ? code : 0);
+      }
       start = -1;
     }
     if (code === 34) inDouble = !inDouble;
@@ -178,6 +180,6 @@ export function tokenise(text: string): Tokens {
       inSingle = false;
     }
   }
-  if (spelt.length > 0) flushSpelt();
-  return { ids, quoted, vocative, longRun, hexPairs, leetWords };
+  if (words.spelt.length > 0) words.flushSpelt(inDouble || inSingle || inCode ? 1 : 0);
+  return { ids: words.ids, positions: words.positions, quoted: words.quoted, vocative: words.vocative, longRun, hexPairs, leetWords };
 }

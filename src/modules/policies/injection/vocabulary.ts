@@ -22,10 +22,11 @@ for (const lexicon of LEXICONS) {
   }
 }
 
-function buildTrie(): { next: Int32Array; terminal: Int32Array } {
+function buildTrie(): { next: Uint16Array; terminal: Int32Array } {
   let states = 1;
   for (const word of WORD_ID.keys()) states += word.length;
-  const next = new Int32Array(states * SYMBOLS).fill(-1);
+  // 16-bit transitions keep the table small enough to stay in cache (0 means none: the root is never a target).
+  const next = new Uint16Array(states * SYMBOLS);
   const terminal = new Int32Array(states).fill(-1);
   let used = 1;
   for (const [word, id] of WORD_ID) {
@@ -37,13 +38,14 @@ function buildTrie(): { next: Int32Array; terminal: Int32Array } {
         break;
       }
       const slot = state * SYMBOLS + symbol;
-      if (next[slot]! < 0) next[slot] = used++;
+      if (next[slot] === 0) next[slot] = used++;
       state = next[slot]!;
     }
     if (state >= 0) terminal[state] = id;
   }
+  if (used > 0xffff) throw new Error('the injection vocabulary outgrew 16-bit trie states');
   return { next: next.slice(0, used * SYMBOLS), terminal: terminal.slice(0, used) };
 }
 
-/** Trie transitions (state × symbol → state, −1 none) and, per state, the id of the word ending there (−1 none). */
+/** Trie transitions (state × symbol → state, 0 none) and, per state, the id of the word ending there (−1 none). */
 export const TRIE = buildTrie();
