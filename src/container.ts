@@ -175,6 +175,7 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     invalidation,
     allowSampleRate: config.policyAllowSampleRate,
     onViolationsRecorded: (correlationId) => alerts.requestEvaluation(correlationId ?? undefined),
+    outbound,
   });
   const sync = createSyncModule({
     db,

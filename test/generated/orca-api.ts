@@ -1358,6 +1358,12 @@ export interface components {
          * @enum {string}
          */
         Classification: "public" | "internal" | "confidential" | "restricted" | "critical";
+        /**
+         * ContentOrigin
+         * @description where the content came from: user (default, a request to the agent), or data the agent reads — document, web, email, tool_output — scanned for instructions aimed at the agent
+         * @enum {string}
+         */
+        ContentOrigin: "user" | "document" | "web" | "email" | "tool_output";
         /** CreateAgentRequest */
         CreateAgentRequest: {
             name: string;
@@ -1537,6 +1543,7 @@ export interface components {
             classification: string;
             /** @description text to scan for PII, secrets and prompt injection; never stored */
             content?: string;
+            content_origin?: components["schemas"]["ContentOrigin"];
             tokens?: number;
             cost_usd?: number;
         };
@@ -1933,11 +1940,37 @@ export interface components {
                 }[];
             };
             prompt_injection?: {
+                /** @description what a matching pattern does (default deny) */
                 action?: "deny" | "require_approval";
                 severity?: "low" | "medium" | "high" | "critical";
                 /** @description USD this violation would cost if it happened (RA$ when it is blocked) */
                 risk_cost_usd?: number;
-                patterns: {
+                /** @description the built-in prompt-injection detector (docs/policies.md "Prompt-injection detection"); on by default */
+                detector?: {
+                    /** @description default true */
+                    enabled?: boolean;
+                    /** @description score (0–1) from which the content is flagged */
+                    threshold?: number;
+                    /** @description deny | require_approval | monitor */
+                    action?: "deny" | "require_approval" | "monitor";
+                    /** @description threshold and action per destination classification; unlisted classifications use the detector-wide ones */
+                    classifications?: {
+                        [key: string]: {
+                            /** @description score (0–1) from which the content is flagged */
+                            threshold?: number;
+                            /** @description deny | require_approval | monitor */
+                            action?: "deny" | "require_approval" | "monitor";
+                        };
+                    };
+                    /** @description an HTTP classifier whose score replaces the built-in one; on failure the built-in detector decides */
+                    external?: {
+                        /** @description POST {content, content_origin} → {score, signals?} */
+                        url: string;
+                        /** @description default 500 */
+                        timeout_ms?: number;
+                    };
+                };
+                patterns?: {
                     name: string;
                     phrases?: string[];
                     regex?: string;
@@ -2686,6 +2719,10 @@ export interface components {
             rule: string;
             severity: components["schemas"]["Severity"];
             detail: string;
+            /** @description prompt_injection from the detector: its score */
+            score?: number;
+            /** @description prompt_injection from the detector: the signals behind the score, strongest first */
+            signals?: string[];
         };
         /** WebhookEventOutcome */
         WebhookEventOutcome: {

@@ -14,7 +14,9 @@ import { normaliseText, phraseAlternation } from './injection-phrases.js';
 import { DEFAULT_PHONE_REGIONS, PHONE_REGION_CODES, PII_ENTITIES, phoneRegions, type PiiEntity, type PiiOptions } from './pii.js';
 import {
   ACCESS_RULES,
+  DEFAULT_INJECTION_THRESHOLD,
   DEFAULT_RULES,
+  type InjectionAction,
   PolicyDocumentSchema,
   type AccessRule,
   type PiiAction,
@@ -45,6 +47,21 @@ export interface DetectorSpec extends RuleSpec {
 export interface CustomDetector extends DetectorSpec {
   regex: RE2;
 }
+
+export interface InjectionThresholdSetting {
+  threshold: number;
+  action: InjectionAction;
+}
+
+export interface InjectionDetectorSettings {
+  /** For classifications the document does not list. */
+  fallback: InjectionThresholdSetting;
+  byClassification: Map<string, InjectionThresholdSetting>;
+  /** An organisation's own classifier (injection-classifier.ts); the built-in detector is the fallback. */
+  external: { url: string; timeoutMs: number } | undefined;
+}
+
+export const DEFAULT_CLASSIFIER_TIMEOUT_MS = 500;
 
 export interface QuotaLimits {
   calls: number | undefined;
@@ -80,6 +97,8 @@ export interface CompiledPolicy {
     /** Normalised phrase → pattern name. */
     phraseNames: Map<string, string>;
     regexes: Array<{ name: string; regex: RE2 }>;
+    /** The built-in detector (injection/detect.ts); undefined when the document turns it off. */
+    detector: InjectionDetectorSettings | undefined;
   };
   approvalActions: Set<string>;
   quotas: { default?: QuotaLimits; roles: Map<string, QuotaLimits>; agents: Map<string, QuotaLimits> };
@@ -231,6 +250,19 @@ export function compilePolicy(input: unknown, version: number, prefix = '/policy
     }
   });
 
+  const detectorSetting = injection?.detector;
+  let detector: InjectionDetectorSettings | undefined;
+  if (detectorSetting?.enabled !== false) {
+    const fallback: InjectionThresholdSetting = { threshold: detectorSetting?.threshold ?? DEFAULT_INJECTION_THRESHOLD, action: detectorSetting?.action ?? injection?.action ?? 'deny' };
+    const byClassification = new Map<string, InjectionThresholdSetting>();
+    for (const [name, setting] of Object.entries(detectorSetting?.classifications ?? {})) {
+      if (!classifications.has(name)) errors.push({ path: `${prefix}/prompt_injection/detector/classifications/${name}`, message: `"${name}" is not a classification of this document` });
+      byClassification.set(name, { threshold: setting.threshold ?? fallback.threshold, action: setting.action ?? fallback.action });
+    }
+    const external = detectorSetting?.external;
+    detector = { fallback, byClassification, external: external ? { url: external.url, timeoutMs: external.timeout_ms ?? DEFAULT_CLASSIFIER_TIMEOUT_MS } : undefined };
+  }
+
   const quotas: CompiledPolicy['quotas'] = { roles: new Map(), agents: new Map() };
   if (document.quotas?.default) quotas.default = compileQuota(document.quotas.default);
   for (const [role, quota] of Object.entries(document.quotas?.roles ?? {})) {
@@ -265,6 +297,7 @@ export function compilePolicy(input: unknown, version: number, prefix = '/policy
       phraseRegex: phrases.length > 0 ? new RegExp(phraseAlternation(phrases.map(({ phrase }) => phrase)), 'g') : undefined,
       phraseNames: new Map(phrases.map(({ name, phrase }) => [phrase.trim(), name])),
       regexes,
+      detector,
     },
     approvalActions: new Set(document.approval?.actions ?? []),
     quotas,

@@ -3,6 +3,7 @@
  * (policy-decisions.service.ts) and replays recorded ones against a draft policy (policy-simulation.service.ts).
  */
 import { quotaFor, type CompiledPolicy, type RuleSpec } from './compile-policy.js';
+import { detectInjection, type ContentOrigin } from './injection/detect.js';
 import { normaliseText } from './injection-phrases.js';
 import { detectPii, redact, resolveOverlaps, type PiiFinding } from './pii.js';
 import type { AccessRule, PiiAction, Severity } from './policy-document.js';
@@ -14,6 +15,9 @@ export interface Violation {
   rule: string;
   severity: Severity;
   detail: string;
+  /** prompt_injection found by the detector: its score and the signals that produced it, strongest first. */
+  score?: number;
+  signals?: string[];
 }
 
 export interface AgentFacts {
@@ -41,6 +45,10 @@ export interface EvaluationFacts {
   pii: Record<string, number>;
   /** Names of the prompt-injection patterns the content matched. */
   injection: string[];
+  /** The injection detector's score (0 without content); absent when the recording policy had the detector off. */
+  injection_score?: number;
+  /** The signals behind the score, strongest first (at most MAX_RECORDED_SIGNALS). */
+  injection_signals?: string[];
   /** Usage including this call (calls in the current window, tokens and cost today); absent before quotas are counted. */
   usage?: Usage;
   /**
@@ -131,9 +139,8 @@ export function decide(policy: CompiledPolicy, facts: EvaluationFacts): Outcome 
     if (policy.approvalActions.has(facts.action)) hit('approval_required', 'require_approval', `${facts.action} needs a human approval`);
   }
 
-  if (facts.injection.length > 0) {
-    hit('prompt_injection', policy.injection.action, `content matches ${[...new Set(facts.injection)].sort().join(', ')}`);
-  }
+  const injectionHit = promptInjectionHit(policy, facts);
+  if (injectionHit) hits.push(injectionHit);
 
   // PII: the action the policy takes for this destination classification.
   for (const [entity, count] of Object.entries(facts.pii)) {
@@ -177,6 +184,41 @@ export function decide(policy: CompiledPolicy, facts: EvaluationFacts): Outcome 
   };
 }
 
+/**
+ * The prompt_injection violation, if any: from the patterns the content matched and from the detector's score
+ * against the threshold for this destination classification. One violation, with the stronger effect of the two;
+ * a detection whose action is `monitor` is recorded and allowed.
+ */
+function promptInjectionHit(policy: CompiledPolicy, facts: EvaluationFacts): Hit | undefined {
+  const spec = policy.rules.prompt_injection;
+  const parts: string[] = [];
+  let effect: Decision | undefined;
+  if (facts.injection.length > 0) {
+    parts.push(`content matches ${[...new Set(facts.injection)].sort().join(', ')}`);
+    effect = policy.injection.action;
+  }
+  const detector = policy.injection.detector;
+  const score = facts.injection_score;
+  let detected = false;
+  if (detector && score !== undefined) {
+    const setting = detector.byClassification.get(facts.classification) ?? detector.fallback;
+    if (score >= setting.threshold) {
+      detected = true;
+      const signals = facts.injection_signals ?? [];
+      parts.push(`injection score ${score} >= ${setting.threshold} for a ${facts.classification} destination (${setting.action})${signals.length > 0 ? `: ${signals.join(', ')}` : ''}`);
+      const detectorEffect: Decision = setting.action === 'monitor' ? 'allow' : setting.action;
+      if (effect === undefined || DECISION_RANK[detectorEffect] > DECISION_RANK[effect]) effect = detectorEffect;
+    }
+  }
+  if (effect === undefined) return undefined;
+  const violation: Violation = { rule: 'prompt_injection', severity: spec.severity, detail: parts.join('; ') };
+  if (detected) {
+    violation.score = score!;
+    violation.signals = facts.injection_signals ?? [];
+  }
+  return { violation, effect, riskCostUsd: spec.riskCostUsd };
+}
+
 function round(value: number): number {
   return Math.round(value * 1e6) / 1e6;
 }
@@ -185,11 +227,22 @@ export interface ContentScan {
   findings: PiiFinding[];
   counts: Record<string, number>;
   injection: string[];
+  /** The injection detector's score and signals; absent when the policy turns the detector off. */
+  injectionScore?: number;
+  injectionSignals?: string[];
 }
 
-/** Runs the policy's detectors over the content: built-ins, custom RE2 patterns, prompt-injection patterns. */
-export function scanContent(policy: CompiledPolicy, content: string | undefined): ContentScan {
-  if (content === undefined || content === '') return { findings: [], counts: {}, injection: [] };
+/** A decision row keeps the strongest signals only: enough to explain, bounded in size. */
+export const MAX_RECORDED_SIGNALS = 8;
+
+/**
+ * Runs the policy's detectors over the content: built-ins, custom RE2 patterns, prompt-injection patterns and the
+ * injection detector. `origin`: where the content came from (a document, web page, email or tool output is data the
+ * agent reads, scanned for instructions aimed at the agent).
+ */
+export function scanContent(policy: CompiledPolicy, content: string | undefined, origin?: ContentOrigin): ContentScan {
+  const detector = policy.injection.detector !== undefined;
+  if (content === undefined || content === '') return { findings: [], counts: {}, injection: [], ...(detector ? { injectionScore: 0, injectionSignals: [] } : {}) };
   const lower = content.toLowerCase();
   let findings = detectPii(content, policy.enabledEntities, policy.piiOptions);
   // The regexes carry the `g` flag (exec walks the matches), so test() would start where the last call stopped.
@@ -230,7 +283,21 @@ export function scanContent(policy: CompiledPolicy, content: string | undefined)
       if (!injection.has(name) && regex.test(content)) injection.add(name);
     }
   }
-  return { findings, counts, injection: [...injection] };
+  const scan: ContentScan = { findings, counts, injection: [...injection] };
+  if (detector) {
+    const detected = detectInjection(content, origin ? { origin } : {});
+    scan.injectionScore = detected.score;
+    scan.injectionSignals = detected.signals.slice(0, MAX_RECORDED_SIGNALS).map((signal) => signal.name);
+  }
+  return scan;
+}
+
+/** The facts of a scan that the decision depends on (and a decision row keeps). */
+export function injectionFacts(scan: ContentScan): Pick<EvaluationFacts, 'injection' | 'injection_score' | 'injection_signals'> {
+  return {
+    injection: scan.injection,
+    ...(scan.injectionScore !== undefined ? { injection_score: scan.injectionScore, injection_signals: scan.injectionSignals ?? [] } : {}),
+  };
 }
 
 /** The content with the findings of the given entities replaced; other findings stay as they were. */

@@ -2,12 +2,14 @@ import type { CacheInvalidation, CacheMetrics } from '../../platform/cache/index
 import { createReadThroughCache } from '../../platform/cache/index.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Database } from '../../platform/db/index.js';
+import type { OutboundClient } from '../../platform/outbound/index.js';
 import type { Logger } from '../../platform/telemetry/logger.js';
 import type { Metrics } from '../../platform/telemetry/metrics.js';
 import type { AgentService } from '../agents/index.js';
 import type { AuditService } from '../audit/index.js';
 import type { CompiledPolicy } from './compile-policy.js';
 import { createDecisionLogRepository } from './decision-log.repository.js';
+import { createInjectionClassifier } from './injection-classifier.js';
 import { createPolicyMetrics } from './policies.metrics.js';
 import { policyRoutes } from './policies.routes.js';
 import { createPolicyService } from './policies.service.js';
@@ -29,6 +31,8 @@ export function createPoliciesModule(deps: {
   random?: () => number;
   /** After a decision with violations was recorded (committed): alert rules count violations. */
   onViolationsRecorded?: (correlationId: string | null) => void;
+  /** For policies that name an external injection classifier. */
+  outbound?: Pick<OutboundClient, 'request'>;
 }) {
   const cache = deps.invalidation.register(
     createReadThroughCache<CompiledPolicy>({ name: 'policies', max: 100, ttlMs: 10 * 60_000, metrics: deps.cacheMetrics }),
@@ -50,6 +54,7 @@ export function createPoliciesModule(deps: {
     allowSampleRate: deps.allowSampleRate,
     ...(deps.random ? { random: deps.random } : {}),
     ...(deps.onViolationsRecorded ? { onViolationsRecorded: deps.onViolationsRecorded } : {}),
+    ...(deps.outbound ? { classifier: createInjectionClassifier(deps.outbound) } : {}),
   });
   return { service, routes: policyRoutes(service), close: () => service.close() };
 }

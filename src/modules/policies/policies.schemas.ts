@@ -2,6 +2,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { documentedAs } from '../../platform/http/openapi/index.js';
 import { Page, PaginationQuery, Timestamp, Uuid } from '../../platform/http/schemas.js';
 import { DECISIONS } from './evaluate.js';
+import { CONTENT_ORIGINS } from './injection/detect.js';
 import { MODES, PolicyDocumentSchema, SEVERITIES } from './policy-document.js';
 
 const literalUnion = <T extends readonly string[]>(values: T, options: { description?: string; title?: string } = {}) =>
@@ -62,6 +63,13 @@ export const EvaluateBody = Type.Object(
     resource: Type.String({ minLength: 1, maxLength: 512, pattern: '^[^\\u0000-\\u001f\\u007f]+$', description: 'what it acts on (a system, table, URL …); no control characters' }),
     classification: Name('classification of the destination / data touched'),
     content: Type.Optional(Type.String({ maxLength: 1_048_576, description: 'text to scan for PII, secrets and prompt injection; never stored' })),
+    content_origin: Type.Optional(
+      literalUnion(CONTENT_ORIGINS, {
+        title: 'ContentOrigin',
+        description:
+          'where the content came from: user (default, a request to the agent), or data the agent reads — document, web, email, tool_output — scanned for instructions aimed at the agent',
+      }),
+    ),
     tokens: Type.Optional(Type.Integer({ minimum: 0, maximum: 1e12 })),
     cost_usd: Type.Optional(Type.Number({ minimum: 0, maximum: 1e9 })),
   },
@@ -69,7 +77,16 @@ export const EvaluateBody = Type.Object(
 );
 export type EvaluateInput = Static<typeof EvaluateBody>;
 
-export const ViolationSchema = Type.Object({ rule: Type.String(), severity: SeverityKind, detail: Type.String() }, { title: 'Violation' });
+export const ViolationSchema = Type.Object(
+  {
+    rule: Type.String(),
+    severity: SeverityKind,
+    detail: Type.String(),
+    score: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: 'prompt_injection from the detector: its score' })),
+    signals: Type.Optional(Type.Array(Type.String(), { description: 'prompt_injection from the detector: the signals behind the score, strongest first' })),
+  },
+  { title: 'Violation' },
+);
 
 export const EvaluateResult = Type.Object(
   {

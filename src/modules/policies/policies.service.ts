@@ -15,6 +15,7 @@ import type { PolicyMetrics } from './policies.metrics.js';
 import { createDecisionRecorder } from './policy-decisions.recorder.js';
 import type { PolicyDecisionRepository } from './policy-decisions.repository.js';
 import { createPolicyDecisionService } from './policy-decisions.service.js';
+import type { InjectionClassifier } from './injection-classifier.js';
 import type { PolicyDocumentRepository } from './policy-documents.repository.js';
 import { createPolicyDocumentService } from './policy-documents.service.js';
 import { createPolicySimulationService } from './policy-simulation.service.js';
@@ -34,6 +35,7 @@ export interface PolicyServiceDeps {
   allowSampleRate: number;
   random?: () => number;
   onViolationsRecorded?: (correlationId: string | null) => void;
+  classifier?: InjectionClassifier;
 }
 
 export function createPolicyService(deps: PolicyServiceDeps) {
@@ -57,7 +59,14 @@ export function createPolicyService(deps: PolicyServiceDeps) {
     ...(deps.random ? { random: deps.random } : {}),
     ...(deps.onViolationsRecorded ? { onViolationsRecorded: deps.onViolationsRecorded } : {}),
   });
-  const decisions = createPolicyDecisionService({ activePolicy: documents.activePolicy, agents: deps.agents, recorder, log: repositories.log, metrics });
+  const decisions = createPolicyDecisionService({
+    activePolicy: documents.activePolicy,
+    agents: deps.agents,
+    recorder,
+    log: repositories.log,
+    metrics,
+    ...(deps.classifier ? { classifier: deps.classifier } : {}),
+  });
   const simulation = createPolicySimulationService({ documents: repositories.documents, log: repositories.log, defaultPolicy, allowSampleRate });
   return {
     ...documents,

@@ -5,7 +5,8 @@ import type { AgentService } from '../agents/index.js';
 import type { CompiledPolicy } from './compile-policy.js';
 import { instant } from './date-time.js';
 import type { DecisionLogRepository } from './decision-log.repository.js';
-import { decide, redactContent, scanContent, type AgentFacts, type EvaluationFacts } from './evaluate.js';
+import { decide, injectionFacts, MAX_RECORDED_SIGNALS, redactContent, scanContent, type AgentFacts, type ContentScan, type EvaluationFacts } from './evaluate.js';
+import type { InjectionClassifier } from './injection-classifier.js';
 import type { PolicyMetrics } from './policies.metrics.js';
 import type { EvaluateInput, EvaluateOutput, ViolationsQueryInput } from './policies.schemas.js';
 import type { DecisionRecorder } from './policy-decisions.recorder.js';
@@ -16,6 +17,8 @@ export interface PolicyDecisionServiceDeps {
   recorder: Pick<DecisionRecorder, 'settle'>;
   log: Pick<DecisionLogRepository, 'listViolations'>;
   metrics: PolicyMetrics;
+  /** Calls a policy's external injection classifier; absent, the built-in detector always decides. */
+  classifier?: InjectionClassifier;
 }
 
 export function createPolicyDecisionService(deps: PolicyDecisionServiceDeps) {
@@ -32,19 +35,33 @@ export function createPolicyDecisionService(deps: PolicyDecisionServiceDeps) {
     }
   }
 
+  /** A policy naming an external classifier: its verdict replaces the built-in score; on failure the built-in one stands. */
+  async function classifyExternally(policy: CompiledPolicy, scan: ContentScan, input: EvaluateInput, correlationId: string | null): Promise<void> {
+    const external = policy.injection.detector?.external;
+    if (!external || !deps.classifier || input.content === undefined || input.content === '') return;
+    const verdict = await deps.classifier(external, input.content, input.content_origin, correlationId);
+    if (verdict) {
+      scan.injectionScore = verdict.score;
+      scan.injectionSignals = verdict.signals;
+    } else {
+      scan.injectionSignals = [...(scan.injectionSignals ?? []).slice(0, MAX_RECORDED_SIGNALS - 1), 'external.unavailable'];
+    }
+  }
+
   return {
     async evaluate(input: EvaluateInput, correlationId: string | null): Promise<EvaluateOutput> {
       const started = process.hrtime.bigint();
       const policy = await activePolicy();
       const agent = await agentFacts(input.agent_id);
-      const scan = scanContent(policy, input.content);
+      const scan = scanContent(policy, input.content, input.content_origin);
+      await classifyExternally(policy, scan, input, correlationId);
       const facts: EvaluationFacts = {
         agent_id: input.agent_id,
         agent,
         action: input.action,
         classification: input.classification,
         pii: scan.counts,
-        injection: scan.injection,
+        ...injectionFacts(scan),
       };
       const { outcome, decisionId } = await settle(policy, facts, input, decide(policy, facts), started, correlationId);
 

@@ -50,6 +50,37 @@ const Quota = Type.Object(
 
 export type QuotaSetting = Static<typeof Quota>;
 
+/** What the injection detector does when its score reaches the threshold: `monitor` records the violation and allows. */
+export const INJECTION_ACTIONS = ['deny', 'require_approval', 'monitor'] as const;
+export type InjectionAction = (typeof INJECTION_ACTIONS)[number];
+export const DEFAULT_INJECTION_THRESHOLD = 0.5;
+
+const InjectionThreshold = Type.Number({ minimum: 0.05, maximum: 1, description: 'score (0–1) from which the content is flagged' });
+const InjectionActionSchema = Type.Union(INJECTION_ACTIONS.map((value) => Type.Literal(value)), { description: 'deny | require_approval | monitor' });
+
+const InjectionDetectorSetting = Type.Object(
+  {
+    enabled: Type.Optional(Type.Boolean({ description: 'default true' })),
+    threshold: Type.Optional(InjectionThreshold),
+    action: Type.Optional(InjectionActionSchema),
+    classifications: Type.Optional(
+      Type.Record(Type.String({ minLength: 1, maxLength: 64 }), Type.Object({ threshold: Type.Optional(InjectionThreshold), action: Type.Optional(InjectionActionSchema) }, { additionalProperties: false }), {
+        description: 'threshold and action per destination classification; unlisted classifications use the detector-wide ones',
+      }),
+    ),
+    external: Type.Optional(
+      Type.Object(
+        {
+          url: Type.String({ minLength: 8, maxLength: 2048, pattern: '^https?://[^\\s]+$', description: 'POST {content, content_origin} → {score, signals?}' }),
+          timeout_ms: Type.Optional(Type.Integer({ minimum: 20, maximum: 10_000, description: 'default 500' })),
+        },
+        { additionalProperties: false, description: 'an HTTP classifier whose score replaces the built-in one; on failure the built-in detector decides' },
+      ),
+    ),
+  },
+  { additionalProperties: false, description: 'the built-in prompt-injection detector (docs/policies.md "Prompt-injection detection"); on by default' },
+);
+
 export const PolicyDocumentSchema = Type.Object(
   {
     mode: Type.Optional(Type.Union(MODES.map((value) => Type.Literal(value)), { description: 'enforce (default) or monitor: record violations but allow' })),
@@ -104,10 +135,11 @@ export const PolicyDocumentSchema = Type.Object(
     prompt_injection: Type.Optional(
       Type.Object(
         {
-          action: Type.Optional(Type.Union([Type.Literal('deny'), Type.Literal('require_approval')])),
+          action: Type.Optional(Type.Union([Type.Literal('deny'), Type.Literal('require_approval')], { description: 'what a matching pattern does (default deny)' })),
           severity: Type.Optional(SeveritySchema),
           risk_cost_usd: Type.Optional(RiskCost),
-          patterns: Type.Array(
+          detector: Type.Optional(InjectionDetectorSetting),
+          patterns: Type.Optional(Type.Array(
             Type.Object(
               {
                 name: Name,
@@ -117,7 +149,7 @@ export const PolicyDocumentSchema = Type.Object(
               { additionalProperties: false },
             ),
             { maxItems: 100 },
-          ),
+          )),
         },
         { additionalProperties: false },
       ),

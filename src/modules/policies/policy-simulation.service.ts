@@ -85,6 +85,10 @@ export function createPolicySimulationService(deps: PolicySimulationServiceDeps)
               if (!scanned.injection.includes(pattern)) missingDetectors.set(name, (missingDetectors.get(name) ?? 0) + 1);
             }
           }
+          // A row recorded with the detector off has no score: a draft that turns it on cannot know what it would find.
+          if (draft.injection.detector && facts.injection_score === undefined) {
+            missingDetectors.set('the prompt-injection detector', (missingDetectors.get('the prompt-injection detector') ?? 0) + 1);
+          }
           const outcome = decide(draft, facts);
           const from: Decision = row.decision;
           const to = outcome.decision;

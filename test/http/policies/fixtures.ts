@@ -9,7 +9,7 @@ export const unique = (prefix: string) => `${prefix}-${randomBytes(5).toString('
 
 export interface EvaluateJson {
   decision: 'allow' | 'deny' | 'redact' | 'require_approval';
-  violations: Array<{ rule: string; severity: string; detail: string }>;
+  violations: Array<{ rule: string; severity: string; detail: string; score?: number; signals?: string[] }>;
   redacted_content?: string;
   policy_version: number;
   mode: 'enforce' | 'monitor';
