@@ -99,7 +99,8 @@ export async function measureLoad(id: string, processLabel: string, phase: strin
  * Sends the requests (each connection cycles through `requests`) for `seconds`, at `rate` requests/s overall when
  * given; any error or non-2xx response fails the run: memory of a server that answers errors means nothing.
  */
-export async function drive(baseUrl: string, requests: Array<() => PreparedRequest>, connections: number, seconds: number, rate?: number): Promise<number> {
+export async function drive(label: string, baseUrl: string, requests: Array<() => PreparedRequest>, connections: number, seconds: number, rate?: number): Promise<number> {
+  let firstError: string | undefined;
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     autocannon(
       {
@@ -111,10 +112,12 @@ export async function drive(baseUrl: string, requests: Array<() => PreparedReque
         requests: requests.map((next) => ({ setupRequest: (request: autocannon.Request) => ({ ...request, ...next() }) })),
       },
       (error: Error | null, outcome: autocannon.Result) => (error ? reject(error) : resolve(outcome)),
-    );
+    ).on('reqError', (error: Error) => {
+      firstError ??= error.message;
+    });
   });
   if (result.errors > 0 || result.timeouts > 0 || result.non2xx > 0) {
-    throw new Error(`${baseUrl}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx responses`);
+    throw new Error(`${label}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx responses${firstError ? ` (first error: ${firstError})` : ''}`);
   }
   return result['2xx'];
 }

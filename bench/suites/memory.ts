@@ -57,19 +57,19 @@ async function measureDatabase(context: SuiteContext, probe: string, target: Orc
     progress(`${processLabel}: http load ${load.durationSeconds} s`);
     rows.push(
       await measureLoad(`${key}-http`, processLabel, `http load: GET /api/v1/agents/{id}, ${load.connections} connections, ${load.durationSeconds} s`, target.probePath, server, async () => {
-        await drive(server.baseUrl, [agentRead], load.connections, load.durationSeconds);
+        await drive(`${processLabel}, http load`, server.baseUrl, [agentRead], load.connections, load.durationSeconds);
       }),
     );
     progress(`${processLabel}: ingest webhooks ${load.durationSeconds} s`);
     rows.push(
       await measureLoad(`${key}-webhooks`, processLabel, `ingest load: signed webhooks, ${WEBHOOK_CONNECTIONS} connections, ${load.durationSeconds} s`, target.probePath, server, async () => {
-        await drive(server.baseUrl, [webhookRequest(signer)], WEBHOOK_CONNECTIONS, load.durationSeconds);
+        await drive(`${processLabel}, webhooks`, server.baseUrl, [webhookRequest(signer)], WEBHOOK_CONNECTIONS, load.durationSeconds);
       }),
     );
     progress(`${processLabel}: ingest batches ${load.durationSeconds} s`);
     rows.push(
       await measureLoad(`${key}-batches`, processLabel, `ingest load: /events batches of 1,000, ${BATCH_CONNECTIONS} connections, ${load.durationSeconds} s`, target.probePath, server, async () => {
-        await drive(server.baseUrl, [batchRequest(signer)], BATCH_CONNECTIONS, load.durationSeconds);
+        await drive(`${processLabel}, batches`, server.baseUrl, [batchRequest(signer)], BATCH_CONNECTIONS, load.durationSeconds);
       }),
     );
   } catch (error) {
@@ -93,9 +93,9 @@ async function soak(context: SuiteContext, servers: Array<Prepared & { key: stri
   const warmupSeconds = Math.min(60, Math.max(5, Math.round(soakSeconds / 10)));
   const windowSeconds = Math.max(5, Math.round(soakSeconds / 10));
   context.progress(`soak: warm-up ${warmupSeconds} s, then ${soakSeconds} s of mixed traffic on ${servers.length} servers`);
-  await Promise.all(servers.map((item) => drive(item.server.baseUrl, item.mix, SOAK_CONNECTIONS, warmupSeconds, SOAK_RATE)));
+  await Promise.all(servers.map((item) => drive(`${item.processLabel}, soak warm-up`, item.server.baseUrl, item.mix, SOAK_CONNECTIONS, warmupSeconds, SOAK_RATE)));
   const from = Date.now();
-  await Promise.all(servers.map((item) => drive(item.server.baseUrl, item.mix, SOAK_CONNECTIONS, soakSeconds, SOAK_RATE)));
+  await Promise.all(servers.map((item) => drive(`${item.processLabel}, soak`, item.server.baseUrl, item.mix, SOAK_CONNECTIONS, soakSeconds, SOAK_RATE)));
   const to = Date.now();
   const results = servers.map((item) => {
     const samples = readSamples(item.target.probePath);
@@ -157,7 +157,7 @@ export const memorySuite: Suite = {
       soaked = await withServers(running, async () => {
         rows.push(
           await measureLoad('bare-http', 'bare Fastify', `http load: GET /bare, ${load.connections} connections, ${load.durationSeconds} s`, bareProbe, bare, async () => {
-            await drive(bare.baseUrl, [() => ({ method: 'GET', path: '/bare', headers: {} })], load.connections, load.durationSeconds);
+            await drive('bare Fastify, http load', bare.baseUrl, [() => ({ method: 'GET', path: '/bare', headers: {} })], load.connections, load.durationSeconds);
           }),
         );
         const targets: Array<{ key: string; target: OrcaTarget }> = [
