@@ -108,6 +108,9 @@ export async function drive(label: string, baseUrl: string, requests: Array<() =
         connections,
         pipelining: 1,
         duration: seconds,
+        // Generous: on a shared, busy machine a batch may wait its turn on PGlite's one connection for a while;
+        // what is measured here is memory, not latency.
+        timeout: 120,
         ...(rate ? { overallRate: rate } : {}),
         requests: requests.map((next) => ({ setupRequest: (request: autocannon.Request) => ({ ...request, ...next() }) })),
       },
