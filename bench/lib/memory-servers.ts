@@ -96,8 +96,16 @@ export async function measureLoad(id: string, processLabel: string, phase: strin
 }
 
 /**
+ * Requests that failed in a load phase (errors, timeouts, non-2xx), each phase described once; reported as warnings:
+ * on a busy shared machine a few answers may be 503 (a pool or handler timeout), which changes no memory figure.
+ */
+export const failedRequests: string[] = [];
+/** More failures than this share of a phase's requests fails the run: its memory figures would not mean much. */
+const MAX_FAILED_SHARE = 0.01;
+
+/**
  * Sends the requests (each connection cycles through `requests`) for `seconds`, at `rate` requests/s overall when
- * given; any error or non-2xx response fails the run: memory of a server that answers errors means nothing.
+ * given, and returns the 2xx count.
  */
 export async function drive(label: string, baseUrl: string, requests: Array<() => PreparedRequest>, connections: number, seconds: number, rate?: number): Promise<number> {
   let firstError: string | undefined;
@@ -119,8 +127,11 @@ export async function drive(label: string, baseUrl: string, requests: Array<() =
       firstError ??= error.message;
     });
   });
-  if (result.errors > 0 || result.timeouts > 0 || result.non2xx > 0) {
-    throw new Error(`${label}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx responses${firstError ? ` (first error: ${firstError})` : ''}`);
+  const failed = result.errors + result.timeouts + result.non2xx;
+  if (failed > 0) {
+    const summary = `${label}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx responses of ${result['2xx'] + failed} requests${firstError ? ` (first error: ${firstError})` : ''}`;
+    if (failed > (result['2xx'] + failed) * MAX_FAILED_SHARE) throw new Error(summary);
+    failedRequests.push(summary);
   }
   return result['2xx'];
 }

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { medianRss, readSamples, type MemoryRow } from '../lib/memory.js';
-import { compileProbe, drive, measureLoad, measureStart, seed, startProbedBare, startProbedOrca, type OrcaTarget, type PreparedRequest } from '../lib/memory-servers.js';
+import { compileProbe, drive, failedRequests, measureLoad, measureStart, seed, startProbedBare, startProbedOrca, type OrcaTarget, type PreparedRequest } from '../lib/memory-servers.js';
 import { createSchema } from '../lib/postgres-schema.js';
 import { serverNode, stopServers, withServers, type ServerProcess } from '../lib/server-process.js';
 import type { Suite, SuiteContext, SuiteOutcome, TargetResult } from '../lib/types.js';
@@ -143,6 +143,7 @@ export const memorySuite: Suite = {
   async run(context: SuiteContext): Promise<SuiteOutcome> {
     const { load, progress, workDir } = context;
     const loadBefore = loadavg()[0]!;
+    failedRequests.length = 0;
     const probe = compileProbe(context);
     const rows: MemoryRow[] = [];
     const bareProbe = join(workDir, 'bare.memory');
@@ -195,9 +196,12 @@ export const memorySuite: Suite = {
       measurements: [],
       memory: rows,
       targets: evaluateTargets(rows, soaked.results),
-      warnings: busy
-        ? [`the machine was busy: load average ${loadBefore.toFixed(1)} at the start, ${loadAfter.toFixed(1)} at the end, on ${cpus().length} cores — memory figures hold, but the load phases sent fewer requests than on a quiet machine`]
-        : [],
+      warnings: [
+        ...(busy
+          ? [`the machine was busy: load average ${loadBefore.toFixed(1)} at the start, ${loadAfter.toFixed(1)} at the end, on ${cpus().length} cores — memory figures hold, but the load phases sent fewer requests than on a quiet machine`]
+          : []),
+        ...failedRequests.map((failure) => `requests failed (under 1 % of the phase; more fails the run): ${failure}`),
+      ],
       method: [
         'Servers are child processes of the harness: `node --import <probe> <entry>` — the probe (bench/memory-probe.ts) is loaded before the server and appends process.memoryUsage() every 100 ms to a file; ORCA itself is unchanged. ORCA runs as built (`node dist/main.js start`), LOG_LEVEL=info to a file.',
         'RSS peak: the kernel\'s high-water mark (VmHWM in /proc/<pid>/status), exact rather than sampled — from spawn for the start phases, reset (`/proc/<pid>/clear_refs` 5) at the start of each load phase. RSS steady: the median sample over the last 5 s of an idle phase or the second half of a load phase. V8 heap: heapTotal (what V8 holds, used or not); the rest is RSS minus that.',
