@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- <suite>… ] [--duration s] [--rounds n] [--warmup s] [--connections n] [--pipelining n] [--wait-quiet s]`
+ * `npm run bench [-- <suite>… ] [--duration s] [--rounds n] [--warmup s] [--connections n] [--pipelining n] [--wait-quiet s] [--soak s]`
  *
  * Runs the named suites (all by default) one after the other, then writes bench/results/latest.json and
  * docs/benchmarks.md from their structured results. Exit status: 0 when every suite ran (a missed target is
@@ -23,7 +23,7 @@ const REPO_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const RESULTS_PATH = join(REPO_ROOT, 'bench', 'results', 'latest.json');
 const REPORT_PATH = join(REPO_ROOT, 'docs', 'benchmarks.md');
 
-const USAGE = `usage: npm run bench [-- [suite…] [--duration <s>] [--rounds <n>] [--warmup <s>] [--connections <n>] [--pipelining <n>] [--wait-quiet <s>]]
+const USAGE = `usage: npm run bench [-- [suite…] [--duration <s>] [--rounds <n>] [--warmup <s>] [--connections <n>] [--pipelining <n>] [--wait-quiet <s>] [--soak <s>]]
 suites: ${SUITES.map((suite) => `${suite.name} (${suite.description})`).join('; ')}`;
 
 class UsageError extends Error {}
@@ -50,6 +50,7 @@ function parseCommandLine(argv: string[]): { suites: typeof SUITES; load: LoadSe
         connections: { type: 'string' },
         pipelining: { type: 'string' },
         'wait-quiet': { type: 'string' },
+        soak: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -72,6 +73,7 @@ function parseCommandLine(argv: string[]): { suites: typeof SUITES; load: LoadSe
       connections: positiveInteger('connections', parsed.values.connections, 50),
       pipelining: positiveInteger('pipelining', parsed.values.pipelining, 1),
       waitQuietSeconds: positiveInteger('wait-quiet', parsed.values['wait-quiet'], 10, 0),
+      soakSeconds: positiveInteger('soak', parsed.values.soak, 600),
     },
   };
 }

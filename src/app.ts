@@ -12,6 +12,7 @@ import { redactQueryValues, scrubString } from './platform/telemetry/redact.js';
 import { installEdge } from './platform/edge/index.js';
 import { registerOpenApi } from './platform/http/openapi/index.js';
 import { epochMilliseconds } from './platform/http/epoch.js';
+import { installHeapGuard } from './platform/http/heap-guard.js';
 import './platform/http/actor.js';
 
 const ACCESS_VALUES: readonly RouteAccess[] = ['public', 'signed', ...ROLES];
@@ -98,6 +99,8 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
       now: () => epochMilliseconds(container.clock),
     });
   }
+  // After the edge's hooks: only an authenticated, admitted request may reserve heap for its body.
+  installHeapGuard(app);
 
 
   app.addHook('onResponse', (request, reply, done) => {

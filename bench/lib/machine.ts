@@ -33,6 +33,14 @@ function gitRevision(repoRoot: string): string | null {
   }
 }
 
+/** The harness's Node, and the servers' when ORCA_BENCH_NODE runs them on another (bench/lib/server-process.ts). */
+function nodeVersions(): string {
+  const serverNode = process.env.ORCA_BENCH_NODE;
+  if (!serverNode) return process.version;
+  const version = execFileSync(serverNode, ['--version'], { encoding: 'utf8' }).trim();
+  return `${version} (servers under test, ORCA_BENCH_NODE); harness ${process.version}`;
+}
+
 export function runInfo(repoRoot: string, argv: readonly string[], date: Date): RunInfo {
-  return { date: date.toISOString(), command: invocation(argv), node: process.version, machine: machineInfo(), git: gitRevision(repoRoot) };
+  return { date: date.toISOString(), command: invocation(argv), node: nodeVersions(), machine: machineInfo(), git: gitRevision(repoRoot) };
 }

@@ -23,6 +23,8 @@ export async function createSchema(base: string): Promise<{ schema: string; url:
       const dropper = new pg.Client({ connectionString: base });
       await dropper.connect();
       try {
+        // ORCA's job queue lives beside its tables, in <schema>_pgboss (src/platform/jobs/job-queue.ts).
+        await dropper.query(`drop schema if exists ${schema}_pgboss cascade`);
         await dropper.query(`drop schema if exists ${schema} cascade`);
       } finally {
         await dropper.end();

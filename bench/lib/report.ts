@@ -1,4 +1,5 @@
 import { describeHostSpeed } from './host-speed.js';
+import type { MemoryRow } from './memory.js';
 import type { Measurement, ResultsFile, SuiteRecord, TargetResult } from './types.js';
 
 const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
@@ -77,6 +78,14 @@ function detailsTable(measurements: Measurement[]): string | undefined {
   );
 }
 
+function memoryTable(rows: MemoryRow[]): string {
+  return table(
+    ['Process', 'Phase', 'RSS peak (MB)', 'RSS steady (MB)', 'V8 heap (MB)', 'rest of RSS (MB)', 'samples'],
+    rows.map((row) => [row.process, row.phase, number(row.peakMB), number(row.steadyMB), number(row.heapMB), number(row.restMB), integer.format(row.samples)]),
+    ['l', 'l', 'r', 'r', 'r', 'r', 'r'],
+  );
+}
+
 function verdict(target: TargetResult): string {
   if (target.pass === null) return `not evaluated${target.note ? ` (${target.note})` : ''}`;
   return target.pass ? '**PASS**' : '**FAIL**';
@@ -106,9 +115,9 @@ function suiteSection(record: SuiteRecord): string {
     ...Object.entries(record.settings).map(([key, value]) => `- ${key[0]!.toUpperCase()}${key.slice(1)}: ${value}`),
     '',
     ...(record.warnings.length > 0 ? ['> **Warning**', ...record.warnings.map((warning) => `> - ${warning}`), ''] : []),
-    '### Results',
-    '',
-    measurementsTable(record.measurements),
+    ...(record.memory ? ['### Memory', '', memoryTable(record.memory)] : []),
+    ...(record.memory && record.measurements.length > 0 ? [''] : []),
+    ...(record.measurements.length > 0 ? ['### Results', '', measurementsTable(record.measurements)] : []),
   ];
   const details = detailsTable(record.measurements);
   if (details) lines.push('', record.measurements[0]?.throughput.unit === 'req/s' ? '### Cost per request' : '### Cost per operation', '', details);

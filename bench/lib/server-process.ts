@@ -14,6 +14,14 @@ export function killRunningServers(): void {
 
 export const HOST = '127.0.0.1';
 
+/**
+ * The Node executable that runs the servers under test: the harness's own, or ORCA_BENCH_NODE (e.g. another major
+ * version, to compare); the report's Node line names it.
+ */
+export function serverNode(): string {
+  return process.env.ORCA_BENCH_NODE ?? process.execPath;
+}
+
 /** Asks the kernel for a free port. Another process could take it before the child binds; start-up then fails loudly. */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -28,7 +36,10 @@ export async function freePort(): Promise<number> {
 
 export interface ServerProcessOptions {
   name: string;
-  /** Arguments after the node executable (no Node flags: every server under test runs with the same, none). */
+  /**
+   * Arguments after the node executable (no Node flags: every server under test runs with the same, none — except
+   * the `memory` suite's probe, `--import`).
+   */
   args: string[];
   cwd: string;
   /** The child's entire environment: nothing leaks in from the shell that runs the benchmark. */
@@ -55,7 +66,7 @@ export interface ServerProcess {
 export async function startServerProcess(options: ServerProcessOptions): Promise<ServerProcess> {
   const stdout = openSync(options.stdoutPath, 'a');
   const started = Date.now();
-  const child = spawn(process.execPath, options.args, { cwd: options.cwd, env: options.env, stdio: ['ignore', stdout, 'pipe'] });
+  const child = spawn(serverNode(), options.args, { cwd: options.cwd, env: options.env, stdio: ['ignore', stdout, 'pipe'] });
   closeSync(stdout);
   running.add(child);
   let stderr = '';

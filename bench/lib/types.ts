@@ -2,6 +2,7 @@
  * The structured results every suite returns. docs/benchmarks.md and bench/results/latest.json are both
  * generated from these objects, so a number in the report always has a measurement behind it.
  */
+import type { MemoryRow } from './memory.js';
 
 export interface LoadSettings {
   warmupSeconds: number;
@@ -14,6 +15,8 @@ export interface LoadSettings {
   waitQuietSeconds: number;
   /** A fixed request rate over all connections (below saturation); unset: as fast as the server answers. */
   ratePerSecond?: number;
+  /** Length of the `memory` suite's soak of mixed traffic (after its warm-up). */
+  soakSeconds: number;
 }
 
 export interface MachineInfo {
@@ -79,6 +82,8 @@ export interface SuiteOutcome {
   warnings: string[];
   /** How the measurements were taken (fairness, logging, what a column means); generated, never numbers typed by hand. */
   method: string[];
+  /** Resident memory per process and phase (the `memory` suite). */
+  memory?: MemoryRow[];
 }
 
 /** Single-thread speed of the host when a suite started (bench/lib/host-speed.ts). */

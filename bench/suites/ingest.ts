@@ -38,7 +38,7 @@ const MAX_PREPARED_SECONDS = 240;
 /** Bounds the memory of prepared /events bodies (about 200 KB each). */
 const MAX_PREPARED_BATCHES = 2000;
 
-interface IngestServer extends ServerProcess {
+export interface IngestServer extends ServerProcess {
   adminKey: string;
   sourceId: string;
   secret: string;
@@ -83,7 +83,7 @@ async function startIngestServer(context: SuiteContext, name: string, databaseUr
 }
 
 /** Every request gets a fresh body and webhook-id, signed as a sender would: each one is a new event, never a duplicate. */
-function webhookRequest(server: IngestServer) {
+export function webhookRequest(server: Pick<IngestServer, 'secret' | 'sourceId' | 'adminKey'>) {
   const signer = new Webhook(server.secret);
   let sequence = 0;
   return () => {
@@ -110,12 +110,12 @@ function webhookRequest(server: IngestServer) {
   };
 }
 
-function batchRequest(server: IngestServer) {
+export function batchRequest(server: Pick<IngestServer, 'sourceId' | 'adminKey'>, size: number = BATCH_SIZE) {
   let batch = 0;
   return () => {
     batch += 1;
     const occurredAt = new Date().toISOString();
-    const events = Array.from({ length: BATCH_SIZE }, (_, index) => ({
+    const events = Array.from({ length: size }, (_, index) => ({
       source_id: server.sourceId,
       idempotency_key: `b${batch}-${index}-${randomUUID()}`,
       event_type: 'order.created',

@@ -12,6 +12,7 @@ export const ERROR_STATUS = {
   rate_limited: 429,
   internal: 500,
   unavailable: 503,
+  insufficient_memory: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -29,6 +30,7 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   rate_limited: 'Too Many Requests',
   internal: 'Internal Server Error',
   unavailable: 'Service Unavailable',
+  insufficient_memory: 'Insufficient Memory',
 };
 
 export interface FieldError {

@@ -2814,7 +2814,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The database is unavailable (or the server is shutting down); retry after Retry-After. */
+        /** @description The database is unavailable, the server is shutting down, or (for a body of 256 KiB or more) it is short of memory (`insufficient_memory`); retry after Retry-After. */
         ServiceUnavailable: {
             headers: {
                 /** @description seconds to wait before retrying */

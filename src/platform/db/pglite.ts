@@ -4,6 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import pg from 'pg';
 import { withTimeout, type Database, type Queryable, type QueryObserver } from './driver.js';
+import { seedFromSnapshot } from './pglite-snapshot.js';
 import { adapt, typeParsers } from './postgres.js';
 
 /**
@@ -50,25 +51,59 @@ export interface PgliteOptions {
 }
 
 /**
+ * The PostgreSQL settings the embedded database runs with. PGlite's WebAssembly memory only ever grows, and
+ * PostgreSQL's defaults size it for a server of its own: shared_buffers alone (128 MB by default) is allocated
+ * up front inside this process. One connection and ORCA's small working set need far less; the operating
+ * system's page cache still holds the data files. Measured by the `memory` benchmark (docs/OPERATIONS.md, Memory).
+ */
+export const PGLITE_SETTINGS: Readonly<Record<string, string>> = {
+  shared_buffers: '16MB',
+  // Index builds in migrations and vacuum: 64 MB by default, a transient peak of this process.
+  maintenance_work_mem: '16MB',
+  temp_buffers: '2MB',
+};
+
+/** PGlite's own start parameters (single-user mode, no parallel workers…) followed by ORCA's settings. */
+export function pgliteStartParams(): string[] {
+  return [...PGlite.defaultStartParams, ...Object.entries(PGLITE_SETTINGS).flatMap(([name, value]) => ['-c', `${name}=${value}`])];
+}
+
+/**
+ * A PGlite instance with ORCA's settings, in `dataDir` (created by initdb when empty) or in memory — from `snapshot`
+ * (a `dumpDataDir` blob) when one is given.
+ */
+export function createPglite(dataDir: string | undefined, snapshot?: Blob): Promise<PGlite> {
+  const location = dataDir ? { dataDir } : snapshot ? { loadDataDir: snapshot } : {};
+  return PGlite.create({ ...location, startParams: pgliteStartParams() });
+}
+
+/**
  * Embedded PostgreSQL (WASM). `dataDir` undefined keeps everything in memory (tests); otherwise the files
- * live in that folder and survive restarts. PGlite is a single connection: statements queue in-process,
- * which is why `waiting` counts statements, not clients.
+ * live in that folder and survive restarts. An empty `dataDir` is seeded from the pre-initialised, migrated
+ * snapshot built with the package when there is one (pglite-snapshot.ts), instead of running initdb.
+ * PGlite is a single connection: statements queue in-process, which is why `waiting` counts statements, not clients.
  */
 export async function openPglite(dataDir: string | undefined, observe: QueryObserver, options: PgliteOptions = {}): Promise<Database> {
   if (dataDir && options.snapshot) throw new Error('a snapshot starts an in-memory database only');
   let unlock = () => {};
   if (dataDir) {
+    seedFromSnapshot(dataDir);
     // eslint-disable-next-line security/detect-non-literal-fs-filename -- path is ORCA_DATA_DIR, from configuration, never a request's
     mkdirSync(dataDir, { recursive: true });
     unlock = lockDataDir(dataDir);
   }
   let lite: PGlite;
   try {
-    lite = await PGlite.create(dataDir ? { dataDir } : options.snapshot ? { loadDataDir: options.snapshot } : {});
+    lite = await createPglite(dataDir, options.snapshot);
   } catch (error) {
     unlock();
     throw error;
   }
+  return wrapPglite(lite, observe, unlock);
+}
+
+/** ORCA's Database over one PGlite instance; `close` closes the instance and then calls `unlock`. */
+export async function wrapPglite(lite: PGlite, observe: QueryObserver, unlock: () => void = () => {}): Promise<Database> {
   // Statements reach PGlite through node-postgres on PGlite's own node-postgres connection: the same driver, type
   // parsers and named prepared statements as on a PostgreSQL server. A hot statement (QueryOptions.prepared) is then
   // parsed and planned once instead of on every call (docs/OPERATIONS.md, Databases).

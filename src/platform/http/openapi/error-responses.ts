@@ -37,7 +37,7 @@ export const ERROR_RESPONSES: Readonly<Record<number, ErrorResponse>> = {
     },
   },
   500: { name: 'InternalServerError', description: 'A bug. The body says nothing internal; quote its correlation_id when reporting it.' },
-  503: { name: 'ServiceUnavailable', description: 'The database is unavailable (or the server is shutting down); retry after Retry-After.', headers: { 'Retry-After': RETRY_AFTER } },
+  503: { name: 'ServiceUnavailable', description: 'The database is unavailable, the server is shutting down, or (for a body of 256 KiB or more) it is short of memory (`insufficient_memory`); retry after Retry-After.', headers: { 'Retry-After': RETRY_AFTER } },
 };
 
 /** The only 403 of a route without a key role (public, signed): the edge refuses blocked addresses on every route. */
