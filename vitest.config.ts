@@ -1,6 +1,20 @@
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 import { tierGlobs, TIERS, type TierName } from './test/tiers.js';
 
+/**
+ * vitest 3 hands `--testTimeout` on to every project but not `--hookTimeout`: read it here so that a loaded machine's
+ * `--hookTimeout=600000` still reaches the hooks that build apps.
+ */
+function hookTimeoutFromCommandLine(): number | undefined {
+  const args = process.argv;
+  for (let index = 0; index < args.length; index += 1) {
+    const arg = args[index]!;
+    const value = arg.startsWith('--hookTimeout=') ? arg.slice('--hookTimeout='.length) : arg === '--hookTimeout' ? args[index + 1] : undefined;
+    if (value !== undefined && Number.isFinite(Number(value))) return Number(value);
+  }
+  return undefined;
+}
+
 /** One tier (test/tiers.ts): `npm run test:<tier>` runs it alone (`vitest run --project <tier>`). */
 function tier(name: TierName): TestProjectInlineConfiguration {
   return {
@@ -10,7 +24,7 @@ function tier(name: TierName): TestProjectInlineConfiguration {
       // Property tests start from a fixed seed (ORCA_PROPERTY_SEED to change it).
       setupFiles: ['test/helpers/property-seed.ts'],
       testTimeout: 60_000,
-      hookTimeout: 60_000,
+      hookTimeout: hookTimeoutFromCommandLine() ?? 60_000,
     },
   };
 }
