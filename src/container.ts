@@ -19,6 +19,7 @@ import { createIngestModule } from './modules/ingest/index.js';
 import { createIncidentsModule } from './modules/incidents/index.js';
 import { createTrustModule } from './modules/trust/index.js';
 import { createReportsModule } from './modules/reports/index.js';
+import { createBackupsModule } from './modules/backups/index.js';
 import { createSystemModule, type HealthChecks } from './modules/system/index.js';
 import { createCacheInvalidation, createCacheMetrics, type CacheInvalidation } from './platform/cache/index.js';
 import { createFallbackStore, createLocalStore, createRedisStore, type RateLimitStore } from './platform/edge/rate-limit-store.js';
@@ -54,6 +55,7 @@ export interface Container {
     incidents: ReturnType<typeof createIncidentsModule>;
     trust: ReturnType<typeof createTrustModule>;
     reports: ReturnType<typeof createReportsModule>;
+    backups: ReturnType<typeof createBackupsModule>;
     system: ReturnType<typeof createSystemModule>;
   };
   close(): Promise<void>;
@@ -155,6 +157,7 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     },
   });
   const reports = createReportsModule({ trust: trust.service, clock, quarantineBelow: config.trustQuarantineBelow });
+  const backups = createBackupsModule({ db, clock, logger, registry: metrics.registry, jobs, audit: audit.service, settings: config, version: ORCA_VERSION });
 
   const redisState = config.redisUrl
     ? createDependencyState({
@@ -223,7 +226,7 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     redis,
     redisState,
     rateLimitStore,
-    modules: { agents, audit, keys, policies, sync, incidents, trust, reports, sources, ingest, system },
+    modules: { agents, audit, keys, policies, sync, incidents, trust, reports, backups, sources, ingest, system },
     invalidation,
     outbound,
     jobs,

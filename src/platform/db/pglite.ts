@@ -42,6 +42,22 @@ function isAlive(pid: number): boolean {
 }
 
 /**
+ * Creates the embedded database's data directory from an archive made by `dumpDataDir`. The directory must not
+ * exist yet (a restore moves the previous one aside first); it is locked while PGlite unpacks it.
+ */
+export async function loadPgliteDataDir(dataDir: string, archive: Blob): Promise<void> {
+  // eslint-disable-next-line security/detect-non-literal-fs-filename -- path is ORCA_DATA_DIR, from configuration, never a request's
+  mkdirSync(dataDir, { recursive: true });
+  const unlock = lockDataDir(dataDir);
+  try {
+    const lite = await PGlite.create({ dataDir, loadDataDir: archive });
+    await lite.close();
+  } finally {
+    unlock();
+  }
+}
+
+/**
  * Embedded PostgreSQL (WASM). `dataDir` undefined keeps everything in memory (tests); otherwise the files
  * live in that folder and survive restarts. PGlite is a single connection: statements queue in-process,
  * which is why `waiting` counts statements, not clients.
@@ -126,6 +142,13 @@ export async function openPglite(dataDir: string | undefined, observe: QueryObse
     async ping(timeoutMs) {
       await withTimeout(exclusive(() => direct.query('select 1')), timeoutMs, 'database ping');
     },
+    // PGlite's one connection runs statements one at a time: between two turns of the queue no transaction is
+    // open, so the data directory copied then is a consistent state, and the server never stops serving for long.
+    dumpDataDir: (inspect) =>
+      exclusive(async () => {
+        const inspected = await inspect(direct);
+        return { archive: await lite.dumpDataDir('gzip'), inspected };
+      }),
     poolStats: () => ({ total: 1, idle: inFlight === 0 ? 1 : 0, waiting: Math.max(0, inFlight - 1) }),
     async close() {
       await exclusive(() => client.end()).catch(() => {});
