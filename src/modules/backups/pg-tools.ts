@@ -37,3 +37,14 @@ export function runPgTool(program: PgTool, args: string[], signal?: AbortSignal)
 export async function requirePgTool(program: PgTool): Promise<void> {
   await runPgTool(program, ['--version']);
 }
+
+/**
+ * DATABASE_URL as libpq reads it. node-postgres decodes a query string as a form (`+` is a space, as in
+ * `options=-c+search_path=…`); libpq decodes only percent escapes, so every parameter is re-encoded with them.
+ */
+export function libpqUrl(databaseUrl: string): string {
+  const url = new URL(databaseUrl);
+  const query = [...url.searchParams].map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`).join('&');
+  url.search = query;
+  return url.toString();
+}

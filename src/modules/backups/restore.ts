@@ -10,7 +10,7 @@ import { createMetrics } from '../../platform/telemetry/metrics.js';
 import { createAuditModule } from '../audit/index.js';
 import { createBackupsRepository } from './backups.repository.js';
 import { BackupError, verifyBackup, type BackupManifest } from './manifest.js';
-import { requirePgTool, runPgTool } from './pg-tools.js';
+import { libpqUrl, requirePgTool, runPgTool } from './pg-tools.js';
 
 export type RestoreSettings = Pick<
   OrcaConfig,
@@ -125,7 +125,7 @@ async function restoreServer(settings: RestoreSettings, folder: string, manifest
     // eslint-disable-next-line security/detect-non-literal-fs-filename -- a scratch file in the backup folder, removed below
     writeFileSync(listFile, list.join('\n'));
     try {
-      await runPgTool('pg_restore', ['--no-owner', '--no-privileges', '--single-transaction', '--exit-on-error', `--use-list=${listFile}`, `--dbname=${url}`, archive]);
+      await runPgTool('pg_restore', ['--no-owner', '--no-privileges', '--single-transaction', '--exit-on-error', `--use-list=${listFile}`, `--dbname=${libpqUrl(url)}`, archive]);
     } finally {
        
       rmSync(listFile, { force: true });
@@ -145,9 +145,11 @@ async function restoreServer(settings: RestoreSettings, folder: string, manifest
 }
 
 /** Compares what the restored database holds with what the manifest recorded at the instant of the backup. */
-async function verifyRestored(db: Database, manifest: BackupManifest, logger: Logger) {
+async function verifyRestored(db: Database, manifest: BackupManifest, migrated: boolean, logger: Logger) {
   const counts = await repository.rowCounts(db);
   const mismatches = Object.entries(manifest.row_counts)
+    // The migrations just applied added their own rows to the history.
+    .filter(([table]) => !(migrated && table === 'schema_migration'))
     .filter(([table, rows]) => counts[table] !== rows)
     .map(([table, rows]) => `${table}: ${counts[table] ?? 'missing'} rows, the backup had ${rows}`);
   if (mismatches.length > 0) throw new BackupError(`the restored database does not hold what the backup recorded — ${mismatches.join('; ')}`);
@@ -179,7 +181,7 @@ export async function restoreBackup(settings: RestoreSettings, path: string, opt
   const db = await openDatabase(settings, options.logger, createMetrics());
   try {
     const migrated = await migrate(db);
-    const { tables, audit } = await verifyRestored(db, manifest, options.logger);
+    const { tables, audit } = await verifyRestored(db, manifest, migrated.applied.length > 0, options.logger);
     await discardPrevious();
     return {
       backup: folder,

@@ -8,7 +8,7 @@ import type { Database, Queryable } from '../../platform/db/index.js';
 import { backupNameAt } from './backup-folder.js';
 import type { BackupsRepository } from './backups.repository.js';
 import { MANIFEST_FILE, MANIFEST_FORMAT, describeFile, type BackupManifest } from './manifest.js';
-import { requirePgTool, runPgTool } from './pg-tools.js';
+import { libpqUrl, requirePgTool, runPgTool } from './pg-tools.js';
 
 export interface SnapshotFacts {
   schema: string;
@@ -61,7 +61,7 @@ async function dumpServer(deps: TakeBackupDeps, folder: string, signal?: AbortSi
       const inspected = await factsOf(deps, tx);
       await runPgTool(
         'pg_dump',
-        ['--format=custom', `--snapshot=${snapshot}`, `--schema="${inspected.schema.replaceAll('"', '""')}"`, '--no-owner', '--no-privileges', `--file=${file}`, `--dbname=${url}`],
+        ['--format=custom', `--snapshot=${snapshot}`, `--schema="${inspected.schema.replaceAll('"', '""')}"`, '--no-owner', '--no-privileges', `--file=${file}`, `--dbname=${libpqUrl(url)}`],
         signal,
       );
       return inspected;
