@@ -41,7 +41,7 @@ export function writeBackupStatus(dir: string, status: BackupStatus): void {
 export function registerBackupMetrics(registry: Registry, status: () => BackupStatus | null): void {
   new Gauge({
     name: 'orca_backup_last_success_timestamp_seconds',
-    help: 'Unix time of the last successful backup (absent before the first)',
+    help: 'Unix time of the last successful backup (0 before the first, so that an age alert fires until one succeeds)',
     registers: [registry],
     collect() {
       this.reset();
