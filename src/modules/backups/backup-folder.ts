@@ -3,15 +3,18 @@ import { join, resolve } from 'node:path';
 import type { OrcaConfig } from '../../platform/config/schema.js';
 import { BackupError } from './manifest.js';
 
-/** A finished backup's folder name: its UTC time to the second, then a random suffix so that two never collide. */
-const BACKUP_NAME = /^orca-backup-\d{8}T\d{6}Z-[0-9a-f]{6}$/;
+/**
+ * A finished backup's folder name: its UTC time to the millisecond (names sort as times do, which retention relies
+ * on), then a random suffix so that two never collide.
+ */
+const BACKUP_NAME = /^orca-backup-\d{8}T\d{9}Z-[0-9a-f]{6}$/;
 
 export function backupDirOf(config: Pick<OrcaConfig, 'backupDir' | 'dataDir'>): string {
   return resolve(config.backupDir ?? join(config.dataDir, 'backups'));
 }
 
 export function backupNameAt(at: Date, suffix: string): string {
-  return `orca-backup-${at.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${suffix}`;
+  return `orca-backup-${at.toISOString().replace(/[-:.]/g, '')}-${suffix}`;
 }
 
 /** Finished backups in `dir`, oldest first (names sort by time); a folder still being written is named `.partial-…`. */

@@ -26,13 +26,14 @@ export function createBackupsService(deps: TakeBackupDeps & { settings: BackupSe
 
     async run(signal?: AbortSignal): Promise<BackupRun> {
       const started = deps.now();
-      const record = (fields: Omit<BackupStatus, 'attempted_at' | 'duration_seconds' | 'last_success_at'>) => {
+      // A success is dated by its manifest's created_at: the instant the backup holds.
+      const record = (fields: Omit<BackupStatus, 'attempted_at' | 'duration_seconds' | 'last_success_at'>, successAt?: string) => {
         const previous = readBackupStatus(dir);
         writeBackupStatus(dir, {
           ...fields,
           attempted_at: started.toISOString(),
           duration_seconds: (deps.now().getTime() - started.getTime()) / 1000,
-          last_success_at: fields.outcome === 'success' ? started.toISOString() : (previous?.last_success_at ?? null),
+          last_success_at: fields.outcome === 'success' && successAt ? successAt : (previous?.last_success_at ?? null),
         });
       };
       // eslint-disable-next-line security/detect-non-literal-fs-filename -- path is BACKUP_DIR, from configuration
@@ -61,7 +62,7 @@ export function createBackupsService(deps: TakeBackupDeps & { settings: BackupSe
         bytes: taken.bytes,
         s3: s3.status,
         error: s3.status === 'failed' ? `copy to S3 failed: ${s3.error}` : null,
-      });
+      }, taken.manifest.created_at);
       const facts = { backup: taken.folder, bytes: taken.bytes, schema_version: taken.manifest.database.schema_version, removed: removed.length, s3: s3.status };
       if (failed) deps.logger.error(facts, 'backup written but its copy to S3 failed');
       else deps.logger.info(facts, 'backup written');
