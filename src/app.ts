@@ -136,6 +136,7 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
       redisStatus: () => (container.redisState ? (container.redisState.isUp() ? 'up' : 'down') : 'not_configured'),
       breakers: () => container.outbound.breakers(),
       queueDepth: () => container.jobs.depth(),
+      lastBackup: () => container.modules.backups.service.status(),
     }),
   );
   // A worker serves only probes and /metrics: orchestrators still need to watch it, clients must not reach it.

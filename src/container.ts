@@ -22,6 +22,7 @@ import { createReportsModule } from './modules/reports/index.js';
 import { createReceiversModule } from './modules/receivers/index.js';
 import { createAlertsModule } from './modules/alerts/index.js';
 import type { NotificationSink } from './modules/receivers/notification.js';
+import { createBackupsModule } from './modules/backups/index.js';
 import { createSystemModule, type HealthChecks } from './modules/system/index.js';
 import { createCacheInvalidation, createCacheMetrics, type CacheInvalidation } from './platform/cache/index.js';
 import { createFallbackStore, createLocalStore, createRedisStore, type RateLimitStore } from './platform/edge/rate-limit-store.js';
@@ -60,6 +61,7 @@ export interface Container {
     reports: ReturnType<typeof createReportsModule>;
     receivers: ReturnType<typeof createReceiversModule>;
     alerts: ReturnType<typeof createAlertsModule>;
+    backups: ReturnType<typeof createBackupsModule>;
     system: ReturnType<typeof createSystemModule>;
   };
   close(): Promise<void>;
@@ -217,6 +219,7 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     },
   });
   const reports = createReportsModule({ trust: trust.service, clock, quarantineBelow: config.trustQuarantineBelow });
+  const backups = createBackupsModule({ db, clock, logger, registry: metrics.registry, jobs, audit: audit.service, settings: config, version: ORCA_VERSION });
 
   const redisState = config.redisUrl
     ? createDependencyState({
@@ -286,7 +289,7 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     redis,
     redisState,
     rateLimitStore,
-    modules: { agents, audit, keys, policies, sync, incidents, trust, reports, receivers, alerts, sources, ingest, system },
+    modules: { agents, audit, keys, policies, sync, incidents, trust, reports, receivers, alerts, backups, sources, ingest, system },
     invalidation,
     outbound,
     jobs,

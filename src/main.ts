@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerAuditCommand } from './cli/commands/audit.js';
+import { registerBackupCommands } from './cli/commands/backup.js';
 import { registerDemoCommand } from './cli/commands/demo.js';
 import { registerDoctorCommand } from './cli/commands/doctor.js';
 import { registerKeysCommand } from './cli/commands/keys.js';
@@ -18,6 +19,7 @@ registerMigrateCommand(program);
 registerDoctorCommand(program);
 registerKeysCommand(program);
 registerAuditCommand(program);
+registerBackupCommands(program);
 registerDemoCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {

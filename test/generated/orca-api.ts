@@ -1320,6 +1320,18 @@ export interface components {
             /** @description null on the last page */
             next_cursor: string | null;
         };
+        /** BackupState */
+        BackupState: {
+            /** @description of the last attempt */
+            last_outcome: "success" | "failure";
+            /** Format: date-time */
+            last_attempt_at: string;
+            last_success_at: string | null;
+            /** @description why the last attempt failed; null when it succeeded */
+            last_error: string | null;
+            /** @description the last attempt's copy to S3_BUCKET */
+            s3: "copied" | "failed" | "off";
+        };
         /** BreakerStatus */
         BreakerStatus: {
             /** @description the target id (a receiver, a discovery source…) */
@@ -2266,6 +2278,8 @@ export interface components {
             breakers: components["schemas"]["BreakerStatus"][];
             /** @description the durable job queues, by name */
             queues: components["schemas"]["QueueStatus"][];
+            /** @description the last backup attempt recorded in BACKUP_DIR (docs/backups.md); null before the first */
+            backup: components["schemas"]["BackupState"] | null;
         };
         /**
          * Severity

@@ -68,14 +68,17 @@ describeEachDatabase('probes and documents', (ctx, target) => {
         database: { kind: target.name, schema_version: LATEST_MIGRATION },
         breakers: [],
         queues: [
+          { queue: 'backup.scheduled', queued: 0, active: 0, dead_lettered: 0, oldest_queued_seconds: 0 },
           { queue: 'sync.sweep', queued: 0, active: 0, dead_lettered: 0, oldest_queued_seconds: 0 },
           { queue: 'trust.snapshot', queued: 0, active: 0, dead_lettered: 0, oldest_queued_seconds: 0 },
         ],
+        // No attempt recorded in this data directory's BACKUP_DIR yet (docs/backups.md).
+        backup: null,
       });
     });
 
-    // Only measurements: no placeholder for backups, which this build does not have (a client could not tell a
-    // hard-coded null from "no backup yet"). They join when their feature lands, as breakers and queues did.
+    // Only measurements: every field reports something this build measures (breakers, queues and the last backup
+    // joined when their features landed), never a placeholder a client could not tell from a reading.
     it('documents exactly the fields it measures', async () => {
       type Schema = { properties?: Record<string, unknown>; $ref?: string };
       const document = (await get('/openapi.json')).json() as {
@@ -85,7 +88,7 @@ describeEachDatabase('probes and documents', (ctx, target) => {
       const declared = document.paths['/status']!.get.responses['200']!.content['application/json']!.schema;
       // Shared schemas are referenced from components (#/components/schemas/<name>).
       const schema = declared.$ref ? document.components.schemas[declared.$ref.split('/').pop()!]! : declared;
-      expect(Object.keys(schema.properties!).sort()).toEqual(['breakers', 'database', 'node_version', 'queues', 'redis', 'role', 'status', 'uptime_seconds', 'version']);
+      expect(Object.keys(schema.properties!).sort()).toEqual(['backup', 'breakers', 'database', 'node_version', 'queues', 'redis', 'role', 'status', 'uptime_seconds', 'version']);
     });
 
     it('is not public', async () => {

@@ -46,8 +46,8 @@ export function createAuditRepository(db: Queryable) {
     },
 
     /** The newest entry's seq and hash, without a lock (for the metric; appends use lockHead). */
-    async head(): Promise<{ seq: number; hash: string } | undefined> {
-      const { rows } = await db.query<{ seq: number; hash: string }>('select seq, hash from audit_entry order by seq desc limit 1');
+    async head(q: Queryable = db): Promise<{ seq: number; hash: string } | undefined> {
+      const { rows } = await q.query<{ seq: number; hash: string }>('select seq, hash from audit_entry order by seq desc limit 1');
       return rows[0];
     },
 

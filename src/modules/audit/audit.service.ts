@@ -52,6 +52,11 @@ export function createAuditService({ repository, clock }: { repository: AuditRep
       return { items, next_cursor: rows.length > limit && last ? encodeSeqCursor(last.seq) : null };
     },
 
+    /** The newest entry's seq and hash, on the caller's connection (a backup reads it inside its snapshot). */
+    head(q?: Queryable): Promise<{ seq: number; hash: string } | undefined> {
+      return repository.head(q);
+    },
+
     /** Walks the whole chain in batches (bounded memory) and reports every broken link. */
     async verify(): Promise<VerifyReport> {
       let cursor = { seq: 0, hash: GENESIS_HASH };

@@ -48,6 +48,22 @@ const QueueStatus = Type.Object(
   },
   { title: 'QueueStatus' },
 );
+const BackupState = Type.Union(
+  [
+    Type.Object(
+      {
+        last_outcome: Type.Union([Type.Literal('success'), Type.Literal('failure')], { description: 'of the last attempt' }),
+        last_attempt_at: Type.String({ format: 'date-time' }),
+        last_success_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+        last_error: Type.Union([Type.String(), Type.Null()], { description: 'why the last attempt failed; null when it succeeded' }),
+        s3: Type.Union([Type.Literal('copied'), Type.Literal('failed'), Type.Literal('off')], { description: 'the last attempt\'s copy to S3_BUCKET' }),
+      },
+      { title: 'BackupState' },
+    ),
+    Type.Null(),
+  ],
+  { description: 'the last backup attempt recorded in BACKUP_DIR (docs/backups.md); null before the first' },
+);
 const NotReady = Type.Intersect([Problem, Type.Object({ checks: Checks })], { title: 'NotReady' });
 
 export interface SystemRouteDeps {
@@ -64,9 +80,16 @@ export interface SystemRouteDeps {
   breakers: () => BreakerStatus[];
   /** Every job queue, read from the database (the same on every replica). */
   queueDepth: () => Promise<QueueDepth[]>;
+  /** The last backup attempt recorded in BACKUP_DIR, or null before the first. */
+  lastBackup: () => { outcome: 'success' | 'failure'; attempted_at: string; last_success_at: string | null; error: string | null; s3: 'copied' | 'failed' | 'off' } | null;
 }
 
 const probeTags = ['Probes'];
+
+function backupState(last: ReturnType<SystemRouteDeps['lastBackup']>) {
+  if (!last) return null;
+  return { last_outcome: last.outcome, last_attempt_at: last.attempted_at, last_success_at: last.last_success_at, last_error: last.error, s3: last.s3 };
+}
 
 export function systemRoutes(deps: SystemRouteDeps): FastifyPluginAsyncTypebox {
   const uptime = () => Math.round((Date.now() - deps.startedAt) / 1000);
@@ -147,6 +170,7 @@ export function systemRoutes(deps: SystemRouteDeps): FastifyPluginAsyncTypebox {
                 database: Type.Object({ kind: Type.String(), schema_version: Type.Integer() }),
                 breakers: Type.Array(Breaker, { description: 'the circuit breaker of each outbound target this process has called, by kind and target' }),
                 queues: Type.Array(QueueStatus, { description: 'the durable job queues, by name' }),
+                backup: BackupState,
               },
               { title: 'RuntimeStatus' },
             ),
@@ -175,6 +199,7 @@ export function systemRoutes(deps: SystemRouteDeps): FastifyPluginAsyncTypebox {
           dead_lettered: depth.deadLettered,
           oldest_queued_seconds: depth.oldestQueuedSeconds,
         })),
+        backup: backupState(deps.lastBackup()),
       }),
     );
 

@@ -36,9 +36,10 @@ export interface OrcaConfig {
   deliveryConcurrency: number;
   backupDir: string | undefined;
   backupIntervalMs: number;
-  backupRetentionMs: number;
+  backupRetention: number;
   s3Bucket: string | undefined;
   s3Endpoint: string | undefined;
+  awsRegion: string;
   otelEndpoint: string | undefined;
   logLevel: LogLevel;
   platformCostUsdMonthly: number | undefined;
@@ -376,11 +377,12 @@ export const SETTINGS = [
     description: 'notification deliveries a worker process sends at once (they mostly wait on receivers); always 1 on the embedded database',
     parse: integer(1, 200),
   },
-  { env: 'BACKUP_DIR', key: 'backupDir', default: undefined, description: 'backup folder (default $ORCA_DATA_DIR/backups)', planned: 'backups', parse: optional(text) },
-  { env: 'BACKUP_INTERVAL', key: 'backupIntervalMs', default: '6h', description: 'time between scheduled backups', planned: 'backups', parse: duration },
-  { env: 'BACKUP_RETENTION', key: 'backupRetentionMs', default: '30d', description: 'how long backups are kept', planned: 'backups', parse: duration },
-  { env: 'S3_BUCKET', key: 's3Bucket', default: undefined, description: 'copy each backup to this S3-compatible bucket', planned: 'backups', parse: optional(text) },
-  { env: 'S3_ENDPOINT', key: 's3Endpoint', default: undefined, description: 'S3-compatible endpoint URL', planned: 'backups', parse: optional(url(['http', 'https'])) },
+  { env: 'BACKUP_DIR', key: 'backupDir', default: undefined, description: 'backup folder (default $ORCA_DATA_DIR/backups); see docs/backups.md', parse: optional(text) },
+  { env: 'BACKUP_INTERVAL', key: 'backupIntervalMs', default: '6h', description: 'time between scheduled backups (run by a worker process)', parse: duration },
+  { env: 'BACKUP_RETENTION', key: 'backupRetention', default: '28', description: 'how many backups to keep in BACKUP_DIR: the newest N (28 = a week at the default interval)', parse: integer(1, 100_000) },
+  { env: 'S3_BUCKET', key: 's3Bucket', default: undefined, description: 'copy each backup to this S3-compatible bucket (credentials: the standard AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY… variables)', parse: optional(text) },
+  { env: 'S3_ENDPOINT', key: 's3Endpoint', default: undefined, description: 'S3-compatible endpoint URL (unset → AWS S3); path-style addressing when set', parse: optional(url(['http', 'https'])) },
+  { env: 'AWS_REGION', key: 'awsRegion', default: 'us-east-1', description: 'region of S3_BUCKET', parse: text },
   { env: 'OTEL_EXPORTER_OTLP_ENDPOINT', key: 'otelEndpoint', default: undefined, description: 'OpenTelemetry OTLP endpoint for traces (optional)', planned: 'tracing', parse: optional(url(['http', 'https'])) },
   { env: 'LOG_LEVEL', key: 'logLevel', default: 'info', description: 'pino log level', parse: logLevel },
   { env: 'PLATFORM_COST_USD_MONTHLY', key: 'platformCostUsdMonthly', default: undefined, description: 'platform cost, the denominator of ROI', parse: optional(positiveNumber) },

@@ -64,6 +64,12 @@ export interface Database extends Queryable {
   /** Answers within timeoutMs or rejects: readiness depends on this never hanging. */
   ping(timeoutMs: number): Promise<void>;
   poolStats(): PoolStats;
+  /**
+   * The embedded database only: a gzipped tar of its data directory, taken while it keeps serving. `inspect` runs
+   * on the same connection just before, with nothing else in between, so what it reads (row counts, the audit head)
+   * describes exactly the state the archive holds.
+   */
+  dumpDataDir?<T>(inspect: (db: Queryable) => Promise<T>): Promise<{ archive: Blob; inspected: T }>;
   close(): Promise<void>;
 }
 

@@ -8,6 +8,7 @@ import { openPostgres } from './postgres.js';
 
 export type { Database, Queryable, DatabaseKind, StatementBudget, TransactionOptions } from './driver.js';
 export { jsonbParameter } from './driver.js';
+export { loadPgliteDataDir } from './pglite.js';
 export { createAfterCommit, type AfterCommit } from './after-commit.js';
 export { isUniqueViolation } from './errors.js';
 export { whereClause, type SqlText, type WhereBuilder } from './where.js';

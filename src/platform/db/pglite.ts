@@ -78,6 +78,22 @@ export function createPglite(dataDir: string | undefined, snapshot?: Blob): Prom
 }
 
 /**
+ * Creates the embedded database's data directory from an archive made by `dumpDataDir`. The directory must not
+ * exist yet (a restore moves the previous one aside first); it is locked while PGlite unpacks it.
+ */
+export async function loadPgliteDataDir(dataDir: string, archive: Blob): Promise<void> {
+  // eslint-disable-next-line security/detect-non-literal-fs-filename -- path is ORCA_DATA_DIR, from configuration, never a request's
+  mkdirSync(dataDir, { recursive: true });
+  const unlock = lockDataDir(dataDir);
+  try {
+    const lite = await PGlite.create({ dataDir, loadDataDir: archive });
+    await lite.close();
+  } finally {
+    unlock();
+  }
+}
+
+/**
  * Embedded PostgreSQL (WASM). `dataDir` undefined keeps everything in memory (tests); otherwise the files
  * live in that folder and survive restarts. An empty `dataDir` is seeded from the pre-initialised, migrated
  * snapshot built with the package when there is one (pglite-snapshot.ts), instead of running initdb.
@@ -170,6 +186,13 @@ export async function wrapPglite(lite: PGlite, observe: QueryObserver, unlock: (
     async ping(timeoutMs) {
       await withTimeout(exclusive(() => direct.query('select 1')), timeoutMs, 'database ping');
     },
+    // PGlite's one connection runs statements one at a time: between two turns of the queue no transaction is
+    // open, so the data directory copied then is a consistent state, and the server never stops serving for long.
+    dumpDataDir: (inspect) =>
+      exclusive(async () => {
+        const inspected = await inspect(direct);
+        return { archive: await lite.dumpDataDir('gzip'), inspected };
+      }),
     poolStats: () => ({ total: 1, idle: inFlight === 0 ? 1 : 0, waiting: Math.max(0, inFlight - 1) }),
     async close() {
       await exclusive(() => client.end()).catch(() => {});
