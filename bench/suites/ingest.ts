@@ -38,14 +38,14 @@ const MAX_PREPARED_SECONDS = 240;
 /** Bounds the memory of prepared /events bodies (about 200 KB each). */
 const MAX_PREPARED_BATCHES = 2000;
 
-interface IngestServer extends ServerProcess {
+export interface IngestServer extends ServerProcess {
   adminKey: string;
   sourceId: string;
   secret: string;
 }
 
 
-async function startIngestServer(context: SuiteContext, name: string, databaseUrl: string | undefined): Promise<IngestServer> {
+export async function startIngestServer(context: SuiteContext, name: string, databaseUrl: string | undefined, env: Record<string, string> = {}): Promise<IngestServer> {
   const entry = join(context.repoRoot, 'dist', 'main.js');
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` first (\`npm run bench\` does)`);
   const adminKey = randomBytes(24).toString('base64url');
@@ -64,6 +64,7 @@ async function startIngestServer(context: SuiteContext, name: string, databaseUr
       API_KEYS: `bench-admin:admin:${adminKey}`,
       RATE_LIMIT_MAX: String(BENCH_RATE_LIMIT_MAX),
       ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+      ...env,
     },
     port,
     readyPath: '/livez',
@@ -83,7 +84,7 @@ async function startIngestServer(context: SuiteContext, name: string, databaseUr
 }
 
 /** Every request gets a fresh body and webhook-id, signed as a sender would: each one is a new event, never a duplicate. */
-function webhookRequest(server: IngestServer) {
+export function webhookRequest(server: IngestServer) {
   const signer = new Webhook(server.secret);
   let sequence = 0;
   return () => {
@@ -172,7 +173,7 @@ interface Fired {
   latencies: number[];
 }
 
-function fire(server: IngestServer, next: () => { method: 'POST'; path: string; headers: Record<string, string>; body: string }, connections: number, seconds: number): Promise<Fired> {
+export function fire(server: IngestServer, next: () => { method: 'POST'; path: string; headers: Record<string, string>; body: string }, connections: number, seconds: number): Promise<Fired> {
   const latencies: number[] = [];
   return new Promise((resolve, reject) => {
     const instance = autocannon(
