@@ -57,9 +57,10 @@ async function evaluate(server: OrcaServer, agentId: string): Promise<void> {
 
 /**
  * Sends one violating evaluation per agent at a fixed rate (an open loop: a slow answer does not slow the sending),
- * recording each send's moment (performance.now()). Resolves when every request was answered.
+ * recording each send's moment (performance.now()). Resolves once the last is sent, with `answered` settling when
+ * every request was answered (rejecting on a non-200).
  */
-export async function driveViolations(server: OrcaServer, agentIds: readonly string[], perSecond: number): Promise<Map<string, number>> {
+export async function driveViolations(server: OrcaServer, agentIds: readonly string[], perSecond: number): Promise<{ sentAt: Map<string, number>; answered: Promise<unknown> }> {
   const sentAt = new Map<string, number>();
   const pending: Array<Promise<void>> = [];
   const start = performance.now();
@@ -71,8 +72,9 @@ export async function driveViolations(server: OrcaServer, agentIds: readonly str
     sentAt.set(agentId, performance.now());
     pending.push(evaluate(server, agentId));
   }
-  await Promise.all(pending);
-  return sentAt;
+  const answered = Promise.all(pending);
+  answered.catch(() => {});
+  return { sentAt, answered };
 }
 
 /** Sends one violating evaluation per agent as fast as `concurrency` connections allow. */

@@ -4,6 +4,7 @@ import { waitForQuietMachine } from '../lib/cpu.js';
 import { contentionWarnings } from '../lib/measure.js';
 import { startOrca, type OrcaServer } from '../lib/orca.js';
 import { createSchema } from '../lib/postgres-schema.js';
+import { scrape, sumOf } from '../lib/prometheus.js';
 import { postgresCpuBetween, samplePostgresCpu } from '../lib/postgres-cpu.js';
 import { startReceiver, type Receiver } from '../lib/receiver.js';
 import { withServers, type ServerProcess } from '../lib/server-process.js';
@@ -17,6 +18,7 @@ export const EVENTS_PER_SECOND = 100;
 /** A notification that has not arrived this long after its event counts as this late (and as missing). */
 const ARRIVAL_TIMEOUT_MS = 30_000;
 const POSTGRES_URL = process.env.ORCA_BENCH_DATABASE_URL;
+const STATEMENTS = 'orca_db_query_duration_seconds_count';
 
 const round = (value: number, digits = 3) => Math.round(value * 10 ** digits) / 10 ** digits;
 
@@ -59,15 +61,18 @@ async function measureLatency(context: SuiteContext, database: { name: string; u
       const agents = await registerAgents(server, warmupCount + count);
       if (warmupCount > 0) {
         progress(`warm-up: ${warmupCount} violations at ${EVENTS_PER_SECOND}/s (${database.name})`);
-        const sent = await driveViolations(server, agents.slice(0, warmupCount), EVENTS_PER_SECOND);
-        await waitForAlerts(sent, receiver, ARRIVAL_TIMEOUT_MS);
+        const warmup = await driveViolations(server, agents.slice(0, warmupCount), EVENTS_PER_SECOND);
+        await warmup.answered;
+        await waitForAlerts(warmup.sentAt, receiver, ARRIVAL_TIMEOUT_MS);
       }
       await waitForQuietMachine(load.waitQuietSeconds, progress);
       progress(`${load.durationSeconds} s: ${count} violations at ${EVENTS_PER_SECOND}/s (${database.name})`);
       const cpuBefore = server.cpuSeconds();
       const started = performance.now();
-      const sentAt = await driveViolations(server, agents.slice(warmupCount), EVENTS_PER_SECOND);
+      const { sentAt, answered } = await driveViolations(server, agents.slice(warmupCount), EVENTS_PER_SECOND);
       const sending = (performance.now() - started) / 1000;
+      await answered;
+      const answering = (performance.now() - started) / 1000;
       await waitForAlerts(sentAt, receiver, ARRIVAL_TIMEOUT_MS);
       const wall = (performance.now() - started) / 1000;
       const cpuAfter = server.cpuSeconds();
@@ -75,6 +80,7 @@ async function measureLatency(context: SuiteContext, database: { name: string; u
       const counted = [...latencies, ...Array.from({ length: missing }, () => ARRIVAL_TIMEOUT_MS)];
       const details: Detail[] = [
         { key: 'events_per_second', label: 'violations sent', value: round(count / sending, 1), unit: '/s' },
+        { key: 'answered_seconds', label: 'time until every violation was answered', value: round(answering, 2), unit: 's' },
         { key: 'alerts_missing', label: `notifications not arrived within ${ARRIVAL_TIMEOUT_MS / 1000} s`, value: missing, unit: '' },
         { key: 'notifications', label: 'notifications received (run and warm-up)', value: receiver.arrivals.length, unit: '' },
       ];
@@ -124,6 +130,7 @@ async function measureDelivery(context: SuiteContext, databaseUrl: string): Prom
       progress(`draining ${count} deliveries`);
       const cpuBefore = server.cpuSeconds();
       const postgresBefore = samplePostgresCpu();
+      const statementsBefore = sumOf(await scrape(`${server.baseUrl}/metrics`), STATEMENTS);
       const started = receiver.release();
       const done = await receiver.waitForAnswered(count, 300_000);
       const wall = (performance.now() - started) / 1000;
@@ -131,9 +138,11 @@ async function measureDelivery(context: SuiteContext, databaseUrl: string): Prom
       const postgresSeconds = postgresCpuBetween(postgresBefore, samplePostgresCpu());
       if (!done) throw new Error(`only ${receiver.answered()} of ${count} notifications were delivered within 300 s`);
       await delay(200);
+      const statements = sumOf(await scrape(`${server.baseUrl}/metrics`), STATEMENTS) - statementsBefore;
       const details: Detail[] = [
         { key: 'held', label: 'requests in flight when released (DELIVERY_CONCURRENCY)', value: queuedBefore, unit: '' },
         { key: 'notifications', label: 'notifications delivered', value: count, unit: '' },
+        { key: 'statements_per_delivery', label: "database statements per delivery (orca_db_query_duration_seconds_count)", value: round(statements / count, 2), unit: '' },
       ];
       if (cpuBefore !== undefined && cpuAfter !== undefined) {
         details.push({ key: 'server_cpu_percent', label: 'server CPU', value: round(((cpuAfter - cpuBefore) / wall) * 100, 1), unit: '% of a core' });
