@@ -23,7 +23,9 @@ export async function createSchema(base: string): Promise<{ schema: string; url:
       const dropper = new pg.Client({ connectionString: base });
       await dropper.connect();
       try {
+        // ORCA's job queue lives beside it (JOBS_SCHEMA defaults to <schema>_pgboss): dropped with it.
         await dropper.query(`drop schema if exists ${schema} cascade`);
+        await dropper.query(`drop schema if exists ${schema}_pgboss cascade`);
       } finally {
         await dropper.end();
       }
