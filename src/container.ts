@@ -159,6 +159,7 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     sink: options.notificationSink ?? receivers.sink,
     // `sync` is built below; streams are only asked for during an evaluation, long after start-up.
     streams: async (now) => (await sync.service.freshness(now)).items,
+    enabled: config.alertsEnabled,
     evaluationIntervalMs: config.alertsEvaluationIntervalMs,
     baseUrl: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`,
   });

@@ -26,6 +26,7 @@ export async function createSchema(base: string): Promise<{ schema: string; url:
         // ORCA's job queue lives beside its tables, in <schema>_pgboss (src/platform/jobs/job-queue.ts).
         await dropper.query(`drop schema if exists ${schema}_pgboss cascade`);
         await dropper.query(`drop schema if exists ${schema} cascade`);
+        await dropper.query(`drop schema if exists ${schema}_pgboss cascade`);
       } finally {
         await dropper.end();
       }

@@ -45,7 +45,7 @@ export interface IngestServer extends ServerProcess {
 }
 
 
-async function startIngestServer(context: SuiteContext, name: string, databaseUrl: string | undefined): Promise<IngestServer> {
+export async function startIngestServer(context: SuiteContext, name: string, databaseUrl: string | undefined, env: Record<string, string> = {}): Promise<IngestServer> {
   const entry = join(context.repoRoot, 'dist', 'main.js');
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` first (\`npm run bench\` does)`);
   const adminKey = randomBytes(24).toString('base64url');
@@ -64,6 +64,7 @@ async function startIngestServer(context: SuiteContext, name: string, databaseUr
       API_KEYS: `bench-admin:admin:${adminKey}`,
       RATE_LIMIT_MAX: String(BENCH_RATE_LIMIT_MAX),
       ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+      ...env,
     },
     port,
     readyPath: '/livez',
@@ -172,7 +173,7 @@ interface Fired {
   latencies: number[];
 }
 
-function fire(server: IngestServer, next: () => { method: 'POST'; path: string; headers: Record<string, string>; body: string }, connections: number, seconds: number): Promise<Fired> {
+export function fire(server: IngestServer, next: () => { method: 'POST'; path: string; headers: Record<string, string>; body: string }, connections: number, seconds: number): Promise<Fired> {
   const latencies: number[] = [];
   return new Promise((resolve, reject) => {
     const instance = autocannon(

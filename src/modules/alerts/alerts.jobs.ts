@@ -18,7 +18,7 @@ export interface EvaluatePayload {
 
 export function registerAlertJobs(
   jobs: Pick<JobQueue, 'define' | 'schedule' | 'send'>,
-  deps: { evaluate: AlertEvaluator; metrics: AlertMetrics; logger: Logger; intervalMs: number },
+  deps: { evaluate: AlertEvaluator; metrics: AlertMetrics; logger: Logger; intervalMs: number; /** false (ALERTS_ENABLED=false): no scheduled evaluation. */ scheduled?: boolean },
 ) {
   const { metrics, logger } = deps;
 
@@ -49,7 +49,7 @@ export function registerAlertJobs(
     handler: async (job) => run(job.data.trigger, job.correlationId),
   });
   jobs.define({ queue: ALERTS_SCHEDULE_QUEUE, retryLimit: 0, timeoutSeconds: 120, handler: async (job) => run('schedule', job.correlationId) });
-  jobs.schedule({ queue: ALERTS_SCHEDULE_QUEUE, intervalMs: deps.intervalMs });
+  if (deps.scheduled ?? true) jobs.schedule({ queue: ALERTS_SCHEDULE_QUEUE, intervalMs: deps.intervalMs });
 
   let sending: Promise<unknown> | undefined;
   return {

@@ -36,6 +36,8 @@ export function createAlertsModule(deps: {
   sink: NotificationSink;
   /** The streams of the active sync contracts and their freshness (stream_stale rules). */
   streams: (now: Date) => Promise<StreamFreshness[]>;
+  /** ALERTS_ENABLED: false → nothing asks for an evaluation (no prompt, no scheduled one) and no signal is recorded. */
+  enabled?: boolean;
   /** ALERTS_EVALUATION_INTERVAL. */
   evaluationIntervalMs: number;
   /** Where an alert's generatorURL points (ORCA's own API). */
@@ -59,16 +61,21 @@ export function createAlertsModule(deps: {
     metrics,
     generatorUrl: (fingerprint) => `${deps.baseUrl.replace(/\/$/, '')}/api/v1/alerts?fingerprint=${fingerprint}`,
   });
-  const jobs = registerAlertJobs(deps.jobs, { evaluate, metrics, logger, intervalMs: deps.evaluationIntervalMs });
-  const silences = createSilenceService({ db: deps.db, repository: silencesRepository, audit: deps.audit, clock: deps.clock, onChange: (id) => jobs.requestEvaluation(id ?? undefined) });
+  const enabled = deps.enabled ?? true;
+  const jobs = registerAlertJobs(deps.jobs, { evaluate, metrics, logger, intervalMs: deps.evaluationIntervalMs, scheduled: enabled });
+  const requestEvaluation = (correlationId?: string) => {
+    if (enabled) jobs.requestEvaluation(correlationId);
+  };
+  const silences = createSilenceService({ db: deps.db, repository: silencesRepository, audit: deps.audit, clock: deps.clock, onChange: (id) => requestEvaluation(id ?? undefined) });
   const alerts = createAlertsService({ repository, silences: silencesRepository, clock: deps.clock });
 
   async function recordSignal(kind: 'signature_failure' | 'delivery_dead_lettered', subject: Record<string, string>, correlationId: string | undefined): Promise<void> {
+    if (!enabled) return;
     try {
       const at = deps.clock.now();
       await repository.recordSignal({ id: newId(), kind, subject, at, correlation_id: correlationId ?? null });
       await repository.pruneSignals(new Date(at.getTime() - SIGNAL_RETENTION_MS));
-      jobs.requestEvaluation(correlationId);
+      requestEvaluation(correlationId);
     } catch (error) {
       logger.error({ err: error, kind, correlation_id: correlationId }, 'could not record an alert signal');
     }
@@ -83,7 +90,7 @@ export function createAlertsModule(deps: {
     /** Evaluates now, in this process (tests, `orca` commands); jobs do it otherwise. */
     evaluate: (correlationId: string) => evaluate(correlationId),
     /** After a write that can change an alert committed: queue a prompt evaluation (never throws). */
-    requestEvaluation: (correlationId?: string) => jobs.requestEvaluation(correlationId),
+    requestEvaluation,
     /** A webhook whose signature did not verify (ingest): counted by signature_failures rules. Never throws. */
     signatureRejected: (rejection: { sourceId: string; correlationId: string | undefined }) =>
       recordSignal('signature_failure', { source_id: rejection.sourceId }, rejection.correlationId),

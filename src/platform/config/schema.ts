@@ -54,6 +54,7 @@ export interface OrcaConfig {
   maxHeaderSizeBytes: number;
   policyAllowSampleRate: number;
   syncSweepIntervalMs: number;
+  alertsEnabled: boolean;
   alertsEvaluationIntervalMs: number;
   outboundTimeoutMs: number;
   outboundRetries: number;
@@ -444,6 +445,14 @@ export const SETTINGS = [
     default: '30s',
     description: 'time between sweeps of the sync analyzer for time-based rules (stale streams, follow-up deadlines); whole seconds (rounded up), at most 7d',
     parse: durationUpTo(7 * 86_400_000, '7d'),
+  },
+  {
+    env: 'ALERTS_ENABLED',
+    key: 'alertsEnabled',
+    default: 'true',
+    description:
+      'false: alert rules are never evaluated (no prompt or scheduled evaluation, no alert signals recorded), so no alert fires and nothing is notified; for measuring what evaluation costs, or a replica set that must stay silent (docs/alerts.md)',
+    parse: onOff,
   },
   {
     env: 'ALERTS_EVALUATION_INTERVAL',
