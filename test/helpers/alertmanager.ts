@@ -3,12 +3,15 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { NotificationSink } from '../../src/modules/receivers/notification.js';
 import { waitFor } from './jobs.js';
 
 /** The Debian package's binary (`prometheus-alertmanager`, installed by .ci/run). */
 export const ALERTMANAGER_BINARY = '/usr/bin/prometheus-alertmanager';
 export const alertmanagerInstalled = existsSync(ALERTMANAGER_BINARY);
+// CI installs it and sets ORCA_REQUIRE_ALERTMANAGER=1: there, a missing binary fails instead of skipping the test.
+if (!alertmanagerInstalled && process.env.ORCA_REQUIRE_ALERTMANAGER === '1') {
+  throw new Error(`ORCA_REQUIRE_ALERTMANAGER=1 but ${ALERTMANAGER_BINARY} is missing: apt-get install prometheus-alertmanager`);
+}
 
 export interface RunningAlertmanager {
   url: string;
@@ -67,30 +70,4 @@ export async function startAlertmanager(): Promise<RunningAlertmanager> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-/**
- * A stand-in for the receivers module's `alertmanager` receiver, for this test only: each notification's alerts are
- * posted at once in Alertmanager API v2 form (`POST /api/v2/alerts`), so that the test checks what ORCA's alerts
- * look like to a real Alertmanager. The durable delivery itself is the receivers module's (and its own tests').
- */
-export function createAlertmanagerPostingSink(alertmanagerUrl: string, name = 'alertmanager'): NotificationSink & { posted: number } {
-  const sink = {
-    posted: 0,
-    async enqueue(notification: Parameters<NotificationSink['enqueue']>[0]) {
-      const body = notification.alerts.map((alert) => ({
-        labels: alert.labels,
-        annotations: alert.annotations,
-        startsAt: alert.startsAt,
-        ...(alert.endsAt ? { endsAt: alert.endsAt } : {}),
-        generatorURL: alert.generatorURL,
-      }));
-      const response = await fetch(`${alertmanagerUrl}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      if (response.status !== 200) throw new Error(`alertmanager answered ${response.status}: ${await response.text()}`);
-      sink.posted += 1;
-    },
-    receiverNames: async () => [name],
-    onDeadLettered: () => {},
-  };
-  return sink;
 }

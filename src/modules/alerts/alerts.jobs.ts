@@ -4,6 +4,7 @@
  * commit. Prompt sends share one singleton key, so a burst of writes queues one evaluation, not one each; a timer
  * job is sent for the moment a pending alert's `for` ends or a group's wait is over.
  */
+import type { Clock } from '../../platform/clock.js';
 import type { JobQueue } from '../../platform/jobs/index.js';
 import type { Logger } from '../../platform/telemetry/logger.js';
 import type { AlertEvaluator } from './alert-evaluator.js';
@@ -18,7 +19,15 @@ export interface EvaluatePayload {
 
 export function registerAlertJobs(
   jobs: Pick<JobQueue, 'define' | 'schedule' | 'send'>,
-  deps: { evaluate: AlertEvaluator; metrics: AlertMetrics; logger: Logger; intervalMs: number; /** false (ALERTS_ENABLED=false): no scheduled evaluation. */ scheduled?: boolean },
+  deps: {
+    evaluate: AlertEvaluator;
+    metrics: AlertMetrics;
+    logger: Logger;
+    clock: Clock;
+    intervalMs: number;
+    /** false (ALERTS_ENABLED=false): no scheduled evaluation. */
+    scheduled?: boolean;
+  },
 ) {
   const { metrics, logger } = deps;
 
@@ -34,8 +43,13 @@ export function registerAlertJobs(
   }
 
   async function scheduleTimer(at: Date, correlationId: string): Promise<void> {
+    // The wake-up time is on the evaluator's clock; the queue starts jobs on the wall clock. Send the timer after the
+    // same delay from now, and never for a moment already past: an evaluation that left something due behind (a
+    // group whose receiver is gone) must not re-run at once, forever — the schedule picks it up.
+    const delayMs = at.getTime() - deps.clock.now().getTime();
+    if (delayMs <= 0) return;
     // One timer job per second of wake-up time: timers for different moments coexist, the same moment once.
-    const second = Math.ceil(at.getTime() / 1000);
+    const second = Math.ceil((Date.now() + delayMs) / 1000);
     await jobs.send<EvaluatePayload>(ALERTS_EVALUATE_QUEUE, { trigger: 'timer' }, { singletonKey: `timer:${second}`, startAfter: new Date(second * 1000), correlationId });
   }
 

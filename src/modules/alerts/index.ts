@@ -62,7 +62,7 @@ export function createAlertsModule(deps: {
     generatorUrl: (fingerprint) => `${deps.baseUrl.replace(/\/$/, '')}/api/v1/alerts?fingerprint=${fingerprint}`,
   });
   const enabled = deps.enabled ?? true;
-  const jobs = registerAlertJobs(deps.jobs, { evaluate, metrics, logger, intervalMs: deps.evaluationIntervalMs, scheduled: enabled });
+  const jobs = registerAlertJobs(deps.jobs, { evaluate, metrics, logger, clock: deps.clock, intervalMs: deps.evaluationIntervalMs, scheduled: enabled });
   const requestEvaluation = (correlationId?: string) => {
     if (enabled) jobs.requestEvaluation(correlationId);
   };
