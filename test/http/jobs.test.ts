@@ -68,7 +68,10 @@ for (const target of databaseTargets) {
       expect(response.statusCode).toBe(200);
       const { queues } = response.json() as { queues: Array<Record<string, unknown>> };
       expect(queues).toEqual([
+        { queue: 'alerts.evaluate', queued: 0, active: 0, dead_lettered: 0, oldest_queued_seconds: 0 },
+        { queue: 'alerts.evaluate.schedule', queued: 0, active: 0, dead_lettered: 0, oldest_queued_seconds: 0 },
         { queue: 'backup.scheduled', queued: 0, active: 0, dead_lettered: 0, oldest_queued_seconds: 0 },
+        { queue: 'receivers.deliver', queued: 0, active: 0, dead_lettered: 0, oldest_queued_seconds: 0 },
         { queue: 'sync.sweep', queued: 2, active: 0, dead_lettered: 0, oldest_queued_seconds: expect.any(Number) },
         { queue: 'trust.snapshot', queued: 0, active: 0, dead_lettered: 0, oldest_queued_seconds: 0 },
       ]);

@@ -68,7 +68,10 @@ describeEachDatabase('probes and documents', (ctx, target) => {
         database: { kind: target.name, schema_version: LATEST_MIGRATION },
         breakers: [],
         queues: [
+          { queue: 'alerts.evaluate', queued: 0, active: 0, dead_lettered: 0, oldest_queued_seconds: 0 },
+          { queue: 'alerts.evaluate.schedule', queued: 0, active: 0, dead_lettered: 0, oldest_queued_seconds: 0 },
           { queue: 'backup.scheduled', queued: 0, active: 0, dead_lettered: 0, oldest_queued_seconds: 0 },
+          { queue: 'receivers.deliver', queued: 0, active: 0, dead_lettered: 0, oldest_queued_seconds: 0 },
           { queue: 'sync.sweep', queued: 0, active: 0, dead_lettered: 0, oldest_queued_seconds: 0 },
           { queue: 'trust.snapshot', queued: 0, active: 0, dead_lettered: 0, oldest_queued_seconds: 0 },
         ],

@@ -15,7 +15,7 @@ import { bundledMigrations, migrate } from '../../src/platform/db/migrate.js';
 import { createLogger } from '../../src/platform/telemetry/logger.js';
 import { createMetrics } from '../../src/platform/telemetry/metrics.js';
 import { ORCA_VERSION } from '../../src/platform/version.js';
-import { databaseTargets, type DatabaseTarget, type ProvisionedDatabase } from '../helpers/db.js';
+import { createSchema, databaseTargets, serverUrl, type DatabaseTarget, type ProvisionedDatabase } from '../helpers/db.js';
 
 /**
  * docs/backups.md: a backup of a database that keeps serving, its manifest and checksums, retention, and a restore
@@ -31,8 +31,10 @@ interface Setup {
   close(): Promise<void>;
 }
 
-async function setUp(target: DatabaseTarget, env: Record<string, string> = {}): Promise<Setup> {
-  const provisioned: ProvisionedDatabase = await target.provision();
+/** `empty`: a database with no migration applied (test databases otherwise start from the migrated template). */
+async function setUp(target: DatabaseTarget, env: Record<string, string> = {}, options: { empty?: boolean } = {}): Promise<Setup> {
+  const provisioned: ProvisionedDatabase =
+    options.empty && target.name === 'postgres' && serverUrl ? await createSchema(serverUrl) : await target.provision();
   const dataDir = mkdtempSync(join(tmpdir(), 'orca-backups-'));
   const config = loadConfig({ ORCA_DATA_DIR: dataDir, ...(provisioned.url ? { DATABASE_URL: provisioned.url } : {}), ...env }, dataDir);
   return {
@@ -170,7 +172,7 @@ for (const target of databaseTargets) {
 
   describe(`restoring a backup of an older schema [${target.name}]`, { timeout: 600_000 }, () => {
     it('restores it and applies the migrations it lacks, audit chain intact', async () => {
-      const setup = await setUp(target);
+      const setup = await setUp(target, {}, { empty: true });
       try {
         const OLDER = 5;
         const db = await openDatabase(setup.config, logger, createMetrics());
