@@ -226,9 +226,9 @@ describe('loadConfig refuses invalid values, naming the variable', () => {
   it('reports every problem at once, in table order', () => {
     expect(problemsOf({ LOG_LEVEL: 'loud', PORT: 'abc', RATE_LIMIT_WINDOW: 'soon', DATABASE_URL: 'mysql://x' })).toEqual([
       'PORT: must be an integer between 0 and 65535 (got "abc")',
+      'LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent (got "loud")',
       'DATABASE_URL: must use one of the schemes postgres, postgresql',
       'RATE_LIMIT_WINDOW: must be a duration such as 500ms, 30s, 15m, 6h or 30d (got "soon")',
-      'LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent (got "loud")',
     ]);
   });
 });

@@ -1,0 +1,27 @@
+/** The durable job queue run by worker processes. */
+import { durationBetween, integer, optional, schemaName, type Setting } from '../parsers.js';
+
+export const JOBS_SETTINGS = [
+  {
+    env: 'JOBS_CONCURRENCY',
+    key: 'jobsConcurrency',
+    default: '5',
+    description: 'jobs of one queue that a worker process runs at once (a queue may set its own); always 1 on the embedded database',
+    parse: integer(1, 100),
+  },
+  {
+    env: 'JOBS_SCHEMA',
+    key: 'jobsSchema',
+    default: undefined,
+    description:
+      'PostgreSQL schema holding the job queue (pg-boss tables); unset → pgboss, or <schema>_pgboss when ORCA\'s own tables live in a schema other than public (search_path), so that two installations sharing a database never share a queue',
+    parse: optional(schemaName),
+  },
+  {
+    env: 'JOBS_POLL_INTERVAL',
+    key: 'jobsPollIntervalMs',
+    default: '2s',
+    description: 'how often an idle worker looks for due jobs (retries, delayed jobs); new jobs wake workers at once through LISTEN/NOTIFY',
+    parse: durationBetween(100, '100ms', 300_000, '5m'),
+  },
+] as const satisfies readonly Setting[];
