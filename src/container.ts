@@ -130,6 +130,7 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
       schema: config.jobsSchema,
       concurrency: config.jobsConcurrency,
       pollIntervalMs: config.jobsPollIntervalMs,
+      maintenanceIntervalMs: config.jobsMaintenanceIntervalMs,
       // Half the shutdown budget: HTTP drains before, and the database must still close after.
       drainTimeoutMs: config.shutdownTimeoutMs / 2,
     },
@@ -146,7 +147,12 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     box: secretBox,
     outbound,
     jobs,
-    settings: { retries: config.deliveryRetries, retryDelaySeconds: Math.round(config.deliveryRetryDelayMs / 1000), concurrency: config.deliveryConcurrency },
+    settings: {
+      retries: config.deliveryRetries,
+      retryDelaySeconds: Math.round(config.deliveryRetryDelayMs / 1000),
+      concurrency: config.deliveryConcurrency,
+      attemptTimeoutMs: config.outboundTimeoutMs,
+    },
   });
   // Alerts next: the modules whose writes can change an alert ask it for a prompt evaluation once they commit.
   const alerts = createAlertsModule({

@@ -58,7 +58,7 @@ export function createTestQueue(db: Database, options: { runsJobs: boolean; sett
     logger: createLogger({ level: 'debug', destination: captureStream(logs) }),
     registry,
     runsJobs: options.runsJobs,
-    settings: { schema: undefined, concurrency: 5, pollIntervalMs: 200, drainTimeoutMs: 5000, ...options.settings },
+    settings: { schema: undefined, concurrency: 5, pollIntervalMs: 200, maintenanceIntervalMs: 120_000, drainTimeoutMs: 5000, ...options.settings },
   });
   return { queue, logs, registry };
 }

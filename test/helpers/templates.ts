@@ -56,7 +56,7 @@ async function migrateTemplate(db: Database): Promise<void> {
     logger: createLogger({ level: 'silent' }),
     registry: new Registry(),
     runsJobs: false,
-    settings: { schema: undefined, concurrency: 1, pollIntervalMs: 1000, drainTimeoutMs: 1000 },
+    settings: { schema: undefined, concurrency: 1, pollIntervalMs: 1000, maintenanceIntervalMs: 120_000, drainTimeoutMs: 1000 },
   });
   await queue.start();
   await queue.stop();

@@ -18,7 +18,12 @@ export interface DeliverySettings {
   retryDelaySeconds: number;
   /** Deliveries one worker process sends at once. */
   concurrency: number;
+  /** OUTBOUND_TIMEOUT: the longest one attempt waits on its receiver. */
+  attemptTimeoutMs: number;
 }
+
+/** Room past the receiver's timeout for the attempt's own database writes, even on a loaded database. */
+const ATTEMPT_MARGIN_SECONDS = 15;
 
 export interface DeliveryJobDeps {
   deliveries: DeliveryRepository;
@@ -113,7 +118,8 @@ export function registerDeliveryJobs(jobs: Pick<JobQueue, 'define'>, deps: Deliv
     concurrency: deps.settings.concurrency,
     retryLimit: deps.settings.retries + 1,
     retryDelaySeconds: deps.settings.retryDelaySeconds,
-    // A few attempts' worth of OUTBOUND_TIMEOUT at most; a stuck attempt is failed and retried.
-    timeoutSeconds: 120,
+    // One attempt is one request (no retries inside it) bounded by OUTBOUND_TIMEOUT. An attempt cut off by a crash
+    // runs again once this has passed (plus JOBS_MAINTENANCE_INTERVAL), so it is kept as short as that bound allows.
+    timeoutSeconds: Math.ceil(deps.settings.attemptTimeoutMs / 1000) + ATTEMPT_MARGIN_SECONDS,
   });
 }

@@ -26,6 +26,8 @@ export interface JobQueueSettings {
   concurrency: number;
   /** JOBS_POLL_INTERVAL. */
   pollIntervalMs: number;
+  /** JOBS_MAINTENANCE_INTERVAL: how often pg-boss's supervision expires jobs whose process died. */
+  maintenanceIntervalMs: number;
   /** How long `stop()` waits for running jobs before failing them (they then run again elsewhere). */
   drainTimeoutMs: number;
 }
@@ -151,6 +153,8 @@ export function createJobQueue(deps: JobQueueDeps): JobQueue {
       schedule: false,
       // Maintenance on worker processes: fails jobs whose process died (past their timeout), archives finished jobs.
       supervise: deps.runsJobs,
+      // pg-boss's default (2 min) would leave a job cut off by a crash waiting that long after its timeout.
+      maintenanceIntervalSeconds: Math.max(1, Math.ceil(settings.maintenanceIntervalMs / 1000)),
       // A scheduled slot's job must outlive its slot, or another replica could run the slot again.
       archiveCompletedAfterSeconds: Math.max(ARCHIVE_AFTER_SECONDS, longestSlot),
     });

@@ -24,4 +24,12 @@ export const JOBS_SETTINGS = [
     description: 'how often an idle worker looks for due jobs (retries, delayed jobs); new jobs wake workers at once through LISTEN/NOTIFY',
     parse: durationBetween(100, '100ms', 300_000, '5m'),
   },
+  {
+    env: 'JOBS_MAINTENANCE_INTERVAL',
+    key: 'jobsMaintenanceIntervalMs',
+    default: '30s',
+    description:
+      'how often one worker of the deployment fails jobs that outlived their timeout (their process died: they run again) and archives finished ones; a job cut off by a crash runs again within its timeout plus this interval; whole seconds (rounded up)',
+    parse: durationBetween(1000, '1s', 3_600_000, '1h'),
+  },
 ] as const satisfies readonly Setting[];
