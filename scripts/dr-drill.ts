@@ -4,7 +4,7 @@
  * audit entries, backs up, wipes, restores, and checks checksums, row counts and the audit chain, then writes the
  * measured times to docs/dr-drill.md. Everything runs in temporary folders (and a temporary schema).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -134,4 +134,19 @@ ${rows.join('\n')}
 \`BACKUP_INTERVAL\` (default 6 h: up to 6 h of writes since the last backup), not by this drill.
 `,
 );
+// The runbook quotes the measured recovery times between its markers, so that it never cites stale figures.
+const RUNBOOK = 'docs/runbooks/disaster-recovery.md';
+const quoted = `<!-- dr-drill:begin (written by npm run dr:drill) -->
+Measured by \`npm run dr:drill -- --events ${EVENTS}${base ? ' --database-url …' : ''}\` on ${new Date().toISOString().slice(0, 10)} (${cpus().length} cores; full table in docs/dr-drill.md):
+
+| Database | Events | Backup (s) | Restore + checks: the RTO's core (s) |
+|---|---|---|---|
+${results.map((r) => `| ${r.database} | ${r.events.toLocaleString('en')} | ${f(r.backupSeconds)} | ${f(r.restoreSeconds)} |`).join('\n')}
+<!-- dr-drill:end -->`;
+if (values.out === 'docs/dr-drill.md') {
+  const runbook = readFileSync(RUNBOOK, 'utf8');
+  const replaced = runbook.replace(/<!-- dr-drill:begin[\s\S]*?<!-- dr-drill:end -->/, quoted);
+  if (replaced === runbook && !runbook.includes(quoted)) throw new Error(`${RUNBOOK} has no dr-drill markers`);
+  writeFileSync(RUNBOOK, replaced);
+}
 console.log(rows.join('\n'));

@@ -89,3 +89,13 @@ describe('settings nothing reads yet are marked planned', () => {
     else expect(helpLine).not.toContain('planned (');
   });
 });
+
+it('the disaster-recovery runbook quotes the figures of the last drill (docs/dr-drill.md), as npm run dr:drill writes them', () => {
+  const drill = readFileSync(join(ROOT, 'docs/dr-drill.md'), 'utf8');
+  const runbook = readFileSync(join(ROOT, 'docs/runbooks/disaster-recovery.md'), 'utf8');
+  // | database | events | seed | backup | MiB | verify | restore | tables | audit |
+  const measured = [...drill.matchAll(/^\| (pglite|postgres) \| ([\d,]+) \| [\d.]+ \| ([\d.]+) \| [\d.]+ \| [\d.]+ \| ([\d.]+) \|/gm)].map((row) => `| ${row[1]} | ${row[2]} | ${row[3]} | ${row[4]} |`);
+  expect(measured.length).toBeGreaterThan(0);
+  const quoted = /<!-- dr-drill:begin[^\n]*-->\n([\s\S]*?)<!-- dr-drill:end -->/.exec(runbook)?.[1] ?? '';
+  expect(quoted.split('\n').filter((line) => /^\| (pglite|postgres) \|/.test(line))).toEqual(measured);
+});
