@@ -28,6 +28,15 @@ describe('orca slo compile', () => {
 
     const checked = await runOrca(['slo', 'compile', '--in', MANIFEST, '--out', out, '--check']);
     expect(checked).toMatchObject({ code: 0, stdout: `${target} is up to date with ${MANIFEST}\n`, stderr: '' });
+    const again = await runOrca(['slo', 'compile', '--in', MANIFEST, '--out', out, '--json']);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toEqual({
+      file: target,
+      manifest: MANIFEST,
+      slos: ['orca-api-availability', 'orca-api-latency', 'orca-ingest-ack-latency', 'orca-policy-evaluation-latency', 'orca-alert-delivery'],
+      recording_rules: 75,
+      alerting_rules: 10,
+    });
     writeFileSync(target, readFileSync(target, 'utf8').replace('vector(0.995)', 'vector(0.9)'));
     const stale = await runOrca(['slo', 'compile', '--in', MANIFEST, '--out', out, '--check']);
     expect(stale).toMatchObject({ code: 1, stdout: '' });

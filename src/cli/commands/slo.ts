@@ -8,6 +8,7 @@ interface CompileOptions {
   in: string;
   out: string;
   check?: boolean;
+  json?: boolean;
 }
 
 function fail(message: string): void {
@@ -50,13 +51,18 @@ function compile(options: CompileOptions): void {
       current = undefined;
     }
     if (current !== compiled.text) return fail(`${shownTarget} is not what ${manifest} compiles to: run \`orca slo compile --in ${manifest} --out ${displayPath(options.out)}\``);
-    console.log(`${shownTarget} is up to date with ${manifest}`);
+    console.log(options.json ? JSON.stringify({ file: shownTarget, manifest, up_to_date: true }) : `${shownTarget} is up to date with ${manifest}`);
     return;
   }
   // eslint-disable-next-line security/detect-non-literal-fs-filename -- the output folder the operator named
   mkdirSync(options.out, { recursive: true });
   // eslint-disable-next-line security/detect-non-literal-fs-filename -- as above
   writeFileSync(target, compiled.text);
+  if (options.json) {
+    const summary = { file: shownTarget, manifest, slos: compiled.slos.map((slo) => slo.id), recording_rules: compiled.recordingRules, alerting_rules: compiled.alertingRules };
+    console.log(JSON.stringify(summary));
+    return;
+  }
   console.log(
     `wrote ${shownTarget}: ${compiled.slos.length} SLO(s), ${compiled.recordingRules} recording rules, ${compiled.alertingRules} alerting rules (page and ticket per SLO)`,
   );
@@ -70,5 +76,6 @@ export function registerSloCommand(program: Command): void {
     .option('--in <file>', 'the OpenSLO manifest', 'deploy/slo/orca.yaml')
     .option('--out <dir>', 'where to write <manifest name>-slo-rules.yaml', 'deploy/prometheus')
     .option('--check', 'write nothing; exit 1 when the rule file differs from what the manifest compiles to')
+    .option('--json', 'print the result as JSON')
     .action((options: CompileOptions) => compile(options));
 }
