@@ -48,6 +48,12 @@ describe('ORCA\'s Prometheus rule files', () => {
     expect(result, result.output).toMatchObject({ code: 0 });
   });
 
+  it.runIf(promtool.runs)(promtool.title('promtool check config accepts the example deploy/prometheus/prometheus.yml, which loads both'), () => {
+    const result = run(['check', 'config', 'deploy/prometheus/prometheus.yml']);
+    expect(result, result.output).toMatchObject({ code: 0 });
+    expect(result.output).toContain('SUCCESS: 2 rule files found');
+  });
+
   it.runIf(promtool.runs)(promtool.title('promtool test rules passes their unit tests'), () => {
     expect(testFiles).toEqual(['deploy/prometheus/tests/orca-alerts.test.yaml', 'deploy/prometheus/tests/orca-slo-rules.test.yaml']);
     const result = run(['test', 'rules', ...testFiles]);
