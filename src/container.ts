@@ -165,6 +165,8 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     sink: options.notificationSink ?? receivers.sink,
     // `sync` is built below; streams are only asked for during an evaluation, long after start-up.
     streams: async (now) => (await sync.service.freshness(now)).items,
+    // Read from BACKUP_DIR at evaluation time, so that an `orca backup` run by hand counts too.
+    lastBackup: () => backups.service.status(),
     enabled: config.alertsEnabled,
     evaluationIntervalMs: config.alertsEvaluationIntervalMs,
     baseUrl: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`,
@@ -226,7 +228,17 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     },
   });
   const reports = createReportsModule({ trust: trust.service, clock, quarantineBelow: config.trustQuarantineBelow });
-  const backups = createBackupsModule({ db, clock, logger, registry: metrics.registry, jobs, audit: audit.service, settings: config, version: ORCA_VERSION });
+  const backups = createBackupsModule({
+    db,
+    clock,
+    logger,
+    registry: metrics.registry,
+    jobs,
+    audit: audit.service,
+    settings: config,
+    version: ORCA_VERSION,
+    onAttemptRecorded: () => alerts.requestEvaluation(),
+  });
 
   const redisState = config.redisUrl
     ? createDependencyState({
@@ -254,7 +266,7 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
           onPrimaryAnswer: () => redisState.up(),
         })
       : localStore;
-  const system = createSystemModule({ db, redis: redis && redisState ? { client: redis, state: redisState } : undefined });
+  const system = createSystemModule({ db, redis: redis && redisState ? { client: redis, state: redisState } : undefined, registry: metrics.registry });
 
   try {
     // The sync sweep and trust snapshots are scheduled jobs (each module's <module>.jobs.ts): worker processes run

@@ -5,6 +5,7 @@ import { registerDemoCommand } from './cli/commands/demo.js';
 import { registerDoctorCommand } from './cli/commands/doctor.js';
 import { registerKeysCommand } from './cli/commands/keys.js';
 import { registerMigrateCommand } from './cli/commands/migrate.js';
+import { registerSloCommand } from './cli/commands/slo.js';
 import { registerStartCommand } from './cli/commands/start.js';
 import { ORCA_VERSION } from './platform/version.js';
 
@@ -21,6 +22,7 @@ registerKeysCommand(program);
 registerAuditCommand(program);
 registerBackupCommands(program);
 registerDemoCommand(program);
+registerSloCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`orca: ${(error as Error).message}`);

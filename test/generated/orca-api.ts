@@ -1212,7 +1212,7 @@ export interface components {
             rules: {
                 /** @description the alert's `alertname` label */
                 name: string;
-                /** @description gap_opened, stream_stale, trust_below, kpi_threshold, violations, signature_failures, agent_silent, incident_opened, delivery_dead_lettered */
+                /** @description gap_opened, stream_stale, trust_below, kpi_threshold, violations, signature_failures, agent_silent, incident_opened, delivery_dead_lettered, backup_failed, backup_stale */
                 kind: string;
                 /** @description what the kind looks at (docs/alerts.md "Rule kinds") */
                 match?: {

@@ -37,6 +37,8 @@ export function createAlertEvaluator(deps: {
   readModel: ConditionSources['readModel'];
   /** The sync service's stream freshness (stream_stale rules). */
   streams: (now: Date) => Promise<ConditionSources['streams']>;
+  /** The backups module's last attempt (backup_failed and backup_stale rules). */
+  lastBackup: () => ConditionSources['lastBackup'];
   sink: Pick<NotificationSink, 'enqueue' | 'receiverNames'>;
   clock: Clock;
   logger: Logger;
@@ -49,7 +51,8 @@ export function createAlertEvaluator(deps: {
     const started = performance.now();
     const compiled = await deps.rules.active();
     const streams = compiled.rules.some((rule) => rule.kind === 'stream_stale') ? await deps.streams(clock.now()) : [];
-    const sources: ConditionSources = { readModel: deps.readModel, streams };
+    const lastBackup = compiled.rules.some((rule) => rule.kind === 'backup_failed' || rule.kind === 'backup_stale') ? deps.lastBackup() : null;
+    const sources: ConditionSources = { readModel: deps.readModel, streams, lastBackup };
     const receivers = new Set(await deps.sink.receiverNames());
     return afterCommit.transaction(async (tx) => {
       await repository.lockEvaluation(tx);

@@ -15,6 +15,8 @@ export const RULE_KINDS = [
   'agent_silent',
   'incident_opened',
   'delivery_dead_lettered',
+  'backup_failed',
+  'backup_stale',
 ] as const;
 export type RuleKind = (typeof RULE_KINDS)[number];
 

@@ -15,12 +15,13 @@ import { createAlertsReadModel } from './alerts.read-model.js';
 import { createAlertsRepository } from './alerts.repository.js';
 import { alertRoutes } from './alerts.routes.js';
 import { createAlertsService } from './alerts.service.js';
-import type { StreamFreshness } from './rule-conditions.js';
+import type { LastBackup, StreamFreshness } from './rule-conditions.js';
 import { createSilencesRepository } from './silences.repository.js';
 import { createSilenceService } from './silences.service.js';
 
 export { ALERTS_EVALUATE_QUEUE, ALERTS_SCHEDULE_QUEUE } from './alerts.jobs.js';
 export type { EvaluationReport } from './alert-evaluator.js';
+export type { LastBackup } from './rule-conditions.js';
 
 /** The longest window a rule over alerts' own signals may use (90d, the compiler's bound on durations). */
 const SIGNAL_RETENTION_MS = 90 * 86_400_000;
@@ -36,6 +37,8 @@ export function createAlertsModule(deps: {
   sink: NotificationSink;
   /** The streams of the active sync contracts and their freshness (stream_stale rules). */
   streams: (now: Date) => Promise<StreamFreshness[]>;
+  /** The last backup attempt recorded in BACKUP_DIR, or null (backup_failed and backup_stale rules). */
+  lastBackup?: () => LastBackup | null;
   /** ALERTS_ENABLED: false → nothing asks for an evaluation (no prompt, no scheduled one) and no signal is recorded. */
   enabled?: boolean;
   /** ALERTS_EVALUATION_INTERVAL. */
@@ -55,6 +58,7 @@ export function createAlertsModule(deps: {
     rules,
     readModel: createAlertsReadModel(),
     streams: deps.streams,
+    lastBackup: deps.lastBackup ?? (() => null),
     sink: deps.sink,
     clock: deps.clock,
     logger,

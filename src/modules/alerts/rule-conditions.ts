@@ -21,6 +21,14 @@ export interface StreamFreshness {
   status: 'within_slo' | 'stale' | 'no_data';
 }
 
+/** The last backup attempt, as the backups module records it in BACKUP_DIR (backup_failed and backup_stale rules). */
+export interface LastBackup {
+  outcome: 'success' | 'failure';
+  attempted_at: string;
+  last_success_at: string | null;
+  error: string | null;
+}
+
 export interface ConditionSources {
   readModel: AlertsReadModel;
   /**
@@ -29,6 +37,8 @@ export interface ConditionSources {
    * connection) would wait for that transaction forever.
    */
   streams: StreamFreshness[];
+  /** The last backup attempt (null before the first), read with the streams, before the transaction. */
+  lastBackup: LastBackup | null;
 }
 
 const withAgent = (labels: Record<string, string>, agentId: string | null | undefined): Record<string, string> => (agentId ? { ...labels, agent_id: agentId } : labels);
@@ -133,6 +143,20 @@ export async function conditionsOf(rule: CompiledRule, now: Date, tx: Queryable,
       return [...perReceiver]
         .filter(([, entry]) => entry.count >= threshold)
         .map(([receiver, entry]) => ({ labels: { receiver, receiver_kind: entry.kind }, value: entry.count, variables: {} }));
+    }
+    case 'backup_failed': {
+      // Fires from the failed attempt until the next one succeeds (scheduled, or `orca backup`).
+      const last = sources.lastBackup;
+      if (last?.outcome !== 'failure') return [];
+      return [{ labels: {}, value: 1, variables: { error: last.error ?? 'unknown error', attempted_at: last.attempted_at, last_success_at: last.last_success_at ?? 'never' } }];
+    }
+    case 'backup_stale': {
+      // Before the first success there is no age: a failing first backup is backup_failed's to report.
+      const at = sources.lastBackup?.last_success_at;
+      if (!at) return [];
+      const ageMs = now.getTime() - Date.parse(at);
+      if (ageMs <= (rule.windowMs ?? 0)) return [];
+      return [{ labels: {}, value: Math.floor(ageMs / 1000), variables: { last_success_at: at, age_hours: String(Math.floor(ageMs / 360_000) / 10) } }];
     }
   }
 }

@@ -18,7 +18,14 @@ export interface BackupRun extends TakenBackup {
  * and record the attempt in BACKUP_DIR (for /status and the metrics). A failed S3 copy fails the run (the
  * configuration asked for an off-site copy that does not exist) but keeps the local backup.
  */
-export function createBackupsService(deps: TakeBackupDeps & { settings: BackupSettings; logger: Logger }) {
+export function createBackupsService(
+  deps: TakeBackupDeps & {
+    settings: BackupSettings;
+    logger: Logger;
+    /** Told after each attempt is recorded, success or failure (the alerts module re-evaluates backup rules). */
+    onAttemptRecorded?: (status: BackupStatus) => void;
+  },
+) {
   const dir = backupDirOf(deps.settings);
   return {
     dir,
@@ -29,12 +36,14 @@ export function createBackupsService(deps: TakeBackupDeps & { settings: BackupSe
       // A success is dated by its manifest's created_at: the instant the backup holds.
       const record = (fields: Omit<BackupStatus, 'attempted_at' | 'duration_seconds' | 'last_success_at'>, successAt?: string) => {
         const previous = readBackupStatus(dir);
-        writeBackupStatus(dir, {
+        const status: BackupStatus = {
           ...fields,
           attempted_at: started.toISOString(),
           duration_seconds: (deps.now().getTime() - started.getTime()) / 1000,
           last_success_at: fields.outcome === 'success' && successAt ? successAt : (previous?.last_success_at ?? null),
-        });
+        };
+        writeBackupStatus(dir, status);
+        deps.onAttemptRecorded?.(status);
       };
       // eslint-disable-next-line security/detect-non-literal-fs-filename -- path is BACKUP_DIR, from configuration
       mkdirSync(dir, { recursive: true, mode: 0o700 });

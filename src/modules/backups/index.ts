@@ -4,7 +4,7 @@ import type { Database } from '../../platform/db/index.js';
 import type { JobQueue } from '../../platform/jobs/index.js';
 import type { Logger } from '../../platform/telemetry/logger.js';
 import type { AuditService } from '../audit/index.js';
-import { registerBackupMetrics } from './backup-status.js';
+import { registerBackupMetrics, type BackupStatus } from './backup-status.js';
 import { registerBackupJobs } from './backups.jobs.js';
 import { createBackupsRepository } from './backups.repository.js';
 import { createBackupsService, type BackupSettings } from './backups.service.js';
@@ -19,7 +19,15 @@ export type { BackupRun, BackupsService } from './backups.service.js';
  * The backup service alone, on a database the caller opened without migrating it (`orca backup`): a backup taken
  * before an upgrade must hold the schema as it was. No job, no metrics: a one-shot command.
  */
-export function createBackupRunner(deps: { db: Database; clock: Clock; logger: Logger; audit: Pick<AuditService, 'head'>; settings: BackupSettings & { databaseUrl: string | undefined }; version: string }) {
+export function createBackupRunner(deps: {
+  db: Database;
+  clock: Clock;
+  logger: Logger;
+  audit: Pick<AuditService, 'head'>;
+  settings: BackupSettings & { databaseUrl: string | undefined };
+  version: string;
+  onAttemptRecorded?: (status: BackupStatus) => void;
+}) {
   return createBackupsService({
     db: deps.db,
     repository: createBackupsRepository(),
@@ -29,6 +37,7 @@ export function createBackupRunner(deps: { db: Database; clock: Clock; logger: L
     now: () => deps.clock.now(),
     settings: deps.settings,
     logger: deps.logger,
+    ...(deps.onAttemptRecorded ? { onAttemptRecorded: deps.onAttemptRecorded } : {}),
   });
 }
 
@@ -46,6 +55,8 @@ export function createBackupsModule(deps: {
   audit: Pick<AuditService, 'head'>;
   settings: BackupSettings & { backupIntervalMs: number; databaseUrl: string | undefined };
   version: string;
+  /** After every attempt (scheduled or not) is recorded: the alerts module's backup_failed rules look at it. */
+  onAttemptRecorded?: (status: BackupStatus) => void;
 }) {
   const service = createBackupRunner(deps);
   registerBackupMetrics(deps.registry, () => service.status());
