@@ -176,7 +176,8 @@ describeEachDatabase('route access matrix', (ctx) => {
     for (const [route, access] of Object.entries(PROTOCOL_ROUTES)) {
       expect(registered).toContain(route);
       const [method, path] = route.split(' ') as [string, string];
-      for (const headers of [{}, { 'x-api-key': 'orca_000000000000_not-a-key' }]) {
+      const noKey: Record<string, string> = {};
+      for (const headers of [noKey, { 'x-api-key': 'orca_000000000000_not-a-key' }]) {
         const response = await call(ctx(), method, path, headers);
         expect({ route, status: response.statusCode }).toEqual({ route, status: 401 });
         expect(response.headers['www-authenticate']).toBe('Bearer realm="orca"');

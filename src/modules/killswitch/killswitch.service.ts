@@ -249,7 +249,7 @@ export function createKillSwitchService(deps: KillSwitchServiceDeps) {
       const page = pageOf(rows, limit);
       return { items: page.items.map(toActivationView), next_cursor: page.next_cursor };
     },
-
+  };
 }
 
 function optionalAfter(after: string | undefined): { after?: string } {

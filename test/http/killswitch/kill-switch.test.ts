@@ -269,7 +269,7 @@ describeKillSwitchSuite('kill switch', START, (ctx) => {
       [{}, '/body/selector'],
       [{ all: false }, '/body/selector'],
       [{ all: true, tags: ['x'] }, '/body/selector/all'],
-      [{ colour: ['red'] }, '/body/selector'],
+      [{ colour: ['red'] }, '/body/selector/colour'],
       [{ agent_ids: ['not-a-uuid'] }, '/body/selector/agent_ids/0'],
       [{ kinds: ['robot'] }, '/body/selector/kinds/0'],
       [{ tags: [] }, '/body/selector/tags'],

@@ -168,7 +168,13 @@ describeEachDatabase('MCP server', (ctx) => {
     expect(stream.status).toBe(405);
     expect(stream.headers.get('allow')).toBe('POST');
     expect(stream.headers.get('content-security-policy')).toContain("default-src 'none'");
+    // One request log line per answer, with the correlation id the client sent (the GET sent none).
     const logged = t.logs.filter((line) => line.route === '/mcp' && line.correlation_id === 'mcp-edge-check');
-    expect(logged).toEqual([expect.objectContaining({ method: 'POST', status_code: 200 })]);
+    expect(logged.map((line) => [line.method, line.status_code])).toEqual([
+      ['POST', 200],
+      ['POST', 413],
+      ['POST', 415],
+      ['POST', 400],
+    ]);
   });
 });
