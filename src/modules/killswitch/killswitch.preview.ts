@@ -101,16 +101,19 @@ export function createKillSwitchPreview(deps: KillSwitchPreviewDeps) {
       const agents = await readModel.select(selector, discovered);
       const ids = agents.map((agent) => agent.id);
       const selected = new Set(ids);
-      const decisions = countsByAgent(await readModel.decisionsSince(ids, new Date(now.getTime() - DAY_MS)));
-      const runs = countsByAgent(await readModel.runsSince(ids, new Date(now.getTime() - HOUR_MS)));
-      const owned = await ownedContracts(selected);
+      // Independent reads, side by side: on a PostgreSQL server each takes a connection of its own (the count of a
+      // day of decisions is the longest of them).
+      const [decisionRows, runRows, owned, approvals] = await Promise.all([
+        readModel.decisionsSince(ids, new Date(now.getTime() - DAY_MS)),
+        readModel.runsSince(ids, new Date(now.getTime() - HOUR_MS)),
+        ownedContracts(selected),
+        ports.pendingApprovals && ids.length > 0 ? ports.pendingApprovals(ids) : Promise.resolve([]),
+      ]);
+      const decisions = countsByAgent(decisionRows);
+      const runs = countsByAgent(runRows);
       let pendingApprovals: PreviewView['pending_approvals'] = null;
-      if (ports.pendingApprovals) {
-        const items = ids.length > 0 ? await ports.pendingApprovals(ids) : [];
-        pendingApprovals = { total: items.length, items };
-      } else {
-        notes.push('pending approvals are not listed: this build has no approvals module');
-      }
+      if (ports.pendingApprovals) pendingApprovals = { total: approvals.length, items: approvals };
+      else notes.push('pending approvals are not listed: this build has no approvals module');
       if (!selectsAll(selector) && selector.agent_ids) {
         const unmatched = selector.agent_ids.filter((id) => !selected.has(id)).length;
         if (unmatched > 0) notes.push(`${unmatched} of the agent_ids ${unmatched === 1 ? 'is' : 'are'} not selected (unknown, retired, or excluded by another criterion)`);
