@@ -6,6 +6,7 @@ import { createLogger, type Logger } from './platform/telemetry/logger.js';
 import { createDependencyState, type DependencyState } from './platform/telemetry/dependency-state.js';
 import { createMetrics, type Metrics } from './platform/telemetry/metrics.js';
 import { systemClock, type Clock } from './platform/clock.js';
+import { AppError } from './platform/errors.js';
 import { ORCA_VERSION } from './platform/version.js';
 import { Redis } from 'ioredis';
 import { Counter } from 'prom-client';
@@ -23,6 +24,8 @@ import { createReceiversModule } from './modules/receivers/index.js';
 import { createAlertsModule } from './modules/alerts/index.js';
 import type { NotificationSink } from './modules/receivers/notification.js';
 import { createBackupsModule } from './modules/backups/index.js';
+import { createKillSwitchModule } from './modules/killswitch/index.js';
+import { createMcpModule, governanceTools } from './modules/mcp/index.js';
 import { createSystemModule, type HealthChecks } from './modules/system/index.js';
 import { createCacheInvalidation, createCacheMetrics, type CacheInvalidation } from './platform/cache/index.js';
 import { createFallbackStore, createLocalStore, createRedisStore, type RateLimitStore } from './platform/edge/rate-limit-store.js';
@@ -62,6 +65,8 @@ export interface Container {
     receivers: ReturnType<typeof createReceiversModule>;
     alerts: ReturnType<typeof createAlertsModule>;
     backups: ReturnType<typeof createBackupsModule>;
+    killSwitch: ReturnType<typeof createKillSwitchModule>;
+    mcp: ReturnType<typeof createMcpModule>;
     system: ReturnType<typeof createSystemModule>;
   };
   close(): Promise<void>;
@@ -228,6 +233,33 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     },
   });
   const reports = createReportsModule({ trust: trust.service, clock, quarantineBelow: config.trustQuarantineBelow });
+  const killSwitch = createKillSwitchModule({
+    db,
+    metrics,
+    logger,
+    clock,
+    audit: audit.service,
+    agents: agents.service,
+    ports: {
+      ownedStreams: async () => (await sync.service.freshness()).items,
+      sourceName: async (id) => {
+        try {
+          return (await sources.service.get(id)).name;
+        } catch (error) {
+          if (error instanceof AppError && error.code === 'not_found') return null;
+          throw error;
+        }
+      },
+      // pendingApprovals and discoveredAgents are wired by the approvals and discovery modules (docs/kill-switch.md).
+    },
+  });
+  // The MCP tool registry: a module that offers tools adds its list here (docs/mcp.md "Adding a tool").
+  const mcp = createMcpModule({
+    tools: [...governanceTools({ agents: agents.service, policies: policies.service, trust: trust.service, sync: sync.service })],
+    version: ORCA_VERSION,
+    logger,
+    metrics,
+  });
   const backups = createBackupsModule({
     db,
     clock,
@@ -308,7 +340,7 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     redis,
     redisState,
     rateLimitStore,
-    modules: { agents, audit, keys, policies, sync, incidents, trust, reports, receivers, alerts, backups, sources, ingest, system },
+    modules: { agents, audit, keys, policies, sync, incidents, trust, reports, receivers, alerts, backups, killSwitch, mcp, sources, ingest, system },
     invalidation,
     outbound,
     jobs,

@@ -756,6 +756,8 @@ describeEachDatabase('OpenAPI-driven fuzzing', (ctx, target) => {
         tally.auditedWrites += 1; // a receiver created, changed, deleted or tested, or a delivery retried by hand
       } else if ((method === 'PUT' && path === '/api/v1/alert-rules') || (method === 'POST' && path === '/api/v1/silences') || (method === 'DELETE' && path.startsWith('/api/v1/silences/'))) {
         tally.auditedWrites += 1; // a new alert-rules version, a silence created or expired
+      } else if (method === 'POST' && path === '/api/v1/kill-switch/preview') {
+        tally.auditedWrites += 1; // a kill switch preview (it suspends nothing; executing needs its token, which fuzzing cannot guess)
       } else if (method === 'POST' && ['/api/v1/policy/evaluate', '/api/v1/policy/simulate', '/api/v1/events', '/api/v1/runs'].includes(path)) {
         // Telemetry, not governance: a decision row, a read-only replay, events or runs — none is audited.
       } else {

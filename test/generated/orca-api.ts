@@ -1009,6 +1009,84 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/kill-switch/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview what a kill switch would stop, and get a token to execute exactly that
+         * @description Lists the selected agents, their pending approvals, the sync contracts they own and the sources feeding them, their decisions of the last 24 hours and runs of the last hour. Suspends nothing. The preview token is valid for 5 minutes and only for this exact selection (each agent and its status).
+         */
+        post: operations["previewKillSwitch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kill-switch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Kill switch activations, newest first */
+        get: operations["listKillSwitches"];
+        put?: never;
+        /**
+         * Suspend every agent of a preview, in one audited transaction
+         * @description Every replica denies the next policy evaluation of each suspended agent (within a second). 409 when the preview was already used, is older than 5 minutes, or its selection changed since (an agent now matches or no longer does, or changed status); 422 when the token names no preview or the selection is empty.
+         */
+        post: operations["activateKillSwitch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kill-switch/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A kill switch activation with each agent it selected */
+        get: operations["getKillSwitch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kill-switch/{id}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restore each agent the kill switch still holds to its previous status
+         * @description Agents whose status someone changed since are skipped; an agent another active kill switch also selected stays suspended, held by that one. 409 when already released.
+         */
+        post: operations["releaseKillSwitch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1808,6 +1886,224 @@ export interface components {
             items: components["schemas"]["Incident"][];
             /** @description null on the last page */
             next_cursor: string | null;
+        };
+        /** KillSwitchActivation */
+        KillSwitchActivation: {
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            id: string;
+            status: "active" | "released";
+            selector: components["schemas"]["KillSwitchSelector"];
+            reason: string;
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            preview_id: string;
+            /** @description agents this activation suspended */
+            suspended_count: number;
+            /** @description selected agents that were suspended already (left alone) */
+            already_suspended_count: number;
+            activated_by: string;
+            /** Format: date-time */
+            activated_at: string;
+            correlation_id: string | null;
+            released_at: string | null;
+            released_by: string | null;
+            release_reason: string | null;
+            restored_count: number | null;
+            skipped_count: number | null;
+            transferred_count: number | null;
+        };
+        /** KillSwitchActivationDetail */
+        KillSwitchActivationDetail: {
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            id: string;
+            status: "active" | "released";
+            selector: components["schemas"]["KillSwitchSelector"];
+            reason: string;
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            preview_id: string;
+            /** @description agents this activation suspended */
+            suspended_count: number;
+            /** @description selected agents that were suspended already (left alone) */
+            already_suspended_count: number;
+            activated_by: string;
+            /** Format: date-time */
+            activated_at: string;
+            correlation_id: string | null;
+            released_at: string | null;
+            released_by: string | null;
+            release_reason: string | null;
+            restored_count: number | null;
+            skipped_count: number | null;
+            transferred_count: number | null;
+            agents: components["schemas"]["KillSwitchAgent"][];
+        };
+        /** KillSwitchActivationPage */
+        KillSwitchActivationPage: {
+            items: components["schemas"]["KillSwitchActivation"][];
+            /** @description null on the last page */
+            next_cursor: string | null;
+        };
+        /** KillSwitchAgent */
+        KillSwitchAgent: {
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            agent_id: string;
+            name: string;
+            current_status: components["schemas"]["AgentStatus"];
+            outcome: "suspended" | "already_suspended";
+            previous_status: components["schemas"]["AgentStatus"];
+            previous_status_reason: string | null;
+            release_outcome: ("restored" | "skipped" | "transferred") | null;
+            release_detail: string | null;
+        };
+        /** KillSwitchPendingApproval */
+        KillSwitchPendingApproval: {
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            agent_id: string;
+            action: string;
+            resource: string | null;
+            /** Format: date-time */
+            requested_at: string;
+            expires_at: string | null;
+        };
+        /** KillSwitchPreview */
+        KillSwitchPreview: {
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            preview_id: string;
+            /** @description give it to POST /api/v1/kill-switch within 5 minutes; shown once */
+            preview_token: string;
+            /** Format: date-time */
+            expires_at: string;
+            selector: components["schemas"]["KillSwitchSelector"];
+            agents: {
+                /** @description agents selected (not retired) */
+                total: number;
+                to_suspend: number;
+                already_suspended: number;
+                /** @description selected agents per current status */
+                by_status: {
+                    [key: string]: number;
+                };
+                /** @description the selected agents, by id; at most 5,000 (see truncated) */
+                items: components["schemas"]["KillSwitchPreviewAgent"][];
+                truncated: boolean;
+            };
+            pending_approvals: {
+                total: number;
+                items: components["schemas"]["KillSwitchPendingApproval"][];
+            } | null;
+            /** @description active sync contracts owned by a selected agent */
+            sync_contracts: {
+                name: string;
+                /**
+                 * Format: uuid
+                 * @description UUID
+                 */
+                owner_agent_id: string;
+                streams: string[];
+            }[];
+            /** @description the sources feeding those contracts */
+            sources: {
+                /** @description a source id, or a source kind, as the contract names it */
+                source: string;
+                name: string | null;
+                contracts: string[];
+            }[];
+            decisions_last_24h: {
+                total: number;
+                /** @description per decision */
+                by_decision: {
+                    [key: string]: number;
+                };
+            };
+            runs_last_hour: {
+                total: number;
+                /** @description per outcome */
+                by_outcome: {
+                    [key: string]: number;
+                };
+            };
+            notes: string[];
+        };
+        /** KillSwitchPreviewAgent */
+        KillSwitchPreviewAgent: {
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            id: string;
+            name: string;
+            kind: components["schemas"]["AgentKind"];
+            status: components["schemas"]["AgentStatus"];
+            owner: string | null;
+            vendor: string | null;
+            model: string | null;
+            tags: string[];
+            /** @description none: already suspended, left as it is */
+            action: "suspend" | "none";
+            decisions_last_24h: number;
+            runs_last_hour: number;
+        };
+        /** KillSwitchPreviewRequest */
+        KillSwitchPreviewRequest: {
+            selector: components["schemas"]["KillSwitchSelector"];
+        };
+        /** KillSwitchReleaseRequest */
+        KillSwitchReleaseRequest: {
+            /** @description why; kept on the activation and in the audit log */
+            reason: string;
+        };
+        /** KillSwitchRequest */
+        KillSwitchRequest: {
+            preview_token: string;
+            /** @description why; kept on the activation, in each agent's history and in the audit log */
+            reason: string;
+        };
+        /**
+         * KillSwitchSelector
+         * @description Which agents to stop. Each list matches any of its values; the criteria given must all match. Retired agents are never selected.
+         */
+        KillSwitchSelector: {
+            /** @description every agent that is not retired; must then be the only criterion */
+            all?: boolean;
+            /** @description these agents */
+            agent_ids?: string[];
+            /** @description agents carrying any of these tags */
+            tags?: string[];
+            /** @description agents owned by any of these owners (exact match) */
+            owners?: string[];
+            /** @description agents of any of these vendors (exact match) */
+            vendors?: string[];
+            /** @description agents running any of these models (exact match) */
+            models?: string[];
+            /** @description agents of any of these kinds */
+            kinds?: components["schemas"]["AgentKind"][];
+            /** @description agents found by any of these discovery sources; matches nothing in a build without discovery (the preview says so) */
+            discovery_source_ids?: string[];
         };
         /** Kpi */
         Kpi: {
@@ -5134,6 +5430,171 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Silence"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    previewKillSwitch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KillSwitchPreviewRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KillSwitchPreview"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listKillSwitches: {
+        parameters: {
+            query?: {
+                status?: "active" | "released";
+                /** @description page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KillSwitchActivationPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    activateKillSwitch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KillSwitchRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KillSwitchActivationDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getKillSwitch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KillSwitchActivationDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    releaseKillSwitch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KillSwitchReleaseRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KillSwitchActivationDetail"];
                 };
             };
             400: components["responses"]["BadRequest"];

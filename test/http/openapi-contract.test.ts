@@ -210,6 +210,10 @@ for (const target of databaseTargets) {
     const gap = () =>
       insertGap(t, { detected_at: new Date(), contract: 'orders', type: 'missing_record' } as Parameters<typeof insertGap>[1]);
     const day = 86_400_000;
+    const previewToken = async (): Promise<string> =>
+      (await call('previewKillSwitch', { body: { selector: { agent_ids: [await newAgent()] } } })).preview_token as string;
+    const newActivation = async (): Promise<string> =>
+      (await call('activateKillSwitch', { body: { preview_token: await previewToken(), reason: 'contract test' } })).id as string;
     const silence = () => ({ matchers: ['alertname="contract"'], ends_at: new Date(Date.now() + day).toISOString(), comment: 'contract test' });
 
     /** A request each operation answers with a success; new operations must add theirs (the first test says so). */
@@ -307,6 +311,11 @@ for (const target of databaseTargets) {
       listSilences: async () => ({ query: { limit: '5' } }),
       createSilence: async () => ({ body: silence() }),
       expireSilence: async () => ({ params: { id: (await call('createSilence', { body: silence() })).id as string } }),
+      previewKillSwitch: async () => ({ body: { selector: { agent_ids: [await newAgent()] } } }),
+      activateKillSwitch: async () => ({ body: { preview_token: await previewToken(), reason: 'contract test' } }),
+      listKillSwitches: async () => ({ query: { status: 'active', limit: '5' } }),
+      getKillSwitch: async () => ({ params: { id: await newActivation() } }),
+      releaseKillSwitch: async () => ({ params: { id: await newActivation() }, body: { reason: 'contract test' } }),
     };
     const example = async (operation: Operation): Promise<Call> => {
       const build = EXAMPLES[operation.operationId];
@@ -549,9 +558,16 @@ for (const target of databaseTargets) {
       const silenceId = (await call('createSilence', { body: silence() })).id as string;
       await call('expireSilence', { params: { id: silenceId } });
       await expectProblem(byId('expireSilence'), 409, { params: { id: silenceId } }, 'expired already');
+      const usedToken = await previewToken();
+      await call('activateKillSwitch', { body: { preview_token: usedToken, reason: 'once' } });
+      await expectProblem(byId('activateKillSwitch'), 409, { body: { preview_token: usedToken, reason: 'twice' } }, 'a used preview');
+      const activation = await newActivation();
+      await call('releaseKillSwitch', { params: { id: activation }, body: { reason: 'once' } });
+      await expectProblem(byId('releaseKillSwitch'), 409, { params: { id: activation }, body: { reason: 'twice' } }, 'released already');
 
       await expectProblem(byId('createIncident'), 422, { body: { kind: 'data_leak', severity: 'low', agent_id: randomUUID() } }, 'an unknown agent');
       await expectProblem(byId('replaceSyncContracts'), 422, { body: contracts(randomUUID()) }, 'an unknown owner');
+      await expectProblem(byId('activateKillSwitch'), 422, { body: { preview_token: 'orca_ksp_unknown', reason: 'contract test' } }, 'an unknown preview token');
       const event = { source_id: randomUUID(), event_type: 'x', entity_type: 'order', entity_id: 'O-1', occurred_at: new Date().toISOString() };
       await expectProblem(byId('ingestEvents'), 422, { body: { events: [event] } }, 'an unknown source');
       const run = { agent_id: randomUUID(), started_at: new Date().toISOString(), duration_ms: 1, outcome: 'error' };

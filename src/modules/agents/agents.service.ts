@@ -5,7 +5,7 @@ import { newId } from '../../platform/ids.js';
 import type { AgentRecord, AgentRepository, AgentValues } from './agents.repository.js';
 import type { AgentEvent, CreateAgentInput, ListAgentsQuery, ToolInputValue, UpdateAgentInput } from './agents.schemas.js';
 import { fingerprintOf, hashInputSchema, type AgentTool } from './fingerprint.js';
-import { transition, type LifecycleAction } from './lifecycle.js';
+import { transition, type AgentStatus, type LifecycleAction } from './lifecycle.js';
 import type { AuditService } from '../audit/index.js';
 import type { CacheInvalidation, ReadThroughCache } from '../../platform/cache/index.js';
 import type { Actor } from '../../platform/http/actor.js';
@@ -39,6 +39,14 @@ function normaliseTools(tools: ToolInputValue[]): AgentTool[] {
       input_schema_hash: tool.input_schema ? hashInputSchema(tool.input_schema) : (tool.input_schema_hash ?? null),
     };
   });
+}
+
+/** One agent's status change decided outside the lifecycle routes (the kill switch and its release). */
+export interface StatusChange {
+  id: string;
+  from: AgentStatus;
+  to: AgentStatus;
+  reason: string | null;
 }
 
 export function createAgentService({ db, repository, audit, cache, invalidation }: AgentServiceDeps) {
@@ -211,6 +219,41 @@ export function createAgentService({ db, repository, audit, cache, invalidation 
       const limit = query.limit ?? 50;
       const rows = await repository.listEvents(id, limit + 1, decodeCursor(query.cursor));
       return pageOf(rows, limit);
+    },
+
+    /**
+     * Status changes that another module decided for many agents at once (the kill switch), made inside that
+     * module's transaction: one statement for the statuses, one for their history, and one notification that
+     * empties the agent cache of every replica when the transaction commits (one per agent would be a thousand
+     * NOTIFYs). The caller calls `forgetCachedAgents()` once it committed, so that this replica reads its own write
+     * at once rather than when the notification comes back to it.
+     */
+    async applyStatusChanges(tx: Queryable, actor: Actor, action: string, changes: readonly StatusChange[]): Promise<void> {
+      if (changes.length === 0) return;
+      await repository.setStatuses(
+        changes.map((change) => ({ id: change.id, status: change.to, reason: change.reason })),
+        tx,
+      );
+      await repository.insertEvents(
+        changes.map((change) => ({
+          id: newId(),
+          agent_id: change.id,
+          action,
+          from_status: change.from,
+          to_status: change.to,
+          reason: change.reason,
+          actor: actor.id,
+          fingerprint: null,
+          correlation_id: actor.correlationId,
+        })),
+        tx,
+      );
+      await invalidation.notify(tx, cache.name, '*');
+    },
+
+    /** Empties this replica's agent cache (after a committed applyStatusChanges). */
+    forgetCachedAgents(): void {
+      cache.clear();
     },
 
     countByStatus: () => repository.countByStatus(),

@@ -9,7 +9,10 @@ import { createAgentRepository, type AgentRecord } from './agents.repository.js'
 import { agentRoutes } from './agents.routes.js';
 import { createAgentService } from './agents.service.js';
 
-export type { AgentService } from './agents.service.js';
+export type { AgentService, StatusChange } from './agents.service.js';
+export type { AgentRecord } from './agents.repository.js';
+export type { AgentStatus as AgentStatusValue } from './lifecycle.js';
+export { Agent as AgentSchema, AgentKind as AgentKindSchema, AgentStatus as AgentStatusSchema, AGENT_KINDS } from './agents.schemas.js';
 
 export function createAgentsModule(deps: {
   db: Database;

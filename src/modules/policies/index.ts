@@ -17,6 +17,8 @@ import { createPolicyDecisionRepository } from './policy-decisions.repository.js
 import { createPolicyDocumentRepository } from './policy-documents.repository.js';
 
 export type { PolicyService } from './policies.service.js';
+export { EvaluateBody, EvaluateResult } from './policies.schemas.js';
+export type { EvaluateInput, EvaluateOutput } from './policies.schemas.js';
 
 export function createPoliciesModule(deps: {
   db: Database;

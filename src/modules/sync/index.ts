@@ -19,6 +19,8 @@ export type { Sweeper } from './sync.sweeper.js';
 export type { SyncEngine } from './sync.engine.js';
 export type { SweepReport } from './sync.sweeper.js';
 export { SYNC_SWEEP_QUEUE } from './sync.jobs.js';
+export { GapPage, GapType as GapTypeSchema, Severity as GapSeveritySchema } from './sync.schemas.js';
+export type { GapQuery } from './sync.schemas.js';
 
 export function createSyncModule(deps: {
   db: Database;

@@ -14,7 +14,7 @@ export type { TrustService, AgentTrust, KpiReport } from './trust.service.js';
 export type { StreamStatus, StreamStatusSource } from './freshness.js';
 export type { Kpi, KpiSet, KpiName, Band } from './kpis.js';
 export { KPI_NAMES } from './kpis.js';
-export { KpiSetSchema } from './trust.schemas.js';
+export { AgentTrustSchema, KpiSetSchema } from './trust.schemas.js';
 export { WINDOW_PATTERN } from './window.js';
 export { TRUST_SNAPSHOT_QUEUE } from './trust.jobs.js';
 

@@ -9,6 +9,7 @@ export const PERMISSIONS: Readonly<Record<Exclude<RouteAccess, 'public' | 'signe
   operator: ['operator', 'admin'],
   admin: ['admin'],
   ingest: ['ingest', 'admin'],
+  authenticated: ['viewer', 'operator', 'admin', 'ingest'],
 };
 
 export function isAllowed(access: RouteAccess, role: Role | undefined): boolean {

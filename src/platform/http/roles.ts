@@ -10,7 +10,11 @@ export type Role = (typeof ROLES)[number];
  * body (docs/ingestion-formats.md) — HubSpot subscriptions and Salesforce Outbound Messages cannot send an ORCA API key. No key is
  * needed; one that is presented must still be valid. IP blocking and rate limits (per IP) apply as everywhere.
  */
-export type RouteAccess = Role | 'public' | 'signed';
+/**
+ * `authenticated`: any valid key, whatever its role — for a route that checks roles itself, per operation it
+ * carries (the MCP endpoint, whose tools each need the role of the REST route they mirror: docs/mcp.md).
+ */
+export type RouteAccess = Role | 'public' | 'signed' | 'authenticated';
 
 declare module 'fastify' {
   interface FastifyContextConfig {

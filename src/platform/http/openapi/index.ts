@@ -45,6 +45,7 @@ const TAGS = [
   { name: 'Audit', description: 'The hash-chained audit log of every change.' },
   { name: 'Ingestion', description: 'Webhooks from business systems, canonical event batches and agent runs.' },
   { name: 'Keys', description: 'API keys and their roles.' },
+  { name: 'Kill switch', description: 'Stop many agents at once: blast-radius preview, one audited activation, release.' },
   { name: 'Policies', description: 'The policy document, evaluation of agent actions, simulation and violations.' },
   { name: 'Probes', description: 'Liveness, readiness, health and runtime status.' },
   { name: 'Reports', description: 'The executive summary in JSON, Markdown, CSV or HTML.' },
