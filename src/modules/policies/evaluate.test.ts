@@ -77,9 +77,17 @@ describe('decide (default policy)', () => {
 
   it('monitor mode allows but keeps every violation and avoids no risk', () => {
     const monitor = compilePolicy({ ...policy.document, mode: 'monitor' }, 3);
-    const outcome = decide(monitor, facts({ agent: { id: AGENT, status: 'suspended', role: 'analyst', classification: 'confidential' } }));
-    expect(outcome).toMatchObject({ decision: 'allow', compliant: false, maxSeverity: 'critical', riskAvoidedUsd: 0 });
-    expect(outcome.violations).toEqual([{ rule: 'agent_status', severity: 'critical', detail: 'agent is suspended' }]);
+    const outcome = decide(monitor, facts({ agent: { id: AGENT, status: 'active', role: 'analyst', classification: 'public' }, classification: 'confidential' }));
+    expect(outcome).toMatchObject({ decision: 'allow', compliant: false, riskAvoidedUsd: 0 });
+    expect(outcome.violations.map((violation) => violation.rule)).toEqual(['classification_ceiling']);
+  });
+
+  it.each(['suspended', 'quarantined', 'retired'])('monitor mode still denies a %s agent, and only that denial avoids a risk', (status) => {
+    const monitor = compilePolicy({ ...policy.document, mode: 'monitor' }, 3);
+    const outcome = decide(monitor, facts({ agent: { id: AGENT, status, role: 'analyst', classification: 'public' }, classification: 'confidential' }));
+    // agent_status is critical at $10,000 in the default policy; the ceiling violation was only monitored.
+    expect(outcome).toMatchObject({ decision: 'deny', compliant: false, maxSeverity: 'critical', riskAvoidedUsd: 10_000 });
+    expect(outcome.violations.map((violation) => violation.rule)).toEqual(['agent_status', 'classification_ceiling']);
   });
 });
 

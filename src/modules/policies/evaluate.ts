@@ -106,7 +106,11 @@ export function quotaViolations(policy: CompiledPolicy, facts: EvaluationFacts):
   return exceeded;
 }
 
-/** Decides one request. In monitor mode every violation is reported and kept, but the decision is `allow`. */
+/**
+ * Decides one request. In monitor mode every violation is reported and kept, but the decision is `allow` — except
+ * for an agent that is not active (suspended, quarantined, retired): it is always denied, or a kill switch or a
+ * quarantine would stop nothing while the policy is being tried out.
+ */
 export function decide(policy: CompiledPolicy, facts: EvaluationFacts): Outcome {
   const hits: Hit[] = [];
   const redactEntities = new Set<string>();
@@ -167,10 +171,12 @@ export function decide(policy: CompiledPolicy, facts: EvaluationFacts): Outcome 
     if (maxSeverity === null || SEVERITY_RANK[violation.severity] > SEVERITY_RANK[maxSeverity]) maxSeverity = violation.severity;
   }
   const enforce = policy.mode === 'enforce';
-  if (!enforce) decision = 'allow';
+  const statusDenial = hits.find(({ violation }) => violation.rule === 'agent_status');
+  if (!enforce) decision = statusDenial ? 'deny' : 'allow';
   let riskAvoidedUsd = 0;
-  if (enforce && decision !== 'allow') {
-    for (const { violation, effect, riskCostUsd } of hits) {
+  if (decision !== 'allow') {
+    // In monitor mode only the status denial was enforced: only it avoided a risk.
+    for (const { violation, effect, riskCostUsd } of enforce ? hits : [statusDenial!]) {
       if (effect !== 'allow' && severityAtLeast(violation.severity, 'high')) riskAvoidedUsd += riskCostUsd;
     }
   }
