@@ -46,7 +46,10 @@ describe('settleClosedGap', () => {
       finished_at: at('10:02:00'),
       reason: 'the gap closed on its own before the action ran',
     });
-    expect(settleClosedGap(state({ status: 'pending', attempts: 1 }), closed('10:01:00', 'manual'), at('10:02:00'))?.reason).toBe('the gap was resolved by hand before the next attempt');
+    expect(settleClosedGap(state({ status: 'pending', attempts: 1 }), closed('10:01:00', 'manual'), at('10:02:00'))).toMatchObject({
+      status: 'skipped',
+      reason: 'the gap was resolved by hand before the next attempt',
+    });
   });
 
   it('treats a closing after the window as the window having run out first', () => {

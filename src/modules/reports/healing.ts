@@ -4,7 +4,7 @@
  * gathers the data (remediation's read model, the KPIs), this only shapes it, so every figure traces to a record.
  */
 import type { DurationStats, HealingData } from '../remediation/index.js';
-import { REMEDIATION_ACTIONS } from '../sync/index.js';
+import { REMEDIATION_ACTIONS, type RemediationActionName } from '../sync/index.js';
 import type { Kpi } from '../trust/index.js';
 
 export interface OutcomeCounts {
@@ -26,7 +26,7 @@ export interface HealingReport {
   to: string;
   /** Remediations created in the window, by their status now. */
   remediations: OutcomeCounts;
-  by_action: Array<{ action: string } & OutcomeCounts>;
+  by_action: Array<{ action: RemediationActionName } & OutcomeCounts>;
   time_to_heal: { gaps: number; since_detection: DurationStats; after_action: DurationStats };
   /** The KPI as GET /kpis computes it over the same window, inputs included (closed by data vs healed by an action). */
   self_resolution: Kpi;
@@ -55,7 +55,7 @@ function withRate(counts: OutcomeCounts): OutcomeCounts {
 
 export function buildHealingReport(input: { now: Date; window: string; from: string; to: string; data: HealingData; selfResolution: Kpi }): HealingReport {
   const totals = emptyCounts();
-  const perAction = new Map<string, OutcomeCounts>(REMEDIATION_ACTIONS.map((action) => [action, emptyCounts()]));
+  const perAction = new Map<RemediationActionName, OutcomeCounts>(REMEDIATION_ACTIONS.map((action) => [action, emptyCounts()]));
   for (const row of input.data.counts) {
     add(totals, row.status, row.count, row.attempts);
     add(perAction.get(row.action)!, row.status, row.count, row.attempts);

@@ -13,6 +13,7 @@ import { syncRoutes } from './sync.routes.js';
 import { createSyncService } from './sync.service.js';
 import { registerSyncJobs } from './sync.jobs.js';
 import { createSweeper } from './sync.sweeper.js';
+import type { GapObserver } from './gap-observer.js';
 
 export type { SyncService, StreamStatus } from './sync.service.js';
 export type { Sweeper } from './sync.sweeper.js';

@@ -139,7 +139,7 @@ describeRemediationSuite('remediation actions', '2026-10-01T10:00:00.000Z', (ctx
 
       // The stream speaks again: the gap closes by its data within the quarantine's window → healed.
       const event = { source_id: sourceId, event_type: 'ticket.updated', entity_type: 'tickets', entity_id: 'T-1', occurred_at: clock.now().toISOString() };
-      expect((await t.app.inject({ method: 'POST', url: '/api/v1/events', headers: t.as('ingest'), payload: { events: [event] } })).statusCode).toBe(200);
+      expect((await t.app.inject({ method: 'POST', url: '/api/v1/events', headers: t.as('ingest'), payload: { events: [event] } })).statusCode).toBe(201);
       const healed = byAction(await remediationsReaching(t, gapOf('ops').id as string, (rows) => byAction(rows).quarantine_agent?.status === 'healed'));
       expect(healed.quarantine_agent).toMatchObject({ healed_at: '2026-10-01T11:11:01.000Z' });
       expect((await auditOf(t, `agent:${owner}`)).map((entry) => [entry.action, entry.actor])).toContainEqual(['agent.quarantine', 'system:remediation']);

@@ -57,7 +57,7 @@ describeRemediationSuite('self-healing', '2026-09-01T08:00:00.000Z', (ctx) => {
       headers: t.as('ingest'),
       payload: { events: [{ source_id: state.sourceId, occurred_at: clock.now().toISOString(), ...event }] },
     });
-    expect(response.statusCode, response.body).toBe(200);
+    expect(response.statusCode, response.body).toBe(201);
   };
 
   const openGap = async (contract: string) => {
@@ -324,7 +324,7 @@ describeRemediationSuite('self-healing', '2026-09-01T08:00:00.000Z', (ctx) => {
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/reports/healing?window=2y', headers: t.as('viewer') })).statusCode).toBe(400);
     const md = await t.app.inject({ method: 'GET', url: '/api/v1/reports/healing?format=md', headers: t.as('viewer') });
     expect(md.headers['content-type']).toMatch(/^text\/markdown/);
-    expect(md.body).toContain('| resync_request | 2 | 0 | 1 | 0 | 1 | 0 | 4 | 50 % |');
+    expect(md.body).toContain('| resync\\_request | 2 | 0 | 1 | 0 | 1 | 0 | 4 | 50 % |');
     const csv = await t.app.inject({ method: 'GET', url: '/api/v1/reports/healing', headers: { ...t.as('viewer'), accept: 'text/csv' } });
     expect(csv.body.split('\r\n')).toContain('cost_avoided,usd,,,,,,,,1500,1 gaps; sum of cost_usd of the gaps resolved in the window before their due time that a remediation healed: the healed share of Risk Avoided’s gap term');
     const html = await t.app.inject({ method: 'GET', url: '/api/v1/reports/healing?format=html', headers: t.as('viewer') });
