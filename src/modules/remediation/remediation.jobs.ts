@@ -1,7 +1,7 @@
 import type { JobQueue } from '../../platform/jobs/index.js';
 import type { Logger } from '../../platform/telemetry/logger.js';
 import { ACT_QUEUE, type AttemptJob, type AttemptRunner } from './remediation.runner.js';
-import type { RemediationScheduler, TickReport } from './remediation.scheduler.js';
+import type { TickReport } from './remediation.scheduler.js';
 
 export const TICK_QUEUE = 'remediation.tick';
 

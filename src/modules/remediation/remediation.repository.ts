@@ -90,6 +90,10 @@ const INSERT_COLUMNS = [
   'created_at',
 ] as const satisfies readonly (keyof NewRemediation)[];
 
+const INSERT_SQL = `insert into remediation (${[...INSERT_COLUMNS, 'updated_at'].join(', ')})
+  values (${[...INSERT_COLUMNS, 'updated_at'].map((_, index) => `$${index + 1}`).join(', ')})
+  on conflict (gap_id, position) do nothing`;
+
 const WITH_GAP = `select r.*, g.detected_at as gap_detected_at, g.resolved_at as gap_resolved_at, g.resolution as gap_resolution, g.detail->>'closed_because' as gap_closed_because
                     from remediation r join sync_gap g on g.id = r.gap_id`;
 
@@ -97,12 +101,8 @@ export function createRemediationRepository(db: Queryable) {
   return {
     async insert(rows: NewRemediation[], tx: Queryable): Promise<void> {
       for (const row of rows) {
-        const placeholders = INSERT_COLUMNS.map((_, index) => `$${index + 1}`).join(', ');
-        await tx.query(
-          `insert into remediation (${INSERT_COLUMNS.join(', ')}, updated_at) values (${placeholders}, $${INSERT_COLUMNS.length + 1})
-           on conflict (gap_id, position) do nothing`,
-          [...INSERT_COLUMNS.map((column) => row[column]), row.created_at],
-        );
+        // A new record was last updated when it was created.
+        await tx.query(INSERT_SQL, [...INSERT_COLUMNS.map((column) => row[column]), row.created_at]);
       }
     },
 
