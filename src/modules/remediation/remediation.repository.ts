@@ -90,20 +90,21 @@ const INSERT_COLUMNS = [
   'created_at',
 ] as const satisfies readonly (keyof NewRemediation)[];
 
-const INSERT_SQL = `insert into remediation (${[...INSERT_COLUMNS, 'updated_at'].join(', ')})
-  values (${[...INSERT_COLUMNS, 'updated_at'].map((_, index) => `$${index + 1}`).join(', ')})
-  on conflict (gap_id, position) do nothing`;
+const INSERT_SQL = `insert into remediation (${[...INSERT_COLUMNS, 'updated_at'].join(', ')})`;
 
 const WITH_GAP = `select r.*, g.detected_at as gap_detected_at, g.resolved_at as gap_resolved_at, g.resolution as gap_resolution, g.detail->>'closed_because' as gap_closed_because
                     from remediation r join sync_gap g on g.id = r.gap_id`;
 
 export function createRemediationRepository(db: Queryable) {
   return {
+    /** One statement for all the records of a gap: this runs in the transaction that opens the gap. */
     async insert(rows: NewRemediation[], tx: Queryable): Promise<void> {
-      for (const row of rows) {
-        // A new record was last updated when it was created.
-        await tx.query(INSERT_SQL, [...INSERT_COLUMNS.map((column) => row[column]), row.created_at]);
-      }
+      if (rows.length === 0) return;
+      const width = INSERT_COLUMNS.length + 1;
+      const placeholders = rows.map((_, row) => `(${Array.from({ length: width }, (__, column) => `$${row * width + column + 1}`).join(', ')})`).join(', ');
+      // A new record was last updated when it was created.
+      const values = rows.flatMap((row) => [...INSERT_COLUMNS.map((column) => row[column]), row.created_at]);
+      await tx.query(`${INSERT_SQL} values ${placeholders} on conflict (gap_id, position) do nothing`, values);
     },
 
     async findById(id: string, tx: Queryable = db): Promise<RemediationRow | undefined> {

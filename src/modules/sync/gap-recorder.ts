@@ -76,7 +76,9 @@ export function createGapRecorder(deps: {
           hooks.gapResolved(row.type);
           logger.info({ gap_id: row.id, type: row.type, contract: row.contract, rule: row.rule }, 'sync gap resolved automatically');
         }
-        observer?.gapsClosed(rows.map((row) => row.id));
+        // Only gaps whose rule has a policy can have remediations to settle (the scheduler's tick catches any other).
+        const remediated = observer && deps.remediationOf ? rows.filter((row) => deps.remediationOf!(row).length > 0) : [];
+        if (remediated.length > 0) observer!.gapsClosed(remediated.map((row) => row.id));
       });
     },
   };

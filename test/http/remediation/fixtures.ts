@@ -14,7 +14,7 @@ export const MINUTE = 60_000;
 /** Receivers on loopback, outbound calls that give up quickly, workers polling often; sweeps and ticks by hand. */
 export const REMEDIATION_ENV = {
   OUTBOUND_ALLOW_CIDRS: '127.0.0.0/8',
-  OUTBOUND_TIMEOUT: '2s',
+  OUTBOUND_TIMEOUT: '3s',
   OUTBOUND_RETRIES: '1',
   JOBS_POLL_INTERVAL: '200ms',
   SYNC_SWEEP_INTERVAL: '1d',
