@@ -155,6 +155,7 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
     await app.register(container.modules.alerts.routes, { prefix: '/api/v1' });
     await app.register(container.modules.killSwitch.routes, { prefix: '/api/v1' });
     await app.register(container.modules.mcp.routes);
+    await app.register(container.modules.remediation.routes, { prefix: '/api/v1' });
   }
 
   return app as unknown as FastifyInstance;

@@ -20,7 +20,8 @@ import { createIngestModule, type IngestObserver } from './modules/ingest/index.
 import { createIncidentsModule } from './modules/incidents/index.js';
 import { createTrustModule } from './modules/trust/index.js';
 import { createReportsModule } from './modules/reports/index.js';
-import { createReceiversModule } from './modules/receivers/index.js';
+import { createRemediationModule } from './modules/remediation/index.js';
+import { createReceiversModule, standardWebhookHeaders } from './modules/receivers/index.js';
 import { createAlertsModule } from './modules/alerts/index.js';
 import type { NotificationSink } from './modules/receivers/notification.js';
 import { createBackupsModule } from './modules/backups/index.js';
@@ -68,6 +69,7 @@ export interface Container {
     killSwitch: ReturnType<typeof createKillSwitchModule>;
     mcp: ReturnType<typeof createMcpModule>;
     system: ReturnType<typeof createSystemModule>;
+    remediation: ReturnType<typeof createRemediationModule>;
   };
   close(): Promise<void>;
 }
@@ -126,6 +128,8 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
   const clock = options.clock ?? systemClock;
   const outbound = createOutboundClient({ settings: config, registry: metrics.registry, logger, clock, version: ORCA_VERSION });
   const role = options.role ?? 'all';
+  // Where links in alerts, notifications and resync requests point: ORCA's own API.
+  const baseUrl = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
   const jobs = createJobQueue({
     db,
     logger,
@@ -174,7 +178,7 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     lastBackup: () => backups.service.status(),
     enabled: config.alertsEnabled,
     evaluationIntervalMs: config.alertsEvaluationIntervalMs,
-    baseUrl: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`,
+    baseUrl,
   });
   const keys = createKeysModule({ db, audit: audit.service, clock, logger });
   const invalidation = createCacheInvalidation(db, logger);
@@ -202,6 +206,12 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     jobs,
     sweepIntervalMs: config.syncSweepIntervalMs,
     onGapsChanged: () => alerts.requestEvaluation(),
+    // Self-healing hears of gaps (built below; gaps only open once the container is running).
+    gapObserver: {
+      gapOpened: (tx, gap, steps) => remediation.observer.gapOpened(tx, gap, steps),
+      gapsClosed: (ids) => remediation.observer.gapsClosed(ids),
+    },
+    receiverNames: () => receivers.sink.receiverNames(),
   });
   const sources = createSourcesModule({ db, box: secretBox, clock, audit: audit.service, cacheMetrics, invalidation });
   const ingestObserver: IngestObserver = {
@@ -232,7 +242,27 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
       return new Map([...policy.classifications].map(([name, level]) => [name, level.riskWeight]));
     },
   });
-  const reports = createReportsModule({ trust: trust.service, clock, quarantineBelow: config.trustQuarantineBelow });
+  const remediation = createRemediationModule({
+    db,
+    metrics,
+    logger,
+    clock,
+    audit: audit.service,
+    jobs,
+    actions: {
+      outbound,
+      openReceiver: (name) => receivers.openByName(name),
+      retryDeliveries: (actor, concerning) => receivers.deliveries.retryConcerning(actor, concerning),
+      sink: options.notificationSink ?? receivers.sink,
+      incidents: incidents.service,
+      agents: agents.service,
+      signWebhook: standardWebhookHeaders,
+      baseUrl,
+    },
+    silencedBy: (labels, now) => alerts.silencedBy(labels, now),
+    settings: { intervalMs: config.remediationIntervalMs, retryDelayMs: config.remediationRetryDelayMs },
+  });
+  const reports = createReportsModule({ trust: trust.service, clock, quarantineBelow: config.trustQuarantineBelow, healing: remediation.healing });
   const killSwitch = createKillSwitchModule({
     db,
     metrics,
@@ -340,7 +370,7 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     redis,
     redisState,
     rateLimitStore,
-    modules: { agents, audit, keys, policies, sync, incidents, trust, reports, receivers, alerts, backups, killSwitch, mcp, sources, ingest, system },
+    modules: { agents, audit, keys, policies, sync, incidents, trust, reports, receivers, alerts, backups, killSwitch, mcp, remediation, sources, ingest, system },
     invalidation,
     outbound,
     jobs,
@@ -351,6 +381,7 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
       await ingest.close();
       // Decisions waiting for their group commit are written before the database closes.
       await policies.close();
+      await remediation.drain();
       await invalidation.stop();
       await keys.service.stop();
       redisState?.stop();

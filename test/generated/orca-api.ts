@@ -824,6 +824,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/healing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Healing report: remediation actions and outcomes, time to heal, self-resolution, cost avoided
+         * @description Over the trailing window; JSON, Markdown, CSV or self-contained HTML by ?format= or the Accept header (docs/reports.md).
+         */
+        get: operations["getHealingReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/receivers": {
         parameters: {
             query?: never;
@@ -1081,6 +1101,43 @@ export interface paths {
          * @description Agents whose status someone changed since are skipped; an agent another active kill switch also selected stays suspended, held by that one. 409 when already released.
          */
         post: operations["releaseKillSwitch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/remediations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List remediations (self-healing actions on sync gaps), newest first
+         * @description Filters: status, gap_id, agent_id (the gap’s owner), action (docs/self-healing.md).
+         */
+        get: operations["listRemediations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/remediations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a remediation: its attempts, status and outcome */
+        get: operations["getRemediation"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1839,6 +1896,69 @@ export interface components {
          * @enum {string}
          */
         GapType: "stale" | "missing_record" | "out_of_order" | "duplicate" | "field_drift";
+        /** HealingDurations */
+        HealingDurations: {
+            mean_seconds: number | null;
+            median_seconds: number | null;
+            p90_seconds: number | null;
+            max_seconds: number | null;
+        };
+        /** HealingReport */
+        HealingReport: {
+            /** Format: date-time */
+            generated_at: string;
+            window: string;
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            /** @description remediations created in the window, by their status now */
+            remediations: {
+                total: number;
+                /** @description pending, acting or verifying */
+                in_progress: number;
+                healed: number;
+                failed: number;
+                gave_up: number;
+                skipped: number;
+                attempts: number;
+                /** @description healed / (healed + failed + gave_up); null when none of them */
+                heal_rate: number | null;
+            };
+            by_action: {
+                action: "resync_request" | "retry_delivery" | "notify" | "open_incident" | "quarantine_agent" | "suspend_agent";
+                total: number;
+                /** @description pending, acting or verifying */
+                in_progress: number;
+                healed: number;
+                failed: number;
+                gave_up: number;
+                skipped: number;
+                attempts: number;
+                /** @description healed / (healed + failed + gave_up); null when none of them */
+                heal_rate: number | null;
+            }[];
+            time_to_heal: {
+                /** @description gaps healed by a remediation created in the window */
+                gaps: number;
+                since_detection: components["schemas"]["HealingDurations"];
+                after_action: components["schemas"]["HealingDurations"];
+            };
+            self_resolution: components["schemas"]["Kpi"];
+            cost_avoided: {
+                usd: number;
+                gaps: number;
+                /** @description how the figure is computed */
+                rule: string;
+            };
+            problems: {
+                contract: string | null;
+                rule: string;
+                action: string;
+                count: number;
+                last_reason: string | null;
+            }[];
+        };
         /** Health */
         Health: {
             status: "ok" | "degraded" | "down";
@@ -2494,6 +2614,70 @@ export interface components {
             /** @description null on the last page */
             next_cursor: string | null;
         };
+        /** Remediation */
+        Remediation: {
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            gap_id: string;
+            gap_type: string;
+            contract: string | null;
+            rule: string;
+            entity_id: string | null;
+            /** @description the gap’s owner agent */
+            agent_id: string | null;
+            action: components["schemas"]["RemediationAction"];
+            receiver: string | null;
+            status: components["schemas"]["RemediationStatus"];
+            /** @description the final status once finished; null while in progress */
+            outcome: ("healed" | "failed" | "gave_up" | "skipped") | null;
+            attempts: number;
+            max_attempts: number;
+            /** @description how long after an action the gap has to close to count as healed */
+            verify_within_seconds: number;
+            /** @description pending: when the next attempt is due */
+            next_attempt_at: string | null;
+            /** @description when the last action’s verification window ends */
+            verify_until: string | null;
+            last_attempt_at: string | null;
+            finished_at: string | null;
+            /** @description when the gap closed, for a healed remediation */
+            healed_at: string | null;
+            reason: string | null;
+            last_error: string | null;
+            /** @description what the last attempt did: HTTP status, incident id, deliveries retried … */
+            result: {
+                [key: string]: unknown;
+            };
+            correlation_id: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /**
+         * RemediationAction
+         * @enum {string}
+         */
+        RemediationAction: "resync_request" | "retry_delivery" | "notify" | "open_incident" | "quarantine_agent" | "suspend_agent";
+        /** RemediationPage */
+        RemediationPage: {
+            items: components["schemas"]["Remediation"][];
+            /** @description null on the last page */
+            next_cursor: string | null;
+        };
+        /**
+         * RemediationStatus
+         * @description pending, acting, verifying (in progress) or an outcome: healed, failed, gave_up, skipped
+         * @enum {string}
+         */
+        RemediationStatus: "pending" | "acting" | "verifying" | "healed" | "failed" | "gave_up" | "skipped";
         /** ReportFinding */
         ReportFinding: {
             topic: string;
@@ -2810,6 +2994,84 @@ export interface components {
                         cost_usd: number;
                     };
                 };
+                /** @description remediation policy per gap type (docs/self-healing.md); rules and streams may override */
+                remediation?: {
+                    /** @description actions to take when a gap of this rule opens (docs/self-healing.md); [] turns the contract defaults off for the rule */
+                    stale?: {
+                        /** @description resync_request, retry_delivery, notify, open_incident, quarantine_agent or suspend_agent */
+                        action: "resync_request" | "retry_delivery" | "notify" | "open_incident" | "quarantine_agent" | "suspend_agent";
+                        /** @description resync_request: the webhook receiver of the owner automation (its URL and signing secret); notify: the receiver to tell; retry_delivery: only deliveries to it */
+                        receiver?: string;
+                        /** @description act only if the gap is still open this long after it opened (default 0s) */
+                        after?: string;
+                        /** @description how long after the action the gap must close to count as healed (default: the rule's resolve_within) */
+                        verify_within?: string;
+                        /** @description attempts before giving up (default 3 for resync_request and retry_delivery, else 1) */
+                        max_attempts?: number;
+                        /** @description false: recorded as skipped, never run (default true) */
+                        enabled?: boolean;
+                    }[];
+                    /** @description actions to take when a gap of this rule opens (docs/self-healing.md); [] turns the contract defaults off for the rule */
+                    missing_record?: {
+                        /** @description resync_request, retry_delivery, notify, open_incident, quarantine_agent or suspend_agent */
+                        action: "resync_request" | "retry_delivery" | "notify" | "open_incident" | "quarantine_agent" | "suspend_agent";
+                        /** @description resync_request: the webhook receiver of the owner automation (its URL and signing secret); notify: the receiver to tell; retry_delivery: only deliveries to it */
+                        receiver?: string;
+                        /** @description act only if the gap is still open this long after it opened (default 0s) */
+                        after?: string;
+                        /** @description how long after the action the gap must close to count as healed (default: the rule's resolve_within) */
+                        verify_within?: string;
+                        /** @description attempts before giving up (default 3 for resync_request and retry_delivery, else 1) */
+                        max_attempts?: number;
+                        /** @description false: recorded as skipped, never run (default true) */
+                        enabled?: boolean;
+                    }[];
+                    /** @description actions to take when a gap of this rule opens (docs/self-healing.md); [] turns the contract defaults off for the rule */
+                    out_of_order?: {
+                        /** @description resync_request, retry_delivery, notify, open_incident, quarantine_agent or suspend_agent */
+                        action: "resync_request" | "retry_delivery" | "notify" | "open_incident" | "quarantine_agent" | "suspend_agent";
+                        /** @description resync_request: the webhook receiver of the owner automation (its URL and signing secret); notify: the receiver to tell; retry_delivery: only deliveries to it */
+                        receiver?: string;
+                        /** @description act only if the gap is still open this long after it opened (default 0s) */
+                        after?: string;
+                        /** @description how long after the action the gap must close to count as healed (default: the rule's resolve_within) */
+                        verify_within?: string;
+                        /** @description attempts before giving up (default 3 for resync_request and retry_delivery, else 1) */
+                        max_attempts?: number;
+                        /** @description false: recorded as skipped, never run (default true) */
+                        enabled?: boolean;
+                    }[];
+                    /** @description actions to take when a gap of this rule opens (docs/self-healing.md); [] turns the contract defaults off for the rule */
+                    duplicate?: {
+                        /** @description resync_request, retry_delivery, notify, open_incident, quarantine_agent or suspend_agent */
+                        action: "resync_request" | "retry_delivery" | "notify" | "open_incident" | "quarantine_agent" | "suspend_agent";
+                        /** @description resync_request: the webhook receiver of the owner automation (its URL and signing secret); notify: the receiver to tell; retry_delivery: only deliveries to it */
+                        receiver?: string;
+                        /** @description act only if the gap is still open this long after it opened (default 0s) */
+                        after?: string;
+                        /** @description how long after the action the gap must close to count as healed (default: the rule's resolve_within) */
+                        verify_within?: string;
+                        /** @description attempts before giving up (default 3 for resync_request and retry_delivery, else 1) */
+                        max_attempts?: number;
+                        /** @description false: recorded as skipped, never run (default true) */
+                        enabled?: boolean;
+                    }[];
+                    /** @description actions to take when a gap of this rule opens (docs/self-healing.md); [] turns the contract defaults off for the rule */
+                    field_drift?: {
+                        /** @description resync_request, retry_delivery, notify, open_incident, quarantine_agent or suspend_agent */
+                        action: "resync_request" | "retry_delivery" | "notify" | "open_incident" | "quarantine_agent" | "suspend_agent";
+                        /** @description resync_request: the webhook receiver of the owner automation (its URL and signing secret); notify: the receiver to tell; retry_delivery: only deliveries to it */
+                        receiver?: string;
+                        /** @description act only if the gap is still open this long after it opened (default 0s) */
+                        after?: string;
+                        /** @description how long after the action the gap must close to count as healed (default: the rule's resolve_within) */
+                        verify_within?: string;
+                        /** @description attempts before giving up (default 3 for resync_request and retry_delivery, else 1) */
+                        max_attempts?: number;
+                        /** @description false: recorded as skipped, never run (default true) */
+                        enabled?: boolean;
+                    }[];
+                };
                 streams: {
                     /** @description letters, digits and . _ : - (at most 100) */
                     name?: string;
@@ -2830,6 +3092,21 @@ export interface components {
                     check_sequence?: boolean;
                     /** @description event types that happen once per entity: a second one is a duplicate */
                     unique_event_types?: string[];
+                    /** @description actions to take when a gap of this rule opens (docs/self-healing.md); [] turns the contract defaults off for the rule */
+                    remediation?: {
+                        /** @description resync_request, retry_delivery, notify, open_incident, quarantine_agent or suspend_agent */
+                        action: "resync_request" | "retry_delivery" | "notify" | "open_incident" | "quarantine_agent" | "suspend_agent";
+                        /** @description resync_request: the webhook receiver of the owner automation (its URL and signing secret); notify: the receiver to tell; retry_delivery: only deliveries to it */
+                        receiver?: string;
+                        /** @description act only if the gap is still open this long after it opened (default 0s) */
+                        after?: string;
+                        /** @description how long after the action the gap must close to count as healed (default: the rule's resolve_within) */
+                        verify_within?: string;
+                        /** @description attempts before giving up (default 3 for resync_request and retry_delivery, else 1) */
+                        max_attempts?: number;
+                        /** @description false: recorded as skipped, never run (default true) */
+                        enabled?: boolean;
+                    }[];
                 }[];
                 follow_ups?: {
                     /** @description letters, digits and . _ : - (at most 100) */
@@ -2863,6 +3140,21 @@ export interface components {
                         risk_kind: string;
                         cost_usd: number;
                     };
+                    /** @description actions to take when a gap of this rule opens (docs/self-healing.md); [] turns the contract defaults off for the rule */
+                    remediation?: {
+                        /** @description resync_request, retry_delivery, notify, open_incident, quarantine_agent or suspend_agent */
+                        action: "resync_request" | "retry_delivery" | "notify" | "open_incident" | "quarantine_agent" | "suspend_agent";
+                        /** @description resync_request: the webhook receiver of the owner automation (its URL and signing secret); notify: the receiver to tell; retry_delivery: only deliveries to it */
+                        receiver?: string;
+                        /** @description act only if the gap is still open this long after it opened (default 0s) */
+                        after?: string;
+                        /** @description how long after the action the gap must close to count as healed (default: the rule's resolve_within) */
+                        verify_within?: string;
+                        /** @description attempts before giving up (default 3 for resync_request and retry_delivery, else 1) */
+                        max_attempts?: number;
+                        /** @description false: recorded as skipped, never run (default true) */
+                        enabled?: boolean;
+                    }[];
                 }[];
                 lifecycles?: {
                     /** @description letters, digits and . _ : - (at most 100) */
@@ -2879,6 +3171,21 @@ export interface components {
                         risk_kind: string;
                         cost_usd: number;
                     };
+                    /** @description actions to take when a gap of this rule opens (docs/self-healing.md); [] turns the contract defaults off for the rule */
+                    remediation?: {
+                        /** @description resync_request, retry_delivery, notify, open_incident, quarantine_agent or suspend_agent */
+                        action: "resync_request" | "retry_delivery" | "notify" | "open_incident" | "quarantine_agent" | "suspend_agent";
+                        /** @description resync_request: the webhook receiver of the owner automation (its URL and signing secret); notify: the receiver to tell; retry_delivery: only deliveries to it */
+                        receiver?: string;
+                        /** @description act only if the gap is still open this long after it opened (default 0s) */
+                        after?: string;
+                        /** @description how long after the action the gap must close to count as healed (default: the rule's resolve_within) */
+                        verify_within?: string;
+                        /** @description attempts before giving up (default 3 for resync_request and retry_delivery, else 1) */
+                        max_attempts?: number;
+                        /** @description false: recorded as skipped, never run (default true) */
+                        enabled?: boolean;
+                    }[];
                 }[];
                 agreements?: {
                     /** @description letters, digits and . _ : - (at most 100) */
@@ -2924,6 +3231,21 @@ export interface components {
                         risk_kind: string;
                         cost_usd: number;
                     };
+                    /** @description actions to take when a gap of this rule opens (docs/self-healing.md); [] turns the contract defaults off for the rule */
+                    remediation?: {
+                        /** @description resync_request, retry_delivery, notify, open_incident, quarantine_agent or suspend_agent */
+                        action: "resync_request" | "retry_delivery" | "notify" | "open_incident" | "quarantine_agent" | "suspend_agent";
+                        /** @description resync_request: the webhook receiver of the owner automation (its URL and signing secret); notify: the receiver to tell; retry_delivery: only deliveries to it */
+                        receiver?: string;
+                        /** @description act only if the gap is still open this long after it opened (default 0s) */
+                        after?: string;
+                        /** @description how long after the action the gap must close to count as healed (default: the rule's resolve_within) */
+                        verify_within?: string;
+                        /** @description attempts before giving up (default 3 for resync_request and retry_delivery, else 1) */
+                        max_attempts?: number;
+                        /** @description false: recorded as skipped, never run (default true) */
+                        enabled?: boolean;
+                    }[];
                 }[];
             }[];
         };
@@ -4987,6 +5309,40 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    getHealingReport: {
+        parameters: {
+            query?: {
+                /** @description overrides the Accept header */
+                format?: "json" | "md" | "csv" | "html";
+                /** @description trailing window W, 1h to 365d */
+                window?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealingReport"];
+                    "text/markdown": string;
+                    "text/csv": string;
+                    "text/html": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     listReceivers: {
         parameters: {
             query?: {
@@ -5604,6 +5960,74 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listRemediations: {
+        parameters: {
+            query?: {
+                /** @description pending, acting, verifying (in progress) or an outcome: healed, failed, gave_up, skipped */
+                status?: "pending" | "acting" | "verifying" | "healed" | "failed" | "gave_up" | "skipped";
+                /** @description UUID */
+                gap_id?: string;
+                /** @description UUID */
+                agent_id?: string;
+                action?: "resync_request" | "retry_delivery" | "notify" | "open_incident" | "quarantine_agent" | "suspend_agent";
+                /** @description page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RemediationPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getRemediation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Remediation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];

@@ -209,6 +209,15 @@ for (const target of databaseTargets) {
     };
     const gap = () =>
       insertGap(t, { detected_at: new Date(), contract: 'orders', type: 'missing_record' } as Parameters<typeof insertGap>[1]);
+    const newRemediation = async (): Promise<string> => {
+      const id = randomUUID();
+      await t.container.db.query(
+        `insert into remediation (id, gap_id, gap_type, rule, action, position, status, max_attempts, verify_within_ms, created_at, updated_at)
+         values ($1, $2, 'missing_record', 'r', 'open_incident', 0, 'skipped', 1, 60000, now(), now())`,
+        [id, await gap()],
+      );
+      return id;
+    };
     const day = 86_400_000;
     const previewToken = async (): Promise<string> =>
       (await call('previewKillSwitch', { body: { selector: { agent_ids: [await newAgent()] } } })).preview_token as string;
@@ -297,6 +306,9 @@ for (const target of databaseTargets) {
       getKpis: async () => ({ query: { window: '30d' } }),
       listKpiSnapshots: async () => ({}),
       getExecutiveReport: async () => ({ query: { format: 'json' } }),
+      getHealingReport: async () => ({ query: { format: 'json', window: '7d' } }),
+      listRemediations: async () => ({ query: { status: 'pending', limit: '5' } }),
+      getRemediation: async () => ({ params: { id: await newRemediation() } }),
       listReceivers: async () => ({ query: { kind: 'webhook', limit: '5' } }),
       createReceiver: async () => ({ body: { name: `contract-${randomUUID()}`, kind: 'webhook', url: CLOSED_LOCAL_URL, token: 'contract-token' } }),
       getReceiver: async () => ({ params: { id: await newReceiver() } }),

@@ -176,7 +176,7 @@ describeRepository('trust read model', TRUST_TABLES, (db) => {
     expect(await model().entities(at(-DAY), NOW, false)).toEqual({ seen: 3, withOpenGap: 0 });
   });
 
-  it('gapResolutions: gaps resolved in (from, to], automatically, before their due time and what that saved', async () => {
+  it('gapResolutions: gaps resolved in (from, to], automatically (healed by an action or not), before their due time and what that saved', async () => {
     await insertGap(db(), { detectedAt: at(-DAY), resolvedAt: at(-12 * HOUR), resolution: 'auto', dueAt: at(-6 * HOUR), costUsd: 100 }); // r1
     await insertGap(db(), { detectedAt: at(-DAY), resolvedAt: at(-2 * HOUR), resolution: 'manual', dueAt: at(-3 * HOUR), costUsd: 40 }); // r2: late
     await insertGap(db(), { detectedAt: at(-DAY), resolvedAt: at(-HOUR), resolution: 'auto', costUsd: 70 }); // r3: no due time
@@ -191,10 +191,23 @@ describeRepository('trust read model', TRUST_TABLES, (db) => {
     await insertGap(db(), { detectedAt: at(-3 * DAY), resolvedAt: at(-2 * DAY), dueAt: at(-DAY), costUsd: 5 }); // before the window
     await insertGap(db(), { detectedAt: at(-HOUR), dueAt: at(HOUR), costUsd: 5 }); // open
 
-    // auto: r1, r3, r4 = 3; resolved: r1–r4 = 4; before due: r1, r4 = 2 → 100 + 30.5 = 130.5.
-    expect(await model().gapResolutions(at(-DAY), NOW)).toEqual({ auto: 3, resolved: 4, beforeDue: 2, beforeDueUsd: 130.5 });
+    // Self-healing: r1 healed by two remediations (counted once); r3's remediation gave up; r2 was closed by hand, so a
+    // "healed" remediation of it does not make it healed.
+    const remediation = async (costUsd: number, position: number, status: string) =>
+      db().query(
+        `insert into remediation (id, gap_id, gap_type, rule, action, position, status, max_attempts, verify_within_ms, created_at, updated_at)
+         select gen_random_uuid(), id, type, rule, 'resync_request', $2, $3, 3, 60000, $4, $4 from sync_gap where cost_usd = $1`,
+        [costUsd, position, status, at(-DAY)],
+      );
+    await remediation(100, 0, 'healed');
+    await remediation(100, 1, 'healed');
+    await remediation(70, 0, 'gave_up');
+    await remediation(40, 0, 'healed');
+
+    // auto: r1, r3, r4 = 3, of which healed: r1 = 1; resolved: r1–r4 = 4; before due: r1, r4 = 2 → 100 + 30.5 = 130.5.
+    expect(await model().gapResolutions(at(-DAY), NOW)).toEqual({ auto: 3, healed: 1, resolved: 4, beforeDue: 2, beforeDueUsd: 130.5 });
     // Edge: an empty window.
-    expect(await model().gapResolutions(at(-10 * DAY), at(-9 * DAY))).toEqual({ auto: 0, resolved: 0, beforeDue: 0, beforeDueUsd: 0 });
+    expect(await model().gapResolutions(at(-10 * DAY), at(-9 * DAY))).toEqual({ auto: 0, healed: 0, resolved: 0, beforeDue: 0, beforeDueUsd: 0 });
   });
 
   it('incidentResolutions: incidents resolved in (from, to], and how many automatically', async () => {

@@ -16,6 +16,8 @@ import { createAlertsRepository } from './alerts.repository.js';
 import { alertRoutes } from './alerts.routes.js';
 import { createAlertsService } from './alerts.service.js';
 import type { LastBackup, StreamFreshness } from './rule-conditions.js';
+import { parseMatcher } from './matchers.js';
+import { silencesOf } from './notification-plan.js';
 import { createSilencesRepository } from './silences.repository.js';
 import { createSilenceService } from './silences.service.js';
 
@@ -95,6 +97,16 @@ export function createAlertsModule(deps: {
     evaluate: (correlationId: string) => evaluate(correlationId),
     /** After a write that can change an alert committed: queue a prompt evaluation (never throws). */
     requestEvaluation,
+    /** The ids of the silences in force at `now` whose matchers match these labels (self-healing honours them too). */
+    silencedBy: async (labels: Record<string, string>, now: Date): Promise<string[]> => {
+      const current = (await silencesRepository.listCurrent(now)).map((row) => ({
+        id: row.id,
+        matchers: row.matchers.map((text) => parseMatcher(text)),
+        startsAt: row.starts_at,
+        endsAt: row.ends_at,
+      }));
+      return silencesOf(labels, current, now).map((silence) => silence.id);
+    },
     /** A webhook whose signature did not verify (ingest): counted by signature_failures rules. Never throws. */
     signatureRejected: (rejection: { sourceId: string; correlationId: string | undefined }) =>
       recordSignal('signature_failure', { source_id: rejection.sourceId }, rejection.correlationId),

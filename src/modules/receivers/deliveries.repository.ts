@@ -82,6 +82,23 @@ export function createDeliveryRepository(db: Queryable) {
       await tx.query(`update delivery set status = 'pending', dispatch_id = $2, dead_lettered_at = null, updated_at = $3 where id = $1`, [id, dispatchId, at]);
     },
 
+    /**
+     * Failed and dead-lettered deliveries whose notification carries an alert labelled with this contract or agent
+     * (and sent to this receiver, when given): what self-healing's retry_delivery sends again. Oldest first.
+     */
+    async retryableConcerning(concerning: { contract: string | null; agentId: string | null; receiverId: string | null; limit: number }): Promise<string[]> {
+      if (concerning.contract === null && concerning.agentId === null) return [];
+      const { rows } = await db.query<{ id: string }>(
+        `select d.id from delivery d
+          where d.status in ('failed', 'dead_lettered') and ($3::uuid is null or d.receiver_id = $3)
+            and exists (select 1 from jsonb_array_elements(d.notification->'alerts') a
+                         where a->'labels'->>'contract' = $1 or a->'labels'->>'agent_id' = $2)
+          order by d.id limit $4`,
+        [concerning.contract, concerning.agentId, concerning.receiverId, concerning.limit],
+      );
+      return rows.map((row) => row.id);
+    },
+
     /** Keyset pagination on id (UUIDv7), newest first. */
     async list(query: { status?: DeliveryStatus; receiverId?: string; limit: number; after?: string }): Promise<ListedDeliveryRow[]> {
       const where = whereClause();

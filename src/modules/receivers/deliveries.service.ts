@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../platform/clock.js';
 import type { Database, Queryable } from '../../platform/db/index.js';
-import { conflict, notFound } from '../../platform/errors.js';
+import { AppError, conflict, notFound } from '../../platform/errors.js';
 import type { Actor } from '../../platform/http/actor.js';
 import { decodeCursor, pageOf } from '../../platform/http/cursor.js';
 import { newId } from '../../platform/ids.js';
@@ -14,6 +14,8 @@ import type { ReceiverRepository } from './receivers.repository.js';
 import type { Delivery, ListDeliveriesQuery } from './receivers.schemas.js';
 
 export const DELIVERY_QUEUE = 'receivers.deliver';
+/** Deliveries one retry_delivery remediation sends again at most (the oldest first). */
+const RETRY_CONCERNING_LIMIT = 100;
 
 /** A delivery job's payload: the delivery, and the dispatch that allows this job to send it. */
 export interface DeliveryJob {
@@ -89,9 +91,34 @@ export function createDeliveryService({ db, deliveries, receivers, jobs, audit, 
     }
   }
 
-  return {
+  const service = {
     sink,
     announceDeadLetter,
+
+    /**
+     * Self-healing's retry_delivery: every failed or dead-lettered delivery about this contract or agent (to this
+     * receiver, when named) sent again with a fresh retry budget, each audited like a manual retry. Returns their ids;
+     * one that another retry took meanwhile (409) is left out.
+     */
+    async retryConcerning(actor: Actor, concerning: { contract: string | null; agentId: string | null; receiver: string | null }): Promise<string[]> {
+      let receiverId: string | null = null;
+      if (concerning.receiver !== null) {
+        const receiver = await receivers.findByName(concerning.receiver);
+        if (!receiver) return [];
+        receiverId = receiver.id;
+      }
+      const ids = await deliveries.retryableConcerning({ contract: concerning.contract, agentId: concerning.agentId, receiverId, limit: RETRY_CONCERNING_LIMIT });
+      const retried: string[] = [];
+      for (const id of ids) {
+        try {
+          await service.retry(actor, id);
+          retried.push(id);
+        } catch (error) {
+          if (!(error instanceof AppError && (error.code === 'conflict' || error.code === 'not_found'))) throw error;
+        }
+      }
+      return retried;
+    },
 
     async list(query: ListDeliveriesQuery): Promise<{ items: Delivery[]; next_cursor: string | null }> {
       const limit = query.limit ?? 50;
@@ -130,6 +157,7 @@ export function createDeliveryService({ db, deliveries, receivers, jobs, audit, 
       return toDelivery(retried);
     },
   };
+  return service;
 }
 
 export type DeliveryService = ReturnType<typeof createDeliveryService>;

@@ -13,7 +13,7 @@ import { registerDeliveryJobs, type DeliverySettings } from './receivers.jobs.js
 import { registerReceiverMetrics } from './receivers.metrics.js';
 import { createReceiverRepository } from './receivers.repository.js';
 import { receiverRoutes } from './receivers.routes.js';
-import { createReceiverService } from './receivers.service.js';
+import { createReceiverService, openReceiver } from './receivers.service.js';
 import { keepReceiversFromSettings, type ReceiverSettings } from './receiver-settings.js';
 
 export type { AlertInstance, DeadLetteredDelivery, Notification, NotificationSink } from './notification.js';
@@ -22,6 +22,8 @@ export type { DeliveryService } from './deliveries.service.js';
 export { DELIVERY_QUEUE } from './deliveries.service.js';
 export type { DeliverySettings } from './receivers.jobs.js';
 export type { ReceiverSettings } from './receiver-settings.js';
+export type { OpenedReceiver } from './receiver-request.js';
+export { standardWebhookHeaders } from './webhook-payload.js';
 
 /**
  * Alert receivers (Alertmanager, Slack, Standard Webhooks) and durable deliveries to them. `sink` is what the alerts
@@ -62,6 +64,11 @@ export function createReceiversModule(deps: {
     deliveries: deliveryService,
     sink: deliveryService.sink,
     routes,
+    /** A receiver by name with its sealed fields opened, for one call (self-healing's resync requests); undefined when none. */
+    openByName: async (name: string) => {
+      const row = await receivers.findByName(name);
+      return row ? openReceiver(deps.box, row) : undefined;
+    },
     /** Creates or updates the receivers ALERTMANAGER_URL and ALERT_WEBHOOK_URL keep; at every start-up. */
     keepFromSettings: (settings: ReceiverSettings) =>
       keepReceiversFromSettings({ db: deps.db, repository: receivers, box: deps.box, audit: deps.audit, outbound: deps.outbound, logger }, settings),

@@ -3,6 +3,8 @@ import { Type } from '@sinclair/typebox';
 import { ExecutiveQuery, ExecutiveReportSchema, type ReportFormat } from './reports.schemas.js';
 import type { ReportService } from './reports.service.js';
 import { HTML_CSP, toCsv, toHtml, toMarkdown } from './render.js';
+import { toHealingCsv, toHealingHtml, toHealingMarkdown } from './healing-render.js';
+import { HealingReportSchema } from './healing.schemas.js';
 
 const MEDIA_TYPES: Record<ReportFormat, string> = {
   json: 'application/json; charset=utf-8',
@@ -66,6 +68,41 @@ export function reportRoutes(service: ReportService): FastifyPluginAsyncTypebox 
         const body = format === 'md' ? toMarkdown(report) : format === 'csv' ? toCsv(report) : toHtml(report);
         if (format === 'html') reply.header('content-security-policy', HTML_CSP);
         if (format === 'csv') reply.header('content-disposition', 'attachment; filename="orca-executive-summary.csv"');
+        return reply.type(MEDIA_TYPES[format]).send(body);
+      },
+    );
+
+    app.get(
+      '/reports/healing',
+      {
+        config: { access: 'viewer' },
+        schema: {
+          tags: ['Reports'],
+          operationId: 'getHealingReport',
+          summary: 'Healing report: remediation actions and outcomes, time to heal, self-resolution, cost avoided',
+          description: 'Over the trailing window; JSON, Markdown, CSV or self-contained HTML by ?format= or the Accept header (docs/reports.md).',
+          querystring: ExecutiveQuery,
+          produces: ['application/json', 'text/markdown', 'text/csv', 'text/html'],
+          response: {
+            200: {
+              content: {
+                'application/json': { schema: HealingReportSchema },
+                'text/markdown': { schema: Type.String() },
+                'text/csv': { schema: Type.String() },
+                'text/html': { schema: Type.String() },
+              },
+            },
+          },
+        },
+      },
+      async (request, reply) => {
+        const format = negotiateFormat(request.query.format, request.headers.accept);
+        const report = await service.healing(request.query.window);
+        reply.header('vary', 'Accept');
+        if (format === 'json') return reply.type(MEDIA_TYPES.json).send(report);
+        const body = format === 'md' ? toHealingMarkdown(report) : format === 'csv' ? toHealingCsv(report) : toHealingHtml(report);
+        if (format === 'html') reply.header('content-security-policy', HTML_CSP);
+        if (format === 'csv') reply.header('content-disposition', 'attachment; filename="orca-healing-report.csv"');
         return reply.type(MEDIA_TYPES[format]).send(body);
       },
     );

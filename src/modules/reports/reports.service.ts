@@ -1,9 +1,32 @@
 import type { Clock } from '../../platform/clock.js';
 import { KPI_NAMES, type TrustService } from '../trust/index.js';
+import type { HealingData } from '../remediation/index.js';
 import { groupGaps, insightsFor, recommendationsFor, riskiestAgents, trendOf, type ExecutiveReport, type Trend } from './executive.js';
+import { buildHealingReport, type HealingReport } from './healing.js';
 
-export function createReportService(deps: { trust: Pick<TrustService, 'overview' | 'kpis' | 'openGapsByType'>; clock: Clock; quarantineBelow: number }) {
+export function createReportService(deps: {
+  trust: Pick<TrustService, 'overview' | 'kpis' | 'openGapsByType'>;
+  clock: Clock;
+  quarantineBelow: number;
+  /** Self-healing's records over (from, to] (the remediation module). */
+  healing?: (from: Date, to: Date) => Promise<HealingData>;
+}) {
   return {
+    /** What self-healing did over the trailing window: actions, outcomes, time to heal, cost avoided. */
+    async healing(windowLabel: string | undefined): Promise<HealingReport> {
+      const now = deps.clock.now();
+      const kpis = await deps.trust.kpis(windowLabel, now);
+      const from = new Date(kpis.from);
+      const empty: HealingData = {
+        counts: [],
+        timeToHeal: { gaps: 0, sinceDetection: none(), afterAction: none() },
+        costAvoided: { gaps: 0, usd: 0 },
+        problems: [],
+      };
+      const data = deps.healing ? await deps.healing(from, now) : empty;
+      return buildHealingReport({ now, window: kpis.window, from: kpis.from, to: kpis.at, data, selfResolution: kpis.kpis.self_resolution });
+    },
+
     /** The executive summary over the trailing window, compared with the window before it. */
     async executive(windowLabel: string | undefined): Promise<ExecutiveReport> {
       const now = deps.clock.now();
@@ -34,5 +57,7 @@ export function createReportService(deps: { trust: Pick<TrustService, 'overview'
     },
   };
 }
+
+const none = () => ({ mean_seconds: null, median_seconds: null, p90_seconds: null, max_seconds: null });
 
 export type ReportService = ReturnType<typeof createReportService>;

@@ -44,6 +44,13 @@ export function createActiveContracts(deps: { repository: Pick<ContractsReposito
   }
 
   return {
+    /**
+     * The contracts held now, without reading the database: for work inside a transaction (on PGlite a read through
+     * the pool would wait for it), right after `get()` loaded them.
+     */
+    current(): ActiveContracts {
+      return current ?? EMPTY;
+    },
     async get(): Promise<ActiveContracts> {
       if (current && Date.now() - loadedAt < refreshMs) return current;
       loading ??= load().finally(() => {

@@ -34,6 +34,36 @@ const Cost = Type.Object(
   { additionalProperties: false },
 );
 
+/** What ORCA may do when a gap opens (docs/self-healing.md): one remediation record per action and gap. */
+export const REMEDIATION_ACTIONS = ['resync_request', 'retry_delivery', 'notify', 'open_incident', 'quarantine_agent', 'suspend_agent'] as const;
+export type RemediationActionName = (typeof REMEDIATION_ACTIONS)[number];
+
+const RemediationStep = Type.Object(
+  {
+    action: Type.Union(REMEDIATION_ACTIONS.map((action) => Type.Literal(action)), {
+      description: 'resync_request, retry_delivery, notify, open_incident, quarantine_agent or suspend_agent',
+    }),
+    receiver: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 100,
+        pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$',
+        description: 'resync_request: the webhook receiver of the owner automation (its URL and signing secret); notify: the receiver to tell; retry_delivery: only deliveries to it',
+      }),
+    ),
+    after: Type.Optional(Type.String({ pattern: DURATION_PATTERN, description: 'act only if the gap is still open this long after it opened (default 0s)' })),
+    verify_within: Type.Optional(Type.String({ pattern: DURATION_PATTERN, description: "how long after the action the gap must close to count as healed (default: the rule's resolve_within)" })),
+    max_attempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 10, description: 'attempts before giving up (default 3 for resync_request and retry_delivery, else 1)' })),
+    enabled: Type.Optional(Type.Boolean({ description: 'false: recorded as skipped, never run (default true)' })),
+  },
+  { additionalProperties: false },
+);
+
+const RemediationPolicy = Type.Array(RemediationStep, {
+  maxItems: 10,
+  description: 'actions to take when a gap of this rule opens (docs/self-healing.md); [] turns the contract defaults off for the rule',
+});
+
 const StreamSeverity = Type.Union([
   SeverityValue,
   Type.Object(
@@ -53,6 +83,7 @@ const StreamSchema = Type.Object(
     unique_event_types: Type.Optional(
       Type.Array(EventType, { maxItems: 50, uniqueItems: true, description: 'event types that happen once per entity: a second one is a duplicate' }),
     ),
+    remediation: Type.Optional(RemediationPolicy),
   },
   { additionalProperties: false },
 );
@@ -73,6 +104,7 @@ const FollowUpSchema = Type.Object(
     severity: Type.Optional(SeverityValue),
     resolve_within: Type.Optional(Duration),
     cost: Type.Optional(Cost),
+    remediation: Type.Optional(RemediationPolicy),
   },
   { additionalProperties: false },
 );
@@ -85,6 +117,7 @@ const LifecycleSchema = Type.Object(
     severity: Type.Optional(SeverityValue),
     resolve_within: Type.Optional(Duration),
     cost: Type.Optional(Cost),
+    remediation: Type.Optional(RemediationPolicy),
   },
   { additionalProperties: false },
 );
@@ -117,6 +150,7 @@ const AgreementSchema = Type.Object(
     severity: Type.Optional(SeverityValue),
     resolve_within: Type.Optional(Duration),
     cost: Type.Optional(Cost),
+    remediation: Type.Optional(RemediationPolicy),
   },
   { additionalProperties: false },
 );
@@ -138,6 +172,18 @@ const ContractSchema = Type.Object(
           field_drift: Type.Optional(Cost),
         },
         { additionalProperties: false, description: 'risk kind and cost per gap type (for Risk Avoided); rules may override' },
+      ),
+    ),
+    remediation: Type.Optional(
+      Type.Object(
+        {
+          stale: Type.Optional(RemediationPolicy),
+          missing_record: Type.Optional(RemediationPolicy),
+          out_of_order: Type.Optional(RemediationPolicy),
+          duplicate: Type.Optional(RemediationPolicy),
+          field_drift: Type.Optional(RemediationPolicy),
+        },
+        { additionalProperties: false, description: 'remediation policy per gap type (docs/self-healing.md); rules and streams may override' },
       ),
     ),
     streams: Type.Array(StreamSchema, { minItems: 1, maxItems: 100 }),

@@ -7,6 +7,7 @@ import { parseDuration } from '../../platform/config/duration.js';
 import type { FieldError } from '../../platform/errors.js';
 import { tryParseJsonPath, type PathSegment } from '../../platform/json-path.js';
 import { ContractDocumentSchema, GAP_TYPES, NAME_PATTERN, SOURCE_KINDS, type ContractDocument, type GapType, type Severity } from './contract-schema.js';
+import { compileContractRemediation, compileRemediation, type RemediationStep } from './remediation-policy.js';
 
 /** Severity used when a rule does not set one. */
 export const DEFAULT_SEVERITY: Record<GapType, Severity> = {
@@ -39,6 +40,8 @@ export interface CompiledStream {
   severity: Record<'stale' | 'out_of_order' | 'duplicate', Severity>;
   check_sequence: boolean;
   unique_event_types: string[];
+  /** Present only when the document sets one (remediation-policy.ts). */
+  remediation?: RemediationStep[];
 }
 
 export interface CompiledFollowUp {
@@ -52,6 +55,7 @@ export interface CompiledFollowUp {
   severity: Severity;
   resolve_within_ms: number;
   cost: RuleCost;
+  remediation?: RemediationStep[];
 }
 
 export interface CompiledLifecycle {
@@ -62,6 +66,7 @@ export interface CompiledLifecycle {
   severity: Severity;
   resolve_within_ms: number;
   cost: RuleCost;
+  remediation?: RemediationStep[];
 }
 
 export interface CompiledAgreementSide {
@@ -82,6 +87,7 @@ export interface CompiledAgreement {
   severity: Severity;
   resolve_within_ms: number;
   cost: RuleCost;
+  remediation?: RemediationStep[];
 }
 
 export interface CompiledContract {
@@ -91,6 +97,8 @@ export interface CompiledContract {
   /** Per-entity memory (sync_entity_state, satisfied follow-ups) idle longer than this is forgotten by the sweep. */
   forget_after_ms: number;
   costs: Record<GapType, RuleCost>;
+  /** The remediation policy per gap type, when the document sets one. */
+  remediation?: Partial<Record<GapType, RemediationStep[]>>;
   streams: CompiledStream[];
   follow_ups: CompiledFollowUp[];
   lifecycles: CompiledLifecycle[];
@@ -143,6 +151,12 @@ export function validateContractDocument(input: unknown, prefix = ''): Validatio
     const costs = Object.fromEntries(
       GAP_TYPES.map((type) => [type, { risk_kind: contract.costs?.[type]?.risk_kind ?? null, cost_usd: contract.costs?.[type]?.cost_usd ?? 0 }]),
     ) as Record<GapType, RuleCost>;
+    const remediation = compileContractRemediation(contract.remediation, `${base}/remediation`, fail);
+    /** The rule's own remediation policy, as an optional property (absent: the contract's applies). */
+    const ownRemediation = (steps: Parameters<typeof compileRemediation>[0], path: string) => {
+      const compiled = compileRemediation(steps, `${path}/remediation`, fail);
+      return compiled ? { remediation: compiled } : {};
+    };
     const ruleNames = new Set<string>();
     const claimRule = (path: string, name: string) => {
       if (ruleNames.has(name)) fail(path, `rule name "${name}" is used twice in contract "${contract.name}"`);
@@ -181,6 +195,7 @@ export function validateContractDocument(input: unknown, prefix = ''): Validatio
         },
         check_sequence: stream.check_sequence ?? true,
         unique_event_types: stream.unique_event_types ?? [],
+        ...ownRemediation(stream.remediation, path),
       });
     });
 
@@ -220,6 +235,7 @@ export function validateContractDocument(input: unknown, prefix = ''): Validatio
         severity: rule.severity ?? DEFAULT_SEVERITY.missing_record,
         resolve_within_ms: rule.resolve_within ? durationMs(rule.resolve_within) : resolveWithin,
         cost: ruleCost('missing_record', rule.cost),
+        ...ownRemediation(rule.remediation, path),
       });
     });
 
@@ -236,6 +252,7 @@ export function validateContractDocument(input: unknown, prefix = ''): Validatio
         severity: rule.severity ?? DEFAULT_SEVERITY.out_of_order,
         resolve_within_ms: rule.resolve_within ? durationMs(rule.resolve_within) : resolveWithin,
         cost: ruleCost('out_of_order', rule.cost),
+        ...ownRemediation(rule.remediation, path),
       });
     });
 
@@ -276,6 +293,7 @@ export function validateContractDocument(input: unknown, prefix = ''): Validatio
         severity: rule.severity ?? DEFAULT_SEVERITY.field_drift,
         resolve_within_ms: rule.resolve_within ? durationMs(rule.resolve_within) : resolveWithin,
         cost: ruleCost('field_drift', rule.cost),
+        ...ownRemediation(rule.remediation, path),
       });
     });
 
@@ -285,6 +303,7 @@ export function validateContractDocument(input: unknown, prefix = ''): Validatio
       resolve_within_ms: resolveWithin,
       forget_after_ms: forgetAfter,
       costs,
+      ...(remediation ? { remediation } : {}),
       streams: [...streams.values()],
       follow_ups: followUps,
       lifecycles,

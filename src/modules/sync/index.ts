@@ -13,6 +13,7 @@ import { syncRoutes } from './sync.routes.js';
 import { createSyncService } from './sync.service.js';
 import { registerSyncJobs } from './sync.jobs.js';
 import { createSweeper } from './sync.sweeper.js';
+import type { GapObserver } from './gap-observer.js';
 
 export type { SyncService, StreamStatus } from './sync.service.js';
 export type { Sweeper } from './sync.sweeper.js';
@@ -21,6 +22,10 @@ export type { SweepReport } from './sync.sweeper.js';
 export { SYNC_SWEEP_QUEUE } from './sync.jobs.js';
 export { GapPage, GapType as GapTypeSchema, Severity as GapSeveritySchema } from './sync.schemas.js';
 export type { GapQuery } from './sync.schemas.js';
+export type { GapObserver } from './gap-observer.js';
+export type { NewGap as OpenedGap } from './gaps.repository.js';
+export type { ResolvedRemediationStep } from './remediation-policy.js';
+export { REMEDIATION_ACTIONS, type RemediationActionName, type GapType, type Severity } from './contract-schema.js';
 
 export function createSyncModule(deps: {
   db: Database;
@@ -34,11 +39,23 @@ export function createSyncModule(deps: {
   sweepIntervalMs: number;
   /** After a transaction that opened or resolved gaps committed (by analysis or sweep): alert rules look at gaps. */
   onGapsChanged?: () => void;
+  /** Told of gaps opened (in their transaction, with their remediation policy) and closed: self-healing. */
+  gapObserver?: GapObserver;
+  /** The names of existing receivers, which a remediation policy may name. */
+  receiverNames?: () => Promise<string[]>;
 }) {
   const logger = deps.logger.child({ module: 'sync' });
   const repositories = createSyncRepositories(deps.db);
   const contracts = createActiveContracts({ repository: repositories.contracts, logger });
-  const service = createSyncService({ db: deps.db, repositories, contracts, audit: deps.audit, clock: deps.clock });
+  const service = createSyncService({
+    db: deps.db,
+    repositories,
+    contracts,
+    audit: deps.audit,
+    clock: deps.clock,
+    ...(deps.gapObserver ? { observer: deps.gapObserver } : {}),
+    ...(deps.receiverNames ? { receiverNames: deps.receiverNames } : {}),
+  });
   const metrics = registerSyncMetrics(deps.metrics.registry, { countOpenGaps: service.countOpenGaps, freshness: () => service.freshness() }, logger);
   // The gap hooks run once their transaction committed (gap-recorder.ts): the right moment to tell alerts.
   const hooks = {
@@ -52,7 +69,7 @@ export function createSyncModule(deps: {
       deps.onGapsChanged?.();
     },
   };
-  const engine = createSyncEngine({ db: deps.db, repositories, contracts, clock: deps.clock, logger, hooks });
+  const engine = createSyncEngine({ db: deps.db, repositories, contracts, clock: deps.clock, logger, hooks, ...(deps.gapObserver ? { observer: deps.gapObserver } : {}) });
   const sweeper = createSweeper({ sweep: engine.sweep, logger, observe: metrics.sweep });
   registerSyncJobs(deps.jobs, { sweeper, intervalMs: deps.sweepIntervalMs });
 

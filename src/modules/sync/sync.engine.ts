@@ -7,13 +7,16 @@
 import type { Clock } from '../../platform/clock.js';
 import { createAfterCommit, type Database, type Queryable } from '../../platform/db/index.js';
 import type { Logger } from '../../platform/telemetry/logger.js';
-import type { ActiveContracts, ActiveContractsStore } from './active-contracts.js';
+import { ownerOf, type ActiveContracts, type ActiveContractsStore } from './active-contracts.js';
 import { observe, type AnalyzedEvent, type Observation } from './analyzer.js';
 import type { CompiledStream } from './contract.js';
 import { createDuplicateConflicts, type DuplicateConflict } from './duplicate-conflicts.js';
 import { EntityCreatedConcurrently, lockBatch, lockKey, type LockMode } from './entity-batch.js';
+import type { GapObserver } from './gap-observer.js';
 import { createGapRecorder, type GapHooks } from './gap-recorder.js';
+import type { NewGap } from './gaps.repository.js';
 import { createObservationAnalysis } from './observation-analysis.js';
+import { remediationFor } from './remediation-policy.js';
 import { streamRule } from './rule-names.js';
 import type { SyncRepositories } from './sync.repositories.js';
 import { createSyncSweep } from './sync.sweeper.js';
@@ -43,13 +46,30 @@ export function createSyncEngine(deps: {
   clock: Clock;
   logger: Logger;
   hooks: EngineHooks;
+  /** Told of gaps opened (with their remediation policy) and closed (gap-observer.ts). */
+  observer?: GapObserver;
 }) {
   const { repositories, clock, logger, hooks } = deps;
   const { gaps, streamStates, progress } = repositories;
   // Gap metrics and log lines are emitted once the analysing transaction commits: a transaction that is rolled back
   // (and maybe redone) must not count or log gaps that were never stored.
   const afterCommit = createAfterCommit(deps.db);
-  const recorder = createGapRecorder({ gaps, afterCommit, hooks, logger });
+  const recorder = createGapRecorder({
+    gaps,
+    afterCommit,
+    hooks,
+    logger,
+    ...(deps.observer
+      ? {
+          observer: deps.observer,
+          // The contracts the analysis loaded just before its transaction: no read inside it.
+          remediationOf: (gap: NewGap) => {
+            const contract = gap.contract === null ? undefined : ownerOf(deps.contracts.current(), gap.contract);
+            return contract ? remediationFor(contract, gap) : [];
+          },
+        }
+      : {}),
+  });
   const analysis = createObservationAnalysis({ recorder, gaps, followUps: repositories.followUps, logger });
   const duplicates = createDuplicateConflicts({ contracts: deps.contracts, progress, recorder, afterCommit, clock });
   /** Batches whose analysis failed; the next sweep on this replica analyses them again (analysis is idempotent). */

@@ -8,7 +8,9 @@ import type { ActiveContractsStore } from './active-contracts.js';
 import { freshnessOf } from './analyzer.js';
 import type { ContractDocument } from './contract-schema.js';
 import { ownersOf, validateContractDocument } from './contract.js';
+import type { GapObserver } from './gap-observer.js';
 import type { GapRow } from './gaps.repository.js';
+import { receiversOf } from './remediation-policy.js';
 import { activeRuleKeys } from './rule-names.js';
 import type { SyncRepositories } from './sync.repositories.js';
 import type { ContractsVersion, FreshnessReport, Gap, GapQuery } from './sync.schemas.js';
@@ -53,6 +55,10 @@ export function createSyncService(deps: {
   contracts: ActiveContractsStore;
   audit: Pick<AuditService, 'append'>;
   clock: Clock;
+  /** Told of gaps closed by hand or because their rule was removed (gap-observer.ts). */
+  observer?: Pick<GapObserver, 'gapsClosed'>;
+  /** The names of the receivers that exist: a remediation policy may only name those. */
+  receiverNames?: () => Promise<string[]>;
 }) {
   const { db, audit, clock } = deps;
   const { contracts: versions, gaps, streamStates } = deps.repositories;
@@ -99,6 +105,18 @@ export function createSyncService(deps: {
         throw new AppError('validation_failed', `the contracts document is invalid: ${result.errors[0]!.path} ${result.errors[0]!.message}`, { errors: result.errors });
       }
       const document: ContractDocument = result.document;
+      // Read before the transaction: on PGlite a read through the pool inside it would wait for it.
+      const named = receiversOf(document);
+      if (named.length > 0 && deps.receiverNames) {
+        const existing = new Set(await deps.receiverNames());
+        const unknown = named.filter((receiver) => !existing.has(receiver.name));
+        if (unknown.length > 0) {
+          throw new AppError('unprocessable', `receiver "${unknown[0]!.name}" does not exist`, {
+            errors: unknown.map((receiver) => ({ path: `/body${receiver.path}`, message: `no receiver named "${receiver.name}"` })),
+          });
+        }
+      }
+      let closedIds: string[] = [];
       const record = await db.transaction(async (tx) => {
         const owners = ownersOf(document);
         const existing = await versions.existingAgents(owners.map((owner) => owner.id), tx);
@@ -125,6 +143,7 @@ export function createSyncService(deps: {
           clock.now(),
           { closed_because: 'rule_removed', contracts_version: written.version },
         );
+        closedIds = closed.map((gap) => gap.id);
         await audit.append(tx, {
           actor: actor.id,
           action: 'sync.contracts.update',
@@ -136,6 +155,7 @@ export function createSyncService(deps: {
         return written;
       });
       deps.contracts.set(record);
+      if (closedIds.length > 0) deps.observer?.gapsClosed(closedIds);
       return { version: record.version, format: record.format, created_by: record.created_by, created_at: record.created_at.toISOString(), document: record.document };
     },
 
@@ -153,7 +173,7 @@ export function createSyncService(deps: {
     },
 
     async resolveGap(actor: Actor, id: string, reason: string): Promise<Gap> {
-      return db.transaction(async (tx) => {
+      const resolved = await db.transaction(async (tx) => {
         const current = await gaps.findGap(id, tx, { forUpdate: true });
         if (!current) throw notFound(`sync gap ${id}`);
         if (current.resolved_at) {
@@ -170,6 +190,8 @@ export function createSyncService(deps: {
         });
         return toGap(updated);
       });
+      deps.observer?.gapsClosed([id]);
+      return resolved;
     },
 
     freshness: (now: Date = clock.now()) => freshness(now),

@@ -88,6 +88,26 @@ describe('computeKpis (docs/trust.md)', () => {
     expect([99.5, 99.4, 99, 98.9, 95, 94.9].map(complianceBand)).toEqual(['excellent', 'good', 'good', 'fair', 'fair', 'critical']);
   });
 
+  it('splits the automatic gap resolutions into closed by data and healed by an action, the ratio unchanged', () => {
+    // 6 gaps resolved in W: 4 auto, of which 1 healed by a remediation → 3 closed by data on their own.
+    // Incidents: 1 auto of 2. Ratio (4 + 1) / (6 + 2) = 5 / 8 = 0.625, as without the split.
+    const kpis = computeKpis({ ...empty, resolutions: { gapsAuto: 4, gapsHealed: 1, gapsResolved: 6, incidentsAuto: 1, incidentsResolved: 2 } });
+    expect(kpis.self_resolution).toEqual({
+      value: 0.625,
+      unit: 'ratio',
+      numerator: 5,
+      denominator: 8,
+      window: '30d',
+      band: null,
+      inputs: { gaps_resolved_auto: 4, gaps_closed_by_data: 3, gaps_healed_by_action: 1, gaps_resolved: 6, incidents_resolved_auto: 1, incidents_resolved: 2 },
+    });
+    // Without remediation data every automatic resolution is data arriving on its own.
+    expect(computeKpis({ ...empty, resolutions: { gapsAuto: 2, gapsResolved: 2, incidentsAuto: 0, incidentsResolved: 0 } }).self_resolution.inputs).toMatchObject({
+      gaps_closed_by_data: 2,
+      gaps_healed_by_action: 0,
+    });
+  });
+
   it('uses incidents alone for self-resolution when no gap was resolved', () => {
     // 1 / 3 = 0.3333
     expect(computeKpis({ ...empty, resolutions: { gapsAuto: 0, gapsResolved: 0, incidentsAuto: 1, incidentsResolved: 3 } }).self_resolution).toMatchObject({

@@ -37,7 +37,11 @@ export interface KpiInputs {
   streams: { monitored: number; withinSlo: number };
   entities: { seen: number; withOpenGap: number };
   decisions: { total: number; compliant: number };
-  resolutions: { gapsAuto: number; gapsResolved: number; incidentsAuto: number; incidentsResolved: number };
+  /**
+   * `gapsHealed`: of the `gapsAuto` gaps, those a remediation healed (docs/self-healing.md) — closed by data that
+   * arrived after an action asked for it; the others closed by data arriving on its own. Absent → 0.
+   */
+  resolutions: { gapsAuto: number; gapsResolved: number; incidentsAuto: number; incidentsResolved: number; gapsHealed?: number };
   riskAvoided: { policyUsd: number; blockedDecisions: number; syncUsd: number; gapsResolvedBeforeDue: number };
   /** PLATFORM_COST_USD_MONTHLY; undefined when unset. */
   platformCostUsdMonthly: number | undefined;
@@ -102,6 +106,7 @@ export function computeKpis(input: KpiInputs): KpiSet {
   const meanScore = agents > 0 ? roundTo(scoreSum / agents, 1) : null;
 
   const resolvedAuto = input.resolutions.gapsAuto + input.resolutions.incidentsAuto;
+  const gapsHealed = Math.min(input.resolutions.gapsHealed ?? 0, input.resolutions.gapsAuto);
   const resolvedAll = input.resolutions.gapsResolved + input.resolutions.incidentsResolved;
 
   const riskAvoided = roundTo(input.riskAvoided.policyUsd + input.riskAvoided.syncUsd, 2);
@@ -144,6 +149,8 @@ export function computeKpis(input: KpiInputs): KpiSet {
       band: resolvedAll > 0 ? null : 'no_data',
       inputs: {
         gaps_resolved_auto: input.resolutions.gapsAuto,
+        gaps_closed_by_data: input.resolutions.gapsAuto - gapsHealed,
+        gaps_healed_by_action: gapsHealed,
         gaps_resolved: input.resolutions.gapsResolved,
         incidents_resolved_auto: input.resolutions.incidentsAuto,
         incidents_resolved: input.resolutions.incidentsResolved,

@@ -209,10 +209,15 @@ export function createTrustReadModel(db: Queryable) {
       return { seen: seen.rows[0]?.seen ?? 0, withOpenGap: open?.rows[0]?.with_open_gap ?? 0 };
     },
 
-    /** Gaps resolved in (from, to]: automatically or not, and those resolved before their due time with their cost. */
-    async gapResolutions(from: Date, to: Date, tx: Queryable = db): Promise<{ auto: number; resolved: number; beforeDue: number; beforeDueUsd: number }> {
-      const { rows } = await tx.query<{ auto: number; resolved: number; before_due: number; before_due_usd: number }>(
+    /**
+     * Gaps resolved in (from, to]: automatically or not, those of the automatic ones a remediation healed
+     * (docs/self-healing.md), and those resolved before their due time with their cost.
+     */
+    async gapResolutions(from: Date, to: Date, tx: Queryable = db): Promise<{ auto: number; healed: number; resolved: number; beforeDue: number; beforeDueUsd: number }> {
+      const { rows } = await tx.query<{ auto: number; healed: number; resolved: number; before_due: number; before_due_usd: number }>(
         `select count(*) filter (where resolution = 'auto')::int as auto, count(*)::int as resolved,
+                count(*) filter (where resolution = 'auto'
+                                   and exists (select 1 from remediation r where r.gap_id = sync_gap.id and r.status = 'healed'))::int as healed,
                 count(*) filter (where due_at is not null and resolved_at <= due_at)::int as before_due,
                 coalesce(sum(cost_usd) filter (where due_at is not null and resolved_at <= due_at), 0)::float8 as before_due_usd
            from sync_gap
@@ -222,7 +227,7 @@ export function createTrustReadModel(db: Queryable) {
         [from, to],
       );
       const row = rows[0];
-      return { auto: row?.auto ?? 0, resolved: row?.resolved ?? 0, beforeDue: row?.before_due ?? 0, beforeDueUsd: Number(row?.before_due_usd ?? 0) };
+      return { auto: row?.auto ?? 0, healed: row?.healed ?? 0, resolved: row?.resolved ?? 0, beforeDue: row?.before_due ?? 0, beforeDueUsd: Number(row?.before_due_usd ?? 0) };
     },
 
     async incidentResolutions(from: Date, to: Date, tx: Queryable = db): Promise<{ auto: number; resolved: number }> {

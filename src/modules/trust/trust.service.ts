@@ -143,7 +143,7 @@ export function createTrustService(deps: TrustServiceDeps) {
 
     let decisionTotals = { total: 0, compliant: 0, riskAvoidedUsd: 0, blocked: 0 };
     let entities = { seen: 0, withOpenGap: 0 };
-    let gapResolutions = { auto: 0, resolved: 0, beforeDue: 0, beforeDueUsd: 0 };
+    let gapResolutions = { auto: 0, healed: 0, resolved: 0, beforeDue: 0, beforeDueUsd: 0 };
     let incidentResolutions = { auto: 0, resolved: 0 };
     if (!agentId) {
       for (const totals of decisions.values()) decisionTotals = addDecisionTotals(decisionTotals, totals);
@@ -163,6 +163,7 @@ export function createTrustService(deps: TrustServiceDeps) {
       decisions: { total: decisionTotals.total, compliant: decisionTotals.compliant },
       resolutions: {
         gapsAuto: gapResolutions.auto,
+        gapsHealed: gapResolutions.healed,
         gapsResolved: gapResolutions.resolved,
         incidentsAuto: incidentResolutions.auto,
         incidentsResolved: incidentResolutions.resolved,

@@ -10,6 +10,7 @@ import { DATABASE_SETTINGS } from './settings/database.js';
 import { GOVERNANCE_SETTINGS } from './settings/governance.js';
 import { JOBS_SETTINGS } from './settings/jobs.js';
 import { OUTBOUND_SETTINGS } from './settings/outbound.js';
+import { REMEDIATION_SETTINGS } from './settings/remediation.js';
 import { SECURITY_SETTINGS } from './settings/security.js';
 import { SERVER_SETTINGS } from './settings/server.js';
 
@@ -26,6 +27,7 @@ export const SETTINGS = [
   ...OUTBOUND_SETTINGS,
   ...JOBS_SETTINGS,
   ...ALERTS_SETTINGS,
+  ...REMEDIATION_SETTINGS,
   ...BACKUPS_SETTINGS,
 ] as const;
 

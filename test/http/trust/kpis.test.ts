@@ -123,7 +123,7 @@ for (const target of databaseTargets) {
         numerator: 1,
         denominator: 4,
         band: null,
-        inputs: { gaps_resolved_auto: 1, gaps_resolved: 3, incidents_resolved_auto: 0, incidents_resolved: 1 },
+        inputs: { gaps_resolved_auto: 1, gaps_closed_by_data: 1, gaps_healed_by_action: 0, gaps_resolved: 3, incidents_resolved_auto: 0, incidents_resolved: 1 },
       });
       // 5 × $1,000 blocked + $1,500 resolved before due = $6,500
       expect(kpis.risk_avoided).toMatchObject({

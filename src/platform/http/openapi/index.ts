@@ -48,6 +48,7 @@ const TAGS = [
   { name: 'Kill switch', description: 'Stop many agents at once: blast-radius preview, one audited activation, release.' },
   { name: 'Policies', description: 'The policy document, evaluation of agent actions, simulation and violations.' },
   { name: 'Probes', description: 'Liveness, readiness, health and runtime status.' },
+  { name: 'Remediation', description: 'Self-healing: the actions sync gaps called for, their attempts and outcomes.' },
   { name: 'Reports', description: 'The executive summary in JSON, Markdown, CSV or HTML.' },
   { name: 'Sources', description: 'Business systems that deliver signed webhooks.' },
   { name: 'Sync', description: 'Sync contracts, the gaps they detect, and stream freshness.' },
