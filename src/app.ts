@@ -92,6 +92,7 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
     await installEdge(app, {
       config,
       authenticate: container.modules.keys.service.authenticate,
+      authenticateSession: container.modules.sessions.service.authenticate,
       rateLimitStore: container.rateLimitStore,
       metrics,
       logger,
@@ -153,6 +154,8 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
     await app.register(container.modules.reports.routes, { prefix: '/api/v1' });
     for (const routes of container.modules.receivers.routes) await app.register(routes, { prefix: '/api/v1' });
     await app.register(container.modules.alerts.routes, { prefix: '/api/v1' });
+    await app.register(container.modules.sessions.routes, { prefix: '/api/v1' });
+    await app.register(container.modules.console.routes);
   }
 
   return app as unknown as FastifyInstance;

@@ -23,6 +23,8 @@ import { createReceiversModule } from './modules/receivers/index.js';
 import { createAlertsModule } from './modules/alerts/index.js';
 import type { NotificationSink } from './modules/receivers/notification.js';
 import { createBackupsModule } from './modules/backups/index.js';
+import { createSessionsModule } from './modules/sessions/index.js';
+import { createConsoleModule } from './modules/console/index.js';
 import { createSystemModule, type HealthChecks } from './modules/system/index.js';
 import { createCacheInvalidation, createCacheMetrics, type CacheInvalidation } from './platform/cache/index.js';
 import { createFallbackStore, createLocalStore, createRedisStore, type RateLimitStore } from './platform/edge/rate-limit-store.js';
@@ -63,6 +65,8 @@ export interface Container {
     alerts: ReturnType<typeof createAlertsModule>;
     backups: ReturnType<typeof createBackupsModule>;
     system: ReturnType<typeof createSystemModule>;
+    sessions: ReturnType<typeof createSessionsModule>;
+    console: ReturnType<typeof createConsoleModule>;
   };
   close(): Promise<void>;
 }
@@ -164,6 +168,16 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     baseUrl: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`,
   });
   const keys = createKeysModule({ db, audit: audit.service, clock, logger });
+  const sessions = createSessionsModule({
+    db,
+    audit: audit.service,
+    authenticateKey: keys.service.authenticate,
+    clock,
+    logger,
+    registry: metrics.registry,
+    jobs,
+    ttlMs: config.consoleSessionTtlMs,
+  });
   const invalidation = createCacheInvalidation(db, logger);
   const cacheMetrics = createCacheMetrics(metrics.registry);
   const agents = createAgentsModule({ db, metrics, logger, audit: audit.service, cacheMetrics, invalidation });
@@ -290,7 +304,7 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     redis,
     redisState,
     rateLimitStore,
-    modules: { agents, audit, keys, policies, sync, incidents, trust, reports, receivers, alerts, backups, sources, ingest, system },
+    modules: { agents, audit, keys, policies, sync, incidents, trust, reports, receivers, alerts, backups, sources, ingest, system, sessions, console: createConsoleModule({ dir: config.consoleDir }) },
     invalidation,
     outbound,
     jobs,
