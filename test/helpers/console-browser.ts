@@ -86,7 +86,8 @@ export async function signInThroughForm(page: Page, baseUrl: string, key: string
 /** Waits until the page shows no loading state any more (every section has its data, its empty or its error state). */
 export async function settled(page: Page): Promise<void> {
   await page.locator('main h1').first().waitFor();
-  await page.waitForFunction('document.querySelectorAll(".state-loading").length === 0', undefined, { timeout: 60_000 });
+  // A locator, not waitForFunction: a string predicate is evaluated with eval() in the page, which its CSP forbids.
+  await page.locator('.state-loading').first().waitFor({ state: 'detached', timeout: 60_000 });
 }
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -104,15 +105,20 @@ export interface AxeViolation {
  */
 export async function axeViolations(page: Page): Promise<AxeViolation[]> {
   await page.evaluate(AXE_SOURCE);
-  return page.evaluate<AxeViolation[]>(`(async () => {
+  const result = await page.evaluate<{ violations: AxeViolation[]; passed: number }>(`(async () => {
     const result = await window.axe.run(document, {
       runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
-      resultTypes: ['violations'],
     });
-    return result.violations.map((violation) => ({
-      id: violation.id, impact: violation.impact, help: violation.help, nodes: violation.nodes.map((node) => ({ target: node.target })),
-    }));
+    return {
+      passed: result.passes.length,
+      violations: result.violations.map((violation) => ({
+        id: violation.id, impact: violation.impact, help: violation.help, nodes: violation.nodes.map((node) => ({ target: node.target })),
+      })),
+    };
   })()`);
+  // A run that checked nothing (axe failing inside the page) must not pass for a clean page.
+  if (result.passed === 0) throw new Error('axe-core checked no rule on this page');
+  return result.violations;
 }
 
 /** The console's pages, as a user reaches them (the agent page needs an agent id). */

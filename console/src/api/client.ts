@@ -35,15 +35,20 @@ export function whenSessionEnds(handler: () => void): void {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** The session each request was sent under (its CSRF token stands for it). */
+const sentUnder = new WeakMap<Request, string | undefined>();
+
 const sessionMiddleware: Middleware = {
   onRequest({ request }) {
     if (!SAFE_METHODS.has(request.method) && csrfToken !== undefined) request.headers.set('x-csrf-token', csrfToken);
+    sentUnder.set(request, csrfToken);
     return request;
   },
   onResponse({ response, schemaPath, request }) {
-    // A refused sign-in is the sign-in form's own answer, not the end of a session.
+    // A refused sign-in is the sign-in form's own answer, not the end of a session; and a 401 to a request sent under
+    // a session that already ended (answered after the user signed in again) says nothing about the new one.
     const signingIn = schemaPath === '/api/v1/session' && request.method === 'POST';
-    if (response.status === 401 && !signingIn) onSessionEnded?.();
+    if (response.status === 401 && !signingIn && sentUnder.get(request) === csrfToken) onSessionEnded?.();
     return response;
   },
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LINE_FRAME, coverage, coverageLevel, linePath, yDomain } from './chart-geometry.ts';
+import { LINE_FRAME, coverage, coverageLevel, linePath, timeLabel, yDomain } from './chart-geometry.ts';
 
 describe('coverage: the share of each bucket covered by intervals', () => {
   const hour = 3_600_000;
@@ -29,10 +29,17 @@ describe('coverage: the share of each bucket covered by intervals', () => {
 });
 
 describe('line geometry', () => {
-  it('pads a flat series so it sits mid-chart, and uses a given domain as is', () => {
+  it('pads the data range so a flat series sits mid-chart, within the bounds of the measure', () => {
     expect(yDomain([{ at: 1, value: 5 }, { at: 2, value: 5 }])).toEqual([4, 6]);
     expect(yDomain([{ at: 1, value: 0 }, { at: 2, value: 10 }])).toEqual([-1, 11]);
-    expect(yDomain([{ at: 1, value: 50 }], [0, 100])).toEqual([0, 100]);
+    expect(yDomain([{ at: 1, value: 0 }, { at: 2, value: 100 }], [0, 100])).toEqual([0, 100]);
+    expect(yDomain([{ at: 1, value: 40 }, { at: 2, value: 60 }], [0, 100])).toEqual([38, 62]);
+  });
+
+  it('labels the x axis with times of day for a short span, dates for a long one', () => {
+    const at = Date.parse('2026-03-04T05:06:00Z');
+    expect(timeLabel(at, 3_600_000)).toBe('05:06');
+    expect(timeLabel(at, 3 * 86_400_000)).toBe('03-04');
   });
 
   it('draws oldest first from the left edge of the plot to the right one, higher values higher up', () => {

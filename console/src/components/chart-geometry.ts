@@ -16,15 +16,22 @@ export interface ChartFrame {
 
 export const LINE_FRAME: ChartFrame = { width: 320, height: 120, left: 44, right: 8, top: 8, bottom: 20 };
 
-/** The y range shown: the given domain, or the data's range padded so a flat line sits mid-chart. */
-export function yDomain(points: readonly SeriesPoint[], domain?: readonly [number, number]): [number, number] {
-  if (domain) return [domain[0], domain[1]];
+/**
+ * The y range shown: the data's range padded (so a flat line sits mid-chart), kept within the values the measure can
+ * take (`bounds`: a percentage never goes below 0 or above 100).
+ */
+export function yDomain(points: readonly SeriesPoint[], bounds: readonly [number, number] = [-Infinity, Infinity]): [number, number] {
   const values = points.map((point) => point.value);
   const min = Math.min(...values);
   const max = Math.max(...values);
-  if (min === max) return [min - 1, max + 1];
-  const pad = (max - min) * 0.1;
-  return [min - pad, max + pad];
+  const pad = min === max ? 1 : (max - min) * 0.1;
+  return [Math.max(bounds[0], min - pad), Math.min(bounds[1], max + pad)];
+}
+
+/** An x-axis label: the time of day when the series spans less than two days, the date otherwise. */
+export function timeLabel(at: number, spanMs: number): string {
+  const iso = new Date(at).toISOString();
+  return spanMs < 2 * 86_400_000 ? iso.slice(11, 16) : iso.slice(5, 10);
 }
 
 /** The SVG path of a series, oldest first, inside the frame's plot area. */

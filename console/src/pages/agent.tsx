@@ -144,7 +144,7 @@ export function AgentPage({ params }: PageProps) {
 
           <section aria-labelledby="history-heading">
             <h2 id="history-heading">Lifecycle history</h2>
-            <Async resource={history.resource} label="the history" retry={history.reload} isEmpty={(page) => page.items.length === 0}>
+            <Async resource={history.resource} label="the history" retry={history.reload} isEmpty={(page) => page.items.length === 0} empty="No history yet.">
               {(page) => {
                 const changes = fingerprintChanges(page.items);
                 return (

@@ -81,7 +81,8 @@ export function OverviewPage({ query }: PageProps) {
                   return value === null ? [] : [{ at: Date.parse(snapshot.at), value }];
                 });
                 const unit = snapshots[0]!.kpis[name].unit;
-                return points.length < 2 ? null : <LineChart title={KPI_LABELS[name]} points={points} format={(value) => formatValue(value, unit)} />;
+                const bounds: [number, number] = unit === 'percent' || unit === 'score' ? [0, 100] : [0, Infinity];
+                return points.length < 2 ? null : <LineChart title={KPI_LABELS[name]} points={points} format={(value) => formatValue(value, unit)} bounds={bounds} />;
               })}
             </div>
           )}

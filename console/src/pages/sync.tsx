@@ -13,14 +13,19 @@ const HEAT_MAP_DAYS = 14;
 /** Stale gaps read for the heat map: enough for weeks of a busy organisation, bounded so the page stays quick. */
 const MAX_STALE_GAP_PAGES = 5;
 
-/** The active contracts, or null when none were ever written (the API's 404). */
-async function activeContracts(): Promise<Schemas['SyncContractsVersion'] | null> {
+/** The active contracts with the names of their owner agents, or null when none were ever written (the API's 404). */
+async function activeContracts(): Promise<{ version: Schemas['SyncContractsVersion']; owners: Map<string, string> } | null> {
+  let version: Schemas['SyncContractsVersion'];
   try {
-    return await ok(api.GET('/api/v1/sync/contracts'));
+    version = await ok(api.GET('/api/v1/sync/contracts'));
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) return null;
     throw error;
   }
+  const ids = [...new Set(version.document.contracts.map((contract) => contract.owner))];
+  // A name that cannot be read (a retired agent still is; anything else) falls back to the id.
+  const names = await Promise.all(ids.map((id) => ok(api.GET('/api/v1/agents/{id}', { params: { path: { id } } })).then((agent) => agent.name, () => id)));
+  return { version, owners: new Map(ids.map((id, index) => [id, names[index]!])) };
 }
 
 /** Stale gaps that may overlap the last `days` days, newest first as the API lists them. */
@@ -70,7 +75,7 @@ export function SyncPage() {
           {(data) => (
             <>
               <p class="muted">
-                Version {data!.version}, written {formatTime(data!.created_at)} by <code>{data!.created_by}</code>.
+                Version {data!.version.version}, written {formatTime(data!.version.created_at)} by <code>{data!.version.created_by}</code>.
               </p>
               <table>
                 <caption class="visually-hidden">Active sync contracts</caption>
@@ -85,7 +90,7 @@ export function SyncPage() {
                   </tr>
                 </thead>
                 <tbody>
-                  {data!.document.contracts.map((contract) => (
+                  {data!.version.document.contracts.map((contract) => (
                     <tr>
                       <th scope="row">
                         {contract.name}
@@ -93,7 +98,7 @@ export function SyncPage() {
                       </th>
                       <td>
                         <a href={href(`/agents/${contract.owner}`)} onClick={followLink}>
-                          <code>{contract.owner.slice(0, 8)}</code>
+                          {data!.owners.get(contract.owner) ?? contract.owner}
                         </a>
                       </td>
                       <td>{contract.streams.map((stream) => `${stream.name ?? stream.entity_type} (${stream.freshness})`).join(', ')}</td>
