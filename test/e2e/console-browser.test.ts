@@ -157,6 +157,13 @@ function consoleSuite(name: string, settings: () => Promise<Record<string, strin
       await page.goto(`${live.baseUrl}/console/agents?tag=orca-demo`);
       await settled(page);
       expect(await page.locator('main tbody tr').count()).toBe(12);
+      // Keyboard: the first Tab reaches the skip link, which moves the focus to the page's content.
+      await page.goto(`${live.baseUrl}/console/agents`);
+      await settled(page);
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate<string>('document.activeElement.textContent')).toBe('Skip to content');
+      await page.keyboard.press('Enter');
+      expect(await page.evaluate<string>('document.activeElement.id')).toBe('main');
       // The navigation lists the pages of the viewer's role only.
       expect(await page.getByRole('navigation', { name: 'Console' }).getByRole('link').allTextContents()).toEqual(['Overview', 'Agents', 'Sync', 'Alerts', 'Reports']);
       expect(problemsOf(page)).toEqual([]);
@@ -259,8 +266,9 @@ function consoleSuite(name: string, settings: () => Promise<Record<string, strin
       expect((await live.call('DELETE', `/api/v1/keys/${doomed.id}`, live.adminKey)).status).toBe(200);
       await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Sync' }).click();
       await page.waitForURL(`${live.baseUrl}/console/sign-in?next=${encodeURIComponent('/console/sync')}`);
+      // By keyboard alone: Enter in the field submits the form.
       await page.getByLabel('API key').fill(keys.viewer.secret);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByLabel('API key').press('Enter');
       await page.waitForURL(`${live.baseUrl}/console/sync`);
       await settled(page);
       expect(await page.locator('main h1').textContent()).toBe('Sync');

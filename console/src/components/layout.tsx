@@ -7,15 +7,18 @@ import type { PageRoute } from '../pages/registry.ts';
 
 /**
  * The frame of every signed-in page: a skip link, the header with who is signed in, the navigation (only the pages
- * the key's role may read) and the main region, which takes the focus after each navigation so that keyboard and
- * screen-reader users start at the new page's content.
+ * the key's role may read) and the main region, which takes the focus after each navigation within the console so
+ * that keyboard and screen-reader users start at the new page's content.
  */
 export function Layout(props: { routes: readonly PageRoute[]; current: PageRoute | undefined; path: string; children: ComponentChildren }) {
   const { session, signOut } = useSession();
   const main = useRef<HTMLElement>(null);
+  const loaded = useRef(false);
   useEffect(() => {
     document.title = `${props.current?.title ?? 'Not found'} · ORCA`;
-    main.current?.focus();
+    // Not on the first page of a visit: there the focus stays at the start of the document (the skip link first).
+    if (loaded.current) main.current?.focus();
+    loaded.current = true;
   }, [props.path]);
   const items = props.routes.filter((route) => route.nav && can(session.key.role, route.access));
   return (

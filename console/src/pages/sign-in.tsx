@@ -9,7 +9,7 @@ export function signInErrorMessage(error: unknown): string {
     if (error.status === 401) return 'This API key was not accepted.';
     if (error.status === 403) return error.message;
     if (error.status === 429) return 'Too many sign-in attempts from this address: wait a few minutes and try again.';
-    if (error.status === 400) return 'Paste an API key (it starts with orca_).';
+    if (error.status === 400) return 'Paste an API key.';
     return `ORCA could not sign you in (${error.status}).`;
   }
   return 'ORCA could not be reached.';
@@ -31,7 +31,7 @@ export function SignInPage(props: { next: string | null; onSignedIn: (session: S
     const apiKey = input.value.trim();
     input.value = '';
     if (!apiKey) {
-      setError('Paste an API key (it starts with orca_).');
+      setError('Paste an API key.');
       input.focus();
       return;
     }
