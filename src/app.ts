@@ -92,6 +92,7 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
     await installEdge(app, {
       config,
       authenticate: container.modules.keys.service.authenticate,
+      authenticateSession: container.modules.sessions.service.authenticate,
       rateLimitStore: container.rateLimitStore,
       metrics,
       logger,
@@ -156,6 +157,8 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
     await app.register(container.modules.killSwitch.routes, { prefix: '/api/v1' });
     await app.register(container.modules.mcp.routes);
     await app.register(container.modules.remediation.routes, { prefix: '/api/v1' });
+    await app.register(container.modules.sessions.routes, { prefix: '/api/v1' });
+    await app.register(container.modules.console.routes);
   }
 
   return app as unknown as FastifyInstance;

@@ -27,6 +27,8 @@ import type { NotificationSink } from './modules/receivers/notification.js';
 import { createBackupsModule } from './modules/backups/index.js';
 import { createKillSwitchModule } from './modules/killswitch/index.js';
 import { createMcpModule, governanceTools } from './modules/mcp/index.js';
+import { createSessionsModule } from './modules/sessions/index.js';
+import { createConsoleModule } from './modules/console/index.js';
 import { createSystemModule, type HealthChecks } from './modules/system/index.js';
 import { createCacheInvalidation, createCacheMetrics, type CacheInvalidation } from './platform/cache/index.js';
 import { createFallbackStore, createLocalStore, createRedisStore, type RateLimitStore } from './platform/edge/rate-limit-store.js';
@@ -70,6 +72,8 @@ export interface Container {
     mcp: ReturnType<typeof createMcpModule>;
     system: ReturnType<typeof createSystemModule>;
     remediation: ReturnType<typeof createRemediationModule>;
+    sessions: ReturnType<typeof createSessionsModule>;
+    console: ReturnType<typeof createConsoleModule>;
   };
   close(): Promise<void>;
 }
@@ -181,6 +185,16 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     baseUrl,
   });
   const keys = createKeysModule({ db, audit: audit.service, clock, logger });
+  const sessions = createSessionsModule({
+    db,
+    audit: audit.service,
+    authenticateKey: keys.service.authenticate,
+    clock,
+    logger,
+    registry: metrics.registry,
+    jobs,
+    ttlMs: config.consoleSessionTtlMs,
+  });
   const invalidation = createCacheInvalidation(db, logger);
   const cacheMetrics = createCacheMetrics(metrics.registry);
   const agents = createAgentsModule({ db, metrics, logger, audit: audit.service, cacheMetrics, invalidation });
@@ -370,7 +384,7 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     redis,
     redisState,
     rateLimitStore,
-    modules: { agents, audit, keys, policies, sync, incidents, trust, reports, receivers, alerts, backups, killSwitch, mcp, remediation, sources, ingest, system },
+    modules: { agents, audit, keys, policies, sync, incidents, trust, reports, receivers, alerts, backups, killSwitch, mcp, remediation, sources, ingest, system, sessions, console: createConsoleModule({ dir: config.consoleDir }) },
     invalidation,
     outbound,
     jobs,

@@ -4,15 +4,15 @@
  * checks that every test file belongs to exactly one tier.
  */
 export const TIERS = {
-  /** Pure functions and single components, next to their code; and checks of the docs. */
-  unit: ['src/', 'test/docs.test.ts', 'test/tiers.test.ts'],
+  /** Pure functions and single components, next to their code (the console's too); and checks of the docs. */
+  unit: ['src/', 'console/', 'test/docs.test.ts', 'test/tiers.test.ts'],
   /** One repository's SQL on a migrated database, without the app, on each database. */
   repository: ['test/repository/'],
   /** The real app through its HTTP interface, in process, on each database. */
   http: ['test/http/', 'test/edge/', 'test/outbound/', 'test/security/', 'test/fuzz/'],
   /** The app against its dependencies and their failures: databases, Redis, the job queue, migrations. */
   integration: ['test/integration/'],
-  /** The `orca` CLI as real processes, and the CI gates. */
+  /** The `orca` CLI as real processes (the web console in a real browser among them), and the CI gates. */
   e2e: ['test/e2e/', 'test/ci/'],
 } as const;
 

@@ -1144,6 +1144,34 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The console session this request was made with (its role, expiry and CSRF token)
+         * @description 404 when the request was authenticated by an API key header rather than a session cookie.
+         */
+        get: operations["getSession"];
+        put?: never;
+        /**
+         * Exchange an API key for a console session cookie
+         * @description Sets the HttpOnly, SameSite=Strict session cookie (Secure over HTTPS). 401 for any key that is not accepted (unknown, revoked, expired: the answer does not say which); 403 for an ingest key. Each attempt counts against the caller address’s anonymous rate limit.
+         */
+        post: operations["signIn"];
+        /**
+         * Sign out: end the console session at once and clear its cookie
+         * @description Needs the session’s X-CSRF-Token like every write. 404 when the request was authenticated by an API key header.
+         */
+        delete: operations["signOut"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1505,6 +1533,31 @@ export interface components {
          * @enum {string}
          */
         Classification: "public" | "internal" | "confidential" | "restricted" | "critical";
+        /**
+         * ConsoleSession
+         * @description A console session; its token is only in the HttpOnly cookie (docs/console.md)
+         */
+        ConsoleSession: {
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            id: string;
+            key: {
+                /**
+                 * Format: uuid
+                 * @description UUID
+                 */
+                id: string;
+                name: string;
+                /** @description what the session may do (the key’s role) */
+                role: "viewer" | "operator" | "admin";
+            };
+            /** Format: date-time */
+            expires_at: string;
+            /** @description echo it in the X-CSRF-Token header of every write made with this session */
+            csrf_token: string;
+        };
         /**
          * ContentOrigin
          * @description where the content came from: user (default, a request to the agent), or data the agent reads — document, web, email, tool_output — scanned for instructions aimed at the agent
@@ -2766,6 +2819,11 @@ export interface components {
          * @enum {string}
          */
         Severity: "low" | "medium" | "high" | "critical";
+        /** SignInRequest */
+        SignInRequest: {
+            /** @description a viewer, operator or admin API key; exchanged for the session cookie, never stored */
+            api_key: string;
+        };
         /** Silence */
         Silence: {
             /**
@@ -6028,6 +6086,91 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A console session; its token is only in the HttpOnly cookie (docs/console.md) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsoleSession"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    signIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignInRequest"];
+            };
+        };
+        responses: {
+            /** @description A console session; its token is only in the HttpOnly cookie (docs/console.md) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsoleSession"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["AddressBlocked"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    signOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description signed out */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];

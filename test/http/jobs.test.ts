@@ -72,6 +72,7 @@ for (const target of databaseTargets) {
         { queue: 'alerts.evaluate.schedule', queued: 0, active: 0, dead_lettered: 0, oldest_queued_seconds: 0 },
         { queue: 'backup.scheduled', queued: 0, active: 0, dead_lettered: 0, oldest_queued_seconds: 0 },
         { queue: 'receivers.deliver', queued: 0, active: 0, dead_lettered: 0, oldest_queued_seconds: 0 },
+        { queue: 'sessions.purge', queued: 0, active: 0, dead_lettered: 0, oldest_queued_seconds: 0 },
         { queue: 'sync.sweep', queued: 2, active: 0, dead_lettered: 0, oldest_queued_seconds: expect.any(Number) },
         { queue: 'trust.snapshot', queued: 0, active: 0, dead_lettered: 0, oldest_queued_seconds: 0 },
       ]);

@@ -72,6 +72,7 @@ describeEachDatabase('probes and documents', (ctx, target) => {
           { queue: 'alerts.evaluate.schedule', queued: 0, active: 0, dead_lettered: 0, oldest_queued_seconds: 0 },
           { queue: 'backup.scheduled', queued: 0, active: 0, dead_lettered: 0, oldest_queued_seconds: 0 },
           { queue: 'receivers.deliver', queued: 0, active: 0, dead_lettered: 0, oldest_queued_seconds: 0 },
+          { queue: 'sessions.purge', queued: 0, active: 0, dead_lettered: 0, oldest_queued_seconds: 0 },
           { queue: 'sync.sweep', queued: 0, active: 0, dead_lettered: 0, oldest_queued_seconds: 0 },
           { queue: 'trust.snapshot', queued: 0, active: 0, dead_lettered: 0, oldest_queued_seconds: 0 },
         ],
@@ -140,12 +141,13 @@ describeEachDatabase('probes and documents', (ctx, target) => {
         const [method = '', path = ''] = entry.split(' ');
         const operation = document.paths[path]?.[method];
         if (operation?.['x-orca-role'] === 'signed') {
-          // A native webhook: its sender's signature authenticates it, no API key (docs/SECURITY.md).
-          expect(entry).toBe('post /api/v1/ingest/{sourceId}');
+          // A native webhook: its sender's signature authenticates it; a console sign-in: the key in its body. No
+          // key header either way (docs/SECURITY.md).
+          expect(['post /api/v1/ingest/{sourceId}', 'post /api/v1/session']).toContain(entry);
           expect(operation.security, entry).toEqual([]);
         } else {
           expect(ROLES, entry).toContain(operation?.['x-orca-role']);
-          expect(operation?.security, entry).toEqual([{ apiKey: [] }, { bearer: [] }]);
+          expect(operation?.security, entry).toEqual([{ apiKey: [] }, { bearer: [] }, { session: [] }]);
         }
         // Every /api/v1 route needs a key or a signature: the edge can refuse it, limit it, or fail to look the key up.
         expect(Object.keys(operation?.responses ?? {}), entry).toEqual(expect.arrayContaining(['401', '403', '429', '500', '503']));

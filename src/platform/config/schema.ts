@@ -6,6 +6,7 @@
  */
 import { ALERTS_SETTINGS } from './settings/alerts.js';
 import { BACKUPS_SETTINGS } from './settings/backups.js';
+import { CONSOLE_SETTINGS } from './settings/console.js';
 import { DATABASE_SETTINGS } from './settings/database.js';
 import { GOVERNANCE_SETTINGS } from './settings/governance.js';
 import { JOBS_SETTINGS } from './settings/jobs.js';
@@ -29,6 +30,7 @@ export const SETTINGS = [
   ...ALERTS_SETTINGS,
   ...REMEDIATION_SETTINGS,
   ...BACKUPS_SETTINGS,
+  ...CONSOLE_SETTINGS,
 ] as const;
 
 type AnySetting = (typeof SETTINGS)[number];

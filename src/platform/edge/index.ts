@@ -9,6 +9,7 @@ import type { Logger } from '../telemetry/logger.js';
 import type { Metrics } from '../telemetry/metrics.js';
 import type { RouteAccess } from '../http/roles.js';
 import { presentedCredential, type PresentedCredential } from './credentials.js';
+import { csrfTokenMatches, isSafeMethod, sessionTokenOf } from './session-cookie.js';
 import { createIpBlocklist } from './ip-block.js';
 import { createRateLimiter, rateLimitHeader, type LimiterDecision } from './rate-limit.js';
 import { computeSecurityHeaders } from './security-headers.js';
@@ -16,13 +17,18 @@ import type { RateLimitStore } from './rate-limit-store.js';
 import type { WebhookAdmission } from './webhook-admission.js';
 import { AppError } from '../errors.js';
 
-export { docsContentSecurityPolicy } from './security-headers.js';
+export { consoleContentSecurityPolicy, docsContentSecurityPolicy } from './security-headers.js';
 export type { WebhookAdmission } from './webhook-admission.js';
 
 export interface EdgeDeps {
   config: Readonly<OrcaConfig>;
   /** Answers synchronously when the key is cached, with a promise when it has to be read. */
   authenticate: (key: string) => Principal | null | Promise<Principal | null>;
+  /**
+   * Resolves a console session cookie (docs/console.md) to its principal (with `session` set), or null when it ended.
+   * Without it, session cookies are ignored.
+   */
+  authenticateSession?: (token: string) => Principal | null | Promise<Principal | null>;
   rateLimitStore: RateLimitStore;
   metrics: Metrics;
   logger: Logger;
@@ -30,6 +36,10 @@ export interface EdgeDeps {
 }
 
 type HookDone = (error?: Error) => void;
+
+/** What authenticated a request: a key header, nothing, something malformed, or a console session cookie. */
+type EdgeCredential = PresentedCredential | { kind: 'session' };
+const SESSION: EdgeCredential = Object.freeze({ kind: 'session' });
 
 const EXPOSED_HEADERS = ['x-correlation-id', 'ratelimit', 'ratelimit-policy', 'retry-after', 'location'];
 
@@ -86,16 +96,16 @@ export async function installEdge(app: FastifyInstance, deps: EdgeDeps): Promise
     });
   }
 
-  const refuseUnauthenticated = (request: FastifyRequest, reply: FastifyReply, credential: PresentedCredential): void => {
-    const reason = credential.kind === 'none' ? 'missing' : 'invalid';
+  const UNAUTHENTICATED_DETAIL = {
+    missing: 'an API key is required (X-API-Key or Authorization: Bearer)',
+    invalid: 'the API key is invalid, expired or revoked',
+    session: 'the console session has ended (expired, signed out or its key revoked); sign in again',
+  } as const;
+  const refuseUnauthenticated = (request: FastifyRequest, reply: FastifyReply, credential: EdgeCredential): void => {
+    const reason = credential.kind === 'none' ? 'missing' : credential.kind === 'session' ? 'session' : 'invalid';
     authFailures.inc({ reason });
     reply.header('www-authenticate', 'Bearer realm="orca"');
-    sendProblem(
-      request,
-      reply,
-      'unauthorized',
-      reason === 'missing' ? 'an API key is required (X-API-Key or Authorization: Bearer)' : 'the API key is invalid, expired or revoked',
-    );
+    sendProblem(request, reply, 'unauthorized', UNAUTHENTICATED_DETAIL[reason]);
   };
 
   /** After the rate limit: the role check. Sends the refusal, or lets the request go on (`done`). */
@@ -103,7 +113,7 @@ export async function installEdge(app: FastifyInstance, deps: EdgeDeps): Promise
     request: FastifyRequest,
     reply: FastifyReply,
     access: RouteAccess | undefined,
-    credential: PresentedCredential,
+    credential: EdgeCredential,
     principal: Principal | null,
     decision: LimiterDecision,
     done: HookDone,
@@ -121,6 +131,13 @@ export async function installEdge(app: FastifyInstance, deps: EdgeDeps): Promise
     // A webhook needs no key (its signature is checked by the route), but a key it does present must be valid.
     if (access === 'signed' && credential.kind === 'none') return done();
     if (!principal) return refuseUnauthenticated(request, reply, credential);
+    // A browser sends the session cookie with any request to ORCA; only ORCA's own pages can read the session's
+    // synchronizer token and echo it (docs/console.md "CSRF"). Key headers are never sent by a browser on its own.
+    if (principal.session && !isSafeMethod(request.method) && !csrfTokenMatches(request.headers, principal.session.csrfToken)) {
+      authFailures.inc({ reason: 'csrf' });
+      sendProblem(request, reply, 'forbidden', 'a write made with a console session needs the X-CSRF-Token header of that session');
+      return;
+    }
     if (!isAllowed(access, principal.role)) {
       authFailures.inc({ reason: 'forbidden' });
       sendProblem(request, reply, 'forbidden', `this route needs a ${access} key; yours is ${principal.role}`);
@@ -144,6 +161,7 @@ export async function installEdge(app: FastifyInstance, deps: EdgeDeps): Promise
   const webhookAdmission = (request: FastifyRequest, reply: FastifyReply): WebhookAdmission => ({
     verified: (sourceId) => admit(reply, limiter.check({ sourceId })),
     refused: () => admit(reply, limiter.check({ ip: request.ip })),
+    anonymous: () => admit(reply, limiter.check({ ip: request.ip })),
   });
 
   app.decorateRequest('webhookAdmission', null);
@@ -153,7 +171,7 @@ export async function installEdge(app: FastifyInstance, deps: EdgeDeps): Promise
     request: FastifyRequest,
     reply: FastifyReply,
     access: RouteAccess | undefined,
-    credential: PresentedCredential,
+    credential: EdgeCredential,
     principal: Principal | null,
     done: HookDone,
   ): void => {
@@ -186,6 +204,20 @@ export async function installEdge(app: FastifyInstance, deps: EdgeDeps): Promise
       // Counted by the route once it knows whether the signature verified (webhook-admission.ts).
       request.webhookAdmission = webhookAdmission(request, reply);
       return done();
+    }
+    if (credential.kind === 'none' && deps.authenticateSession && access !== 'signed') {
+      // No key header: a console session cookie, if any, authenticates (never on public or signed routes, whose
+      // callers prove themselves otherwise). A sign-in therefore works whatever stale cookie the browser still holds.
+      const cookieValue = sessionTokenOf(request.headers);
+      if (cookieValue !== undefined) {
+        const session = deps.authenticateSession(cookieValue);
+        if (session instanceof Promise) {
+          session.then((resolved) => limit(request, reply, access, SESSION, resolved, done)).catch(done);
+        } else {
+          limit(request, reply, access, SESSION, session, done);
+        }
+        return;
+      }
     }
     if (credential.kind !== 'key') return limit(request, reply, access, credential, null, done);
     const principal = deps.authenticate(credential.value);

@@ -61,3 +61,17 @@ export function docsContentSecurityPolicy(hashes: DocsInlineHashes): (secure: bo
   const overHttps = `${policy}; upgrade-insecure-requests`;
   return (secure) => (secure ? overHttps : policy);
 }
+
+/**
+ * The web console's policy (docs/console.md "Content Security Policy"), on its page only: its script and stylesheet
+ * from 'self' (content-hashed files ORCA serves; nothing inline, no CDN), its API calls to 'self', nothing else
+ * loaded, framed or posted elsewhere. Trusted Types are required with no policy allowed, so no string can ever reach
+ * an HTML sink such as innerHTML: stored text (an agent's name, an alert's annotations) can only be shown as text.
+ * `upgrade-insecure-requests` only over HTTPS, for the reason given at docsContentSecurityPolicy.
+ */
+export function consoleContentSecurityPolicy(secure: boolean): string {
+  const policy =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; " +
+    "form-action 'self'; frame-ancestors 'none'; require-trusted-types-for 'script'; trusted-types 'none'";
+  return secure ? `${policy}; upgrade-insecure-requests` : policy;
+}

@@ -11,6 +11,11 @@ export interface WebhookAdmission {
   verified(sourceId: string): Promise<void>;
   /** The delivery did not authenticate: counts it for the sender's address; rejects with a 429 AppError beyond that budget. */
   refused(): Promise<void>;
+  /**
+   * Counts the request for the sender's address before the route checks what it carries, whatever the outcome: a
+   * console sign-in (POST /api/v1/session), so that guessing keys is limited per address like any anonymous call.
+   */
+  anonymous(): Promise<void>;
 }
 
 declare module 'fastify' {

@@ -6,6 +6,17 @@ export interface Principal {
   id: string;
   role: Role;
   name: string;
+  /**
+   * Set when the request was authenticated by a console session cookie (docs/console.md) rather than a key header:
+   * the session acts with its key's id and role, and its writes must echo csrfToken.
+   */
+  session?: ConsoleSessionFacts;
+}
+
+export interface ConsoleSessionFacts {
+  id: string;
+  csrfToken: string;
+  expiresAt: string;
 }
 
 declare module 'fastify' {

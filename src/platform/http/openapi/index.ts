@@ -1,6 +1,7 @@
 import swagger, { type SwaggerTransformObject } from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { docsContentSecurityPolicy } from '../../edge/index.js';
+import { SESSION_COOKIE } from '../../edge/session-cookie.js';
 import type { TSchema } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { hoistTitledSchemas } from './components.js';
@@ -43,6 +44,7 @@ answered 503 with Fastify's own JSON body rather than a problem document.`;
 const TAGS = [
   { name: 'Agents', description: 'The agent registry: definitions, lifecycle, history.' },
   { name: 'Audit', description: 'The hash-chained audit log of every change.' },
+  { name: 'Console', description: 'Sign-in sessions of the web console at /console (docs/console.md).' },
   { name: 'Ingestion', description: 'Webhooks from business systems, canonical event batches and agent runs.' },
   { name: 'Keys', description: 'API keys and their roles.' },
   { name: 'Kill switch', description: 'Stop many agents at once: blast-radius preview, one audited activation, release.' },
@@ -94,6 +96,12 @@ export async function registerOpenApi(app: FastifyInstance, options: { version: 
         securitySchemes: {
           apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'an ORCA API key' },
           bearer: { type: 'http', scheme: 'bearer', description: 'an ORCA API key as a bearer token' },
+          session: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: SESSION_COOKIE,
+            description: 'a web console session (POST /api/v1/session); writes must also send its csrf_token as X-CSRF-Token',
+          },
         },
       },
     },
@@ -105,7 +113,7 @@ export async function registerOpenApi(app: FastifyInstance, options: { version: 
         transformed.security = [];
         transformed['x-orca-role'] = access ?? 'public';
       } else {
-        transformed.security = [{ apiKey: [] }, { bearer: [] }];
+        transformed.security = [{ apiKey: [] }, { bearer: [] }, { session: [] }];
         transformed['x-orca-role'] = access;
       }
       return { schema: transformed, url };

@@ -1,0 +1,137 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { buildConsole } from '../../scripts/lib/console-build.js';
+import { freePort, runOrca, startOrca, tempDir, waitUntilReady, type OrcaProcess } from './orca-process.js';
+
+/**
+ * A live ORCA with the demo organisation and its web console, and Debian's Chromium driven by playwright-core (no
+ * browser download): shared by the console's browser test (test/e2e/console-browser.test.ts) and
+ * `npm run console:screenshots`.
+ */
+
+/** Debian's package (`apt-get install chromium`), which .ci/run installs. */
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+export function chromiumAvailable(): boolean {
+  return existsSync(CHROMIUM_PATH);
+}
+
+export function launchChromium(): Promise<Browser> {
+  // As root (CI containers) Chromium refuses to start with its sandbox on; elsewhere it keeps it.
+  const root = typeof process.getuid === 'function' && process.getuid() === 0;
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, chromiumSandbox: !root });
+}
+
+export interface ConsoleOrca {
+  orca: OrcaProcess;
+  baseUrl: string;
+  adminKey: string;
+  /** Authenticated JSON call with a key header. */
+  call<T = unknown>(method: string, path: string, key: string, body?: unknown): Promise<{ status: number; body: T }>;
+  /** A new API key of the role; returns its id and secret. */
+  createKey(role: 'viewer' | 'operator' | 'admin' | 'ingest', name: string): Promise<{ id: string; secret: string }>;
+}
+
+/**
+ * Builds the console into a temp folder, starts `orca start` serving it (sweeps every second, KPI snapshots every few
+ * seconds so that trends have points), and fills it with `orca demo`.
+ */
+export async function startConsoleOrca(settings: Record<string, string> = {}): Promise<ConsoleOrca> {
+  const consoleDir = join(tempDir('orca-console-build-'), 'console');
+  await buildConsole(consoleDir);
+  const dataDir = tempDir('orca-console-data-');
+  const orca = startOrca(
+    { ORCA_DATA_DIR: dataDir, CONSOLE_DIR: consoleDir, SYNC_SWEEP_INTERVAL: '1s', TRUST_SNAPSHOT_INTERVAL: '3s', RATE_LIMIT_MAX: '100000', ...settings },
+    await freePort(),
+  );
+  await waitUntilReady(orca);
+  const baseUrl = `http://127.0.0.1:${orca.port}`;
+  const adminKey = readFileSync(join(dataDir, 'admin.key'), 'utf8').trim();
+  const call = async <T>(method: string, path: string, key: string, body?: unknown) => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { 'x-api-key': key, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+  };
+  const demo = await runOrca(['demo', '--url', baseUrl, '--key', adminKey, '--settle', '5', '--json'], {}, 400_000);
+  if (demo.code !== 0) throw new Error(`orca demo failed:\n${demo.stdout}\n${demo.stderr}`);
+  return {
+    orca,
+    baseUrl,
+    adminKey,
+    call,
+    async createKey(role, name) {
+      const created = await call<{ key: { id: string }; secret: string }>('POST', '/api/v1/keys', adminKey, { name, role });
+      if (created.status !== 201) throw new Error(`could not create a ${role} key: ${created.status}`);
+      return { id: created.body.key.id, secret: created.body.secret };
+    },
+  };
+}
+
+/** Signs in through the console's own form, and waits for the page it leads to. */
+export async function signInThroughForm(page: Page, baseUrl: string, key: string, path = '/console/'): Promise<void> {
+  await page.goto(`${baseUrl}${path}`);
+  await page.waitForURL(/\/console\/sign-in\?next=/);
+  await page.getByLabel('API key').fill(key);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/console/sign-in'));
+  await settled(page);
+}
+
+/** Waits until the page shows no loading state any more (every section has its data, its empty or its error state). */
+export async function settled(page: Page): Promise<void> {
+  await page.locator('main h1').first().waitFor();
+  // A locator, not waitForFunction: a string predicate is evaluated with eval() in the page, which its CSP forbids.
+  await page.locator('.state-loading').first().waitFor({ state: 'detached', timeout: 60_000 });
+}
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: Array<{ target: unknown[] }>;
+}
+
+/**
+ * axe-core's WCAG 2.x A/AA rules over the page as it is. The script is evaluated through the DevTools protocol (no
+ * script element: the page's CSP would, rightly, refuse an inline one).
+ */
+export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  await page.evaluate(AXE_SOURCE);
+  const result = await page.evaluate<{ violations: AxeViolation[]; passed: number }>(`(async () => {
+    const result = await window.axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+    });
+    return {
+      passed: result.passes.length,
+      violations: result.violations.map((violation) => ({
+        id: violation.id, impact: violation.impact, help: violation.help, nodes: violation.nodes.map((node) => ({ target: node.target })),
+      })),
+    };
+  })()`);
+  // A run that checked nothing (axe failing inside the page) must not pass for a clean page.
+  if (result.passed === 0) throw new Error('axe-core checked no rule on this page');
+  return result.violations;
+}
+
+/** The console's pages, as a user reaches them (the agent page needs an agent id). */
+export function consolePages(agentId: string): Array<{ name: string; path: string; heading: string }> {
+  return [
+    { name: 'overview', path: '/console/', heading: 'Overview' },
+    { name: 'agents', path: '/console/agents', heading: 'Agents' },
+    { name: 'agent', path: `/console/agents/${agentId}`, heading: '' },
+    { name: 'sync', path: '/console/sync', heading: 'Sync' },
+    { name: 'sync-gaps', path: '/console/sync/gaps', heading: 'Sync gaps' },
+    { name: 'alerts', path: '/console/alerts', heading: 'Alerts' },
+    { name: 'silences', path: '/console/alerts/silences', heading: 'Silences' },
+    { name: 'receivers', path: '/console/alerts/receivers', heading: 'Receivers and deliveries' },
+    { name: 'reports', path: '/console/reports', heading: 'Executive report' },
+  ];
+}
