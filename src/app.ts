@@ -153,6 +153,7 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
     await app.register(container.modules.reports.routes, { prefix: '/api/v1' });
     for (const routes of container.modules.receivers.routes) await app.register(routes, { prefix: '/api/v1' });
     await app.register(container.modules.alerts.routes, { prefix: '/api/v1' });
+    await app.register(container.modules.discovery.routes, { prefix: '/api/v1' });
   }
 
   return app as unknown as FastifyInstance;

@@ -23,6 +23,7 @@ import { createReceiversModule } from './modules/receivers/index.js';
 import { createAlertsModule } from './modules/alerts/index.js';
 import type { NotificationSink } from './modules/receivers/notification.js';
 import { createBackupsModule } from './modules/backups/index.js';
+import { createDiscoveryModule } from './modules/discovery/index.js';
 import { createSystemModule, type HealthChecks } from './modules/system/index.js';
 import { createCacheInvalidation, createCacheMetrics, type CacheInvalidation } from './platform/cache/index.js';
 import { createFallbackStore, createLocalStore, createRedisStore, type RateLimitStore } from './platform/edge/rate-limit-store.js';
@@ -62,6 +63,7 @@ export interface Container {
     receivers: ReturnType<typeof createReceiversModule>;
     alerts: ReturnType<typeof createAlertsModule>;
     backups: ReturnType<typeof createBackupsModule>;
+    discovery: ReturnType<typeof createDiscoveryModule>;
     system: ReturnType<typeof createSystemModule>;
   };
   close(): Promise<void>;
@@ -221,6 +223,29 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
   });
   const reports = createReportsModule({ trust: trust.service, clock, quarantineBelow: config.trustQuarantineBelow });
   const backups = createBackupsModule({ db, clock, logger, registry: metrics.registry, jobs, audit: audit.service, settings: config, version: ORCA_VERSION });
+  const discovery = createDiscoveryModule({
+    db,
+    metrics,
+    logger,
+    clock,
+    audit: audit.service,
+    box: secretBox,
+    outbound,
+    jobs,
+    agents: agents.bulk,
+    settings: {
+      stdioCommands: config.discoveryStdioCommands,
+      runTimeoutMs: config.discoveryRunTimeoutMs,
+      maxItems: config.discoveryMaxItems,
+      maxTools: config.discoveryMaxTools,
+      maxDescriptionBytes: config.discoveryMaxDescriptionBytes,
+      concurrency: config.discoveryConcurrency,
+      requestTimeoutMs: config.outboundTimeoutMs,
+      maxMessageBytes: config.outboundMaxResponseBytes,
+    },
+    // New quarantined agents, agents to review and poisoned tools are alert conditions.
+    onAgentsChanged: (correlationId) => alerts.requestEvaluation(correlationId),
+  });
 
   const redisState = config.redisUrl
     ? createDependencyState({
@@ -290,7 +315,7 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     redis,
     redisState,
     rateLimitStore,
-    modules: { agents, audit, keys, policies, sync, incidents, trust, reports, receivers, alerts, backups, sources, ingest, system },
+    modules: { agents, audit, keys, policies, sync, incidents, trust, reports, receivers, alerts, backups, discovery, sources, ingest, system },
     invalidation,
     outbound,
     jobs,

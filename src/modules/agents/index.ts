@@ -8,8 +8,17 @@ import { registerAgentMetrics } from './agents.metrics.js';
 import { createAgentRepository, type AgentRecord } from './agents.repository.js';
 import { agentRoutes } from './agents.routes.js';
 import { createAgentService } from './agents.service.js';
+import { createAgentBulkRepository } from './agents-bulk.repository.js';
+import { createAgentBulkWriter } from './agents.bulk.js';
 
 export type { AgentService } from './agents.service.js';
+export type { AgentBulkWriter } from './agents.bulk.js';
+export type { AgentStatusChange, DiscoveredDefinition } from './agents-bulk.repository.js';
+export type { AgentRecord, AgentValues, NewAgentEvent } from './agents.repository.js';
+export { fingerprintOf, hashInputSchema, type AgentTool } from './fingerprint.js';
+export { normaliseTools } from './agents.service.js';
+export type { AgentStatus } from './lifecycle.js';
+export type { ToolInputValue } from './agents.schemas.js';
 
 export function createAgentsModule(deps: {
   db: Database;
@@ -25,5 +34,7 @@ export function createAgentsModule(deps: {
   );
   const service = createAgentService({ db: deps.db, repository, audit: deps.audit, cache, invalidation: deps.invalidation });
   registerAgentMetrics(deps.metrics.registry, service.countByStatus, deps.logger);
-  return { service, routes: agentRoutes(service) };
+  /** Discovery registers and updates agents in bulk (docs/discovery.md), keeping this module's cache coherent. */
+  const bulk = createAgentBulkWriter({ repository: createAgentBulkRepository(), cache, invalidation: deps.invalidation });
+  return { service, bulk, routes: agentRoutes(service) };
 }

@@ -15,6 +15,10 @@ export const RULE_KINDS = [
   'agent_silent',
   'incident_opened',
   'delivery_dead_lettered',
+  'agent_discovered',
+  'agent_changed',
+  'tool_poisoning',
+  'discovery_failed',
 ] as const;
 export type RuleKind = (typeof RULE_KINDS)[number];
 
