@@ -1009,6 +1009,116 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/discovery/sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List discovery sources
+         * @description Newest first. Deleted sources are not listed.
+         */
+        get: operations["listDiscoverySources"];
+        put?: never;
+        /**
+         * Connect a system to discover agents from
+         * @description config and credentials are checked against the kind (docs/discovery.md); URLs go through the SSRF guard, a stdio command must be allowed by DISCOVERY_STDIO_COMMANDS. Credentials are write-only: stored encrypted, never returned. 409 when another source has the name.
+         */
+        post: operations["createDiscoverySource"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/discovery/sources/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a discovery source */
+        get: operations["getDiscoverySource"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a discovery source (soft)
+         * @description Its agents, their identities and its runs stay; it is no longer run or scheduled.
+         */
+        delete: operations["deleteDiscoverySource"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a discovery source
+         * @description Fields given replace the stored ones; config and credentials are replaced whole, credentials null removes them. 409 when another source has the name.
+         */
+        patch: operations["updateDiscoverySource"];
+        trace?: never;
+    };
+    "/api/v1/discovery/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List discovery runs
+         * @description Newest first; filter by source and status.
+         */
+        get: operations["listDiscoveryRuns"];
+        put?: never;
+        /**
+         * Run discovery on a source now
+         * @description Queued as a job (202); poll GET /discovery/runs/{id} until its status is succeeded, partial or failed. 422 for an unknown source; 409 when the source is disabled or already has a run queued or running.
+         */
+        post: operations["createDiscoveryRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/discovery/runs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a discovery run: status, counts and errors */
+        get: operations["getDiscoveryRun"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/discovery/findings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Suspicious tool descriptions found by discovery
+         * @description tool_poisoning (the description reads as a prompt injection) and rug_pull (it changed after the agent was approved); newest first.
+         */
+        get: operations["listDiscoveryFindings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1064,7 +1174,7 @@ export interface components {
              * @description UUID
              */
             agent_id: string;
-            /** @description register, a lifecycle action, or definition_changed */
+            /** @description register, a lifecycle action, definition_changed, or a move made by discovery (discovered, review, missing, reappeared, tool_poisoning) */
             action: string;
             from_status: components["schemas"]["AgentStatus"] | null;
             to_status: components["schemas"]["AgentStatus"];
@@ -1072,6 +1182,10 @@ export interface components {
             actor: string;
             fingerprint: string | null;
             correlation_id: string | null;
+            /** @description what changed, for a definition change found by discovery: [{change, tool?, from?, to?}] (docs/discovery.md) */
+            changes?: {
+                [key: string]: unknown;
+            }[] | null;
             /** Format: date-time */
             at: string;
         };
@@ -1103,7 +1217,7 @@ export interface components {
          * @description lifecycle state (docs/agents.md)
          * @enum {string}
          */
-        AgentStatus: "active" | "suspended" | "quarantined" | "retired";
+        AgentStatus: "active" | "suspended" | "quarantined" | "retired" | "needs_review" | "missing";
         /** AgentTrust */
         AgentTrust: {
             /**
@@ -1212,7 +1326,7 @@ export interface components {
             rules: {
                 /** @description the alert's `alertname` label */
                 name: string;
-                /** @description gap_opened, stream_stale, trust_below, kpi_threshold, violations, signature_failures, agent_silent, incident_opened, delivery_dead_lettered */
+                /** @description gap_opened, stream_stale, trust_below, kpi_threshold, violations, signature_failures, agent_silent, incident_opened, delivery_dead_lettered, agent_discovered, agent_changed, tool_poisoning, discovery_failed */
                 kind: string;
                 /** @description what the kind looks at (docs/alerts.md "Rule kinds") */
                 match?: {
@@ -1422,6 +1536,30 @@ export interface components {
             /** @description the key itself: shown in this response only, never again */
             secret: string;
         };
+        /** CreateDiscoveryRunRequest */
+        CreateDiscoveryRunRequest: {
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            source_id: string;
+        };
+        /** CreateDiscoverySourceRequest */
+        CreateDiscoverySourceRequest: {
+            kind: components["schemas"]["DiscoverySourceKind"];
+            name: string;
+            /** @description the kind's settings (docs/discovery.md): URL, transport, region … */
+            config: {
+                [key: string]: unknown;
+            };
+            /** @description the kind's credentials (docs/discovery.md); write-only: stored encrypted, never returned */
+            credentials?: {
+                [key: string]: unknown;
+            };
+            /** @description null: runs on request only */
+            schedule?: string | null;
+            enabled?: boolean;
+        };
         /** CreateIncidentRequest */
         CreateIncidentRequest: {
             /** @description e.g. order_duplication, ticket_breach, data_leak */
@@ -1540,6 +1678,148 @@ export interface components {
          * @enum {string}
          */
         DeliveryStatus: "pending" | "delivered" | "failed" | "dead_lettered";
+        /** DiscoveryFinding */
+        DiscoveryFinding: {
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            agent_id: string;
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            source_id: string;
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            run_id: string;
+            /**
+             * @description tool_poisoning: the description reads as a prompt injection; rug_pull: it changed after approval
+             * @enum {string}
+             */
+            kind: "tool_poisoning" | "rug_pull";
+            tool: string;
+            detail: string;
+            /** @description the injection detector's score (tool_poisoning) */
+            score: number | null;
+            signals: string[];
+            /** Format: date-time */
+            detected_at: string;
+        };
+        /** DiscoveryFindingPage */
+        DiscoveryFindingPage: {
+            items: components["schemas"]["DiscoveryFinding"][];
+            /** @description null on the last page */
+            next_cursor: string | null;
+        };
+        /** DiscoveryRun */
+        DiscoveryRun: {
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            source_id: string;
+            status: components["schemas"]["DiscoveryRunStatus"];
+            /** @enum {string} */
+            trigger: "api" | "schedule" | "cli";
+            /** @description the API key id, "schedule" or "cli" */
+            requested_by: string;
+            /** @description agents the source listed */
+            found: number;
+            /** @description registered by this run (quarantined) */
+            new: number;
+            /** @description listed with another fingerprint than before */
+            changed: number;
+            unchanged: number;
+            /** @description known from this source, no longer listed (only counted when the listing was complete) */
+            missing: number;
+            errors: components["schemas"]["DiscoveryRunError"][];
+            attempts: number;
+            correlation_id: string | null;
+            /** Format: date-time */
+            created_at: string;
+            started_at: string | null;
+            finished_at: string | null;
+        };
+        /** DiscoveryRunError */
+        DiscoveryRunError: {
+            /** @description unauthorized, rate_limited, timeout, unreachable, malformed_response, too_many_tools … (docs/discovery.md) */
+            code: string;
+            message: string;
+            /** @description the agent the error is about, when it is about one */
+            external_id?: string;
+        };
+        /** DiscoveryRunPage */
+        DiscoveryRunPage: {
+            items: components["schemas"]["DiscoveryRun"][];
+            /** @description null on the last page */
+            next_cursor: string | null;
+        };
+        /**
+         * DiscoveryRunStatus
+         * @enum {string}
+         */
+        DiscoveryRunStatus: "queued" | "running" | "succeeded" | "partial" | "failed";
+        /** DiscoverySource */
+        DiscoverySource: {
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            id: string;
+            kind: components["schemas"]["DiscoverySourceKind"];
+            name: string;
+            /** @description the kind's settings (docs/discovery.md): URL, transport, region … */
+            config: {
+                [key: string]: unknown;
+            };
+            credentials: {
+                /** @description whether credentials are stored (they are never returned) */
+                set: boolean;
+                set_at: string | null;
+            };
+            schedule: string | null;
+            enabled: boolean;
+            last_run: {
+                /**
+                 * Format: uuid
+                 * @description UUID
+                 */
+                id: string;
+                status: components["schemas"]["DiscoveryRunStatus"];
+                /** Format: date-time */
+                created_at: string;
+                finished_at: string | null;
+            } | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /**
+         * DiscoverySourceKind
+         * @description the system discovered from (docs/discovery.md)
+         * @enum {string}
+         */
+        DiscoverySourceKind: "mcp" | "n8n" | "make" | "airflow" | "lambda";
+        /** DiscoverySourcePage */
+        DiscoverySourcePage: {
+            items: components["schemas"]["DiscoverySource"][];
+            /** @description null on the last page */
+            next_cursor: string | null;
+        };
         /** EvaluateRequest */
         EvaluateRequest: {
             /**
@@ -1988,6 +2268,8 @@ export interface components {
                     regex?: string;
                 }[];
             };
+            /** @description deny (default) or allow the actions of an agent in needs_review: approved, then changed, waiting for a new approval (docs/discovery.md) */
+            needs_review?: "deny" | "allow";
             approval?: {
                 actions: string[];
             };
@@ -2648,19 +2930,54 @@ export interface components {
         /** Tool */
         Tool: {
             name: string;
+            title?: string | null;
             description: string | null;
             /** @description sha256 of the canonical JSON Schema of its input */
             input_schema_hash: string | null;
+            /** @description sha256 of the canonical JSON Schema of its output, when it declares one */
+            output_schema_hash?: string | null;
+            annotations?: {
+                [key: string]: unknown;
+            } | null;
         };
         /** ToolInput */
         ToolInput: {
             name: string;
+            title?: string | null;
             description?: string | null;
             /** @description JSON Schema of the tool input; only its hash is kept */
             input_schema?: {
                 [key: string]: unknown;
             };
+            /** @description the MCP spelling of input_schema */
+            inputSchema?: {
+                [key: string]: unknown;
+            };
             input_schema_hash?: string;
+            /** @description JSON Schema of the tool output (MCP outputSchema); only its hash is kept */
+            output_schema?: {
+                [key: string]: unknown;
+            };
+            /** @description the MCP spelling of output_schema */
+            outputSchema?: {
+                [key: string]: unknown;
+            };
+            /** @description MCP tool annotations (readOnlyHint, destructiveHint, idempotentHint, openWorldHint, title), kept as given */
+            annotations?: {
+                [key: string]: unknown;
+            };
+            /** @description MCP icons: accepted, not kept */
+            icons?: {
+                [key: string]: unknown;
+            }[];
+            /** @description MCP execution hints: accepted, not kept */
+            execution?: {
+                [key: string]: unknown;
+            };
+            /** @description MCP _meta: accepted, not kept */
+            _meta?: {
+                [key: string]: unknown;
+            };
         };
         /** TransitionRequest */
         TransitionRequest: {
@@ -2691,6 +3008,21 @@ export interface components {
             description?: string | null;
             prompt?: string | null;
             role?: string | null;
+        };
+        /** UpdateDiscoverySourceRequest */
+        UpdateDiscoverySourceRequest: {
+            name?: string;
+            /** @description the kind's settings (docs/discovery.md): URL, transport, region … */
+            config?: {
+                [key: string]: unknown;
+            };
+            /** @description replaces the stored credentials whole; null removes them */
+            credentials?: {
+                [key: string]: unknown;
+            } | null;
+            /** @description null: runs on request only */
+            schedule?: string | null;
+            enabled?: boolean;
         };
         /**
          * UpdateReceiverRequest
@@ -3079,7 +3411,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description lifecycle state (docs/agents.md) */
-                status?: "active" | "suspended" | "quarantined" | "retired";
+                status?: "active" | "suspended" | "quarantined" | "retired" | "needs_review" | "missing";
                 kind?: "mcp_server" | "llm_agent" | "workflow" | "pipeline" | "function";
                 /** @description where the agent was registered from */
                 source?: "manual" | "mcp" | "n8n" | "zapier" | "make" | "airflow" | "lambda";
@@ -5143,6 +5475,304 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listDiscoverySources: {
+        parameters: {
+            query?: {
+                /** @description the system discovered from (docs/discovery.md) */
+                kind?: "mcp" | "n8n" | "make" | "airflow" | "lambda";
+                enabled?: boolean;
+                /** @description page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiscoverySourcePage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createDiscoverySource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateDiscoverySourceRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiscoverySource"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getDiscoverySource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiscoverySource"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteDiscoverySource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateDiscoverySource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateDiscoverySourceRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiscoverySource"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listDiscoveryRuns: {
+        parameters: {
+            query?: {
+                /** @description UUID */
+                source_id?: string;
+                status?: "queued" | "running" | "succeeded" | "partial" | "failed";
+                /** @description page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiscoveryRunPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createDiscoveryRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateDiscoveryRunRequest"];
+            };
+        };
+        responses: {
+            /** @description Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiscoveryRun"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getDiscoveryRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiscoveryRun"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listDiscoveryFindings: {
+        parameters: {
+            query?: {
+                /** @description UUID */
+                agent_id?: string;
+                /** @description UUID */
+                source_id?: string;
+                kind?: "tool_poisoning" | "rug_pull";
+                /** @description page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiscoveryFindingPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];

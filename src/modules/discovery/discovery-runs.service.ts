@@ -5,7 +5,7 @@
  */
 import type { Clock } from '../../platform/clock.js';
 import { isUniqueViolation, type Database, type Queryable } from '../../platform/db/index.js';
-import { conflict, notFound } from '../../platform/errors.js';
+import { AppError, conflict, notFound } from '../../platform/errors.js';
 import type { Actor } from '../../platform/http/actor.js';
 import { decodeCursor, pageOf } from '../../platform/http/cursor.js';
 import { newId } from '../../platform/ids.js';
@@ -47,7 +47,8 @@ export function createDiscoveryRunService(deps: DiscoveryRunServiceDeps) {
     try {
       return await db.transaction(async (tx: Queryable) => {
         const source = await sources.findById(sourceId, tx);
-        if (!source) throw notFound(`discovery source ${sourceId}`);
+        // The source is named in the body, not the path: an unknown one is unprocessable, as an unknown agent is for incidents.
+        if (!source) throw new AppError('unprocessable', `discovery source ${sourceId} was not found`);
         if (!source.enabled) throw conflict(`discovery source ${sourceId} is disabled; enable it to run it`);
         const run = await runs.insert({ id: newId(), source_id: sourceId, trigger, requested_by: actor.id, correlation_id: correlationId }, tx);
         if (options.enqueue) await jobs.send<DiscoveryRunJob>(RUN_QUEUE, { run_id: run.id }, { tx, correlationId });

@@ -106,9 +106,9 @@ export function discoveryRoutes(sources: DiscoverySourceService, runs: Discovery
           tags,
           operationId: 'createDiscoveryRun',
           summary: 'Run discovery on a source now',
-          description: 'Queued as a job (202); poll GET /discovery/runs/{id} until its status is succeeded, partial or failed. 404 for an unknown source; 409 when the source is disabled or already has a run queued or running.',
+          description: 'Queued as a job (202); poll GET /discovery/runs/{id} until its status is succeeded, partial or failed. 422 for an unknown source; 409 when the source is disabled or already has a run queued or running.',
           body: CreateRunBody,
-          response: { 202: DiscoveryRun, ...problems(404, 409) },
+          response: { 202: DiscoveryRun, ...problems(409, 422) },
         },
       },
       async (request, reply) => {

@@ -124,9 +124,11 @@ describe.each(databaseTargets.map((target) => [target.name, target] as const))('
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/discovery/runs', headers: t.as('viewer') })).statusCode).toBe(200);
   });
 
-  it('answers 404 for an unknown source or run, and 409 for a run of a disabled source', async () => {
+  it('answers 422 for a run of an unknown source, 404 for an unknown run, and 409 for a run of a disabled source', async () => {
     const unknown = '0190d5b4-0000-7000-8000-000000000000';
-    expect((await t.app.inject({ method: 'POST', url: '/api/v1/discovery/runs', headers: t.as('operator'), payload: { source_id: unknown } })).statusCode).toBe(404);
+    const run = await t.app.inject({ method: 'POST', url: '/api/v1/discovery/runs', headers: t.as('operator'), payload: { source_id: unknown } });
+    expect(run.statusCode).toBe(422);
+    expect(run.json()).toMatchObject({ detail: `discovery source ${unknown} was not found` });
     expect((await t.app.inject({ method: 'GET', url: `/api/v1/discovery/runs/${unknown}`, headers: t.as('viewer') })).statusCode).toBe(404);
     const source = await createSource(t, { kind: 'n8n', name: uniqueName('off'), config: { url: PUBLIC }, enabled: false });
     const refused = await t.app.inject({ method: 'POST', url: '/api/v1/discovery/runs', headers: t.as('operator'), payload: { source_id: source.id } });
