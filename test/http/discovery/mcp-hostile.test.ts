@@ -36,7 +36,7 @@ describe.each(databaseTargets.map((target) => [target.name, target] as const))('
     t = await createTestApp(target, {
       OUTBOUND_ALLOW_CIDRS: '127.0.0.0/8',
       OUTBOUND_TIMEOUT: '1s',
-      DISCOVERY_RUN_TIMEOUT: '4s',
+      DISCOVERY_RUN_TIMEOUT: '10s',
       DISCOVERY_MAX_TOOLS: '5000',
       DISCOVERY_STDIO_COMMANDS: `${process.execPath} ${HOSTILE_STDIO}`,
     });

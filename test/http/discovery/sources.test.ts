@@ -7,15 +7,17 @@ import { createSource, type Json } from './discovery-helpers.js';
 /** Discovery sources (docs/discovery.md): admin-only CRUD, config checked per kind, write-only encrypted credentials. */
 
 const uniqueName = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
-/** A public address: passes the SSRF guard without a DNS lookup (nothing is sent to it here). */
+/** A public address: passes the SSRF guard without a DNS lookup (nothing is sent to it: these sources are never run). */
 const PUBLIC = 'https://93.184.216.34';
+const CLOSED_LOCAL = 'http://127.0.0.1:9';
 const EVERYTHING = '/opt/mcp/everything.js';
 
 describe.each(databaseTargets.map((target) => [target.name, target] as const))('discovery sources [%s]', (_name, target) => {
   let t: TestApp;
   beforeAll(async () => {
-    // No OUTBOUND_ALLOW_CIDRS: loopback and private targets are refused, as in production by default.
-    t = await createTestApp(target, { DISCOVERY_STDIO_COMMANDS: `node ${EVERYTHING}` });
+    // Only 127.0.0.1 is allowed (a closed port there stands for a scheduled source's vendor: its runs fail at once and
+    // nothing leaves the host); every other loopback, private or link-local target is refused, as in production.
+    t = await createTestApp(target, { DISCOVERY_STDIO_COMMANDS: `node ${EVERYTHING}`, OUTBOUND_ALLOW_CIDRS: '127.0.0.1/32' });
   });
   afterAll(async () => {
     await t?.close();
@@ -26,14 +28,14 @@ describe.each(databaseTargets.map((target) => [target.name, target] as const))('
   it('creates an n8n source, keeps its API key sealed and never returns it', async () => {
     const apiKey = `n8n_api_${randomBytes(12).toString('hex')}`;
     const name = uniqueName('n8n');
-    const response = await post({ kind: 'n8n', name, config: { url: `${PUBLIC}/` }, credentials: { api_key: apiKey }, schedule: '6h' });
+    const response = await post({ kind: 'n8n', name, config: { url: `${CLOSED_LOCAL}/` }, credentials: { api_key: apiKey }, schedule: '6h' });
     expect(response.statusCode, response.body).toBe(201);
     const body = response.json() as Json & { id: string };
     expect(body).toEqual({
       id: expect.any(String),
       kind: 'n8n',
       name,
-      config: { url: `${PUBLIC}/` },
+      config: { url: `${CLOSED_LOCAL}/` },
       credentials: { set: true, set_at: expect.any(String) },
       schedule: '6h',
       enabled: true,
@@ -74,7 +76,8 @@ describe.each(databaseTargets.map((target) => [target.name, target] as const))('
     ['an unknown kind', { kind: 'zapier', name: 'x', config: {} }, '/body/kind', ''],
     ['a config field the kind does not know', { kind: 'n8n', name: 'x', config: { url: PUBLIC, token: 'x' } }, '/body/config', ''],
     ['credentials of another shape', { kind: 'n8n', name: 'x', config: { url: PUBLIC }, credentials: { key: 'x' } }, '/body/credentials', ''],
-    ['a loopback URL (SSRF guard)', { kind: 'n8n', name: 'x', config: { url: 'http://127.0.0.1:5678' } }, '/body/config/url', 'SSRF guard'],
+    ['a loopback URL (SSRF guard)', { kind: 'n8n', name: 'x', config: { url: 'http://127.0.0.2:5678' } }, '/body/config/url', 'SSRF guard'],
+    ['a private URL (SSRF guard)', { kind: 'mcp', name: 'x', config: { transport: 'streamable_http', url: 'http://10.0.0.5/mcp' } }, '/body/config/url', 'private'],
     ['the cloud metadata address', { kind: 'airflow', name: 'x', config: { url: 'http://169.254.169.254/' } }, '/body/config/url', 'link-local'],
     ['a URL with a password in it', { kind: 'n8n', name: 'x', config: { url: 'https://admin:pw@93.184.216.34' } }, '/body/config/url', 'give them as credentials'],
     ['a stdio command outside DISCOVERY_STDIO_COMMANDS', { kind: 'mcp', name: 'x', config: { transport: 'stdio', command: 'node', args: ['-e', 'process.exit()'] } }, '/body/config/command', 'DISCOVERY_STDIO_COMMANDS'],
