@@ -35,7 +35,8 @@ describe.each(databaseTargets.map((target) => [target.name, target] as const))('
   beforeAll(async () => {
     t = await createTestApp(target, {
       OUTBOUND_ALLOW_CIDRS: '127.0.0.0/8',
-      OUTBOUND_TIMEOUT: '1s',
+      // Long enough that a loaded machine does not time out a page of the slow server before the run's deadline.
+      OUTBOUND_TIMEOUT: '3s',
       DISCOVERY_RUN_TIMEOUT: '10s',
       DISCOVERY_MAX_TOOLS: '5000',
       DISCOVERY_STDIO_COMMANDS: `${process.execPath} ${HOSTILE_STDIO}`,
@@ -152,7 +153,7 @@ describe.each(databaseTargets.map((target) => [target.name, target] as const))('
     // The embedded database runs jobs one at a time: there the quick one waited for the slow one's deadline.
     const slowNow = await read(slowRun);
     if (target.name === 'postgres') expect(slowNow.status).toBe('running');
-    const ended = await waitFor(() => read(slowRun), (run) => run.status !== 'running' && run.status !== 'queued', 60_000);
+    const ended = await waitFor(() => read(slowRun), (run) => run.status !== 'running' && run.status !== 'queued', 120_000);
     expect(ended).toMatchObject({ status: 'partial', found: 0, errors: [{ code: 'timeout', message: 'the run reached DISCOVERY_RUN_TIMEOUT while listing the server' }] });
   });
 });

@@ -20,6 +20,9 @@ import { ConnectorFailure, type Connector, type ConnectorContext, type Discovere
 
 type Context = ConnectorContext<McpConfig, McpCredentials>;
 
+/** The least time an MCP session may take to initialize. */
+const CONNECT_TIMEOUT_MS = 30_000;
+
 /** Resources are data, not capabilities: only the first ones are kept as details, for a reader. */
 const RESOURCES_KEPT = 100;
 
@@ -69,7 +72,9 @@ interface Session {
 }
 
 async function connect(context: Context): Promise<Session> {
-  const options = { timeout: context.limits.requestTimeoutMs, signal: context.signal };
+  // Starting a stdio server (a process, often through npx) may take longer than one request: the run's deadline
+  // still bounds it.
+  const options = { timeout: Math.max(context.limits.requestTimeoutMs, CONNECT_TIMEOUT_MS), signal: context.signal };
   const candidates = transportsOf(context);
   for (const [index, make] of candidates.entries()) {
     const client = new Client({ name: 'orca-discovery', version: ORCA_VERSION }, { capabilities: {} });
