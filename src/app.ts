@@ -159,6 +159,7 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
     await app.register(container.modules.remediation.routes, { prefix: '/api/v1' });
     await app.register(container.modules.sessions.routes, { prefix: '/api/v1' });
     await app.register(container.modules.console.routes);
+    await app.register(container.modules.discovery.routes, { prefix: '/api/v1' });
   }
 
   return app as unknown as FastifyInstance;

@@ -29,6 +29,7 @@ import { createKillSwitchModule } from './modules/killswitch/index.js';
 import { createMcpModule, governanceTools } from './modules/mcp/index.js';
 import { createSessionsModule } from './modules/sessions/index.js';
 import { createConsoleModule } from './modules/console/index.js';
+import { createDiscoveryModule } from './modules/discovery/index.js';
 import { createSystemModule, type HealthChecks } from './modules/system/index.js';
 import { createCacheInvalidation, createCacheMetrics, type CacheInvalidation } from './platform/cache/index.js';
 import { createFallbackStore, createLocalStore, createRedisStore, type RateLimitStore } from './platform/edge/rate-limit-store.js';
@@ -70,6 +71,7 @@ export interface Container {
     backups: ReturnType<typeof createBackupsModule>;
     killSwitch: ReturnType<typeof createKillSwitchModule>;
     mcp: ReturnType<typeof createMcpModule>;
+    discovery: ReturnType<typeof createDiscoveryModule>;
     system: ReturnType<typeof createSystemModule>;
     remediation: ReturnType<typeof createRemediationModule>;
     sessions: ReturnType<typeof createSessionsModule>;
@@ -315,6 +317,29 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     version: ORCA_VERSION,
     onAttemptRecorded: () => alerts.requestEvaluation(),
   });
+  const discovery = createDiscoveryModule({
+    db,
+    metrics,
+    logger,
+    clock,
+    audit: audit.service,
+    box: secretBox,
+    outbound,
+    jobs,
+    agents: agents.bulk,
+    settings: {
+      stdioCommands: config.discoveryStdioCommands,
+      runTimeoutMs: config.discoveryRunTimeoutMs,
+      maxItems: config.discoveryMaxItems,
+      maxTools: config.discoveryMaxTools,
+      maxDescriptionBytes: config.discoveryMaxDescriptionBytes,
+      concurrency: config.discoveryConcurrency,
+      requestTimeoutMs: config.outboundTimeoutMs,
+      maxMessageBytes: config.outboundMaxResponseBytes,
+    },
+    // New quarantined agents, agents to review and poisoned tools are alert conditions.
+    onAgentsChanged: (correlationId) => alerts.requestEvaluation(correlationId),
+  });
 
   const redisState = config.redisUrl
     ? createDependencyState({
@@ -384,7 +409,7 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     redis,
     redisState,
     rateLimitStore,
-    modules: { agents, audit, keys, policies, sync, incidents, trust, reports, receivers, alerts, backups, killSwitch, mcp, remediation, sources, ingest, system, sessions, console: createConsoleModule({ dir: config.consoleDir }) },
+    modules: { agents, audit, keys, policies, sync, incidents, trust, reports, receivers, alerts, backups, killSwitch, mcp, remediation, discovery, sources, ingest, system, sessions, console: createConsoleModule({ dir: config.consoleDir }) },
     invalidation,
     outbound,
     jobs,

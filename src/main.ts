@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerAuditCommand } from './cli/commands/audit.js';
 import { registerBackupCommands } from './cli/commands/backup.js';
 import { registerDemoCommand } from './cli/commands/demo.js';
+import { registerDiscoverCommand } from './cli/commands/discover.js';
 import { registerDoctorCommand } from './cli/commands/doctor.js';
 import { registerKeysCommand } from './cli/commands/keys.js';
 import { registerMigrateCommand } from './cli/commands/migrate.js';
@@ -23,6 +24,7 @@ registerAuditCommand(program);
 registerBackupCommands(program);
 registerDemoCommand(program);
 registerSloCommand(program);
+registerDiscoverCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`orca: ${(error as Error).message}`);

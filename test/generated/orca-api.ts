@@ -824,26 +824,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/reports/healing": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Healing report: remediation actions and outcomes, time to heal, self-resolution, cost avoided
-         * @description Over the trailing window; JSON, Markdown, CSV or self-contained HTML by ?format= or the Accept header (docs/reports.md).
-         */
-        get: operations["getHealingReport"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/receivers": {
         parameters: {
             query?: never;
@@ -1029,56 +1009,88 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/kill-switch/preview": {
+    "/api/v1/discovery/sources": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List discovery sources
+         * @description Newest first. Deleted sources are not listed.
+         */
+        get: operations["listDiscoverySources"];
         put?: never;
         /**
-         * Preview what a kill switch would stop, and get a token to execute exactly that
-         * @description Lists the selected agents, their pending approvals, the sync contracts they own and the sources feeding them, their decisions of the last 24 hours and runs of the last hour. Suspends nothing. The preview token is valid for 5 minutes and only for this exact selection (each agent and its status).
+         * Connect a system to discover agents from
+         * @description config and credentials are checked against the kind (docs/discovery.md); URLs go through the SSRF guard, a stdio command must be allowed by DISCOVERY_STDIO_COMMANDS. Credentials are write-only: stored encrypted, never returned. 409 when another source has the name.
          */
-        post: operations["previewKillSwitch"];
+        post: operations["createDiscoverySource"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/v1/kill-switch": {
+    "/api/v1/discovery/sources/{id}": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Kill switch activations, newest first */
-        get: operations["listKillSwitches"];
+        /** Read a discovery source */
+        get: operations["getDiscoverySource"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a discovery source (soft)
+         * @description Its agents, their identities and its runs stay; it is no longer run or scheduled.
+         */
+        delete: operations["deleteDiscoverySource"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a discovery source
+         * @description Fields given replace the stored ones; config and credentials are replaced whole, credentials null removes them. 409 when another source has the name.
+         */
+        patch: operations["updateDiscoverySource"];
+        trace?: never;
+    };
+    "/api/v1/discovery/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List discovery runs
+         * @description Newest first; filter by source and status.
+         */
+        get: operations["listDiscoveryRuns"];
         put?: never;
         /**
-         * Suspend every agent of a preview, in one audited transaction
-         * @description Every replica denies the next policy evaluation of each suspended agent (within a second). 409 when the preview was already used, is older than 5 minutes, or its selection changed since (an agent now matches or no longer does, or changed status); 422 when the token names no preview or the selection is empty.
+         * Run discovery on a source now
+         * @description Queued as a job (202); poll GET /discovery/runs/{id} until its status is succeeded, partial or failed. 422 for an unknown source; 409 when the source is disabled or already has a run queued or running.
          */
-        post: operations["activateKillSwitch"];
+        post: operations["createDiscoveryRun"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/v1/kill-switch/{id}": {
+    "/api/v1/discovery/runs/{id}": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** A kill switch activation with each agent it selected */
-        get: operations["getKillSwitch"];
+        /** Read a discovery run: status, counts and errors */
+        get: operations["getDiscoveryRun"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1087,27 +1099,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/kill-switch/{id}/release": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Restore each agent the kill switch still holds to its previous status
-         * @description Agents whose status someone changed since are skipped; an agent another active kill switch also selected stays suspended, held by that one. 409 when already released.
-         */
-        post: operations["releaseKillSwitch"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/remediations": {
+    "/api/v1/discovery/findings": {
         parameters: {
             query?: never;
             header?: never;
@@ -1115,58 +1107,13 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List remediations (self-healing actions on sync gaps), newest first
-         * @description Filters: status, gap_id, agent_id (the gap’s owner), action (docs/self-healing.md).
+         * Suspicious tool descriptions found by discovery
+         * @description tool_poisoning (the description reads as a prompt injection) and rug_pull (it changed after the agent was approved); newest first.
          */
-        get: operations["listRemediations"];
+        get: operations["listDiscoveryFindings"];
         put?: never;
         post?: never;
         delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/remediations/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Read a remediation: its attempts, status and outcome */
-        get: operations["getRemediation"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/session": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The console session this request was made with (its role, expiry and CSRF token)
-         * @description 404 when the request was authenticated by an API key header rather than a session cookie.
-         */
-        get: operations["getSession"];
-        put?: never;
-        /**
-         * Exchange an API key for a console session cookie
-         * @description Sets the HttpOnly, SameSite=Strict session cookie (Secure over HTTPS). 401 for any key that is not accepted (unknown, revoked, expired: the answer does not say which); 403 for an ingest key. Each attempt counts against the caller address’s anonymous rate limit.
-         */
-        post: operations["signIn"];
-        /**
-         * Sign out: end the console session at once and clear its cookie
-         * @description Needs the session’s X-CSRF-Token like every write. 404 when the request was authenticated by an API key header.
-         */
-        delete: operations["signOut"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1227,7 +1174,7 @@ export interface components {
              * @description UUID
              */
             agent_id: string;
-            /** @description register, a lifecycle action, or definition_changed */
+            /** @description register, a lifecycle action, definition_changed, or a move made by discovery (discovered, review, missing, reappeared, tool_poisoning) */
             action: string;
             from_status: components["schemas"]["AgentStatus"] | null;
             to_status: components["schemas"]["AgentStatus"];
@@ -1235,6 +1182,10 @@ export interface components {
             actor: string;
             fingerprint: string | null;
             correlation_id: string | null;
+            /** @description what changed, for a definition change found by discovery: [{change, tool?, from?, to?}] (docs/discovery.md) */
+            changes?: {
+                [key: string]: unknown;
+            }[] | null;
             /** Format: date-time */
             at: string;
         };
@@ -1266,7 +1217,7 @@ export interface components {
          * @description lifecycle state (docs/agents.md)
          * @enum {string}
          */
-        AgentStatus: "active" | "suspended" | "quarantined" | "retired";
+        AgentStatus: "active" | "suspended" | "quarantined" | "retired" | "needs_review" | "missing";
         /** AgentTrust */
         AgentTrust: {
             /**
@@ -1375,7 +1326,7 @@ export interface components {
             rules: {
                 /** @description the alert's `alertname` label */
                 name: string;
-                /** @description gap_opened, stream_stale, trust_below, kpi_threshold, violations, signature_failures, agent_silent, incident_opened, delivery_dead_lettered, backup_failed, backup_stale */
+                /** @description gap_opened, stream_stale, trust_below, kpi_threshold, violations, signature_failures, agent_silent, incident_opened, delivery_dead_lettered, agent_discovered, agent_changed, tool_poisoning, discovery_failed */
                 kind: string;
                 /** @description what the kind looks at (docs/alerts.md "Rule kinds") */
                 match?: {
@@ -1534,31 +1485,6 @@ export interface components {
          */
         Classification: "public" | "internal" | "confidential" | "restricted" | "critical";
         /**
-         * ConsoleSession
-         * @description A console session; its token is only in the HttpOnly cookie (docs/console.md)
-         */
-        ConsoleSession: {
-            /**
-             * Format: uuid
-             * @description UUID
-             */
-            id: string;
-            key: {
-                /**
-                 * Format: uuid
-                 * @description UUID
-                 */
-                id: string;
-                name: string;
-                /** @description what the session may do (the key’s role) */
-                role: "viewer" | "operator" | "admin";
-            };
-            /** Format: date-time */
-            expires_at: string;
-            /** @description echo it in the X-CSRF-Token header of every write made with this session */
-            csrf_token: string;
-        };
-        /**
          * ContentOrigin
          * @description where the content came from: user (default, a request to the agent), or data the agent reads — document, web, email, tool_output — scanned for instructions aimed at the agent
          * @enum {string}
@@ -1609,6 +1535,30 @@ export interface components {
             key: components["schemas"]["ApiKey"];
             /** @description the key itself: shown in this response only, never again */
             secret: string;
+        };
+        /** CreateDiscoveryRunRequest */
+        CreateDiscoveryRunRequest: {
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            source_id: string;
+        };
+        /** CreateDiscoverySourceRequest */
+        CreateDiscoverySourceRequest: {
+            kind: components["schemas"]["DiscoverySourceKind"];
+            name: string;
+            /** @description the kind's settings (docs/discovery.md): URL, transport, region … */
+            config: {
+                [key: string]: unknown;
+            };
+            /** @description the kind's credentials (docs/discovery.md); write-only: stored encrypted, never returned */
+            credentials?: {
+                [key: string]: unknown;
+            };
+            /** @description null: runs on request only */
+            schedule?: string | null;
+            enabled?: boolean;
         };
         /** CreateIncidentRequest */
         CreateIncidentRequest: {
@@ -1728,6 +1678,148 @@ export interface components {
          * @enum {string}
          */
         DeliveryStatus: "pending" | "delivered" | "failed" | "dead_lettered";
+        /** DiscoveryFinding */
+        DiscoveryFinding: {
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            agent_id: string;
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            source_id: string;
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            run_id: string;
+            /**
+             * @description tool_poisoning: the description reads as a prompt injection; rug_pull: it changed after approval
+             * @enum {string}
+             */
+            kind: "tool_poisoning" | "rug_pull";
+            tool: string;
+            detail: string;
+            /** @description the injection detector's score (tool_poisoning) */
+            score: number | null;
+            signals: string[];
+            /** Format: date-time */
+            detected_at: string;
+        };
+        /** DiscoveryFindingPage */
+        DiscoveryFindingPage: {
+            items: components["schemas"]["DiscoveryFinding"][];
+            /** @description null on the last page */
+            next_cursor: string | null;
+        };
+        /** DiscoveryRun */
+        DiscoveryRun: {
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            source_id: string;
+            status: components["schemas"]["DiscoveryRunStatus"];
+            /** @enum {string} */
+            trigger: "api" | "schedule" | "cli";
+            /** @description the API key id, "schedule" or "cli" */
+            requested_by: string;
+            /** @description agents the source listed */
+            found: number;
+            /** @description registered by this run (quarantined) */
+            new: number;
+            /** @description listed with another fingerprint than before */
+            changed: number;
+            unchanged: number;
+            /** @description known from this source, no longer listed (only counted when the listing was complete) */
+            missing: number;
+            errors: components["schemas"]["DiscoveryRunError"][];
+            attempts: number;
+            correlation_id: string | null;
+            /** Format: date-time */
+            created_at: string;
+            started_at: string | null;
+            finished_at: string | null;
+        };
+        /** DiscoveryRunError */
+        DiscoveryRunError: {
+            /** @description unauthorized, rate_limited, timeout, unreachable, malformed_response, too_many_tools … (docs/discovery.md) */
+            code: string;
+            message: string;
+            /** @description the agent the error is about, when it is about one */
+            external_id?: string;
+        };
+        /** DiscoveryRunPage */
+        DiscoveryRunPage: {
+            items: components["schemas"]["DiscoveryRun"][];
+            /** @description null on the last page */
+            next_cursor: string | null;
+        };
+        /**
+         * DiscoveryRunStatus
+         * @enum {string}
+         */
+        DiscoveryRunStatus: "queued" | "running" | "succeeded" | "partial" | "failed";
+        /** DiscoverySource */
+        DiscoverySource: {
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            id: string;
+            kind: components["schemas"]["DiscoverySourceKind"];
+            name: string;
+            /** @description the kind's settings (docs/discovery.md): URL, transport, region … */
+            config: {
+                [key: string]: unknown;
+            };
+            credentials: {
+                /** @description whether credentials are stored (they are never returned) */
+                set: boolean;
+                set_at: string | null;
+            };
+            schedule: string | null;
+            enabled: boolean;
+            last_run: {
+                /**
+                 * Format: uuid
+                 * @description UUID
+                 */
+                id: string;
+                status: components["schemas"]["DiscoveryRunStatus"];
+                /** Format: date-time */
+                created_at: string;
+                finished_at: string | null;
+            } | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /**
+         * DiscoverySourceKind
+         * @description the system discovered from (docs/discovery.md)
+         * @enum {string}
+         */
+        DiscoverySourceKind: "mcp" | "n8n" | "make" | "airflow" | "lambda";
+        /** DiscoverySourcePage */
+        DiscoverySourcePage: {
+            items: components["schemas"]["DiscoverySource"][];
+            /** @description null on the last page */
+            next_cursor: string | null;
+        };
         /** EvaluateRequest */
         EvaluateRequest: {
             /**
@@ -1949,69 +2041,6 @@ export interface components {
          * @enum {string}
          */
         GapType: "stale" | "missing_record" | "out_of_order" | "duplicate" | "field_drift";
-        /** HealingDurations */
-        HealingDurations: {
-            mean_seconds: number | null;
-            median_seconds: number | null;
-            p90_seconds: number | null;
-            max_seconds: number | null;
-        };
-        /** HealingReport */
-        HealingReport: {
-            /** Format: date-time */
-            generated_at: string;
-            window: string;
-            /** Format: date-time */
-            from: string;
-            /** Format: date-time */
-            to: string;
-            /** @description remediations created in the window, by their status now */
-            remediations: {
-                total: number;
-                /** @description pending, acting or verifying */
-                in_progress: number;
-                healed: number;
-                failed: number;
-                gave_up: number;
-                skipped: number;
-                attempts: number;
-                /** @description healed / (healed + failed + gave_up); null when none of them */
-                heal_rate: number | null;
-            };
-            by_action: {
-                action: "resync_request" | "retry_delivery" | "notify" | "open_incident" | "quarantine_agent" | "suspend_agent";
-                total: number;
-                /** @description pending, acting or verifying */
-                in_progress: number;
-                healed: number;
-                failed: number;
-                gave_up: number;
-                skipped: number;
-                attempts: number;
-                /** @description healed / (healed + failed + gave_up); null when none of them */
-                heal_rate: number | null;
-            }[];
-            time_to_heal: {
-                /** @description gaps healed by a remediation created in the window */
-                gaps: number;
-                since_detection: components["schemas"]["HealingDurations"];
-                after_action: components["schemas"]["HealingDurations"];
-            };
-            self_resolution: components["schemas"]["Kpi"];
-            cost_avoided: {
-                usd: number;
-                gaps: number;
-                /** @description how the figure is computed */
-                rule: string;
-            };
-            problems: {
-                contract: string | null;
-                rule: string;
-                action: string;
-                count: number;
-                last_reason: string | null;
-            }[];
-        };
         /** Health */
         Health: {
             status: "ok" | "degraded" | "down";
@@ -2059,224 +2088,6 @@ export interface components {
             items: components["schemas"]["Incident"][];
             /** @description null on the last page */
             next_cursor: string | null;
-        };
-        /** KillSwitchActivation */
-        KillSwitchActivation: {
-            /**
-             * Format: uuid
-             * @description UUID
-             */
-            id: string;
-            status: "active" | "released";
-            selector: components["schemas"]["KillSwitchSelector"];
-            reason: string;
-            /**
-             * Format: uuid
-             * @description UUID
-             */
-            preview_id: string;
-            /** @description agents this activation suspended */
-            suspended_count: number;
-            /** @description selected agents that were suspended already (left alone) */
-            already_suspended_count: number;
-            activated_by: string;
-            /** Format: date-time */
-            activated_at: string;
-            correlation_id: string | null;
-            released_at: string | null;
-            released_by: string | null;
-            release_reason: string | null;
-            restored_count: number | null;
-            skipped_count: number | null;
-            transferred_count: number | null;
-        };
-        /** KillSwitchActivationDetail */
-        KillSwitchActivationDetail: {
-            /**
-             * Format: uuid
-             * @description UUID
-             */
-            id: string;
-            status: "active" | "released";
-            selector: components["schemas"]["KillSwitchSelector"];
-            reason: string;
-            /**
-             * Format: uuid
-             * @description UUID
-             */
-            preview_id: string;
-            /** @description agents this activation suspended */
-            suspended_count: number;
-            /** @description selected agents that were suspended already (left alone) */
-            already_suspended_count: number;
-            activated_by: string;
-            /** Format: date-time */
-            activated_at: string;
-            correlation_id: string | null;
-            released_at: string | null;
-            released_by: string | null;
-            release_reason: string | null;
-            restored_count: number | null;
-            skipped_count: number | null;
-            transferred_count: number | null;
-            agents: components["schemas"]["KillSwitchAgent"][];
-        };
-        /** KillSwitchActivationPage */
-        KillSwitchActivationPage: {
-            items: components["schemas"]["KillSwitchActivation"][];
-            /** @description null on the last page */
-            next_cursor: string | null;
-        };
-        /** KillSwitchAgent */
-        KillSwitchAgent: {
-            /**
-             * Format: uuid
-             * @description UUID
-             */
-            agent_id: string;
-            name: string;
-            current_status: components["schemas"]["AgentStatus"];
-            outcome: "suspended" | "already_suspended";
-            previous_status: components["schemas"]["AgentStatus"];
-            previous_status_reason: string | null;
-            release_outcome: ("restored" | "skipped" | "transferred") | null;
-            release_detail: string | null;
-        };
-        /** KillSwitchPendingApproval */
-        KillSwitchPendingApproval: {
-            /**
-             * Format: uuid
-             * @description UUID
-             */
-            id: string;
-            /**
-             * Format: uuid
-             * @description UUID
-             */
-            agent_id: string;
-            action: string;
-            resource: string | null;
-            /** Format: date-time */
-            requested_at: string;
-            expires_at: string | null;
-        };
-        /** KillSwitchPreview */
-        KillSwitchPreview: {
-            /**
-             * Format: uuid
-             * @description UUID
-             */
-            preview_id: string;
-            /** @description give it to POST /api/v1/kill-switch within 5 minutes; shown once */
-            preview_token: string;
-            /** Format: date-time */
-            expires_at: string;
-            selector: components["schemas"]["KillSwitchSelector"];
-            agents: {
-                /** @description agents selected (not retired) */
-                total: number;
-                to_suspend: number;
-                already_suspended: number;
-                /** @description selected agents per current status */
-                by_status: {
-                    [key: string]: number;
-                };
-                /** @description the selected agents, by id; at most 5,000 (see truncated) */
-                items: components["schemas"]["KillSwitchPreviewAgent"][];
-                truncated: boolean;
-            };
-            pending_approvals: {
-                total: number;
-                items: components["schemas"]["KillSwitchPendingApproval"][];
-            } | null;
-            /** @description active sync contracts owned by a selected agent */
-            sync_contracts: {
-                name: string;
-                /**
-                 * Format: uuid
-                 * @description UUID
-                 */
-                owner_agent_id: string;
-                streams: string[];
-            }[];
-            /** @description the sources feeding those contracts */
-            sources: {
-                /** @description a source id, or a source kind, as the contract names it */
-                source: string;
-                name: string | null;
-                contracts: string[];
-            }[];
-            decisions_last_24h: {
-                total: number;
-                /** @description per decision */
-                by_decision: {
-                    [key: string]: number;
-                };
-            };
-            runs_last_hour: {
-                total: number;
-                /** @description per outcome */
-                by_outcome: {
-                    [key: string]: number;
-                };
-            };
-            notes: string[];
-        };
-        /** KillSwitchPreviewAgent */
-        KillSwitchPreviewAgent: {
-            /**
-             * Format: uuid
-             * @description UUID
-             */
-            id: string;
-            name: string;
-            kind: components["schemas"]["AgentKind"];
-            status: components["schemas"]["AgentStatus"];
-            owner: string | null;
-            vendor: string | null;
-            model: string | null;
-            tags: string[];
-            /** @description none: already suspended, left as it is */
-            action: "suspend" | "none";
-            decisions_last_24h: number;
-            runs_last_hour: number;
-        };
-        /** KillSwitchPreviewRequest */
-        KillSwitchPreviewRequest: {
-            selector: components["schemas"]["KillSwitchSelector"];
-        };
-        /** KillSwitchReleaseRequest */
-        KillSwitchReleaseRequest: {
-            /** @description why; kept on the activation and in the audit log */
-            reason: string;
-        };
-        /** KillSwitchRequest */
-        KillSwitchRequest: {
-            preview_token: string;
-            /** @description why; kept on the activation, in each agent's history and in the audit log */
-            reason: string;
-        };
-        /**
-         * KillSwitchSelector
-         * @description Which agents to stop. Each list matches any of its values; the criteria given must all match. Retired agents are never selected.
-         */
-        KillSwitchSelector: {
-            /** @description every agent that is not retired; must then be the only criterion */
-            all?: boolean;
-            /** @description these agents */
-            agent_ids?: string[];
-            /** @description agents carrying any of these tags */
-            tags?: string[];
-            /** @description agents owned by any of these owners (exact match) */
-            owners?: string[];
-            /** @description agents of any of these vendors (exact match) */
-            vendors?: string[];
-            /** @description agents running any of these models (exact match) */
-            models?: string[];
-            /** @description agents of any of these kinds */
-            kinds?: components["schemas"]["AgentKind"][];
-            /** @description agents found by any of these discovery sources; matches nothing in a build without discovery (the preview says so) */
-            discovery_source_ids?: string[];
         };
         /** Kpi */
         Kpi: {
@@ -2457,6 +2268,8 @@ export interface components {
                     regex?: string;
                 }[];
             };
+            /** @description deny (default) or allow the actions of an agent in needs_review: approved, then changed, waiting for a new approval (docs/discovery.md) */
+            needs_review?: "deny" | "allow";
             approval?: {
                 actions: string[];
             };
@@ -2667,70 +2480,6 @@ export interface components {
             /** @description null on the last page */
             next_cursor: string | null;
         };
-        /** Remediation */
-        Remediation: {
-            /**
-             * Format: uuid
-             * @description UUID
-             */
-            id: string;
-            /**
-             * Format: uuid
-             * @description UUID
-             */
-            gap_id: string;
-            gap_type: string;
-            contract: string | null;
-            rule: string;
-            entity_id: string | null;
-            /** @description the gap’s owner agent */
-            agent_id: string | null;
-            action: components["schemas"]["RemediationAction"];
-            receiver: string | null;
-            status: components["schemas"]["RemediationStatus"];
-            /** @description the final status once finished; null while in progress */
-            outcome: ("healed" | "failed" | "gave_up" | "skipped") | null;
-            attempts: number;
-            max_attempts: number;
-            /** @description how long after an action the gap has to close to count as healed */
-            verify_within_seconds: number;
-            /** @description pending: when the next attempt is due */
-            next_attempt_at: string | null;
-            /** @description when the last action’s verification window ends */
-            verify_until: string | null;
-            last_attempt_at: string | null;
-            finished_at: string | null;
-            /** @description when the gap closed, for a healed remediation */
-            healed_at: string | null;
-            reason: string | null;
-            last_error: string | null;
-            /** @description what the last attempt did: HTTP status, incident id, deliveries retried … */
-            result: {
-                [key: string]: unknown;
-            };
-            correlation_id: string | null;
-            /** Format: date-time */
-            created_at: string;
-            /** Format: date-time */
-            updated_at: string;
-        };
-        /**
-         * RemediationAction
-         * @enum {string}
-         */
-        RemediationAction: "resync_request" | "retry_delivery" | "notify" | "open_incident" | "quarantine_agent" | "suspend_agent";
-        /** RemediationPage */
-        RemediationPage: {
-            items: components["schemas"]["Remediation"][];
-            /** @description null on the last page */
-            next_cursor: string | null;
-        };
-        /**
-         * RemediationStatus
-         * @description pending, acting, verifying (in progress) or an outcome: healed, failed, gave_up, skipped
-         * @enum {string}
-         */
-        RemediationStatus: "pending" | "acting" | "verifying" | "healed" | "failed" | "gave_up" | "skipped";
         /** ReportFinding */
         ReportFinding: {
             topic: string;
@@ -2819,11 +2568,6 @@ export interface components {
          * @enum {string}
          */
         Severity: "low" | "medium" | "high" | "critical";
-        /** SignInRequest */
-        SignInRequest: {
-            /** @description a viewer, operator or admin API key; exchanged for the session cookie, never stored */
-            api_key: string;
-        };
         /** Silence */
         Silence: {
             /**
@@ -3052,84 +2796,6 @@ export interface components {
                         cost_usd: number;
                     };
                 };
-                /** @description remediation policy per gap type (docs/self-healing.md); rules and streams may override */
-                remediation?: {
-                    /** @description actions to take when a gap of this rule opens (docs/self-healing.md); [] turns the contract defaults off for the rule */
-                    stale?: {
-                        /** @description resync_request, retry_delivery, notify, open_incident, quarantine_agent or suspend_agent */
-                        action: "resync_request" | "retry_delivery" | "notify" | "open_incident" | "quarantine_agent" | "suspend_agent";
-                        /** @description resync_request: the webhook receiver of the owner automation (its URL and signing secret); notify: the receiver to tell; retry_delivery: only deliveries to it */
-                        receiver?: string;
-                        /** @description act only if the gap is still open this long after it opened (default 0s) */
-                        after?: string;
-                        /** @description how long after the action the gap must close to count as healed (default: the rule's resolve_within) */
-                        verify_within?: string;
-                        /** @description attempts before giving up (default 3 for resync_request and retry_delivery, else 1) */
-                        max_attempts?: number;
-                        /** @description false: recorded as skipped, never run (default true) */
-                        enabled?: boolean;
-                    }[];
-                    /** @description actions to take when a gap of this rule opens (docs/self-healing.md); [] turns the contract defaults off for the rule */
-                    missing_record?: {
-                        /** @description resync_request, retry_delivery, notify, open_incident, quarantine_agent or suspend_agent */
-                        action: "resync_request" | "retry_delivery" | "notify" | "open_incident" | "quarantine_agent" | "suspend_agent";
-                        /** @description resync_request: the webhook receiver of the owner automation (its URL and signing secret); notify: the receiver to tell; retry_delivery: only deliveries to it */
-                        receiver?: string;
-                        /** @description act only if the gap is still open this long after it opened (default 0s) */
-                        after?: string;
-                        /** @description how long after the action the gap must close to count as healed (default: the rule's resolve_within) */
-                        verify_within?: string;
-                        /** @description attempts before giving up (default 3 for resync_request and retry_delivery, else 1) */
-                        max_attempts?: number;
-                        /** @description false: recorded as skipped, never run (default true) */
-                        enabled?: boolean;
-                    }[];
-                    /** @description actions to take when a gap of this rule opens (docs/self-healing.md); [] turns the contract defaults off for the rule */
-                    out_of_order?: {
-                        /** @description resync_request, retry_delivery, notify, open_incident, quarantine_agent or suspend_agent */
-                        action: "resync_request" | "retry_delivery" | "notify" | "open_incident" | "quarantine_agent" | "suspend_agent";
-                        /** @description resync_request: the webhook receiver of the owner automation (its URL and signing secret); notify: the receiver to tell; retry_delivery: only deliveries to it */
-                        receiver?: string;
-                        /** @description act only if the gap is still open this long after it opened (default 0s) */
-                        after?: string;
-                        /** @description how long after the action the gap must close to count as healed (default: the rule's resolve_within) */
-                        verify_within?: string;
-                        /** @description attempts before giving up (default 3 for resync_request and retry_delivery, else 1) */
-                        max_attempts?: number;
-                        /** @description false: recorded as skipped, never run (default true) */
-                        enabled?: boolean;
-                    }[];
-                    /** @description actions to take when a gap of this rule opens (docs/self-healing.md); [] turns the contract defaults off for the rule */
-                    duplicate?: {
-                        /** @description resync_request, retry_delivery, notify, open_incident, quarantine_agent or suspend_agent */
-                        action: "resync_request" | "retry_delivery" | "notify" | "open_incident" | "quarantine_agent" | "suspend_agent";
-                        /** @description resync_request: the webhook receiver of the owner automation (its URL and signing secret); notify: the receiver to tell; retry_delivery: only deliveries to it */
-                        receiver?: string;
-                        /** @description act only if the gap is still open this long after it opened (default 0s) */
-                        after?: string;
-                        /** @description how long after the action the gap must close to count as healed (default: the rule's resolve_within) */
-                        verify_within?: string;
-                        /** @description attempts before giving up (default 3 for resync_request and retry_delivery, else 1) */
-                        max_attempts?: number;
-                        /** @description false: recorded as skipped, never run (default true) */
-                        enabled?: boolean;
-                    }[];
-                    /** @description actions to take when a gap of this rule opens (docs/self-healing.md); [] turns the contract defaults off for the rule */
-                    field_drift?: {
-                        /** @description resync_request, retry_delivery, notify, open_incident, quarantine_agent or suspend_agent */
-                        action: "resync_request" | "retry_delivery" | "notify" | "open_incident" | "quarantine_agent" | "suspend_agent";
-                        /** @description resync_request: the webhook receiver of the owner automation (its URL and signing secret); notify: the receiver to tell; retry_delivery: only deliveries to it */
-                        receiver?: string;
-                        /** @description act only if the gap is still open this long after it opened (default 0s) */
-                        after?: string;
-                        /** @description how long after the action the gap must close to count as healed (default: the rule's resolve_within) */
-                        verify_within?: string;
-                        /** @description attempts before giving up (default 3 for resync_request and retry_delivery, else 1) */
-                        max_attempts?: number;
-                        /** @description false: recorded as skipped, never run (default true) */
-                        enabled?: boolean;
-                    }[];
-                };
                 streams: {
                     /** @description letters, digits and . _ : - (at most 100) */
                     name?: string;
@@ -3150,21 +2816,6 @@ export interface components {
                     check_sequence?: boolean;
                     /** @description event types that happen once per entity: a second one is a duplicate */
                     unique_event_types?: string[];
-                    /** @description actions to take when a gap of this rule opens (docs/self-healing.md); [] turns the contract defaults off for the rule */
-                    remediation?: {
-                        /** @description resync_request, retry_delivery, notify, open_incident, quarantine_agent or suspend_agent */
-                        action: "resync_request" | "retry_delivery" | "notify" | "open_incident" | "quarantine_agent" | "suspend_agent";
-                        /** @description resync_request: the webhook receiver of the owner automation (its URL and signing secret); notify: the receiver to tell; retry_delivery: only deliveries to it */
-                        receiver?: string;
-                        /** @description act only if the gap is still open this long after it opened (default 0s) */
-                        after?: string;
-                        /** @description how long after the action the gap must close to count as healed (default: the rule's resolve_within) */
-                        verify_within?: string;
-                        /** @description attempts before giving up (default 3 for resync_request and retry_delivery, else 1) */
-                        max_attempts?: number;
-                        /** @description false: recorded as skipped, never run (default true) */
-                        enabled?: boolean;
-                    }[];
                 }[];
                 follow_ups?: {
                     /** @description letters, digits and . _ : - (at most 100) */
@@ -3198,21 +2849,6 @@ export interface components {
                         risk_kind: string;
                         cost_usd: number;
                     };
-                    /** @description actions to take when a gap of this rule opens (docs/self-healing.md); [] turns the contract defaults off for the rule */
-                    remediation?: {
-                        /** @description resync_request, retry_delivery, notify, open_incident, quarantine_agent or suspend_agent */
-                        action: "resync_request" | "retry_delivery" | "notify" | "open_incident" | "quarantine_agent" | "suspend_agent";
-                        /** @description resync_request: the webhook receiver of the owner automation (its URL and signing secret); notify: the receiver to tell; retry_delivery: only deliveries to it */
-                        receiver?: string;
-                        /** @description act only if the gap is still open this long after it opened (default 0s) */
-                        after?: string;
-                        /** @description how long after the action the gap must close to count as healed (default: the rule's resolve_within) */
-                        verify_within?: string;
-                        /** @description attempts before giving up (default 3 for resync_request and retry_delivery, else 1) */
-                        max_attempts?: number;
-                        /** @description false: recorded as skipped, never run (default true) */
-                        enabled?: boolean;
-                    }[];
                 }[];
                 lifecycles?: {
                     /** @description letters, digits and . _ : - (at most 100) */
@@ -3229,21 +2865,6 @@ export interface components {
                         risk_kind: string;
                         cost_usd: number;
                     };
-                    /** @description actions to take when a gap of this rule opens (docs/self-healing.md); [] turns the contract defaults off for the rule */
-                    remediation?: {
-                        /** @description resync_request, retry_delivery, notify, open_incident, quarantine_agent or suspend_agent */
-                        action: "resync_request" | "retry_delivery" | "notify" | "open_incident" | "quarantine_agent" | "suspend_agent";
-                        /** @description resync_request: the webhook receiver of the owner automation (its URL and signing secret); notify: the receiver to tell; retry_delivery: only deliveries to it */
-                        receiver?: string;
-                        /** @description act only if the gap is still open this long after it opened (default 0s) */
-                        after?: string;
-                        /** @description how long after the action the gap must close to count as healed (default: the rule's resolve_within) */
-                        verify_within?: string;
-                        /** @description attempts before giving up (default 3 for resync_request and retry_delivery, else 1) */
-                        max_attempts?: number;
-                        /** @description false: recorded as skipped, never run (default true) */
-                        enabled?: boolean;
-                    }[];
                 }[];
                 agreements?: {
                     /** @description letters, digits and . _ : - (at most 100) */
@@ -3289,21 +2910,6 @@ export interface components {
                         risk_kind: string;
                         cost_usd: number;
                     };
-                    /** @description actions to take when a gap of this rule opens (docs/self-healing.md); [] turns the contract defaults off for the rule */
-                    remediation?: {
-                        /** @description resync_request, retry_delivery, notify, open_incident, quarantine_agent or suspend_agent */
-                        action: "resync_request" | "retry_delivery" | "notify" | "open_incident" | "quarantine_agent" | "suspend_agent";
-                        /** @description resync_request: the webhook receiver of the owner automation (its URL and signing secret); notify: the receiver to tell; retry_delivery: only deliveries to it */
-                        receiver?: string;
-                        /** @description act only if the gap is still open this long after it opened (default 0s) */
-                        after?: string;
-                        /** @description how long after the action the gap must close to count as healed (default: the rule's resolve_within) */
-                        verify_within?: string;
-                        /** @description attempts before giving up (default 3 for resync_request and retry_delivery, else 1) */
-                        max_attempts?: number;
-                        /** @description false: recorded as skipped, never run (default true) */
-                        enabled?: boolean;
-                    }[];
                 }[];
             }[];
         };
@@ -3324,19 +2930,54 @@ export interface components {
         /** Tool */
         Tool: {
             name: string;
+            title?: string | null;
             description: string | null;
             /** @description sha256 of the canonical JSON Schema of its input */
             input_schema_hash: string | null;
+            /** @description sha256 of the canonical JSON Schema of its output, when it declares one */
+            output_schema_hash?: string | null;
+            annotations?: {
+                [key: string]: unknown;
+            } | null;
         };
         /** ToolInput */
         ToolInput: {
             name: string;
+            title?: string | null;
             description?: string | null;
             /** @description JSON Schema of the tool input; only its hash is kept */
             input_schema?: {
                 [key: string]: unknown;
             };
+            /** @description the MCP spelling of input_schema */
+            inputSchema?: {
+                [key: string]: unknown;
+            };
             input_schema_hash?: string;
+            /** @description JSON Schema of the tool output (MCP outputSchema); only its hash is kept */
+            output_schema?: {
+                [key: string]: unknown;
+            };
+            /** @description the MCP spelling of output_schema */
+            outputSchema?: {
+                [key: string]: unknown;
+            };
+            /** @description MCP tool annotations (readOnlyHint, destructiveHint, idempotentHint, openWorldHint, title), kept as given */
+            annotations?: {
+                [key: string]: unknown;
+            };
+            /** @description MCP icons: accepted, not kept */
+            icons?: {
+                [key: string]: unknown;
+            }[];
+            /** @description MCP execution hints: accepted, not kept */
+            execution?: {
+                [key: string]: unknown;
+            };
+            /** @description MCP _meta: accepted, not kept */
+            _meta?: {
+                [key: string]: unknown;
+            };
         };
         /** TransitionRequest */
         TransitionRequest: {
@@ -3367,6 +3008,21 @@ export interface components {
             description?: string | null;
             prompt?: string | null;
             role?: string | null;
+        };
+        /** UpdateDiscoverySourceRequest */
+        UpdateDiscoverySourceRequest: {
+            name?: string;
+            /** @description the kind's settings (docs/discovery.md): URL, transport, region … */
+            config?: {
+                [key: string]: unknown;
+            };
+            /** @description replaces the stored credentials whole; null removes them */
+            credentials?: {
+                [key: string]: unknown;
+            } | null;
+            /** @description null: runs on request only */
+            schedule?: string | null;
+            enabled?: boolean;
         };
         /**
          * UpdateReceiverRequest
@@ -3755,7 +3411,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description lifecycle state (docs/agents.md) */
-                status?: "active" | "suspended" | "quarantined" | "retired";
+                status?: "active" | "suspended" | "quarantined" | "retired" | "needs_review" | "missing";
                 kind?: "mcp_server" | "llm_agent" | "workflow" | "pipeline" | "function";
                 /** @description where the agent was registered from */
                 source?: "manual" | "mcp" | "n8n" | "zapier" | "make" | "airflow" | "lambda";
@@ -5367,40 +5023,6 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
-    getHealingReport: {
-        parameters: {
-            query?: {
-                /** @description overrides the Accept header */
-                format?: "json" | "md" | "csv" | "html";
-                /** @description trailing window W, 1h to 365d */
-                window?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HealingReport"];
-                    "text/markdown": string;
-                    "text/csv": string;
-                    "text/html": string;
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalServerError"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
     listReceivers: {
         parameters: {
             query?: {
@@ -5858,42 +5480,12 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
-    previewKillSwitch: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["KillSwitchPreviewRequest"];
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["KillSwitchPreview"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalServerError"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    listKillSwitches: {
+    listDiscoverySources: {
         parameters: {
             query?: {
-                status?: "active" | "released";
+                /** @description the system discovered from (docs/discovery.md) */
+                kind?: "mcp" | "n8n" | "make" | "airflow" | "lambda";
+                enabled?: boolean;
                 /** @description page size */
                 limit?: number;
                 /** @description next_cursor of the previous page */
@@ -5911,7 +5503,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["KillSwitchActivationPage"];
+                    "application/json": components["schemas"]["DiscoverySourcePage"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -5922,7 +5514,7 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
-    activateKillSwitch: {
+    createDiscoverySource: {
         parameters: {
             query?: never;
             header?: never;
@@ -5931,7 +5523,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["KillSwitchRequest"];
+                "application/json": components["schemas"]["CreateDiscoverySourceRequest"];
             };
         };
         responses: {
@@ -5941,7 +5533,171 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["KillSwitchActivationDetail"];
+                    "application/json": components["schemas"]["DiscoverySource"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getDiscoverySource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiscoverySource"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteDiscoverySource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateDiscoverySource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateDiscoverySourceRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiscoverySource"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listDiscoveryRuns: {
+        parameters: {
+            query?: {
+                /** @description UUID */
+                source_id?: string;
+                status?: "queued" | "running" | "succeeded" | "partial" | "failed";
+                /** @description page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiscoveryRunPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createDiscoveryRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateDiscoveryRunRequest"];
+            };
+        };
+        responses: {
+            /** @description Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiscoveryRun"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -5956,7 +5712,7 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
-    getKillSwitch: {
+    getDiscoveryRun: {
         parameters: {
             query?: never;
             header?: never;
@@ -5974,7 +5730,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["KillSwitchActivationDetail"];
+                    "application/json": components["schemas"]["DiscoveryRun"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -5986,53 +5742,14 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
-    releaseKillSwitch: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description UUID */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["KillSwitchReleaseRequest"];
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["KillSwitchActivationDetail"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
-            413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalServerError"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    listRemediations: {
+    listDiscoveryFindings: {
         parameters: {
             query?: {
-                /** @description pending, acting, verifying (in progress) or an outcome: healed, failed, gave_up, skipped */
-                status?: "pending" | "acting" | "verifying" | "healed" | "failed" | "gave_up" | "skipped";
-                /** @description UUID */
-                gap_id?: string;
                 /** @description UUID */
                 agent_id?: string;
-                action?: "resync_request" | "retry_delivery" | "notify" | "open_incident" | "quarantine_agent" | "suspend_agent";
+                /** @description UUID */
+                source_id?: string;
+                kind?: "tool_poisoning" | "rug_pull";
                 /** @description page size */
                 limit?: number;
                 /** @description next_cursor of the previous page */
@@ -6050,127 +5767,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RemediationPage"];
+                    "application/json": components["schemas"]["DiscoveryFindingPage"];
                 };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalServerError"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    getRemediation: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description UUID */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Remediation"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalServerError"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    getSession: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description A console session; its token is only in the HttpOnly cookie (docs/console.md) */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ConsoleSession"];
-                };
-            };
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalServerError"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    signIn: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["SignInRequest"];
-            };
-        };
-        responses: {
-            /** @description A console session; its token is only in the HttpOnly cookie (docs/console.md) */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ConsoleSession"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["AddressBlocked"];
-            413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["InternalServerError"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    signOut: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description signed out */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];

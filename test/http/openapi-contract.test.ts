@@ -198,6 +198,8 @@ for (const target of databaseTargets) {
       );
       return rows[0]!.id;
     };
+    const newDiscoverySource = async (body: Record<string, unknown> = {}): Promise<string> =>
+      (await call('createDiscoverySource', { body: { kind: 'n8n', name: `contract-${randomUUID()}`, config: { url: CLOSED_LOCAL_URL }, credentials: { api_key: 'contract-key' }, ...body } })).id as string;
     const newIncident = async (): Promise<string> => (await call('createIncident', { body: { kind: 'data_leak', severity: 'low' } })).id as string;
     const newKey = async (): Promise<string> => ((await call('createKey', { body: { name: `contract-${randomUUID()}`, role: 'viewer' } })).key as { id: string }).id;
     const activePolicy = async (): Promise<unknown> => (await call('getActivePolicy', {})).document;
@@ -328,6 +330,15 @@ for (const target of databaseTargets) {
       listKillSwitches: async () => ({ query: { status: 'active', limit: '5' } }),
       getKillSwitch: async () => ({ params: { id: await newActivation() } }),
       releaseKillSwitch: async () => ({ params: { id: await newActivation() }, body: { reason: 'contract test' } }),
+      listDiscoverySources: async () => ({ query: { kind: 'n8n', limit: '5' } }),
+      createDiscoverySource: async () => ({ body: { kind: 'n8n', name: `contract-${randomUUID()}`, config: { url: CLOSED_LOCAL_URL }, credentials: { api_key: 'contract-key' }, schedule: '1h' } }),
+      getDiscoverySource: async () => ({ params: { id: await newDiscoverySource() } }),
+      updateDiscoverySource: async () => ({ params: { id: await newDiscoverySource() }, body: { schedule: '6h' } }),
+      deleteDiscoverySource: async () => ({ params: { id: await newDiscoverySource() } }),
+      createDiscoveryRun: async () => ({ body: { source_id: await newDiscoverySource() } }),
+      listDiscoveryRuns: async () => ({ query: { status: 'failed', limit: '5' } }),
+      getDiscoveryRun: async () => ({ params: { id: (await call('createDiscoveryRun', { body: { source_id: await newDiscoverySource() } })).id as string } }),
+      listDiscoveryFindings: async () => ({ query: { kind: 'tool_poisoning' } }),
     };
     const example = async (operation: Operation): Promise<Call> => {
       const build = EXAMPLES[operation.operationId];
@@ -577,11 +588,17 @@ for (const target of databaseTargets) {
       await call('releaseKillSwitch', { params: { id: activation }, body: { reason: 'once' } });
       await expectProblem(byId('releaseKillSwitch'), 409, { params: { id: activation }, body: { reason: 'twice' } }, 'released already');
 
+      const discoveryName = `contract-${randomUUID()}`;
+      await newDiscoverySource({ name: discoveryName });
+      await expectProblem(byId('createDiscoverySource'), 409, { body: { kind: 'airflow', name: discoveryName, config: { url: CLOSED_LOCAL_URL } } }, 'a taken name');
+      await expectProblem(byId('updateDiscoverySource'), 409, { params: { id: await newDiscoverySource() }, body: { name: discoveryName } }, 'a taken name');
+      await expectProblem(byId('createDiscoveryRun'), 409, { body: { source_id: await newDiscoverySource({ enabled: false }) } }, 'a disabled source');
       await expectProblem(byId('createIncident'), 422, { body: { kind: 'data_leak', severity: 'low', agent_id: randomUUID() } }, 'an unknown agent');
       await expectProblem(byId('replaceSyncContracts'), 422, { body: contracts(randomUUID()) }, 'an unknown owner');
       await expectProblem(byId('activateKillSwitch'), 422, { body: { preview_token: 'orca_ksp_unknown', reason: 'contract test' } }, 'an unknown preview token');
       const event = { source_id: randomUUID(), event_type: 'x', entity_type: 'order', entity_id: 'O-1', occurred_at: new Date().toISOString() };
       await expectProblem(byId('ingestEvents'), 422, { body: { events: [event] } }, 'an unknown source');
+      await expectProblem(byId('createDiscoveryRun'), 422, { body: { source_id: randomUUID() } }, 'an unknown discovery source');
       const run = { agent_id: randomUUID(), started_at: new Date().toISOString(), duration_ms: 1, outcome: 'error' };
       await expectProblem(byId('ingestRuns'), 422, { body: { runs: [run] } }, 'an unknown agent');
       const source = await newSource();

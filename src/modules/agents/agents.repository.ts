@@ -42,7 +42,9 @@ function toAgent(row: AgentRow): AgentRecord {
 }
 
 function toEvent(row: AgentEventRow): AgentEvent {
-  return { ...row, at: row.at.toISOString() };
+  // `changes` only where discovery recorded a diff: other entries read exactly as before the column existed.
+  const { changes, ...rest } = row;
+  return { ...rest, at: row.at.toISOString(), ...(changes ? { changes } : {}) };
 }
 
 const COLUMNS = [

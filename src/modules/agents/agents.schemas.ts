@@ -20,12 +20,26 @@ const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.U
 const Tag = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9._:/-]*$' });
 const JsonObject = Type.Object({}, { additionalProperties: true, description: 'free-form JSON object' });
 
+const SchemaObject = (description: string) => Type.Object({}, { additionalProperties: true, description });
+
+/**
+ * A tool as a client gives it: ORCA's own snake_case form, or an MCP `Tool` object exactly as a server lists it
+ * (`inputSchema`, `outputSchema`, `title`, `annotations`, `icons`, `execution`, `_meta`). Schemas are kept as hashes.
+ */
 const ToolInput = Type.Object(
   {
     name: ShortText(200),
-    description: Type.Optional(Nullable(Type.String({ maxLength: 4000 }))),
-    input_schema: Type.Optional(Type.Object({}, { additionalProperties: true, description: 'JSON Schema of the tool input; only its hash is kept' })),
+    title: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
+    description: Type.Optional(Nullable(Type.String({ maxLength: 65_536 }))),
+    input_schema: Type.Optional(SchemaObject('JSON Schema of the tool input; only its hash is kept')),
+    inputSchema: Type.Optional(SchemaObject('the MCP spelling of input_schema')),
     input_schema_hash: Type.Optional(Type.String({ pattern: '^[a-f0-9]{64}$' })),
+    output_schema: Type.Optional(SchemaObject('JSON Schema of the tool output (MCP outputSchema); only its hash is kept')),
+    outputSchema: Type.Optional(SchemaObject('the MCP spelling of output_schema')),
+    annotations: Type.Optional(SchemaObject('MCP tool annotations (readOnlyHint, destructiveHint, idempotentHint, openWorldHint, title), kept as given')),
+    icons: Type.Optional(Type.Array(Type.Object({}, { additionalProperties: true }), { maxItems: 20, description: 'MCP icons: accepted, not kept' })),
+    execution: Type.Optional(Type.Object({}, { additionalProperties: true, description: 'MCP execution hints: accepted, not kept' })),
+    _meta: Type.Optional(Type.Object({}, { additionalProperties: true, description: 'MCP _meta: accepted, not kept' })),
   },
   { additionalProperties: false, title: 'ToolInput' },
 );
@@ -33,8 +47,11 @@ const ToolInput = Type.Object(
 export const Tool = Type.Object(
   {
     name: Type.String(),
+    title: Type.Optional(Type.Union([Type.String(), Type.Null()])),
     description: Type.Union([Type.String(), Type.Null()]),
     input_schema_hash: Type.Union([Type.String(), Type.Null()], { description: 'sha256 of the canonical JSON Schema of its input' }),
+    output_schema_hash: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'sha256 of the canonical JSON Schema of its output, when it declares one' })),
+    annotations: Type.Optional(Type.Union([JsonObject, Type.Null()])),
   },
   { title: 'Tool' },
 );
@@ -99,9 +116,14 @@ export const CreateAgentBody = Type.Object(
 
 export interface ToolInputValue {
   name: string;
+  title?: string | null;
   description?: string | null;
   input_schema?: Record<string, unknown>;
+  inputSchema?: Record<string, unknown>;
   input_schema_hash?: string;
+  output_schema?: Record<string, unknown>;
+  outputSchema?: Record<string, unknown>;
+  annotations?: Record<string, unknown>;
 }
 
 export interface CreateAgentInput {
@@ -172,13 +194,18 @@ export const AgentEvent = Type.Object(
   {
     id: Uuid,
     agent_id: Uuid,
-    action: Type.String({ description: 'register, a lifecycle action, or definition_changed' }),
+    action: Type.String({ description: 'register, a lifecycle action, definition_changed, or a move made by discovery (discovered, review, missing, reappeared, tool_poisoning)' }),
     from_status: Type.Union([AgentStatus, Type.Null()]),
     to_status: AgentStatus,
     reason: Type.Union([Type.String(), Type.Null()]),
     actor: Type.String(),
     fingerprint: Type.Union([Type.String(), Type.Null()]),
     correlation_id: Type.Union([Type.String(), Type.Null()]),
+    changes: Type.Optional(
+      Type.Union([Type.Array(Type.Object({}, { additionalProperties: true })), Type.Null()], {
+        description: 'what changed, for a definition change found by discovery: [{change, tool?, from?, to?}] (docs/discovery.md)',
+      }),
+    ),
     at: Timestamp,
   },
   { title: 'AgentEvent' },

@@ -19,7 +19,18 @@ export interface AgentServiceDeps {
   invalidation: Pick<CacheInvalidation, 'notify'>;
 }
 
-function normaliseTools(tools: ToolInputValue[]): AgentTool[] {
+/** One input schema, whichever spelling the tool used; both spellings, or a schema and a hash, are a 400. */
+function inputSchemaOf(tool: ToolInputValue, index: number): Record<string, unknown> | undefined {
+  const given = [tool.input_schema, tool.inputSchema].filter((schema) => schema !== undefined);
+  if (given.length + (tool.input_schema_hash !== undefined ? 1 : 0) > 1) {
+    throw new AppError('validation_failed', 'give one of input_schema, inputSchema or input_schema_hash', {
+      errors: [{ path: `/body/tools/${index}`, message: 'has more than one of input_schema, inputSchema and input_schema_hash' }],
+    });
+  }
+  return given[0];
+}
+
+export function normaliseTools(tools: ToolInputValue[]): AgentTool[] {
   const names = new Set<string>();
   return tools.map((tool, index) => {
     if (names.has(tool.name)) {
@@ -28,15 +39,21 @@ function normaliseTools(tools: ToolInputValue[]): AgentTool[] {
       });
     }
     names.add(tool.name);
-    if (tool.input_schema !== undefined && tool.input_schema_hash !== undefined) {
-      throw new AppError('validation_failed', 'give input_schema or input_schema_hash, not both', {
-        errors: [{ path: `/body/tools/${index}`, message: 'has both input_schema and input_schema_hash' }],
+    if (tool.output_schema !== undefined && tool.outputSchema !== undefined) {
+      throw new AppError('validation_failed', 'give output_schema or outputSchema, not both', {
+        errors: [{ path: `/body/tools/${index}`, message: 'has both output_schema and outputSchema' }],
       });
     }
+    const inputSchema = inputSchemaOf(tool, index);
+    const outputSchema = tool.output_schema ?? tool.outputSchema;
     return {
       name: tool.name,
       description: tool.description ?? null,
-      input_schema_hash: tool.input_schema ? hashInputSchema(tool.input_schema) : (tool.input_schema_hash ?? null),
+      input_schema_hash: inputSchema ? hashInputSchema(inputSchema) : (tool.input_schema_hash ?? null),
+      // MCP extras only when given, so agents registered without them read exactly as before.
+      ...(tool.title !== undefined ? { title: tool.title } : {}),
+      ...(outputSchema !== undefined ? { output_schema_hash: hashInputSchema(outputSchema) } : {}),
+      ...(tool.annotations !== undefined ? { annotations: tool.annotations } : {}),
     };
   });
 }

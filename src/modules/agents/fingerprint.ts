@@ -6,6 +6,10 @@ export interface AgentTool {
   name: string;
   description: string | null;
   input_schema_hash: string | null;
+  /** MCP extras, kept when a tool declares them; outside the fingerprint (what the tool does is name, description, input). */
+  title?: string | null;
+  output_schema_hash?: string | null;
+  annotations?: Record<string, unknown> | null;
 }
 
 export interface AgentDefinition {

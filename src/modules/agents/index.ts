@@ -8,11 +8,18 @@ import { registerAgentMetrics } from './agents.metrics.js';
 import { createAgentRepository, type AgentRecord } from './agents.repository.js';
 import { agentRoutes } from './agents.routes.js';
 import { createAgentService } from './agents.service.js';
+import { createAgentBulkRepository } from './agents-bulk.repository.js';
+import { createAgentBulkWriter } from './agents.bulk.js';
 
 export type { AgentService, StatusChange } from './agents.service.js';
-export type { AgentRecord } from './agents.repository.js';
 export type { AgentStatus as AgentStatusValue } from './lifecycle.js';
 export { Agent as AgentSchema, AgentKind as AgentKindSchema, AgentStatus as AgentStatusSchema, AGENT_KINDS } from './agents.schemas.js';
+export type { AgentBulkWriter } from './agents.bulk.js';
+export type { AgentStatusChange, DiscoveredDefinition } from './agents-bulk.repository.js';
+export type { AgentRecord, AgentValues, NewAgentEvent } from './agents.repository.js';
+export { fingerprintOf, hashInputSchema, type AgentTool } from './fingerprint.js';
+export type { AgentStatus } from './lifecycle.js';
+export type { ToolInputValue } from './agents.schemas.js';
 
 export function createAgentsModule(deps: {
   db: Database;
@@ -28,5 +35,7 @@ export function createAgentsModule(deps: {
   );
   const service = createAgentService({ db: deps.db, repository, audit: deps.audit, cache, invalidation: deps.invalidation });
   registerAgentMetrics(deps.metrics.registry, service.countByStatus, deps.logger);
-  return { service, routes: agentRoutes(service) };
+  /** Discovery registers and updates agents in bulk (docs/discovery.md), keeping this module's cache coherent. */
+  const bulk = createAgentBulkWriter({ repository: createAgentBulkRepository(), cache, invalidation: deps.invalidation });
+  return { service, bulk, routes: agentRoutes(service) };
 }

@@ -11,6 +11,8 @@ const EXPECTED: Record<AgentStatus, Record<LifecycleAction, AgentStatus | null>>
   suspended: { suspend: null, resume: 'active', quarantine: 'quarantined', approve: null, retire: 'retired' },
   quarantined: { suspend: null, resume: null, quarantine: null, approve: 'active', retire: 'retired' },
   retired: { suspend: null, resume: null, quarantine: null, approve: null, retire: null },
+  needs_review: { suspend: 'suspended', resume: null, quarantine: 'quarantined', approve: 'active', retire: 'retired' },
+  missing: { suspend: null, resume: null, quarantine: 'quarantined', approve: null, retire: 'retired' },
 };
 
 /** What a refused action reports as allowed instead, in the canonical action order. */
@@ -19,9 +21,11 @@ const EXPECTED_ALLOWED: Record<AgentStatus, LifecycleAction[]> = {
   suspended: ['resume', 'quarantine', 'retire'],
   quarantined: ['approve', 'retire'],
   retired: [],
+  needs_review: ['suspend', 'quarantine', 'approve', 'retire'],
+  missing: ['quarantine', 'retire'],
 };
 
-const HAND_STATUSES = ['active', 'suspended', 'quarantined', 'retired'] as const;
+const HAND_STATUSES = ['active', 'suspended', 'quarantined', 'retired', 'needs_review', 'missing'] as const;
 const HAND_ACTIONS = ['suspend', 'resume', 'quarantine', 'approve', 'retire'] as const;
 
 const pairs = HAND_STATUSES.flatMap((from) => HAND_ACTIONS.map((action) => ({ from, action, to: EXPECTED[from][action] })));
@@ -30,7 +34,7 @@ describe('agent lifecycle state machine', () => {
   it('knows exactly the statuses and actions of docs/agents.md, so the table below is exhaustive', () => {
     expect([...AGENT_STATUSES]).toEqual([...HAND_STATUSES]);
     expect([...LIFECYCLE_ACTIONS]).toEqual([...HAND_ACTIONS]);
-    expect(pairs).toHaveLength(20);
+    expect(pairs).toHaveLength(30);
   });
 
   it.each(pairs.filter((pair) => pair.to !== null))('$from --$action--> $to', ({ from, action, to }) => {

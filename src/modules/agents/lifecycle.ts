@@ -1,9 +1,13 @@
 /**
  * The agent lifecycle state machine (docs/agents.md "Lifecycle"). Transitions not listed here are refused with
  * 409 Conflict: a retired agent is final, `resume` only undoes `suspend`, and only `approve` releases an
- * agent from quarantine (new discoveries and low-trust agents wait there for a human).
+ * agent from quarantine (new discoveries and low-trust agents wait there for a human) or from review.
+ *
+ * Discovery moves agents into the last two statuses itself (docs/discovery.md): `needs_review` when the definition
+ * of an approved agent changed, `missing` when its source no longer lists it (and back to where it was when it
+ * reappears). People only take agents out of them.
  */
-export const AGENT_STATUSES = ['active', 'suspended', 'quarantined', 'retired'] as const;
+export const AGENT_STATUSES = ['active', 'suspended', 'quarantined', 'retired', 'needs_review', 'missing'] as const;
 export type AgentStatus = (typeof AGENT_STATUSES)[number];
 
 export const LIFECYCLE_ACTIONS = ['suspend', 'resume', 'quarantine', 'approve', 'retire'] as const;
@@ -14,6 +18,8 @@ export const TRANSITIONS: Readonly<Record<AgentStatus, Partial<Record<LifecycleA
   suspended: { resume: 'active', quarantine: 'quarantined', retire: 'retired' },
   quarantined: { approve: 'active', retire: 'retired' },
   retired: {},
+  needs_review: { suspend: 'suspended', quarantine: 'quarantined', approve: 'active', retire: 'retired' },
+  missing: { quarantine: 'quarantined', retire: 'retired' },
 };
 
 export type TransitionResult = { ok: true; to: AgentStatus } | { ok: false; allowed: LifecycleAction[] };

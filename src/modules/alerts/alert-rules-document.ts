@@ -17,6 +17,10 @@ export const RULE_KINDS = [
   'delivery_dead_lettered',
   'backup_failed',
   'backup_stale',
+  'agent_discovered',
+  'agent_changed',
+  'tool_poisoning',
+  'discovery_failed',
 ] as const;
 export type RuleKind = (typeof RULE_KINDS)[number];
 

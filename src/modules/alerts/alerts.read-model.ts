@@ -10,7 +10,8 @@
  * | `kpi_snapshot`    | trust     | kpi_threshold: the latest organisation KPIs                                 |
  * | `incident`        | incidents | incident_opened: open incidents                                             |
  * | `run`, `event`    | ingest    | agent_silent: each agent's last run or event                                |
- * | `agent`           | agents    | names for annotations; selection by id, tag and owner                       |
+ * | `agent`           | agents    | names for annotations; selection by id, tag and owner; agent_changed        |
+ * | `agent_identities`, `discovery_run`, `discovery_source`, `discovery_finding` | discovery | agent_discovered, tool_poisoning, discovery_failed |
  *
  * Reading the tables rather than asking each module's service keeps each rule one grouped statement, run inside
  * the evaluation's transaction (so every rule sees the same moment). Stream freshness is asked of the sync service
@@ -127,6 +128,60 @@ export function createAlertsReadModel() {
       if (ids.length === 0) return new Map();
       const { rows } = await tx.query<{ id: string; name: string }>('select id, name from agent where id = any($1::uuid[])', [ids]);
       return new Map(rows.map((row) => [row.id, row.name]));
+    },
+
+    /** Per discovery source: agents it registered that were never approved and still wait in quarantine. */
+    async awaitingFirstApproval(tx: Queryable, match: { source_id?: string; source_kind?: string }) {
+      const { rows } = await tx.query<{ source_id: string; source_kind: string; source_name: string; count: number }>(
+        `select s.id as source_id, s.kind as source_kind, s.name as source_name, count(distinct a.id)::int as count
+           from agent_identities i
+           join discovery_source s on s.id = i.discovery_source_id
+           join agent a on a.id = i.agent_id
+          where a.status = 'quarantined' and s.deleted_at is null
+            and ($1::uuid is null or s.id = $1) and ($2::text is null or s.kind = $2)
+            and not exists (select 1 from agent_event e where e.agent_id = a.id and e.action = 'approve')
+          group by s.id, s.kind, s.name`,
+        [match.source_id ?? null, match.source_kind ?? null],
+      );
+      return rows;
+    },
+
+    /** Agents in needs_review, with the reason of the move (what changed). */
+    async agentsInReview(tx: Queryable, selector: AgentSelector) {
+      const params: unknown[] = [];
+      const filterSql = agentFilter(selector, params);
+      const { rows } = await tx.query<{ agent_id: string; agent_name: string; reason: string | null }>(
+        `select a.id as agent_id, a.name as agent_name, a.status_reason as reason from agent a where a.status = 'needs_review' ${filterSql}`,
+        params,
+      );
+      return rows;
+    },
+
+    /** Findings (tool poisoning, rug pulls) per agent and kind that no approval of the agent came after. */
+    async unacknowledgedFindings(tx: Queryable, match: AgentSelector & { finding?: string }) {
+      const params: unknown[] = [match.finding ?? null];
+      const filterSql = agentFilter(match, params);
+      const { rows } = await tx.query<{ agent_id: string; agent_name: string; kind: string; count: number; tools: string[] }>(
+        `select a.id as agent_id, a.name as agent_name, f.kind, count(*)::int as count, array_agg(distinct f.tool order by f.tool) as tools
+           from discovery_finding f join agent a on a.id = f.agent_id
+          where a.status <> 'retired' and ($1::text is null or f.kind = $1) ${filterSql}
+            and not exists (select 1 from agent_event e where e.agent_id = f.agent_id and e.action = 'approve' and e.at >= f.detected_at)
+          group by a.id, a.name, f.kind`,
+        params,
+      );
+      return rows;
+    },
+
+    /** Live discovery sources whose latest finished run failed, with its first error. */
+    async failedDiscoverySources(tx: Queryable, match: { source_id?: string }) {
+      const { rows } = await tx.query<{ source_id: string; source_kind: string; source_name: string; error: string | null }>(
+        `select s.id as source_id, s.kind as source_kind, s.name as source_name, r.errors -> 0 ->> 'message' as error
+           from discovery_source s
+           cross join lateral (select status, errors from discovery_run where source_id = s.id and finished_at is not null order by id desc limit 1) r
+          where s.deleted_at is null and s.enabled and r.status = 'failed' and ($1::uuid is null or s.id = $1)`,
+        [match.source_id ?? null],
+      );
+      return rows;
     },
 
     /** alerts' own signals (signature failures, dead letters) per subject in a window. */

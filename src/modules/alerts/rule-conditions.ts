@@ -158,5 +158,27 @@ export async function conditionsOf(rule: CompiledRule, now: Date, tx: Queryable,
       if (ageMs <= (rule.windowMs ?? 0)) return [];
       return [{ labels: {}, value: Math.floor(ageMs / 1000), variables: { last_success_at: at, age_hours: String(Math.floor(ageMs / 360_000) / 10) } }];
     }
+    case 'agent_discovered': {
+      const rows = await readModel.awaitingFirstApproval(tx, match);
+      return rows
+        .filter((row) => row.count >= threshold)
+        .map((row) => ({ labels: { discovery_source_id: row.source_id, source_kind: row.source_kind }, value: row.count, variables: { source_name: row.source_name } }));
+    }
+    case 'agent_changed': {
+      const rows = await readModel.agentsInReview(tx, match);
+      return rows.map((row) => ({ labels: { agent_id: row.agent_id }, value: 1, variables: { agent_name: row.agent_name, changes: row.reason ?? '' } }));
+    }
+    case 'tool_poisoning': {
+      const rows = await readModel.unacknowledgedFindings(tx, match);
+      return rows.map((row) => ({
+        labels: { agent_id: row.agent_id, finding: row.kind },
+        value: row.count,
+        variables: { agent_name: row.agent_name, tools: row.tools.join(', ') },
+      }));
+    }
+    case 'discovery_failed': {
+      const rows = await readModel.failedDiscoverySources(tx, match);
+      return rows.map((row) => ({ labels: { discovery_source_id: row.source_id, source_kind: row.source_kind }, value: 1, variables: { source_name: row.source_name, error: row.error ?? '' } }));
+    }
   }
 }

@@ -49,4 +49,11 @@ export const KIND_SPECS: Record<RuleKind, KindSpec> = {
   delivery_dead_lettered: { match: strict({ receiver: Type.Optional(Text) }), defaultThreshold: 1, defaultWindow: '1h' },
   backup_failed: { match: strict({}) },
   backup_stale: { match: strict({}), windowRequired: true },
+  agent_discovered: {
+    match: strict({ source_id: Type.Optional(UuidText), source_kind: Type.Optional(Type.Union(['mcp', 'n8n', 'make', 'airflow', 'lambda'].map((value) => Type.Literal(value)))) }),
+    defaultThreshold: 1,
+  },
+  agent_changed: { match: strict(AgentSelector) },
+  tool_poisoning: { match: strict({ finding: Type.Optional(Type.Union(['tool_poisoning', 'rug_pull'].map((value) => Type.Literal(value)))), ...AgentSelector }) },
+  discovery_failed: { match: strict({ source_id: Type.Optional(UuidText) }) },
 };

@@ -101,6 +101,8 @@ export interface CompiledPolicy {
     detector: InjectionDetectorSettings | undefined;
   };
   approvalActions: Set<string>;
+  /** What an agent in `needs_review` (an approved agent whose definition changed, docs/discovery.md) gets: deny by default. */
+  needsReview: 'deny' | 'allow';
   quotas: { default?: QuotaLimits; roles: Map<string, QuotaLimits>; agents: Map<string, QuotaLimits> };
   rules: Record<AccessRule, RuleSpec>;
   /** Every rule name a violation of this policy can carry: bounds the `rule` metric label. */
@@ -300,6 +302,7 @@ export function compilePolicy(input: unknown, version: number, prefix = '/policy
       detector,
     },
     approvalActions: new Set(document.approval?.actions ?? []),
+    needsReview: document.needs_review ?? 'deny',
     quotas,
     rules: Object.fromEntries(ACCESS_RULES.map((rule) => [rule, spec(rule)])) as Record<AccessRule, RuleSpec>,
     ruleNames,

@@ -124,7 +124,9 @@ export function decide(policy: CompiledPolicy, facts: EvaluationFacts): Outcome 
   if (agent === null) {
     hit('agent_unknown', 'deny', `no agent ${facts.agent_id} is registered`);
   } else {
-    if (agent.status !== 'active') hit('agent_status', 'deny', `agent is ${agent.status}`);
+    // An approved agent whose definition changed waits for a new approval; the policy says whether it may act meanwhile.
+    const allowedWhileInReview = agent.status === 'needs_review' && policy.needsReview === 'allow';
+    if (agent.status !== 'active' && !allowedWhileInReview) hit('agent_status', 'deny', `agent is ${agent.status}`);
     const ceiling = policy.classifications.get(agent.classification);
     if (!requested) hit('classification_unknown', 'deny', `classification "${facts.classification}" is not defined by policy`);
     else if (!ceiling || ceiling.rank < requested.rank) {

@@ -60,3 +60,7 @@ export function createPoliciesModule(deps: {
   });
   return { service, routes: policyRoutes(service), close: () => service.close() };
 }
+
+/** The prompt-injection detector, pure: discovery scans tool descriptions with it (tool poisoning). */
+export { detectInjection, type InjectionResult } from './injection/detect.js';
+export { DEFAULT_INJECTION_THRESHOLD } from './policy-document.js';

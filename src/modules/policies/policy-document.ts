@@ -154,6 +154,11 @@ export const PolicyDocumentSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    needs_review: Type.Optional(
+      Type.Union([Type.Literal('deny'), Type.Literal('allow')], {
+        description: 'deny (default) or allow the actions of an agent in needs_review: approved, then changed, waiting for a new approval (docs/discovery.md)',
+      }),
+    ),
     approval: Type.Optional(Type.Object({ actions: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 200 }) }, { additionalProperties: false })),
     quotas: Type.Optional(
       Type.Object(

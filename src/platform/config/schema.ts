@@ -8,6 +8,7 @@ import { ALERTS_SETTINGS } from './settings/alerts.js';
 import { BACKUPS_SETTINGS } from './settings/backups.js';
 import { CONSOLE_SETTINGS } from './settings/console.js';
 import { DATABASE_SETTINGS } from './settings/database.js';
+import { DISCOVERY_SETTINGS } from './settings/discovery.js';
 import { GOVERNANCE_SETTINGS } from './settings/governance.js';
 import { JOBS_SETTINGS } from './settings/jobs.js';
 import { OUTBOUND_SETTINGS } from './settings/outbound.js';
@@ -31,6 +32,7 @@ export const SETTINGS = [
   ...REMEDIATION_SETTINGS,
   ...BACKUPS_SETTINGS,
   ...CONSOLE_SETTINGS,
+  ...DISCOVERY_SETTINGS,
 ] as const;
 
 type AnySetting = (typeof SETTINGS)[number];

@@ -13,3 +13,4 @@ export type {
   OutboundTarget,
   OutboundTargetKind,
 } from './outbound.types.js';
+export type { StreamingFetch, StreamingFetchOptions } from './streaming-fetch.js';

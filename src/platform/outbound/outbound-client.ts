@@ -23,6 +23,7 @@ import { parseRetryAfter, retryBackoff } from './retry-backoff.js';
 import { DEFAULT_BREAKER_SETTINGS, createTargetBreaker, type TargetBreaker } from './target-breaker.js';
 import { assertAllowedUrl as assertUrl } from './url-check.js';
 import { childTraceparent } from './trace-context.js';
+import { createStreamingFetch } from './streaming-fetch.js';
 
 export type OutboundSettings = Pick<
   OrcaConfig,
@@ -49,7 +50,8 @@ export function isTransientStatus(status: number): boolean {
   return status >= 500 || status === 408 || status === 429;
 }
 
-const isTransientError = (error: unknown) => error instanceof TaskCancelledError || (error instanceof OutboundError && error.reason === 'network');
+const isTransientError = (error: unknown) =>
+  error instanceof TaskCancelledError || (error instanceof OutboundError && (error.reason === 'network' || error.reason === 'timeout'));
 
 function outcomeOfError(error: unknown): OutboundOutcome {
   if (error instanceof TaskCancelledError) return 'timeout';
@@ -199,8 +201,21 @@ export function createOutboundClient(deps: OutboundClientDeps): OutboundClient &
     }
   }
 
+  const streamingFetch = createStreamingFetch({
+    guard,
+    lookup,
+    agents,
+    breakerFor,
+    metrics,
+    clock,
+    version: deps.version,
+    timeoutMs: settings.outboundTimeoutMs,
+    maxResponseBytes: settings.outboundMaxResponseBytes,
+  });
+
   return {
     request,
+    fetch: streamingFetch,
     assertAllowedUrl: (url, path) => assertUrl(url, { guard, resolveHost, path }),
     breakers: breakerStatuses,
     close() {

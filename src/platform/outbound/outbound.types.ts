@@ -1,3 +1,5 @@
+import type { StreamingFetch, StreamingFetchOptions } from './streaming-fetch.js';
+
 export const OUTBOUND_TARGET_KINDS = ['receiver', 'callback', 'discovery', 'remediation', 'classifier'] as const;
 
 /** What an outbound call is for: a bounded metric label (`orca_outbound_requests_total{target_kind}`). */
@@ -46,6 +48,11 @@ export interface BreakerStatus {
  */
 export interface OutboundClient {
   request(target: OutboundTarget, request: OutboundRequest): Promise<OutboundResponse>;
+  /**
+   * A `fetch` for a library that streams answers (an MCP client): guard, breaker, headers timeout, byte bound and
+   * metrics as for `request`, but no buffering and no retries (streaming-fetch.ts).
+   */
+  fetch(target: OutboundTarget, options?: StreamingFetchOptions): StreamingFetch;
   /**
    * Throws a 400 AppError (validation_failed, naming `path`, `/body/url` by default) when the URL is not http(s),
    * its host does not resolve, or it resolves to an address the guard refuses; 503 when DNS cannot answer now.
