@@ -21,6 +21,7 @@ import { createTrustModule } from './modules/trust/index.js';
 import { createReportsModule } from './modules/reports/index.js';
 import { createReceiversModule } from './modules/receivers/index.js';
 import { createAlertsModule } from './modules/alerts/index.js';
+import { createApprovalsModule } from './modules/approvals/index.js';
 import type { NotificationSink } from './modules/receivers/notification.js';
 import { createBackupsModule } from './modules/backups/index.js';
 import { createSystemModule, type HealthChecks } from './modules/system/index.js';
@@ -61,6 +62,7 @@ export interface Container {
     reports: ReturnType<typeof createReportsModule>;
     receivers: ReturnType<typeof createReceiversModule>;
     alerts: ReturnType<typeof createAlertsModule>;
+    approvals: ReturnType<typeof createApprovalsModule>;
     backups: ReturnType<typeof createBackupsModule>;
     system: ReturnType<typeof createSystemModule>;
   };
@@ -167,6 +169,27 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
   const invalidation = createCacheInvalidation(db, logger);
   const cacheMetrics = createCacheMetrics(metrics.registry);
   const agents = createAgentsModule({ db, metrics, logger, audit: audit.service, cacheMetrics, invalidation });
+  const approvals = createApprovalsModule({
+    db,
+    metrics,
+    logger,
+    clock,
+    audit: audit.service,
+    box: secretBox,
+    outbound,
+    jobs,
+    keys: keys.service,
+    settings: {
+      enabled: config.approvalsEnabled,
+      // A long-poll must answer before HANDLER_TIMEOUT cuts it off with a 503.
+      maxWaitMs: Math.max(1000, Math.min(config.approvalsMaxWaitMs, config.handlerTimeoutMs - 5000)),
+      expiryIntervalMs: config.approvalsExpiryIntervalMs,
+      callbackRetries: config.approvalsCallbackRetries,
+      callbackRetryDelaySeconds: Math.round(config.approvalsCallbackRetryDelayMs / 1000),
+      slack: { signingSecret: config.approvalsSlackSigningSecret, approvers: config.approvalsSlackApprovers },
+    },
+    onChange: (correlationId) => alerts.requestEvaluation(correlationId ?? undefined),
+  });
   const policies = createPoliciesModule({
     db,
     metrics,
@@ -179,6 +202,7 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     allowSampleRate: config.policyAllowSampleRate,
     onViolationsRecorded: (correlationId) => alerts.requestEvaluation(correlationId ?? undefined),
     outbound,
+    approvals: approvals.gate,
   });
   const sync = createSyncModule({
     db,
@@ -276,6 +300,7 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
   }
   keys.service.start();
   await invalidation.start();
+  await approvals.start();
 
   return {
     config,
@@ -290,7 +315,7 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     redis,
     redisState,
     rateLimitStore,
-    modules: { agents, audit, keys, policies, sync, incidents, trust, reports, receivers, alerts, backups, sources, ingest, system },
+    modules: { agents, audit, keys, policies, sync, incidents, trust, reports, receivers, alerts, approvals, backups, sources, ingest, system },
     invalidation,
     outbound,
     jobs,
@@ -301,6 +326,8 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
       await ingest.close();
       // Decisions waiting for their group commit are written before the database closes.
       await policies.close();
+      // Long-polls still waiting answer with what they read.
+      await approvals.stop();
       await invalidation.stop();
       await keys.service.stop();
       redisState?.stop();

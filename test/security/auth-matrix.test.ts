@@ -82,6 +82,13 @@ const DOCUMENTED_ROLES: Record<string, RouteAccess> = {
   'GET /api/v1/silences': 'viewer',
   'POST /api/v1/silences': 'operator',
   'DELETE /api/v1/silences/{id}': 'operator',
+  'GET /api/v1/approvals': 'viewer',
+  // Viewers read any approval; an ingest key only those it asked for (the route answers 404 for the others).
+  'GET /api/v1/approvals/{id}': 'viewer_or_requester',
+  'POST /api/v1/approvals/{id}/approve': 'operator',
+  'POST /api/v1/approvals/{id}/deny': 'operator',
+  // Slack cannot send an ORCA key: its request signature authenticates.
+  'POST /api/v1/integrations/slack/interactions': 'signed',
 };
 
 const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
@@ -158,7 +165,7 @@ describeEachDatabase('route access matrix', (ctx) => {
 
   it('publishes operations, and every operation declares an x-orca-role from the closed set', () => {
     expect(operations.length).toBeGreaterThanOrEqual(Object.keys(DOCUMENTED_ROLES).length);
-    const undeclared = operations.filter((operation) => !['public', 'signed', ...ROLES].includes(operation.role as Role)).map(label);
+    const undeclared = operations.filter((operation) => !['public', 'signed', 'viewer_or_requester', ...ROLES].includes(operation.role as Role)).map(label);
     expect(undeclared).toEqual([]);
   });
 
@@ -276,12 +283,14 @@ describeEachDatabase('route access matrix', (ctx) => {
 
   it('lets signed operations (webhooks) through the edge without a key, rate limited per IP: the route answers', async () => {
     const signed = operations.filter((operation) => operation.role === 'signed');
-    expect(signed.map(label)).toEqual(['POST /api/v1/ingest/{sourceId}']);
+    expect(signed.map(label)).toEqual(['POST /api/v1/ingest/{sourceId}', 'POST /api/v1/integrations/slack/interactions']);
     for (const operation of signed) {
       for (const headers of [{}, ctx().as('viewer'), ctx().as('ingest')]) {
         const response = await call(ctx(), operation.method, operation.path, headers);
-        // A random source id: the route's own 404, not the edge's 401/403.
-        expect({ route: label(operation), status: response.statusCode }).toEqual({ route: label(operation), status: 404 });
+        // The route's own answer, not the edge's 401/403: a random source id is 404; an unsigned Slack request (no
+        // signing secret configured here) is the route's 401, without WWW-Authenticate.
+        const expected = operation.path.startsWith('/api/v1/ingest/') ? 404 : 401;
+        expect({ route: label(operation), status: response.statusCode }).toEqual({ route: label(operation), status: expected });
         expect(response.headers['www-authenticate']).toBeUndefined();
         expect(response.headers['ratelimit-policy']).toMatch(/^"(anonymous|viewer|ingest)";q=\d+;w=\d+$/);
       }

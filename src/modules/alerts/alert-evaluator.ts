@@ -42,6 +42,7 @@ export function createAlertEvaluator(deps: {
   logger: Logger;
   metrics: AlertMetrics;
   generatorUrl: (fingerprint: string) => string;
+  approvalUrl: (id: string) => string;
 }) {
   const { afterCommit, repository, clock, logger, metrics } = deps;
 
@@ -49,7 +50,7 @@ export function createAlertEvaluator(deps: {
     const started = performance.now();
     const compiled = await deps.rules.active();
     const streams = compiled.rules.some((rule) => rule.kind === 'stream_stale') ? await deps.streams(clock.now()) : [];
-    const sources: ConditionSources = { readModel: deps.readModel, streams };
+    const sources: ConditionSources = { readModel: deps.readModel, streams, approvalUrl: deps.approvalUrl };
     const receivers = new Set(await deps.sink.receiverNames());
     return afterCommit.transaction(async (tx) => {
       await repository.lockEvaluation(tx);

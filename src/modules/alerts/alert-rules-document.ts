@@ -15,6 +15,7 @@ export const RULE_KINDS = [
   'agent_silent',
   'incident_opened',
   'delivery_dead_lettered',
+  'approval_requested',
 ] as const;
 export type RuleKind = (typeof RULE_KINDS)[number];
 

@@ -47,4 +47,5 @@ export const KIND_SPECS: Record<RuleKind, KindSpec> = {
   agent_silent: { match: strict(AgentSelector), windowRequired: true },
   incident_opened: { match: strict({ kind: Type.Optional(Text), min_severity: Type.Optional(SEVERITY), agent_id: Type.Optional(UuidText) }) },
   delivery_dead_lettered: { match: strict({ receiver: Type.Optional(Text) }), defaultThreshold: 1, defaultWindow: '1h' },
+  approval_requested: { match: strict({ action: Type.Optional(Text), ...AgentSelector }) },
 };

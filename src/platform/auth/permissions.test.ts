@@ -14,6 +14,8 @@ const MATRIX: Record<RouteAccess, Record<Role | 'none', boolean>> = {
   operator: { admin: true, operator: true, viewer: false, ingest: false, none: false },
   admin: { admin: true, operator: false, viewer: false, ingest: false, none: false },
   ingest: { admin: true, operator: false, viewer: false, ingest: true, none: false },
+  // Every key role passes the edge; the route answers an ingest key only about what it asked for (an approval).
+  viewer_or_requester: { admin: true, operator: true, viewer: true, ingest: true, none: false },
 };
 
 const CASES = (Object.entries(MATRIX) as Array<[RouteAccess, Record<Role | 'none', boolean>]>).flatMap(([access, row]) =>
@@ -25,8 +27,8 @@ describe('permission matrix', () => {
     expect([...ROLES].sort()).toEqual(['admin', 'ingest', 'operator', 'viewer']);
   });
 
-  it('has 30 cells (6 access levels × 4 roles + no key)', () => {
-    expect(CASES).toHaveLength(30);
+  it('has 35 cells (7 access levels × 4 roles + no key)', () => {
+    expect(CASES).toHaveLength(35);
   });
 
   it.each(CASES)('a %s route called by %s → allowed %s', (access, caller, allowed) => {

@@ -5,6 +5,7 @@
  * configuration is derived from it, so neither the documentation nor the type can drift from the parser.
  */
 import { ALERTS_SETTINGS } from './settings/alerts.js';
+import { APPROVALS_SETTINGS } from './settings/approvals.js';
 import { BACKUPS_SETTINGS } from './settings/backups.js';
 import { DATABASE_SETTINGS } from './settings/database.js';
 import { GOVERNANCE_SETTINGS } from './settings/governance.js';
@@ -26,6 +27,7 @@ export const SETTINGS = [
   ...OUTBOUND_SETTINGS,
   ...JOBS_SETTINGS,
   ...ALERTS_SETTINGS,
+  ...APPROVALS_SETTINGS,
   ...BACKUPS_SETTINGS,
 ] as const;
 
