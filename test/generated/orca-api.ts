@@ -412,7 +412,7 @@ export interface paths {
         put?: never;
         /**
          * Evaluate an action of an agent against the active policy
-         * @description The content is scanned and never stored or logged; the decision is recorded (allows may be sampled).
+         * @description The content is scanned and never stored or logged; the decision is recorded (allows may be sampled). A require_approval decision opens an approval (its id in `approval`); proceed by evaluating again with `approval_id` (docs/approvals.md). 400 when the SSRF guard refuses `callback_url`.
          */
         post: operations["evaluatePolicy"];
         delete?: never;
@@ -1009,6 +1009,106 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List approvals, newest first
+         * @description Approvals past their expiry are recorded as expired first, so that the status filter sees them.
+         */
+        get: operations["listApprovals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approvals/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read an approval; ?wait= long-polls until it is decided
+         * @description With wait (e.g. 30s, at most APPROVALS_MAX_WAIT), the answer comes as soon as the approval is decided or expires, or when the wait is over (still pending). Viewers, operators and admins read any approval; an ingest key only those it asked for.
+         */
+        get: operations["getApproval"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approvals/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a pending approval
+         * @description With the policy setting approval.approvers: 2, the first approval is recorded and the approval stays pending until a second, distinct key approves. 403 for the API key that asked for the approval; 409 when it was already decided or has expired; audited.
+         */
+        post: operations["approveApproval"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approvals/{id}/deny": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deny a pending approval
+         * @description One deny decides. 403 for the API key that asked for the approval; 409 when it was already decided or has expired; audited.
+         */
+        post: operations["denyApproval"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/slack/interactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Slack's interactivity request URL: Approve and Deny buttons of approval messages
+         * @description Verified with the Slack app signing secret (X-Slack-Signature v0 over the raw body, X-Slack-Request-Timestamp within 5 minutes): anything else is 401. The Slack user must be mapped to an operator key (APPROVALS_SLACK_APPROVERS). Answered 200 at once; the message is updated through its response_url (docs/approvals.md). 401 while APPROVALS_SLACK_SIGNING_SECRET is not set. Slack sends application/x-www-form-urlencoded; the body is read raw, whatever its media type, since the signature covers the exact bytes.
+         */
+        post: operations["receiveSlackInteraction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1212,7 +1312,7 @@ export interface components {
             rules: {
                 /** @description the alert's `alertname` label */
                 name: string;
-                /** @description gap_opened, stream_stale, trust_below, kpi_threshold, violations, signature_failures, agent_silent, incident_opened, delivery_dead_lettered */
+                /** @description gap_opened, stream_stale, trust_below, kpi_threshold, violations, signature_failures, agent_silent, incident_opened, delivery_dead_lettered, approval_requested */
                 kind: string;
                 /** @description what the kind looks at (docs/alerts.md "Rule kinds") */
                 match?: {
@@ -1284,6 +1384,89 @@ export interface components {
             items: components["schemas"]["ApiKey"][];
             /** @description null on the last page */
             next_cursor: string | null;
+        };
+        /** Approval */
+        Approval: {
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            id: string;
+            status: components["schemas"]["ApprovalStatus"];
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            agent_id: string;
+            action: string;
+            resource: string;
+            classification: string;
+            content_digest: string | null;
+            /** @description the policy rule that asked for the approval */
+            rule: string;
+            /** @description the violations of the decision that asked */
+            violations: {
+                rule: string;
+                severity: string;
+                detail: string;
+            }[];
+            decision_id: string | null;
+            policy_version: number;
+            /** @description the id of the API key that asked; it can never decide this approval */
+            requested_by: string;
+            /** @description distinct approvers needed (the policy setting approval.approvers) */
+            approvals_required: number;
+            /** @description who approved so far, in order */
+            approvals: components["schemas"]["ApprovalVote"][];
+            decided_by: string | null;
+            reason: string | null;
+            decided_at: string | null;
+            /** Format: date-time */
+            expires_at: string;
+            used_at: string | null;
+            /** @description counted in risk avoided (RA$) once the approval is denied or expires */
+            risk_cost_usd: number;
+            callback: {
+                /**
+                 * @description waiting (for the outcome), pending, delivered, failed (a retry is scheduled), dead_lettered
+                 * @enum {string}
+                 */
+                status: "waiting" | "pending" | "delivered" | "failed" | "dead_lettered";
+                attempts: number;
+                last_status: number | null;
+                last_error: string | null;
+            } | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** ApprovalDecisionRequest */
+        ApprovalDecisionRequest: {
+            /** @description why; kept with the decision and in the audit log */
+            reason: string;
+        };
+        /** ApprovalPage */
+        ApprovalPage: {
+            items: components["schemas"]["Approval"][];
+            /** @description null on the last page */
+            next_cursor: string | null;
+        };
+        /**
+         * ApprovalStatus
+         * @description pending (waiting for its approvers); approved; denied; expired (no decision before expires_at: counts as denied)
+         * @enum {string}
+         */
+        ApprovalStatus: "pending" | "approved" | "denied" | "expired";
+        /** ApprovalVote */
+        ApprovalVote: {
+            /** @description the id of the API key that approved */
+            approver: string;
+            /** @enum {string} */
+            via: "api" | "slack";
+            reason: string;
+            /** Format: date-time */
+            at: string;
         };
         /** AuditChainReport */
         AuditChainReport: {
@@ -1484,6 +1667,7 @@ export interface components {
             mode: components["schemas"]["PolicyMode"];
             /** @description id of the recorded decision; null when an allow was not sampled */
             decision_id: string | null;
+            approval?: components["schemas"]["OpenedApproval"];
         };
         /**
          * DecisionKind
@@ -1558,6 +1742,15 @@ export interface components {
             content_origin?: components["schemas"]["ContentOrigin"];
             tokens?: number;
             cost_usd?: number;
+            /**
+             * Format: uuid
+             * @description proceed with this approval (docs/approvals.md): allowed once, when it was approved for exactly this agent, action, resource, classification and content and has not expired; anything else is a deny (rule approval_invalid) with the reason
+             */
+            approval_id?: string;
+            /** @description where ORCA POSTs the outcome of the approval this call may open, signed with Standard Webhooks; checked against the SSRF guard (400 when refused) */
+            callback_url?: string;
+            /** @description the Standard Webhooks secret to sign the callback with (whsec_ + base64 of 24–64 bytes); without it ORCA generates one and returns it once */
+            callback_secret?: string;
         };
         /** Event */
         Event: {
@@ -1886,6 +2079,23 @@ export interface components {
                 [key: string]: components["schemas"]["HealthCheck"];
             };
         };
+        /**
+         * OpenedApproval
+         * @description require_approval: the approval this decision opened; poll GET /api/v1/approvals/{id} (docs/approvals.md)
+         */
+        OpenedApproval: {
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            id: string;
+            /** @enum {string} */
+            status: "pending";
+            /** Format: date-time */
+            expires_at: string;
+            /** @description the generated Standard Webhooks secret of the callback: shown this once */
+            callback_secret?: string;
+        };
         /** Policy */
         Policy: {
             /** @description 0 is the built-in default policy */
@@ -1988,8 +2198,13 @@ export interface components {
                     regex?: string;
                 }[];
             };
+            /** @description actions held for a human approval, and how approvals are decided (docs/approvals.md) */
             approval?: {
                 actions: string[];
+                /** @description how long an approval waits for its decision before it expires (denied): 1m to 30d, default 24h */
+                expires_after?: string;
+                /** @description distinct approvers an approval needs (default 1); one deny is enough */
+                approvers?: number;
             };
             quotas?: {
                 default?: {
@@ -5143,6 +5358,178 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listApprovals: {
+        parameters: {
+            query?: {
+                /** @description pending (waiting for its approvers); approved; denied; expired (no decision before expires_at: counts as denied) */
+                status?: "pending" | "approved" | "denied" | "expired";
+                /** @description UUID */
+                agent_id?: string;
+                /** @description page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getApproval: {
+        parameters: {
+            query?: {
+                /** @description long-poll: answer once the approval is decided or expires, or after this long (e.g. 30s; at most APPROVALS_MAX_WAIT) */
+                wait?: string;
+            };
+            header?: never;
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Approval"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    approveApproval: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApprovalDecisionRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Approval"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    denyApproval: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApprovalDecisionRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Approval"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    receiveSlackInteraction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description payload=<the interaction JSON>, form-encoded, exactly as Slack signed it */
+        requestBody: {
+            content: {
+                "*/*": unknown;
+            };
+        };
+        responses: {
+            /** @description received; the outcome is posted to the message (Slack shows an error for anything but a 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["AddressBlocked"];
+            413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];

@@ -10,6 +10,7 @@ import { databaseTargets } from '../helpers/db.js';
 import { dereference } from '../helpers/openapi.js';
 import { fixture, signDelivery, standardWebhooksSecret } from '../fixtures/ingest/sign.js';
 import { insertGap } from './trust/fixtures.js';
+import { compileDefaultPolicy } from '../../src/modules/policies/default-policy.js';
 
 /**
  * The OpenAPI document served at /openapi.json is the contract, checked against the running app: every operation's
@@ -214,8 +215,10 @@ for (const target of databaseTargets) {
     };
     const gap = () =>
       insertGap(t, { detected_at: new Date(), contract: 'orders', type: 'missing_record' } as Parameters<typeof insertGap>[1]);
-    /** A pending approval: an agent whose role may transfer funds asks to (as the ingest key). */
+    /** A pending approval: an agent whose role may transfer funds asks to (as the ingest key), under the default policy. */
     const newApproval = async (): Promise<string> => {
+      // Other cases replace the policy (one with a single role, in YAML): the default one holds transfer_funds.
+      await call('replacePolicy', { body: compileDefaultPolicy().document });
       const agent = (await call('createAgent', { body: { name: `contract-${randomUUID()}`, kind: 'llm_agent', role: 'operator', classification: 'restricted' } })).id as string;
       const decided = await call('evaluatePolicy', { body: { agent_id: agent, action: 'transfer_funds', resource: 'bank', classification: 'internal' } });
       return (decided.approval as { id: string }).id;

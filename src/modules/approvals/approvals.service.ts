@@ -148,7 +148,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
      */
     async decide(actor: Actor, id: string, verdict: Verdict, reason: string, via: Vote['via'] = 'api'): Promise<ApprovalRecord> {
       const now = clock.now();
-      const outcome = await db.transaction(async (tx) => {
+      const outcome = await db.transaction(async (tx): Promise<{ late: string; updated?: never } | { late?: never; updated: ApprovalRow }> => {
         const row = await repository.findById(id, tx, true);
         if (!row) throw notFound(`approval ${id}`);
         if (row.status === 'pending' && row.expires_at <= now) {
@@ -174,7 +174,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
         if (updated.status !== 'pending') await announceClosed(tx, updated, actor.correlationId);
         return { updated };
       });
-      if ('late' in outcome) {
+      if (outcome.late !== undefined) {
         metrics.event('expired');
         deps.onChange?.(actor.correlationId);
         throw conflict(outcome.late);

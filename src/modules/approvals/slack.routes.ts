@@ -49,7 +49,7 @@ export function slackRoutes(slack: SlackApprovals): FastifyPluginAsyncTypebox {
             if (admission && error instanceof AppError && error.code === 'unauthorized') await admission.refused();
             throw error;
           }
-          return reply.code(200).send(null);
+          return reply.code(200).send();
         },
       );
     });

@@ -58,7 +58,7 @@ export async function decideApproval(t: TestApp, id: string, verdict: 'approve' 
 /** Another key of `role`: a second operator (two approvers), or an ingest key other than the one that asked. */
 export async function createKey(t: TestApp, role: 'operator' | 'ingest' | 'viewer' | 'admin'): Promise<{ id: string; headers: Record<string, string> }> {
   const created = await t.container.modules.keys.service.create(SETUP, { name: `key-${randomBytes(4).toString('hex')}`, role });
-  return { id: created.id, headers: { 'x-api-key': created.secret } };
+  return { id: created.key.id, headers: { 'x-api-key': created.secret } };
 }
 
 /** The id of the key behind `t.as(role)`. */
