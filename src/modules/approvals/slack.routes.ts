@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import type { FastifyReply } from 'fastify';
 import { AppError } from '../../platform/errors.js';
 import type { SlackApprovals } from './slack-approvals.js';
 
@@ -49,7 +50,8 @@ export function slackRoutes(slack: SlackApprovals): FastifyPluginAsyncTypebox {
             if (admission && error instanceof AppError && error.code === 'unauthorized') await admission.refused();
             throw error;
           }
-          return reply.code(200).send();
+          // An empty 200, as the document declares (no content): Slack only needs the status.
+          return (reply as FastifyReply).code(200).send();
         },
       );
     });
