@@ -16,6 +16,16 @@ const WAITERS = 1000;
 const WAIT = '25s';
 /** The issue's targets: approvals on, and 1,000 waiters, each cost at most 5 % of evaluate throughput. */
 const MAX_LOSS_PERCENT = 5;
+/**
+ * Evaluations that open an approval each write an audit entry, whose hash chain takes one lock: a human-scale event,
+ * measured at a few connections (at 50, a 2 s round may end before the queue of writers answers its first request).
+ */
+const HELD_CONNECTIONS = 4;
+/**
+ * Alert rules are off on every server: the suite measures approvals alone (the alerts suite measures rules), and the
+ * approval_requested rule would raise one alert per pending approval — thousands here, hundreds of times a person's.
+ */
+const SERVER_ENV = { ALERTS_ENABLED: 'false' };
 
 const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 
@@ -54,30 +64,39 @@ async function holdWaiters(server: OrcaServer, agentId: string, count: number, p
     const decided = await post(server, '/api/v1/policy/evaluate', JSON.parse(transferBody(agentId)));
     ids.push((decided.approval as { id: string }).id);
   }
-  const controller = new AbortController();
+  // One controller per request in flight, so that stopping aborts them all and no signal collects listeners.
+  const inFlight = new Set<AbortController>();
   let stopping = false;
-  const loops = ids.map(async (id) => {
+  // Spread over one wait, as agents asking at different moments are: started together, the polls would all answer
+  // (and be asked again) in the same instant every WAIT, a burst no real population of agents makes.
+  const spreadMs = Number.parseInt(WAIT, 10) * 1000;
+  const loops = ids.map(async (id, index) => {
+    await new Promise((resolve) => setTimeout(resolve, Math.floor((index * spreadMs) / ids.length)));
     while (!stopping) {
+      const controller = new AbortController();
+      inFlight.add(controller);
       try {
         const response = await fetch(`${server.baseUrl}/api/v1/approvals/${id}?wait=${WAIT}`, { headers: { 'x-api-key': server.keys.viewer }, signal: controller.signal });
         await response.arrayBuffer();
       } catch {
         if (!stopping) await new Promise((resolve) => setTimeout(resolve, 100));
+      } finally {
+        inFlight.delete(controller);
       }
     }
   });
   // Every poll is waiting before the measurement starts.
-  for (let attempt = 0; attempt < 600; attempt += 1) {
+  for (let attempt = 0; attempt < 900; attempt += 1) {
     const metrics = await (await fetch(`${server.baseUrl}/metrics`)).text();
     const waiting = Number(/^orca_approval_waiters (\d+)/m.exec(metrics)?.[1] ?? 0);
     if (waiting >= count) break;
-    if (attempt === 599) throw new Error(`only ${waiting} of ${count} long-polls are waiting`);
+    if (attempt === 899) throw new Error(`only ${waiting} of ${count} long-polls are waiting`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   progress(`${count} long-polls waiting`);
   return async () => {
     stopping = true;
-    controller.abort();
+    for (const controller of inFlight) controller.abort();
     await Promise.allSettled(loops);
   };
 }
@@ -116,9 +135,9 @@ export const approvalsSuite: Suite = {
           servers.push(server);
           return { server, agentId: await prepare(server) };
         };
-        const on = await start('orca-approvals-on', {});
-        const off = await start('orca-approvals-off', { APPROVALS_ENABLED: 'false' });
-        const waiting = await start('orca-approvals-waiters', {});
+        const on = await start('orca-approvals-on', SERVER_ENV);
+        const off = await start('orca-approvals-off', { ...SERVER_ENV, APPROVALS_ENABLED: 'false' });
+        const waiting = await start('orca-approvals-waiters', SERVER_ENV);
         const stopWaiters = await holdWaiters(waiting.server, waiting.agentId, WAITERS, context.progress);
         try {
           const target = (id: string, label: string, operation: string, entry: { server: OrcaServer; agentId: string }, body: string, baseline?: string): HttpTarget => ({
@@ -135,26 +154,31 @@ export const approvalsSuite: Suite = {
             postgres: database === 'postgres',
           });
           const read = 'POST /api/v1/policy/evaluate (2 KB content, read: allowed, nothing to approve)';
-          return withRatios(
-            await measureTargets(
-              [
-                target('evaluate-approvals-off', `${database}: evaluate, APPROVALS_ENABLED=false`, read, off, readBody(off.agentId, message)),
-                target('evaluate-approvals-on', `${database}: evaluate, approvals on`, read, on, readBody(on.agentId, message), 'evaluate-approvals-off'),
-                target('evaluate-with-waiters', `${database}: evaluate, approvals on, ${WAITERS} long-polls waiting`, read, waiting, readBody(waiting.agentId, message), 'evaluate-approvals-on'),
-                target('held-approvals-off', `${database}: transfer_funds held, APPROVALS_ENABLED=false`, 'POST /api/v1/policy/evaluate (require_approval; the decision is final)', off, transferBody(off.agentId)),
-                target(
-                  'held-approvals-on',
-                  `${database}: transfer_funds held, approvals on`,
-                  'POST /api/v1/policy/evaluate (require_approval; each opens an approval: a row and an audit entry)',
-                  on,
-                  transferBody(on.agentId),
-                  'held-approvals-off',
-                ),
-              ],
-              context.load,
-              context.progress,
-            ),
+          const evaluations = await measureTargets(
+            [
+              target('evaluate-approvals-off', `${database}: evaluate, APPROVALS_ENABLED=false`, read, off, readBody(off.agentId, message)),
+              target('evaluate-approvals-on', `${database}: evaluate, approvals on`, read, on, readBody(on.agentId, message), 'evaluate-approvals-off'),
+              target('evaluate-with-waiters', `${database}: evaluate, approvals on, ${WAITERS} long-polls waiting`, read, waiting, readBody(waiting.agentId, message), 'evaluate-approvals-on'),
+            ],
+            context.load,
+            context.progress,
           );
+          const held = await measureTargets(
+            [
+              target('held-approvals-off', `${database}: transfer_funds held, APPROVALS_ENABLED=false, ${HELD_CONNECTIONS} connections`, 'POST /api/v1/policy/evaluate (require_approval; the decision is final)', off, transferBody(off.agentId)),
+              target(
+                'held-approvals-on',
+                `${database}: transfer_funds held, approvals on, ${HELD_CONNECTIONS} connections`,
+                'POST /api/v1/policy/evaluate (require_approval; each opens an approval: a row and an audit entry)',
+                on,
+                transferBody(on.agentId),
+                'held-approvals-off',
+              ),
+            ],
+            { ...context.load, connections: HELD_CONNECTIONS },
+            context.progress,
+          );
+          return withRatios([...evaluations, ...held]);
         } finally {
           await stopWaiters();
         }
@@ -172,7 +196,8 @@ export const approvalsSuite: Suite = {
         database: database === 'postgres' ? 'PostgreSQL (ORCA_BENCH_DATABASE_URL, a fresh schema per server)' : 'embedded PGlite (ORCA_BENCH_DATABASE_URL unset)',
         'warm-up per target': `${load.warmupSeconds} s`,
         'measured time per target': `${load.durationSeconds} s in ${load.rounds} rounds; the targets take turns`,
-        'HTTP connections': String(load.connections),
+        'HTTP connections': `${load.connections} (evaluate rows), ${HELD_CONNECTIONS} (held rows)`,
+        'alert rules': 'off on every server (ALERTS_ENABLED=false): approvals are measured alone',
         'long-polls held': `${WAITERS} on the waiters server, each asked again as soon as it answers (after ${WAIT}, still pending)`,
       },
       measurements,
@@ -182,11 +207,11 @@ export const approvalsSuite: Suite = {
       ],
       warnings: contentionWarnings(measurements),
       method: [
-        'Three servers of the build in dist/ (`node dist/main.js start`), each on its own database (a fresh schema of ORCA_BENCH_DATABASE_URL, or its own PGlite data directory), LOG_LEVEL=info to a file, security edge on (admin key, rate limiter counting).',
+        'Three servers of the build in dist/ (`node dist/main.js start`), each on its own database (a fresh schema of ORCA_BENCH_DATABASE_URL, or its own PGlite data directory), LOG_LEVEL=info to a file, security edge on (admin key, rate limiter counting), ALERTS_ENABLED=false (the alerts suite measures rules; here the approval_requested rule would raise one alert per pending approval, thousands of them).',
         'Each PUTs the default policy with a quota its agent cannot exhaust, and registers an agent of policy role `operator` (restricted ceiling), which may transfer funds.',
         'evaluate rows: the 2 KB message of the policy suite for an internal destination, action read: allowed, recorded (POLICY_ALLOW_SAMPLE_RATE=1); nothing to approve, so the rows show what approvals add to every evaluation.',
-        'held rows: transfer_funds for an internal destination: require_approval. With approvals on, each request opens an approval (one insert and one audit entry, whose hash chain serialises writers) after its decision is recorded; with APPROVALS_ENABLED=false the decision is final, as before approvals existed.',
-        `waiters row: before the measurement, ${WAITERS} approvals are opened on that server and one long-poll is held on each from the harness (fetch, one connection each); a poll that answers is asked again at once. The measurement starts once orca_approval_waiters reports all of them waiting.`,
+        `held rows: transfer_funds for an internal destination: require_approval, at ${HELD_CONNECTIONS} connections. With approvals on, each request opens an approval (one insert and one audit entry, whose hash chain serialises writers) after its decision is recorded; with APPROVALS_ENABLED=false the decision is final, as before approvals existed.`,
+        `waiters row: before the measurement, ${WAITERS} approvals are opened on that server and one long-poll is held on each from the harness (fetch, one connection each), their starts spread over one wait (${WAIT}) so that they do not all answer in the same instant; a poll that answers is asked again at once. The measurement starts once orca_approval_waiters reports all of them waiting.`,
         'Load: autocannon in the harness process; the targets take turns in rounds whose order rotates, after a warm-up each. Ratios compare rows of the same run.',
       ],
     };

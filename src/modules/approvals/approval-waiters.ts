@@ -19,6 +19,11 @@ export interface ApprovalWaiters {
   wait(approvalId: string, ms: number, signal?: AbortSignal): Promise<'woken' | 'timeout' | 'aborted'>;
   /** Requests waiting now. */
   size(): number;
+  /**
+   * The server is closing: every waiter is woken (its request answers with what it reads) and no new wait waits,
+   * so that draining in-flight requests does not sit out the long-polls until SHUTDOWN_TIMEOUT.
+   */
+  drain(): void;
   start(): Promise<void>;
   /** Wakes every waiter (their requests answer with what they read) and stops listening. */
   stop(): Promise<void>;
@@ -31,6 +36,7 @@ export function createApprovalWaiters(db: Pick<Database, 'listen'>, logger: Logg
   let count = 0;
   let subscription: Subscription | undefined;
   let listening = false;
+  let draining = false;
 
   const wake = (approvalId: string) => {
     const wakers = waiting.get(approvalId);
@@ -48,7 +54,7 @@ export function createApprovalWaiters(db: Pick<Database, 'listen'>, logger: Logg
     },
 
     wait(approvalId, ms, signal) {
-      if (!listening || ms <= 0 || signal?.aborted) return Promise.resolve(listening ? 'timeout' : 'woken');
+      if (!listening || draining || ms <= 0 || signal?.aborted) return Promise.resolve(listening && !draining ? 'timeout' : 'woken');
       return new Promise((resolve) => {
         let settled = false;
         const finish = (outcome: 'woken' | 'timeout' | 'aborted') => {
@@ -73,6 +79,11 @@ export function createApprovalWaiters(db: Pick<Database, 'listen'>, logger: Logg
     },
 
     size: () => count,
+
+    drain() {
+      draining = true;
+      wakeAll();
+    },
 
     async start() {
       subscription ??= await db.listen(

@@ -17,6 +17,12 @@ function waitMs(wait: string | undefined): number {
 
 export function approvalRoutes(service: ApprovalService): FastifyPluginAsyncTypebox {
   return async (app) => {
+    // Before the server drains its in-flight requests: a long-poll answers at once instead of holding the shutdown.
+    app.addHook('preClose', (done) => {
+      service.drainWaiters();
+      done();
+    });
+
     app.get(
       '/approvals',
       {

@@ -100,6 +100,8 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
   return {
     expireDue,
     announceClosed,
+    /** The server is closing: long-polls answer now (approval-waiters.ts `drain`). */
+    drainWaiters: () => waiters.drain(),
 
     async list(query: ListApprovalsQuery): Promise<{ items: ApprovalRecord[]; next_cursor: string | null }> {
       // The status filter must see expiries that no sweep has recorded yet.
