@@ -15,7 +15,7 @@ import { epochMilliseconds } from './platform/http/epoch.js';
 import { installHeapGuard } from './platform/http/heap-guard.js';
 import './platform/http/actor.js';
 
-const ACCESS_VALUES: readonly RouteAccess[] = ['public', 'signed', 'authenticated', ...ROLES];
+const ACCESS_VALUES: readonly RouteAccess[] = ['public', 'signed', 'authenticated', ...ROLES, 'viewer_or_requester'];
 
 /**
  * Builds the HTTP application with every production option; never listens (server.ts does), so tests run
@@ -160,6 +160,7 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
     await app.register(container.modules.sessions.routes, { prefix: '/api/v1' });
     await app.register(container.modules.console.routes);
     await app.register(container.modules.discovery.routes, { prefix: '/api/v1' });
+    for (const routes of container.modules.approvals.routes) await app.register(routes, { prefix: '/api/v1' });
   }
 
   return app as unknown as FastifyInstance;

@@ -23,6 +23,7 @@ import { createReportsModule } from './modules/reports/index.js';
 import { createRemediationModule } from './modules/remediation/index.js';
 import { createReceiversModule, standardWebhookHeaders } from './modules/receivers/index.js';
 import { createAlertsModule } from './modules/alerts/index.js';
+import { createApprovalsModule } from './modules/approvals/index.js';
 import type { NotificationSink } from './modules/receivers/notification.js';
 import { createBackupsModule } from './modules/backups/index.js';
 import { createKillSwitchModule } from './modules/killswitch/index.js';
@@ -68,6 +69,7 @@ export interface Container {
     reports: ReturnType<typeof createReportsModule>;
     receivers: ReturnType<typeof createReceiversModule>;
     alerts: ReturnType<typeof createAlertsModule>;
+    approvals: ReturnType<typeof createApprovalsModule>;
     backups: ReturnType<typeof createBackupsModule>;
     killSwitch: ReturnType<typeof createKillSwitchModule>;
     mcp: ReturnType<typeof createMcpModule>;
@@ -200,6 +202,27 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
   const invalidation = createCacheInvalidation(db, logger);
   const cacheMetrics = createCacheMetrics(metrics.registry);
   const agents = createAgentsModule({ db, metrics, logger, audit: audit.service, cacheMetrics, invalidation });
+  const approvals = createApprovalsModule({
+    db,
+    metrics,
+    logger,
+    clock,
+    audit: audit.service,
+    box: secretBox,
+    outbound,
+    jobs,
+    keys: keys.service,
+    settings: {
+      enabled: config.approvalsEnabled,
+      // A long-poll must answer before HANDLER_TIMEOUT cuts it off with a 503.
+      maxWaitMs: Math.max(1000, Math.min(config.approvalsMaxWaitMs, config.handlerTimeoutMs - 5000)),
+      expiryIntervalMs: config.approvalsExpiryIntervalMs,
+      callbackRetries: config.approvalsCallbackRetries,
+      callbackRetryDelaySeconds: Math.round(config.approvalsCallbackRetryDelayMs / 1000),
+      slack: { signingSecret: config.approvalsSlackSigningSecret, approvers: config.approvalsSlackApprovers },
+    },
+    onChange: (correlationId) => alerts.requestEvaluation(correlationId ?? undefined),
+  });
   const policies = createPoliciesModule({
     db,
     metrics,
@@ -212,6 +235,7 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     allowSampleRate: config.policyAllowSampleRate,
     onViolationsRecorded: (correlationId) => alerts.requestEvaluation(correlationId ?? undefined),
     outbound,
+    approvals: approvals.gate,
   });
   const sync = createSyncModule({
     db,
@@ -395,6 +419,7 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
   }
   keys.service.start();
   await invalidation.start();
+  await approvals.start();
 
   return {
     config,
@@ -409,7 +434,7 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     redis,
     redisState,
     rateLimitStore,
-    modules: { agents, audit, keys, policies, sync, incidents, trust, reports, receivers, alerts, backups, killSwitch, mcp, remediation, discovery, sources, ingest, system, sessions, console: createConsoleModule({ dir: config.consoleDir }) },
+    modules: { agents, audit, keys, policies, sync, incidents, trust, reports, receivers, alerts, backups, killSwitch, mcp, remediation, discovery, approvals, sources, ingest, system, sessions, console: createConsoleModule({ dir: config.consoleDir }) },
     invalidation,
     outbound,
     jobs,
@@ -421,6 +446,8 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
       // Decisions waiting for their group commit are written before the database closes.
       await policies.close();
       await remediation.drain();
+      // Long-polls still waiting answer with what they read.
+      await approvals.stop();
       await invalidation.stop();
       await keys.service.stop();
       redisState?.stop();

@@ -412,7 +412,7 @@ export interface paths {
         put?: never;
         /**
          * Evaluate an action of an agent against the active policy
-         * @description The content is scanned and never stored or logged; the decision is recorded (allows may be sampled).
+         * @description The content is scanned and never stored or logged; the decision is recorded (allows may be sampled). A require_approval decision opens an approval (its id in `approval`); proceed by evaluating again with `approval_id` (docs/approvals.md). 400 when the SSRF guard refuses `callback_url`.
          */
         post: operations["evaluatePolicy"];
         delete?: never;
@@ -824,6 +824,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/healing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Healing report: remediation actions and outcomes, time to heal, self-resolution, cost avoided
+         * @description Over the trailing window; JSON, Markdown, CSV or self-contained HTML by ?format= or the Accept header (docs/reports.md).
+         */
+        get: operations["getHealingReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/receivers": {
         parameters: {
             query?: never;
@@ -1009,6 +1029,149 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/kill-switch/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview what a kill switch would stop, and get a token to execute exactly that
+         * @description Lists the selected agents, their pending approvals, the sync contracts they own and the sources feeding them, their decisions of the last 24 hours and runs of the last hour. Suspends nothing. The preview token is valid for 5 minutes and only for this exact selection (each agent and its status).
+         */
+        post: operations["previewKillSwitch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kill-switch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Kill switch activations, newest first */
+        get: operations["listKillSwitches"];
+        put?: never;
+        /**
+         * Suspend every agent of a preview, in one audited transaction
+         * @description Every replica denies the next policy evaluation of each suspended agent (within a second). 409 when the preview was already used, is older than 5 minutes, or its selection changed since (an agent now matches or no longer does, or changed status); 422 when the token names no preview or the selection is empty.
+         */
+        post: operations["activateKillSwitch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kill-switch/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A kill switch activation with each agent it selected */
+        get: operations["getKillSwitch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kill-switch/{id}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restore each agent the kill switch still holds to its previous status
+         * @description Agents whose status someone changed since are skipped; an agent another active kill switch also selected stays suspended, held by that one. 409 when already released.
+         */
+        post: operations["releaseKillSwitch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/remediations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List remediations (self-healing actions on sync gaps), newest first
+         * @description Filters: status, gap_id, agent_id (the gap’s owner), action (docs/self-healing.md).
+         */
+        get: operations["listRemediations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/remediations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a remediation: its attempts, status and outcome */
+        get: operations["getRemediation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The console session this request was made with (its role, expiry and CSRF token)
+         * @description 404 when the request was authenticated by an API key header rather than a session cookie.
+         */
+        get: operations["getSession"];
+        put?: never;
+        /**
+         * Exchange an API key for a console session cookie
+         * @description Sets the HttpOnly, SameSite=Strict session cookie (Secure over HTTPS). 401 for any key that is not accepted (unknown, revoked, expired: the answer does not say which); 403 for an ingest key. Each attempt counts against the caller address’s anonymous rate limit.
+         */
+        post: operations["signIn"];
+        /**
+         * Sign out: end the console session at once and clear its cookie
+         * @description Needs the session’s X-CSRF-Token like every write. 404 when the request was authenticated by an API key header.
+         */
+        delete: operations["signOut"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/discovery/sources": {
         parameters: {
             query?: never;
@@ -1113,6 +1276,106 @@ export interface paths {
         get: operations["listDiscoveryFindings"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List approvals, newest first
+         * @description Approvals past their expiry are recorded as expired first, so that the status filter sees them.
+         */
+        get: operations["listApprovals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approvals/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read an approval; ?wait= long-polls until it is decided
+         * @description With wait (e.g. 30s, at most APPROVALS_MAX_WAIT), the answer comes as soon as the approval is decided or expires, or when the wait is over (still pending). Viewers, operators and admins read any approval; an ingest key only those it asked for.
+         */
+        get: operations["getApproval"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approvals/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a pending approval
+         * @description With the policy setting approval.approvers: 2, the first approval is recorded and the approval stays pending until a second, distinct key approves. 403 for the API key that asked for the approval; 409 when it was already decided or has expired; audited.
+         */
+        post: operations["approveApproval"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approvals/{id}/deny": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deny a pending approval
+         * @description One deny decides. 403 for the API key that asked for the approval; 409 when it was already decided or has expired; audited.
+         */
+        post: operations["denyApproval"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/slack/interactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Slack's interactivity request URL: Approve and Deny buttons of approval messages
+         * @description Verified with the Slack app signing secret (X-Slack-Signature v0 over the raw body, X-Slack-Request-Timestamp within 5 minutes): anything else is 401. The Slack user must be mapped to an operator key (APPROVALS_SLACK_APPROVERS). Answered 200 at once; the message is updated through its response_url (docs/approvals.md). 401 while APPROVALS_SLACK_SIGNING_SECRET is not set. Slack sends application/x-www-form-urlencoded; the body is read raw, whatever its media type, since the signature covers the exact bytes.
+         */
+        post: operations["receiveSlackInteraction"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1326,7 +1589,7 @@ export interface components {
             rules: {
                 /** @description the alert's `alertname` label */
                 name: string;
-                /** @description gap_opened, stream_stale, trust_below, kpi_threshold, violations, signature_failures, agent_silent, incident_opened, delivery_dead_lettered, agent_discovered, agent_changed, tool_poisoning, discovery_failed */
+                /** @description gap_opened, stream_stale, trust_below, kpi_threshold, violations, signature_failures, agent_silent, incident_opened, delivery_dead_lettered, backup_failed, backup_stale, agent_discovered, agent_changed, tool_poisoning, discovery_failed, approval_requested */
                 kind: string;
                 /** @description what the kind looks at (docs/alerts.md "Rule kinds") */
                 match?: {
@@ -1398,6 +1661,89 @@ export interface components {
             items: components["schemas"]["ApiKey"][];
             /** @description null on the last page */
             next_cursor: string | null;
+        };
+        /** Approval */
+        Approval: {
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            id: string;
+            status: components["schemas"]["ApprovalStatus"];
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            agent_id: string;
+            action: string;
+            resource: string;
+            classification: string;
+            content_digest: string | null;
+            /** @description the policy rule that asked for the approval */
+            rule: string;
+            /** @description the violations of the decision that asked */
+            violations: {
+                rule: string;
+                severity: string;
+                detail: string;
+            }[];
+            decision_id: string | null;
+            policy_version: number;
+            /** @description the id of the API key that asked; it can never decide this approval */
+            requested_by: string;
+            /** @description distinct approvers needed (the policy setting approval.approvers) */
+            approvals_required: number;
+            /** @description who approved so far, in order */
+            approvals: components["schemas"]["ApprovalVote"][];
+            decided_by: string | null;
+            reason: string | null;
+            decided_at: string | null;
+            /** Format: date-time */
+            expires_at: string;
+            used_at: string | null;
+            /** @description counted in risk avoided (RA$) once the approval is denied or expires */
+            risk_cost_usd: number;
+            callback: {
+                /**
+                 * @description waiting (for the outcome), pending, delivered, failed (a retry is scheduled), dead_lettered
+                 * @enum {string}
+                 */
+                status: "waiting" | "pending" | "delivered" | "failed" | "dead_lettered";
+                attempts: number;
+                last_status: number | null;
+                last_error: string | null;
+            } | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** ApprovalDecisionRequest */
+        ApprovalDecisionRequest: {
+            /** @description why; kept with the decision and in the audit log */
+            reason: string;
+        };
+        /** ApprovalPage */
+        ApprovalPage: {
+            items: components["schemas"]["Approval"][];
+            /** @description null on the last page */
+            next_cursor: string | null;
+        };
+        /**
+         * ApprovalStatus
+         * @description pending (waiting for its approvers); approved; denied; expired (no decision before expires_at: counts as denied)
+         * @enum {string}
+         */
+        ApprovalStatus: "pending" | "approved" | "denied" | "expired";
+        /** ApprovalVote */
+        ApprovalVote: {
+            /** @description the id of the API key that approved */
+            approver: string;
+            /** @enum {string} */
+            via: "api" | "slack";
+            reason: string;
+            /** Format: date-time */
+            at: string;
         };
         /** AuditChainReport */
         AuditChainReport: {
@@ -1484,6 +1830,31 @@ export interface components {
          * @enum {string}
          */
         Classification: "public" | "internal" | "confidential" | "restricted" | "critical";
+        /**
+         * ConsoleSession
+         * @description A console session; its token is only in the HttpOnly cookie (docs/console.md)
+         */
+        ConsoleSession: {
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            id: string;
+            key: {
+                /**
+                 * Format: uuid
+                 * @description UUID
+                 */
+                id: string;
+                name: string;
+                /** @description what the session may do (the key’s role) */
+                role: "viewer" | "operator" | "admin";
+            };
+            /** Format: date-time */
+            expires_at: string;
+            /** @description echo it in the X-CSRF-Token header of every write made with this session */
+            csrf_token: string;
+        };
         /**
          * ContentOrigin
          * @description where the content came from: user (default, a request to the agent), or data the agent reads — document, web, email, tool_output — scanned for instructions aimed at the agent
@@ -1622,6 +1993,7 @@ export interface components {
             mode: components["schemas"]["PolicyMode"];
             /** @description id of the recorded decision; null when an allow was not sampled */
             decision_id: string | null;
+            approval?: components["schemas"]["OpenedApproval"];
         };
         /**
          * DecisionKind
@@ -1838,6 +2210,15 @@ export interface components {
             content_origin?: components["schemas"]["ContentOrigin"];
             tokens?: number;
             cost_usd?: number;
+            /**
+             * Format: uuid
+             * @description proceed with this approval (docs/approvals.md): allowed once, when it was approved for exactly this agent, action, resource, classification and content and has not expired; anything else is a deny (rule approval_invalid) with the reason
+             */
+            approval_id?: string;
+            /** @description where ORCA POSTs the outcome of the approval this call may open, signed with Standard Webhooks; checked against the SSRF guard (400 when refused) */
+            callback_url?: string;
+            /** @description the Standard Webhooks secret to sign the callback with (whsec_ + base64 of 24–64 bytes); without it ORCA generates one and returns it once */
+            callback_secret?: string;
         };
         /** Event */
         Event: {
@@ -2041,6 +2422,69 @@ export interface components {
          * @enum {string}
          */
         GapType: "stale" | "missing_record" | "out_of_order" | "duplicate" | "field_drift";
+        /** HealingDurations */
+        HealingDurations: {
+            mean_seconds: number | null;
+            median_seconds: number | null;
+            p90_seconds: number | null;
+            max_seconds: number | null;
+        };
+        /** HealingReport */
+        HealingReport: {
+            /** Format: date-time */
+            generated_at: string;
+            window: string;
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            /** @description remediations created in the window, by their status now */
+            remediations: {
+                total: number;
+                /** @description pending, acting or verifying */
+                in_progress: number;
+                healed: number;
+                failed: number;
+                gave_up: number;
+                skipped: number;
+                attempts: number;
+                /** @description healed / (healed + failed + gave_up); null when none of them */
+                heal_rate: number | null;
+            };
+            by_action: {
+                action: "resync_request" | "retry_delivery" | "notify" | "open_incident" | "quarantine_agent" | "suspend_agent";
+                total: number;
+                /** @description pending, acting or verifying */
+                in_progress: number;
+                healed: number;
+                failed: number;
+                gave_up: number;
+                skipped: number;
+                attempts: number;
+                /** @description healed / (healed + failed + gave_up); null when none of them */
+                heal_rate: number | null;
+            }[];
+            time_to_heal: {
+                /** @description gaps healed by a remediation created in the window */
+                gaps: number;
+                since_detection: components["schemas"]["HealingDurations"];
+                after_action: components["schemas"]["HealingDurations"];
+            };
+            self_resolution: components["schemas"]["Kpi"];
+            cost_avoided: {
+                usd: number;
+                gaps: number;
+                /** @description how the figure is computed */
+                rule: string;
+            };
+            problems: {
+                contract: string | null;
+                rule: string;
+                action: string;
+                count: number;
+                last_reason: string | null;
+            }[];
+        };
         /** Health */
         Health: {
             status: "ok" | "degraded" | "down";
@@ -2088,6 +2532,224 @@ export interface components {
             items: components["schemas"]["Incident"][];
             /** @description null on the last page */
             next_cursor: string | null;
+        };
+        /** KillSwitchActivation */
+        KillSwitchActivation: {
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            id: string;
+            status: "active" | "released";
+            selector: components["schemas"]["KillSwitchSelector"];
+            reason: string;
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            preview_id: string;
+            /** @description agents this activation suspended */
+            suspended_count: number;
+            /** @description selected agents that were suspended already (left alone) */
+            already_suspended_count: number;
+            activated_by: string;
+            /** Format: date-time */
+            activated_at: string;
+            correlation_id: string | null;
+            released_at: string | null;
+            released_by: string | null;
+            release_reason: string | null;
+            restored_count: number | null;
+            skipped_count: number | null;
+            transferred_count: number | null;
+        };
+        /** KillSwitchActivationDetail */
+        KillSwitchActivationDetail: {
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            id: string;
+            status: "active" | "released";
+            selector: components["schemas"]["KillSwitchSelector"];
+            reason: string;
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            preview_id: string;
+            /** @description agents this activation suspended */
+            suspended_count: number;
+            /** @description selected agents that were suspended already (left alone) */
+            already_suspended_count: number;
+            activated_by: string;
+            /** Format: date-time */
+            activated_at: string;
+            correlation_id: string | null;
+            released_at: string | null;
+            released_by: string | null;
+            release_reason: string | null;
+            restored_count: number | null;
+            skipped_count: number | null;
+            transferred_count: number | null;
+            agents: components["schemas"]["KillSwitchAgent"][];
+        };
+        /** KillSwitchActivationPage */
+        KillSwitchActivationPage: {
+            items: components["schemas"]["KillSwitchActivation"][];
+            /** @description null on the last page */
+            next_cursor: string | null;
+        };
+        /** KillSwitchAgent */
+        KillSwitchAgent: {
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            agent_id: string;
+            name: string;
+            current_status: components["schemas"]["AgentStatus"];
+            outcome: "suspended" | "already_suspended";
+            previous_status: components["schemas"]["AgentStatus"];
+            previous_status_reason: string | null;
+            release_outcome: ("restored" | "skipped" | "transferred") | null;
+            release_detail: string | null;
+        };
+        /** KillSwitchPendingApproval */
+        KillSwitchPendingApproval: {
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            agent_id: string;
+            action: string;
+            resource: string | null;
+            /** Format: date-time */
+            requested_at: string;
+            expires_at: string | null;
+        };
+        /** KillSwitchPreview */
+        KillSwitchPreview: {
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            preview_id: string;
+            /** @description give it to POST /api/v1/kill-switch within 5 minutes; shown once */
+            preview_token: string;
+            /** Format: date-time */
+            expires_at: string;
+            selector: components["schemas"]["KillSwitchSelector"];
+            agents: {
+                /** @description agents selected (not retired) */
+                total: number;
+                to_suspend: number;
+                already_suspended: number;
+                /** @description selected agents per current status */
+                by_status: {
+                    [key: string]: number;
+                };
+                /** @description the selected agents, by id; at most 5,000 (see truncated) */
+                items: components["schemas"]["KillSwitchPreviewAgent"][];
+                truncated: boolean;
+            };
+            pending_approvals: {
+                total: number;
+                items: components["schemas"]["KillSwitchPendingApproval"][];
+            } | null;
+            /** @description active sync contracts owned by a selected agent */
+            sync_contracts: {
+                name: string;
+                /**
+                 * Format: uuid
+                 * @description UUID
+                 */
+                owner_agent_id: string;
+                streams: string[];
+            }[];
+            /** @description the sources feeding those contracts */
+            sources: {
+                /** @description a source id, or a source kind, as the contract names it */
+                source: string;
+                name: string | null;
+                contracts: string[];
+            }[];
+            decisions_last_24h: {
+                total: number;
+                /** @description per decision */
+                by_decision: {
+                    [key: string]: number;
+                };
+            };
+            runs_last_hour: {
+                total: number;
+                /** @description per outcome */
+                by_outcome: {
+                    [key: string]: number;
+                };
+            };
+            notes: string[];
+        };
+        /** KillSwitchPreviewAgent */
+        KillSwitchPreviewAgent: {
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            id: string;
+            name: string;
+            kind: components["schemas"]["AgentKind"];
+            status: components["schemas"]["AgentStatus"];
+            owner: string | null;
+            vendor: string | null;
+            model: string | null;
+            tags: string[];
+            /** @description none: already suspended, left as it is */
+            action: "suspend" | "none";
+            decisions_last_24h: number;
+            runs_last_hour: number;
+        };
+        /** KillSwitchPreviewRequest */
+        KillSwitchPreviewRequest: {
+            selector: components["schemas"]["KillSwitchSelector"];
+        };
+        /** KillSwitchReleaseRequest */
+        KillSwitchReleaseRequest: {
+            /** @description why; kept on the activation and in the audit log */
+            reason: string;
+        };
+        /** KillSwitchRequest */
+        KillSwitchRequest: {
+            preview_token: string;
+            /** @description why; kept on the activation, in each agent's history and in the audit log */
+            reason: string;
+        };
+        /**
+         * KillSwitchSelector
+         * @description Which agents to stop. Each list matches any of its values; the criteria given must all match. Retired agents are never selected.
+         */
+        KillSwitchSelector: {
+            /** @description every agent that is not retired; must then be the only criterion */
+            all?: boolean;
+            /** @description these agents */
+            agent_ids?: string[];
+            /** @description agents carrying any of these tags */
+            tags?: string[];
+            /** @description agents owned by any of these owners (exact match) */
+            owners?: string[];
+            /** @description agents of any of these vendors (exact match) */
+            vendors?: string[];
+            /** @description agents running any of these models (exact match) */
+            models?: string[];
+            /** @description agents of any of these kinds */
+            kinds?: components["schemas"]["AgentKind"][];
+            /** @description agents found by any of these discovery sources; matches nothing in a build without discovery (the preview says so) */
+            discovery_source_ids?: string[];
         };
         /** Kpi */
         Kpi: {
@@ -2165,6 +2827,23 @@ export interface components {
             checks: {
                 [key: string]: components["schemas"]["HealthCheck"];
             };
+        };
+        /**
+         * OpenedApproval
+         * @description require_approval: the approval this decision opened; poll GET /api/v1/approvals/{id} (docs/approvals.md)
+         */
+        OpenedApproval: {
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            id: string;
+            /** @enum {string} */
+            status: "pending";
+            /** Format: date-time */
+            expires_at: string;
+            /** @description the generated Standard Webhooks secret of the callback: shown this once */
+            callback_secret?: string;
         };
         /** Policy */
         Policy: {
@@ -2270,8 +2949,13 @@ export interface components {
             };
             /** @description deny (default) or allow the actions of an agent in needs_review: approved, then changed, waiting for a new approval (docs/discovery.md) */
             needs_review?: "deny" | "allow";
+            /** @description actions held for a human approval, and how approvals are decided (docs/approvals.md) */
             approval?: {
                 actions: string[];
+                /** @description how long an approval waits for its decision before it expires (denied): 1m to 30d, default 24h */
+                expires_after?: string;
+                /** @description distinct approvers an approval needs (default 1); one deny is enough */
+                approvers?: number;
             };
             quotas?: {
                 default?: {
@@ -2480,6 +3164,70 @@ export interface components {
             /** @description null on the last page */
             next_cursor: string | null;
         };
+        /** Remediation */
+        Remediation: {
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            gap_id: string;
+            gap_type: string;
+            contract: string | null;
+            rule: string;
+            entity_id: string | null;
+            /** @description the gap’s owner agent */
+            agent_id: string | null;
+            action: components["schemas"]["RemediationAction"];
+            receiver: string | null;
+            status: components["schemas"]["RemediationStatus"];
+            /** @description the final status once finished; null while in progress */
+            outcome: ("healed" | "failed" | "gave_up" | "skipped") | null;
+            attempts: number;
+            max_attempts: number;
+            /** @description how long after an action the gap has to close to count as healed */
+            verify_within_seconds: number;
+            /** @description pending: when the next attempt is due */
+            next_attempt_at: string | null;
+            /** @description when the last action’s verification window ends */
+            verify_until: string | null;
+            last_attempt_at: string | null;
+            finished_at: string | null;
+            /** @description when the gap closed, for a healed remediation */
+            healed_at: string | null;
+            reason: string | null;
+            last_error: string | null;
+            /** @description what the last attempt did: HTTP status, incident id, deliveries retried … */
+            result: {
+                [key: string]: unknown;
+            };
+            correlation_id: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /**
+         * RemediationAction
+         * @enum {string}
+         */
+        RemediationAction: "resync_request" | "retry_delivery" | "notify" | "open_incident" | "quarantine_agent" | "suspend_agent";
+        /** RemediationPage */
+        RemediationPage: {
+            items: components["schemas"]["Remediation"][];
+            /** @description null on the last page */
+            next_cursor: string | null;
+        };
+        /**
+         * RemediationStatus
+         * @description pending, acting, verifying (in progress) or an outcome: healed, failed, gave_up, skipped
+         * @enum {string}
+         */
+        RemediationStatus: "pending" | "acting" | "verifying" | "healed" | "failed" | "gave_up" | "skipped";
         /** ReportFinding */
         ReportFinding: {
             topic: string;
@@ -2568,6 +3316,11 @@ export interface components {
          * @enum {string}
          */
         Severity: "low" | "medium" | "high" | "critical";
+        /** SignInRequest */
+        SignInRequest: {
+            /** @description a viewer, operator or admin API key; exchanged for the session cookie, never stored */
+            api_key: string;
+        };
         /** Silence */
         Silence: {
             /**
@@ -2796,6 +3549,84 @@ export interface components {
                         cost_usd: number;
                     };
                 };
+                /** @description remediation policy per gap type (docs/self-healing.md); rules and streams may override */
+                remediation?: {
+                    /** @description actions to take when a gap of this rule opens (docs/self-healing.md); [] turns the contract defaults off for the rule */
+                    stale?: {
+                        /** @description resync_request, retry_delivery, notify, open_incident, quarantine_agent or suspend_agent */
+                        action: "resync_request" | "retry_delivery" | "notify" | "open_incident" | "quarantine_agent" | "suspend_agent";
+                        /** @description resync_request: the webhook receiver of the owner automation (its URL and signing secret); notify: the receiver to tell; retry_delivery: only deliveries to it */
+                        receiver?: string;
+                        /** @description act only if the gap is still open this long after it opened (default 0s) */
+                        after?: string;
+                        /** @description how long after the action the gap must close to count as healed (default: the rule's resolve_within) */
+                        verify_within?: string;
+                        /** @description attempts before giving up (default 3 for resync_request and retry_delivery, else 1) */
+                        max_attempts?: number;
+                        /** @description false: recorded as skipped, never run (default true) */
+                        enabled?: boolean;
+                    }[];
+                    /** @description actions to take when a gap of this rule opens (docs/self-healing.md); [] turns the contract defaults off for the rule */
+                    missing_record?: {
+                        /** @description resync_request, retry_delivery, notify, open_incident, quarantine_agent or suspend_agent */
+                        action: "resync_request" | "retry_delivery" | "notify" | "open_incident" | "quarantine_agent" | "suspend_agent";
+                        /** @description resync_request: the webhook receiver of the owner automation (its URL and signing secret); notify: the receiver to tell; retry_delivery: only deliveries to it */
+                        receiver?: string;
+                        /** @description act only if the gap is still open this long after it opened (default 0s) */
+                        after?: string;
+                        /** @description how long after the action the gap must close to count as healed (default: the rule's resolve_within) */
+                        verify_within?: string;
+                        /** @description attempts before giving up (default 3 for resync_request and retry_delivery, else 1) */
+                        max_attempts?: number;
+                        /** @description false: recorded as skipped, never run (default true) */
+                        enabled?: boolean;
+                    }[];
+                    /** @description actions to take when a gap of this rule opens (docs/self-healing.md); [] turns the contract defaults off for the rule */
+                    out_of_order?: {
+                        /** @description resync_request, retry_delivery, notify, open_incident, quarantine_agent or suspend_agent */
+                        action: "resync_request" | "retry_delivery" | "notify" | "open_incident" | "quarantine_agent" | "suspend_agent";
+                        /** @description resync_request: the webhook receiver of the owner automation (its URL and signing secret); notify: the receiver to tell; retry_delivery: only deliveries to it */
+                        receiver?: string;
+                        /** @description act only if the gap is still open this long after it opened (default 0s) */
+                        after?: string;
+                        /** @description how long after the action the gap must close to count as healed (default: the rule's resolve_within) */
+                        verify_within?: string;
+                        /** @description attempts before giving up (default 3 for resync_request and retry_delivery, else 1) */
+                        max_attempts?: number;
+                        /** @description false: recorded as skipped, never run (default true) */
+                        enabled?: boolean;
+                    }[];
+                    /** @description actions to take when a gap of this rule opens (docs/self-healing.md); [] turns the contract defaults off for the rule */
+                    duplicate?: {
+                        /** @description resync_request, retry_delivery, notify, open_incident, quarantine_agent or suspend_agent */
+                        action: "resync_request" | "retry_delivery" | "notify" | "open_incident" | "quarantine_agent" | "suspend_agent";
+                        /** @description resync_request: the webhook receiver of the owner automation (its URL and signing secret); notify: the receiver to tell; retry_delivery: only deliveries to it */
+                        receiver?: string;
+                        /** @description act only if the gap is still open this long after it opened (default 0s) */
+                        after?: string;
+                        /** @description how long after the action the gap must close to count as healed (default: the rule's resolve_within) */
+                        verify_within?: string;
+                        /** @description attempts before giving up (default 3 for resync_request and retry_delivery, else 1) */
+                        max_attempts?: number;
+                        /** @description false: recorded as skipped, never run (default true) */
+                        enabled?: boolean;
+                    }[];
+                    /** @description actions to take when a gap of this rule opens (docs/self-healing.md); [] turns the contract defaults off for the rule */
+                    field_drift?: {
+                        /** @description resync_request, retry_delivery, notify, open_incident, quarantine_agent or suspend_agent */
+                        action: "resync_request" | "retry_delivery" | "notify" | "open_incident" | "quarantine_agent" | "suspend_agent";
+                        /** @description resync_request: the webhook receiver of the owner automation (its URL and signing secret); notify: the receiver to tell; retry_delivery: only deliveries to it */
+                        receiver?: string;
+                        /** @description act only if the gap is still open this long after it opened (default 0s) */
+                        after?: string;
+                        /** @description how long after the action the gap must close to count as healed (default: the rule's resolve_within) */
+                        verify_within?: string;
+                        /** @description attempts before giving up (default 3 for resync_request and retry_delivery, else 1) */
+                        max_attempts?: number;
+                        /** @description false: recorded as skipped, never run (default true) */
+                        enabled?: boolean;
+                    }[];
+                };
                 streams: {
                     /** @description letters, digits and . _ : - (at most 100) */
                     name?: string;
@@ -2816,6 +3647,21 @@ export interface components {
                     check_sequence?: boolean;
                     /** @description event types that happen once per entity: a second one is a duplicate */
                     unique_event_types?: string[];
+                    /** @description actions to take when a gap of this rule opens (docs/self-healing.md); [] turns the contract defaults off for the rule */
+                    remediation?: {
+                        /** @description resync_request, retry_delivery, notify, open_incident, quarantine_agent or suspend_agent */
+                        action: "resync_request" | "retry_delivery" | "notify" | "open_incident" | "quarantine_agent" | "suspend_agent";
+                        /** @description resync_request: the webhook receiver of the owner automation (its URL and signing secret); notify: the receiver to tell; retry_delivery: only deliveries to it */
+                        receiver?: string;
+                        /** @description act only if the gap is still open this long after it opened (default 0s) */
+                        after?: string;
+                        /** @description how long after the action the gap must close to count as healed (default: the rule's resolve_within) */
+                        verify_within?: string;
+                        /** @description attempts before giving up (default 3 for resync_request and retry_delivery, else 1) */
+                        max_attempts?: number;
+                        /** @description false: recorded as skipped, never run (default true) */
+                        enabled?: boolean;
+                    }[];
                 }[];
                 follow_ups?: {
                     /** @description letters, digits and . _ : - (at most 100) */
@@ -2849,6 +3695,21 @@ export interface components {
                         risk_kind: string;
                         cost_usd: number;
                     };
+                    /** @description actions to take when a gap of this rule opens (docs/self-healing.md); [] turns the contract defaults off for the rule */
+                    remediation?: {
+                        /** @description resync_request, retry_delivery, notify, open_incident, quarantine_agent or suspend_agent */
+                        action: "resync_request" | "retry_delivery" | "notify" | "open_incident" | "quarantine_agent" | "suspend_agent";
+                        /** @description resync_request: the webhook receiver of the owner automation (its URL and signing secret); notify: the receiver to tell; retry_delivery: only deliveries to it */
+                        receiver?: string;
+                        /** @description act only if the gap is still open this long after it opened (default 0s) */
+                        after?: string;
+                        /** @description how long after the action the gap must close to count as healed (default: the rule's resolve_within) */
+                        verify_within?: string;
+                        /** @description attempts before giving up (default 3 for resync_request and retry_delivery, else 1) */
+                        max_attempts?: number;
+                        /** @description false: recorded as skipped, never run (default true) */
+                        enabled?: boolean;
+                    }[];
                 }[];
                 lifecycles?: {
                     /** @description letters, digits and . _ : - (at most 100) */
@@ -2865,6 +3726,21 @@ export interface components {
                         risk_kind: string;
                         cost_usd: number;
                     };
+                    /** @description actions to take when a gap of this rule opens (docs/self-healing.md); [] turns the contract defaults off for the rule */
+                    remediation?: {
+                        /** @description resync_request, retry_delivery, notify, open_incident, quarantine_agent or suspend_agent */
+                        action: "resync_request" | "retry_delivery" | "notify" | "open_incident" | "quarantine_agent" | "suspend_agent";
+                        /** @description resync_request: the webhook receiver of the owner automation (its URL and signing secret); notify: the receiver to tell; retry_delivery: only deliveries to it */
+                        receiver?: string;
+                        /** @description act only if the gap is still open this long after it opened (default 0s) */
+                        after?: string;
+                        /** @description how long after the action the gap must close to count as healed (default: the rule's resolve_within) */
+                        verify_within?: string;
+                        /** @description attempts before giving up (default 3 for resync_request and retry_delivery, else 1) */
+                        max_attempts?: number;
+                        /** @description false: recorded as skipped, never run (default true) */
+                        enabled?: boolean;
+                    }[];
                 }[];
                 agreements?: {
                     /** @description letters, digits and . _ : - (at most 100) */
@@ -2910,6 +3786,21 @@ export interface components {
                         risk_kind: string;
                         cost_usd: number;
                     };
+                    /** @description actions to take when a gap of this rule opens (docs/self-healing.md); [] turns the contract defaults off for the rule */
+                    remediation?: {
+                        /** @description resync_request, retry_delivery, notify, open_incident, quarantine_agent or suspend_agent */
+                        action: "resync_request" | "retry_delivery" | "notify" | "open_incident" | "quarantine_agent" | "suspend_agent";
+                        /** @description resync_request: the webhook receiver of the owner automation (its URL and signing secret); notify: the receiver to tell; retry_delivery: only deliveries to it */
+                        receiver?: string;
+                        /** @description act only if the gap is still open this long after it opened (default 0s) */
+                        after?: string;
+                        /** @description how long after the action the gap must close to count as healed (default: the rule's resolve_within) */
+                        verify_within?: string;
+                        /** @description attempts before giving up (default 3 for resync_request and retry_delivery, else 1) */
+                        max_attempts?: number;
+                        /** @description false: recorded as skipped, never run (default true) */
+                        enabled?: boolean;
+                    }[];
                 }[];
             }[];
         };
@@ -5023,6 +5914,40 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    getHealingReport: {
+        parameters: {
+            query?: {
+                /** @description overrides the Accept header */
+                format?: "json" | "md" | "csv" | "html";
+                /** @description trailing window W, 1h to 365d */
+                window?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealingReport"];
+                    "text/markdown": string;
+                    "text/csv": string;
+                    "text/html": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     listReceivers: {
         parameters: {
             query?: {
@@ -5480,6 +6405,324 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    previewKillSwitch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KillSwitchPreviewRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KillSwitchPreview"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listKillSwitches: {
+        parameters: {
+            query?: {
+                status?: "active" | "released";
+                /** @description page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KillSwitchActivationPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    activateKillSwitch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KillSwitchRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KillSwitchActivationDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getKillSwitch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KillSwitchActivationDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    releaseKillSwitch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KillSwitchReleaseRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KillSwitchActivationDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listRemediations: {
+        parameters: {
+            query?: {
+                /** @description pending, acting, verifying (in progress) or an outcome: healed, failed, gave_up, skipped */
+                status?: "pending" | "acting" | "verifying" | "healed" | "failed" | "gave_up" | "skipped";
+                /** @description UUID */
+                gap_id?: string;
+                /** @description UUID */
+                agent_id?: string;
+                action?: "resync_request" | "retry_delivery" | "notify" | "open_incident" | "quarantine_agent" | "suspend_agent";
+                /** @description page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RemediationPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getRemediation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Remediation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A console session; its token is only in the HttpOnly cookie (docs/console.md) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsoleSession"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    signIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignInRequest"];
+            };
+        };
+        responses: {
+            /** @description A console session; its token is only in the HttpOnly cookie (docs/console.md) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsoleSession"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["AddressBlocked"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    signOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description signed out */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     listDiscoverySources: {
         parameters: {
             query?: {
@@ -5773,6 +7016,178 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listApprovals: {
+        parameters: {
+            query?: {
+                /** @description pending (waiting for its approvers); approved; denied; expired (no decision before expires_at: counts as denied) */
+                status?: "pending" | "approved" | "denied" | "expired";
+                /** @description UUID */
+                agent_id?: string;
+                /** @description page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getApproval: {
+        parameters: {
+            query?: {
+                /** @description long-poll: answer once the approval is decided or expires, or after this long (e.g. 30s; at most APPROVALS_MAX_WAIT) */
+                wait?: string;
+            };
+            header?: never;
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Approval"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    approveApproval: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApprovalDecisionRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Approval"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    denyApproval: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApprovalDecisionRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Approval"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    receiveSlackInteraction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description payload=<the interaction JSON>, form-encoded, exactly as Slack signed it */
+        requestBody: {
+            content: {
+                "*/*": unknown;
+            };
+        };
+        responses: {
+            /** @description received; the outcome is posted to the message (Slack shows an error for anything but a 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["AddressBlocked"];
+            413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
@@ -10,6 +10,7 @@ import { databaseTargets } from '../helpers/db.js';
 import { dereference } from '../helpers/openapi.js';
 import { fixture, signDelivery, standardWebhooksSecret } from '../fixtures/ingest/sign.js';
 import { insertGap } from './trust/fixtures.js';
+import { compileDefaultPolicy } from '../../src/modules/policies/default-policy.js';
 
 /**
  * The OpenAPI document served at /openapi.json is the contract, checked against the running app: every operation's
@@ -26,6 +27,8 @@ import { insertGap } from './trust/fixtures.js';
  */
 
 const BLOCKED_ADDRESS = '203.0.113.7';
+const SLACK_SECRET = 'contracttestslacksigningsecret01';
+const SLACK_MAPPED_KEY = '0190b3c2-0000-7000-8000-00000000c0de';
 const SPENT_ADDRESS = '198.51.100.9';
 const EDGE_ENV = {
   RATE_LIMIT_MAX: '1',
@@ -34,6 +37,9 @@ const EDGE_ENV = {
   TRUST_PROXY: '127.0.0.1',
   // Receivers point at a closed local port: a test or delivery fails at once, and nothing leaves the host.
   OUTBOUND_ALLOW_CIDRS: '127.0.0.1/32',
+  // Slack interactions verify with this secret; one Slack user maps to a key id (it needs no key for the checks here).
+  APPROVALS_SLACK_SIGNING_SECRET: SLACK_SECRET,
+  APPROVALS_SLACK_APPROVERS: `U0CONTRACT=${SLACK_MAPPED_KEY}`,
 };
 const CLOSED_LOCAL_URL = 'http://127.0.0.1:9/orca';
 const OVERSIZED = 10 * 1024 * 1024 + 1;
@@ -52,7 +58,7 @@ interface Operation {
   operationId: string;
   method: string;
   path: string;
-  role: Role | 'public' | 'signed';
+  role: Role | 'public' | 'signed' | 'viewer_or_requester';
   summary?: string;
   tags?: string[];
   parameters: Array<{ name: string; in: string }>;
@@ -112,7 +118,7 @@ for (const target of databaseTargets) {
     }
 
     async function send(operation: Operation, call: Call = {}): Promise<LightMyRequestResponse> {
-      const as = call.as ?? (operation.role === 'public' || operation.role === 'signed' ? 'none' : operation.role);
+      const as = call.as ?? (operation.role === 'public' || operation.role === 'signed' ? 'none' : operation.role === 'viewer_or_requester' ? 'viewer' : operation.role);
       const headers: Record<string, string> = { 'x-forwarded-for': call.from ?? freshAddress(), ...(as === 'none' ? {} : t.as(as)), ...call.headers };
       const options: InjectOptions = { method: operation.method.toUpperCase() as InjectOptions['method'], url: urlOf(operation, call), headers };
       if (call.raw !== undefined) {
@@ -167,7 +173,7 @@ for (const target of databaseTargets) {
     }
 
     const declares = (operation: Operation, status: number) => operation.responses[String(status)] !== undefined;
-    const keyed = (operation: Operation): operation is Operation & { role: Role } => operation.role !== 'public' && operation.role !== 'signed';
+    const keyed = (operation: Operation): operation is Operation & { role: Role | 'viewer_or_requester' } => operation.role !== 'public' && operation.role !== 'signed';
     const hasPathId = (operation: Operation) => operation.parameters.some((parameter) => parameter.in === 'path');
     const carriesBody = (operation: Operation) => ['post', 'put', 'patch', 'delete'].includes(operation.method);
     const byId = (operationId: string) => operations.find((operation) => operation.operationId === operationId)!;
@@ -220,6 +226,28 @@ for (const target of databaseTargets) {
       );
       return id;
     };
+    /** A pending approval: an agent whose role may transfer funds asks to (as the ingest key), under the default policy. */
+    const newApproval = async (): Promise<string> => {
+      // Other cases replace the policy (one with a single role, in YAML): the default one holds transfer_funds.
+      await call('replacePolicy', { body: compileDefaultPolicy().document });
+      const agent = (await call('createAgent', { body: { name: `contract-${randomUUID()}`, kind: 'llm_agent', role: 'operator', classification: 'restricted' } })).id as string;
+      const decided = await call('evaluatePolicy', { body: { agent_id: agent, action: 'transfer_funds', resource: 'bank', classification: 'internal' } });
+      return (decided.approval as { id: string }).id;
+    };
+    /** A request to the Slack interactivity endpoint, signed as Slack signs it (v0) with the configured secret. */
+    const slackRequest = (payload: unknown): Call => slackSigned(`payload=${encodeURIComponent(JSON.stringify(payload))}`);
+    const slackSigned = (raw: string): Call => {
+      const timestamp = String(Math.floor(Date.now() / 1000));
+      const signature = `v0=${createHmac('sha256', SLACK_SECRET).update(`v0:${timestamp}:${raw}`).digest('hex')}`;
+      return { raw, contentType: 'application/x-www-form-urlencoded', headers: { 'x-slack-request-timestamp': timestamp, 'x-slack-signature': signature } };
+    };
+    const slackClick = (approvalId: string) =>
+      slackRequest({
+        type: 'block_actions',
+        user: { id: 'U0CONTRACT' },
+        response_url: CLOSED_LOCAL_URL,
+        actions: [{ action_id: 'orca_approval_approve', value: approvalId }],
+      });
     const day = 86_400_000;
     const previewToken = async (): Promise<string> =>
       (await call('previewKillSwitch', { body: { selector: { agent_ids: [await newAgent()] } } })).preview_token as string;
@@ -339,6 +367,12 @@ for (const target of databaseTargets) {
       listDiscoveryRuns: async () => ({ query: { status: 'failed', limit: '5' } }),
       getDiscoveryRun: async () => ({ params: { id: (await call('createDiscoveryRun', { body: { source_id: await newDiscoverySource() } })).id as string } }),
       listDiscoveryFindings: async () => ({ query: { kind: 'tool_poisoning' } }),
+      listApprovals: async () => ({ query: { status: 'pending', limit: '5' } }),
+      getApproval: async () => ({ params: { id: await newApproval() }, query: { wait: '0s' } }),
+      approveApproval: async () => ({ params: { id: await newApproval() }, body: { reason: 'contract test' } }),
+      denyApproval: async () => ({ params: { id: await newApproval() }, body: { reason: 'contract test' } }),
+      // A verified interaction that is not an ORCA button: acknowledged, nothing else.
+      receiveSlackInteraction: async () => slackRequest({ type: 'view_submission', user: { id: 'U0CONTRACT' } }),
     };
     const example = async (operation: Operation): Promise<Call> => {
       const build = EXAMPLES[operation.operationId];
@@ -460,13 +494,15 @@ for (const target of databaseTargets) {
       // A webhook's own 401: a signature that does not verify.
       const source = await newSource();
       await expectProblem(byId('ingestWebhook'), 401, { params: { sourceId: source.id }, raw: '{"type":"x"}', contentType: 'application/json' }, 'no signature');
+      await expectProblem(byId('receiveSlackInteraction'), 401, { raw: 'payload=%7B%7D', contentType: 'application/x-www-form-urlencoded' }, 'no signature');
     });
 
     it('answers 403 to every role the permission matrix refuses, and to a blocked address on every operation', async () => {
       for (const operation of operations) {
         if (keyed(operation)) {
-          const refused = ROLES.find((role) => !PERMISSIONS[operation.role].includes(role))!;
-          await expectProblem(operation, 403, { as: refused }, `a ${refused} key`);
+          // viewer_or_requester lets every key role through the edge (the route narrows ingest keys): none is refused.
+          const refused = ROLES.find((role) => !PERMISSIONS[operation.role].includes(role));
+          if (refused) await expectProblem(operation, 403, { as: refused }, `a ${refused} key`);
         }
         await expectProblem(operation, 403, { from: BLOCKED_ADDRESS, as: 'none' }, 'a blocked address');
       }
@@ -587,6 +623,12 @@ for (const target of databaseTargets) {
       const activation = await newActivation();
       await call('releaseKillSwitch', { params: { id: activation }, body: { reason: 'once' } });
       await expectProblem(byId('releaseKillSwitch'), 409, { params: { id: activation }, body: { reason: 'twice' } }, 'released already');
+      const approval = await newApproval();
+      await call('approveApproval', { params: { id: approval }, body: { reason: 'once' } });
+      await expectProblem(byId('approveApproval'), 409, { params: { id: approval }, body: { reason: 'twice' } }, 'decided already');
+      await expectProblem(byId('denyApproval'), 409, { params: { id: approval }, body: { reason: 'twice' } }, 'decided already');
+      // A verified Slack request that is no interaction at all.
+      await expectProblem(byId('receiveSlackInteraction'), 400, slackSigned('hello=world'), 'not an interaction');
 
       const discoveryName = `contract-${randomUUID()}`;
       await newDiscoverySource({ name: discoveryName });
@@ -621,7 +663,9 @@ for (const target of databaseTargets) {
           expect({ operation: operation.operationId, status: response.statusCode }).toEqual({ operation: operation.operationId, status: expected });
           continue;
         }
-        const response = await expectProblem(operation, 503, { ...request, ...(operation.role === 'signed' ? { raw: '{}', contentType: 'application/json' } : {}) }, 'no database');
+        // Slack's signature is verified without the database; a click by a mapped user then reads that user's key.
+        const signedRequest = operation.operationId === 'receiveSlackInteraction' ? slackClick(randomUUID()) : { raw: '{}', contentType: 'application/json' };
+        const response = await expectProblem(operation, 503, { ...request, ...(operation.role === 'signed' ? signedRequest : {}) }, 'no database');
         expect(response.headers['retry-after'], operation.operationId).toBeDefined();
       }
     });

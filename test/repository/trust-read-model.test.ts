@@ -9,6 +9,7 @@ import {
   HOUR,
   insertAgent,
   insertAgentEvent,
+  insertApproval,
   insertDecisions,
   insertEvents,
   insertGap,
@@ -33,13 +34,13 @@ describeRepository('trust read model', TRUST_TABLES, (db) => {
   const model = () => createTrustReadModel(db());
 
   it('availableTables: every table after the migrations; a dropped one reads as absent', async () => {
-    expect(await model().availableTables()).toEqual({ decision: true, sync_gap: true, event: true, run: true });
+    expect(await model().availableTables()).toEqual({ decision: true, sync_gap: true, event: true, run: true, approval: true });
     // Edge: a module not installed yet (its table missing) — dropped inside a transaction that is rolled back.
     const rolledBack = new Error('roll back');
     await expect(
       db().transaction(async (tx) => {
         await tx.query('drop table decision cascade');
-        expect(await model().availableTables(tx)).toEqual({ decision: false, sync_gap: true, event: true, run: true });
+        expect(await model().availableTables(tx)).toEqual({ decision: false, sync_gap: true, event: true, run: true, approval: true });
         throw rolledBack;
       }),
     ).rejects.toBe(rolledBack);
@@ -208,6 +209,20 @@ describeRepository('trust read model', TRUST_TABLES, (db) => {
     expect(await model().gapResolutions(at(-DAY), NOW)).toEqual({ auto: 3, healed: 1, resolved: 4, beforeDue: 2, beforeDueUsd: 130.5 });
     // Edge: an empty window.
     expect(await model().gapResolutions(at(-10 * DAY), at(-9 * DAY))).toEqual({ auto: 0, healed: 0, resolved: 0, beforeDue: 0, beforeDueUsd: 0 });
+  });
+
+  it('approvalsAvoided: approvals denied or expired in (from, to] and their held risk; pending past expiry counts as expired', async () => {
+    await insertApproval(db(), { status: 'denied', decidedAt: at(-HOUR), expiresAt: at(DAY), riskCostUsd: 20000 }); // in
+    await insertApproval(db(), { status: 'expired', decidedAt: at(-2 * HOUR), expiresAt: at(-2 * HOUR), riskCostUsd: 15000 }); // in
+    await insertApproval(db(), { status: 'pending', expiresAt: at(-HOUR), riskCostUsd: 5000 }); // in: expired, not yet recorded
+    await insertApproval(db(), { status: 'pending', expiresAt: at(HOUR), riskCostUsd: 7000 }); // out: still waiting
+    await insertApproval(db(), { status: 'approved', decidedAt: at(-HOUR), expiresAt: at(DAY), riskCostUsd: 9000 }); // out: went ahead
+    await insertApproval(db(), { status: 'approved', decidedAt: at(-2 * DAY), expiresAt: at(-HOUR), riskCostUsd: 9000 }); // out: approved, then unused past its expiry
+    await insertApproval(db(), { status: 'denied', decidedAt: at(-2 * DAY), expiresAt: at(DAY), riskCostUsd: 1000 }); // out: before the window
+    await insertApproval(db(), { status: 'denied', decidedAt: at(-DAY), expiresAt: at(DAY), riskCostUsd: 1000 }); // out: on the open bound
+    // 20,000 + 15,000 + 5,000
+    expect(await model().approvalsAvoided(at(-DAY), NOW)).toEqual({ count: 3, usd: 40000 });
+    expect(await model().approvalsAvoided(at(-3 * DAY), at(-DAY))).toEqual({ count: 2, usd: 2000 });
   });
 
   it('incidentResolutions: incidents resolved in (from, to], and how many automatically', async () => {

@@ -115,8 +115,22 @@ export async function insertEvents(db: Queryable, entityType: string, ids: strin
   );
 }
 
+/** An approval (approvals module) with the fields RA$ reads: its status, when it closed or expires, its held risk. */
+export async function insertApproval(
+  db: Queryable,
+  approval: { status: 'pending' | 'approved' | 'denied' | 'expired'; expiresAt: Date; decidedAt?: Date; riskCostUsd: number; agentId?: string },
+): Promise<void> {
+  await db.query(
+    `insert into approval (id, agent_id, action, resource, classification, rule, policy_version, requested_by, status, decided_at, expires_at,
+                           risk_cost_usd, created_at, updated_at)
+     values (gen_random_uuid(), $1, 'transfer_funds', 'bank', 'internal', 'approval_required', 0, 'k', $2, $3, $4, $5, $6, $6)`,
+    [approval.agentId ?? uuid(0xa9), approval.status, approval.decidedAt ?? null, approval.expiresAt, approval.riskCostUsd, approval.decidedAt ?? NOW],
+  );
+}
+
 /** Every table the trust module reads or writes: emptied before each test. */
 export const TRUST_TABLES = [
+  'approval',
   'trust_snapshot',
   'kpi_snapshot',
   'trust_rollup_day',

@@ -94,6 +94,13 @@ const DOCUMENTED_ROLES: Record<string, RouteAccess> = {
   'POST /api/v1/session': 'signed',
   'GET /api/v1/session': 'viewer',
   'DELETE /api/v1/session': 'viewer',
+  'GET /api/v1/approvals': 'viewer',
+  // Viewers read any approval; an ingest key only those it asked for (the route answers 404 for the others).
+  'GET /api/v1/approvals/{id}': 'viewer_or_requester',
+  'POST /api/v1/approvals/{id}/approve': 'operator',
+  'POST /api/v1/approvals/{id}/deny': 'operator',
+  // Slack cannot send an ORCA key: its request signature authenticates.
+  'POST /api/v1/integrations/slack/interactions': 'signed',
 };
 
 /**
@@ -199,7 +206,7 @@ describeEachDatabase('route access matrix', (ctx) => {
 
   it('publishes operations, and every operation declares an x-orca-role from the closed set', () => {
     expect(operations.length).toBeGreaterThanOrEqual(Object.keys(DOCUMENTED_ROLES).length);
-    const undeclared = operations.filter((operation) => !['public', 'signed', ...ROLES].includes(operation.role as Role)).map(label);
+    const undeclared = operations.filter((operation) => !['public', 'signed', 'viewer_or_requester', ...ROLES].includes(operation.role as Role)).map(label);
     expect(undeclared).toEqual([]);
   });
 
@@ -323,7 +330,12 @@ describeEachDatabase('route access matrix', (ctx) => {
   it('lets signed operations (webhooks, console sign-in) through the edge without a key, rate limited per IP: the route answers', async () => {
     const signed = operations.filter((operation) => operation.role === 'signed');
     // The route's own answer, not the edge's 401/403: a random source id is unknown; `{}` carries no api_key.
-    const routeAnswers: Record<string, number> = { 'POST /api/v1/ingest/{sourceId}': 404, 'POST /api/v1/session': 400 };
+    const routeAnswers: Record<string, number> = {
+      'POST /api/v1/ingest/{sourceId}': 404,
+      'POST /api/v1/session': 400,
+      // An unsigned Slack request (no signing secret configured here) is the route's 401, without WWW-Authenticate.
+      'POST /api/v1/integrations/slack/interactions': 401,
+    };
     expect(signed.map(label).sort()).toEqual(Object.keys(routeAnswers).sort());
     for (const operation of signed) {
       for (const headers of [{}, ctx().as('viewer'), ctx().as('ingest')]) {

@@ -44,6 +44,7 @@ export function createAlertEvaluator(deps: {
   logger: Logger;
   metrics: AlertMetrics;
   generatorUrl: (fingerprint: string) => string;
+  approvalUrl: (id: string) => string;
 }) {
   const { afterCommit, repository, clock, logger, metrics } = deps;
 
@@ -52,7 +53,7 @@ export function createAlertEvaluator(deps: {
     const compiled = await deps.rules.active();
     const streams = compiled.rules.some((rule) => rule.kind === 'stream_stale') ? await deps.streams(clock.now()) : [];
     const lastBackup = compiled.rules.some((rule) => rule.kind === 'backup_failed' || rule.kind === 'backup_stale') ? deps.lastBackup() : null;
-    const sources: ConditionSources = { readModel: deps.readModel, streams, lastBackup };
+    const sources: ConditionSources = { readModel: deps.readModel, streams, lastBackup, approvalUrl: deps.approvalUrl };
     const receivers = new Set(await deps.sink.receiverNames());
     return afterCommit.transaction(async (tx) => {
       await repository.lockEvaluation(tx);

@@ -21,6 +21,7 @@ export const RULE_KINDS = [
   'agent_changed',
   'tool_poisoning',
   'discovery_failed',
+  'approval_requested',
 ] as const;
 export type RuleKind = (typeof RULE_KINDS)[number];
 

@@ -10,6 +10,7 @@
  * | `kpi_snapshot`    | trust     | kpi_threshold: the latest organisation KPIs                                 |
  * | `incident`        | incidents | incident_opened: open incidents                                             |
  * | `run`, `event`    | ingest    | agent_silent: each agent's last run or event                                |
+ * | `approval`        | approvals | approval_requested: pending approvals not yet past their expiry             |
  * | `agent`           | agents    | names for annotations; selection by id, tag and owner; agent_changed        |
  * | `agent_identities`, `discovery_run`, `discovery_source`, `discovery_finding` | discovery | agent_discovered, tool_poisoning, discovery_failed |
  *
@@ -119,6 +120,28 @@ export function createAlertsReadModel() {
                            (select max(e.occurred_at) from event e where e.agent_id = a.id)) as last_seen
              from agent a where a.status = 'active' ${filterSql}) seen
           where last_seen <= $1`,
+        params,
+      );
+      return rows;
+    },
+
+    async pendingApprovals(tx: Queryable, now: Date, match: AgentSelector & { action?: string }) {
+      const params: unknown[] = [now, match.action ?? null];
+      const selectorSql = agentFilter(match, params);
+      const { rows } = await tx.query<{
+        id: string;
+        agent_id: string;
+        agent_name: string | null;
+        action: string;
+        resource: string;
+        classification: string;
+        rule: string;
+        expires_at: Date;
+      }>(
+        `select p.id, p.agent_id, a.name as agent_name, p.action, p.resource, p.classification, p.rule, p.expires_at
+           from approval p left join agent a on a.id = p.agent_id
+          where p.status = 'pending' and p.expires_at > $1 and ($2::text is null or p.action = $2) ${selectorSql}
+          order by p.id`,
         params,
       );
       return rows;

@@ -66,6 +66,7 @@ export function createAlertsModule(deps: {
     logger,
     metrics,
     generatorUrl: (fingerprint) => `${deps.baseUrl.replace(/\/$/, '')}/api/v1/alerts?fingerprint=${fingerprint}`,
+    approvalUrl: (id) => `${deps.baseUrl.replace(/\/$/, '')}/api/v1/approvals/${id}`,
   });
   const enabled = deps.enabled ?? true;
   const jobs = registerAlertJobs(deps.jobs, { evaluate, metrics, logger, clock: deps.clock, intervalMs: deps.evaluationIntervalMs, scheduled: enabled });

@@ -39,6 +39,8 @@ export interface ConditionSources {
   streams: StreamFreshness[];
   /** The last backup attempt (null before the first), read with the streams, before the transaction. */
   lastBackup: LastBackup | null;
+  /** Where an approval is read (and decided) in ORCA's API: the link of approval_requested alerts. */
+  approvalUrl: (id: string) => string;
 }
 
 const withAgent = (labels: Record<string, string>, agentId: string | null | undefined): Record<string, string> => (agentId ? { ...labels, agent_id: agentId } : labels);
@@ -120,6 +122,23 @@ export async function conditionsOf(rule: CompiledRule, now: Date, tx: Queryable,
         labels: { agent_id: row.agent_id },
         value: Math.floor((now.getTime() - row.last_seen.getTime()) / 1000),
         variables: { agent_name: row.agent_name, last_seen: row.last_seen.toISOString() },
+      }));
+    }
+    case 'approval_requested': {
+      // One alert per pending approval; deciding it (or its expiry) ends the condition, and the alert resolves.
+      const rows = await readModel.pendingApprovals(tx, now, match);
+      return rows.map((row) => ({
+        labels: { approval_id: row.id, agent_id: row.agent_id, action: row.action },
+        value: 1,
+        variables: {
+          agent_name: row.agent_name ?? row.agent_id,
+          action: row.action,
+          resource: row.resource,
+          classification: row.classification,
+          rule: row.rule,
+          expires_at: row.expires_at.toISOString(),
+          approval_url: sources.approvalUrl(row.id),
+        },
       }));
     }
     case 'stream_stale': {

@@ -56,4 +56,5 @@ export const KIND_SPECS: Record<RuleKind, KindSpec> = {
   agent_changed: { match: strict(AgentSelector) },
   tool_poisoning: { match: strict({ finding: Type.Optional(Type.Union(['tool_poisoning', 'rug_pull'].map((value) => Type.Literal(value)))), ...AgentSelector }) },
   discovery_failed: { match: strict({ source_id: Type.Optional(UuidText) }) },
+  approval_requested: { match: strict({ action: Type.Optional(Text), ...AgentSelector }) },
 };

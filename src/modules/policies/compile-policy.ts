@@ -63,6 +63,17 @@ export interface InjectionDetectorSettings {
 
 export const DEFAULT_CLASSIFIER_TIMEOUT_MS = 500;
 
+export interface ApprovalSettings {
+  /** `approval.expires_after`: an approval not decided within this expires (and counts as denied). */
+  expiresAfterMs: number;
+  /** `approval.approvers`: distinct approvers needed (1 or 2). */
+  approvers: number;
+}
+
+export const DEFAULT_APPROVAL_EXPIRY_MS = 24 * 3_600_000;
+const MIN_APPROVAL_EXPIRY_MS = 60_000;
+const MAX_APPROVAL_EXPIRY_MS = 30 * 86_400_000;
+
 export interface QuotaLimits {
   calls: number | undefined;
   windowMs: number;
@@ -103,6 +114,8 @@ export interface CompiledPolicy {
   approvalActions: Set<string>;
   /** What an agent in `needs_review` (an approved agent whose definition changed, docs/discovery.md) gets: deny by default. */
   needsReview: 'deny' | 'allow';
+  /** How approvals opened under this policy are decided (docs/approvals.md). */
+  approval: ApprovalSettings;
   quotas: { default?: QuotaLimits; roles: Map<string, QuotaLimits>; agents: Map<string, QuotaLimits> };
   rules: Record<AccessRule, RuleSpec>;
   /** Every rule name a violation of this policy can carry: bounds the `rule` metric label. */
@@ -276,6 +289,12 @@ export function compilePolicy(input: unknown, version: number, prefix = '/policy
     quotas.agents.set(agentId.toLowerCase(), compileQuota(quota));
   }
 
+  const expiresAfter = document.approval?.expires_after;
+  const expiresAfterMs = expiresAfter === undefined ? DEFAULT_APPROVAL_EXPIRY_MS : (parseDuration(expiresAfter) ?? DEFAULT_APPROVAL_EXPIRY_MS);
+  if (expiresAfterMs < MIN_APPROVAL_EXPIRY_MS || expiresAfterMs > MAX_APPROVAL_EXPIRY_MS) {
+    errors.push({ path: `${prefix}/approval/expires_after`, message: 'must be between 1m and 30d' });
+  }
+
   if (errors.length > 0) throw invalid(errors);
 
   const spec = (rule: AccessRule): RuleSpec => ({ severity: rules[rule].severity, riskCostUsd: rules[rule].risk_cost_usd });
@@ -303,6 +322,7 @@ export function compilePolicy(input: unknown, version: number, prefix = '/policy
     },
     approvalActions: new Set(document.approval?.actions ?? []),
     needsReview: document.needs_review ?? 'deny',
+    approval: { expiresAfterMs, approvers: document.approval?.approvers ?? 1 },
     quotas,
     rules: Object.fromEntries(ACCESS_RULES.map((rule) => [rule, spec(rule)])) as Record<AccessRule, RuleSpec>,
     ruleNames,

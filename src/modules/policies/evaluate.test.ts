@@ -20,19 +20,72 @@ function facts(overrides: Partial<EvaluationFacts> = {}): EvaluationFacts {
 
 describe('decide (default policy)', () => {
   it('allows a compliant request', () => {
-    expect(decide(policy, facts())).toEqual({ decision: 'allow', violations: [], redact: new Set(), maxSeverity: null, compliant: true, riskAvoidedUsd: 0 });
+    expect(decide(policy, facts())).toEqual({
+      decision: 'allow',
+      violations: [],
+      redact: new Set(),
+      maxSeverity: null,
+      compliant: true,
+      riskAvoidedUsd: 0,
+      heldRiskUsd: 0,
+      approvalRules: [],
+    });
   });
 
   it('deny outranks require_approval, which outranks redact', () => {
     const outcome = decide(policy, facts({ action: 'delete_data', agent: { id: AGENT, status: 'active', role: 'operator', classification: 'restricted' }, classification: 'public', pii: { email: 2 } }));
     expect(outcome.decision).toBe('require_approval');
     expect(outcome.violations.map((violation) => violation.rule)).toEqual(['approval_required', 'pii.email']);
-    // RA$ counts only high/critical enforced violations: approval_required (20,000), not the low email one.
-    expect(outcome.riskAvoidedUsd).toBe(20000);
+    // Holding a call for approval avoids nothing yet: the high/critical risk (approval_required, 20,000; not the low
+    // email one) is held, and RA$ counts it only if the approval is denied or expires. Asking is not a violation:
+    // approval_required (high) does not make the call non-compliant; the low email finding does not either.
+    expect(outcome).toMatchObject({ riskAvoidedUsd: 0, heldRiskUsd: 20000, approvalRules: ['approval_required'], compliant: true });
     expect(outcome.redact).toEqual(new Set());
     const withCard = decide(policy, facts({ action: 'delete_data', agent: { id: AGENT, status: 'active', role: 'operator', classification: 'restricted' }, classification: 'internal', pii: { credit_card: 1 } }));
     expect(withCard.decision).toBe('deny');
-    expect(withCard.riskAvoidedUsd).toBe(25000);
+    // The card is blocked (5,000); approval_required's 20,000 reach RA$ only through an approval denied or expired.
+    expect(withCard).toMatchObject({ riskAvoidedUsd: 5000, heldRiskUsd: 0 });
+  });
+
+  it('a request for approval is not a violation by itself; other violations of the same call still count', () => {
+    const operator = { id: AGENT, status: 'active', role: 'operator', classification: 'restricted' };
+    // transfer_funds alone: held, compliant, no risk avoided yet.
+    expect(decide(policy, facts({ action: 'transfer_funds', agent: operator }))).toMatchObject({
+      decision: 'require_approval',
+      compliant: true,
+      maxSeverity: 'high',
+      riskAvoidedUsd: 0,
+      heldRiskUsd: 20000,
+    });
+    // With a redacted IBAN (high) on an internal destination: still held, but the IBAN makes it non-compliant; the
+    // held risk is 20,000 + 3,000.
+    expect(decide(policy, facts({ action: 'transfer_funds', agent: operator, pii: { iban: 1 } }))).toMatchObject({
+      decision: 'require_approval',
+      compliant: false,
+      heldRiskUsd: 23000,
+      approvalRules: ['approval_required'],
+    });
+  });
+
+  it('a granted approval lets exactly its call through; an invalid one is a deny with its reason', () => {
+    const operator = { id: AGENT, status: 'active', role: 'operator', classification: 'restricted' };
+    const id = '018f0000-0000-7000-8000-0000000000aa';
+    const approved = decide(policy, facts({ action: 'transfer_funds', agent: operator, approval: { id, verdict: 'approved' } }));
+    expect(approved).toMatchObject({ decision: 'allow', violations: [], compliant: true, riskAvoidedUsd: 0, heldRiskUsd: 0, approvalRules: [] });
+    const invalid = decide(policy, facts({ action: 'transfer_funds', agent: operator, approval: { id, verdict: 'invalid', reason: 'was already used at 2026-01-01T00:00:00.000Z' } }));
+    expect(invalid.decision).toBe('deny');
+    expect(invalid.violations).toEqual([
+      { rule: 'approval_required', severity: 'high', detail: 'transfer_funds needs a human approval' },
+      { rule: 'approval_invalid', severity: 'medium', detail: `approval ${id} was already used at 2026-01-01T00:00:00.000Z` },
+    ]);
+    // A deny, never an allow; the misuse is a medium violation (non-compliant). It avoids no risk by itself, and
+    // approval_required's risk is counted only through approvals (denied or expired), never a second time here.
+    expect(invalid).toMatchObject({ compliant: false, riskAvoidedUsd: 0, heldRiskUsd: 0 });
+    // A granted approval also satisfies a prompt injection held for approval: recorded, allowed.
+    const held = compilePolicy({ ...policy.document, prompt_injection: { ...policy.document.prompt_injection, action: 'require_approval' } }, 3);
+    const injected = facts({ action: 'read', injection: ['ignore_instructions'], approval: { id, verdict: 'approved' } });
+    expect(decide(held, { ...injected, approval: undefined } as EvaluationFacts)).toMatchObject({ decision: 'require_approval', approvalRules: ['prompt_injection'], heldRiskUsd: 15000 });
+    expect(decide(held, injected)).toMatchObject({ decision: 'allow', compliant: false, violations: [{ rule: 'prompt_injection' }] });
   });
 
   it('redact decisions name the entities to redact; severities decide compliance', () => {

@@ -52,11 +52,19 @@ export interface EvaluationFacts {
   /** Usage including this call (calls in the current window, tokens and cost today); absent before quotas are counted. */
   usage?: Usage;
   /**
+   * The approval the call presented (`approval_id`), as the approvals module judged it against this very call:
+   * `approved` satisfies every require_approval effect; `invalid` (unknown, pending, denied, expired, used, or
+   * granted for another agent, action, resource, classification or content) is a deny with its reason.
+   */
+  approval?: PresentedApproval;
+  /**
    * What the recording policy scanned for: a draft's detector that is not listed here cannot be replayed. Present
    * only in rows of earlier releases: a replay now derives the lists from the row's policy version.
    */
   scanned?: { detectors: string[]; injection: string[] };
 }
+
+export type PresentedApproval = { id: string; verdict: 'approved' } | { id: string; verdict: 'invalid'; reason: string };
 
 export interface Outcome {
   decision: Decision;
@@ -66,8 +74,15 @@ export interface Outcome {
   maxSeverity: Severity | null;
   /** No violation of severity medium or above (PLAN decision contract). */
   compliant: boolean;
-  /** Risk cost of the high/critical violations that were enforced (0 in monitor mode or when allowed). */
+  /**
+   * Risk cost of the high/critical violations that were enforced (0 in monitor mode or when allowed). 0 for a
+   * require_approval decision: holding the call avoids nothing yet (`heldRiskUsd` is booked if it is denied or expires).
+   */
   riskAvoidedUsd: number;
+  /** require_approval: what RA$ counts once the approval is denied or expires; 0 otherwise. */
+  heldRiskUsd: number;
+  /** require_approval: the rules whose effect asked for the approval, in the order they were found. */
+  approvalRules: string[];
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
@@ -142,8 +157,12 @@ export function decide(policy: CompiledPolicy, facts: EvaluationFacts): Outcome 
       }
       if (role.actions !== '*' && !role.actions.has(facts.action)) hit('role_action', 'deny', `role ${roleName} may not ${facts.action}`);
     }
-    if (policy.approvalActions.has(facts.action)) hit('approval_required', 'require_approval', `${facts.action} needs a human approval`);
+    // An approval granted for exactly this call meets the requirement: it is no longer a violation.
+    if (policy.approvalActions.has(facts.action) && facts.approval?.verdict !== 'approved') {
+      hit('approval_required', 'require_approval', `${facts.action} needs a human approval`);
+    }
   }
+  if (facts.approval?.verdict === 'invalid') hit('approval_invalid', 'deny', `approval ${facts.approval.id} ${facts.approval.reason}`);
 
   const injectionHit = promptInjectionHit(policy, facts);
   if (injectionHit) hits.push(injectionHit);
@@ -166,6 +185,11 @@ export function decide(policy: CompiledPolicy, facts: EvaluationFacts): Outcome 
 
   for (const exceeded of quotaViolations(policy, facts)) hit(exceeded.rule, 'deny', exceeded.detail);
 
+  // A granted approval satisfies every other hold too (a prompt injection whose action is require_approval): the
+  // violation stays on record, the call goes ahead.
+  if (facts.approval?.verdict === 'approved') {
+    for (const entry of hits) if (entry.effect === 'require_approval') entry.effect = 'allow';
+  }
   let decision: Decision = 'allow';
   let maxSeverity: Severity | null = null;
   for (const { violation, effect } of hits) {
@@ -174,12 +198,17 @@ export function decide(policy: CompiledPolicy, facts: EvaluationFacts): Outcome 
   }
   const enforce = policy.mode === 'enforce';
   const statusDenial = hits.find(({ violation }) => violation.rule === 'agent_status');
+  // An agent that is not active is denied in monitor mode too (docs/policies.md): the one effect monitor enforces.
   if (!enforce) decision = statusDenial ? 'deny' : 'allow';
-  let riskAvoidedUsd = 0;
+  // The risk of an action that needs approval reaches RA$ only through its approval, once denied or expired
+  // (docs/trust.md): held here, and never counted by a deny that merely coincides with it.
+  const held = decision === 'require_approval';
+  let enforcedRiskUsd = 0;
   if (decision !== 'allow') {
     // In monitor mode only the status denial was enforced: only it avoided a risk.
     for (const { violation, effect, riskCostUsd } of enforce ? hits : [statusDenial!]) {
-      if (effect !== 'allow' && severityAtLeast(violation.severity, 'high')) riskAvoidedUsd += riskCostUsd;
+      if (effect === 'allow' || !severityAtLeast(violation.severity, 'high')) continue;
+      if (held || violation.rule !== 'approval_required') enforcedRiskUsd += riskCostUsd;
     }
   }
   return {
@@ -187,8 +216,11 @@ export function decide(policy: CompiledPolicy, facts: EvaluationFacts): Outcome 
     violations: hits.map((entry) => entry.violation),
     redact: decision === 'redact' ? redactEntities : new Set(),
     maxSeverity,
-    compliant: !hits.some(({ violation }) => severityAtLeast(violation.severity, 'medium')),
-    riskAvoidedUsd: round(riskAvoidedUsd),
+    // Asking for an approval is not a violation by itself (docs/trust.md): approval_required never makes a call non-compliant.
+    compliant: !hits.some(({ violation }) => violation.rule !== 'approval_required' && severityAtLeast(violation.severity, 'medium')),
+    riskAvoidedUsd: held ? 0 : round(enforcedRiskUsd),
+    heldRiskUsd: held ? round(enforcedRiskUsd) : 0,
+    approvalRules: held ? hits.filter((entry) => entry.effect === 'require_approval').map((entry) => entry.violation.rule) : [],
   };
 }
 

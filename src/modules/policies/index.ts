@@ -8,6 +8,7 @@ import type { Metrics } from '../../platform/telemetry/metrics.js';
 import type { AgentService } from '../agents/index.js';
 import type { AuditService } from '../audit/index.js';
 import type { CompiledPolicy } from './compile-policy.js';
+import type { ApprovalGate } from './approval-gate.js';
 import { createDecisionLogRepository } from './decision-log.repository.js';
 import { createInjectionClassifier } from './injection-classifier.js';
 import { createPolicyMetrics } from './policies.metrics.js';
@@ -19,6 +20,8 @@ import { createPolicyDocumentRepository } from './policy-documents.repository.js
 export type { PolicyService } from './policies.service.js';
 export { EvaluateBody, EvaluateResult } from './policies.schemas.js';
 export type { EvaluateInput, EvaluateOutput } from './policies.schemas.js';
+export type { ApprovalBinding, ApprovalGate, ApprovalRequest, ApprovalUser, ConsumedApproval, OpenedApproval } from './approval-gate.js';
+export type { PresentedApproval } from './evaluate.js';
 
 export function createPoliciesModule(deps: {
   db: Database;
@@ -35,6 +38,8 @@ export function createPoliciesModule(deps: {
   onViolationsRecorded?: (correlationId: string | null) => void;
   /** For policies that name an external injection classifier. */
   outbound?: Pick<OutboundClient, 'request'>;
+  /** Opens approvals for require_approval decisions and judges presented ones (the approvals module). */
+  approvals?: ApprovalGate;
 }) {
   const cache = deps.invalidation.register(
     createReadThroughCache<CompiledPolicy>({ name: 'policies', max: 100, ttlMs: 10 * 60_000, metrics: deps.cacheMetrics }),
@@ -57,6 +62,7 @@ export function createPoliciesModule(deps: {
     ...(deps.random ? { random: deps.random } : {}),
     ...(deps.onViolationsRecorded ? { onViolationsRecorded: deps.onViolationsRecorded } : {}),
     ...(deps.outbound ? { classifier: createInjectionClassifier(deps.outbound) } : {}),
+    ...(deps.approvals ? { approvals: deps.approvals } : {}),
   });
   return { service, routes: policyRoutes(service), close: () => service.close() };
 }

@@ -78,12 +78,14 @@ export function policyRoutes(service: PolicyService): FastifyPluginAsyncTypebox 
           tags,
           operationId: 'evaluatePolicy',
           summary: 'Evaluate an action of an agent against the active policy',
-          description: 'The content is scanned and never stored or logged; the decision is recorded (allows may be sampled).',
+          description:
+            'The content is scanned and never stored or logged; the decision is recorded (allows may be sampled). A require_approval decision opens an ' +
+            'approval (its id in `approval`); proceed by evaluating again with `approval_id` (docs/approvals.md). 400 when the SSRF guard refuses `callback_url`.',
           body: EvaluateBody,
           response: { 200: EvaluateResult },
         },
       },
-      async (request) => service.evaluate(request.body, request.id),
+      async (request) => service.evaluate(request.body, request.id, request.principal?.id ?? null),
     );
 
     app.post(

@@ -72,6 +72,27 @@ export const EvaluateBody = Type.Object(
     ),
     tokens: Type.Optional(Type.Integer({ minimum: 0, maximum: 1e12 })),
     cost_usd: Type.Optional(Type.Number({ minimum: 0, maximum: 1e9 })),
+    approval_id: Type.Optional(
+      Type.String({
+        format: 'uuid',
+        pattern: Uuid.pattern,
+        description:
+        'proceed with this approval (docs/approvals.md): allowed once, when it was approved for exactly this agent, action, resource, classification and content and has not expired; anything else is a deny (rule approval_invalid) with the reason',
+      }),
+    ),
+    callback_url: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 2048,
+        description: 'where ORCA POSTs the outcome of the approval this call may open, signed with Standard Webhooks; checked against the SSRF guard (400 when refused)',
+      }),
+    ),
+    callback_secret: Type.Optional(
+      Type.String({
+        pattern: '^whsec_[A-Za-z0-9+/]{32,88}={0,2}$',
+        description: 'the Standard Webhooks secret to sign the callback with (whsec_ + base64 of 24–64 bytes); without it ORCA generates one and returns it once',
+      }),
+    ),
   },
   { additionalProperties: false, title: 'EvaluateRequest' },
 );
@@ -96,6 +117,17 @@ export const EvaluateResult = Type.Object(
     policy_version: Type.Integer(),
     mode: PolicyMode,
     decision_id: Type.Union([Type.String(), Type.Null()], { description: 'id of the recorded decision; null when an allow was not sampled' }),
+    approval: Type.Optional(
+      Type.Object(
+        {
+          id: Uuid,
+          status: Type.Unsafe<'pending'>({ type: 'string', enum: ['pending'] }),
+          expires_at: Timestamp,
+          callback_secret: Type.Optional(Type.String({ description: 'the generated Standard Webhooks secret of the callback: shown this once' })),
+        },
+        { title: 'OpenedApproval', description: 'require_approval: the approval this decision opened; poll GET /api/v1/approvals/{id} (docs/approvals.md)' },
+      ),
+    ),
   },
   { title: 'Decision' },
 );

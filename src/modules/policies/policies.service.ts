@@ -16,6 +16,7 @@ import { createDecisionRecorder } from './policy-decisions.recorder.js';
 import type { PolicyDecisionRepository } from './policy-decisions.repository.js';
 import { createPolicyDecisionService } from './policy-decisions.service.js';
 import type { InjectionClassifier } from './injection-classifier.js';
+import type { ApprovalGate } from './approval-gate.js';
 import type { PolicyDocumentRepository } from './policy-documents.repository.js';
 import { createPolicyDocumentService } from './policy-documents.service.js';
 import { createPolicySimulationService } from './policy-simulation.service.js';
@@ -36,6 +37,7 @@ export interface PolicyServiceDeps {
   random?: () => number;
   onViolationsRecorded?: (correlationId: string | null) => void;
   classifier?: InjectionClassifier;
+  approvals?: ApprovalGate;
 }
 
 export function createPolicyService(deps: PolicyServiceDeps) {
@@ -66,6 +68,7 @@ export function createPolicyService(deps: PolicyServiceDeps) {
     log: repositories.log,
     metrics,
     ...(deps.classifier ? { classifier: deps.classifier } : {}),
+    ...(deps.approvals ? { approvals: deps.approvals } : {}),
   });
   const simulation = createPolicySimulationService({ documents: repositories.documents, log: repositories.log, defaultPolicy, allowSampleRate });
   return {

@@ -1,5 +1,6 @@
 /** Policy decisions: evaluating a call against the active policy (the hot path), and the violations recorded. */
 import { AppError } from '../../platform/errors.js';
+import { contentDigest, type ApprovalBinding, type ApprovalGate, type ConsumedApproval } from './approval-gate.js';
 import { decodeCursor, pageOf } from '../../platform/http/cursor.js';
 import type { AgentService } from '../agents/index.js';
 import type { CompiledPolicy } from './compile-policy.js';
@@ -19,6 +20,8 @@ export interface PolicyDecisionServiceDeps {
   metrics: PolicyMetrics;
   /** Calls a policy's external injection classifier; absent, the built-in detector always decides. */
   classifier?: InjectionClassifier;
+  /** Opens approvals and judges presented ones (the approvals module); absent, approval_id is refused. */
+  approvals?: ApprovalGate;
 }
 
 export function createPolicyDecisionService(deps: PolicyDecisionServiceDeps) {
@@ -49,8 +52,20 @@ export function createPolicyDecisionService(deps: PolicyDecisionServiceDeps) {
   }
 
   return {
-    async evaluate(input: EvaluateInput, correlationId: string | null): Promise<EvaluateOutput> {
+    /**
+     * `requestedBy`: the API key asking, recorded on an approval the decision opens (it may never decide it).
+     * Bad input is refused before anything is written: a callback URL the SSRF guard refuses is a 400.
+     */
+    async evaluate(input: EvaluateInput, correlationId: string | null, requestedBy: string | null = null): Promise<EvaluateOutput> {
       const started = process.hrtime.bigint();
+      const gate = deps.approvals;
+      if (input.callback_secret !== undefined && input.callback_url === undefined) {
+        throw new AppError('validation_failed', 'callback_secret needs a callback_url', { errors: [{ path: '/body/callback_secret', message: 'needs callback_url' }] });
+      }
+      if (input.callback_url !== undefined) {
+        if (!gate) throw new AppError('validation_failed', 'callback_url cannot be used: approvals are not available', { errors: [{ path: '/body/callback_url', message: 'approvals are not available' }] });
+        await gate.checkCallbackUrl(input.callback_url);
+      }
       const policy = await activePolicy();
       const agent = await agentFacts(input.agent_id);
       const scan = scanContent(policy, input.content, input.content_origin);
@@ -63,7 +78,26 @@ export function createPolicyDecisionService(deps: PolicyDecisionServiceDeps) {
         pii: scan.counts,
         ...injectionFacts(scan),
       };
-      const { outcome, decisionId } = await settle(policy, facts, input, decide(policy, facts), started, correlationId);
+      let binding: ApprovalBinding | undefined;
+      const bindingOf = (): ApprovalBinding =>
+        (binding ??= { agentId: input.agent_id, action: input.action, resource: input.resource, classification: input.classification, contentDigest: contentDigest(input.content) });
+      const approvalId = input.approval_id?.toLowerCase();
+      if (approvalId !== undefined) {
+        facts.approval = gate ? await gate.present(approvalId, bindingOf()) : { id: approvalId, verdict: 'invalid', reason: 'cannot be checked: approvals are not available' };
+      }
+      let decided = decide(policy, facts);
+      // The approval is used before the decision is recorded, so that an allow is only ever recorded for the one
+      // call that won it; a call the approval would not let through (a deny) leaves it untouched.
+      let consumed: ConsumedApproval | null = null;
+      if (approvalId !== undefined && gate && facts.approval?.verdict === 'approved' && decided.decision !== 'deny') {
+        consumed = await gate.consume(approvalId, bindingOf(), { keyId: requestedBy, correlationId });
+        if (!consumed) {
+          facts.approval = { id: approvalId, verdict: 'invalid', reason: 'was used by another call' };
+          decided = decide(policy, facts);
+        }
+      }
+      const { outcome, decisionId } = await settle(policy, facts, input, decided, started, correlationId);
+      if (consumed && outcome.decision === 'deny') await consumed.release();
 
       if (outcome.violations.length === 0) metrics.decisions.inc({ decision: outcome.decision, rule: 'none' });
       for (const rule of new Set(outcome.violations.map((violation) => violation.rule))) metrics.decisions.inc({ decision: outcome.decision, rule });
@@ -78,6 +112,22 @@ export function createPolicyDecisionService(deps: PolicyDecisionServiceDeps) {
       };
       if (outcome.decision === 'redact' && input.content !== undefined) {
         result.redacted_content = redactContent(input.content, scan.findings, outcome.redact);
+      }
+      if (outcome.decision === 'require_approval' && gate) {
+        const opened = await gate.open({
+          ...bindingOf(),
+          rule: outcome.approvalRules[0] ?? 'approval_required',
+          violations: outcome.violations.map(({ rule, severity, detail }) => ({ rule, severity, detail })),
+          decisionId,
+          policyVersion: policy.version,
+          riskCostUsd: outcome.heldRiskUsd,
+          expiresAfterMs: policy.approval.expiresAfterMs,
+          approvers: policy.approval.approvers,
+          requestedBy: requestedBy ?? 'anonymous',
+          correlationId,
+          ...(input.callback_url !== undefined ? { callback: { url: input.callback_url, ...(input.callback_secret !== undefined ? { secret: input.callback_secret } : {}) } } : {}),
+        });
+        if (opened) result.approval = opened;
       }
       return result;
     },

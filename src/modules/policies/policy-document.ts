@@ -21,6 +21,7 @@ export const ACCESS_RULES = [
   'role_classification',
   'role_action',
   'approval_required',
+  'approval_invalid',
   'prompt_injection',
   'quota_calls',
   'quota_tokens',
@@ -159,7 +160,18 @@ export const PolicyDocumentSchema = Type.Object(
         description: 'deny (default) or allow the actions of an agent in needs_review: approved, then changed, waiting for a new approval (docs/discovery.md)',
       }),
     ),
-    approval: Type.Optional(Type.Object({ actions: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 200 }) }, { additionalProperties: false })),
+    approval: Type.Optional(
+      Type.Object(
+        {
+          actions: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 200 }),
+          expires_after: Type.Optional(
+            Type.String({ pattern: '^[1-9]\\d{0,5}(m|h|d)$', description: 'how long an approval waits for its decision before it expires (denied): 1m to 30d, default 24h' }),
+          ),
+          approvers: Type.Optional(Type.Integer({ minimum: 1, maximum: 2, description: 'distinct approvers an approval needs (default 1); one deny is enough' })),
+        },
+        { additionalProperties: false, description: 'actions held for a human approval, and how approvals are decided (docs/approvals.md)' },
+      ),
+    ),
     quotas: Type.Optional(
       Type.Object(
         {
@@ -186,6 +198,7 @@ export const DEFAULT_RULES: Record<AccessRule, { severity: Severity; risk_cost_u
   role_classification: { severity: 'high', risk_cost_usd: 10000 },
   role_action: { severity: 'medium', risk_cost_usd: 2000 },
   approval_required: { severity: 'high', risk_cost_usd: 20000 },
+  approval_invalid: { severity: 'medium', risk_cost_usd: 0 },
   prompt_injection: { severity: 'high', risk_cost_usd: 15000 },
   quota_calls: { severity: 'medium', risk_cost_usd: 0 },
   quota_tokens: { severity: 'medium', risk_cost_usd: 0 },

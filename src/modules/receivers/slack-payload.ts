@@ -1,17 +1,44 @@
 import type { AlertInstance, Notification } from './notification.js';
 
-/** Slack allows 50 blocks per message; each alert takes two, so the rest is summarised in one line. */
+/** Slack allows 50 blocks per message; each alert takes two (three with approval buttons), so the rest is summarised in one line. */
 const MAX_ALERTS_SHOWN = 10;
 const HEADER_LIMIT = 150;
 const TEXT_LIMIT = 2900;
 const SEVERITY_MARK: Record<string, string> = { critical: ':red_circle:', high: ':large_orange_circle:', warning: ':large_orange_circle:', info: ':large_blue_circle:' };
 
 type TextObject = { type: 'plain_text' | 'mrkdwn'; text: string };
+interface SlackButton {
+  type: 'button';
+  action_id: string;
+  text: { type: 'plain_text'; text: string };
+  value: string;
+  style: 'primary' | 'danger';
+}
 export type SlackBlock =
   | { type: 'header'; text: TextObject }
   | { type: 'section'; text: TextObject; fields?: TextObject[] }
   | { type: 'context'; elements: TextObject[] }
+  | { type: 'actions'; block_id: string; elements: SlackButton[] }
   | { type: 'divider' };
+
+/**
+ * The Approve and Deny buttons of a pending approval (docs/approvals.md "Slack"). A click reaches ORCA's Slack
+ * interactivity endpoint (modules/approvals), which knows these ids; the value is the approval's id.
+ */
+const APPROVE_ACTION_ID = 'orca_approval_approve';
+const DENY_ACTION_ID = 'orca_approval_deny';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function approvalButtons(approvalId: string): SlackBlock {
+  return {
+    type: 'actions',
+    block_id: `orca_approval:${approvalId}`,
+    elements: [
+      { type: 'button', action_id: APPROVE_ACTION_ID, text: { type: 'plain_text', text: 'Approve' }, value: approvalId, style: 'primary' },
+      { type: 'button', action_id: DENY_ACTION_ID, text: { type: 'plain_text', text: 'Deny' }, value: approvalId, style: 'danger' },
+    ],
+  };
+}
 
 export interface SlackMessage {
   /** The fallback shown in notifications and by clients that do not render blocks. */
@@ -46,10 +73,14 @@ function alertBlocks(alert: AlertInstance): SlackBlock[] {
   ];
   if (agent) fields.push({ type: 'mrkdwn', text: `*Agent*\n${escape(truncate(agent, 200))}` });
   if (labels.alertname) fields.push({ type: 'mrkdwn', text: `*Rule*\n${escape(truncate(labels.alertname, 200))}` });
-  const links = [link(alert.generatorURL, 'Open in ORCA'), link(annotations.runbook_url, 'Runbook')].filter((value): value is string => value !== undefined);
+  const links = [link(alert.generatorURL, 'Open in ORCA'), link(annotations.approval_url, 'Open approval'), link(annotations.runbook_url, 'Runbook')].filter(
+    (value): value is string => value !== undefined,
+  );
   const blocks: SlackBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: truncate(`*${escape(title)}*${description}`, TEXT_LIMIT) }, fields }];
   const since = alert.status === 'resolved' && alert.endsAt ? `resolved ${alert.endsAt}` : `since ${alert.startsAt}`;
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: [...links, since].join(' · ') }] });
+  // A pending approval (an approval_requested alert) can be decided from the message itself.
+  if (alert.status === 'firing' && labels.approval_id !== undefined && UUID.test(labels.approval_id)) blocks.push(approvalButtons(labels.approval_id.toLowerCase()));
   return blocks;
 }
 

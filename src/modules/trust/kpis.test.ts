@@ -10,7 +10,7 @@ const empty: KpiInputs = {
   entities: { seen: 0, withOpenGap: 0 },
   decisions: { total: 0, compliant: 0 },
   resolutions: { gapsAuto: 0, gapsResolved: 0, incidentsAuto: 0, incidentsResolved: 0 },
-  riskAvoided: { policyUsd: 0, blockedDecisions: 0, syncUsd: 0, gapsResolvedBeforeDue: 0 },
+  riskAvoided: { policyUsd: 0, blockedDecisions: 0, syncUsd: 0, gapsResolvedBeforeDue: 0, approvalsUsd: 0, approvalsDeniedOrExpired: 0 },
   platformCostUsdMonthly: undefined,
 };
 
@@ -47,7 +47,7 @@ describe('computeKpis (docs/trust.md)', () => {
       // (4 + 1) / (6 + 2) = 0.625
       resolutions: { gapsAuto: 4, gapsResolved: 6, incidentsAuto: 1, incidentsResolved: 2 },
       // 2 × 5000 + 1500 = 11 500
-      riskAvoided: { policyUsd: 10_000, blockedDecisions: 2, syncUsd: 1500, gapsResolvedBeforeDue: 1 },
+      riskAvoided: { ...empty.riskAvoided, policyUsd: 10_000, blockedDecisions: 2, syncUsd: 1500, gapsResolvedBeforeDue: 1 },
       // 3000/month over 30 d = 3000 → ROI = 11500 / 3000 = 3.8333… → 3.83
       platformCostUsdMonthly: 3000,
     });
@@ -58,9 +58,35 @@ describe('computeKpis (docs/trust.md)', () => {
     expect(kpis.self_resolution).toMatchObject({ value: 0.625, numerator: 5, denominator: 8, band: null });
     expect(kpis.risk_avoided).toMatchObject({
       value: 11_500,
-      inputs: { blocked_violations_usd: 10_000, blocked_decisions: 2, gaps_resolved_before_due_usd: 1500, gaps_resolved_before_due: 1 },
+      inputs: {
+        blocked_violations_usd: 10_000,
+        blocked_decisions: 2,
+        gaps_resolved_before_due_usd: 1500,
+        gaps_resolved_before_due: 1,
+        approvals_denied_or_expired_usd: 0,
+        approvals_denied_or_expired: 0,
+      },
     });
     expect(kpis.roi).toMatchObject({ value: 3.83, numerator: 11_500, denominator: 3000, band: null });
+  });
+
+  it('counts approvals in RA$ only when they were denied or expired (the read model passes only those)', () => {
+    // Two approvals ended without going ahead: one denied (transfer_funds, approval_required $20,000), one expired
+    // (delete_data, $20,000 + a held prompt injection $15,000): 20,000 + 35,000 = 55,000, beside 3 × $1,000 blocked.
+    const kpis = computeKpis({
+      ...empty,
+      riskAvoided: { ...empty.riskAvoided, policyUsd: 3000, blockedDecisions: 3, approvalsUsd: 55_000, approvalsDeniedOrExpired: 2 },
+      platformCostUsdMonthly: 3000,
+    });
+    expect(kpis.risk_avoided).toMatchObject({
+      value: 58_000,
+      numerator: 58_000,
+      inputs: { blocked_violations_usd: 3000, blocked_decisions: 3, approvals_denied_or_expired_usd: 55_000, approvals_denied_or_expired: 2 },
+    });
+    // 58,000 / 3,000 = 19.333… → 19.33
+    expect(kpis.roi).toMatchObject({ value: 19.33, numerator: 58_000, denominator: 3000 });
+    // Pending and approved approvals avoided nothing: with none denied or expired, RA$ is the blocked violations alone.
+    expect(computeKpis({ ...empty, riskAvoided: { ...empty.riskAvoided, policyUsd: 3000, blockedDecisions: 3 } }).risk_avoided.value).toBe(3000);
   });
 
   it('prorates the monthly platform cost to the window', () => {

@@ -42,7 +42,15 @@ export interface KpiInputs {
    * arrived after an action asked for it; the others closed by data arriving on its own. Absent → 0.
    */
   resolutions: { gapsAuto: number; gapsResolved: number; incidentsAuto: number; incidentsResolved: number; gapsHealed?: number };
-  riskAvoided: { policyUsd: number; blockedDecisions: number; syncUsd: number; gapsResolvedBeforeDue: number };
+  riskAvoided: {
+    policyUsd: number;
+    blockedDecisions: number;
+    syncUsd: number;
+    gapsResolvedBeforeDue: number;
+    /** Approvals denied or expired in W, and the risk cost their decisions held (0 and 0 without approvals). */
+    approvalsUsd: number;
+    approvalsDeniedOrExpired: number;
+  };
   /** PLATFORM_COST_USD_MONTHLY; undefined when unset. */
   platformCostUsdMonthly: number | undefined;
 }
@@ -109,7 +117,7 @@ export function computeKpis(input: KpiInputs): KpiSet {
   const gapsHealed = Math.min(input.resolutions.gapsHealed ?? 0, input.resolutions.gapsAuto);
   const resolvedAll = input.resolutions.gapsResolved + input.resolutions.incidentsResolved;
 
-  const riskAvoided = roundTo(input.riskAvoided.policyUsd + input.riskAvoided.syncUsd, 2);
+  const riskAvoided = roundTo(input.riskAvoided.policyUsd + input.riskAvoided.syncUsd + input.riskAvoided.approvalsUsd, 2);
   const cost = input.platformCostUsdMonthly === undefined ? null : platformCostOver(input.windowMs, input.platformCostUsdMonthly);
   const roi: Kpi =
     cost === null
@@ -168,6 +176,8 @@ export function computeKpis(input: KpiInputs): KpiSet {
         blocked_decisions: input.riskAvoided.blockedDecisions,
         gaps_resolved_before_due_usd: roundTo(input.riskAvoided.syncUsd, 2),
         gaps_resolved_before_due: input.riskAvoided.gapsResolvedBeforeDue,
+        approvals_denied_or_expired_usd: roundTo(input.riskAvoided.approvalsUsd, 2),
+        approvals_denied_or_expired: input.riskAvoided.approvalsDeniedOrExpired,
       },
     },
     roi,

@@ -11,6 +11,7 @@
  * | `decision`    | policies  | policy adherence P, compliance SLA, risk avoided by blocking, per window/day   |
  * | `incident`    | incidents | X: open high/critical incidents per agent; self-resolution of incidents        |
  * | `sync_gap`    | sync      | freshness F, drift rate, self-resolution and risk avoided of gaps; open gaps   |
+ * | `approval`    | approvals | risk avoided by approvals that were denied or expired                          |
  *
  * Reading the tables rather than asking each module's service keeps every input one grouped, set-based
  * statement over the window (from, to], fast at 10,000 agents and millions of runs and decisions (indexes:
@@ -57,6 +58,7 @@ export interface AvailableTables {
   sync_gap: boolean;
   event: boolean;
   run: boolean;
+  approval: boolean;
 }
 
 /** A time range for a raw scan; each bound inclusive or exclusive. */
@@ -88,7 +90,8 @@ export function createTrustReadModel(db: Queryable) {
     async availableTables(tx: Queryable = db): Promise<AvailableTables> {
       const { rows } = await tx.query<AvailableTables>(
         `select to_regclass('decision') is not null as decision, to_regclass('sync_gap') is not null as sync_gap,
-                to_regclass('event') is not null as event, to_regclass('run') is not null as run`,
+                to_regclass('event') is not null as event, to_regclass('run') is not null as run,
+                to_regclass('approval') is not null as approval`,
       );
       return rows[0]!;
     },
@@ -228,6 +231,21 @@ export function createTrustReadModel(db: Queryable) {
       );
       const row = rows[0];
       return { auto: row?.auto ?? 0, healed: row?.healed ?? 0, resolved: row?.resolved ?? 0, beforeDue: row?.before_due ?? 0, beforeDueUsd: Number(row?.before_due_usd ?? 0) };
+    },
+
+    /**
+     * Approvals that ended without going ahead in (from, to] — denied then, or expired then — and the risk cost
+     * their decisions held (RA$ counts an approval only so). A pending approval past its expiry is expired whether
+     * or not the sweep has recorded it yet: the same answer before and after the sweep.
+     */
+    async approvalsAvoided(from: Date, to: Date, tx: Queryable = db): Promise<{ count: number; usd: number }> {
+      const { rows } = await tx.query<{ count: number; usd: number }>(
+        `select count(*)::int as count, coalesce(sum(risk_cost_usd), 0)::float8 as usd from approval
+          where (status in ('denied', 'expired') and decided_at > $1 and decided_at <= $2)
+             or (status = 'pending' and expires_at > $1 and expires_at <= $2)`,
+        [from, to],
+      );
+      return { count: rows[0]?.count ?? 0, usd: Number(rows[0]?.usd ?? 0) };
     },
 
     async incidentResolutions(from: Date, to: Date, tx: Queryable = db): Promise<{ auto: number; resolved: number }> {

@@ -145,12 +145,14 @@ export function createTrustService(deps: TrustServiceDeps) {
     let entities = { seen: 0, withOpenGap: 0 };
     let gapResolutions = { auto: 0, healed: 0, resolved: 0, beforeDue: 0, beforeDueUsd: 0 };
     let incidentResolutions = { auto: 0, resolved: 0 };
+    let approvalsAvoided = { count: 0, usd: 0 };
     if (!agentId) {
       for (const totals of decisions.values()) decisionTotals = addDecisionTotals(decisionTotals, totals);
-      [entities, gapResolutions, incidentResolutions] = await readAll(concurrently, [
+      [entities, gapResolutions, incidentResolutions, approvalsAvoided] = await readAll(concurrently, [
         () => (tables.event ? readModel.entities(from, at, tables.sync_gap, tx) : entities),
         () => (tables.sync_gap ? readModel.gapResolutions(from, at, tx) : gapResolutions),
         () => readModel.incidentResolutions(from, at, tx),
+        () => (tables.approval ? readModel.approvalsAvoided(from, at, tx) : approvalsAvoided),
       ]);
     }
     const active = agents.filter((agent) => agent.status === 'active');
@@ -173,6 +175,8 @@ export function createTrustService(deps: TrustServiceDeps) {
         blockedDecisions: decisionTotals.blocked,
         syncUsd: gapResolutions.beforeDueUsd,
         gapsResolvedBeforeDue: gapResolutions.beforeDue,
+        approvalsUsd: approvalsAvoided.usd,
+        approvalsDeniedOrExpired: approvalsAvoided.count,
       },
       platformCostUsdMonthly: settings.platformCostUsdMonthly,
     });

@@ -16,6 +16,8 @@ const MATRIX: Record<RouteAccess, Record<Role | 'none', boolean>> = {
   ingest: { admin: true, operator: false, viewer: false, ingest: true, none: false },
   // Any valid key; the route checks each operation's role itself (the MCP endpoint).
   authenticated: { admin: true, operator: true, viewer: true, ingest: true, none: false },
+  // Every key role passes the edge; the route answers an ingest key only about what it asked for (an approval).
+  viewer_or_requester: { admin: true, operator: true, viewer: true, ingest: true, none: false },
 };
 
 const CASES = (Object.entries(MATRIX) as Array<[RouteAccess, Record<Role | 'none', boolean>]>).flatMap(([access, row]) =>

@@ -10,6 +10,8 @@ export const PERMISSIONS: Readonly<Record<Exclude<RouteAccess, 'public' | 'signe
   admin: ['admin'],
   ingest: ['ingest', 'admin'],
   authenticated: ['viewer', 'operator', 'admin', 'ingest'],
+  // The route narrows ingest keys to what they asked for (roles.ts).
+  viewer_or_requester: ['viewer', 'operator', 'admin', 'ingest'],
 };
 
 export function isAllowed(access: RouteAccess, role: Role | undefined): boolean {

@@ -5,6 +5,7 @@
  * configuration is derived from it, so neither the documentation nor the type can drift from the parser.
  */
 import { ALERTS_SETTINGS } from './settings/alerts.js';
+import { APPROVALS_SETTINGS } from './settings/approvals.js';
 import { BACKUPS_SETTINGS } from './settings/backups.js';
 import { CONSOLE_SETTINGS } from './settings/console.js';
 import { DATABASE_SETTINGS } from './settings/database.js';
@@ -30,6 +31,7 @@ export const SETTINGS = [
   ...JOBS_SETTINGS,
   ...ALERTS_SETTINGS,
   ...REMEDIATION_SETTINGS,
+  ...APPROVALS_SETTINGS,
   ...BACKUPS_SETTINGS,
   ...CONSOLE_SETTINGS,
   ...DISCOVERY_SETTINGS,

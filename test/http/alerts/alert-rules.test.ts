@@ -57,6 +57,7 @@ for (const target of databaseTargets) {
         'agent_changed',
         'agent_discovered',
         'agent_silent',
+        'approval_requested',
         'backup_failed',
         'delivery_dead_lettered',
         'discovery_failed',
@@ -93,7 +94,7 @@ for (const target of databaseTargets) {
       });
       expect(response.statusCode).toBe(400);
       expect((response.json() as { errors: unknown[] }).errors).toEqual([
-        { path: '/body/rules/0/kind', message: 'is not a rule kind (gap_opened, stream_stale, trust_below, kpi_threshold, violations, signature_failures, agent_silent, incident_opened, delivery_dead_lettered, backup_failed, backup_stale, agent_discovered, agent_changed, tool_poisoning, discovery_failed)' },
+        { path: '/body/rules/0/kind', message: 'is not a rule kind (gap_opened, stream_stale, trust_below, kpi_threshold, violations, signature_failures, agent_silent, incident_opened, delivery_dead_lettered, backup_failed, backup_stale, agent_discovered, agent_changed, tool_poisoning, discovery_failed, approval_requested)' },
         { path: '/body/rules/1/for', message: 'is not a duration (a whole number and a unit: 0s, 30s, 5m, 4h, 1d; at most 90d)' },
         { path: '/body/rules/1/window', message: 'is not a duration (a whole number and a unit: 0s, 30s, 5m, 4h, 1d; at most 90d)' },
         { path: '/body/rules/2/match/operator', message: "must have required property 'operator'" },
