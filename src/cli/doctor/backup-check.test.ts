@@ -44,12 +44,12 @@ describe('checkBackup (BACKUP_INTERVAL 6 h: a success may be 12 h old)', () => {
     expect(check.hint).toMatch(/^fix what the backup error names \(docs\/backups.md\), then run `orca backup`/);
   });
 
-  it('before any backup: up while backups are not yet overdue, down once 2 × BACKUP_INTERVAL has passed since they were due', () => {
+  it('before any backup: up while backups are not yet overdue, a warning once 2 × BACKUP_INTERVAL has passed since they were due', () => {
     const fresh = checkBackup({ ...facts, status: null, dueSince: new Date(ago(3)) });
     expect(fresh).toMatchObject({ status: 'up', last_outcome: null, last_success_at: null });
     expect(fresh.detail).toBe(`no backup yet in ${dir}: the first is due within BACKUP_INTERVAL of a worker's start`);
     const overdue = checkBackup({ ...facts, status: null, dueSince: new Date(ago(30)) });
-    expect(overdue.status).toBe('down');
+    expect(overdue.status).toBe('warn');
     expect(overdue.detail).toBe(`no backup recorded in ${dir}, and backups have been due since ${ago(30)} (30 h, more than 2 × BACKUP_INTERVAL = 12 h)`);
     expect(overdue.hint).toMatch(/^run `orca backup` now/);
     // Unknown (the database could not be read): a missing record is not judged.

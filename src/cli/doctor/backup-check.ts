@@ -22,7 +22,7 @@ const RUN_A_WORKER =
 /**
  * The backups module's record of its last attempt, judged as its alerts are: `down` when the last attempt failed,
  * or when the last success is older than 2 × BACKUP_INTERVAL (one scheduled backup missed, and the next one late
- * too). Before any attempt, backups count as overdue once 2 × BACKUP_INTERVAL has passed since they were due.
+ * too). Before any attempt, a warning once 2 × BACKUP_INTERVAL has passed since backups were due.
  * The error recorded by a failed attempt is scrubbed of credentials before it is shown.
  */
 export function checkBackup(facts: BackupFacts): BackupCheck {
@@ -40,10 +40,12 @@ export function checkBackup(facts: BackupFacts): BackupCheck {
   const limit = `2 × BACKUP_INTERVAL = ${formatDuration(maxAgeMs)}`;
   if (!last) {
     const overdueFor = facts.dueSince ? facts.now.getTime() - facts.dueSince.getTime() : undefined;
+    // A warning, not a failure: the record may be missing because backups are taken elsewhere (another replica's
+    // BACKUP_DIR) or because this host was just restored from one; a failed or stale record is certain.
     if (overdueFor !== undefined && overdueFor > maxAgeMs) {
       return {
         ...base,
-        status: 'down',
+        status: 'warn',
         detail: `no backup recorded in ${facts.dir}, and backups have been due since ${facts.dueSince!.toISOString()} (${formatDuration(overdueFor)}, more than ${limit})`,
         hint: `run \`orca backup\` now, and ${RUN_A_WORKER}; if a worker elsewhere takes them, run orca doctor with its BACKUP_DIR`,
       };
