@@ -40,6 +40,7 @@ describe('checkBackup (BACKUP_INTERVAL 6 h: a success may be 12 h old)', () => {
     const error = 'pg_dump: error: connection to postgres://orca:hunter2-doctor@db:5432/orca failed';
     const check = checkBackup({ ...facts, status: attempt({ outcome: 'failure', attempted_at: ago(2), error, last_success_at: ago(8) }) });
     expect(check).toMatchObject({ status: 'down', last_outcome: 'failure', last_attempt_at: ago(2), last_success_at: ago(8) });
+    // secretlint-disable-next-line @secretlint/secretlint-rule-database-connection-string -- the redacted form of the fake above
     expect(check.detail).toBe(`the last backup attempt, at ${ago(2)}, failed: pg_dump: error: connection to postgres://orca:[REDACTED]@db:5432/orca failed (last success ${ago(8)})`);
     expect(check.hint).toMatch(/^fix what the backup error names \(docs\/backups.md\), then run `orca backup`/);
   });

@@ -81,12 +81,17 @@ describe('checkDirectory', () => {
     },
   );
 
-  it('is down on a read-only filesystem and on a full one, each with its own fix', async () => {
+  it('is down on a read-only filesystem, without permission and on a full one, each with its own fix', async () => {
     const dir = mkdtempSync(join(root, 'erofs-'));
     const failing = (code: string): DirectoryFs => ({ ...nodeDirectoryFs, writeFile: () => Promise.reject(Object.assign(new Error(code), { code })) });
     const readOnly = await checkDirectory(dataDir(dir), failing('EROFS'));
     expect(readOnly).toMatchObject({ status: 'down', detail: `cannot create and remove a file in ${dir} (EROFS)` });
     expect(readOnly.hint).toBe(`ORCA_DATA_DIR (${dir}) is on a read-only filesystem: mount it read-write, or point ORCA_DATA_DIR at a writable volume`);
+    // What chmod 0500 gives a user other than root, for the runs where the test above is skipped.
+    const denied = await checkDirectory(dataDir(dir), failing('EACCES'));
+    expect(denied.hint).toBe(
+      `ORCA_DATA_DIR (${dir}) is not writable by this user (uid ${process.getuid!()}): give the user ORCA runs as write access (chown/chmod), or point ORCA_DATA_DIR at a directory it owns`,
+    );
     const full = await checkDirectory(dataDir(dir), failing('ENOSPC'));
     expect(full.hint).toBe(`the filesystem holding ORCA_DATA_DIR (${dir}) is full (or the user's quota is): free space there, or point ORCA_DATA_DIR at a larger volume`);
   });
