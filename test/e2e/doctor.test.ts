@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DoctorJson } from '../helpers/doctor.js';
 import { cleanupOrcaProcesses, freePort, runOrca, tempDir } from '../helpers/orca-process.js';
 
 /**
  * `orca doctor` as an operator meets it (docs/CLI.md): a real process per case, checked by exit code and output. Each
  * failure comes with the fix for that failure: an unreachable database points at DATABASE_URL and the server (not at
- * `orca migrate`), pending migrations at `orca migrate`, an unreachable Redis at REDIS_URL. The database or migrations
- * down exit 1; Redis alone down is `degraded` and exits 0, as a server would stay ready (/readyz 200).
+ * `orca migrate`), pending migrations at `orca migrate`, an unreachable Redis at REDIS_URL, an invalid setting at the
+ * settings. The database or migrations down exit 1; Redis alone down is `degraded` and exits 0, as a server would stay
+ * ready. Receivers, backups, directories and the clock: doctor-checks.test.ts.
  */
 
 // Process spawns compile TypeScript on the fly and PGlite runs initdb in WASM: slow on a loaded machine. Bounds a hang.
@@ -13,13 +15,6 @@ const PROCESS_TEST_TIMEOUT_MS = 300_000;
 const redisUrl = process.env.ORCA_TEST_REDIS_URL;
 
 afterAll(cleanupOrcaProcesses);
-
-interface DoctorJson {
-  status: 'ok' | 'down';
-  database: string;
-  checks: Record<string, { status: 'up' | 'down'; latency_ms: number; detail?: string }>;
-  hints: string[];
-}
 
 describe('orca doctor', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   const migratedDir = tempDir('orca-doctor-');
@@ -40,7 +35,22 @@ describe('orca doctor', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
     const json = await runOrca(['doctor', '--json'], { DATABASE_URL: url, ORCA_DATA_DIR: tempDir('orca-doctor-') });
     expect(json.code).toBe(1);
     const report = JSON.parse(json.stdout) as DoctorJson;
-    expect(report).toMatchObject({ status: 'down', database: 'postgres', checks: { database: { status: 'down' }, migrations: { status: 'down' } } });
+    expect(report).toMatchObject({
+      status: 'down',
+      database: 'postgres',
+      checks: {
+        configuration: { status: 'up', file: null },
+        backup_dir: { status: 'up' },
+        database: { status: 'down' },
+        migrations: { status: 'down' },
+        // What needs the database is not checked; the database's hint is the fix.
+        clock: { status: 'down', detail: 'not checked: database unreachable' },
+        receivers: { status: 'down', detail: 'not checked: database unreachable', targets: [] },
+        backup: { status: 'up' },
+      },
+    });
+    // With PostgreSQL, ORCA_DATA_DIR holds no data: only BACKUP_DIR is checked.
+    expect(report.checks.data_dir).toBeUndefined();
     expect(report.hints).toHaveLength(1);
     expect(report.hints[0]).toMatch(/^the PostgreSQL server did not answer/);
   });
@@ -67,12 +77,25 @@ describe('orca doctor', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
     expect(result.stdout + result.stderr).not.toContain('not-a-real-password');
   });
 
-  it.skipIf(!redisUrl)(`with REDIS_URL reachable: exit 0 and redis up${redisUrl ? '' : ' [skipped: ORCA_TEST_REDIS_URL is unset]'}`, async () => {
+  it.skipIf(!redisUrl)(`with REDIS_URL reachable: exit 0, every check up, no hint${redisUrl ? '' : ' [skipped: ORCA_TEST_REDIS_URL is unset]'}`, async () => {
     const result = await runOrca(['doctor'], { ORCA_DATA_DIR: migratedDir, REDIS_URL: redisUrl! });
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
-    expect(result.stdout).toMatch(/^database: up /m);
-    expect(result.stdout).toMatch(/^migrations: up /m);
-    expect(result.stdout).toMatch(/^redis: up /m);
+    const names = result.stdout.split('\n').filter((line) => /^\w+: up \(/.test(line)).map((line) => line.split(':')[0]);
+    expect(names).toEqual(['configuration', 'data_dir', 'backup_dir', 'database', 'migrations', 'redis', 'clock', 'receivers', 'backup']);
+    expect(result.stdout).toContain('receivers: up');
+    expect(result.stdout).toMatch(/^status: ok$/m);
     expect(result.stdout).not.toContain('hint:');
+  });
+
+  it('with an invalid configuration: exit 2, and --json reports the configuration check with its hint', async () => {
+    const result = await runOrca(['doctor', '--json'], { PORT: 'abc', ORCA_DATA_DIR: migratedDir });
+    expect(result.code, result.stderr).toBe(2);
+    const report = JSON.parse(result.stdout) as DoctorJson;
+    expect(report).toMatchObject({ status: 'down', database: null, checks: { configuration: { status: 'down', file: null } } });
+    expect(Object.keys(report.checks)).toEqual(['configuration']);
+    expect(report.checks.configuration!.detail).toMatch(/^PORT: .*\(got "abc"\)$/);
+    expect(report.hints).toEqual([
+      'fix the settings named above (in the environment): `orca doctor --help` and docs/CONFIGURATION.md list every setting with its format and default',
+    ]);
   });
 });

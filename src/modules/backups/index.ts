@@ -12,6 +12,7 @@ import { createBackupsService, type BackupSettings } from './backups.service.js'
 export { BackupError, verifyBackup, type BackupManifest } from './manifest.js';
 export { backupDirOf, latestBackup, listBackups } from './backup-folder.js';
 export { restoreBackup, type RestoreReport } from './restore.js';
+export { readBackupStatus } from './backup-status.js';
 export type { BackupStatus } from './backup-status.js';
 export type { BackupRun, BackupsService } from './backups.service.js';
 

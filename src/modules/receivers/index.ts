@@ -24,6 +24,9 @@ export type { DeliverySettings } from './receivers.jobs.js';
 export type { ReceiverSettings } from './receiver-settings.js';
 export type { OpenedReceiver } from './receiver-request.js';
 export { standardWebhookHeaders } from './webhook-payload.js';
+export { deliveryUrl } from './receiver-url.js';
+export { listReceiverEndpoints, withSettingsReceivers, type ReceiverEndpoint } from './receiver-endpoints.js';
+export { RECEIVER_KINDS, type ReceiverKind } from './receivers.schemas.js';
 
 /**
  * Alert receivers (Alertmanager, Slack, Standard Webhooks) and durable deliveries to them. `sink` is what the alerts

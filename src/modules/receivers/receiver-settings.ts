@@ -18,7 +18,7 @@ export interface ReceiverSettings {
   alertWebhookSecret: string | undefined;
 }
 
-interface WantedReceiver {
+export interface WantedReceiver {
   setting: string;
   name: string;
   kind: ReceiverKind;
@@ -26,7 +26,8 @@ interface WantedReceiver {
   secret: string | undefined;
 }
 
-function wantedReceivers(settings: ReceiverSettings): WantedReceiver[] {
+/** The receivers the settings keep, by the names the server gives them (also what `orca doctor` probes). */
+export function wantedReceivers(settings: ReceiverSettings): WantedReceiver[] {
   const wanted: WantedReceiver[] = [];
   if (settings.alertmanagerUrl) wanted.push({ setting: 'ALERTMANAGER_URL', name: 'alertmanager', kind: 'alertmanager', url: settings.alertmanagerUrl, secret: undefined });
   if (settings.alertWebhookUrl) {

@@ -16,7 +16,7 @@ type Env = Record<string, string | undefined>;
  * names of docs/CONFIGURATION.md; the environment wins over the file so that deploy-time overrides behave as operators expect.
  */
 function readConfigFile(env: Env, cwd: string): Env {
-  const path = resolve(cwd, env.ORCA_CONFIG_FILE ?? 'orca.config.yaml');
+  const path = configFilePath(env, cwd);
   // eslint-disable-next-line security/detect-non-literal-fs-filename -- path is the config file the operator named (ORCA_CONFIG_FILE), never a request's
   if (!existsSync(path)) {
     if (env.ORCA_CONFIG_FILE) throw new ConfigError([`ORCA_CONFIG_FILE: file not found: ${path}`]);
@@ -40,6 +40,18 @@ function readConfigFile(env: Env, cwd: string): Env {
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return values;
+}
+
+/** Where the configuration file is looked for: ORCA_CONFIG_FILE, or orca.config.yaml in the working directory. */
+function configFilePath(env: Env, cwd: string): string {
+  return resolve(cwd, env.ORCA_CONFIG_FILE ?? 'orca.config.yaml');
+}
+
+/** The configuration file loadConfig() reads with this environment (absolute path), or undefined when there is none. */
+export function configFileUsed(env: Env = process.env, cwd: string = process.cwd()): string | undefined {
+  const path = configFilePath(env, cwd);
+  // eslint-disable-next-line security/detect-non-literal-fs-filename -- path is the config file the operator named (ORCA_CONFIG_FILE), never a request's
+  return existsSync(path) ? path : undefined;
 }
 
 /** Parses every setting, reports every problem at once, and returns a frozen config object. */
