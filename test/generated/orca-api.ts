@@ -4015,7 +4015,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The key's role may not call this operation (docs/SECURITY.md), or the client address is blocked (BLOCKED_IPS). */
+        /** @description The key's role may not call this operation (docs/SECURITY.md), a write made with a console session lacks that session's X-CSRF-Token, or the client address is blocked (BLOCKED_IPS). */
         Forbidden: {
             headers: {
                 [name: string]: unknown;
@@ -6688,7 +6688,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["AddressBlocked"];
+            403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];

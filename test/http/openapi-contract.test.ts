@@ -254,6 +254,18 @@ for (const target of databaseTargets) {
     const newActivation = async (): Promise<string> =>
       (await call('activateKillSwitch', { body: { preview_token: await previewToken(), reason: 'contract test' } })).id as string;
     const silence = () => ({ matchers: ['alertname="contract"'], ends_at: new Date(Date.now() + day).toISOString(), comment: 'contract test' });
+    /**
+     * A console session, signed in with the real key of `role` through signIn itself: the headers of a read made with
+     * its cookie, and of a write (the cookie and its CSRF token). The session routes take only such a cookie.
+     */
+    const newSession = async (role: Role = 'viewer'): Promise<{ read: Record<string, string>; write: Record<string, string> }> => {
+      const response = await send(byId('signIn'), { body: { api_key: t.keys[role] } });
+      expect(response.statusCode, `signIn: ${response.body.slice(0, 300)}`).toBe(201);
+      const cookie = /^orca_session=[A-Za-z0-9_-]{43}(?=;)/.exec(String(response.headers['set-cookie']))?.[0];
+      expect(cookie, String(response.headers['set-cookie'])).toBeDefined();
+      const csrf = (response.json() as { csrf_token: string }).csrf_token;
+      return { read: { cookie: cookie! }, write: { cookie: cookie!, 'x-csrf-token': csrf } };
+    };
 
     /** A request each operation answers with a success; new operations must add theirs (the first test says so). */
     const EXAMPLES: Record<string, () => Promise<Call>> = {
@@ -373,6 +385,10 @@ for (const target of databaseTargets) {
       denyApproval: async () => ({ params: { id: await newApproval() }, body: { reason: 'contract test' } }),
       // A verified interaction that is not an ORCA button: acknowledged, nothing else.
       receiveSlackInteraction: async () => slackRequest({ type: 'view_submission', user: { id: 'U0CONTRACT' } }),
+      signIn: async () => ({ body: { api_key: t.keys.viewer } }),
+      // Cookie-only routes: the session cookie (and, for the write, its CSRF token) with no key header.
+      getSession: async () => ({ as: 'none', headers: (await newSession()).read }),
+      signOut: async () => ({ as: 'none', headers: (await newSession('operator')).write }),
     };
     const example = async (operation: Operation): Promise<Call> => {
       const build = EXAMPLES[operation.operationId];
@@ -495,6 +511,12 @@ for (const target of databaseTargets) {
       const source = await newSource();
       await expectProblem(byId('ingestWebhook'), 401, { params: { sourceId: source.id }, raw: '{"type":"x"}', contentType: 'application/json' }, 'no signature');
       await expectProblem(byId('receiveSlackInteraction'), 401, { raw: 'payload=%7B%7D', contentType: 'application/x-www-form-urlencoded' }, 'no signature');
+      // The sign-in's own 401: a key in the body that is not accepted. The cookie routes' own: a session that ended.
+      await expectProblem(byId('signIn'), 401, { body: { api_key: 'orca_000000000000_not-a-key' } }, 'an unknown key in the body');
+      const ended = await newSession();
+      expect((await send(byId('signOut'), { as: 'none', headers: ended.write })).statusCode).toBe(204);
+      await expectProblem(byId('getSession'), 401, { as: 'none', headers: ended.read }, 'a signed-out session');
+      await expectProblem(byId('signOut'), 401, { as: 'none', headers: ended.write }, 'a signed-out session');
     });
 
     it('answers 403 to every role the permission matrix refuses, and to a blocked address on every operation', async () => {
@@ -506,6 +528,12 @@ for (const target of databaseTargets) {
         }
         await expectProblem(operation, 403, { from: BLOCKED_ADDRESS, as: 'none' }, 'a blocked address');
       }
+      // The sign-in refuses an ingest key in the body; a write made with a session needs that session's CSRF token.
+      await expectProblem(byId('signIn'), 403, { body: { api_key: t.keys.ingest } }, 'an ingest key in the body');
+      const session = await newSession('admin');
+      await expectProblem(byId('signOut'), 403, { as: 'none', headers: session.read }, 'no CSRF token');
+      await expectProblem(byId('signOut'), 403, { as: 'none', headers: { ...session.write, 'x-csrf-token': 'not-the-token' } }, 'another CSRF token');
+      expect((await send(byId('getSession'), { as: 'none', headers: session.read })).statusCode, 'the refused sign-outs ended nothing').toBe(200);
     });
 
     it('answers 429 to every operation but the public ones once an address has spent its limit', async () => {
@@ -546,11 +574,13 @@ for (const target of databaseTargets) {
       }
     });
 
-    it('answers 404 to an unknown id wherever the path names one', async () => {
+    it('answers 404 to an unknown id wherever the path names one, and where a route declares another 404', async () => {
+      // 404s not tied to a path id, each declared by its route and provoked below.
+      const ownNotFound = ['getSyncContracts', 'getSession', 'signOut'];
       for (const operation of operations) {
         if (!hasPathId(operation)) {
           expect(declares(operation, 404) ? operation.operationId : null, 'a 404 without a path id is declared by the route').toBe(
-            operation.operationId === 'getSyncContracts' ? 'getSyncContracts' : null,
+            ownNotFound.includes(operation.operationId) ? operation.operationId : null,
           );
           continue;
         }
@@ -559,6 +589,12 @@ for (const target of databaseTargets) {
         await expectProblem(operation, 404, { ...valid, params }, 'an unknown id');
       }
       await expectProblem(byId('getSyncContracts'), 404, { query: { version: '2147483647' } }, 'a version never written');
+      // The session routes name the session of the request's cookie: a request authenticated by a key header (which
+      // always wins over a cookie) has none, by design, even with a valid cookie beside it.
+      for (const operationId of ['getSession', 'signOut']) {
+        await expectProblem(byId(operationId), 404, { as: 'viewer' }, 'a key header, not a session');
+        await expectProblem(byId(operationId), 404, { as: 'viewer', headers: (await newSession()).write }, 'a key header beside a cookie');
+      }
     });
 
     it('answers 413 to an oversized body and 415 to another media type wherever a body can be sent', async () => {
@@ -654,9 +690,21 @@ for (const target of databaseTargets) {
     it('answers 503 to every keyed or signed operation when the database is gone; the probes say so as declared', async () => {
       // A key never used: its lookup cannot be served from the key cache, so the edge itself meets the database.
       const fresh = await t.container.modules.keys.service.create({ id: 'contract-test', correlationId: null }, { name: 'unused', role: 'admin' });
+      const freshForSignIn = await t.container.modules.keys.service.create({ id: 'contract-test', correlationId: null }, { name: 'unused-sign-in', role: 'viewer' });
+      // The cookie-only routes are called with a live session's cookie: sessions are read from the database on every
+      // request, never cached. The sign-in gets a well-formed body (an empty one would be a 400) with a key never used.
+      const session = await newSession();
       await t.container.db.close();
       for (const operation of operations) {
-        const request: Call = keyed(operation) ? { as: 'none', headers: { 'x-api-key': fresh.secret } } : {};
+        const request: Call = ['getSession', 'signOut'].includes(operation.operationId)
+          ? { as: 'none', headers: session.write }
+          : operation.operationId === 'signIn'
+            ? { body: { api_key: freshForSignIn.secret } }
+            : keyed(operation)
+              ? { as: 'none', headers: { 'x-api-key': fresh.secret } }
+              : operation.role === 'signed'
+                ? { raw: '{}', contentType: 'application/json' }
+                : {};
         if (operation.role === 'public') {
           const response = await send(operation, request);
           const expected = ['getReadyz', 'getReadiness', 'getHealth'].includes(operation.operationId) ? 503 : 200;
@@ -664,8 +712,8 @@ for (const target of databaseTargets) {
           continue;
         }
         // Slack's signature is verified without the database; a click by a mapped user then reads that user's key.
-        const signedRequest = operation.operationId === 'receiveSlackInteraction' ? slackClick(randomUUID()) : { raw: '{}', contentType: 'application/json' };
-        const response = await expectProblem(operation, 503, { ...request, ...(operation.role === 'signed' ? signedRequest : {}) }, 'no database');
+        const slack = operation.operationId === 'receiveSlackInteraction' ? slackClick(randomUUID()) : {};
+        const response = await expectProblem(operation, 503, { ...request, ...slack }, 'no database');
         expect(response.headers['retry-after'], operation.operationId).toBeDefined();
       }
     });

@@ -90,4 +90,11 @@ describe('addStandardErrorResponses', () => {
     expect(document.paths!['/livez']!.get!.responses!['403']).toEqual({ $ref: '#/components/responses/AddressBlocked' });
     expect(document.paths!['/hook']!.post!.responses!['403']).toEqual({ $ref: '#/components/responses/AddressBlocked' });
   });
+
+  it('keeps Forbidden for a keyless route that declares a 403 of its own (the console sign-in refusing an ingest key)', () => {
+    const own = { description: 'a problem document', content: { 'application/problem+json': { schema: { title: 'Problem', type: 'object' } } } };
+    const document = { paths: { '/session': { post: { 'x-orca-role': 'signed', responses: { 403: own } } } } } as OpenApiDocument;
+    addStandardErrorResponses(document);
+    expect(document.paths!['/session']!.post!.responses!['403']).toEqual({ $ref: '#/components/responses/Forbidden' });
+  });
 });

@@ -21,7 +21,12 @@ export const ERROR_RESPONSES: Readonly<Record<number, ErrorResponse>> = {
     description: 'No valid API key (missing, invalid, expired or revoked); on a webhook, a signature that does not verify.',
     headers: { 'WWW-Authenticate': { description: '`Bearer realm="orca"` when the API key is the problem', schema: { type: 'string' } } },
   },
-  403: { name: 'Forbidden', description: "The key's role may not call this operation (docs/SECURITY.md), or the client address is blocked (BLOCKED_IPS)." },
+  403: {
+    name: 'Forbidden',
+    description:
+      "The key's role may not call this operation (docs/SECURITY.md), a write made with a console session lacks that session's " +
+      'X-CSRF-Token, or the client address is blocked (BLOCKED_IPS).',
+  },
   404: { name: 'NotFound', description: 'The resource named in the path does not exist.' },
   409: { name: 'Conflict', description: 'The change is not allowed in the current state, or would break a uniqueness rule.' },
   413: { name: 'PayloadTooLarge', description: 'The body is larger than this operation accepts (BODY_LIMIT, 1 MiB by default; 10 MiB for event and run batches).' },
@@ -40,7 +45,10 @@ export const ERROR_RESPONSES: Readonly<Record<number, ErrorResponse>> = {
   503: { name: 'ServiceUnavailable', description: 'The database is unavailable, the server is shutting down, or (for a body of 256 KiB or more) it is short of memory (`insufficient_memory`); retry after Retry-After.', headers: { 'Retry-After': RETRY_AFTER } },
 };
 
-/** The only 403 of a route without a key role (public, signed): the edge refuses blocked addresses on every route. */
+/**
+ * The 403 of a route without a key role (public, signed): the edge refuses blocked addresses on every route. A keyless
+ * route that declares a 403 of its own (the console sign-in refusing an ingest key) gets `Forbidden` instead.
+ */
 const ADDRESS_BLOCKED: ErrorResponse = { name: 'AddressBlocked', description: 'The client address is blocked (BLOCKED_IPS).' };
 
 /** What the standard errors of an operation follow from: who may call it and what it reads. */
@@ -125,8 +133,8 @@ export function addStandardErrorResponses(document: OpenApiDocument): void {
       const responses = (operation.responses ??= {});
       for (const status of standardErrorStatuses(facts)) {
         const keyless = facts.access === 'public' || facts.access === 'signed';
-        const standard = status === 403 && keyless ? ADDRESS_BLOCKED : ERROR_RESPONSES[status]!;
         const declared = responses[status];
+        const standard = status === 403 && keyless && declared === undefined ? ADDRESS_BLOCKED : ERROR_RESPONSES[status]!;
         if (declared === undefined || isPlainProblem(declared)) responses[status] = referenceTo(standard);
       }
       for (const [status, declared] of Object.entries(responses)) {
