@@ -12,13 +12,14 @@ import { Counter } from 'prom-client';
 import { createAgentsModule } from './modules/agents/index.js';
 import { createAuditModule } from './modules/audit/index.js';
 import { createKeysModule } from './modules/keys/index.js';
-import { createPoliciesModule } from './modules/policies/index.js';
+import { createPoliciesModule, DEFAULT_POLICY_SOURCE } from './modules/policies/index.js';
 import { createSyncModule } from './modules/sync/index.js';
 import { createSourcesModule } from './modules/sources/index.js';
 import { createIngestModule, type IngestObserver } from './modules/ingest/index.js';
 import { createIncidentsModule } from './modules/incidents/index.js';
 import { createTrustModule } from './modules/trust/index.js';
 import { createReportsModule } from './modules/reports/index.js';
+import { createEvidenceModule } from './modules/evidence/index.js';
 import { createReceiversModule } from './modules/receivers/index.js';
 import { createAlertsModule } from './modules/alerts/index.js';
 import type { NotificationSink } from './modules/receivers/notification.js';
@@ -59,6 +60,7 @@ export interface Container {
     incidents: ReturnType<typeof createIncidentsModule>;
     trust: ReturnType<typeof createTrustModule>;
     reports: ReturnType<typeof createReportsModule>;
+    evidence: ReturnType<typeof createEvidenceModule>;
     receivers: ReturnType<typeof createReceiversModule>;
     alerts: ReturnType<typeof createAlertsModule>;
     backups: ReturnType<typeof createBackupsModule>;
@@ -148,6 +150,8 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     jobs,
     settings: { retries: config.deliveryRetries, retryDelaySeconds: Math.round(config.deliveryRetryDelayMs / 1000), concurrency: config.deliveryConcurrency },
   });
+  // Where links in notifications point back to (alerts, scheduled reports): ORCA's own listen address.
+  const ownBaseUrl = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
   // Alerts next: the modules whose writes can change an alert ask it for a prompt evaluation once they commit.
   const alerts = createAlertsModule({
     db,
@@ -161,7 +165,7 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     streams: async (now) => (await sync.service.freshness(now)).items,
     enabled: config.alertsEnabled,
     evaluationIntervalMs: config.alertsEvaluationIntervalMs,
-    baseUrl: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`,
+    baseUrl: ownBaseUrl,
   });
   const keys = createKeysModule({ db, audit: audit.service, clock, logger });
   const invalidation = createCacheInvalidation(db, logger);
@@ -219,7 +223,33 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
       return new Map([...policy.classifications].map(([name, level]) => [name, level.riskWeight]));
     },
   });
-  const reports = createReportsModule({ trust: trust.service, clock, quarantineBelow: config.trustQuarantineBelow });
+  const reports = createReportsModule({
+    db,
+    metrics,
+    logger,
+    clock,
+    audit: audit.service,
+    jobs,
+    trust: trust.service,
+    receivers: receivers.service,
+    deliveries: receivers.deliveries,
+    sink: receivers.sink,
+    quarantineBelow: config.trustQuarantineBelow,
+    scheduleCheckIntervalMs: config.reportScheduleCheckIntervalMs,
+    baseUrl: ownBaseUrl,
+  });
+  const evidence = createEvidenceModule({
+    db,
+    metrics,
+    logger,
+    clock,
+    audit: audit.service,
+    trust: trust.service,
+    retentionMs: config.evidenceRetentionMs,
+    allowSampleRate: config.policyAllowSampleRate,
+    defaultPolicySource: DEFAULT_POLICY_SOURCE,
+    version: ORCA_VERSION,
+  });
   const backups = createBackupsModule({ db, clock, logger, registry: metrics.registry, jobs, audit: audit.service, settings: config, version: ORCA_VERSION });
 
   const redisState = config.redisUrl
@@ -290,7 +320,7 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     redis,
     redisState,
     rateLimitStore,
-    modules: { agents, audit, keys, policies, sync, incidents, trust, reports, receivers, alerts, backups, sources, ingest, system },
+    modules: { agents, audit, keys, policies, sync, incidents, trust, reports, evidence, receivers, alerts, backups, sources, ingest, system },
     invalidation,
     outbound,
     jobs,

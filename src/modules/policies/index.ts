@@ -17,6 +17,7 @@ import { createPolicyDecisionRepository } from './policy-decisions.repository.js
 import { createPolicyDocumentRepository } from './policy-documents.repository.js';
 
 export type { PolicyService } from './policies.service.js';
+export { DEFAULT_POLICY_SOURCE } from './default-policy.js';
 
 export function createPoliciesModule(deps: {
   db: Database;

@@ -82,6 +82,13 @@ export function createDeliveryRepository(db: Queryable) {
       await tx.query(`update delivery set status = 'pending', dispatch_id = $2, dead_lettered_at = null, updated_at = $3 where id = $1`, [id, dispatchId, at]);
     },
 
+    /** The deliveries of these notifications (a scheduled report's run lists the notifications it handed over). */
+    async listByNotificationIds(ids: string[]): Promise<ListedDeliveryRow[]> {
+      if (ids.length === 0) return [];
+      const { rows } = await db.query<ListedDeliveryRow>(`${LISTED} where d.notification_id = any($1::text[]) order by d.id`, [ids]);
+      return rows;
+    },
+
     /** Keyset pagination on id (UUIDv7), newest first. */
     async list(query: { status?: DeliveryStatus; receiverId?: string; limit: number; after?: string }): Promise<ListedDeliveryRow[]> {
       const where = whereClause();

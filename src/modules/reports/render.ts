@@ -7,7 +7,7 @@ import { KPI_NAMES } from '../trust/index.js';
 import { formatKpiValue, KPI_LABELS, type ExecutiveReport, type Trend } from './executive.js';
 
 /** Markdown table cell: no pipe, newline or HTML may break out of the cell or render as markup. */
-function mdCell(value: unknown): string {
+export function mdCell(value: unknown): string {
   return String(value)
     .replace(/\\/g, '\\\\')
     .replace(/\|/g, '\\|')
@@ -78,7 +78,7 @@ const round4 = (value: number) => Math.round(value * 10_000) / 10_000;
  * RFC 4180 field. Text that a spreadsheet would run as a formula (=, +, -, @, tab, CR first) is prefixed with an
  * apostrophe (OWASP CSV injection); numbers are written as numbers.
  */
-function csvField(value: unknown): string {
+export function csvField(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') return String(value);
   let text = String(value);

@@ -11,6 +11,7 @@ import { GOVERNANCE_SETTINGS } from './settings/governance.js';
 import { JOBS_SETTINGS } from './settings/jobs.js';
 import { OUTBOUND_SETTINGS } from './settings/outbound.js';
 import { SECURITY_SETTINGS } from './settings/security.js';
+import { REPORTS_SETTINGS } from './settings/reports.js';
 import { SERVER_SETTINGS } from './settings/server.js';
 
 export { InvalidSetting, type LogLevel } from './parsers.js';
@@ -27,6 +28,7 @@ export const SETTINGS = [
   ...JOBS_SETTINGS,
   ...ALERTS_SETTINGS,
   ...BACKUPS_SETTINGS,
+  ...REPORTS_SETTINGS,
 ] as const;
 
 type AnySetting = (typeof SETTINGS)[number];

@@ -43,11 +43,12 @@ answered 503 with Fastify's own JSON body rather than a problem document.`;
 const TAGS = [
   { name: 'Agents', description: 'The agent registry: definitions, lifecycle, history.' },
   { name: 'Audit', description: 'The hash-chained audit log of every change.' },
+  { name: 'Evidence', description: 'Evidence packs for auditors: one archive of a period with a SHA-256 manifest.' },
   { name: 'Ingestion', description: 'Webhooks from business systems, canonical event batches and agent runs.' },
   { name: 'Keys', description: 'API keys and their roles.' },
   { name: 'Policies', description: 'The policy document, evaluation of agent actions, simulation and violations.' },
   { name: 'Probes', description: 'Liveness, readiness, health and runtime status.' },
-  { name: 'Reports', description: 'The executive summary in JSON, Markdown, CSV or HTML.' },
+  { name: 'Reports', description: 'The executive summary and drift report in JSON, Markdown, CSV or HTML, and report schedules.' },
   { name: 'Sources', description: 'Business systems that deliver signed webhooks.' },
   { name: 'Sync', description: 'Sync contracts, the gaps they detect, and stream freshness.' },
   { name: 'Telemetry', description: 'Prometheus metrics.' },

@@ -1,0 +1,191 @@
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_POLICY_SOURCE } from '../../../src/modules/policies/index.js';
+import { createTestApp, type TestApp } from '../../helpers/app.js';
+import { databaseTargets } from '../../helpers/db.js';
+import { evaluate } from '../policies/fixtures.js';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test reads of JSON documents
+
+const FILES = [
+  'README.md',
+  'agents.jsonl',
+  'agent-lifecycle.jsonl',
+  'policies.json',
+  'decisions-summary.json',
+  'violations.jsonl',
+  'kpis.json',
+  'kpi-snapshots.jsonl',
+  'incidents.jsonl',
+  'audit-log.jsonl',
+  'audit-verification.json',
+];
+
+const lines = (text: string): Json[] =>
+  text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as Json);
+
+/**
+ * The evidence pack (docs/evidence.md): the archive extracts with the system's tar, its SHA256SUMS verifies with the
+ * real `sha256sum -c`, a tampered file is caught, and its files hold what happened in the period.
+ */
+for (const target of databaseTargets) {
+  describe(`GET /api/v1/evidence [${target.name}]`, () => {
+    let t: TestApp;
+    let work: string;
+    let from: Date;
+    let to: Date;
+    let billing: Json;
+    let shadow: Json;
+    beforeAll(async () => {
+      work = mkdtempSync(join(tmpdir(), 'orca-evidence-test-'));
+      t = await createTestApp(target);
+      from = new Date(Date.now() - 5 * 60_000);
+      const agent = async (body: Json) => (await t.app.inject({ method: 'POST', url: '/api/v1/agents', headers: t.as('operator'), payload: body })).json() as Json;
+      billing = await agent({ name: 'evidence-billing', kind: 'llm_agent', role: 'analyst', classification: 'internal', owner: 'finance' });
+      shadow = await agent({ name: 'evidence-shadow', kind: 'workflow', owner: 'unknown' });
+      const quarantined = await t.app.inject({ method: 'POST', url: `/api/v1/agents/${shadow.id}/quarantine`, headers: t.as('operator'), payload: { reason: 'shadow AI found' } });
+      expect(quarantined.statusCode).toBe(200);
+      const policy = await t.app.inject({ method: 'PUT', url: '/api/v1/policies', headers: { ...t.as('operator'), 'content-type': 'application/yaml' }, payload: DEFAULT_POLICY_SOURCE });
+      expect(policy.statusCode, policy.body).toBe(200);
+      expect((await evaluate(t, { agent_id: billing.id, action: 'read', resource: 'crm.accounts', classification: 'internal' })).body.decision).toBe('allow');
+      expect((await evaluate(t, { agent_id: billing.id, action: 'read', resource: 'hr.salaries', classification: 'restricted' })).body.decision).toBe('deny');
+      expect((await evaluate(t, { agent_id: shadow.id, action: 'read', resource: 'crm', classification: 'public' })).body.decision).toBe('deny');
+      const incident = await t.app.inject({ method: 'POST', url: '/api/v1/incidents', headers: t.as('operator'), payload: { kind: 'data_leak', severity: 'high', agent_id: billing.id, loss_usd: 250 } });
+      expect(incident.statusCode).toBe(201);
+      to = new Date();
+    });
+    afterAll(async () => {
+      await t?.close();
+      rmSync(work, { recursive: true, force: true });
+    });
+
+    const exportPack = (query: string, role: 'admin' | 'operator' = 'admin') => t.app.inject({ method: 'GET', url: `/api/v1/evidence${query}`, headers: t.as(role) });
+    const periodQuery = (start: Date, end: Date) => `?from=${encodeURIComponent(start.toISOString())}&to=${encodeURIComponent(end.toISOString())}`;
+
+    /** Writes the archive, extracts it with tar and returns the folder it made. */
+    function extract(body: Buffer, name: string): string {
+      const dir = join(work, name);
+      rmSync(dir, { recursive: true, force: true });
+      const archive = join(work, `${name}.tar.gz`);
+      writeFileSync(archive, body);
+      spawnSync('mkdir', ['-p', dir]);
+      const untar = spawnSync('tar', ['-xzf', archive, '-C', dir], { encoding: 'utf8' });
+      expect(untar.status, untar.stderr).toBe(0);
+      const [root] = readdirSync(dir);
+      return join(dir, root!);
+    }
+
+    it('streams a tar.gz whose SHA256SUMS verifies with sha256sum -c, and catches a tampered file', async () => {
+      const response = await exportPack(periodQuery(from, to));
+      expect(response.statusCode, response.body).toBe(200);
+      expect(response.headers['content-type']).toBe('application/gzip');
+      const compact = (date: Date) => date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+      const root = `orca-evidence-${compact(from)}-${compact(to)}`;
+      expect(response.headers['content-disposition']).toBe(`attachment; filename="${root}.tar.gz"`);
+      const folder = extract(response.rawPayload, 'pack');
+      expect(folder.endsWith(root)).toBe(true);
+
+      const check = spawnSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: folder, encoding: 'utf8' });
+      expect(check.status, check.stdout + check.stderr).toBe(0);
+      expect(check.stdout.trim().split('\n').sort()).toEqual([...FILES, 'manifest.json'].map((file) => `${file}: OK`).sort());
+
+      appendFileSync(join(folder, 'violations.jsonl'), '{"forged":true}\n');
+      const tampered = spawnSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: folder, encoding: 'utf8' });
+      expect(tampered.status).toBe(1);
+      expect(tampered.stdout).toContain('violations.jsonl: FAILED');
+      expect(tampered.stdout).toContain('agents.jsonl: OK');
+    });
+
+    it('holds the period\'s inventory, policies, decisions, violations, KPIs, incidents and verified audit log', async () => {
+      const folder = extract((await exportPack(periodQuery(from, to))).rawPayload, 'contents');
+      const read = (file: string) => readFileSync(join(folder, file), 'utf8');
+      const manifest = JSON.parse(read('manifest.json')) as Json;
+      expect(manifest).toMatchObject({ format: 'orca-evidence-pack', format_version: 1, generated_by: expect.any(String), period: { from: from.toISOString(), to: to.toISOString() } });
+      expect(manifest.files.map((file: Json) => file.path)).toEqual(FILES);
+      expect(manifest.unavailable).toEqual([
+        { path: 'approvals.jsonl', reason: 'approvals were not available: this version of ORCA records no approvals (the approval table does not exist)' },
+        { path: 'remediations.jsonl', reason: 'remediations were not available: this version of ORCA records no self-healing actions (the remediation table does not exist)' },
+      ]);
+      for (const file of manifest.files as Json[]) expect(Buffer.byteLength(read(file.path))).toBe(file.bytes);
+
+      const agents = lines(read('agents.jsonl'));
+      expect(agents.map((agent) => agent.name).sort()).toEqual(['evidence-billing', 'evidence-shadow']);
+      expect(agents.find((agent) => agent.id === shadow.id)).toMatchObject({ status_now: 'quarantined', status_at_end: 'quarantined', status_at_start: null, owner: 'unknown' });
+      expect(agents.find((agent) => agent.id === billing.id)).toMatchObject({ status_at_end: 'active', classification: 'internal', owner: 'finance' });
+      const lifecycle = lines(read('agent-lifecycle.jsonl'));
+      expect(lifecycle.find((event) => event.agent_id === shadow.id && event.to_status === 'quarantined')).toMatchObject({ from_status: 'active', reason: 'shadow AI found' });
+
+      const policies = JSON.parse(read('policies.json')) as Json;
+      expect(policies.versions.map((version: Json) => version.version)).toEqual([0, 1]);
+      expect(policies.versions[0]).toMatchObject({ source: DEFAULT_POLICY_SOURCE, superseded_at: policies.versions[1].created_at });
+      expect(policies.versions[1]).toMatchObject({ mode: 'enforce', format: 'yaml', source: DEFAULT_POLICY_SOURCE, superseded_at: null });
+
+      const decisions = JSON.parse(read('decisions-summary.json')) as Json;
+      expect(decisions.totals).toMatchObject({ total: 3, compliant: 1, with_violations: 2 });
+      expect(decisions.by_decision).toEqual([
+        { decision: 'allow', count: 1 },
+        { decision: 'deny', count: 2 },
+      ]);
+      expect(decisions.by_policy_version).toEqual([{ policy_version: 1, count: 3, compliant: 1 }]);
+      const violations = lines(read('violations.jsonl'));
+      expect(violations.map((violation) => violation.rule).sort()).toEqual(['agent_status', 'classification_ceiling', 'role_classification']);
+      expect(violations.find((violation) => violation.rule === 'agent_status')).toMatchObject({ agent_id: shadow.id, agent_name: 'evidence-shadow', severity: 'critical', action: 'read', resource: 'crm' });
+
+      const kpis = JSON.parse(read('kpis.json')) as Json;
+      expect(kpis.kpis).toMatchObject({ at: to.toISOString(), from: from.toISOString(), window_ms: to.getTime() - from.getTime() });
+      expect(kpis.kpis.kpis.compliance_sla).toMatchObject({ numerator: 1, denominator: 3 });
+
+      const incidents = lines(read('incidents.jsonl'));
+      expect(incidents).toHaveLength(1);
+      expect(incidents[0]).toMatchObject({ kind: 'data_leak', severity: 'high', agent_id: billing.id, loss_usd: 250, status: 'open' });
+
+      const audit = lines(read('audit-log.jsonl'));
+      const verification = JSON.parse(read('audit-verification.json')) as Json;
+      expect(verification).toMatchObject({ valid: true, entries: audit.length, problem_count: 0, problems: [], whole_chain: { valid: true } });
+      expect(audit.map((entry) => entry.seq)).toEqual(Array.from({ length: audit.length }, (_, index) => verification.first_seq + index));
+      expect(audit.map((entry) => entry.action)).toEqual(expect.arrayContaining(['agent.create', 'policy.update', 'incident.open']));
+      expect(audit[0]!.prev_hash).toBe(verification.anchor.hash);
+    });
+
+    it('records the export in the audit log', async () => {
+      const entries = await t.app.inject({ method: 'GET', url: '/api/v1/audit?action=evidence.export', headers: t.as('admin') });
+      expect((entries.json() as { items: Json[] }).items[0]).toMatchObject({ action: 'evidence.export', after: { from: from.toISOString(), to: to.toISOString() } });
+    });
+
+    it('includes approvals once their table exists', async () => {
+      await t.container.db.query('create table approval (id uuid primary key, status text not null, approver text, created_at timestamptz not null)');
+      await t.container.db.query(`insert into approval values ('01900000-0000-7000-8000-00000000a001', 'approved', 'key-1', $1)`, [new Date(to.getTime() - 1000)]);
+      const folder = extract((await exportPack(periodQuery(from, to))).rawPayload, 'approvals');
+      const manifest = JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8')) as Json;
+      expect(manifest.unavailable.map((entry: Json) => entry.path)).toEqual(['remediations.jsonl']);
+      expect(lines(readFileSync(join(folder, 'approvals.jsonl'), 'utf8'))).toEqual([
+        { id: '01900000-0000-7000-8000-00000000a001', status: 'approved', approver: 'key-1', created_at: expect.any(String) },
+      ]);
+      expect(spawnSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: folder }).status).toBe(0);
+      await t.container.db.query('drop table approval');
+    });
+
+    it('refuses a period that is reversed, unfinished, too old or too long with a 400, and non-admins', async () => {
+      const reversed = await exportPack(periodQuery(to, from));
+      expect(reversed.statusCode).toBe(400);
+      expect(reversed.headers['content-type']).toContain('application/problem+json');
+      expect(reversed.json().errors).toEqual([{ path: '/querystring/from', message: `from (${to.toISOString()}) must be before to (${from.toISOString()})` }]);
+      const future = await exportPack(periodQuery(from, new Date(Date.now() + 3_600_000)));
+      expect(future.statusCode).toBe(400);
+      expect(future.json().errors[0].path).toBe('/querystring/to');
+      const old = await exportPack(periodQuery(new Date('2000-01-01T00:00:00Z'), new Date('2000-02-01T00:00:00Z')));
+      expect(old.statusCode).toBe(400);
+      expect(old.json().detail).toContain('older than the evidence retention of 730d (EVIDENCE_RETENTION)');
+      expect((await exportPack(`?from=${encodeURIComponent(from.toISOString())}`)).statusCode).toBe(400);
+      expect((await exportPack('?from=yesterday&to=today')).statusCode).toBe(400);
+      expect((await exportPack(periodQuery(from, to), 'operator')).statusCode).toBe(403);
+      expect((await t.app.inject({ method: 'GET', url: `/api/v1/evidence${periodQuery(from, to)}` })).statusCode).toBe(401);
+    });
+  });
+}
