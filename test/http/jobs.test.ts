@@ -72,6 +72,8 @@ for (const target of databaseTargets) {
         { queue: 'alerts.evaluate.schedule', queued: 0, active: 0, dead_lettered: 0, oldest_queued_seconds: 0 },
         { queue: 'backup.scheduled', queued: 0, active: 0, dead_lettered: 0, oldest_queued_seconds: 0 },
         { queue: 'receivers.deliver', queued: 0, active: 0, dead_lettered: 0, oldest_queued_seconds: 0 },
+        { queue: 'reports.run', queued: 0, active: 0, dead_lettered: 0, oldest_queued_seconds: 0 },
+        { queue: 'reports.schedules.check', queued: 0, active: 0, dead_lettered: 0, oldest_queued_seconds: 0 },
         { queue: 'sync.sweep', queued: 2, active: 0, dead_lettered: 0, oldest_queued_seconds: expect.any(Number) },
         { queue: 'trust.snapshot', queued: 0, active: 0, dead_lettered: 0, oldest_queued_seconds: 0 },
       ]);

@@ -198,6 +198,8 @@ for (const target of databaseTargets) {
       );
       return rows[0]!.id;
     };
+    const newReportSchedule = async (): Promise<string> =>
+      (await call('createReportSchedule', { body: { name: 'contract', cron: '0 8 * * 1', report_kind: 'executive', receiver_ids: [await newReceiver()] } })).id as string;
     const newIncident = async (): Promise<string> => (await call('createIncident', { body: { kind: 'data_leak', severity: 'low' } })).id as string;
     const newKey = async (): Promise<string> => ((await call('createKey', { body: { name: `contract-${randomUUID()}`, role: 'viewer' } })).key as { id: string }).id;
     const activePolicy = async (): Promise<unknown> => (await call('getActivePolicy', {})).document;
@@ -293,6 +295,15 @@ for (const target of databaseTargets) {
       getKpis: async () => ({ query: { window: '30d' } }),
       listKpiSnapshots: async () => ({}),
       getExecutiveReport: async () => ({ query: { format: 'json' } }),
+      getDriftReport: async () => ({ query: { window: '7d', format: 'json' } }),
+      listReportSchedules: async () => ({ query: { limit: '5' } }),
+      createReportSchedule: async () => ({
+        body: { name: 'contract', cron: '0 8 * * 1', time_zone: 'Europe/Paris', report_kind: 'drift', format: 'md', window: '7d', receiver_ids: [await newReceiver()] },
+      }),
+      getReportSchedule: async () => ({ params: { id: await newReportSchedule() } }),
+      deleteReportSchedule: async () => ({ params: { id: await newReportSchedule() } }),
+      listReportRuns: async () => ({ params: { id: await newReportSchedule() }, query: { limit: '5' } }),
+      exportEvidencePack: async () => ({ query: { from: new Date(Date.now() - 3_600_000).toISOString(), to: new Date().toISOString() } }),
       listReceivers: async () => ({ query: { kind: 'webhook', limit: '5' } }),
       createReceiver: async () => ({ body: { name: `contract-${randomUUID()}`, kind: 'webhook', url: CLOSED_LOCAL_URL, token: 'contract-token' } }),
       getReceiver: async () => ({ params: { id: await newReceiver() } }),
@@ -550,6 +561,7 @@ for (const target of databaseTargets) {
       await call('expireSilence', { params: { id: silenceId } });
       await expectProblem(byId('expireSilence'), 409, { params: { id: silenceId } }, 'expired already');
 
+      await expectProblem(byId('createReportSchedule'), 422, { body: { name: 'contract', cron: '@daily', report_kind: 'executive', receiver_ids: [randomUUID()] } }, 'an unknown receiver');
       await expectProblem(byId('createIncident'), 422, { body: { kind: 'data_leak', severity: 'low', agent_id: randomUUID() } }, 'an unknown agent');
       await expectProblem(byId('replaceSyncContracts'), 422, { body: contracts(randomUUID()) }, 'an unknown owner');
       const event = { source_id: randomUUID(), event_type: 'x', entity_type: 'order', entity_id: 'O-1', occurred_at: new Date().toISOString() };

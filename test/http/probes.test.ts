@@ -72,6 +72,8 @@ describeEachDatabase('probes and documents', (ctx, target) => {
           { queue: 'alerts.evaluate.schedule', queued: 0, active: 0, dead_lettered: 0, oldest_queued_seconds: 0 },
           { queue: 'backup.scheduled', queued: 0, active: 0, dead_lettered: 0, oldest_queued_seconds: 0 },
           { queue: 'receivers.deliver', queued: 0, active: 0, dead_lettered: 0, oldest_queued_seconds: 0 },
+          { queue: 'reports.run', queued: 0, active: 0, dead_lettered: 0, oldest_queued_seconds: 0 },
+          { queue: 'reports.schedules.check', queued: 0, active: 0, dead_lettered: 0, oldest_queued_seconds: 0 },
           { queue: 'sync.sweep', queued: 0, active: 0, dead_lettered: 0, oldest_queued_seconds: 0 },
           { queue: 'trust.snapshot', queued: 0, active: 0, dead_lettered: 0, oldest_queued_seconds: 0 },
         ],
