@@ -16,6 +16,25 @@ export interface Period {
 
 type Row = Record<string, unknown>;
 
+/**
+ * Pages through a table in time order where it has an index on time: the keyset is (at, id), so every page starts at
+ * the index position of the previous one's last row instead of scanning the period again (paging a time-filtered
+ * query by id alone re-reads the whole period for every page).
+ */
+async function* pagedByTime(fetch: (afterAt: Date, afterId: string, limit: number) => Promise<Row[]>, from: Date): AsyncGenerator<Row> {
+  // (from, nil UUID): every row at exactly `from` comes after it, so the period stays [from, to).
+  let afterAt = from;
+  let afterId = FIRST_UUID;
+  for (;;) {
+    const rows = await fetch(afterAt, afterId, PAGE);
+    yield* rows;
+    if (rows.length < PAGE) return;
+    const last = rows[rows.length - 1]!;
+    afterAt = last.at as Date;
+    afterId = String(last.id);
+  }
+}
+
 /** Pages through a keyset query ordered by `key` until a short page. */
 async function* paged(fetch: (after: string, limit: number) => Promise<Row[]>, key = 'id'): AsyncGenerator<Row> {
   let after = FIRST_UUID;
@@ -108,14 +127,16 @@ export function createEvidenceReadModel(db: Queryable) {
     },
 
     violations: ({ from, to }: Period) =>
-      paged((after, limit) =>
-        q(
-          `select v.id, v.at, v.decision_id, v.agent_id, a.name as agent_name, v.rule, v.severity, v.detail, v.decision, v.mode, v.policy_version,
-                  d.action, d.resource, d.classification, d.correlation_id
-             from policy_violation v join decision d on d.id = v.decision_id left join agent a on a.id = v.agent_id
-            where v.at >= $1 and v.at < $2 and v.id > $3 order by v.id limit $4`,
-          [from, to, after, limit],
-        ),
+      pagedByTime(
+        (afterAt, afterId, limit) =>
+          q(
+            `select v.id, v.at, v.decision_id, v.agent_id, a.name as agent_name, v.rule, v.severity, v.detail, v.decision, v.mode, v.policy_version,
+                    d.action, d.resource, d.classification, d.correlation_id
+               from policy_violation v join decision d on d.id = v.decision_id left join agent a on a.id = v.agent_id
+              where (v.at, v.id) > ($1, $2) and v.at < $3 order by v.at, v.id limit $4`,
+            [afterAt, afterId, to, limit],
+          ),
+        from,
       ),
 
     /** Incidents open at any moment of the period. */
@@ -129,8 +150,10 @@ export function createEvidenceReadModel(db: Queryable) {
       ),
 
     kpiSnapshots: ({ from, to }: Period) =>
-      paged((after, limit) =>
-        q(`select id, at, window_label, window_ms, kpis from kpi_snapshot where at >= $1 and at < $2 and id > $3 order by id limit $4`, [from, to, after, limit]),
+      pagedByTime(
+        (afterAt, afterId, limit) =>
+          q(`select id, at, window_label, window_ms, kpis from kpi_snapshot where (at, id) > ($1, $2) and at < $3 order by at, id limit $4`, [afterAt, afterId, to, limit]),
+        from,
       ),
 
     async tableExists(table: OptionalTable): Promise<boolean> {

@@ -26,7 +26,8 @@ export function createEvidenceModule(deps: {
 }) {
   const service = createEvidenceService({
     db: deps.db,
-    readModel: createEvidenceReadModel(deps.db),
+    // Its summaries group a whole period's decisions: the budget of long reads (DATABASE_HEAVY_STATEMENT_TIMEOUT).
+    readModel: createEvidenceReadModel(deps.db.heavy),
     audit: deps.audit,
     trust: deps.trust,
     clock: deps.clock,

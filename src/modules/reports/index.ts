@@ -49,7 +49,8 @@ export function createReportsModule(deps: {
   const logger = deps.logger.child({ module: 'reports' });
   const service = createReportService({
     trust: deps.trust,
-    drift: createDriftRepository(deps.db),
+    // A window's gaps in one grouped read: the budget of long reads, like the KPIs (DATABASE_HEAVY_STATEMENT_TIMEOUT).
+    drift: createDriftRepository(deps.db.heavy),
     clock: deps.clock,
     quarantineBelow: deps.quarantineBelow,
     ...(deps.healing ? { healing: deps.healing } : {}),

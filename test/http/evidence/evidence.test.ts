@@ -171,6 +171,36 @@ for (const target of databaseTargets) {
       await t.container.db.query('drop table approval');
     });
 
+    it('pages through thousands of violations in time order, from inclusive and to exclusive', async () => {
+      // 2,500 violations spread over the period and one exactly at `from` (three pages of 1,000), one just before
+      // `from` and one exactly at `to` (both outside the period).
+      const insert = (at: Date, count = 1, stepMs = 0) =>
+        t.container.db.query(
+          `with d as (
+             insert into decision (id, at, agent_id, action, resource, classification, decision, violations, max_severity, compliant, latency_us, policy_version, mode, facts)
+             select gen_random_uuid(), $1::timestamptz + (g * $3::int) * interval '1 millisecond', $4, 'read', 'bulk-' || g, 'internal', 'deny', '[]'::jsonb, 'high', false, 1, 1, 'enforce', '{}'::jsonb
+               from generate_series(1, $2::int) g
+             returning id, at, agent_id)
+           insert into policy_violation (id, decision_id, at, agent_id, rule, severity, detail, decision, mode, policy_version)
+           select gen_random_uuid(), id, at, agent_id, 'bulk', 'high', 'paging test', 'deny', 'enforce', 1 from d`,
+          [at, count, stepMs, billing.id],
+        );
+      await insert(new Date(from.getTime() + 1000), 2500, 10);
+      await insert(from);
+      await insert(new Date(from.getTime() - 1));
+      await insert(to);
+      const folder = extract((await exportPack(periodQuery(from, to))).rawPayload, 'paging');
+      const violations = lines(readFileSync(join(folder, 'violations.jsonl'), 'utf8')).filter((violation) => violation.rule === 'bulk');
+      expect(violations).toHaveLength(2501);
+      expect(new Set(violations.map((violation) => violation.id)).size).toBe(2501);
+      const times = violations.map((violation) => Date.parse(violation.at as string));
+      expect(times[0]).toBe(from.getTime());
+      expect(times.every((time, index) => index === 0 || time >= times[index - 1]!)).toBe(true);
+      expect(Math.max(...times)).toBeLessThan(to.getTime());
+      const manifest = JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8')) as Json;
+      expect(manifest.files.find((file: Json) => file.path === 'violations.jsonl').records).toBe(2504);
+    });
+
     it('refuses a period that is reversed, unfinished, too old or too long with a 400, and non-admins', async () => {
       const reversed = await exportPack(periodQuery(to, from));
       expect(reversed.statusCode).toBe(400);
