@@ -3,6 +3,7 @@ import { registerAuditCommand } from './cli/commands/audit.js';
 import { registerBackupCommands } from './cli/commands/backup.js';
 import { registerDemoCommand } from './cli/commands/demo.js';
 import { registerDoctorCommand } from './cli/commands/doctor.js';
+import { registerEvidenceCommand } from './cli/commands/evidence.js';
 import { registerKeysCommand } from './cli/commands/keys.js';
 import { registerMigrateCommand } from './cli/commands/migrate.js';
 import { registerSloCommand } from './cli/commands/slo.js';
@@ -23,6 +24,7 @@ registerAuditCommand(program);
 registerBackupCommands(program);
 registerDemoCommand(program);
 registerSloCommand(program);
+registerEvidenceCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`orca: ${(error as Error).message}`);

@@ -19,6 +19,7 @@ import { createPolicyDocumentRepository } from './policy-documents.repository.js
 export type { PolicyService } from './policies.service.js';
 export { EvaluateBody, EvaluateResult } from './policies.schemas.js';
 export type { EvaluateInput, EvaluateOutput } from './policies.schemas.js';
+export { DEFAULT_POLICY_SOURCE } from './default-policy.js';
 
 export function createPoliciesModule(deps: {
   db: Database;
