@@ -151,7 +151,8 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
     await app.register(container.modules.ingest.routes, { prefix: '/api/v1' });
     await app.register(container.modules.incidents.routes, { prefix: '/api/v1' });
     await app.register(container.modules.trust.routes, { prefix: '/api/v1' });
-    await app.register(container.modules.reports.routes, { prefix: '/api/v1' });
+    for (const routes of container.modules.reports.routes) await app.register(routes, { prefix: '/api/v1' });
+    await app.register(container.modules.evidence.routes, { prefix: '/api/v1' });
     for (const routes of container.modules.receivers.routes) await app.register(routes, { prefix: '/api/v1' });
     await app.register(container.modules.alerts.routes, { prefix: '/api/v1' });
     await app.register(container.modules.killSwitch.routes, { prefix: '/api/v1' });

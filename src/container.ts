@@ -13,7 +13,7 @@ import { Counter } from 'prom-client';
 import { createAgentsModule } from './modules/agents/index.js';
 import { createAuditModule } from './modules/audit/index.js';
 import { createKeysModule } from './modules/keys/index.js';
-import { createPoliciesModule } from './modules/policies/index.js';
+import { createPoliciesModule, DEFAULT_POLICY_SOURCE } from './modules/policies/index.js';
 import { createSyncModule } from './modules/sync/index.js';
 import { createSourcesModule } from './modules/sources/index.js';
 import { createIngestModule, type IngestObserver } from './modules/ingest/index.js';
@@ -21,6 +21,7 @@ import { createIncidentsModule } from './modules/incidents/index.js';
 import { createTrustModule } from './modules/trust/index.js';
 import { createReportsModule } from './modules/reports/index.js';
 import { createRemediationModule } from './modules/remediation/index.js';
+import { createEvidenceModule } from './modules/evidence/index.js';
 import { createReceiversModule, standardWebhookHeaders } from './modules/receivers/index.js';
 import { createAlertsModule } from './modules/alerts/index.js';
 import { createApprovalsModule } from './modules/approvals/index.js';
@@ -67,6 +68,7 @@ export interface Container {
     incidents: ReturnType<typeof createIncidentsModule>;
     trust: ReturnType<typeof createTrustModule>;
     reports: ReturnType<typeof createReportsModule>;
+    evidence: ReturnType<typeof createEvidenceModule>;
     receivers: ReturnType<typeof createReceiversModule>;
     alerts: ReturnType<typeof createAlertsModule>;
     approvals: ReturnType<typeof createApprovalsModule>;
@@ -302,7 +304,34 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     silencedBy: (labels, now) => alerts.silencedBy(labels, now),
     settings: { intervalMs: config.remediationIntervalMs, retryDelayMs: config.remediationRetryDelayMs },
   });
-  const reports = createReportsModule({ trust: trust.service, clock, quarantineBelow: config.trustQuarantineBelow, healing: remediation.healing });
+  const reports = createReportsModule({
+    db,
+    metrics,
+    logger,
+    clock,
+    audit: audit.service,
+    jobs,
+    trust: trust.service,
+    receivers: receivers.service,
+    deliveries: receivers.deliveries,
+    sink: receivers.sink,
+    quarantineBelow: config.trustQuarantineBelow,
+    scheduleCheckIntervalMs: config.reportScheduleCheckIntervalMs,
+    baseUrl,
+    healing: remediation.healing,
+  });
+  const evidence = createEvidenceModule({
+    db,
+    metrics,
+    logger,
+    clock,
+    audit: audit.service,
+    trust: trust.service,
+    retentionMs: config.evidenceRetentionMs,
+    allowSampleRate: config.policyAllowSampleRate,
+    defaultPolicySource: DEFAULT_POLICY_SOURCE,
+    version: ORCA_VERSION,
+  });
   const killSwitch = createKillSwitchModule({
     db,
     metrics,
@@ -434,7 +463,7 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     redis,
     redisState,
     rateLimitStore,
-    modules: { agents, audit, keys, policies, sync, incidents, trust, reports, receivers, alerts, backups, killSwitch, mcp, remediation, discovery, approvals, sources, ingest, system, sessions, console: createConsoleModule({ dir: config.consoleDir }) },
+    modules: { agents, audit, keys, policies, sync, incidents, trust, reports, evidence, receivers, alerts, backups, killSwitch, mcp, remediation, discovery, approvals, sources, ingest, system, sessions, console: createConsoleModule({ dir: config.consoleDir }) },
     invalidation,
     outbound,
     jobs,

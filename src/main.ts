@@ -4,6 +4,7 @@ import { registerBackupCommands } from './cli/commands/backup.js';
 import { registerDemoCommand } from './cli/commands/demo.js';
 import { registerDiscoverCommand } from './cli/commands/discover.js';
 import { registerDoctorCommand } from './cli/commands/doctor.js';
+import { registerEvidenceCommand } from './cli/commands/evidence.js';
 import { registerKeysCommand } from './cli/commands/keys.js';
 import { registerMigrateCommand } from './cli/commands/migrate.js';
 import { registerSloCommand } from './cli/commands/slo.js';
@@ -25,6 +26,7 @@ registerBackupCommands(program);
 registerDemoCommand(program);
 registerSloCommand(program);
 registerDiscoverCommand(program);
+registerEvidenceCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`orca: ${(error as Error).message}`);

@@ -9,6 +9,19 @@ export class ServerApiError extends Error {}
 export interface ServerApi {
   endpoint: ServerEndpoint;
   request<T>(method: string, path: string, body?: unknown): Promise<T>;
+  /** A GET whose answer is streamed (an archive), with no time limit; a refusal throws like `request`. */
+  download(path: string): Promise<Response>;
+}
+
+/** The one line a refusal prints: the problem's detail when the body is a problem document. */
+function refusal(status: number, text: string): ServerApiError {
+  let detail = text;
+  try {
+    detail = (JSON.parse(text) as { detail?: string }).detail ?? text;
+  } catch {
+    // not problem+json: show the body as it came
+  }
+  return new ServerApiError(`the running ORCA answered ${status}: ${detail}`);
 }
 
 /**
@@ -45,16 +58,18 @@ export function runningServerApi(config: Readonly<OrcaConfig>): ServerApi | unde
         throw new ServerApiError(`the running ORCA (pid ${endpoint.pid}) did not answer at ${endpoint.url}: ${(error as Error).message}`);
       }
       const text = await response.text();
-      if (!response.ok) {
-        let detail = text;
-        try {
-          detail = (JSON.parse(text) as { detail?: string }).detail ?? text;
-        } catch {
-          // not problem+json: show the body as it came
-        }
-        throw new ServerApiError(`the running ORCA answered ${response.status}: ${detail}`);
-      }
+      if (!response.ok) throw refusal(response.status, text);
       return JSON.parse(text) as T;
+    },
+    async download(path: string): Promise<Response> {
+      let response: Response;
+      try {
+        response = await fetch(new URL(path, endpoint.url), { headers: { 'x-api-key': key } });
+      } catch (error) {
+        throw new ServerApiError(`the running ORCA (pid ${endpoint.pid}) did not answer at ${endpoint.url}: ${(error as Error).message}`);
+      }
+      if (!response.ok) throw refusal(response.status, await response.text());
+      return response;
     },
   };
 }

@@ -824,6 +824,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/drift": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Drift report: sync gaps detected over the window by kind, contract and owner agent, with their cost
+         * @description Gaps detected in (now − window, now]: how many are open, resolved or withdrawn, what they put at stake and what early resolution avoided. JSON, Markdown, CSV or HTML by ?format= or Accept (docs/reports.md).
+         */
+        get: operations["getDriftReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reports/healing": {
         parameters: {
             query?: never;
@@ -836,6 +856,91 @@ export interface paths {
          * @description Over the trailing window; JSON, Markdown, CSV or self-contained HTML by ?format= or the Accept header (docs/reports.md).
          */
         get: operations["getHealingReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/report-schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List report schedules
+         * @description Newest first; pass next_cursor as cursor for the next page. Deleted schedules are not listed.
+         */
+        get: operations["listReportSchedules"];
+        put?: never;
+        /**
+         * Schedule a report to be generated and sent to receivers
+         * @description A cron expression read in an IANA time zone, a report kind, format and window, and webhook or Slack receivers (docs/reports.md "Scheduled reports"). 400 naming the expression when the cron does not parse or never matches, or naming the time zone when it is unknown; 422 when a receiver does not exist or is an Alertmanager. Audited.
+         */
+        post: operations["createReportSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/report-schedules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a report schedule */
+        get: operations["getReportSchedule"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a report schedule (soft)
+         * @description No further run; a run still queued is cancelled; past runs stay readable under /runs. Audited.
+         */
+        delete: operations["deleteReportSchedule"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/report-schedules/{id}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the runs of a report schedule
+         * @description Newest first, each with its status, the report's size and SHA-256, and every receiver's delivery (also for a deleted schedule).
+         */
+        get: operations["listReportRuns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export the evidence pack of a period (a .tar.gz with a SHA-256 manifest)
+         * @description One gzipped tar: agent inventory and lifecycle, policy versions in force, decisions summary and every violation, approvals, KPIs with inputs, incidents, remediations, the period's audit log with its verification, manifest.json and SHA256SUMS (`sha256sum -c SHA256SUMS` after extraction). Streamed as it is built. 400 when from is not before to, to is in the future, the period is longer than 365 days or starts before EVIDENCE_RETENTION (docs/evidence.md). Audited.
+         */
+        get: operations["exportEvidencePack"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1966,6 +2071,31 @@ export interface components {
                 [key: string]: string;
             };
         };
+        /** CreateReportScheduleRequest */
+        CreateReportScheduleRequest: {
+            /** @description shown in notifications */
+            name: string;
+            /** @description five fields (minute hour day-of-month month day-of-week, e.g. "0 8 * * 1") or @hourly, @daily, @weekly, @monthly, @yearly */
+            cron: string;
+            /**
+             * @description IANA time zone the cron expression is read in (e.g. Europe/Paris)
+             * @default UTC
+             */
+            time_zone: string;
+            report_kind: components["schemas"]["ReportKind"];
+            /**
+             * @default json
+             * @enum {string}
+             */
+            format: "json" | "md" | "csv" | "html";
+            /**
+             * @description trailing window W of each report, 1h to 365d
+             * @default 30d
+             */
+            window: string;
+            /** @description webhook or Slack receivers (GET /api/v1/receivers); Alertmanager receivers take alerts, not reports */
+            receiver_ids: string[];
+        };
         /** CreateSourceRequest */
         CreateSourceRequest: {
             kind: components["schemas"]["SourceKind"];
@@ -2009,8 +2139,11 @@ export interface components {
             id: string;
             /** @description the webhook-id: the same on every attempt */
             notification_id: string;
-            /** @enum {string} */
-            notification_kind: "alert" | "test";
+            /**
+             * @description report: a scheduled report (docs/reports.md)
+             * @enum {string}
+             */
+            notification_kind: "alert" | "test" | "report";
             /** @enum {string} */
             notification_status: "firing" | "resolved";
             group_key: string;
@@ -2191,6 +2324,134 @@ export interface components {
             items: components["schemas"]["DiscoverySource"][];
             /** @description null on the last page */
             next_cursor: string | null;
+        };
+        /** DriftReport */
+        DriftReport: {
+            /** Format: date-time */
+            generated_at: string;
+            window: string;
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            totals: {
+                /** @description gaps detected in the window */
+                detected: number;
+                /** @description of those, still open at the end of the window */
+                open: number;
+                /** @description of those, resolved by the end of the window */
+                resolved: number;
+                /** @description of the resolved, closed by data arriving (resolution auto) */
+                resolved_auto: number;
+                /** @description closed because a newer contracts version removed their rule */
+                withdrawn: number;
+                by_severity: {
+                    low: number;
+                    medium: number;
+                    high: number;
+                    critical: number;
+                };
+                /** @description Σ cost_usd of the gaps detected (their risk kinds' configured cost) */
+                cost_usd: number;
+                /** @description Σ cost_usd of those resolved before their due time */
+                avoided_usd: number;
+                /** @description Σ cost_usd of those still open */
+                open_cost_usd: number;
+                /** @description null when none was resolved */
+                mean_time_to_resolve_seconds: number | null;
+            };
+            /** @description every gap open at the end of the window, whenever detected */
+            open_at_end: {
+                count: number;
+                cost_usd: number;
+            };
+            by_kind: {
+                type: string;
+                /** @description gaps detected in the window */
+                detected: number;
+                /** @description of those, still open at the end of the window */
+                open: number;
+                /** @description of those, resolved by the end of the window */
+                resolved: number;
+                /** @description of the resolved, closed by data arriving (resolution auto) */
+                resolved_auto: number;
+                /** @description closed because a newer contracts version removed their rule */
+                withdrawn: number;
+                by_severity: {
+                    low: number;
+                    medium: number;
+                    high: number;
+                    critical: number;
+                };
+                /** @description Σ cost_usd of the gaps detected (their risk kinds' configured cost) */
+                cost_usd: number;
+                /** @description Σ cost_usd of those resolved before their due time */
+                avoided_usd: number;
+                /** @description Σ cost_usd of those still open */
+                open_cost_usd: number;
+                /** @description null when none was resolved */
+                mean_time_to_resolve_seconds: number | null;
+            }[];
+            by_contract: {
+                contract: string | null;
+                /** @description gaps detected in the window */
+                detected: number;
+                /** @description of those, still open at the end of the window */
+                open: number;
+                /** @description of those, resolved by the end of the window */
+                resolved: number;
+                /** @description of the resolved, closed by data arriving (resolution auto) */
+                resolved_auto: number;
+                /** @description closed because a newer contracts version removed their rule */
+                withdrawn: number;
+                by_severity: {
+                    low: number;
+                    medium: number;
+                    high: number;
+                    critical: number;
+                };
+                /** @description Σ cost_usd of the gaps detected (their risk kinds' configured cost) */
+                cost_usd: number;
+                /** @description Σ cost_usd of those resolved before their due time */
+                avoided_usd: number;
+                /** @description Σ cost_usd of those still open */
+                open_cost_usd: number;
+                /** @description null when none was resolved */
+                mean_time_to_resolve_seconds: number | null;
+            }[];
+            by_owner_agent: {
+                agent_id: string | null;
+                agent_name: string | null;
+                /** @description gaps detected in the window */
+                detected: number;
+                /** @description of those, still open at the end of the window */
+                open: number;
+                /** @description of those, resolved by the end of the window */
+                resolved: number;
+                /** @description of the resolved, closed by data arriving (resolution auto) */
+                resolved_auto: number;
+                /** @description closed because a newer contracts version removed their rule */
+                withdrawn: number;
+                by_severity: {
+                    low: number;
+                    medium: number;
+                    high: number;
+                    critical: number;
+                };
+                /** @description Σ cost_usd of the gaps detected (their risk kinds' configured cost) */
+                cost_usd: number;
+                /** @description Σ cost_usd of those resolved before their due time */
+                avoided_usd: number;
+                /** @description Σ cost_usd of those still open */
+                open_cost_usd: number;
+                /** @description null when none was resolved */
+                mean_time_to_resolve_seconds: number | null;
+            }[];
+            /** @description contracts and owner agents past the first 100 (the totals include them) */
+            groups_omitted: {
+                by_contract: number;
+                by_owner_agent: number;
+            };
         };
         /** EvaluateRequest */
         EvaluateRequest: {
@@ -3233,6 +3494,105 @@ export interface components {
             topic: string;
             severity: "info" | "warning" | "critical";
             text: string;
+        };
+        /**
+         * ReportFormat
+         * @description json, md (Markdown), csv or html
+         * @enum {string}
+         */
+        ReportFormat: "json" | "md" | "csv" | "html";
+        /**
+         * ReportKind
+         * @description executive (docs/reports.md "Executive summary"), drift ("Drift report"), healing ("Healing report": self-healing actions and outcomes)
+         * @enum {string}
+         */
+        ReportKind: "executive" | "drift" | "healing";
+        /** ReportRun */
+        ReportRun: {
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            schedule_id: string;
+            /** Format: date-time */
+            scheduled_for: string;
+            /**
+             * @description queued (waiting for its job); sent (generated and handed to every receiver's durable delivery); failed (error says why); cancelled (the schedule was deleted first)
+             * @enum {string}
+             */
+            status: "queued" | "sent" | "failed" | "cancelled";
+            attempts: number;
+            error: string | null;
+            media_type: string | null;
+            report_bytes: number | null;
+            /** @description SHA-256 (hex) of the report as rendered, the same as the envelope's report.sha256 */
+            report_sha256: string | null;
+            correlation_id: string | null;
+            /** Format: date-time */
+            created_at: string;
+            started_at: string | null;
+            finished_at: string | null;
+            deliveries: components["schemas"]["ReportRunDelivery"][];
+        };
+        /** ReportRunDelivery */
+        ReportRunDelivery: {
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            receiver_id: string;
+            /** @description the webhook-id; null when nothing was handed to the receiver */
+            notification_id: string | null;
+            delivery_id: string | null;
+            /** @description the delivery status (GET /api/v1/deliveries); null when nothing was handed over */
+            status: string | null;
+            attempts: number;
+            /** @description why the delivery failed, or why the receiver got nothing (it was deleted) */
+            last_error: string | null;
+            delivered_at: string | null;
+        };
+        /** ReportRunPage */
+        ReportRunPage: {
+            items: components["schemas"]["ReportRun"][];
+            /** @description null on the last page */
+            next_cursor: string | null;
+        };
+        /** ReportSchedule */
+        ReportSchedule: {
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            id: string;
+            name: string;
+            cron: string;
+            time_zone: string;
+            report_kind: components["schemas"]["ReportKind"];
+            format: components["schemas"]["ReportFormat"];
+            /** @description the trailing window each report covers */
+            window: string;
+            receiver_ids: string[];
+            /** Format: date-time */
+            next_run_at: string;
+            /** @description false when this version of ORCA cannot build the report kind: its runs fail until it can */
+            report_available: boolean;
+            /** @description the API key id (or cli:<user>) that created it */
+            created_by: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** ReportSchedulePage */
+        ReportSchedulePage: {
+            items: components["schemas"]["ReportSchedule"][];
+            /** @description null on the last page */
+            next_cursor: string | null;
         };
         /** ResolveGapRequest */
         ResolveGapRequest: {
@@ -5914,6 +6274,40 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    getDriftReport: {
+        parameters: {
+            query?: {
+                /** @description overrides the Accept header */
+                format?: "json" | "md" | "csv" | "html";
+                /** @description trailing window W, 1h to 365d */
+                window?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DriftReport"];
+                    "text/markdown": string;
+                    "text/csv": string;
+                    "text/html": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     getHealingReport: {
         parameters: {
             query?: {
@@ -5938,6 +6332,196 @@ export interface operations {
                     "text/markdown": string;
                     "text/csv": string;
                     "text/html": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listReportSchedules: {
+        parameters: {
+            query?: {
+                /** @description page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportSchedulePage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createReportSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateReportScheduleRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportSchedule"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getReportSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportSchedule"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteReportSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listReportRuns: {
+        parameters: {
+            query?: {
+                /** @description page size */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportRunPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    exportEvidencePack: {
+        parameters: {
+            query: {
+                /** @description start of the period, inclusive (RFC 3339, e.g. 2026-01-01T00:00:00Z) */
+                from: string;
+                /** @description end of the period, exclusive; not in the future */
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the archive (Content-Disposition names it orca-evidence-<from>-<to>.tar.gz) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/gzip": string;
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -206,6 +206,8 @@ for (const target of databaseTargets) {
     };
     const newDiscoverySource = async (body: Record<string, unknown> = {}): Promise<string> =>
       (await call('createDiscoverySource', { body: { kind: 'n8n', name: `contract-${randomUUID()}`, config: { url: CLOSED_LOCAL_URL }, credentials: { api_key: 'contract-key' }, ...body } })).id as string;
+    const newReportSchedule = async (): Promise<string> =>
+      (await call('createReportSchedule', { body: { name: 'contract', cron: '0 8 * * 1', report_kind: 'executive', receiver_ids: [await newReceiver()] } })).id as string;
     const newIncident = async (): Promise<string> => (await call('createIncident', { body: { kind: 'data_leak', severity: 'low' } })).id as string;
     const newKey = async (): Promise<string> => ((await call('createKey', { body: { name: `contract-${randomUUID()}`, role: 'viewer' } })).key as { id: string }).id;
     const activePolicy = async (): Promise<unknown> => (await call('getActivePolicy', {})).document;
@@ -351,6 +353,15 @@ for (const target of databaseTargets) {
       getHealingReport: async () => ({ query: { format: 'json', window: '7d' } }),
       listRemediations: async () => ({ query: { status: 'pending', limit: '5' } }),
       getRemediation: async () => ({ params: { id: await newRemediation() } }),
+      getDriftReport: async () => ({ query: { window: '7d', format: 'json' } }),
+      listReportSchedules: async () => ({ query: { limit: '5' } }),
+      createReportSchedule: async () => ({
+        body: { name: 'contract', cron: '0 8 * * 1', time_zone: 'Europe/Paris', report_kind: 'drift', format: 'md', window: '7d', receiver_ids: [await newReceiver()] },
+      }),
+      getReportSchedule: async () => ({ params: { id: await newReportSchedule() } }),
+      deleteReportSchedule: async () => ({ params: { id: await newReportSchedule() } }),
+      listReportRuns: async () => ({ params: { id: await newReportSchedule() }, query: { limit: '5' } }),
+      exportEvidencePack: async () => ({ query: { from: new Date(Date.now() - 3_600_000).toISOString(), to: new Date().toISOString() } }),
       listReceivers: async () => ({ query: { kind: 'webhook', limit: '5' } }),
       createReceiver: async () => ({ body: { name: `contract-${randomUUID()}`, kind: 'webhook', url: CLOSED_LOCAL_URL, token: 'contract-token' } }),
       getReceiver: async () => ({ params: { id: await newReceiver() } }),
@@ -671,6 +682,7 @@ for (const target of databaseTargets) {
       await expectProblem(byId('createDiscoverySource'), 409, { body: { kind: 'airflow', name: discoveryName, config: { url: CLOSED_LOCAL_URL } } }, 'a taken name');
       await expectProblem(byId('updateDiscoverySource'), 409, { params: { id: await newDiscoverySource() }, body: { name: discoveryName } }, 'a taken name');
       await expectProblem(byId('createDiscoveryRun'), 409, { body: { source_id: await newDiscoverySource({ enabled: false }) } }, 'a disabled source');
+      await expectProblem(byId('createReportSchedule'), 422, { body: { name: 'contract', cron: '@daily', report_kind: 'executive', receiver_ids: [randomUUID()] } }, 'an unknown receiver');
       await expectProblem(byId('createIncident'), 422, { body: { kind: 'data_leak', severity: 'low', agent_id: randomUUID() } }, 'an unknown agent');
       await expectProblem(byId('replaceSyncContracts'), 422, { body: contracts(randomUUID()) }, 'an unknown owner');
       await expectProblem(byId('activateKillSwitch'), 422, { body: { preview_token: 'orca_ksp_unknown', reason: 'contract test' } }, 'an unknown preview token');

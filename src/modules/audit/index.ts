@@ -8,6 +8,7 @@ import { auditRoutes } from './audit.routes.js';
 import { createAuditService } from './audit.service.js';
 
 export type { AuditService, AuditRecord, VerifyReport } from './audit.service.js';
+export { GENESIS_HASH, verifyBatch, type ChainProblem, type StoredAuditEntry } from './chain.js';
 
 export function createAuditModule(deps: { db: Database; clock: Clock; metrics: Registry; logger: Logger }) {
   const repository = createAuditRepository(deps.db);

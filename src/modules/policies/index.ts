@@ -22,6 +22,7 @@ export { EvaluateBody, EvaluateResult } from './policies.schemas.js';
 export type { EvaluateInput, EvaluateOutput } from './policies.schemas.js';
 export type { ApprovalBinding, ApprovalGate, ApprovalRequest, ApprovalUser, ConsumedApproval, OpenedApproval } from './approval-gate.js';
 export type { PresentedApproval } from './evaluate.js';
+export { DEFAULT_POLICY_SOURCE } from './default-policy.js';
 
 export function createPoliciesModule(deps: {
   db: Database;

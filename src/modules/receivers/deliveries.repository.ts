@@ -99,6 +99,13 @@ export function createDeliveryRepository(db: Queryable) {
       return rows.map((row) => row.id);
     },
 
+    /** The deliveries of these notifications (a scheduled report's run lists the notifications it handed over). */
+    async listByNotificationIds(ids: string[]): Promise<ListedDeliveryRow[]> {
+      if (ids.length === 0) return [];
+      const { rows } = await db.query<ListedDeliveryRow>(`${LISTED} where d.notification_id = any($1::text[]) order by d.id`, [ids]);
+      return rows;
+    },
+
     /** Keyset pagination on id (UUIDv7), newest first. */
     async list(query: { status?: DeliveryStatus; receiverId?: string; limit: number; after?: string }): Promise<ListedDeliveryRow[]> {
       const where = whereClause();

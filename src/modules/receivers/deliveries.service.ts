@@ -127,6 +127,11 @@ export function createDeliveryService({ db, deliveries, receivers, jobs, audit, 
       return { items: page.items.map(toDelivery), next_cursor: page.next_cursor };
     },
 
+    /** The deliveries of these notifications, oldest first. */
+    async byNotificationIds(ids: string[]): Promise<Delivery[]> {
+      return (await deliveries.listByNotificationIds(ids)).map(toDelivery);
+    },
+
     /**
      * Sends a failed or dead-lettered delivery again, now, with a fresh retry budget. The delivery gets a new
      * dispatch id, so a retry job of the old dispatch still waiting in the queue stands down when it runs.

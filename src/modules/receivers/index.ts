@@ -16,7 +16,7 @@ import { receiverRoutes } from './receivers.routes.js';
 import { createReceiverService, openReceiver } from './receivers.service.js';
 import { keepReceiversFromSettings, type ReceiverSettings } from './receiver-settings.js';
 
-export type { AlertInstance, DeadLetteredDelivery, Notification, NotificationSink } from './notification.js';
+export type { AlertInstance, DeadLetteredDelivery, Notification, NotificationSink, ReportAttachment } from './notification.js';
 export type { ReceiverService } from './receivers.service.js';
 export type { DeliveryService } from './deliveries.service.js';
 export { DELIVERY_QUEUE } from './deliveries.service.js';

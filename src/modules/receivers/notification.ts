@@ -17,10 +17,33 @@ export interface AlertInstance {
   generatorURL: string;
 }
 
+/**
+ * A scheduled report handed to a receiver (the reports module builds it). Webhook receivers get it whole in their
+ * envelope; Slack gets the notification's one informational alert, which carries the summary and a link.
+ */
+export interface ReportAttachment {
+  schedule: { id: string; name: string };
+  runId: string;
+  /** The cron time the run is for. */
+  scheduledFor: string;
+  kind: string;
+  format: 'json' | 'md' | 'csv' | 'html';
+  window: string;
+  mediaType: string;
+  generatedAt: string;
+  /** SHA-256 (hex) of `content`'s UTF-8 bytes. */
+  sha256: string;
+  /**
+   * The rendered report as text, JSON included: kept as text because the delivery record stores notifications as
+   * jsonb, which would reorder a JSON report's keys and so change the bytes the digest covers.
+   */
+  content: string;
+}
+
 export interface Notification {
   /** Unique per notification: the Standard Webhooks `webhook-id`, so receivers can deduplicate retries. */
   id: string;
-  kind: 'alert' | 'test';
+  kind: 'alert' | 'test' | 'report';
   /** The receiver's name, as the routing tree names it. */
   receiver: string;
   groupKey: string;
@@ -28,6 +51,8 @@ export interface Notification {
   status: 'firing' | 'resolved';
   alerts: AlertInstance[];
   correlationId: string | undefined;
+  /** Only on `report` notifications. */
+  report?: ReportAttachment;
 }
 
 /** Where a delivery that exhausted its retries (or got a final 4xx) is reported, e.g. to raise an alert. */

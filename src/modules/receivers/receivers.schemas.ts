@@ -121,7 +121,7 @@ export const Delivery = Type.Object(
   {
     id: Uuid,
     notification_id: Type.String({ description: 'the webhook-id: the same on every attempt' }),
-    notification_kind: Type.Unsafe<'alert' | 'test'>({ type: 'string', enum: ['alert', 'test'] }),
+    notification_kind: Type.Unsafe<'alert' | 'test' | 'report'>({ type: 'string', enum: ['alert', 'test', 'report'], description: 'report: a scheduled report (docs/reports.md)' }),
     notification_status: Type.Unsafe<'firing' | 'resolved'>({ type: 'string', enum: ['firing', 'resolved'] }),
     group_key: Type.String(),
     alerts: Type.Integer({ description: 'alerts in the notification' }),

@@ -89,6 +89,7 @@ function alertBlocks(alert: AlertInstance): SlackBlock[] {
  * summary, severity, agent and rule, and links back to ORCA and to the runbook.
  */
 export function slackPayload(notification: Notification): SlackMessage {
+  if (notification.kind === 'report') return reportMessage(notification);
   const firing = notification.alerts.filter((alert) => alert.status === 'firing').length;
   const name = notification.groupLabels.alertname ?? notification.alerts[0]?.labels.alertname ?? 'ORCA alert';
   const state = notification.status === 'firing' ? `FIRING${notification.alerts.length > 1 ? `:${firing}` : ''}` : 'RESOLVED';
@@ -99,4 +100,18 @@ export function slackPayload(notification: Notification): SlackMessage {
   const hidden = notification.alerts.length - MAX_ALERTS_SHOWN;
   if (hidden > 0) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `…and ${hidden} more alert${hidden === 1 ? '' : 's'} in this group` }] });
   return { text: truncate(firstSummary ? `${heading}: ${firstSummary}` : heading, TEXT_LIMIT), blocks };
+}
+
+/**
+ * A scheduled report: Slack incoming webhooks take no files, so the message carries the report's headline figures
+ * (its one alert's description) and a link to the report in ORCA.
+ */
+function reportMessage(notification: Notification): SlackMessage {
+  const alert = notification.alerts[0];
+  const heading = truncate(`:bar_chart: ${alert?.annotations.summary ?? 'ORCA report'}`, HEADER_LIMIT);
+  const blocks: SlackBlock[] = [{ type: 'header', text: { type: 'plain_text', text: heading } }];
+  if (alert?.annotations.description) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(escape(alert.annotations.description), TEXT_LIMIT) } });
+  const context = [link(alert?.generatorURL, 'Open in ORCA'), notification.report ? `scheduled for ${notification.report.scheduledFor}` : undefined].filter((value): value is string => value !== undefined);
+  if (context.length > 0) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: context.join(' · ') }] });
+  return { text: heading, blocks };
 }

@@ -1,17 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { ExecutiveQuery, ExecutiveReportSchema, type ReportFormat } from './reports.schemas.js';
+import type { FastifyReply } from 'fastify';
+import { driftToCsv, driftToHtml, driftToMarkdown } from './drift-render.js';
+import { MEDIA_TYPES } from './report-builders.js';
+import { DriftReportSchema, ExecutiveQuery, ExecutiveReportSchema, type ReportFormat } from './reports.schemas.js';
 import type { ReportService } from './reports.service.js';
 import { HTML_CSP, toCsv, toHtml, toMarkdown } from './render.js';
 import { toHealingCsv, toHealingHtml, toHealingMarkdown } from './healing-render.js';
 import { HealingReportSchema } from './healing.schemas.js';
-
-const MEDIA_TYPES: Record<ReportFormat, string> = {
-  json: 'application/json; charset=utf-8',
-  md: 'text/markdown; charset=utf-8',
-  csv: 'text/csv; charset=utf-8',
-  html: 'text/html; charset=utf-8',
-};
 
 /** `?format=` wins; otherwise the first of the Accept header's types (by q) that ORCA can produce; JSON by default. */
 export function negotiateFormat(format: ReportFormat | undefined, accept: string | undefined): ReportFormat {
@@ -35,6 +31,28 @@ export function negotiateFormat(format: ReportFormat | undefined, accept: string
   return 'json';
 }
 
+/** Sends a report in the negotiated format, with the headers each format needs. */
+function sendReport<R>(
+  reply: FastifyReply,
+  format: ReportFormat,
+  report: R,
+  render: { md: (r: R) => string; csv: (r: R) => string; html: (r: R) => string },
+  csvName: string,
+): FastifyReply {
+  reply.header('vary', 'Accept');
+  if (format === 'json') return reply.type(MEDIA_TYPES.json).send(report);
+  const body = render[format](report);
+  if (format === 'html') reply.header('content-security-policy', HTML_CSP);
+  if (format === 'csv') reply.header('content-disposition', `attachment; filename="${csvName}"`);
+  return reply.type(MEDIA_TYPES[format]).send(body);
+}
+
+const textFormats = {
+  'text/markdown': { schema: Type.String() },
+  'text/csv': { schema: Type.String() },
+  'text/html': { schema: Type.String() },
+};
+
 export function reportRoutes(service: ReportService): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(
@@ -48,27 +66,35 @@ export function reportRoutes(service: ReportService): FastifyPluginAsyncTypebox 
           description: 'JSON, Markdown, CSV or self-contained HTML, chosen by ?format= or the Accept header (docs/reports.md).',
           querystring: ExecutiveQuery,
           produces: ['application/json', 'text/markdown', 'text/csv', 'text/html'],
-          response: {
-            200: {
-              content: {
-                'application/json': { schema: ExecutiveReportSchema },
-                'text/markdown': { schema: Type.String() },
-                'text/csv': { schema: Type.String() },
-                'text/html': { schema: Type.String() },
-              },
-            },
-          },
+          response: { 200: { content: { 'application/json': { schema: ExecutiveReportSchema }, ...textFormats } } },
         },
       },
       async (request, reply) => {
         const format = negotiateFormat(request.query.format, request.headers.accept);
         const report = await service.executive(request.query.window);
-        reply.header('vary', 'Accept');
-        if (format === 'json') return reply.type(MEDIA_TYPES.json).send(report);
-        const body = format === 'md' ? toMarkdown(report) : format === 'csv' ? toCsv(report) : toHtml(report);
-        if (format === 'html') reply.header('content-security-policy', HTML_CSP);
-        if (format === 'csv') reply.header('content-disposition', 'attachment; filename="orca-executive-summary.csv"');
-        return reply.type(MEDIA_TYPES[format]).send(body);
+        return sendReport(reply, format, report, { md: toMarkdown, csv: toCsv, html: toHtml }, 'orca-executive-summary.csv');
+      },
+    );
+
+    app.get(
+      '/reports/drift',
+      {
+        config: { access: 'viewer' },
+        schema: {
+          tags: ['Reports'],
+          operationId: 'getDriftReport',
+          summary: 'Drift report: sync gaps detected over the window by kind, contract and owner agent, with their cost',
+          description:
+            'Gaps detected in (now − window, now]: how many are open, resolved or withdrawn, what they put at stake and what early resolution avoided. JSON, Markdown, CSV or HTML by ?format= or Accept (docs/reports.md).',
+          querystring: ExecutiveQuery,
+          produces: ['application/json', 'text/markdown', 'text/csv', 'text/html'],
+          response: { 200: { content: { 'application/json': { schema: DriftReportSchema }, ...textFormats } } },
+        },
+      },
+      async (request, reply) => {
+        const format = negotiateFormat(request.query.format, request.headers.accept);
+        const report = await service.drift(request.query.window);
+        return sendReport(reply, format, report, { md: driftToMarkdown, csv: driftToCsv, html: driftToHtml }, 'orca-drift-report.csv');
       },
     );
 

@@ -75,3 +75,43 @@ export const ExecutiveReportSchema = Type.Object(
   },
   { additionalProperties: false, title: 'ExecutiveReport' },
 );
+
+const DriftStats = {
+  detected: Type.Integer({ description: 'gaps detected in the window' }),
+  open: Type.Integer({ description: 'of those, still open at the end of the window' }),
+  resolved: Type.Integer({ description: 'of those, resolved by the end of the window' }),
+  resolved_auto: Type.Integer({ description: 'of the resolved, closed by data arriving (resolution auto)' }),
+  withdrawn: Type.Integer({ description: 'closed because a newer contracts version removed their rule' }),
+  by_severity: Type.Object(
+    { low: Type.Integer(), medium: Type.Integer(), high: Type.Integer(), critical: Type.Integer() },
+    { additionalProperties: false },
+  ),
+  cost_usd: Type.Number({ description: 'Σ cost_usd of the gaps detected (their risk kinds\' configured cost)' }),
+  avoided_usd: Type.Number({ description: 'Σ cost_usd of those resolved before their due time' }),
+  open_cost_usd: Type.Number({ description: 'Σ cost_usd of those still open' }),
+  mean_time_to_resolve_seconds: Type.Union([Type.Integer(), Type.Null()], { description: 'null when none was resolved' }),
+};
+
+export const DriftReportSchema = Type.Object(
+  {
+    generated_at: Timestamp,
+    window: Type.String(),
+    from: Timestamp,
+    to: Timestamp,
+    totals: Type.Object(DriftStats, { additionalProperties: false }),
+    open_at_end: Type.Object(
+      { count: Type.Integer(), cost_usd: Type.Number() },
+      { additionalProperties: false, description: 'every gap open at the end of the window, whenever detected' },
+    ),
+    by_kind: Type.Array(Type.Object({ type: Type.String(), ...DriftStats }, { additionalProperties: false })),
+    by_contract: Type.Array(Type.Object({ contract: Type.Union([Type.String(), Type.Null()]), ...DriftStats }, { additionalProperties: false })),
+    by_owner_agent: Type.Array(
+      Type.Object({ agent_id: Type.Union([Uuid, Type.Null()]), agent_name: Type.Union([Type.String(), Type.Null()]), ...DriftStats }, { additionalProperties: false }),
+    ),
+    groups_omitted: Type.Object(
+      { by_contract: Type.Integer(), by_owner_agent: Type.Integer() },
+      { additionalProperties: false, description: 'contracts and owner agents past the first 100 (the totals include them)' },
+    ),
+  },
+  { additionalProperties: false, title: 'DriftReport' },
+);

@@ -235,6 +235,16 @@ export function createTrustService(deps: TrustServiceDeps) {
       return (await organisation(at, parseWindow(windowLabel), db.heavy, {}, options.raw)).kpis;
     },
 
+    /**
+     * KPIs over a period (from, to] that is not a whole number of hours or days (evidence packs), at most 365 days like
+     * every window; the window is labelled with the ISO 8601 interval.
+     */
+    async kpisBetween(from: Date, to: Date): Promise<KpiReport> {
+      const ms = to.getTime() - from.getTime();
+      if (ms <= 0 || ms > 365 * 86_400_000) throw new Error('kpisBetween: the period must be longer than 0 and at most 365 days');
+      return (await organisation(to, { label: `${from.toISOString()}/${to.toISOString()}`, ms }, db.heavy)).kpis;
+    },
+
     /** KPIs and every active agent's trust at `at` (the executive report). */
     async overview(windowLabel: string | undefined, at: Date = clock.now(), options: { raw?: boolean } = {}): Promise<Gathered> {
       return organisation(at, parseWindow(windowLabel), db.heavy, {}, options.raw);

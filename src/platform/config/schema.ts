@@ -15,6 +15,7 @@ import { JOBS_SETTINGS } from './settings/jobs.js';
 import { OUTBOUND_SETTINGS } from './settings/outbound.js';
 import { REMEDIATION_SETTINGS } from './settings/remediation.js';
 import { SECURITY_SETTINGS } from './settings/security.js';
+import { REPORTS_SETTINGS } from './settings/reports.js';
 import { SERVER_SETTINGS } from './settings/server.js';
 
 export { InvalidSetting, type LogLevel } from './parsers.js';
@@ -35,6 +36,7 @@ export const SETTINGS = [
   ...BACKUPS_SETTINGS,
   ...CONSOLE_SETTINGS,
   ...DISCOVERY_SETTINGS,
+  ...REPORTS_SETTINGS,
 ] as const;
 
 type AnySetting = (typeof SETTINGS)[number];
