@@ -59,6 +59,10 @@ COPY package.json ./
 COPY bin/orca.js bin/
 COPY scripts/container/healthcheck.mjs ./
 
+LABEL org.opencontainers.image.title="ORCA" \
+      org.opencontainers.image.description="ORCA: self-hosted control plane for governing AI agents and automations" \
+      org.opencontainers.image.licenses="Apache-2.0"
+
 # HOST: every address, so that the port can be published. ORCA_DATA_DIR: the embedded database, the first admin key
 # and the source-secret key (keep it: docs/backups.md) — a volume. Memory: docs/OPERATIONS.md, "Memory".
 ENV NODE_ENV=production \
