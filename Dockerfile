@@ -38,7 +38,7 @@ FROM ${BASE}
 # the image then backs up the embedded database only.
 ARG PG_CLIENT=postgresql-client
 RUN if [ -n "$PG_CLIENT" ]; then \
-      apt-get update && apt-get install -y --no-install-recommends "$PG_CLIENT" && rm -rf /var/lib/apt/lists/*; \
+      apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$PG_CLIENT" && rm -rf /var/lib/apt/lists/*; \
     fi
 # The user `orca` (10001:10001), whose home is the data directory, and /usr/local/bin/orca for
 # `docker exec … orca keys list`. Written with Node rather than useradd, which a minimal base lacks.

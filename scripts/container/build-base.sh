@@ -30,7 +30,7 @@ command -v buildah >/dev/null || { echo "build-base: buildah is not installed (D
 fetch_package() {
   local spec="$1" prefix="$2" tarball
   mkdir -p "$CACHE"
-  tarball="$(ls -1 "$CACHE/$prefix"-*.tgz 2>/dev/null | sort -V | tail -1 || true)"
+  tarball="$(ls -1 "$CACHE/$prefix"*.tgz 2>/dev/null | sort -V | tail -1 || true)"
   if [ -z "$tarball" ] || [ "${ORCA_BASE_REFRESH:-0}" = 1 ]; then
     tarball="$CACHE/$(cd "$CACHE" && npm pack "$spec" --silent --no-fund | tail -1)"
   fi
