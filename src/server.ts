@@ -62,25 +62,28 @@ export async function startServer(config: Readonly<OrcaConfig>, options: Contain
 /**
  * SIGTERM/SIGINT: drain and exit 0; if draining takes longer than the shutdown timeout, exit 1 anyway so an
  * orchestrator is never left waiting. A second signal exits at once.
+ *
+ * Installed before the server starts, attached to it once it has. In a container ORCA is PID 1, and the kernel
+ * ignores a signal sent to PID 1 that has no handler: without one during start-up (migrations, the embedded
+ * database's first load), a `docker stop` then would be lost and end in SIGKILL. A signal received while starting
+ * is held: the drain begins as soon as the server is up, and the shutdown timeout runs from the signal.
  */
-export function exitOnSignals(server: RunningServer, timeoutMs: number): void {
-  const { logger } = server.container;
+export function exitOnSignals(timeoutMs: number): { attach(server: RunningServer): void } {
+  let server: RunningServer | undefined;
   let received = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (received) {
-      logger.warn({ signal }, 'second signal: exiting now');
-      logger.flush();
-      process.exit(1);
+  const exitNow = (level: 'warn' | 'error', fields: Record<string, unknown>, message: string) => {
+    if (server) {
+      server.container.logger[level](fields, message);
+      server.container.logger.flush();
+    } else {
+      console.error(`orca: ${message}`);
     }
-    received = true;
+    process.exit(1);
+  };
+  const drain = (running: RunningServer, signal: NodeJS.Signals) => {
+    const { logger } = running.container;
     logger.info({ signal, timeout_ms: timeoutMs }, 'shutting down: draining in-flight requests');
-    const timer = setTimeout(() => {
-      logger.error({ timeout_ms: timeoutMs }, 'graceful shutdown timed out; exiting');
-      logger.flush();
-      process.exit(1);
-    }, timeoutMs);
-    timer.unref();
-    server
+    running
       .stop()
       .then(() => {
         logger.info('shutdown complete');
@@ -93,6 +96,25 @@ export function exitOnSignals(server: RunningServer, timeoutMs: number): void {
         process.exitCode = 1;
       });
   };
+  let heldSignal: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (received) exitNow('warn', { signal }, 'second signal: exiting now');
+    received = true;
+    const timer = setTimeout(() => exitNow('error', { timeout_ms: timeoutMs }, 'graceful shutdown timed out; exiting'), timeoutMs);
+    timer.unref();
+    if (server) {
+      drain(server, signal);
+    } else {
+      heldSignal = signal;
+      console.error(`orca: ${signal} received while starting: shutting down as soon as started`);
+    }
+  };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  return {
+    attach(running) {
+      server = running;
+      if (heldSignal) drain(running, heldSignal);
+    },
+  };
 }

@@ -20,6 +20,8 @@ export function registerStartCommand(program: Command): void {
         return;
       }
       const config = loadConfigOrExit();
+      // Before anything slow starts: a signal during start-up is held, not lost (docs/OPERATIONS.md, "Shutdown").
+      const signals = exitOnSignals(config.shutdownTimeoutMs);
       let announcedKey: string | undefined;
       const server = await startServer(config, {
         role: options.role as ProcessRole,
@@ -31,7 +33,7 @@ export function registerStartCommand(program: Command): void {
           },
         },
       });
-      exitOnSignals(server, config.shutdownTimeoutMs);
+      signals.attach(server);
       if (options.demo) void startDemoInBackground({ server, dataDir: config.dataDir, announcedKey });
     });
 }
