@@ -33,7 +33,7 @@ import type { DatabaseTargetName } from '../helpers/db.js';
 const DEFAULT_SEED = 424_242;
 const parsedSeed = Number.parseInt(process.env.ORCA_FUZZ_SEED ?? '', 10);
 const SEED = Number.isSafeInteger(parsedSeed) ? parsedSeed : DEFAULT_SEED;
-const BUDGET: Record<DatabaseTargetName, number> = { pglite: 5_200, postgres: 1_500 };
+const BUDGET: Record<DatabaseTargetName, number> = { pglite: 5_200, postgres: 3_000 };
 const MINIMUM_CASES: Record<DatabaseTargetName, number> = { pglite: 5_000, postgres: 1_500 };
 const MiB = 1024 * 1024;
 
