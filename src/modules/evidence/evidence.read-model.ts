@@ -167,7 +167,8 @@ export function createEvidenceReadModel(db: Queryable) {
     optionalRows(table: OptionalTable, { from, to }: Period) {
       const text =
         table === 'approval'
-          ? `select t.id::text as id, to_jsonb(t) as row from approval t where t.created_at >= $1 and t.created_at < $2 and t.id::text > $3 order by t.id::text limit $4`
+          ? // The callback URL and its signing secret are sealed secrets of the agent, not evidence: never exported.
+            `select t.id::text as id, to_jsonb(t) - 'callback_url_sealed' - 'callback_secret_sealed' as row from approval t where t.created_at >= $1 and t.created_at < $2 and t.id::text > $3 order by t.id::text limit $4`
           : `select t.id::text as id, to_jsonb(t) as row from remediation t where t.created_at >= $1 and t.created_at < $2 and t.id::text > $3 order by t.id::text limit $4`;
       return paged((after, limit) => q(text, [from, to, after, limit]));
     },

@@ -18,6 +18,7 @@ const FILES = [
   'policies.json',
   'decisions-summary.json',
   'violations.jsonl',
+  'approvals.jsonl',
   'kpis.json',
   'kpi-snapshots.jsonl',
   'incidents.jsonl',
@@ -119,9 +120,7 @@ for (const target of databaseTargets) {
       const manifest = JSON.parse(read('manifest.json')) as Json;
       expect(manifest).toMatchObject({ format: 'orca-evidence-pack', format_version: 1, generated_by: expect.any(String), period: { from: from.toISOString(), to: to.toISOString() } });
       expect(manifest.files.map((file: Json) => file.path)).toEqual(FILES);
-      expect(manifest.unavailable).toEqual([
-        { path: 'approvals.jsonl', reason: 'approvals were not available: this version of ORCA records no approvals (the approval table does not exist)' },
-      ]);
+      expect(manifest.unavailable).toEqual([]);
       for (const file of manifest.files as Json[]) expect(Buffer.byteLength(read(file.path))).toBe(file.bytes);
 
       const agents = lines(read('agents.jsonl'));
@@ -182,17 +181,22 @@ for (const target of databaseTargets) {
       expect((entries.json() as { items: Json[] }).items[0]).toMatchObject({ action: 'evidence.export', after: { from: from.toISOString(), to: to.toISOString() } });
     });
 
-    it('includes approvals once their table exists', async () => {
-      await t.container.db.query('create table approval (id uuid primary key, status text not null, approver text, created_at timestamptz not null)');
-      await t.container.db.query(`insert into approval values ('01900000-0000-7000-8000-00000000a001', 'approved', 'key-1', $1)`, [new Date(to.getTime() - 1000)]);
+    it('includes the approvals of the period with their approvers, never their sealed callback', async () => {
+      const at = new Date(to.getTime() - 1000);
+      await t.container.db.query(
+        `insert into approval (id, agent_id, action, resource, classification, rule, policy_version, requested_by, status, approvers, decided_by, decided_at,
+                               expires_at, callback_url_sealed, callback_secret_sealed, created_at, updated_at)
+         values ('01900000-0000-7000-8000-00000000a001', $1, 'transfer_funds', 'bank', 'internal', 'approval_required', 1, 'key-ingest', 'approved',
+                 '[{"approver": "key-1", "via": "api", "reason": "checked", "at": "2026-01-01T00:00:00.000Z"}]'::jsonb, 'key-1', $2, $3, 'sealed-url', 'sealed-secret', $2, $2)`,
+        [billing.id, at, new Date(to.getTime() + 86_400_000)],
+      );
       const folder = extract((await exportPack(periodQuery(from, to))).rawPayload, 'approvals');
-      const manifest = JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8')) as Json;
-      expect(manifest.unavailable).toEqual([]);
-      expect(lines(readFileSync(join(folder, 'approvals.jsonl'), 'utf8'))).toEqual([
-        { id: '01900000-0000-7000-8000-00000000a001', status: 'approved', approver: 'key-1', created_at: expect.any(String) },
-      ]);
+      const rows = lines(readFileSync(join(folder, 'approvals.jsonl'), 'utf8'));
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ id: '01900000-0000-7000-8000-00000000a001', status: 'approved', decided_by: 'key-1', approvers: [{ approver: 'key-1', reason: 'checked' }] });
+      expect(JSON.stringify(rows[0])).not.toContain('sealed');
       expect(spawnSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: folder }).status).toBe(0);
-      await t.container.db.query('drop table approval');
+      await t.container.db.query(`delete from approval where id = '01900000-0000-7000-8000-00000000a001'`);
     });
 
     it('pages through thousands of violations in time order, from inclusive and to exclusive', async () => {
