@@ -152,10 +152,12 @@ describeEachDatabase('probes and documents', (ctx, target) => {
         if (operation?.['x-orca-role'] === 'signed') {
           // A native webhook: its sender's signature authenticates it; a console sign-in: the key in its body. No
           // key header either way (docs/SECURITY.md).
-          expect(['post /api/v1/ingest/{sourceId}', 'post /api/v1/session']).toContain(entry);
+          // Slack's interactivity requests: Slack's own request signature.
+          expect(['post /api/v1/ingest/{sourceId}', 'post /api/v1/session', 'post /api/v1/integrations/slack/interactions']).toContain(entry);
           expect(operation.security, entry).toEqual([]);
         } else {
-          expect(ROLES, entry).toContain(operation?.['x-orca-role']);
+          // viewer_or_requester: any viewer, or the ingest key that asked for the approval it reads (docs/SECURITY.md).
+          expect([...ROLES, 'viewer_or_requester'], entry).toContain(operation?.['x-orca-role']);
           expect(operation?.security, entry).toEqual([{ apiKey: [] }, { bearer: [] }, { session: [] }]);
         }
         // Every /api/v1 route needs a key or a signature: the edge can refuse it, limit it, or fail to look the key up.

@@ -143,7 +143,8 @@ for (const target of databaseTargets) {
       await t.queue.send('hung', {});
       const { reason, afterMs } = await aborted.promise;
       expect((reason as Error).message).toBe('the job ran past its timeout of 1 s');
-      expect(afterMs).toBeGreaterThanOrEqual(990);
+      // Timers may fire a few ms early against Date.now() on a loaded machine (CI saw 986): the bound is the timeout's.
+      expect(afterMs).toBeGreaterThanOrEqual(950);
       const stored = await waitFor(() => rows('hung'), (list) => list[0]?.state === 'failed');
       expect(stored.map((row) => row.output)).toEqual([{ message: 'the job ran past its timeout of 1 s' }]);
       expect(await t.registry.metrics()).toContain('orca_job_duration_seconds_count{queue="hung",outcome="timeout"} 1');
