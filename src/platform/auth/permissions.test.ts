@@ -29,8 +29,8 @@ describe('permission matrix', () => {
     expect([...ROLES].sort()).toEqual(['admin', 'ingest', 'operator', 'viewer']);
   });
 
-  it('has 35 cells (7 access levels × 4 roles + no key)', () => {
-    expect(CASES).toHaveLength(35);
+  it('has 40 cells (8 access levels × 4 roles + no key)', () => {
+    expect(CASES).toHaveLength(40);
   });
 
   it.each(CASES)('a %s route called by %s → allowed %s', (access, caller, allowed) => {
