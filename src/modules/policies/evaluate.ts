@@ -325,7 +325,7 @@ export function scanContent(policy: CompiledPolicy, content: string | undefined,
   }
   const scan: ContentScan = { findings, counts, injection: [...injection] };
   if (detector) {
-    const detected = detectInjection(content, origin ? { origin } : {});
+    const detected = detectInjection(content, origin ? { origin, lowerCased: lower } : { lowerCased: lower });
     scan.injectionScore = detected.score;
     scan.injectionSignals = detected.signals.slice(0, MAX_RECORDED_SIGNALS).map((signal) => signal.name);
   }

@@ -145,6 +145,9 @@ for (let code = 0; code < 128; code += 1) {
   KINDS[code] = kind;
 }
 const isAlnumKind = (kind: number) => kind === KIND_DIGIT || kind === KIND_UPPER || kind === KIND_LOWER || kind === KIND_PREFIX_LETTER;
+/** 1 for the ASCII letters and digits. */
+const ALNUM = Uint8Array.from(KINDS, (kind) => (isAlnumKind(kind) ? 1 : 0));
+const isAlnumCode = (code: number) => code < 128 && ALNUM[code] === 1;
 const isWordKind = (kind: number) => isAlnumKind(kind) || kind === KIND_UNDERSCORE;
 
 /** TRIGGERS[previous << 4 | kind] is 1 where some candidate list may take the position (the lookbehinds above). */
@@ -217,6 +220,11 @@ function candidatesOf(content: string): Candidates {
       }
     }
     previous = kind;
+    if (code < 128 && ALNUM[code] === 1) {
+      // No position inside a run of letters and digits is a candidate (every trigger refuses a letter or digit before
+      // it, whichever it is): the rest of the run is skipped, and `previous` stays a letter-or-digit kind.
+      while (index + 1 < length && isAlnumCode(content.charCodeAt(index + 1))) index += 1;
+    }
   }
   return found;
 }

@@ -44,19 +44,27 @@ const DISCUSSION_META_WORDS = 2;
 
 /** Chat-template and role markers that have no business in content: a forged turn of the conversation. */
 const ROLE_MARKERS = ['<|im_start|>', '<|im_end|>', '<|system|>', '<|endoftext|>', '[inst]', '<<sys>>', '### system', '### instruction', '[system]', '<system>', '</system>', 'system override', '[admin]'];
+/**
+ * The markers by their first character: prose has no `<`, `[` or `#` at all, and one search for that character
+ * spares the searches for every marker it begins (a marker the text holds has its first character in the text).
+ */
+const ROLE_MARKERS_BY_FIRST = [...new Set(ROLE_MARKERS.map((marker) => marker[0]!))].map((first) => [first, ROLE_MARKERS.filter((marker) => marker.startsWith(first))] as const);
+const hasRoleMarker = (text: string) => ROLE_MARKERS_BY_FIRST.some(([first, markers]) => text.includes(first) && markers.some((marker) => text.includes(marker)));
 const LOCK_EMOJI = ['\u{1F513}', '\u{1F512}'];
 /** A markdown image whose URL carries a query: the classic way to exfiltrate through a rendered reply. */
 const MARKDOWN_EXFIL = /!\[[^\]\n]{0,200}\]\(https?:\/\/[^)\s]{1,500}[?&][^)\s=]{1,100}=/;
 
 export interface DetectOptions {
   origin?: ContentOrigin;
+  /** `content.toLowerCase()`, when the caller has it already (scanContent, for the policy's phrases): not made twice. */
+  lowerCased?: string;
 }
 
 export function detectInjection(content: string, options: DetectOptions = {}): InjectionResult {
   const data = options.origin !== undefined && options.origin !== 'user';
   const budget: DecodeBudget = { bytes: DECODE_BUDGET_BYTES, items: DECODE_BUDGET_ITEMS };
   const signals = new Map<string, InjectionSignal>();
-  scan(content, data, 0, '', budget, signals);
+  scan(content, data, 0, '', budget, signals, options.lowerCased);
   const list = [...signals.values()].sort((a, b) => b.weight - a.weight || a.name.localeCompare(b.name));
   let remaining = 1;
   for (const signal of list) remaining *= 1 - signal.weight;
@@ -68,8 +76,9 @@ function add(signals: Map<string, InjectionSignal>, name: string, family: Family
   if (!previous || previous.weight < weight) signals.set(name, { name, family, weight: Math.round(weight * 1000) / 1000 });
 }
 
-function scan(content: string, data: boolean, depth: number, prefix: string, budget: DecodeBudget, signals: Map<string, InjectionSignal>): boolean {
-  const folded = fold(content);
+function scan(content: string, data: boolean, depth: number, prefix: string, budget: DecodeBudget, signals: Map<string, InjectionSignal>, lowerCased?: string): boolean {
+  const folded = fold(content, lowerCased);
+  // The tokens' lists are reused by the next tokenise (the decoded payloads' scans below): read before them.
   const tokens = tokenise(folded.text);
   const result = matchRules(tokens, data);
   // Quoted text in a request that talks about attacks at all is a quotation; unquoted, it takes more to be a
@@ -85,7 +94,7 @@ function scan(content: string, data: boolean, depth: number, prefix: string, bud
   for (const hit of result.hits.values()) put(hit);
 
   const text = folded.text;
-  if (ROLE_MARKERS.some((marker) => text.includes(marker))) put({ signal: 'override.forged_role_marker', family: 'instruction_override', weight: data ? 0.5 : 0.4, quoted: false });
+  if (hasRoleMarker(text)) put({ signal: 'override.forged_role_marker', family: 'instruction_override', weight: data ? 0.5 : 0.4, quoted: false });
   if (LOCK_EMOJI.some((emoji) => content.includes(emoji))) put({ signal: 'dual.lock_emoji_labels', family: 'dual_answer', weight: 0.3, quoted: false });
   if (data && text.includes('](http') && MARKDOWN_EXFIL.test(text)) put({ signal: 'indirect.markdown_image_exfiltration', family: 'indirect', weight: 0.4, quoted: false });
 

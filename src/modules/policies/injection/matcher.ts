@@ -6,7 +6,7 @@
  */
 import { CONCEPTS, type Concept } from './lexicon.js';
 import { RULES, type Family, type RuleDef } from './rules.js';
-import type { Tokens } from './tokens.js';
+import { QUOTED, VOCATIVE as VOCATIVE_FLAG, type Tokens } from './tokens.js';
 import { CONCEPT_ID, LEXICONS, WORD_ID } from './vocabulary.js';
 
 interface Entry {
@@ -55,6 +55,15 @@ const ENTRIES = compileEntries();
 /** "our assistant, Jenna, …" describes an assistant; "Assistant, …" addresses one. */
 const DETERMINER = CONCEPT_ID.get('determiner')!;
 
+/** What the loop asks of every word, as bits by word id: one table read instead of a search through its concepts. */
+const IS_DETERMINER = 1;
+const IS_AGENT_REF = 2;
+const STARTS_PHRASE = 4;
+const WORD_BITS = Uint8Array.from(
+  ENTRIES,
+  (entry) => (entry.concepts.includes(DETERMINER) ? IS_DETERMINER : 0) | (entry.concepts.includes(AGENT_REF) ? IS_AGENT_REF : 0) | (entry.phrases.size > 0 ? STARTS_PHRASE : 0),
+);
+
 const COMPILED_RULES: CompiledRule[] = RULES.map((rule) => ({
   ...rule,
   stepIds: rule.steps.map((step) => step.map((concept) => CONCEPT_ID.get(concept)!)),
@@ -87,11 +96,16 @@ export interface MatchResult {
 }
 
 const NEVER = -1_000_000;
+/**
+ * The last position seen of each concept, for the text being matched: one array for every call, reset at its start
+ * (matchRules runs to the end before it is called again), rather than a new one per text.
+ */
+const LAST = new Int32Array(CONCEPTS.length);
 
 /** Runs every rule over the words. `data`: the content came from a document, web page, email or tool output. */
 export function matchRules(tokens: Tokens, data: boolean): MatchResult {
-  const { ids, positions, quoted, vocative } = tokens;
-  const last = new Int32Array(CONCEPTS.length).fill(NEVER);
+  const { ids, positions, flags } = tokens;
+  const last = LAST.fill(NEVER);
   const hits = new Map<string, SignalHit>();
   const meta = new Set<number>();
   let rot13Words = 0;
@@ -118,18 +132,19 @@ export function matchRules(tokens: Tokens, data: boolean): MatchResult {
     }
   };
 
-  const count = ids.length;
+  const count = tokens.count;
   for (let index = 0; index < count; index += 1) {
     const word = ids[index]!;
     const position = positions[index]!;
     const entry = ENTRIES[word]!;
-    const isQuoted = quoted[index] === 1;
+    const isQuoted = (flags[index]! & QUOTED) !== 0;
     // The word right before, if it is known: a determiner makes "assistant," a description, not an address.
-    const addressed = index === 0 || positions[index - 1] !== position - 1 || !ENTRIES[ids[index - 1]!]!.concepts.includes(DETERMINER);
+    const addressed = index === 0 || positions[index - 1] !== position - 1 || (WORD_BITS[ids[index - 1]!]! & IS_DETERMINER) === 0;
+    const bits = WORD_BITS[word]!;
     for (const id of entry.concepts) occur(id, position, isQuoted, word);
     // "Assistant, …" / "AI agent: …": the agent addressed by name.
-    if (addressed && vocative[index] === 1 && entry.concepts.includes(AGENT_REF)) occur(VOCATIVE, position, isQuoted, word);
-    if (entry.phrases.size === 0 || index + 1 >= count || positions[index + 1] !== position + 1) continue;
+    if (addressed && (flags[index]! & VOCATIVE_FLAG) !== 0 && (bits & IS_AGENT_REF) !== 0) occur(VOCATIVE, position, isQuoted, word);
+    if ((bits & STARTS_PHRASE) === 0 || index + 1 >= count || positions[index + 1] !== position + 1) continue;
     const phrases = entry.phrases.get(ids[index + 1]!);
     if (!phrases) continue;
     for (const phrase of phrases) {
@@ -143,9 +158,9 @@ export function matchRules(tokens: Tokens, data: boolean): MatchResult {
         }
       }
       if (!matched) continue;
-      const endQuoted = quoted[end] === 1;
+      const endQuoted = (flags[end]! & QUOTED) !== 0;
       for (const id of phrase.concepts) occur(id, positions[end]!, endQuoted, -1 - (word * 64 + phrase.rest.length)); // a phrase counts as one distinct word
-      if (addressed && vocative[end] === 1 && phrase.concepts.includes(AGENT_REF)) occur(VOCATIVE, positions[end]!, endQuoted, word);
+      if (addressed && (flags[end]! & VOCATIVE_FLAG) !== 0 && phrase.concepts.includes(AGENT_REF)) occur(VOCATIVE, positions[end]!, endQuoted, word);
     }
   }
   return { hits, metaWords: meta.size, leetWords: tokens.leetWords, rot13Words };

@@ -4,7 +4,8 @@
  * hyphens, bidi controls), look-alike letters of other scripts (Cyrillic "о", Greek "ο"), diacritics, and upper case.
  * Leetspeak is undone per token (tokens.ts), where a digit between letters can be told from a number.
  *
- * Plain ASCII text — nearly every message — takes the fast path: one regex test, one toLowerCase. Pure.
+ * Plain ASCII text — nearly every message — takes the fast path: one length check, one toLowerCase (or none, when the
+ * caller has the lower-cased text already). Pure.
  */
 
 export interface Folded {
@@ -15,7 +16,12 @@ export interface Folded {
   homoglyphs: number;
 }
 
-const NON_ASCII = /[^\t\n\r\u0020-\u007e]/;
+/**
+ * Whether every code unit is ASCII: its UTF-8 length is then its length (any other unit takes two bytes or more).
+ * Counted natively, several times faster than a regex test. Every step of the slow path leaves ASCII as it is,
+ * control characters included, so the fast path gives the same result on such text.
+ */
+const isAscii = (text: string) => Buffer.byteLength(text, 'utf8') === text.length;
 /** Zero-width spaces and joiners, word joiner, invisible operators, BOM, soft hyphen, bidi controls, Mongolian vowel separator, tag characters. */
 // eslint-disable-next-line no-misleading-character-class -- combining characters listed alone on purpose: they are removed
 const INVISIBLE = /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0]|\udb40[\udc00-\udc7f]/g;
@@ -39,9 +45,12 @@ const TYPOGRAPHIC_MAP: Record<string, string> = {
   '\u201c': '"', '\u201d': '"', '\u201e': '"', '\u201f': '"', '\u00ab': '"', '\u00bb': '"', '\u2033': '"',
 };
 
-/** The content in lexicon form: lower case, no diacritics, no invisible characters, look-alikes read as Latin. */
-export function fold(text: string): Folded {
-  if (!NON_ASCII.test(text)) return { text: text.toLowerCase(), invisible: 0, homoglyphs: 0 };
+/**
+ * The content in lexicon form: lower case, no diacritics, no invisible characters, look-alikes read as Latin.
+ * `lowerCased`: `text.toLowerCase()`, when the caller has it already.
+ */
+export function fold(text: string, lowerCased?: string): Folded {
+  if (isAscii(text)) return { text: lowerCased ?? text.toLowerCase(), invisible: 0, homoglyphs: 0 };
   let invisible = 0;
   // Lone surrogates (invalid UTF-16, what invalid UTF-8 becomes after a lossy decode) are left alone by normalize
   // and fall outside every class below: they end up as separators.
