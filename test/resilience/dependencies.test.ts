@@ -103,7 +103,7 @@ async function appFor(target: DatabaseTarget, pgProxy: TcpProxy | undefined, red
     DELIVERY_RETRY_DELAY: '1s',
     OUTBOUND_BREAKER_OPEN_DURATION: '2s',
     OUTBOUND_TIMEOUT: '5s',
-    JOBS_POLL_INTERVAL: '200ms',
+    JOBS_POLL_INTERVAL: '1s',
     JOBS_MAINTENANCE_INTERVAL: '1s',
     ALERTS_ENABLED: 'false',
   });

@@ -56,10 +56,14 @@ export interface LoadRun {
   stop(): Promise<void>;
 }
 
+/** The body marker of the 503 a closing server answers new requests with (docs/OPERATIONS.md, "Probes"). */
+const CLOSING = 'fastify:closing';
+
 /** What the tally and the assertions call an outcome: `2xx`, `503 unavailable`, `500`, `network ECONNRESET`, `timeout`. */
 export function kindOf(outcome: Outcome): string {
   if (outcome.status === 0) return outcome.error === 'timeout' ? 'timeout' : `network ${outcome.error ?? 'error'}`;
   if (outcome.status >= 200 && outcome.status < 300) return '2xx';
+  if (outcome.body === CLOSING) return `${outcome.status} shutting down`;
   const problem = outcome.body?.startsWith('urn:orca:problem:') ? ` ${outcome.body.slice('urn:orca:problem:'.length)}` : '';
   return `${outcome.status}${problem}`;
 }
@@ -83,7 +87,9 @@ function send(agent: http.Agent, port: number, request: LoadRequest, captureBody
         if (status >= 200 && status < 300) body = captureBody ? text : undefined;
         else {
           try {
-            body = String((JSON.parse(text) as { type?: unknown }).type ?? '');
+            const parsed = JSON.parse(text) as { type?: unknown; error?: unknown };
+            // Fastify's own answer while the server closes (return503OnClosing) is plain JSON, not problem+json.
+            body = parsed.type !== undefined ? String(parsed.type) : status === 503 && parsed.error === 'Service Unavailable' ? CLOSING : '';
           } catch {
             body = '';
           }
