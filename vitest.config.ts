@@ -1,5 +1,5 @@
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
-import { tierGlobs, TIERS, type TierName } from './test/tiers.js';
+import { tierGlobs, TIERS } from './test/tiers.js';
 
 /**
  * vitest 3 hands `--testTimeout` on to every project but not `--hookTimeout`: read it here so that a loaded machine's
@@ -16,7 +16,7 @@ function hookTimeoutFromCommandLine(): number | undefined {
 }
 
 /** One tier (test/tiers.ts): `npm run test:<tier>` runs it alone (`vitest run --project <tier>`). */
-function tier(name: TierName): TestProjectInlineConfiguration {
+function tier(name: keyof typeof TIERS): TestProjectInlineConfiguration {
   return {
     test: {
       name,
@@ -33,7 +33,7 @@ export default defineConfig({
   test: {
     // Runs once for every tier: builds the migrated templates each file's database starts from (test/helpers/templates.ts).
     globalSetup: ['test/helpers/global-setup.ts'],
-    projects: (Object.keys(TIERS) as TierName[]).map(tier),
+    projects: (Object.keys(TIERS) as Array<keyof typeof TIERS>).map(tier),
     // Each file runs in a process of its own, on a database of its own (PGlite in memory, or a database on the server).
     pool: 'forks',
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },

@@ -16,14 +16,25 @@ export const TIERS = {
   e2e: ['test/e2e/', 'test/ci/'],
 } as const;
 
-export type TierName = keyof typeof TIERS;
+/**
+ * Tiers that `npm test` does not run, each with a vitest config of its own: `npm run test:resilience`
+ * (vitest.resilience.config.ts) puts faults under load for minutes, and CI runs it after the main tests.
+ */
+export const SEPARATE_TIERS = {
+  /** Dependencies and processes failing under twice the sustained load (metrics/resilience_report.md). */
+  resilience: ['test/resilience/'],
+} as const;
+
+export type TierName = keyof typeof TIERS | keyof typeof SEPARATE_TIERS;
+
+const ALL_TIERS: Record<TierName, readonly string[]> = { ...TIERS, ...SEPARATE_TIERS };
 
 /** The vitest `include` globs of a tier. */
 export function tierGlobs(name: TierName): string[] {
-  return TIERS[name].map((path) => (path.endsWith('/') ? `${path}**/*.test.ts` : path));
+  return ALL_TIERS[name].map((path) => (path.endsWith('/') ? `${path}**/*.test.ts` : path));
 }
 
 /** The tiers a test file (relative to the repository root, with /) belongs to; exactly one for every test file. */
 export function tiersOf(file: string): TierName[] {
-  return (Object.keys(TIERS) as TierName[]).filter((name) => TIERS[name].some((path) => (path.endsWith('/') ? file.startsWith(path) : file === path)));
+  return (Object.keys(ALL_TIERS) as TierName[]).filter((name) => ALL_TIERS[name].some((path) => (path.endsWith('/') ? file.startsWith(path) : file === path)));
 }

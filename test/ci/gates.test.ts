@@ -116,6 +116,8 @@ describe('.ci/run', () => {
       at('\n  npm run secrets:scan\n'),
       at('\nnpm run lint\n'),
       at('\nnpm test\n'),
+      // The resilience suite is not part of `npm test`: it runs after it, with the same database and Redis.
+      at('\nnpm run test:resilience\n'),
     ];
     expect(order).toEqual([...order].sort((a, b) => a - b));
   });
