@@ -5,7 +5,8 @@
  * which must write nothing but their run records. ORCA_BENCH_DISCOVERY_SCALE (default 1) shrinks the volumes for a
  * quick check, in which case the targets are reported but not judged.
  *
- * ORCA runs in this process (createContainer, production settings) and each run is executed where `orca discover`
+ * ORCA runs in this process (createContainer, production settings), the vendors in a worker thread (their own event
+ * loop, as a remote vendor's), and each run is executed where `orca discover`
  * executes it (the run service, no job queue latency), so the time is the run's own: listing through the outbound
  * client (timeouts, breaker, SSRF guard), comparing with the registry, writing the differences in batches.
  */
@@ -16,8 +17,8 @@ import { createContainer, type Container } from '../../src/container.js';
 import type { DiscoveryRun } from '../../src/modules/discovery/index.js';
 import { loadConfig } from '../../src/platform/config/load.js';
 import { createLogger } from '../../src/platform/telemetry/logger.js';
-import { startFakeLambda, lambdaFunction, REGION } from '../../test/http/discovery/fakes/lambda.js';
-import { startFakeN8n, workflow } from '../../test/http/discovery/fakes/n8n.js';
+import { REGION } from '../../test/http/discovery/fakes/lambda.js';
+import { startVendorsInWorker } from '../lib/discovery-vendors.js';
 import { createSchema } from '../lib/postgres-schema.js';
 import type { Measurement, Suite, SuiteContext, SuiteOutcome, TargetResult } from '../lib/types.js';
 
@@ -77,9 +78,7 @@ export const discoverySuite: Suite = {
     const volume = { functions: Math.max(10, Math.round(FULL.functions * SCALE)), workflows: Math.max(10, Math.round(FULL.workflows * SCALE)) };
     const full = SCALE === 1;
     context.progress(`starting the local vendors: ${volume.functions} Lambda functions, ${volume.workflows} n8n workflows`);
-    const lambda = await startFakeLambda({ accessKeyId: CREDENTIALS.access_key_id, functions: Array.from({ length: volume.functions }, (_, index) => lambdaFunction(`fn-${index}`)) });
-    for (const fn of lambda.functions.filter((_, index) => index % 10 === 0)) lambda.tags.set(fn.FunctionArn, { owner: 'platform', team: 'bench' });
-    const n8n = await startFakeN8n({ apiKey: N8N_KEY, workflows: Array.from({ length: volume.workflows }, (_, index) => workflow(`w${index}`, { ai: index % 5 === 0, tools: index % 5 === 0 ? [{ name: 'lookup', description: 'Look up a record' }] : [] })) });
+    const vendors = await startVendorsInWorker({ ...volume, accessKeyId: CREDENTIALS.access_key_id, n8nApiKey: N8N_KEY });
     const schema = await createSchema(POSTGRES_URL);
     const dataDir = mkdtempSync(join(tmpdir(), 'orca-bench-discovery-'));
     try {
@@ -87,8 +86,8 @@ export const discoverySuite: Suite = {
       const container = await createContainer(config, { logger: createLogger({ level: 'warn' }), role: 'api' });
       try {
         const { sources, runs } = container.modules.discovery;
-        const lambdaSource = await sources.create(ACTOR, { kind: 'lambda', name: 'bench-lambda', config: { region: REGION, endpoint: lambda.url }, credentials: CREDENTIALS });
-        const n8nSource = await sources.create(ACTOR, { kind: 'n8n', name: 'bench-n8n', config: { url: n8n.url }, credentials: { api_key: N8N_KEY } });
+        const lambdaSource = await sources.create(ACTOR, { kind: 'lambda', name: 'bench-lambda', config: { region: REGION, endpoint: vendors.lambdaUrl }, credentials: CREDENTIALS });
+        const n8nSource = await sources.create(ACTOR, { kind: 'n8n', name: 'bench-n8n', config: { url: vendors.n8nUrl }, credentials: { api_key: N8N_KEY } });
         const both = async (label: string) => {
           context.progress(`${label}: Lambda`);
           const started = performance.now();
@@ -119,19 +118,20 @@ export const discoverySuite: Suite = {
         return {
           title: TITLE,
           summary:
-            'Each run lists its source page by page through the outbound client (ListFunctions 50 a page and one ListTags per function, 8 at a time; ' +
+            'Each run lists its source page by page through the outbound client (ListFunctions 50 a page and one ListTags per function, 16 at a time; ' +
             'n8n 250 workflows a page), compares each agent with what the registry knows through its identity (fingerprint and observed hash), ' +
             'and writes only the differences, 500 agents per transaction.',
           settings: {
             volume: `${volume.functions} Lambda functions (a tenth tagged), ${volume.workflows} n8n workflows (a fifth with AI nodes) (scale ${SCALE})`,
             database: 'fresh schema of ORCA_BENCH_DATABASE_URL',
-            vendors: 'local HTTP servers in the harness process (test/http/discovery/fakes), written from the AWS Lambda and n8n API references',
+            vendors: 'local HTTP servers in a worker thread of the harness (test/http/discovery/fakes, bench/lib/discovery-vendors.ts), written from the AWS Lambda and n8n API references',
           },
           measurements,
           targets,
           warnings: full ? [] : [`reduced volume (scale ${SCALE}): the time target is defined for the full volume`],
           method: [
             'ORCA in-process (createContainer, production settings, role api); each run executed by the run service as `orca discover` does, one source after the other.',
+            'The vendors answer from a worker thread, as remote servers would from their own machine: their work is not done on the event loop of the ORCA under measurement.',
             'Run durations are the run records\' own (started_at to finished_at); the total is the wall time of both runs.',
             'Rows written by the second runs: rows of agent, agent_event, agent_identities, discovery_finding and audit_entry stamped after the first runs ended (the audit entry of each run\'s request is the request\'s, not the run\'s, and is not counted).',
           ],
@@ -142,8 +142,7 @@ export const discoverySuite: Suite = {
     } finally {
       await schema.drop();
       rmSync(dataDir, { recursive: true, force: true });
-      await lambda.close();
-      await n8n.close();
+      await vendors.close();
     }
   },
 };

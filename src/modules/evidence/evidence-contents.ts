@@ -9,7 +9,7 @@ export const FILE_DESCRIPTIONS = {
   'policies.json': 'the policy versions in force during the period: the one in force at its start and every version put during it, each with its full document and when it was superseded',
   'decisions-summary.json': 'policy decisions of the period counted by outcome, policy version, classification, action, agent and violated rule',
   'violations.jsonl': 'every policy violation recorded in the period, with the decision, action, resource and classification it belonged to',
-  'approvals.jsonl': 'human approvals requested in the period, with who approved or denied them',
+  'approvals.jsonl': 'human approvals requested in the period, each with its decisions in order: who approved or denied it (API key id and name, via the API or Slack), when and why',
   'kpis.json': 'the organisation KPIs computed over the period, each with the numerator, denominator and inputs it was computed from',
   'kpi-snapshots.jsonl': 'the KPI snapshots taken during the period (each with its inputs), as recorded at the time',
   'incidents.jsonl': 'every incident open at any moment of the period, with severity, loss, status and resolution',

@@ -162,13 +162,30 @@ export function createEvidenceReadModel(db: Queryable) {
 
     /**
      * The rows of a table another module owns and this version may not have (approvals, remediations), created in the
-     * period, as that module stored them.
+     * period, as that module stored them. An approval also lists its decisions in order (`decisions`): each approving
+     * vote, then the denial or the expiry that closed it, each with the key that made it and that key's name, so the
+     * auditor reads who decided without a second lookup (a key may be renamed or deleted later: the name is today's,
+     * the id is the record's).
      */
     optionalRows(table: OptionalTable, { from, to }: Period) {
       const text =
         table === 'approval'
           ? // The callback URL and its signing secret are sealed secrets of the agent, not evidence: never exported.
-            `select t.id::text as id, to_jsonb(t) - 'callback_url_sealed' - 'callback_secret_sealed' as row from approval t where t.created_at >= $1 and t.created_at < $2 and t.id::text > $3 order by t.id::text limit $4`
+            `select t.id::text as id,
+                    to_jsonb(t) - 'callback_url_sealed' - 'callback_secret_sealed' || jsonb_build_object('decisions', (
+                      select coalesce(jsonb_agg(d.decision order by d.position), '[]'::jsonb)
+                        from (select v.position,
+                                     jsonb_build_object('verdict', 'approve', 'by', v.vote->>'approver', 'key_name', k.name, 'via', v.vote->>'via',
+                                                        'reason', v.vote->>'reason', 'at', v.vote->'at') as decision
+                                from jsonb_array_elements(t.approvers) with ordinality as v(vote, position)
+                                left join api_key k on k.id::text = v.vote->>'approver'
+                              union all
+                              select 2147483647,
+                                     jsonb_build_object('verdict', case t.status when 'denied' then 'deny' else 'expire' end, 'by', t.decided_by, 'key_name', k.name,
+                                                        'via', null, 'reason', t.decision_reason, 'at', to_jsonb(t.decided_at))
+                                from (select 1) as closing left join api_key k on k.id::text = t.decided_by
+                               where t.status in ('denied', 'expired')) d)) as row
+               from approval t where t.created_at >= $1 and t.created_at < $2 and t.id::text > $3 order by t.id::text limit $4`
           : `select t.id::text as id, to_jsonb(t) as row from remediation t where t.created_at >= $1 and t.created_at < $2 and t.id::text > $3 order by t.id::text limit $4`;
       return paged((after, limit) => q(text, [from, to, after, limit]));
     },

@@ -22,6 +22,14 @@ describe('traceparent', () => {
     expect(first.split('-')[1]).not.toBe(second.split('-')[1]);
   });
 
+  it('draws distinct ids across refills of its random pool', () => {
+    // 24 random bytes per new trace: 1,000 traces use the 4 KiB pool about six times over.
+    const traces = Array.from({ length: 1000 }, () => childTraceparent(undefined));
+    expect(traces.every((trace) => SHAPE.test(trace))).toBe(true);
+    expect(new Set(traces.map((trace) => trace.split('-')[1])).size).toBe(1000);
+    expect(new Set(traces.map((trace) => trace.split('-')[2])).size).toBe(1000);
+  });
+
   it.each([
     ['', 'empty'],
     ['garbage', 'not a traceparent'],

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY_SOURCE } from '../../../src/modules/policies/index.js';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
 import { databaseTargets } from '../../helpers/db.js';
+import { askTransfer, decideApproval, keyIdOf, registerPayer, SETUP } from '../approvals/fixtures.js';
 import { evaluate } from '../policies/fixtures.js';
 import { insertGap } from '../trust/fixtures.js';
 
@@ -199,6 +200,46 @@ for (const target of databaseTargets) {
       await t.container.db.query(`delete from approval where id = '01900000-0000-7000-8000-00000000a001'`);
     });
 
+    it('lists each approval\'s decisions: both approvers of an approved one, the approver and the denier of a denied one', async () => {
+      // Real approvals through the API, with the policy asking for two distinct approvers; after the suite's period.
+      const started = new Date();
+      const current = (await t.app.inject({ method: 'GET', url: '/api/v1/policies', headers: t.as('viewer') })).json() as { document: Json };
+      const twoApprovers = { ...current.document, approval: { actions: ['transfer_funds'], approvers: 2, expires_after: '2h' } };
+      expect((await t.app.inject({ method: 'PUT', url: '/api/v1/policies', headers: t.as('operator'), payload: twoApprovers })).statusCode).toBe(200);
+      try {
+        const payer = await registerPayer(t);
+        const second = await t.container.modules.keys.service.create(SETUP, { name: 'evidence-second-approver', role: 'operator' });
+        const secondHeaders = { 'x-api-key': second.secret };
+        const firstId = await keyIdOf(t, 'operator');
+        const approvedId = (await askTransfer(t, payer)).body.approval!.id;
+        expect((await decideApproval(t, approvedId, 'approve', t.as('operator'), 'invoice matches the order')).status).toBe(200);
+        const approved = await decideApproval(t, approvedId, 'approve', secondHeaders, 'second pair of eyes');
+        expect(approved.body).toMatchObject({ status: 'approved' });
+        const deniedId = (await askTransfer(t, payer)).body.approval!.id;
+        expect((await decideApproval(t, deniedId, 'approve', t.as('operator'), 'looks fine')).status).toBe(200);
+        const denied = await decideApproval(t, deniedId, 'deny', secondHeaders, 'vendor not on the list');
+        expect(denied.body).toMatchObject({ status: 'denied' });
+        const votes = (approval: Json) => approval.approvals as Array<{ at: string }>;
+
+        const folder = extract((await exportPack(periodQuery(started, new Date()))).rawPayload, 'approvers');
+        expect(spawnSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: folder }).status).toBe(0);
+        const rows = new Map(lines(readFileSync(join(folder, 'approvals.jsonl'), 'utf8')).map((row) => [row.id as string, row]));
+        const decisionsOf = (id: string) => (rows.get(id)!.decisions as Json[]).map((decision) => ({ ...decision, at: new Date(decision.at as string).toISOString() }));
+        expect(decisionsOf(approvedId)).toEqual([
+          { verdict: 'approve', by: firstId, key_name: 'test-operator', via: 'api', reason: 'invoice matches the order', at: votes(approved.body)[0]!.at },
+          { verdict: 'approve', by: second.key.id, key_name: 'evidence-second-approver', via: 'api', reason: 'second pair of eyes', at: votes(approved.body)[1]!.at },
+        ]);
+        expect(rows.get(approvedId)).toMatchObject({ status: 'approved', approvals_required: 2, decided_by: second.key.id });
+        expect(decisionsOf(deniedId)).toEqual([
+          { verdict: 'approve', by: firstId, key_name: 'test-operator', via: 'api', reason: 'looks fine', at: votes(denied.body)[0]!.at },
+          { verdict: 'deny', by: second.key.id, key_name: 'evidence-second-approver', via: null, reason: 'vendor not on the list', at: denied.body.decided_at },
+        ]);
+        expect(rows.get(deniedId)).toMatchObject({ status: 'denied', decided_by: second.key.id, decision_reason: 'vendor not on the list' });
+      } finally {
+        await t.app.inject({ method: 'PUT', url: '/api/v1/policies', headers: t.as('operator'), payload: current.document });
+      }
+    });
+
     it('pages through thousands of violations in time order, from inclusive and to exclusive', async () => {
       // 2,500 violations spread over the period and one exactly at `from` (three pages of 1,000), one just before
       // `from` and one exactly at `to` (both outside the period).
@@ -240,6 +281,10 @@ for (const target of databaseTargets) {
       const old = await exportPack(periodQuery(new Date('2000-01-01T00:00:00Z'), new Date('2000-02-01T00:00:00Z')));
       expect(old.statusCode).toBe(400);
       expect(old.json().detail).toContain('older than the evidence retention of 730d (EVIDENCE_RETENTION)');
+      // Within the retention, but longer than a pack covers.
+      const long = await exportPack(periodQuery(new Date(Date.now() - 400 * 86_400_000), new Date(Date.now() - 86_400_000)));
+      expect(long.statusCode).toBe(400);
+      expect(long.json().errors).toEqual([{ path: '/querystring/to', message: 'the period is longer than 365 days: split it into several packs' }]);
       expect((await exportPack(`?from=${encodeURIComponent(from.toISOString())}`)).statusCode).toBe(400);
       expect((await exportPack('?from=yesterday&to=today')).statusCode).toBe(400);
       expect((await exportPack(periodQuery(from, to), 'operator')).statusCode).toBe(403);

@@ -41,8 +41,12 @@ interface Credentials {
   session_token?: string;
 }
 
-/** ListTags calls in flight at once: enough to hide latency, few enough not to trip Lambda's control-plane limits. */
-const TAG_CONCURRENCY = 8;
+/**
+ * ListTags calls in flight at once (one call per function: 10,000 functions are 10,000 calls): enough to hide the
+ * round trip to AWS, few enough not to trip Lambda's control-plane limits. A 429 is retried by the outbound client
+ * after its Retry-After, and the source's circuit breaker stops every call at once when AWS keeps failing.
+ */
+const TAG_CONCURRENCY = 16;
 
 /** An SDK error as a failure an operator can act on; AWS messages may name principals, so only the error name is kept. */
 function failureOf(error: unknown): ConnectorFailure {
