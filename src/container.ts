@@ -188,6 +188,8 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     lastBackup: () => backups.service.status(),
     enabled: config.alertsEnabled,
     evaluationIntervalMs: config.alertsEvaluationIntervalMs,
+    evaluationDebounceMs: config.alertsEvaluationDebounceMs,
+    resolvedRetentionMs: config.alertsResolvedRetentionMs,
     baseUrl,
   });
   const keys = createKeysModule({ db, audit: audit.service, clock, logger });

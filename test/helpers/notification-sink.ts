@@ -22,6 +22,12 @@ export function createRecordingSink(receiverNames: string[] = ['default', 'pager
       if (options?.tx) await options.tx.query('select 1');
       sink.notifications.push(structuredClone(notification));
     },
+    async enqueueMany(notifications, options) {
+      const missing = notifications.find((notification) => !receiverNames.includes(notification.receiver));
+      if (missing) throw new Error(`no receiver named ${missing.receiver}`);
+      if (options?.tx) await options.tx.query('select 1');
+      sink.notifications.push(...notifications.map((notification) => structuredClone(notification)));
+    },
     receiverNames: async () => [...receiverNames],
     onDeadLettered(listener) {
       listeners.push(listener);

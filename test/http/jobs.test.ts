@@ -70,6 +70,7 @@ for (const target of databaseTargets) {
       expect(queues).toEqual([
         { queue: 'alerts.evaluate', queued: 0, active: 0, dead_lettered: 0, oldest_queued_seconds: 0 },
         { queue: 'alerts.evaluate.schedule', queued: 0, active: 0, dead_lettered: 0, oldest_queued_seconds: 0 },
+        { queue: 'alerts.prune', queued: 0, active: 0, dead_lettered: 0, oldest_queued_seconds: 0 },
         { queue: 'approvals.callback', queued: 0, active: 0, dead_lettered: 0, oldest_queued_seconds: 0 },
         { queue: 'approvals.expire', queued: 0, active: 0, dead_lettered: 0, oldest_queued_seconds: 0 },
         { queue: 'approvals.slack-response', queued: 0, active: 0, dead_lettered: 0, oldest_queued_seconds: 0 },

@@ -15,10 +15,11 @@ import type { AlertMetrics } from './alerts.metrics.js';
 import type { AlertRow, AlertsRepository, GroupRow } from './alerts.repository.js';
 import { alertFingerprint } from './fingerprint.js';
 import { parseMatcher } from './matchers.js';
-import { planNotifications, type ActiveSilence, type GroupState } from './notification-plan.js';
+import { planNotifications, silencesOf, type ActiveSilence, type GroupState } from './notification-plan.js';
 import { conditionsOf, type ConditionSources } from './rule-conditions.js';
 import type { SilencesRepository } from './silences.repository.js';
 import { renderTemplate } from './templating.js';
+import { createViolationCounts } from './violation-counts.js';
 
 export interface EvaluationReport {
   firing: number;
@@ -39,7 +40,7 @@ export function createAlertEvaluator(deps: {
   streams: (now: Date) => Promise<ConditionSources['streams']>;
   /** The backups module's last attempt (backup_failed and backup_stale rules). */
   lastBackup: () => ConditionSources['lastBackup'];
-  sink: Pick<NotificationSink, 'enqueue' | 'receiverNames'>;
+  sink: Pick<NotificationSink, 'enqueueMany' | 'receiverNames'>;
   clock: Clock;
   logger: Logger;
   metrics: AlertMetrics;
@@ -47,13 +48,14 @@ export function createAlertEvaluator(deps: {
   approvalUrl: (id: string) => string;
 }) {
   const { afterCommit, repository, clock, logger, metrics } = deps;
+  const violationCounts = createViolationCounts(deps.readModel);
 
   return async function evaluate(correlationId: string): Promise<EvaluationReport> {
     const started = performance.now();
     const compiled = await deps.rules.active();
     const streams = compiled.rules.some((rule) => rule.kind === 'stream_stale') ? await deps.streams(clock.now()) : [];
     const lastBackup = compiled.rules.some((rule) => rule.kind === 'backup_failed' || rule.kind === 'backup_stale') ? deps.lastBackup() : null;
-    const sources: ConditionSources = { readModel: deps.readModel, streams, lastBackup, approvalUrl: deps.approvalUrl };
+    const sources: ConditionSources = { readModel: deps.readModel, streams, lastBackup, approvalUrl: deps.approvalUrl, violationCounts };
     const receivers = new Set(await deps.sink.receiverNames());
     return afterCommit.transaction(async (tx) => {
       await repository.lockEvaluation(tx);
@@ -100,21 +102,25 @@ export function createAlertEvaluator(deps: {
         now,
         generatorUrl: (alert) => deps.generatorUrl(alert.fingerprint),
       });
-      let undeliverable = 0;
-      for (const notification of plan.notifications) {
-        // A receiver deleted after the rules were PUT must not stop every other alert: its groups are skipped (and
-        // retried at the next evaluation, should it come back).
-        if (!receivers.has(notification.receiver)) {
-          undeliverable += 1;
-          continue;
-        }
-        await deps.sink.enqueue({ ...notification, id: newId(), correlationId }, { tx });
-      }
+      // A receiver deleted after the rules were PUT must not stop every other alert: its groups are skipped (and
+      // retried at the next evaluation, should it come back). The rest are enqueued together, in this transaction.
+      const deliverable = plan.notifications.filter((notification) => receivers.has(notification.receiver));
+      const undeliverable = plan.notifications.length - deliverable.length;
+      await deps.sink.enqueueMany(
+        deliverable.map((notification) => ({ ...notification, id: newId(), correlationId })),
+        { tx },
+      );
       const skipped = new Set(plan.notifications.filter((notification) => !receivers.has(notification.receiver)).map((notification) => notification.groupKey));
       await repository.saveGroups(plan.saveGroups.filter((group) => !skipped.has(group.groupKey)).map(groupRowOf), tx);
       await repository.deleteGroups(plan.deleteGroups.filter((key) => !skipped.has(key)), tx);
 
       let wakeAt = plan.wakeAt;
+      // A firing alert held back by a silence is delivered once the silence ends: wake up then, not at whatever
+      // evaluation happens to come next.
+      for (const row of next.values()) {
+        if (row.status !== 'firing') continue;
+        for (const silence of silencesOf(row.labels, silences, now)) if (wakeAt === undefined || silence.endsAt < wakeAt) wakeAt = silence.endsAt;
+      }
       for (const row of next.values()) {
         const due = firesAt(stateOf(row), rulesByName.get(row.rule)?.forMs ?? 0);
         if (due && (wakeAt === undefined || due < wakeAt)) wakeAt = due;

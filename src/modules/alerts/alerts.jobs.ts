@@ -27,6 +27,8 @@ export function registerAlertJobs(
     intervalMs: number;
     /** false (ALERTS_ENABLED=false): no scheduled evaluation. */
     scheduled?: boolean;
+    /** ALERTS_EVALUATION_DEBOUNCE: prompt evaluations are sent at most once per this window (0: on every request). */
+    debounceMs?: number;
   },
 ) {
   const { metrics, logger } = deps;
@@ -65,20 +67,59 @@ export function registerAlertJobs(
   jobs.define({ queue: ALERTS_SCHEDULE_QUEUE, retryLimit: 0, timeoutSeconds: 120, handler: async (job) => run('schedule', job.correlationId) });
   if (deps.scheduled ?? true) jobs.schedule({ queue: ALERTS_SCHEDULE_QUEUE, intervalMs: deps.intervalMs });
 
+  const debounceMs = deps.debounceMs ?? 0;
   let sending: Promise<unknown> | undefined;
+  /** When the last prompt evaluation was sent (performance.now()), for the debounce window. */
+  let lastSentAt = Number.NEGATIVE_INFINITY;
+  /** The trailing send of the current window, and the correlation id of the first request it stands for. */
+  let trailing: { correlationId: string | undefined } | undefined;
+
+  /** A request that came while a send was in flight: that send's job may already be running without its write. */
+  let again: { correlationId: string | undefined } | undefined;
+
+  function sendPrompt(correlationId: string | undefined): void {
+    if (sending) {
+      again ??= { correlationId };
+      return;
+    }
+    lastSentAt = performance.now();
+    sending = jobs
+      .send<EvaluatePayload>(ALERTS_EVALUATE_QUEUE, { trigger: 'trigger' }, { singletonKey: 'trigger', ...(correlationId ? { correlationId } : {}) })
+      .catch((error: unknown) => logger.warn({ err: error }, 'could not request an alert evaluation; the schedule will catch up'))
+      .finally(() => {
+        sending = undefined;
+        const pending = again;
+        again = undefined;
+        // Through the debounce again: a request folded into a send in flight costs one more send, not one each.
+        if (pending) requestEvaluation(pending.correlationId);
+      });
+  }
+
+  function requestEvaluation(correlationId?: string): void {
+    if (trailing) return;
+    const sinceLast = performance.now() - lastSentAt;
+    if (sinceLast >= debounceMs) {
+      sendPrompt(correlationId);
+      return;
+    }
+    const timer = setTimeout(() => {
+      const pending = trailing;
+      trailing = undefined;
+      sendPrompt(pending?.correlationId);
+    }, debounceMs - sinceLast);
+    // A pending trailing send must not keep a stopping process alive: the schedule catches up after a restart.
+    timer.unref();
+    trailing = { correlationId };
+  }
+
   return {
     /**
      * Asks for an evaluation soon (after a write that can change an alert committed). Never throws: the scheduled
-     * evaluation catches up with whatever a failed request missed. Coalesced in-process while a send is in flight.
+     * evaluation catches up with whatever a failed request missed. Debounced: the first request after a quiet
+     * window is sent at once (an isolated event is not delayed); requests within the window after it are folded
+     * into one send at the window's end — every write is still followed by an evaluation that sees it, but a burst
+     * of writes costs one evaluation per window instead of one per write.
      */
-    requestEvaluation(correlationId?: string): void {
-      if (sending) return;
-      sending = jobs
-        .send<EvaluatePayload>(ALERTS_EVALUATE_QUEUE, { trigger: 'trigger' }, { singletonKey: 'trigger', ...(correlationId ? { correlationId } : {}) })
-        .catch((error: unknown) => logger.warn({ err: error }, 'could not request an alert evaluation; the schedule will catch up'))
-        .finally(() => {
-          sending = undefined;
-        });
-    },
+    requestEvaluation,
   };
 }

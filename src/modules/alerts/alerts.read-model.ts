@@ -50,6 +50,9 @@ function agentFilter(selector: AgentSelector, params: unknown[]): string {
   return sql;
 }
 
+/** What a `violations` rule matches: a rule, a minimum severity, a decision, and which agents. */
+export type ViolationSelector = AgentSelector & { rule?: string | undefined; min_severity?: string | undefined; decision?: string | undefined };
+
 export function createAlertsReadModel() {
   return {
     async openGaps(tx: Queryable, match: { gap_type?: string; contract?: string; min_severity?: string }) {
@@ -63,16 +66,21 @@ export function createAlertsReadModel() {
       return rows;
     },
 
-    async violationsPerAgent(tx: Queryable, since: Date, until: Date, match: AgentSelector & { rule?: string; min_severity?: string; decision?: string }) {
-      const params: unknown[] = [since, until, match.rule ?? null, severityRank(match.min_severity), match.decision ?? null];
+    /**
+     * Violations per agent with `from < at <= to` matching the selector (no names: violation-counts.ts adds them for
+     * the agents it reports). The range scan uses policy_violation_window_idx (migration 0019).
+     */
+    async violationCountsBetween(tx: Queryable, from: Date, to: Date, match: ViolationSelector) {
+      if (to <= from) return [];
+      const params: unknown[] = [from, to, match.rule ?? null, severityRank(match.min_severity), match.decision ?? null];
       const selectorSql = agentFilter(match, params);
-      const severitySql = rank('v.severity');
-      const { rows } = await tx.query<{ agent_id: string | null; agent_name: string | null; count: number }>(
-        `select v.agent_id, a.name as agent_name, count(*)::int as count
-           from policy_violation v left join agent a on a.id = v.agent_id
-          where v.at > $1 and v.at <= $2 and ($3::text is null or v.rule = $3) and ${severitySql} >= $4
+      const joinSql = selectorSql ? 'join agent a on a.id = v.agent_id' : '';
+      const { rows } = await tx.query<{ agent_id: string | null; count: number }>(
+        `select v.agent_id, count(*)::int as count
+           from policy_violation v ${joinSql}
+          where v.at > $1 and v.at <= $2 and ($3::text is null or v.rule = $3) and ${rank('v.severity')} >= $4
             and ($5::text is null or v.decision = $5) ${selectorSql}
-          group by v.agent_id, a.name`,
+          group by v.agent_id`,
         params,
       );
       return rows;

@@ -127,6 +127,20 @@ export function createAlertsRepository(db: Queryable) {
       ]);
     },
 
+    /**
+     * Resolved alerts that ended before `before`, except those a group still reports firing (their resolution is
+     * news still to send). Returns how many were deleted.
+     */
+    async pruneResolved(before: Date, tx: Queryable = db): Promise<number> {
+      const { rows } = await tx.query<{ fingerprint: string }>(
+        `delete from alert a where a.status = 'resolved' and a.ends_at < $1
+            and not exists (select 1 from alert_group g where g.sent_state ? a.fingerprint)
+         returning a.fingerprint`,
+        [before],
+      );
+      return rows.length;
+    },
+
     /** Signals older than any rule window can reach are of no use. */
     async pruneSignals(before: Date, tx: Queryable = db): Promise<void> {
       await tx.query('delete from alert_signal where at < $1', [before]);

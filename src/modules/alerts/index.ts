@@ -10,6 +10,7 @@ import { createAlertEvaluator } from './alert-evaluator.js';
 import { createAlertRulesRepository } from './alert-rules.repository.js';
 import { createAlertRulesService } from './alert-rules.service.js';
 import { registerAlertJobs } from './alerts.jobs.js';
+import { registerAlertPruning } from './alerts-prune.js';
 import { createAlertMetrics } from './alerts.metrics.js';
 import { createAlertsReadModel } from './alerts.read-model.js';
 import { createAlertsRepository } from './alerts.repository.js';
@@ -22,11 +23,14 @@ import { createSilencesRepository } from './silences.repository.js';
 import { createSilenceService } from './silences.service.js';
 
 export { ALERTS_EVALUATE_QUEUE, ALERTS_SCHEDULE_QUEUE } from './alerts.jobs.js';
+export { ALERTS_PRUNE_QUEUE } from './alerts-prune.js';
 export type { EvaluationReport } from './alert-evaluator.js';
 export type { LastBackup } from './rule-conditions.js';
 
 /** The longest window a rule over alerts' own signals may use (90d, the compiler's bound on durations). */
 const SIGNAL_RETENTION_MS = 90 * 86_400_000;
+/** ALERTS_RESOLVED_RETENTION's default. */
+const DEFAULT_RESOLVED_RETENTION_MS = 30 * 86_400_000;
 
 export function createAlertsModule(deps: {
   db: Database;
@@ -45,6 +49,10 @@ export function createAlertsModule(deps: {
   enabled?: boolean;
   /** ALERTS_EVALUATION_INTERVAL. */
   evaluationIntervalMs: number;
+  /** ALERTS_EVALUATION_DEBOUNCE (0 when not given: every request sends). */
+  evaluationDebounceMs?: number;
+  /** ALERTS_RESOLVED_RETENTION (30 days when not given). */
+  resolvedRetentionMs?: number;
   /** Where an alert's generatorURL points (ORCA's own API). */
   baseUrl: string;
 }) {
@@ -69,7 +77,8 @@ export function createAlertsModule(deps: {
     approvalUrl: (id) => `${deps.baseUrl.replace(/\/$/, '')}/api/v1/approvals/${id}`,
   });
   const enabled = deps.enabled ?? true;
-  const jobs = registerAlertJobs(deps.jobs, { evaluate, metrics, logger, clock: deps.clock, intervalMs: deps.evaluationIntervalMs, scheduled: enabled });
+  const jobs = registerAlertJobs(deps.jobs, { evaluate, metrics, logger, clock: deps.clock, intervalMs: deps.evaluationIntervalMs, debounceMs: deps.evaluationDebounceMs ?? 0, scheduled: enabled });
+  const pruning = registerAlertPruning(deps.jobs, { repository, clock: deps.clock, logger, retentionMs: deps.resolvedRetentionMs ?? DEFAULT_RESOLVED_RETENTION_MS });
   const requestEvaluation = (correlationId?: string) => {
     if (enabled) jobs.requestEvaluation(correlationId);
   };
@@ -94,6 +103,8 @@ export function createAlertsModule(deps: {
 
   return {
     routes: alertRoutes({ rules, alerts, silences }),
+    /** Deletes resolved alerts past ALERTS_RESOLVED_RETENTION now (the alerts.prune job does it hourly). */
+    pruneResolved: () => pruning.prune(),
     /** Evaluates now, in this process (tests, `orca` commands); jobs do it otherwise. */
     evaluate: (correlationId: string) => evaluate(correlationId),
     /** After a write that can change an alert committed: queue a prompt evaluation (never throws). */

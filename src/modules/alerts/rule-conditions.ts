@@ -7,6 +7,7 @@ import type { Queryable } from '../../platform/db/index.js';
 import type { AlertsReadModel } from './alerts.read-model.js';
 import type { CompiledRule } from './compile-alert-rules.js';
 import type { KpiOperator } from './rule-match.js';
+import type { ViolationCounts } from './violation-counts.js';
 
 export interface Condition {
   labels: Record<string, string>;
@@ -41,6 +42,8 @@ export interface ConditionSources {
   lastBackup: LastBackup | null;
   /** Where an approval is read (and decided) in ORCA's API: the link of approval_requested alerts. */
   approvalUrl: (id: string) => string;
+  /** violations rules' window counts, kept between evaluations. */
+  violationCounts: ViolationCounts;
 }
 
 const withAgent = (labels: Record<string, string>, agentId: string | null | undefined): Record<string, string> => (agentId ? { ...labels, agent_id: agentId } : labels);
@@ -79,14 +82,15 @@ export async function conditionsOf(rule: CompiledRule, now: Date, tx: Queryable,
         }));
     }
     case 'violations': {
-      const rows = await readModel.violationsPerAgent(tx, since, now, match);
-      return rows
-        .filter((row) => row.count >= threshold)
-        .map((row) => ({
-          labels: withAgent(match.rule ? { rule: match.rule } : {}, row.agent_id),
-          value: row.count,
-          variables: { agent_name: row.agent_name ?? row.agent_id ?? 'unknown agent' },
-        }));
+      // Kept between evaluations (violation-counts.ts): the key changes whenever the rule's match or window does.
+      const key = JSON.stringify([rule.name, rule.windowMs ?? 0, match]);
+      const rows = (await sources.violationCounts.perAgent(tx, key, since, now, match)).filter((row) => row.count >= threshold);
+      const names = await readModel.agentNames(tx, rows.flatMap((row) => (row.agent_id ? [row.agent_id] : [])));
+      return rows.map((row) => ({
+        labels: withAgent(match.rule ? { rule: match.rule } : {}, row.agent_id),
+        value: row.count,
+        variables: { agent_name: (row.agent_id ? names.get(row.agent_id) : undefined) ?? row.agent_id ?? 'unknown agent' },
+      }));
     }
     case 'trust_below': {
       const rows = await readModel.trustScores(tx, since, match);

@@ -22,7 +22,7 @@ export interface DeliveryRow {
 }
 
 /** A delivery as listed: with its receiver's name and kind (the receiver may have been deleted since). */
-export type ListedDeliveryRow = DeliveryRow & { receiver_name: string; receiver_kind: ReceiverKind };
+export type ListedDeliveryRow = DeliveryRow & { receiver_name: string; receiver_kind: ReceiverKind; receiver_updated_at: Date; receiver_deleted_at: Date | null };
 
 /** What one attempt ended in. */
 export interface AttemptRecord {
@@ -32,7 +32,8 @@ export interface AttemptRecord {
   at: Date;
 }
 
-const LISTED = `select d.*, r.name as receiver_name, r.kind as receiver_kind from delivery d join receiver r on r.id = d.receiver_id`;
+const LISTED = `select d.*, r.name as receiver_name, r.kind as receiver_kind, r.updated_at as receiver_updated_at, r.deleted_at as receiver_deleted_at
+                  from delivery d join receiver r on r.id = d.receiver_id`;
 
 export function createDeliveryRepository(db: Queryable) {
   return {
@@ -44,6 +45,32 @@ export function createDeliveryRepository(db: Queryable) {
         `insert into delivery (id, notification_id, notification_kind, notification, receiver_id, dispatch_id, correlation_id)
          values ($1, $2, $3, $4, $5, $6, $7)`,
         [values.id, values.notification.id, values.notification.kind, JSON.stringify(values.notification), values.receiverId, values.dispatchId, values.correlationId],
+      );
+    },
+
+    /** `insert` for many deliveries, in one statement. */
+    async insertMany(
+      values: Array<{ id: string; notification: Notification; receiverId: string; dispatchId: string; correlationId: string | null }>,
+      tx: Queryable = db,
+    ): Promise<void> {
+      if (values.length === 0) return;
+      await tx.query(
+        `insert into delivery (id, notification_id, notification_kind, notification, receiver_id, dispatch_id, correlation_id)
+         select r.id, r.notification_id, r.notification_kind, r.notification, r.receiver_id, r.dispatch_id, r.correlation_id
+           from jsonb_to_recordset($1::jsonb) as r(id uuid, notification_id text, notification_kind text, notification jsonb, receiver_id uuid, dispatch_id uuid, correlation_id text)`,
+        [
+          JSON.stringify(
+            values.map((value) => ({
+              id: value.id,
+              notification_id: value.notification.id,
+              notification_kind: value.notification.kind,
+              notification: value.notification,
+              receiver_id: value.receiverId,
+              dispatch_id: value.dispatchId,
+              correlation_id: value.correlationId,
+            })),
+          ),
+        ],
       );
     },
 

@@ -51,7 +51,7 @@ export interface DeliveryServiceDeps {
   db: Database;
   deliveries: DeliveryRepository;
   receivers: ReceiverRepository;
-  jobs: Pick<JobQueue, 'send'>;
+  jobs: Pick<JobQueue, 'send' | 'sendMany'>;
   audit: Pick<AuditService, 'append'>;
   clock: Clock;
   logger: Logger;
@@ -70,6 +70,34 @@ export function createDeliveryService({ db, deliveries, receivers, jobs, audit, 
         await deliveries.insert({ id: job.delivery_id, notification, receiverId: receiver.id, dispatchId: job.dispatch_id, correlationId }, tx);
         // In the same transaction: the job exists exactly when the delivery row does.
         await jobs.send(DELIVERY_QUEUE, job, { tx, ...(correlationId ? { correlationId } : {}) });
+      };
+      if (options.tx) await enqueue(options.tx);
+      else await db.transaction(enqueue);
+    },
+    async enqueueMany(notifications: Notification[], options: { tx?: Queryable } = {}) {
+      if (notifications.length === 0) return;
+      const enqueue = async (tx: Queryable) => {
+        const receiverIds = new Map<string, string>();
+        for (const name of new Set(notifications.map((notification) => notification.receiver))) {
+          const receiver = await receivers.findByName(name, tx);
+          if (!receiver) throw notFound(`receiver "${name}"`);
+          receiverIds.set(name, receiver.id);
+        }
+        const rows = notifications.map((notification) => ({
+          job: { delivery_id: newId(), dispatch_id: randomUUID() } satisfies DeliveryJob,
+          notification,
+          correlationId: notification.correlationId ?? null,
+        }));
+        await deliveries.insertMany(
+          rows.map((row) => ({ id: row.job.delivery_id, notification: row.notification, receiverId: receiverIds.get(row.notification.receiver)!, dispatchId: row.job.dispatch_id, correlationId: row.correlationId })),
+          tx,
+        );
+        // In the same transaction: the jobs exist exactly when the delivery rows do.
+        await jobs.sendMany(
+          DELIVERY_QUEUE,
+          rows.map((row) => ({ data: row.job, ...(row.correlationId ? { correlationId: row.correlationId } : {}) })),
+          { tx },
+        );
       };
       if (options.tx) await enqueue(options.tx);
       else await db.transaction(enqueue);

@@ -10,6 +10,7 @@ import { createDeliveryRepository } from './deliveries.repository.js';
 import { deliveryRoutes } from './deliveries.routes.js';
 import { createDeliveryService } from './deliveries.service.js';
 import { registerDeliveryJobs, type DeliverySettings } from './receivers.jobs.js';
+import { createReceiverCache } from './receiver-cache.js';
 import { registerReceiverMetrics } from './receivers.metrics.js';
 import { createReceiverRepository } from './receivers.repository.js';
 import { receiverRoutes } from './receivers.routes.js';
@@ -42,18 +43,20 @@ export function createReceiversModule(deps: {
   box: SecretBox;
   outbound: Pick<OutboundClient, 'request' | 'assertAllowedUrl'>;
   /** Where the module declares its delivery queue, and sends deliveries. */
-  jobs: Pick<JobQueue, 'define' | 'send'>;
+  jobs: Pick<JobQueue, 'define' | 'send' | 'sendMany'>;
   settings: DeliverySettings;
 }) {
   const logger = deps.logger.child({ module: 'receivers' });
   const receivers = createReceiverRepository(deps.db);
   const deliveries = createDeliveryRepository(deps.db);
   const metrics = registerReceiverMetrics(deps.metrics.registry);
-  const service = createReceiverService({ db: deps.db, repository: receivers, audit: deps.audit, box: deps.box, clock: deps.clock, outbound: deps.outbound });
+  const receiverCache = createReceiverCache();
+  const service = createReceiverService({ db: deps.db, repository: receivers, audit: deps.audit, box: deps.box, clock: deps.clock, outbound: deps.outbound, onChanged: receiverCache.forget });
   const deliveryService = createDeliveryService({ db: deps.db, deliveries, receivers, jobs: deps.jobs, audit: deps.audit, clock: deps.clock, logger });
   registerDeliveryJobs(deps.jobs, {
     deliveries,
     receivers,
+    receiverCache,
     box: deps.box,
     outbound: deps.outbound,
     clock: deps.clock,

@@ -75,6 +75,11 @@ export interface NotificationSink {
    * caller's write commits). Throws when no receiver has that name.
    */
   enqueue(notification: Notification, options?: { tx?: import('../../platform/db/driver.js').Queryable }): Promise<void>;
+  /**
+   * `enqueue` for many notifications at once: their delivery rows in one statement and their jobs in another (an
+   * evaluation that fires many alerts). Throws, enqueuing none, when a receiver named does not exist.
+   */
+  enqueueMany(notifications: Notification[], options?: { tx?: import('../../platform/db/driver.js').Queryable }): Promise<void>;
   /** The names of the receivers that exist now. */
   receiverNames(): Promise<string[]>;
   /** Called once per delivery that ends in the dead-letter state. */

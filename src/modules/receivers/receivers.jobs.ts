@@ -7,6 +7,7 @@ import { DELIVERY_QUEUE, type DeliveryJob } from './deliveries.service.js';
 import type { DeliveryRepository, ListedDeliveryRow } from './deliveries.repository.js';
 import type { DeadLetteredDelivery } from './notification.js';
 import { attemptDelivery } from './receiver-attempt.js';
+import type { ReceiverCache } from './receiver-cache.js';
 import type { ReceiverRepository } from './receivers.repository.js';
 import type { ReceiverMetrics } from './receivers.metrics.js';
 import { openReceiver } from './receivers.service.js';
@@ -28,6 +29,8 @@ const ATTEMPT_MARGIN_SECONDS = 15;
 export interface DeliveryJobDeps {
   deliveries: DeliveryRepository;
   receivers: ReceiverRepository;
+  /** Opened receivers kept between deliveries (receiver-cache.ts). */
+  receiverCache: ReceiverCache;
   box: SecretBox;
   outbound: Pick<OutboundClient, 'request'>;
   clock: Clock;
@@ -79,13 +82,18 @@ export function deliveryHandler(deps: DeliveryJobDeps) {
       logger.debug({ status: row?.status ?? null }, 'delivery job stands down: the delivery is finished or was dispatched again');
       return;
     }
-    const receiverRow = await deps.receivers.findById(row.receiver_id);
-    if (!receiverRow) {
+    const receiver =
+      row.receiver_deleted_at === null
+        ? await deps.receiverCache.open(row.receiver_id, row.receiver_updated_at, async () => {
+            const receiverRow = await deps.receivers.findById(row.receiver_id);
+            return receiverRow && { receiver: openReceiver(deps.box, receiverRow), updatedAt: receiverRow.updated_at };
+          })
+        : undefined;
+    if (!receiver) {
       const error = 'the receiver was deleted before the notification could be delivered';
       if (await deps.deliveries.deadLetterUnsent(id, dispatchId, error, deps.clock.now())) await deadLettered(row, error, logger);
       return;
     }
-    const receiver = openReceiver(deps.box, receiverRow);
     const outcome = await attemptDelivery(deps, receiver, row.notification, job.correlationId);
     const status = outcome.result === 'delivered' ? 'delivered' : outcome.result === 'final' || job.attempt >= lastAttempt ? 'dead_lettered' : 'failed';
     const error = outcome.result === 'delivered' ? null : outcome.error;

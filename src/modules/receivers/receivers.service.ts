@@ -105,9 +105,11 @@ export interface ReceiverServiceDeps {
   box: SecretBox;
   clock: Clock;
   outbound: Pick<OutboundClient, 'request' | 'assertAllowedUrl'>;
+  /** After a receiver was changed or deleted here (the delivery jobs' cache of opened receivers drops it). */
+  onChanged?: (id: string) => void;
 }
 
-export function createReceiverService({ db, repository, audit, box, clock, outbound }: ReceiverServiceDeps) {
+export function createReceiverService({ db, repository, audit, box, clock, outbound, onChanged }: ReceiverServiceDeps) {
   async function requireReceiver(id: string, tx: Queryable = db, forUpdate = false): Promise<ReceiverRow> {
     const row = await repository.findById(id, tx, { forUpdate });
     if (!row) throw notFound(`receiver ${id}`);
@@ -170,7 +172,7 @@ export function createReceiverService({ db, repository, audit, box, clock, outbo
           correlationId: actor.correlationId,
         });
         return toReceiver(updated);
-      });
+      }).finally(() => onChanged?.(id));
     },
 
     /** Soft delete: its deliveries stay listed; those still pending are dead-lettered when their job runs. */
@@ -186,7 +188,7 @@ export function createReceiverService({ db, repository, audit, box, clock, outbo
           after: { ...toReceiver(deleted), deleted_at: deleted.deleted_at?.toISOString() ?? null },
           correlationId: actor.correlationId,
         });
-      });
+      }).finally(() => onChanged?.(id));
     },
 
     /**

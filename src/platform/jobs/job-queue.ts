@@ -237,6 +237,20 @@ export function createJobQueue(deps: JobQueueDeps): JobQueue {
       return sent;
     },
 
+    async sendMany<Payload>(name: string, jobs: Array<{ data: Payload; correlationId?: string | undefined }>, options: { tx?: Queryable } = {}): Promise<void> {
+      if (jobs.length === 0) return;
+      const queue = queueOf(name);
+      const pgBoss = started();
+      if (queue.slotSeconds !== undefined) throw new Error(`job queue "${name}" is scheduled: its jobs are sent one at a time`);
+      const rows = jobs.map((job): PgBoss.JobInsert<JobEnvelope> => {
+        const id = randomUUID();
+        // As in `send`: under the `short` policy each job is its own singleton, keyed by its id.
+        return { id, name, singletonKey: id, data: { correlation_id: job.correlationId ?? null, payload: job.data } };
+      });
+      await pgBoss.insert(rows, options.tx ? { db: pgBossExecutor(options.tx) } : {});
+      await wakeWorkers(options.tx ?? db, name);
+    },
+
     async depth() {
       started();
       return readDepth!();

@@ -74,6 +74,11 @@ export interface JobQueue {
   schedule(definition: ScheduleDefinition): void;
   /** The job's id, or null when `singletonKey` found a job already waiting. Throws for a queue never defined. */
   send<Payload>(queue: string, data: Payload, options?: SendOptions): Promise<string | null>;
+  /**
+   * Many jobs of one queue in one statement (each its own job: no singleton key, due now), inside `tx` when given;
+   * the workers are woken once. For callers that produce jobs in bursts (an evaluation's notifications).
+   */
+  sendMany<Payload>(queue: string, jobs: Array<{ data: Payload; correlationId?: string | undefined }>, options?: { tx?: Queryable }): Promise<void>;
   depth(): Promise<QueueDepth[]>;
   /**
    * Installs the queue's tables (pg-boss, in its own schema) and creates the queues; then starts workers and

@@ -186,6 +186,35 @@ for (const target of databaseTargets) {
       expect(audit.rows.map((row) => row.action)).toEqual(['silence.create', 'silence.expire']);
     });
 
+    it('delivers a still-firing alert at the first evaluation after its silence ends, and wakes up for that moment', async () => {
+      await putRules({
+        rules: [{ name: 'incident-silenced', kind: 'incident_opened', match: { min_severity: 'high' }, severity: 'high' }],
+        route: { receiver: 'default', group_by: ['alertname', 'agent_id'], group_wait: '0s', group_interval: '1m', repeat_interval: '4h' },
+      });
+      const agent = await createAgent(ctx);
+      const silenceEnds = new Date(clock.now().getTime() + 10 * MINUTE);
+      const silence = await ctx.app.inject({
+        method: 'POST',
+        url: '/api/v1/silences',
+        headers: ctx.as('operator'),
+        payload: { matchers: [`agent_id="${agent.id}"`, 'alertname="incident-silenced"'], ends_at: silenceEnds.toISOString(), comment: 'maintenance' },
+      });
+      expect(silence.statusCode).toBe(201);
+      await openIncident(ctx, { kind: 'maintenance_noise', severity: 'critical', agent_id: agent.id });
+      expect(await evaluate('silenced-1')).toMatchObject({ firing: 1, notifications: 0, wakeAt: silenceEnds });
+      clock.advance(5 * MINUTE);
+      expect(await evaluate('silenced-2')).toMatchObject({ notifications: 0, wakeAt: silenceEnds });
+      expect(sink.notifications).toEqual([]);
+      clock.set(silenceEnds);
+      expect(await evaluate('silenced-3')).toMatchObject({ notifications: 1 });
+      expect(sink.notifications).toHaveLength(1);
+      expect(sink.notifications[0]).toMatchObject({ status: 'firing', correlationId: 'silenced-3', groupLabels: { alertname: 'incident-silenced', agent_id: agent.id } });
+      expect(sink.notifications[0]!.alerts.map((alert) => alert.labels.agent_id)).toEqual([agent.id]);
+      // Reported: the next evaluation sends nothing before repeat_interval.
+      clock.advance(MINUTE);
+      expect(await evaluate('silenced-4')).toMatchObject({ notifications: 0 });
+    });
+
     it('skips the groups of a receiver deleted after the PUT, without holding back the others, and sends once it is back', async () => {
       await putRules({
         rules: [{ name: 'incident-any', kind: 'incident_opened', severity: 'high' }],

@@ -63,4 +63,19 @@ export const ALERTS_SETTINGS = [
       'time between scheduled evaluations of the alert rules (docs/alerts.md); writes that can change an alert also ask for one at once, so this bounds time-based rules (agent_silent, windows closing); whole seconds (rounded up), at most 1h',
     parse: durationUpTo(3_600_000, '1h'),
   },
+  {
+    env: 'ALERTS_EVALUATION_DEBOUNCE',
+    key: 'alertsEvaluationDebounceMs',
+    default: '250ms',
+    description:
+      'writes that can change an alert ask for an evaluation at most once per this window: the first at once, the rest of a burst folded into one at the window\'s end (docs/alerts.md); at most 10s',
+    parse: durationUpTo(10_000, '10s'),
+  },
+  {
+    env: 'ALERTS_RESOLVED_RETENTION',
+    key: 'alertsResolvedRetentionMs',
+    default: '30d',
+    description: 'resolved alerts older than this (by when they resolved) are deleted by the scheduled alerts.prune job (docs/alerts.md); at least 1h',
+    parse: durationBetween(3_600_000, '1h', 3650 * 86_400_000, '3650d'),
+  },
 ] as const satisfies readonly Setting[];
