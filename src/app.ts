@@ -13,6 +13,7 @@ import { installEdge } from './platform/edge/index.js';
 import { registerOpenApi } from './platform/http/openapi/index.js';
 import { epochMilliseconds } from './platform/http/epoch.js';
 import { installHeapGuard } from './platform/http/heap-guard.js';
+import { installRequestTracing } from './platform/http/request-tracing.js';
 import './platform/http/actor.js';
 
 const ACCESS_VALUES: readonly RouteAccess[] = ['public', 'signed', 'authenticated', ...ROLES, 'viewer_or_requester'];
@@ -87,6 +88,8 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
     reply.header(CORRELATION_HEADER, request.id);
     done();
   });
+  // Before every other hook: the edge's lookups and the access log line belong to the request's span.
+  if (container.tracing) installRequestTracing(app, container.tracing);
 
   if (options.edge ?? true) {
     await installEdge(app, {

@@ -5,6 +5,7 @@ import { createJobQueue, type JobQueue } from './platform/jobs/index.js';
 import { createLogger, type Logger } from './platform/telemetry/logger.js';
 import { createDependencyState, type DependencyState } from './platform/telemetry/dependency-state.js';
 import { createMetrics, type Metrics } from './platform/telemetry/metrics.js';
+import { startTracing, type Tracing } from './platform/telemetry/tracing.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import { AppError } from './platform/errors.js';
 import { ORCA_VERSION } from './platform/version.js';
@@ -57,6 +58,8 @@ export interface Container {
   outbound: OutboundClient;
   /** The durable job queue: every role sends; `worker` and `all` also run jobs and schedules. */
   jobs: JobQueue;
+  /** OpenTelemetry traces, when OTEL_EXPORTER_OTLP_ENDPOINT is set; undefined (nothing loaded) otherwise. */
+  tracing: Tracing | undefined;
   modules: {
     agents: ReturnType<typeof createAgentsModule>;
     audit: ReturnType<typeof createAuditModule>;
@@ -114,15 +117,33 @@ export interface ContainerOptions {
   bootstrapKeys?: { announce: (secret: string, file: string) => void };
   /** Where alert notifications go (tests pass a recording sink); the receivers module's sink otherwise. */
   notificationSink?: NotificationSink;
+  /**
+   * Tracing started by the caller, who gave its `logFields` to the logger it passes (tests); started here from
+   * OTEL_EXPORTER_OTLP_ENDPOINT otherwise. The container shuts it down either way.
+   */
+  tracing?: Tracing;
 }
 
 /** Composition root: platform first, then each module with the narrow dependencies it needs. */
 export async function createContainer(config: Readonly<OrcaConfig>, options: ContainerOptions = {}): Promise<Container> {
-  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const tracing =
+    options.tracing ??
+    (await startTracing({
+      otelEndpoint: config.otelEndpoint,
+      version: ORCA_VERSION,
+      // Exports start seconds after start-up, when the logger below exists.
+      onExportFailure: (error) => logger.warn({ err: error, endpoint: config.otelEndpoint }, 'could not export traces; spans are dropped until the collector answers'),
+      onExportRecovered: () => logger.info({ endpoint: config.otelEndpoint }, 'traces are exported again'),
+    }));
+  const logger = options.logger ?? createLogger({ level: config.logLevel, ...(tracing ? { traceFields: tracing.logFields } : {}) });
   const metrics = createMetrics();
   const db = await openDatabase(config, logger, metrics, {
     inMemory: options.inMemoryDatabase ?? false,
     ...(options.databaseSnapshot ? { snapshot: options.databaseSnapshot } : {}),
+    tracing,
+  }).catch(async (error: unknown) => {
+    await tracing?.shutdown();
+    throw error;
   });
   try {
     if (options.migrate ?? true) {
@@ -133,10 +154,11 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     }
   } catch (error) {
     await db.close();
+    await tracing?.shutdown();
     throw error;
   }
   const clock = options.clock ?? systemClock;
-  const outbound = createOutboundClient({ settings: config, registry: metrics.registry, logger, clock, version: ORCA_VERSION });
+  const outbound = createOutboundClient({ settings: config, registry: metrics.registry, logger, clock, version: ORCA_VERSION, tracing });
   const role = options.role ?? 'all';
   // Where links in alerts, notifications and resync requests point: ORCA's own API.
   const baseUrl = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
@@ -145,6 +167,7 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     logger,
     registry: metrics.registry,
     runsJobs: role !== 'api',
+    tracing,
     settings: {
       schema: config.jobsSchema,
       concurrency: config.jobsConcurrency,
@@ -446,6 +469,7 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     redisState?.stop();
     redis?.disconnect();
     await db.close();
+    await tracing?.shutdown();
     throw error;
   }
   keys.service.start();
@@ -469,6 +493,7 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     invalidation,
     outbound,
     jobs,
+    tracing,
     async close() {
       // Jobs first (after HTTP, which the server closed): running jobs finish while everything they use is open.
       await jobs.stop();
@@ -485,6 +510,8 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
       redis?.disconnect();
       outbound.close();
       await db.close();
+      // Last: the spans of everything above are exported before the process goes.
+      await tracing?.shutdown();
     },
   };
 }

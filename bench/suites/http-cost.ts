@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { compileStandalone } from '../lib/compile.js';
 import { contentionWarnings, measureTargets, withRatios, type HttpTarget } from '../lib/measure.js';
 import { seedAgent, startOrca, type OrcaServer } from '../lib/orca.js';
+import { startReceiver } from '../lib/receiver.js';
 import { withServers } from '../lib/server-process.js';
 import type { Measurement, Suite, SuiteContext, SuiteOutcome, TargetResult } from '../lib/types.js';
 
@@ -36,7 +37,15 @@ interface Variant {
   logLevel: string;
   /** Builds the entry arguments; undefined runs `dist/main.js start`. */
   args?: (context: SuiteContext) => string[];
+  /** With tracing on: OTEL_EXPORTER_OTLP_ENDPOINT set to a local collector that accepts every export. */
+  tracing?: boolean;
 }
+
+/**
+ * A build of ORCA without the tracing seams (`dist/` of the commit before them), to show that tracing off costs
+ * nothing: ORCA_BENCH_PLAIN_DIST names it; unset, that variant is left out.
+ */
+const PLAIN_DIST = process.env.ORCA_BENCH_PLAIN_DIST;
 
 const VARIANTS: Variant[] = [
   { id: 'shipped', label: 'ORCA as shipped (baseline)', logLevel: 'info' },
@@ -50,11 +59,14 @@ const VARIANTS: Variant[] = [
       join(context.repoRoot, 'dist'),
     ],
   },
+  { id: 'tracing-on', label: 'ORCA, tracing on (OTLP/HTTP to a local collector)', logLevel: 'info', tracing: true },
+  ...(PLAIN_DIST ? [{ id: 'plain-build', label: 'ORCA built without the tracing seams', logLevel: 'info', args: () => [join(PLAIN_DIST, 'main.js'), 'start'] }] : []),
 ];
 
-async function startVariant(context: SuiteContext, variant: Variant): Promise<OrcaServer> {
+async function startVariant(context: SuiteContext, variant: Variant, collectorUrl: string): Promise<OrcaServer> {
   context.progress(`starting ${variant.label}`);
   return startOrca({
+    ...(variant.tracing ? { env: { OTEL_EXPORTER_OTLP_ENDPOINT: collectorUrl } } : {}),
     repoRoot: context.repoRoot,
     workDir: context.workDir,
     name: `orca-${variant.id}`,
@@ -69,13 +81,14 @@ async function startVariant(context: SuiteContext, variant: Variant): Promise<Or
  */
 export const httpCostSuite: Suite = {
   name: 'http-cost',
-  description: 'GET /api/v1/agents/{id} of ORCA as shipped against the same build with logging off and with the security edge off',
+  description: 'GET /api/v1/agents/{id} of ORCA as shipped against the same build with logging off, the security edge off and tracing on',
   async run(context: SuiteContext): Promise<SuiteOutcome> {
     const servers: OrcaServer[] = [];
+    const collector = await startReceiver();
     const raw = await withServers(servers, async () => {
       const targets: HttpTarget[] = [];
       for (const variant of VARIANTS) {
-        const server = await startVariant(context, variant);
+        const server = await startVariant(context, variant, collector.url);
         servers.push(server);
         const agent = await seedAgent(server);
         targets.push({
@@ -105,7 +118,7 @@ export const httpCostSuite: Suite = {
         context.progress,
       );
       return [...saturated, ...fixedRate];
-    });
+    }).finally(() => collector.close());
     const measurements = withRatios(raw);
     const { load } = context;
     return {
@@ -127,6 +140,7 @@ export const httpCostSuite: Suite = {
         'Each variant is its own ORCA child process on its own fresh embedded database, seeded with one agent and measured like the `http` suite (same keys, rate-limit setting, log file, warm-up, and rounds in which the variants take turns).',
         'As shipped: `node dist/main.js start`, LOG_LEVEL=info. Logging off: the same with LOG_LEVEL=silent (no request line, no per-request child-logger output).',
         `Then as shipped and with the edge off again at a fixed ${FIXED_RATE_PER_SECOND} req/s (autocannon overallRate) from ${FIXED_RATE_CONNECTIONS} connection, well below saturation, so that p99 shows what the edge adds to a request rather than queueing (paced connections fire together: with 50 of them p99 would be the wait behind 49 other requests): the target row compares those two p99s.`,
+        'Tracing on: OTEL_EXPORTER_OTLP_ENDPOINT set to a local HTTP server that answers every export with 200 (a server span, its statements and the trace fields on the log line for every request). As shipped is tracing off. With ORCA_BENCH_PLAIN_DIST naming the `dist/` of a build from before the tracing seams, that build runs as one more variant: as shipped against it is what tracing costs when it is off.',
         'Security edge off: bench/orca-without-edge.ts loads the same build and calls `buildApp(container, { edge: false })` — no IP blocklist, authentication, rate limiting, helmet headers or CORS; everything else as shipped.',
       ],
     };

@@ -11,6 +11,8 @@ import type { ProcessRole } from '../../src/platform/config/schema.js';
 import type { Clock } from '../../src/platform/clock.js';
 import type { NotificationSink } from '../../src/modules/receivers/notification.js';
 import { createLogger } from '../../src/platform/telemetry/logger.js';
+import { startTracing } from '../../src/platform/telemetry/tracing.js';
+import { ORCA_VERSION } from '../../src/platform/version.js';
 import { ROLES, type Role } from '../../src/platform/http/roles.js';
 import { databaseTargets, type DatabaseTarget } from './db.js';
 
@@ -58,9 +60,12 @@ export async function createTestApp(target: DatabaseTarget, env: Record<string, 
   const defaults = { ORCA_DATA_DIR: dataDir, LOG_LEVEL: 'info', RATE_LIMIT_MAX: '1000000' };
   const config = loadConfig({ ...defaults, ...(provisioned.url ? { DATABASE_URL: provisioned.url } : {}), ...env }, dataDir);
   const logs: Array<Record<string, unknown>> = [];
-  const logger = createLogger({ level: config.logLevel, destination: captureStream(logs) });
+  // Started here rather than by the container so that the captured log lines carry trace ids as production's do.
+  const tracing = await startTracing({ otelEndpoint: config.otelEndpoint, version: ORCA_VERSION });
+  const logger = createLogger({ level: config.logLevel, destination: captureStream(logs), ...(tracing ? { traceFields: tracing.logFields } : {}) });
   const container = await createContainer(config, {
     logger,
+    ...(tracing ? { tracing } : {}),
     inMemoryDatabase: true,
     databaseSnapshot: provisioned.snapshot,
     role: options.role ?? 'all',

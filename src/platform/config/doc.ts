@@ -24,8 +24,7 @@ echoed. \`orca start --help\` prints this table.
 ${rows.join('\n')}
 
 Durations accept \`ms\`, \`s\`, \`m\`, \`h\`, \`d\` suffixes (\`15m\`, \`6h\`, \`30d\`); sizes accept \`KiB\`/\`MiB\`.
-Settings marked *planned* belong to features that are not built yet (alerts, tracing):
-they are validated already, so that a deployment's configuration is checked in full, but nothing reads them until
-their feature lands.
+A setting marked *planned* belongs to a feature that is not built yet: it is validated already, so that a
+deployment's configuration is checked in full, but nothing reads it until its feature lands.
 `;
 }

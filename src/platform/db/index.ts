@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import type { OrcaConfig } from '../config/schema.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { Metrics } from '../telemetry/metrics.js';
-import type { Database } from './driver.js';
+import { traced, type Tracing } from '../telemetry/tracing.js';
+import type { Database, DatabaseKind, QueryObserver } from './driver.js';
 import { openPglite } from './pglite.js';
 import { openPostgres } from './postgres.js';
 
@@ -21,10 +22,10 @@ export async function openDatabase(
   >,
   logger: Logger,
   metrics: Metrics,
-  options: { inMemory?: boolean; snapshot?: Blob } = {},
+  options: { inMemory?: boolean; snapshot?: Blob; tracing?: Tracing | undefined } = {},
 ): Promise<Database> {
   const kind = config.databaseUrl ? 'postgres' : 'pglite';
-  const observe = metrics.observeQuery(kind);
+  const observe = tracedObserver(metrics.observeQuery(kind), kind, options.tracing);
   const db = config.databaseUrl
     ? await openPostgres(
         {
@@ -41,4 +42,26 @@ export async function openDatabase(
       : await openPglite(join(config.dataDir, 'pgdata'), observe);
   metrics.trackPool(kind, () => db.poolStats());
   return db;
+}
+
+/**
+ * The statement observer, with a client span around each statement run within a trace when tracing is on. Outside a
+ * trace (the job queue's polling, LISTEN upkeep) no span is made: those would be a stream of one-span traces.
+ * The statement's text is ORCA's own SQL with `$n` placeholders: values never reach a span.
+ */
+function tracedObserver(observe: QueryObserver, kind: DatabaseKind, tracing: Tracing | undefined): QueryObserver {
+  if (!tracing) return observe;
+  const withSpans: QueryObserver = (operation, seconds, failed) => observe(operation, seconds, failed);
+  withSpans.trace = (operation, text, run) =>
+    traced(
+      tracing,
+      {
+        name: operation,
+        kind: 'client',
+        withinTraceOnly: true,
+        attributes: { 'db.system.name': 'postgresql', 'db.operation.name': operation, 'db.query.text': text, 'orca.db.kind': kind },
+      },
+      run,
+    );
+  return withSpans;
 }

@@ -3,6 +3,7 @@ import PgBoss from 'pg-boss';
 import type { Registry } from 'prom-client';
 import type { Database, Queryable, Subscription } from '../db/driver.js';
 import type { Logger } from '../telemetry/logger.js';
+import type { Tracing } from '../telemetry/tracing.js';
 import { registerJobMetrics } from './job-metrics.js';
 import type { JobDefinition, JobQueue, QueueDepth, ScheduleDefinition, SendOptions } from './job-queue.types.js';
 import { createJobRunner, type FetchedJob, type JobEnvelope, type RunnableQueue } from './job-runner.js';
@@ -39,6 +40,8 @@ export interface JobQueueDeps {
   /** Whether this process runs jobs and schedules (`worker`, `all`); an `api` process only sends. */
   runsJobs: boolean;
   settings: JobQueueSettings;
+  /** With tracing on, a job carries its sender's trace and runs in a span of it (docs/observability.md, "Traces"). */
+  tracing?: Tracing | undefined;
 }
 
 /**
@@ -78,7 +81,7 @@ export function createJobQueue(deps: JobQueueDeps): JobQueue {
     return boss;
   };
   const metrics = registerJobMetrics(deps.registry, async () => (readDepth ? readDepth() : []), logger);
-  const runner = createJobRunner({ logger, metrics, boss: started });
+  const runner = createJobRunner({ logger, metrics, boss: started, tracing: deps.tracing });
 
   function queueOf(name: string): Queue {
     const queue = queues.get(name);
@@ -225,7 +228,8 @@ export function createJobQueue(deps: JobQueueDeps): JobQueue {
       const queue = queueOf(name);
       const pgBoss = started();
       const id = randomUUID();
-      const envelope: JobEnvelope = { correlation_id: options.correlationId ?? null, payload: data };
+      const traceparent = deps.tracing?.activeTraceparent();
+      const envelope: JobEnvelope = { correlation_id: options.correlationId ?? null, payload: data, ...(traceparent ? { traceparent } : {}) };
       const sent = await pgBoss.send(name, envelope, {
         id,
         // The `short` policy admits one waiting job per key; a job sent without a key gets its own id as key.

@@ -1,6 +1,7 @@
 import type PgBoss from 'pg-boss';
 import type { Logger } from '../telemetry/logger.js';
 import { scrubString } from '../telemetry/redact.js';
+import type { OpenSpan, Tracing } from '../telemetry/tracing.js';
 import type { JobMetrics, JobOutcome } from './job-metrics.js';
 import type { JobDefinition } from './job-queue.types.js';
 
@@ -8,6 +9,8 @@ import type { JobDefinition } from './job-queue.types.js';
 export interface JobEnvelope {
   correlation_id: string | null;
   payload: unknown;
+  /** With tracing on, the W3C traceparent of the span that sent the job: the job's span continues that trace. */
+  traceparent?: string;
 }
 
 export type FetchedJob = PgBoss.JobWithMetadata<JobEnvelope>;
@@ -48,7 +51,7 @@ function untilAborted(work: Promise<void>, signal: AbortSignal): Promise<void> {
  * exhausted, moves it to the dead-letter queue). Never rejects: an outcome that cannot be recorded (the database is
  * away) is logged, and pg-boss's maintenance fails the job once its timeout has passed, so it runs again.
  */
-export function createJobRunner(deps: { logger: Logger; metrics: JobMetrics; boss: () => Pick<PgBoss, 'complete' | 'fail'> }) {
+export function createJobRunner(deps: { logger: Logger; metrics: JobMetrics; boss: () => Pick<PgBoss, 'complete' | 'fail'>; tracing?: Tracing | undefined }) {
   const running = new Map<string, AbortController>();
 
   async function record(logger: Logger, what: string, write: () => Promise<unknown>): Promise<void> {
@@ -59,7 +62,18 @@ export function createJobRunner(deps: { logger: Logger; metrics: JobMetrics; bos
     }
   }
 
-  async function run(queue: RunnableQueue, job: FetchedJob): Promise<void> {
+  /** Without tracing, the job runs as it always did; with it, in a consumer span continuing the sender's trace. */
+  function run(queue: RunnableQueue, job: FetchedJob): Promise<void> {
+    const span = deps.tracing?.start({
+      name: `job ${queue.definition.queue}`,
+      kind: 'consumer',
+      parent: { traceparent: job.data?.traceparent },
+      attributes: { 'messaging.system': 'pg-boss', 'messaging.destination.name': queue.definition.queue, 'messaging.message.id': job.id, 'orca.job.attempt': job.retryCount + 1 },
+    });
+    return span ? span.run(() => runJob(queue, job, span)).finally(() => span.end()) : runJob(queue, job, undefined);
+  }
+
+  async function runJob(queue: RunnableQueue, job: FetchedJob, span: OpenSpan | undefined): Promise<void> {
     const { definition } = queue;
     const started = process.hrtime.bigint();
     const correlationId = job.data?.correlation_id ?? job.id;
@@ -87,6 +101,8 @@ export function createJobRunner(deps: { logger: Logger; metrics: JobMetrics; bos
     const durationMs = Math.round(seconds * 1000);
     const outcome: JobOutcome = failure === undefined ? 'completed' : failure instanceof JobTimeoutError ? 'timeout' : 'failed';
     deps.metrics.observe(definition.queue, outcome, seconds);
+    span?.setAttributes({ 'orca.job.outcome': outcome });
+    if (failure !== undefined) span?.fail(failure);
     if (failure === undefined) {
       logger.debug({ duration_ms: durationMs }, 'job completed');
       await record(logger, 'completed', () => deps.boss().complete(definition.queue, job.id));

@@ -13,6 +13,7 @@ import type { Clock } from '../clock.js';
 import type { OrcaConfig } from '../config/schema.js';
 import { VALID_CORRELATION_ID } from '../http/correlation.js';
 import type { Logger } from '../telemetry/logger.js';
+import type { OpenSpan, Tracing } from '../telemetry/tracing.js';
 import { createAddressGuard } from './address-guard.js';
 import { createGuardedLookup, hostOf, refuseLiteralAddress, systemResolveHost, type ResolveHost } from './guarded-lookup.js';
 import { sendHttpAttempt, type HttpAnswer } from './http-attempt.js';
@@ -41,6 +42,11 @@ export interface OutboundClientDeps {
   resolveHost?: ResolveHost;
   /** Median first retry delay (later ones about double) and the longest wait, Retry-After included. */
   retryDelay?: { initialMs: number; maxMs: number };
+  /**
+   * With tracing on, each call is a client span (the caller's child) and its `traceparent` names that span, so the
+   * target's own spans join ORCA's trace (docs/observability.md, "Traces").
+   */
+  tracing?: Tracing | undefined;
 }
 
 export const DEFAULT_RETRY_DELAY = { initialMs: 200, maxMs: 10_000 };
@@ -72,7 +78,7 @@ function parseTargetUrl(raw: string): URL {
   return url;
 }
 
-function requestHeaders(request: OutboundRequest, version: string): { headers: Record<string, string>; correlationId: string } {
+function requestHeaders(request: OutboundRequest, version: string, span: OpenSpan | undefined): { headers: Record<string, string>; correlationId: string } {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers ?? {})) {
     // A bad header is the caller's bug: thrown here, it can never be mistaken for the target's failure.
@@ -83,7 +89,7 @@ function requestHeaders(request: OutboundRequest, version: string): { headers: R
   const correlationId = request.correlationId !== undefined && VALID_CORRELATION_ID.test(request.correlationId) ? request.correlationId : randomUUID();
   headers['user-agent'] = `orca/${version}`;
   headers['x-correlation-id'] = correlationId;
-  headers.traceparent = childTraceparent(request.traceparent);
+  headers.traceparent = span?.traceparent ?? childTraceparent(request.traceparent);
   if (request.body !== undefined) {
     headers['content-type'] ??= 'application/json';
     headers['content-length'] = String(Buffer.byteLength(request.body));
@@ -136,10 +142,35 @@ export function createOutboundClient(deps: OutboundClientDeps): OutboundClient &
     return retry(retryable, { maxAttempts: retries, backoff: retryBackoff({ initialDelayMs: retryDelay.initialMs, maxDelayMs: retryDelay.maxMs, now: () => clock.now() }) });
   }
 
-  async function request(target: OutboundTarget, outbound: OutboundRequest): Promise<OutboundResponse> {
-    const started = performance.now();
-    const { headers, correlationId } = requestHeaders(outbound, deps.version);
+  function request(target: OutboundTarget, outbound: OutboundRequest): Promise<OutboundResponse> {
     const method = outbound.method ?? (outbound.body === undefined ? 'GET' : 'POST');
+    const span = deps.tracing?.start({
+      name: method,
+      kind: 'client',
+      // A traceparent the caller names is the parent; otherwise the active span (the request or job making the call).
+      ...(outbound.traceparent === undefined ? {} : { parent: { traceparent: outbound.traceparent } }),
+      attributes: { 'http.request.method': method, 'orca.outbound.target_kind': target.kind, 'orca.outbound.target_id': target.id },
+    });
+    if (!span) return call(target, outbound, method, undefined);
+    return span
+      .run(() => call(target, outbound, method, span))
+      .then(
+        (answer) => {
+          span.setAttributes({ 'http.response.status_code': answer.status, 'http.request.resend_count': answer.attempts - 1 });
+          if (answer.status >= 400) span.setError(`the target answered ${answer.status}`);
+          return answer;
+        },
+        (error: unknown) => {
+          span.fail(error);
+          throw error;
+        },
+      )
+      .finally(() => span.end());
+  }
+
+  async function call(target: OutboundTarget, outbound: OutboundRequest, method: NonNullable<OutboundRequest['method']>, span: OpenSpan | undefined): Promise<OutboundResponse> {
+    const started = performance.now();
+    const { headers, correlationId } = requestHeaders(outbound, deps.version, span);
     const timeoutMs = outbound.timeoutMs ?? settings.outboundTimeoutMs;
     const retries = outbound.retries ?? settings.outboundRetries;
     let attempts = 0;
@@ -156,6 +187,7 @@ export function createOutboundClient(deps: OutboundClientDeps): OutboundClient &
       const url = parseTargetUrl(outbound.url);
       // The host and port only: a path (a Slack webhook's) or a query string may hold a credential.
       host = url.host;
+      span?.setAttributes({ 'server.address': url.hostname, 'server.port': Number(url.port || (url.protocol === 'https:' ? 443 : 80)) });
       refuseLiteralAddress(guard, hostOf(url));
       const breaker = breakerFor(target);
       const attemptOnce = () =>
@@ -202,6 +234,7 @@ export function createOutboundClient(deps: OutboundClientDeps): OutboundClient &
   }
 
   const streamingFetch = createStreamingFetch({
+    tracing: deps.tracing,
     guard,
     lookup,
     agents,

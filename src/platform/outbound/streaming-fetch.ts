@@ -10,6 +10,7 @@ import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { Readable } from 'node:stream';
 import type { Clock } from '../clock.js';
+import type { Tracing } from '../telemetry/tracing.js';
 import { VALID_CORRELATION_ID } from '../http/correlation.js';
 import type { AddressGuard } from './address-guard.js';
 import { hostOf, refuseLiteralAddress } from './guarded-lookup.js';
@@ -40,6 +41,8 @@ export interface StreamingFetchDeps {
   version: string;
   timeoutMs: number;
   maxResponseBytes: number;
+  /** With tracing on, a client span from the request until the answer's headers (the stream itself is not timed). */
+  tracing?: Tracing | undefined;
 }
 
 interface Answer {
@@ -90,7 +93,13 @@ export function createStreamingFetch(deps: StreamingFetchDeps) {
       const headers = headersOf(init.headers);
       headers['user-agent'] = `orca/${deps.version}`;
       if (correlationId) headers['x-correlation-id'] = correlationId;
-      headers.traceparent = childTraceparent(undefined);
+      const method = init.method ?? 'GET';
+      const span = deps.tracing?.start({
+        name: method,
+        kind: 'client',
+        attributes: { 'http.request.method': method, 'server.address': url.hostname, 'orca.outbound.target_kind': target.kind, 'orca.outbound.target_id': target.id },
+      });
+      headers.traceparent = span?.traceparent ?? childTraceparent(undefined);
       const body = bodyOf(init.body);
       if (body !== undefined) headers['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength);
       const started = performance.now();
@@ -100,7 +109,7 @@ export function createStreamingFetch(deps: StreamingFetchDeps) {
         new Promise<Answer>((resolve, reject) => {
           const transport = url.protocol === 'https:' ? https : http;
           const request = transport.request(url, {
-            method: init.method ?? 'GET',
+            method,
             headers,
             agent: url.protocol === 'https:' ? deps.agents.https : deps.agents.http,
             lookup: deps.lookup,
@@ -126,12 +135,19 @@ export function createStreamingFetch(deps: StreamingFetchDeps) {
       try {
         answer = await deps.breakerFor(target).execute(exchange);
       } catch (error) {
+        span?.fail(error);
+        span?.end();
         const reason = error instanceof OutboundError ? error.reason : 'breaker_open';
         deps.metrics.recordAttempt(target.kind, reason, reason === 'breaker_open' ? undefined : seconds());
         if (error instanceof OutboundError) throw error;
         throw new OutboundError('breaker_open', `the circuit breaker of ${target.kind} ${target.id} is open: nothing was sent`, { cause: error });
       }
       deps.metrics.recordAttempt(target.kind, outcomeOfStatus(answer.status), seconds());
+      if (span) {
+        span.setAttributes({ 'http.response.status_code': answer.status });
+        if (answer.status >= 400) span.setError(`the target answered ${answer.status}`);
+        span.end();
+      }
       if (answer.status < 200 || answer.status > 599) {
         answer.body.destroy();
         throw new OutboundError('network', `unexpected HTTP status ${answer.status}`);

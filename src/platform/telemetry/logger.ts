@@ -117,6 +117,11 @@ export interface LoggerOptions {
   level: LogLevel;
   /** Where lines go; defaults to stdout. Tests pass a stream to capture every line. */
   destination?: pino.DestinationStream;
+  /**
+   * The active span's `trace_id` and `span_id` for every line (tracing.ts `logFields`); only when tracing is on, so
+   * that without it no line pays for a mixin call.
+   */
+  traceFields?: () => Record<string, string>;
 }
 
 export function createLogger(options: LoggerOptions): Logger {
@@ -126,6 +131,7 @@ export function createLogger(options: LoggerOptions): Logger {
       base: { service: 'orca' },
       timestamp: isoTimeOncePerMillisecond(),
       messageKey: 'msg',
+      ...(options.traceFields ? { mixin: options.traceFields } : {}),
       formatters: {
         level: (label) => ({ level: label }),
         log: (object) => ((object as { [PRE_SCRUBBED]?: true })[PRE_SCRUBBED] ? object : (redactValue(object) as Record<string, unknown>)),
