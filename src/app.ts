@@ -14,6 +14,7 @@ import { registerOpenApi } from './platform/http/openapi/index.js';
 import { epochMilliseconds } from './platform/http/epoch.js';
 import { installHeapGuard } from './platform/http/heap-guard.js';
 import { installRequestTracing } from './platform/http/request-tracing.js';
+import { installDrainGate } from './platform/http/drain-gate.js';
 import './platform/http/actor.js';
 
 const ACCESS_VALUES: readonly RouteAccess[] = ['public', 'signed', 'authenticated', ...ROLES, 'viewer_or_requester'];
@@ -58,7 +59,8 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
       connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(config.headersTimeoutMs / 4))),
       maxHeaderSize: config.maxHeaderSizeBytes,
     },
-    return503OnClosing: true,
+    // Requests arriving while draining are answered by the drain gate below, in ORCA's error format.
+    return503OnClosing: false,
     frameworkErrors: handleFrameworkError,
     clientErrorHandler: handleClientError,
     routerOptions: { maxParamLength: 200 },
@@ -68,6 +70,7 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
   app.setValidatorCompiler(validatorCompiler);
   installJsonBodyParser(app);
   installErrorHandlers(app);
+  installDrainGate(app);
 
   // No route may ship without declaring who may call it (enforced by the security edge).
   app.addHook('onRoute', (route) => {

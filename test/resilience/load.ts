@@ -88,7 +88,8 @@ function send(agent: http.Agent, port: number, request: LoadRequest, captureBody
         else {
           try {
             const parsed = JSON.parse(text) as { type?: unknown; error?: unknown };
-            // Fastify's own answer while the server closes (return503OnClosing) is plain JSON, not problem+json.
+            // Fastify's own answer while the server closes (return503OnClosing) is plain JSON; ORCA's drain gate replaces it,
+            // so seeing it again is a regression the cases report as `503 shutting down`.
             body = parsed.type !== undefined ? String(parsed.type) : status === 503 && parsed.error === 'Service Unavailable' ? CLOSING : '';
           } catch {
             body = '';
