@@ -37,32 +37,32 @@ function Sources({ list, onStarted }: { list: PagedList<Source>; onStarted: () =
       <h2 id="sources-heading">Sources</h2>
       <Async resource={list.resource} label="discovery sources" retry={list.reload} isEmpty={(page) => page.items.length === 0} empty="No discovery source: connect one through the API (docs/discovery.md).">
         {(page) => (
-            <table>
-              <caption class="visually-hidden">Discovery sources, newest first</caption>
-              <thead>
+          <table>
+            <caption class="visually-hidden">Discovery sources, newest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">Source</th>
+                <th scope="col">Schedule</th>
+                <th scope="col">Latest run</th>
+                <th scope="col">Action</th>
+              </tr>
+            </thead>
+            <tbody>
+              {page.items.map((source) => (
                 <tr>
-                  <th scope="col">Source</th>
-                  <th scope="col">Schedule</th>
-                  <th scope="col">Latest run</th>
-                  <th scope="col">Action</th>
-                </tr>
-              </thead>
-              <tbody>
-                {page.items.map((source) => (
-                  <tr>
-                    <td>
-                      {source.name} <span class="muted">({source.kind})</span>
-                      {!source.enabled && <Badge value="disabled" />}
-                      <div class="muted">credentials {source.credentials.set ? `set ${formatTime(source.credentials.set_at)}` : 'not set'}</div>
-                    </td>
-                    <td>{source.schedule ? `every ${source.schedule}` : 'on request'}</td>
-                    <td>
-                      {source.last_run ? (
-                        <>
-                          <Badge value={source.last_run.status} /> {formatTime(source.last_run.finished_at ?? source.last_run.created_at)}
-                        </>
-                      ) : (
-                        'never run'
+                  <td>
+                    {source.name} <span class="muted">({source.kind})</span>
+                    {!source.enabled && <Badge value="disabled" />}
+                    <div class="muted">credentials {source.credentials.set ? `set ${formatTime(source.credentials.set_at)}` : 'not set'}</div>
+                  </td>
+                  <td>{source.schedule ? `every ${source.schedule}` : 'on request'}</td>
+                  <td>
+                    {source.last_run ? (
+                      <>
+                        <Badge value={source.last_run.status} /> {formatTime(source.last_run.finished_at ?? source.last_run.created_at)}
+                      </>
+                    ) : (
+                      'never run'
                       )}
                     </td>
                     <td>{source.enabled && <ButtonAction label={`Run ${source.name} now`} submit={() => startRun(source.id)} onDone={onStarted} />}</td>
