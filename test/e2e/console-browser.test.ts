@@ -300,7 +300,7 @@ function consoleSuite(name: string, settings: () => Promise<Record<string, strin
       await settled(page);
       const changed = page.locator('section', { has: page.getByRole('heading', { name: 'Changed since approval' }) }).locator('tbody tr', { hasText: 'Support agent' });
       await changed.locator('.review-cause').waitFor();
-      expect(await changed.getByRole('list', { name: 'What changed' }).getByRole('listitem').allTextContents()).toEqual(['tool added: refund', 'prompt changed']);
+      expect(await changed.getByRole('list', { name: 'What changed' }).getByRole('listitem').allTextContents()).toEqual(['tool added: refund', 'prompt changed', 'config changed: nodes']);
       expect(await changed.locator('.review-cause').textContent()).toMatch(/Fingerprint [0-9a-f]{12} → [0-9a-f]{12}/);
       await changed.getByRole('button', { name: 'Approve', exact: true }).click();
       await changed.getByLabel('Why may it run?').fill('the refund tool is expected');

@@ -62,7 +62,8 @@ export async function startConsoleOrca(settings: Record<string, string> = {}): P
     return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
   };
   const demo = await runOrca(['demo', '--url', baseUrl, '--key', adminKey, '--settle', '5', '--json'], {}, 400_000);
-  if (demo.code !== 0) throw new Error(`orca demo failed:\n${demo.stdout}\n${demo.stderr}`);
+  // With the server's last lines: a demo request that failed at the network level says nothing by itself.
+  if (demo.code !== 0) throw new Error(`orca demo failed:\n${demo.stdout}\n${demo.stderr}\nserver output (last 3000 characters):\n${orca.output().slice(-3000)}`);
   return {
     orca,
     baseUrl,
