@@ -64,6 +64,9 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
     frameworkErrors: handleFrameworkError,
     clientErrorHandler: handleClientError,
     routerOptions: { maxParamLength: 200 },
+    // Plugins load once, at start. Fastify's 10 s default aborted starts on a loaded host (load 30 on 2 cores: the
+    // API reference UI's plugin took longer); a slow start is better than a failed one, and /readyz gates traffic.
+    pluginTimeout: 120_000,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorateRequest('principal', null);

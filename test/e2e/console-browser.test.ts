@@ -6,11 +6,15 @@ import {
   chromiumAvailable,
   CHROMIUM_PATH,
   consolePages,
+  KILL_SWITCH_TAG,
   launchChromium,
+  seedGovernance,
   settled,
   signInThroughForm,
   startConsoleOrca,
+  waitForRun,
   type ConsoleOrca,
+  type GovernanceSeed,
 } from '../helpers/console-browser.js';
 import { cleanupOrcaProcesses, deferCleanup } from '../helpers/orca-process.js';
 
@@ -43,6 +47,7 @@ function consoleSuite(name: string, settings: () => Promise<Record<string, strin
     let keys: Record<'viewer' | 'operator' | 'admin' | 'ingest', { id: string; secret: string }>;
     let xssAgentId: string;
     let quarantinedId: string;
+    let seed: GovernanceSeed;
 
     beforeAll(async () => {
       live = await startConsoleOrca(await settings());
@@ -52,11 +57,18 @@ function consoleSuite(name: string, settings: () => Promise<Record<string, strin
         admin: await live.createKey('admin', 'console-admin'),
         ingest: await live.createKey('ingest', 'console-ingest'),
       };
-      const created = await live.call<{ id: string }>('POST', '/api/v1/agents', live.adminKey, { name: XSS_NAME, kind: 'llm_agent', description: '<script>window.__orcaXss=2</script>' });
+      const created = await live.call<{ id: string }>('POST', '/api/v1/agents', live.adminKey, {
+        name: XSS_NAME,
+        kind: 'llm_agent',
+        description: '<script>window.__orcaXss=2</script>',
+        // In quarantine: the review queue lists it too.
+        status: 'quarantined',
+      });
       expect(created.status).toBe(201);
       xssAgentId = created.body.id;
       const quarantined = await live.call<{ items: Array<{ id: string }> }>('GET', '/api/v1/agents?status=quarantined&tag=orca-demo', live.adminKey);
       quarantinedId = quarantined.body.items[0]!.id;
+      seed = await seedGovernance(live);
       // The demo's high-severity gaps fire the default sync-gap-opened rule; wait for the evaluation that records it.
       const deadline = Date.now() + 120_000;
       while ((await live.call<{ items: unknown[] }>('GET', '/api/v1/alerts?status=firing', live.adminKey)).body.items.length === 0) {
@@ -68,6 +80,7 @@ function consoleSuite(name: string, settings: () => Promise<Record<string, strin
 
     afterAll(async () => {
       await browser?.close();
+      await seed?.n8n.close();
     });
 
     const newPage = async (): Promise<{ context: BrowserContext; page: Page }> => {
@@ -145,14 +158,30 @@ function consoleSuite(name: string, settings: () => Promise<Record<string, strin
         }
         if (target.heading) expect(heading, target.path).toBe(target.heading);
         expect(await page.locator('.state-error').count(), `${target.path}: ${await page.locator('.state-error').allTextContents()}`).toBe(0);
-        for (const label of ['Approve', 'Resolve', 'Silence…', 'Suspend', 'Retire', 'Quarantine', 'Expire now', 'Retry']) {
+        for (const label of ['Approve', 'Resolve', 'Silence…', 'Suspend', 'Retire', 'Quarantine', 'Expire now', 'Retry', 'Reject', 'Deny', 'Release', 'Preview blast radius']) {
           expect(await page.getByRole('button', { name: label, exact: true }).count(), `${target.path} shows ${label}`).toBe(0);
         }
+        expect(await page.getByRole('button', { name: /^Run .* (now|again)$/ }).count(), `${target.path} offers a discovery run`).toBe(0);
         for (const violation of await axeViolations(page)) {
           if (violation.impact === 'serious' || violation.impact === 'critical') serious.push(`${target.path}: ${violation.id} (${violation.help}) at ${JSON.stringify(violation.nodes.slice(0, 3))}`);
         }
       }
       expect(serious).toEqual([]);
+      // The new pages show the seeded data, stored HTML as text: the XSS agent waits in the review queue, the
+      // approval's resource carries a payload too.
+      await page.goto(`${live.baseUrl}/console/review`);
+      await settled(page);
+      expect(await page.getByRole('link', { name: XSS_NAME }).count()).toBe(1);
+      await page.locator('.review-cause').first().waitFor();
+      await page.goto(`${live.baseUrl}/console/approvals`);
+      await settled(page);
+      expect(await page.getByText(seed.approvalResource, { exact: true }).count()).toBeGreaterThan(0);
+      expect(await page.evaluate<{ ran: unknown; images: number }>('({ ran: window.__orcaXss, images: document.querySelectorAll("img").length })')).toEqual({ ran: undefined, images: 0 });
+      await page.goto(`${live.baseUrl}/console/discovery`);
+      await settled(page);
+      // A viewer sees runs, not sources (admin only: they hold credentials).
+      expect(await page.getByRole('heading', { name: 'Sources' }).count()).toBe(0);
+      expect(await page.locator('main table').first().locator('tbody tr').first().textContent()).toContain('found2new2changed0unchanged0missing0');
       // Data arrived: the overview lists KPIs and the agents page the demo's agents.
       await page.goto(`${live.baseUrl}/console/agents?tag=orca-demo`);
       await settled(page);
@@ -165,7 +194,7 @@ function consoleSuite(name: string, settings: () => Promise<Record<string, strin
       await page.keyboard.press('Enter');
       expect(await page.evaluate<string>('document.activeElement.id')).toBe('main');
       // The navigation lists the pages of the viewer's role only.
-      expect(await page.getByRole('navigation', { name: 'Console' }).getByRole('link').allTextContents()).toEqual(['Overview', 'Agents', 'Sync', 'Alerts', 'Reports']);
+      expect(await page.getByRole('navigation', { name: 'Console' }).getByRole('link').allTextContents()).toEqual(['Overview', 'Agents', 'Review queue', 'Approvals', 'Sync', 'Alerts', 'Discovery', 'Kill switch', 'Reports']);
       expect(problemsOf(page)).toEqual([]);
       await context.close();
     });
@@ -246,6 +275,111 @@ function consoleSuite(name: string, settings: () => Promise<Record<string, strin
       }, gap.id);
       expect(forged).toEqual({ status: 403, body: expect.objectContaining({ detail: 'a write made with a console session needs the X-CSRF-Token header of that session' }) });
       expect((await live.call<{ status: string }>('GET', `/api/v1/sync/gaps/${gap.id}`, live.adminKey)).body.status).toBe('open');
+      expect(problemsOf(page)).toEqual([]);
+      await context.close();
+    });
+
+    it('as an operator: starts a discovery run, approves the agent it sent to review, approves an action; previews a kill switch but may not execute it', async () => {
+      const { context, page } = await newPage();
+      await signInThroughForm(page, live.baseUrl, keys.operator.secret, '/console/discovery');
+      // Not an admin: no sources section, so the run starts from the source's latest run.
+      const [started] = await Promise.all([
+        page.waitForResponse((response) => response.url().endsWith('/api/v1/discovery/runs') && response.request().method() === 'POST' && response.status() === 202),
+        page.getByRole('button', { name: /^Run .* again$/ }).click(),
+      ]);
+      const run = await waitForRun(live, ((await started.json()) as { id: string }).id);
+      expect(run).toMatchObject({ status: 'succeeded', found: 2, new: 0, changed: 1, unchanged: 1, missing: 0, trigger: 'api', requested_by: keys.operator.id });
+      await page.getByRole('button', { name: 'Refresh runs' }).click();
+      await settled(page);
+      const newest = page.locator('main table').first().locator('tbody tr').first();
+      expect(await newest.textContent()).toContain('found2new0changed1unchanged1missing0');
+      expect(await newest.locator('.badge').first().textContent()).toBe('succeeded');
+
+      // The changed agent waits in the review queue with what changed.
+      await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Review queue' }).click();
+      await settled(page);
+      const changed = page.locator('section', { has: page.getByRole('heading', { name: 'Changed since approval' }) }).locator('tbody tr', { hasText: 'Support agent' });
+      await changed.locator('.review-cause').waitFor();
+      expect(await changed.getByRole('list', { name: 'What changed' }).getByRole('listitem').allTextContents()).toEqual(['tool added: refund', 'prompt changed', 'config changed: nodes']);
+      expect(await changed.locator('.review-cause').textContent()).toMatch(/Fingerprint [0-9a-f]{12} → [0-9a-f]{12}/);
+      await changed.getByRole('button', { name: 'Approve', exact: true }).click();
+      await changed.getByLabel('Why may it run?').fill('the refund tool is expected');
+      await Promise.all([
+        page.waitForResponse((response) => response.url().endsWith(`/api/v1/agents/${seed.changedAgentId}/approve`) && response.status() === 200),
+        changed.getByRole('button', { name: 'Approve', exact: true }).click(),
+      ]);
+      await page.getByText('No approved agent has changed: nothing to review.').waitFor();
+      const reviewed = await live.call<{ status: string; status_reason: string }>('GET', `/api/v1/agents/${seed.changedAgentId}`, live.adminKey);
+      expect(reviewed.body).toMatchObject({ status: 'active', status_reason: 'the refund tool is expected' });
+
+      // The pending approval, with its context; approved with a reason.
+      await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Approvals' }).click();
+      await settled(page);
+      const pending = page.locator('section', { has: page.getByRole('heading', { name: 'Waiting for a decision' }) }).locator('tbody tr', { hasText: seed.approvalResource });
+      expect(await pending.textContent()).toContain('transfer_funds');
+      await pending.getByRole('link', { name: 'Finance reconciliation agent' }).waitFor();
+      await pending.getByRole('button', { name: 'Approve', exact: true }).click();
+      await pending.getByLabel('Why approve?').fill('invoice INV-2291 checked');
+      await Promise.all([
+        page.waitForResponse((response) => response.url().endsWith(`/api/v1/approvals/${seed.approvalId}/approve`) && response.status() === 200),
+        pending.getByRole('button', { name: 'Approve', exact: true }).click(),
+      ]);
+      await page.locator('section', { has: page.getByRole('heading', { name: 'Waiting for a decision' }) }).locator('tbody tr', { hasText: seed.approvalResource }).waitFor({ state: 'detached' });
+      const approval = await live.call<{ status: string; decided_by: string; reason: string }>('GET', `/api/v1/approvals/${seed.approvalId}`, live.adminKey);
+      expect(approval.body).toMatchObject({ status: 'approved', decided_by: keys.operator.id, reason: 'invoice INV-2291 checked' });
+
+      // An operator prepares the blast radius; only an admin executes it.
+      await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Kill switch' }).click();
+      await settled(page);
+      await page.getByLabel('Tags', { exact: true }).fill(KILL_SWITCH_TAG);
+      await page.getByRole('button', { name: 'Preview blast radius' }).click();
+      await page.getByRole('heading', { name: 'Blast radius' }).waitFor();
+      expect(await page.getByText('Only an admin may execute a kill switch').count()).toBe(1);
+      expect(await page.getByRole('button', { name: /^Suspend / }).count()).toBe(0);
+      expect(problemsOf(page)).toEqual([]);
+      await context.close();
+    });
+
+    it('as an admin: previews a kill switch, executes it with a reason and releases it', async () => {
+      const { context, page } = await newPage();
+      await signInThroughForm(page, live.baseUrl, keys.admin.secret, '/console/kill-switch');
+      // The form says what is wrong before asking ORCA.
+      await page.getByRole('button', { name: 'Preview blast radius' }).click();
+      expect(await page.getByRole('alert').textContent()).toBe('Give at least one criterion, or tick “every agent”.');
+      await page.getByLabel('Tags', { exact: true }).fill(KILL_SWITCH_TAG);
+      await page.getByRole('button', { name: 'Preview blast radius' }).click();
+      const preview = page.locator('section', { has: page.getByRole('heading', { name: 'Blast radius' }) });
+      await preview.waitFor();
+      expect(await preview.locator('p').first().textContent()).toBe(`Selects 1 agent (tags: ${KILL_SWITCH_TAG}): 1 to suspend, 0 already suspended. By status: active 1.`);
+      expect(await preview.locator('tbody tr').allTextContents()).toEqual(['Pricing experiment botllm agent, owner growthactivesuspend00']);
+      const serious = (await axeViolations(page)).filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
+      expect(serious).toEqual([]);
+      await preview.getByRole('button', { name: 'Suspend 1 agent' }).click();
+      await preview.getByLabel('Why stop these agents?', { exact: false }).fill('pricing bot misbehaves');
+      const [executed] = await Promise.all([
+        page.waitForResponse((response) => response.url().endsWith('/api/v1/kill-switch') && response.request().method() === 'POST' && response.status() === 201),
+        preview.getByRole('button', { name: 'Suspend 1 agent' }).click(),
+      ]);
+      const activationId = ((await executed.json()) as { id: string }).id;
+      expect((await live.call<{ status: string }>('GET', `/api/v1/agents/${seed.killSwitchAgentId}`, live.adminKey)).body.status).toBe('suspended');
+      // Back to the form; the activation is listed, holding.
+      await page.getByRole('button', { name: 'Preview blast radius' }).waitFor();
+      const row = page.locator('section', { has: page.getByRole('heading', { name: 'Executed kill switches' }) }).locator('tbody tr', { hasText: 'pricing bot misbehaves' });
+      expect(await row.textContent()).toContain(`tags: ${KILL_SWITCH_TAG}`);
+      expect(await row.locator('.badge').textContent()).toBe('active');
+      await row.getByRole('button', { name: 'Release', exact: true }).click();
+      await row.getByLabel('Why release these agents?').fill('fixed the pricing bot');
+      await Promise.all([
+        page.waitForResponse((response) => response.url().endsWith(`/api/v1/kill-switch/${activationId}/release`) && response.status() === 200),
+        row.getByRole('button', { name: 'Release', exact: true }).click(),
+      ]);
+      await row.locator('.badge', { hasText: 'released' }).waitFor();
+      expect(await row.textContent()).toContain('released: 1 restored, 0 skipped, 0 held by another');
+      expect((await live.call<{ status: string }>('GET', `/api/v1/agents/${seed.killSwitchAgentId}`, live.adminKey)).body.status).toBe('active');
+      // The admin sees the discovery source (and may run it from there).
+      await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Discovery' }).click();
+      await settled(page);
+      expect(await page.getByRole('button', { name: 'Run n8n-production now' }).count()).toBe(1);
       expect(problemsOf(page)).toEqual([]);
       await context.close();
     });

@@ -8,7 +8,7 @@ import { usePagedList } from '../hooks/use-paged-list.ts';
 import { followLink, href } from '../router.ts';
 import type { PageProps } from './registry.ts';
 
-export const AGENT_STATUSES: readonly Schemas['AgentStatus'][] = ['active', 'suspended', 'quarantined', 'retired'];
+export const AGENT_STATUSES: readonly Schemas['AgentStatus'][] = ['active', 'suspended', 'quarantined', 'needs_review', 'missing', 'retired'];
 const KINDS: readonly Schemas['AgentKind'][] = ['mcp_server', 'llm_agent', 'workflow', 'pipeline', 'function'];
 const SOURCES: readonly Schemas['AgentSource'][] = ['manual', 'mcp', 'n8n', 'zapier', 'make', 'airflow', 'lambda'];
 
