@@ -145,6 +145,13 @@ export function createMergeRepository() {
       );
     },
 
+    /** Identities that joined a merged agent later (another source adopting it): its open merge takes them along. */
+    async joinMerges(tx: Queryable, joined: Array<{ agentId: string; identity: IdentityBefore }>): Promise<void> {
+      for (const { agentId, identity } of joined) {
+        await tx.query(`update agent_merge set identities = identities || $2::jsonb where agent_id = $1 and unmerged_at is null`, [agentId, json([identity])]);
+      }
+    },
+
     /** Moves every row of `from` in the tables above to `to`, recording each under the merge. Row counts by table. */
     async moveRows(tx: Queryable, mergeId: string, from: string, to: string): Promise<Record<string, number>> {
       const moved: Record<string, number> = {};

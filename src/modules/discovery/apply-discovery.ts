@@ -11,7 +11,7 @@ import { newId } from '../../platform/ids.js';
 import type { AgentBulkWriter, AgentRecord, AgentStatus, AgentStatusChange, AgentValues, DiscoveredDefinition, NewAgentEvent } from '../agents/index.js';
 import type { DiscoverySourceKind } from './connectors/types.js';
 import { describeChanges, diffDefinitions, type DefinitionChange } from './definition-diff.js';
-import type { MergeRecord, MergeRepository } from './agent-merge.repository.js';
+import type { IdentityBefore, MergeRecord, MergeRepository } from './agent-merge.repository.js';
 import type { IdentityRepository, KnownIdentity, NewFinding, NewIdentity } from './identities.repository.js';
 import { externalIdsFor, keysOfExternalId, parseKey } from './link-keys.js';
 import type { Observation, Reconciliation } from './reconcile.js';
@@ -27,7 +27,7 @@ export interface ApplyDeps {
     'insertMany' | 'updateDefinitions' | 'setStatuses' | 'insertEvents' | 'findBySourceExternalIds' | 'findByIds' | 'statusesBeforeMissing' | 'approvedAgents' | 'announceChanged' | 'forget'
   >;
   identities: IdentityRepository;
-  merges: Pick<MergeRepository, 'candidates' | 'insertRuleMerges' | 'survivorsOf'>;
+  merges: Pick<MergeRepository, 'candidates' | 'insertRuleMerges' | 'survivorsOf' | 'joinMerges'>;
   clock: Clock;
 }
 
@@ -213,18 +213,31 @@ export function createDiscoveryApplier(deps: ApplyDeps) {
         const findings: NewFinding[] = [];
         const ruleMerges: Array<Omit<MergeRecord, 'unmerged_at' | 'merged_at'> & { merged_at: string }> = [];
         const linkedTo: string[] = [];
+        const joined: Array<{ agentId: string; identity: IdentityBefore }> = [];
         for (const seen of batch) {
           const externalId = clipExternalId(seen.agent.agent_external_id);
           const adopted = existing.get(externalId);
           const identityId = newId();
           const survivor = adopted?.status === 'merged' ? survivorRecords.get(survivors.get(adopted.id) ?? '') : undefined;
           if (adopted?.status === 'merged' && survivor) {
-            // Known to the registry, merged away: this source's view goes to the merged agent, the identity to the survivor.
-            links.push({ ...identityOf(identityId, survivor.id, seen, 'adopted', at), previous_agent_id: adopted.id, fingerprint: adopted.fingerprint, observed_hash: '' });
-            changed.push({
-              seen,
-              known: { id: identityId, agent_id: survivor.id, previous_agent_id: adopted.id, external_id: seen.agent.external_id, fingerprint: adopted.fingerprint, observed_hash: '', missing_since: null, agent_status: survivor.status },
+            // Known to the registry, merged away: this source's view goes to the merged agent, the identity to the
+            // survivor, and joins the merge (an unmerge takes it back with the rest).
+            const differs = adopted.fingerprint !== seen.fingerprint;
+            links.push({
+              ...identityOf(identityId, survivor.id, seen, 'adopted', at),
+              previous_agent_id: adopted.id,
+              fingerprint: differs ? adopted.fingerprint : seen.fingerprint,
+              observed_hash: differs ? '' : seen.observedHash,
             });
+            joined.push({ agentId: adopted.id, identity: { id: identityId, link: 'adopted', previous_agent_id: null } });
+            if (differs) {
+              changed.push({
+                seen,
+                known: { id: identityId, agent_id: survivor.id, previous_agent_id: adopted.id, external_id: seen.agent.external_id, fingerprint: adopted.fingerprint, observed_hash: '', missing_since: null, agent_status: survivor.status },
+              });
+            } else {
+              adoptedSame.push(definitionOf(adopted.id, seen));
+            }
             continue;
           }
           const link = adopted ? undefined : linked.get(seen);
@@ -290,6 +303,7 @@ export function createDiscoveryApplier(deps: ApplyDeps) {
         await agents.insertEvents(tx, events);
         await identities.insertFindings(tx, findings);
         await merges.insertRuleMerges(tx, ruleMerges);
+        await merges.joinMerges(tx, joined);
         const announced = [...adoptedSame.map((definition) => definition.id), ...new Set(linkedTo)];
         await agents.announceChanged(tx, announced);
         applied.new += rows.length;
