@@ -374,7 +374,17 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
           throw error;
         }
       },
-      // pendingApprovals and discoveredAgents are wired by the approvals and discovery modules (docs/kill-switch.md).
+      pendingApprovals: async (agentIds) =>
+        (await approvals.service.pendingForAgents(agentIds)).map((approval) => ({
+          id: approval.id,
+          agent_id: approval.agent_id,
+          action: approval.action,
+          resource: approval.resource,
+          requested_at: approval.created_at,
+          expires_at: approval.expires_at,
+        })),
+      // Called only once a preview or an execution runs, after the discovery module below is built.
+      discoveredAgents: (sourceIds, tx) => discovery.agentsFoundBy(sourceIds, tx),
     },
   });
   // The MCP tool registry: a module that offers tools adds its list here (docs/mcp.md "Adding a tool").
@@ -405,6 +415,7 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     outbound,
     jobs,
     agents: agents.bulk,
+    readAgent: (id) => agents.service.get(id),
     settings: {
       stdioCommands: config.discoveryStdioCommands,
       runTimeoutMs: config.discoveryRunTimeoutMs,
@@ -414,6 +425,7 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
       concurrency: config.discoveryConcurrency,
       requestTimeoutMs: config.outboundTimeoutMs,
       maxMessageBytes: config.outboundMaxResponseBytes,
+      linkRules: config.discoveryLinkRules,
     },
     // New quarantined agents, agents to review and poisoned tools are alert conditions.
     onAgentsChanged: (correlationId) => alerts.requestEvaluation(correlationId),

@@ -1387,6 +1387,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/agents/{id}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Merge this agent into another
+         * @description The agent's identities, history, decisions, runs, approvals, trust snapshots, incidents, gaps and findings follow `into`, which takes its policy role if it has none; this agent becomes `merged`. Answers the surviving agent with its identities. 400 when `into` is the agent itself; 404 when either is unknown; 409 when either is merged already or retired.
+         */
+        post: operations["mergeAgent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agents/{id}/unmerge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give back an identity a merge brought to this agent
+         * @description Undoes the merge that brought `identity`: the agent it came with gets back its identities, the rows the merge moved and the status it had. Answers that agent with its identities. 404 when the agent or the identity is unknown; 409 when the identity belongs to another agent or is the agent's own.
+         */
+        post: operations["unmergeAgent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/approvals": {
         parameters: {
             query?: never;
@@ -1525,6 +1565,8 @@ export interface components {
             metadata: {
                 [key: string]: unknown;
             };
+            /** @description what each source calls this agent (GET /agents/{id} only): one per discovery source, and those merged in (docs/discovery.md "Merging") */
+            identities?: components["schemas"]["AgentIdentity"][];
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -1563,6 +1605,29 @@ export interface components {
             /** @description null on the last page */
             next_cursor: string | null;
         };
+        /** AgentIdentity */
+        AgentIdentity: {
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            id: string;
+            source_kind: components["schemas"]["AgentSource"];
+            /** @description the discovery source that sees it; null for an identity registered by hand */
+            discovery_source_id: string | null;
+            /** @description the source's own id for it (a workflow id, a function ARN, a server URL) */
+            external_id: string;
+            /**
+             * @description discovered (new), adopted (an agent with its external id existed), rule (linked by a linking rule), manual (merged by hand)
+             * @enum {string}
+             */
+            link: "discovered" | "adopted" | "rule" | "manual";
+            /** @description the agent it came with when merged (rule or by hand): POST /agents/{id}/unmerge gives it back */
+            merged_from: string | null;
+            /** Format: date-time */
+            first_seen_at: string;
+            missing_since: string | null;
+        };
         /**
          * AgentKind
          * @enum {string}
@@ -1585,7 +1650,7 @@ export interface components {
          * @description lifecycle state (docs/agents.md)
          * @enum {string}
          */
-        AgentStatus: "active" | "suspended" | "quarantined" | "retired" | "needs_review" | "missing";
+        AgentStatus: "active" | "suspended" | "quarantined" | "retired" | "needs_review" | "missing" | "merged";
         /** AgentTrust */
         AgentTrust: {
             /**
@@ -3082,6 +3147,16 @@ export interface components {
             /** @enum {string} */
             status: "ok";
         };
+        /** MergeAgentRequest */
+        MergeAgentRequest: {
+            /**
+             * Format: uuid
+             * @description the surviving agent: it takes this agent's identities, history, decisions, runs and trust
+             */
+            into: string;
+            /** @description why (kept in the history and the audit log) */
+            reason?: string;
+        };
         /** NotReady */
         NotReady: components["schemas"]["Problem"] & {
             /** @description by check name (database, migrations, redis when configured) */
@@ -4235,6 +4310,16 @@ export interface components {
             /** @description why; kept in the agent history */
             reason: string;
         };
+        /** UnmergeAgentRequest */
+        UnmergeAgentRequest: {
+            /**
+             * Format: uuid
+             * @description an identity of this agent that a merge brought (merged_from is set)
+             */
+            identity: string;
+            /** @description why (kept in the history and the audit log) */
+            reason?: string;
+        };
         /** UpdateAgentRequest */
         UpdateAgentRequest: {
             name?: string;
@@ -4662,7 +4747,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description lifecycle state (docs/agents.md) */
-                status?: "active" | "suspended" | "quarantined" | "retired" | "needs_review" | "missing";
+                status?: "active" | "suspended" | "quarantined" | "retired" | "needs_review" | "missing" | "merged";
                 kind?: "mcp_server" | "llm_agent" | "workflow" | "pipeline" | "function";
                 /** @description where the agent was registered from */
                 source?: "manual" | "mcp" | "n8n" | "zapier" | "make" | "airflow" | "lambda";
@@ -7600,6 +7685,80 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    mergeAgent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MergeAgentRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Agent"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    unmergeAgent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UnmergeAgentRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Agent"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];

@@ -179,7 +179,7 @@ describeEachDatabase('HTTP errors', (ctx, target) => {
       expectProblem(await get('/api/v1/agents?limit=201'), validationProblem('/api/v1/agents', '/querystring/limit', 'must be <= 200'));
       expectProblem(
         await get('/api/v1/agents?status=sleeping'),
-        validationProblem('/api/v1/agents', '/querystring/status', 'must be one of active, suspended, quarantined, retired, needs_review, missing'),
+        validationProblem('/api/v1/agents', '/querystring/status', 'must be one of active, suspended, quarantined, retired, needs_review, missing, merged'),
       );
       expectProblem(await get('/api/v1/agents?colour=blue'), validationProblem('/api/v1/agents', '/querystring/colour', 'is not an allowed property'));
       const badCursor = await get('/api/v1/agents?cursor=not-a-cursor');

@@ -1,5 +1,5 @@
 import { type Queryable, whereClause } from '../../platform/db/index.js';
-import type { Agent, AgentEvent, ListAgentsQuery } from './agents.schemas.js';
+import type { Agent, AgentEvent, AgentIdentity, ListAgentsQuery } from './agents.schemas.js';
 import type { AgentTool } from './fingerprint.js';
 import type { AgentStatus } from './lifecycle.js';
 
@@ -39,6 +39,16 @@ export type AgentValues = Omit<Agent, 'created_at' | 'updated_at'>;
 
 function toAgent(row: AgentRow): AgentRecord {
   return { ...row, created_at: row.created_at.toISOString(), updated_at: row.updated_at.toISOString() };
+}
+
+interface IdentityRow extends Omit<AgentIdentity, 'first_seen_at' | 'missing_since'> {
+  first_seen_at: string;
+  missing_since: string | null;
+}
+
+/** Timestamps as jsonb_build_object writes them (PostgreSQL's text form), in the API's ISO form. */
+function toIdentity(row: IdentityRow): AgentIdentity {
+  return { ...row, first_seen_at: new Date(row.first_seen_at).toISOString(), missing_since: row.missing_since === null ? null : new Date(row.missing_since).toISOString() };
 }
 
 function toEvent(row: AgentEventRow): AgentEvent {
@@ -118,6 +128,25 @@ export function createAgentRepository(db: Queryable) {
     async findById(id: string, tx: Queryable = db, options: { forUpdate?: boolean } = {}): Promise<AgentRecord | undefined> {
       const { rows } = await tx.query<AgentRow>(`select * from agent where id = $1${options.forUpdate ? ' for update' : ''}`, [id]);
       return rows[0] ? toAgent(rows[0]) : undefined;
+    },
+
+    /**
+     * One agent with its identities (the cached read of GET /agents/{id}): the identities come from agent_identities,
+     * which discovery writes (docs/discovery.md "Identities"); one statement over agent_identities_agent_idx.
+     */
+    async findWithIdentities(id: string, tx: Queryable = db): Promise<AgentRecord | undefined> {
+      const { rows } = await tx.query<AgentRow & { identities: IdentityRow[] }>(
+        `select a.*, coalesce((select jsonb_agg(jsonb_build_object('id', i.id, 'source_kind', i.source_kind, 'discovery_source_id', i.discovery_source_id,
+                  'external_id', i.external_id, 'link', i.link, 'merged_from', i.previous_agent_id, 'first_seen_at', i.first_seen_at,
+                  'missing_since', i.missing_since) order by i.id)
+                  from agent_identities i where i.agent_id = a.id), '[]'::jsonb) as identities
+           from agent a where a.id = $1`,
+        [id],
+      );
+      const row = rows[0];
+      if (!row) return undefined;
+      const { identities, ...agent } = row;
+      return { ...toAgent(agent), identities: identities.map(toIdentity) };
     },
 
     async setStatus(id: string, status: AgentStatus, reason: string | null, tx: Queryable = db): Promise<AgentRecord> {

@@ -44,6 +44,23 @@ const ToolInput = Type.Object(
   { additionalProperties: false, title: 'ToolInput' },
 );
 
+export const AgentIdentity = Type.Object(
+  {
+    id: Uuid,
+    source_kind: AgentSource,
+    discovery_source_id: Type.Union([Uuid, Type.Null()], { description: 'the discovery source that sees it; null for an identity registered by hand' }),
+    external_id: Type.String({ description: "the source's own id for it (a workflow id, a function ARN, a server URL)" }),
+    link: literalUnion(['discovered', 'adopted', 'rule', 'manual'] as const, {
+      description: 'discovered (new), adopted (an agent with its external id existed), rule (linked by a linking rule), manual (merged by hand)',
+    }),
+    merged_from: Type.Union([Uuid, Type.Null()], { description: 'the agent it came with when merged (rule or by hand): POST /agents/{id}/unmerge gives it back' }),
+    first_seen_at: Timestamp,
+    missing_since: Type.Union([Timestamp, Type.Null()]),
+  },
+  { title: 'AgentIdentity' },
+);
+export type AgentIdentity = Static<typeof AgentIdentity>;
+
 export const Tool = Type.Object(
   {
     name: Type.String(),
@@ -79,6 +96,11 @@ export const Agent = Type.Object(
     targets: Type.Array(Type.String()),
     tags: Type.Array(Type.String()),
     metadata: JsonObject,
+    identities: Type.Optional(
+      Type.Array(AgentIdentity, {
+        description: 'what each source calls this agent (GET /agents/{id} only): one per discovery source, and those merged in (docs/discovery.md "Merging")',
+      }),
+    ),
     created_at: Timestamp,
     updated_at: Timestamp,
   },

@@ -147,7 +147,7 @@ export function createAgentService({ db, repository, audit, cache, invalidation 
     },
 
     async get(id: string): Promise<AgentRecord> {
-      const agent = await cache.get(id, () => repository.findById(id));
+      const agent = await cache.get(id, () => repository.findWithIdentities(id));
       if (!agent) throw notFound(`agent ${id}`);
       return agent;
     },

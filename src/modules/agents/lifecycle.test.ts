@@ -13,6 +13,7 @@ const EXPECTED: Record<AgentStatus, Record<LifecycleAction, AgentStatus | null>>
   retired: { suspend: null, resume: null, quarantine: null, approve: null, retire: null },
   needs_review: { suspend: 'suspended', resume: null, quarantine: 'quarantined', approve: 'active', retire: 'retired' },
   missing: { suspend: null, resume: null, quarantine: 'quarantined', approve: null, retire: 'retired' },
+  merged: { suspend: null, resume: null, quarantine: null, approve: null, retire: null },
 };
 
 /** What a refused action reports as allowed instead, in the canonical action order. */
@@ -23,9 +24,10 @@ const EXPECTED_ALLOWED: Record<AgentStatus, LifecycleAction[]> = {
   retired: [],
   needs_review: ['suspend', 'quarantine', 'approve', 'retire'],
   missing: ['quarantine', 'retire'],
+  merged: [],
 };
 
-const HAND_STATUSES = ['active', 'suspended', 'quarantined', 'retired', 'needs_review', 'missing'] as const;
+const HAND_STATUSES = ['active', 'suspended', 'quarantined', 'retired', 'needs_review', 'missing', 'merged'] as const;
 const HAND_ACTIONS = ['suspend', 'resume', 'quarantine', 'approve', 'retire'] as const;
 
 const pairs = HAND_STATUSES.flatMap((from) => HAND_ACTIONS.map((action) => ({ from, action, to: EXPECTED[from][action] })));
@@ -34,7 +36,7 @@ describe('agent lifecycle state machine', () => {
   it('knows exactly the statuses and actions of docs/agents.md, so the table below is exhaustive', () => {
     expect([...AGENT_STATUSES]).toEqual([...HAND_STATUSES]);
     expect([...LIFECYCLE_ACTIONS]).toEqual([...HAND_ACTIONS]);
-    expect(pairs).toHaveLength(30);
+    expect(pairs).toHaveLength(35);
   });
 
   it.each(pairs.filter((pair) => pair.to !== null))('$from --$action--> $to', ({ from, action, to }) => {
@@ -59,9 +61,10 @@ describe('agent lifecycle state machine', () => {
     }
   });
 
-  it('makes retired final and reachable from every other status', () => {
+  it('makes retired final and reachable from every other status but merged (which only an unmerge leaves)', () => {
     expect(transition('retired', 'approve')).toEqual({ ok: false, allowed: [] });
-    for (const from of HAND_STATUSES.filter((status) => status !== 'retired')) {
+    expect(transition('merged', 'retire')).toEqual({ ok: false, allowed: [] });
+    for (const from of HAND_STATUSES.filter((status) => status !== 'retired' && status !== 'merged')) {
       expect(transition(from, 'retire')).toEqual({ ok: true, to: 'retired' });
     }
   });

@@ -6,8 +6,11 @@
  * Discovery moves agents into the last two statuses itself (docs/discovery.md): `needs_review` when the definition
  * of an approved agent changed, `missing` when its source no longer lists it (and back to where it was when it
  * reappears). People only take agents out of them.
+ *
+ * `merged`: the agent was merged into another (docs/discovery.md "Merging"); its identities and history live on
+ * with the survivor. No lifecycle action applies to it: only an unmerge brings it back, to the status it had.
  */
-export const AGENT_STATUSES = ['active', 'suspended', 'quarantined', 'retired', 'needs_review', 'missing'] as const;
+export const AGENT_STATUSES = ['active', 'suspended', 'quarantined', 'retired', 'needs_review', 'missing', 'merged'] as const;
 export type AgentStatus = (typeof AGENT_STATUSES)[number];
 
 export const LIFECYCLE_ACTIONS = ['suspend', 'resume', 'quarantine', 'approve', 'retire'] as const;
@@ -20,6 +23,7 @@ export const TRANSITIONS: Readonly<Record<AgentStatus, Partial<Record<LifecycleA
   retired: {},
   needs_review: { suspend: 'suspended', quarantine: 'quarantined', approve: 'active', retire: 'retired' },
   missing: { quarantine: 'quarantined', retire: 'retired' },
+  merged: {},
 };
 
 export type TransitionResult = { ok: true; to: AgentStatus } | { ok: false; allowed: LifecycleAction[] };

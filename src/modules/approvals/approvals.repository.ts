@@ -137,6 +137,19 @@ export function createApprovalRepository(db: Queryable) {
       return rows;
     },
 
+    /**
+     * Pending approvals of any of these agents, oldest first, not yet past their expiry (the kill switch's preview:
+     * what stopping them leaves waiting). One statement over approval_agent_idx.
+     */
+    async pendingForAgents(agentIds: string[], now: Date, tx: Queryable = db): Promise<ApprovalRow[]> {
+      if (agentIds.length === 0) return [];
+      const { rows } = await tx.query<ApprovalRow>(
+        `select ${COLUMNS} from approval where agent_id = any($1::uuid[]) and status = 'pending' and expires_at > $2 order by id`,
+        [agentIds, now],
+      );
+      return rows;
+    },
+
     /** An approving vote that does not decide yet (the policy asks for two approvers). */
     async addVote(id: string, approvers: Vote[], at: Date, tx: Queryable = db): Promise<ApprovalRow> {
       const { rows } = await tx.query<ApprovalRow>(`update approval set approvers = $2::jsonb, updated_at = $3 where id = $1 returning ${COLUMNS}`, [id, JSON.stringify(approvers), at]);

@@ -103,6 +103,11 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
     /** The server is closing: long-polls answer now (approval-waiters.ts `drain`). */
     drainWaiters: () => waiters.drain(),
 
+    /** Pending approvals of these agents (the kill switch's preview, docs/kill-switch.md). */
+    async pendingForAgents(agentIds: string[]): Promise<ApprovalRecord[]> {
+      return (await repository.pendingForAgents(agentIds, clock.now())).map(toRecord);
+    },
+
     async list(query: ListApprovalsQuery): Promise<{ items: ApprovalRecord[]; next_cursor: string | null }> {
       // The status filter must see expiries that no sweep has recorded yet.
       await expireDue(clock.now());

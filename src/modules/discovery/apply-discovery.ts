@@ -11,7 +11,9 @@ import { newId } from '../../platform/ids.js';
 import type { AgentBulkWriter, AgentRecord, AgentStatus, AgentStatusChange, AgentValues, DiscoveredDefinition, NewAgentEvent } from '../agents/index.js';
 import type { DiscoverySourceKind } from './connectors/types.js';
 import { describeChanges, diffDefinitions, type DefinitionChange } from './definition-diff.js';
+import type { IdentityBefore, MergeRecord, MergeRepository } from './agent-merge.repository.js';
 import type { IdentityRepository, KnownIdentity, NewFinding, NewIdentity } from './identities.repository.js';
+import { externalIdsFor, keysOfExternalId, parseKey } from './link-keys.js';
 import type { Observation, Reconciliation } from './reconcile.js';
 import { poisonedTools, rugPulls, toolsToScan, type ToolFinding } from './tool-scan.js';
 
@@ -25,6 +27,7 @@ export interface ApplyDeps {
     'insertMany' | 'updateDefinitions' | 'setStatuses' | 'insertEvents' | 'findBySourceExternalIds' | 'findByIds' | 'statusesBeforeMissing' | 'approvedAgents' | 'announceChanged' | 'forget'
   >;
   identities: IdentityRepository;
+  merges: Pick<MergeRepository, 'candidates' | 'insertRuleMerges' | 'survivorsOf' | 'joinMerges'>;
   clock: Clock;
 }
 
@@ -36,6 +39,8 @@ export interface ApplyContext {
 
 export interface Applied {
   new: number;
+  /** New identities that a linking rule joined to another source's agent (counted in `new` too). */
+  linked: number;
   changed: number;
   unchanged: number;
   missing: number;
@@ -73,11 +78,11 @@ function definitionOf(id: string, seen: Observation): DiscoveredDefinition {
 }
 
 export function createDiscoveryApplier(deps: ApplyDeps) {
-  const { db, agents, identities, clock } = deps;
+  const { db, agents, identities, merges, clock } = deps;
 
   return async function apply(context: ApplyContext, plan: Reconciliation): Promise<Applied> {
     const actor = `discovery:${context.source.id}`;
-    const applied: Applied = { new: 0, changed: 0, unchanged: plan.unchanged, missing: 0, findings: 0, touched: [] };
+    const applied: Applied = { new: 0, linked: 0, changed: 0, unchanged: plan.unchanged, missing: 0, findings: 0, touched: [] };
     const event = (agentId: string, action: string, from: AgentStatus | null, to: AgentStatus, reason: string, extra: Partial<Event> = {}): Event => ({
       id: newId(),
       agent_id: agentId,
@@ -109,6 +114,74 @@ export function createDiscoveryApplier(deps: ApplyDeps) {
       events.push(event(agentId, found[0]!.kind, status, status, found.map((item) => item.detail).join('; ')));
     };
 
+    const agentRow = (id: string, seen: Observation, status: AgentStatus, statusReason: string): AgentValues => {
+      const { agent } = seen;
+      return {
+        id,
+        name: agent.name,
+        kind: agent.kind,
+        source: context.source.kind,
+        external_id: clipExternalId(agent.agent_external_id),
+        owner: agent.owner,
+        vendor: agent.vendor,
+        model: agent.model,
+        version: agent.version,
+        description: agent.description,
+        prompt: agent.prompt,
+        config: agent.config,
+        tools: agent.tools,
+        fingerprint: seen.fingerprint,
+        status,
+        status_reason: statusReason,
+        classification: 'internal',
+        role: null,
+        targets: [],
+        tags: agent.tags,
+        metadata: { discovered: agent.details },
+      };
+    };
+    const identityOf = (id: string, agentId: string, seen: Observation, link: NewIdentity['link'], at: string): NewIdentity => ({
+      id,
+      agent_id: agentId,
+      source_kind: context.source.kind,
+      discovery_source_id: context.source.id,
+      external_id: seen.agent.external_id,
+      link,
+      previous_agent_id: null,
+      fingerprint: seen.fingerprint,
+      observed_hash: seen.observedHash,
+      link_keys: seen.linkKeys,
+      first_seen_at: at,
+    });
+
+    /**
+     * For each new observation with linking keys, the agent of another source (or registered by hand) that shares
+     * one: the oldest such agent, by the first of its keys in order. One statement for the batch.
+     */
+    async function linksOf(tx: Queryable, batch: Observation[]): Promise<Map<Observation, { agent: { id: string; status: AgentStatus }; rule: string; value: string }>> {
+      const keys = [...new Set(batch.flatMap((seen) => seen.linkKeys))];
+      const result = new Map<Observation, { agent: { id: string; status: AgentStatus }; rule: string; value: string }>();
+      if (keys.length === 0) return result;
+      const rules = [...new Set(keys.map((key) => parseKey(key).rule))];
+      const byKey = new Map<string, string>();
+      for (const candidate of await merges.candidates(tx, context.source.id, keys, externalIdsFor(keys))) {
+        const candidateKeys = candidate.key !== null ? [candidate.key] : keysOfExternalId(candidate.external_id ?? '', rules);
+        // Candidates come ordered by agent id: the first agent found for a key is the oldest.
+        for (const key of candidateKeys) if (!byKey.has(key)) byKey.set(key, candidate.agent_id);
+      }
+      const records = new Map((await agents.findByIds(tx, [...new Set(byKey.values())])).map((record) => [record.id, record]));
+      for (const seen of batch) {
+        for (const key of seen.linkKeys) {
+          const record = records.get(byKey.get(key) ?? '');
+          if (!record) continue;
+          const { rule, value } = parseKey(key);
+          result.set(seen, { agent: { id: record.id, status: record.status }, rule, value });
+          break;
+        }
+      }
+      return result;
+    }
+
     async function commit(ids: string[], work: (tx: Queryable) => Promise<void>): Promise<void> {
       await db.transaction(async (tx) => {
         await work(tx);
@@ -128,35 +201,89 @@ export function createDiscoveryApplier(deps: ApplyDeps) {
         const existing = new Map(
           (await agents.findBySourceExternalIds(tx, context.source.kind, batch.map((seen) => clipExternalId(seen.agent.agent_external_id)))).map((agent) => [agent.external_id, agent]),
         );
+        // An adopted agent that was merged into another: the identity joins the survivor, the merged agent keeps
+        // this source's definition.
+        const survivors = await merges.survivorsOf(tx, [...existing.values()].filter((agent) => agent.status === 'merged').map((agent) => agent.id));
+        const survivorRecords = new Map((await agents.findByIds(tx, [...new Set(survivors.values())])).map((record) => [record.id, record]));
+        const linked = await linksOf(tx, batch.filter((seen) => !existing.has(clipExternalId(seen.agent.agent_external_id))));
         const rows: AgentValues[] = [];
         const adoptedSame: DiscoveredDefinition[] = [];
         const links: NewIdentity[] = [];
         const events: Event[] = [];
         const findings: NewFinding[] = [];
+        const ruleMerges: Array<Omit<MergeRecord, 'unmerged_at' | 'merged_at'> & { merged_at: string }> = [];
+        const linkedTo: string[] = [];
+        const joined: Array<{ agentId: string; identity: IdentityBefore }> = [];
         for (const seen of batch) {
           const externalId = clipExternalId(seen.agent.agent_external_id);
           const adopted = existing.get(externalId);
           const identityId = newId();
+          const survivor = adopted?.status === 'merged' ? survivorRecords.get(survivors.get(adopted.id) ?? '') : undefined;
+          if (adopted?.status === 'merged' && survivor) {
+            // Known to the registry, merged away: this source's view goes to the merged agent, the identity to the
+            // survivor, and joins the merge (an unmerge takes it back with the rest).
+            const differs = adopted.fingerprint !== seen.fingerprint;
+            links.push({
+              ...identityOf(identityId, survivor.id, seen, 'adopted', at),
+              previous_agent_id: adopted.id,
+              fingerprint: differs ? adopted.fingerprint : seen.fingerprint,
+              observed_hash: differs ? '' : seen.observedHash,
+            });
+            joined.push({ agentId: adopted.id, identity: { id: identityId, link: 'adopted', previous_agent_id: null } });
+            if (differs) {
+              changed.push({
+                seen,
+                known: { id: identityId, agent_id: survivor.id, previous_agent_id: adopted.id, external_id: seen.agent.external_id, fingerprint: adopted.fingerprint, observed_hash: '', missing_since: null, agent_status: survivor.status },
+              });
+            } else {
+              adoptedSame.push(definitionOf(adopted.id, seen));
+            }
+            continue;
+          }
+          const link = adopted ? undefined : linked.get(seen);
+          if (link) {
+            // A linking rule says another source's agent is this one: this source's view is kept as an agent of its
+            // own, merged into that one at once (an unmerge gives it back), and the identity joins the survivor.
+            const ownId = newId();
+            const quarantineReason = `found by discovery source ${context.source.name}; waiting for approval`;
+            rows.push(agentRow(ownId, seen, 'merged', `merged into agent ${link.agent.id} by the linking rule ${link.rule}`));
+            links.push({ ...identityOf(identityId, link.agent.id, seen, 'rule', at), previous_agent_id: ownId });
+            const reason = `linked by the rule ${link.rule} (${link.value}): ${seen.agent.name} as discovery source ${context.source.name} (${context.source.kind}) lists it`;
+            ruleMerges.push({
+              id: newId(),
+              agent_id: ownId,
+              into_agent_id: link.agent.id,
+              via: 'rule',
+              rule: link.rule,
+              link_value: link.value,
+              previous_status: 'quarantined',
+              previous_status_reason: quarantineReason,
+              role_set: null,
+              identities: [{ id: identityId, link: 'discovered', previous_agent_id: null }],
+              reason,
+              merged_by: actor,
+              correlation_id: context.correlationId,
+              merged_at: at,
+            });
+            events.push(event(link.agent.id, 'linked', link.agent.status, link.agent.status, reason, { fingerprint: seen.fingerprint }));
+            flag(link.agent.id, link.agent.status, poisonedTools(seen.agent.tools), at, events, findings);
+            linkedTo.push(link.agent.id);
+            continue;
+          }
           const agentId = adopted?.id ?? newId();
           // An agent this source's kind already registered under the same external id (by hand, or through another
           // source) is the same thing: this source's identity joins it.
           const differs = adopted !== undefined && adopted.fingerprint !== seen.fingerprint;
           links.push({
-            id: identityId,
-            agent_id: agentId,
-            source_kind: context.source.kind,
-            discovery_source_id: context.source.id,
-            external_id: seen.agent.external_id,
-            link: adopted ? 'adopted' : 'discovered',
+            ...identityOf(identityId, agentId, seen, adopted ? 'adopted' : 'discovered', at),
             // An adopted agent that differs keeps its own fingerprint on the identity until the pass below writes it.
             fingerprint: differs ? adopted.fingerprint : seen.fingerprint,
             observed_hash: differs ? '' : seen.observedHash,
-            first_seen_at: at,
           });
           if (adopted && differs) {
             changed.push({
               seen,
-              known: { id: identityId, agent_id: agentId, external_id: seen.agent.external_id, fingerprint: adopted.fingerprint, observed_hash: '', missing_since: null, agent_status: adopted.status },
+              known: { id: identityId, agent_id: agentId, previous_agent_id: null, external_id: seen.agent.external_id, fingerprint: adopted.fingerprint, observed_hash: '', missing_since: null, agent_status: adopted.status },
             });
             continue;
           }
@@ -165,29 +292,7 @@ export function createDiscoveryApplier(deps: ApplyDeps) {
             continue;
           }
           const { agent } = seen;
-          rows.push({
-            id: agentId,
-            name: agent.name,
-            kind: agent.kind,
-            source: context.source.kind,
-            external_id: externalId,
-            owner: agent.owner,
-            vendor: agent.vendor,
-            model: agent.model,
-            version: agent.version,
-            description: agent.description,
-            prompt: agent.prompt,
-            config: agent.config,
-            tools: agent.tools,
-            fingerprint: seen.fingerprint,
-            status: 'quarantined',
-            status_reason: `found by discovery source ${context.source.name}; waiting for approval`,
-            classification: 'internal',
-            role: null,
-            targets: [],
-            tags: agent.tags,
-            metadata: { discovered: agent.details },
-          });
+          rows.push(agentRow(agentId, seen, 'quarantined', `found by discovery source ${context.source.name}; waiting for approval`));
           events.push(event(agentId, 'discovered', null, 'quarantined', `found by discovery source ${context.source.name} (${context.source.kind})`, { fingerprint: seen.fingerprint }));
           flag(agentId, 'quarantined', poisonedTools(agent.tools), at, events, findings);
         }
@@ -197,66 +302,77 @@ export function createDiscoveryApplier(deps: ApplyDeps) {
         await identities.insertMany(tx, links);
         await agents.insertEvents(tx, events);
         await identities.insertFindings(tx, findings);
-        await agents.announceChanged(tx, adoptedSame.map((definition) => definition.id));
+        await merges.insertRuleMerges(tx, ruleMerges);
+        await merges.joinMerges(tx, joined);
+        const announced = [...adoptedSame.map((definition) => definition.id), ...new Set(linkedTo)];
+        await agents.announceChanged(tx, announced);
         applied.new += rows.length;
+        applied.linked += ruleMerges.length;
         applied.unchanged += adoptedSame.length;
         applied.findings += findings.length;
-        applied.touched.push(...rows.map((row) => row.id), ...adoptedSame.map((definition) => definition.id));
-        adoptedIds.push(...adoptedSame.map((definition) => definition.id));
+        applied.touched.push(...rows.map((row) => row.id), ...announced);
+        adoptedIds.push(...announced);
       });
       agents.forget(adoptedIds.splice(0));
     }
 
     for (const batch of chunks(changed)) {
       const at = clock.now().toISOString();
-      const ids = batch.map(({ known }) => known.agent_id);
-      await commit(ids, async (tx) => {
-        const records = new Map((await agents.findByIds(tx, ids)).map((record) => [record.id, record]));
+      // The holder is the agent the identity belongs to (its status and history move); the target is where this
+      // source's definition is kept: the holder itself, or, for an identity merged in, the agent it came with.
+      const ids = [...new Set(batch.map(({ known }) => known.agent_id))];
+      const targets = batch.map(({ known }) => known.previous_agent_id).filter((id): id is string => id !== null);
+      await commit([...ids, ...targets], async (tx) => {
+        const records = new Map((await agents.findByIds(tx, [...ids, ...targets])).map((record) => [record.id, record]));
         const approved = await agents.approvedAgents(tx, ids);
         const before = await agents.statusesBeforeMissing(tx, ids.filter((id) => records.get(id)?.status === 'missing'));
         const definitions: DiscoveredDefinition[] = [];
-        const statuses: AgentStatusChange[] = [];
+        const statuses = new Map<string, AgentStatusChange>();
         const events: Event[] = [];
         const findings: NewFinding[] = [];
         for (const { seen, known } of batch) {
-          const record = records.get(known.agent_id);
-          if (!record || record.status === 'retired') continue;
-          const changes = diffDefinitions(record, seen.agent);
-          definitions.push(definitionOf(record.id, seen));
-          const summary = `definition changed (discovery source ${context.source.name}): ${describeChanges(changes) || 'no visible difference'}`;
-          const next = nextStatusOnChange(record, before.get(record.id), changes.length > 0);
-          if (next !== record.status) {
-            statuses.push({ id: record.id, status: next, reason: summary });
-            events.push(event(record.id, record.status === 'missing' ? 'reappeared' : 'review', record.status, next, summary, { fingerprint: seen.fingerprint, changes }));
+          const holder = records.get(known.agent_id);
+          const target = records.get(known.previous_agent_id ?? known.agent_id);
+          if (!holder || !target || holder.status === 'retired') continue;
+          const changes = diffDefinitions(target, seen.agent);
+          definitions.push(definitionOf(target.id, seen));
+          const through = target.id === holder.id ? '' : ` through the identity merged from agent ${target.id}`;
+          const summary = `definition changed (discovery source ${context.source.name}${through}): ${describeChanges(changes) || 'no visible difference'}`;
+          const current = statuses.get(holder.id)?.status ?? holder.status;
+          const next = nextStatusOnChange({ status: current }, before.get(holder.id), changes.length > 0);
+          if (next !== current) {
+            statuses.set(holder.id, { id: holder.id, status: next, reason: summary });
+            events.push(event(holder.id, current === 'missing' ? 'reappeared' : 'review', current, next, summary, { fingerprint: seen.fingerprint, changes }));
           } else {
-            events.push(event(record.id, 'definition_changed', record.status, record.status, summary, { fingerprint: seen.fingerprint, changes }));
+            events.push(event(holder.id, 'definition_changed', current, current, summary, { fingerprint: seen.fingerprint, changes }));
           }
-          const found = [...poisonedTools(seen.agent.tools, toolsToScan(changes)), ...(approved.has(record.id) ? rugPulls(changes) : [])];
-          flag(record.id, next, found, at, events, findings);
+          const found = [...poisonedTools(seen.agent.tools, toolsToScan(changes)), ...(approved.has(holder.id) ? rugPulls(changes) : [])];
+          flag(holder.id, next, found, at, events, findings);
         }
         await agents.updateDefinitions(tx, definitions);
-        await agents.setStatuses(tx, statuses);
+        await agents.setStatuses(tx, [...statuses.values()]);
         await agents.insertEvents(tx, events);
         await identities.insertFindings(tx, findings);
-        await identities.recordSeen(tx, batch.map(({ seen, known }) => ({ id: known.id, fingerprint: seen.fingerprint, observed_hash: seen.observedHash })));
+        await identities.recordSeen(tx, batch.map(({ seen, known }) => seenThrough(known, seen)));
         applied.changed += batch.length;
         applied.findings += findings.length;
       });
     }
 
     for (const batch of chunks(plan.refreshed)) {
-      const ids = batch.map(({ known }) => known.agent_id);
-      await commit(ids, async (tx) => {
-        const returning = batch.filter(({ known }) => known.agent_status === 'missing').map(({ known }) => known.agent_id);
+      const ids = [...new Set(batch.map(({ known }) => known.agent_id))];
+      const targets = batch.map(({ known }) => known.previous_agent_id).filter((id): id is string => id !== null);
+      await commit([...ids, ...targets], async (tx) => {
+        const returning = [...new Set(batch.filter(({ known }) => known.agent_status === 'missing').map(({ known }) => known.agent_id))];
         const before = await agents.statusesBeforeMissing(tx, returning);
-        await agents.updateDefinitions(tx, batch.map(({ seen, known }) => definitionOf(known.agent_id, seen)));
+        await agents.updateDefinitions(tx, batch.map(({ seen, known }) => definitionOf(known.previous_agent_id ?? known.agent_id, seen)));
         const statuses = returning.map((id) => ({ id, status: before.get(id) ?? 'quarantined', reason: `listed again by discovery source ${context.source.name}` }));
         await agents.setStatuses(tx, statuses);
         await agents.insertEvents(
           tx,
           statuses.map((change) => event(change.id, 'reappeared', 'missing', change.status, change.reason)),
         );
-        await identities.recordSeen(tx, batch.map(({ seen, known }) => ({ id: known.id, fingerprint: seen.fingerprint, observed_hash: seen.observedHash })));
+        await identities.recordSeen(tx, batch.map(({ seen, known }) => seenThrough(known, seen)));
         applied.unchanged += batch.length;
       });
     }
@@ -279,6 +395,8 @@ export function createDiscoveryApplier(deps: ApplyDeps) {
     return applied;
   };
 }
+
+const seenThrough = (known: KnownIdentity, seen: Observation) => ({ id: known.id, fingerprint: seen.fingerprint, observed_hash: seen.observedHash, link_keys: seen.linkKeys });
 
 function uniqueByAgent(identities: KnownIdentity[]): KnownIdentity[] {
   const seen = new Map<string, KnownIdentity>();

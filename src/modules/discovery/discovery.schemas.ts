@@ -140,3 +140,20 @@ export const ListFindingsQuery = Type.Object(
 );
 export type ListFindingsQuery = Static<typeof ListFindingsQuery>;
 export const DiscoveryFindingPage = Page(DiscoveryFinding, 'DiscoveryFindingPage');
+
+const uuidShape = { format: Uuid.format, pattern: Uuid.pattern };
+
+export const MergeAgentBody = Type.Object(
+  {
+    into: Type.String({ ...uuidShape, description: 'the surviving agent: it takes this agent\'s identities, history, decisions, runs and trust' }),
+    reason: Type.Optional(Type.String({ minLength: 1, maxLength: 1000, description: 'why (kept in the history and the audit log)' })),
+  },
+  { additionalProperties: false, title: 'MergeAgentRequest' },
+);
+export const UnmergeAgentBody = Type.Object(
+  {
+    identity: Type.String({ ...uuidShape, description: 'an identity of this agent that a merge brought (merged_from is set)' }),
+    reason: Type.Optional(Type.String({ minLength: 1, maxLength: 1000, description: 'why (kept in the history and the audit log)' })),
+  },
+  { additionalProperties: false, title: 'UnmergeAgentRequest' },
+);

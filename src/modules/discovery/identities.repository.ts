@@ -9,6 +9,8 @@ import type { DiscoveryFinding, ListFindingsQuery } from './discovery.schemas.js
 export interface KnownIdentity {
   id: string;
   agent_id: string;
+  /** Set for an identity merged into agent_id (by a rule or by hand): the agent it came with, which keeps its definition. */
+  previous_agent_id: string | null;
   external_id: string;
   fingerprint: string | null;
   observed_hash: string | null;
@@ -22,9 +24,11 @@ export interface NewIdentity {
   source_kind: string;
   discovery_source_id: string;
   external_id: string;
-  link: 'discovered' | 'adopted';
+  link: 'discovered' | 'adopted' | 'rule';
+  previous_agent_id: string | null;
   fingerprint: string;
   observed_hash: string;
+  link_keys: string[];
   first_seen_at: string;
 }
 
@@ -51,7 +55,7 @@ export function createIdentityRepository(db: Queryable) {
   return {
     async listForSource(sourceId: string, tx: Queryable = db): Promise<KnownIdentity[]> {
       const { rows } = await tx.query<KnownIdentity>(
-        `select i.id, i.agent_id, i.external_id, i.fingerprint, i.observed_hash, i.missing_since, a.status as agent_status
+        `select i.id, i.agent_id, i.previous_agent_id, i.external_id, i.fingerprint, i.observed_hash, i.missing_since, a.status as agent_status
            from agent_identities i join agent a on a.id = i.agent_id
           where i.discovery_source_id = $1`,
         [sourceId],
@@ -62,20 +66,22 @@ export function createIdentityRepository(db: Queryable) {
     async insertMany(tx: Queryable, identities: NewIdentity[]): Promise<void> {
       if (identities.length === 0) return;
       await tx.query(
-        `insert into agent_identities (id, agent_id, source_kind, discovery_source_id, external_id, link, fingerprint, observed_hash, first_seen_at)
-         select r.id, r.agent_id, r.source_kind, r.discovery_source_id, r.external_id, r.link, r.fingerprint, r.observed_hash, r.first_seen_at
+        `insert into agent_identities (id, agent_id, source_kind, discovery_source_id, external_id, link, previous_agent_id, fingerprint, observed_hash, link_keys, first_seen_at)
+         select r.id, r.agent_id, r.source_kind, r.discovery_source_id, r.external_id, r.link, r.previous_agent_id, r.fingerprint, r.observed_hash,
+                array(select jsonb_array_elements_text(r.link_keys)), r.first_seen_at
            from jsonb_to_recordset($1::jsonb) as r(id uuid, agent_id uuid, source_kind text, discovery_source_id uuid, external_id text, link text,
-                fingerprint text, observed_hash text, first_seen_at timestamptz)`,
+                previous_agent_id uuid, fingerprint text, observed_hash text, link_keys jsonb, first_seen_at timestamptz)`,
         [json(identities)],
       );
     },
 
     /** What was seen through each identity now; a missing identity is found again. */
-    async recordSeen(tx: Queryable, seen: Array<{ id: string; fingerprint: string; observed_hash: string }>): Promise<void> {
+    async recordSeen(tx: Queryable, seen: Array<{ id: string; fingerprint: string; observed_hash: string; link_keys: string[] }>): Promise<void> {
       if (seen.length === 0) return;
       await tx.query(
-        `update agent_identities i set fingerprint = r.fingerprint, observed_hash = r.observed_hash, missing_since = null, updated_at = now()
-           from jsonb_to_recordset($1::jsonb) as r(id uuid, fingerprint text, observed_hash text)
+        `update agent_identities i set fingerprint = r.fingerprint, observed_hash = r.observed_hash, link_keys = array(select jsonb_array_elements_text(r.link_keys)),
+                missing_since = null, updated_at = now()
+           from jsonb_to_recordset($1::jsonb) as r(id uuid, fingerprint text, observed_hash text, link_keys jsonb)
           where i.id = r.id`,
         [json(seen)],
       );
@@ -99,6 +105,20 @@ export function createIdentityRepository(db: Queryable) {
         [json(agentIds)],
       );
       return new Set(rows.map((row) => row.id));
+    },
+
+    /**
+     * Ids of the agents any of these discovery sources found (their identities, wherever a merge moved them), read
+     * on the caller's transaction (the kill switch resolves its discovery_source criterion inside the transaction
+     * that suspends).
+     */
+    async agentsFoundBy(sourceIds: string[], tx: Queryable = db): Promise<string[]> {
+      if (sourceIds.length === 0) return [];
+      const { rows } = await tx.query<{ agent_id: string }>(
+        `select distinct agent_id from agent_identities where discovery_source_id = any($1::uuid[]) order by agent_id`,
+        [sourceIds],
+      );
+      return rows.map((row) => row.agent_id);
     },
 
     async insertFindings(tx: Queryable, findings: NewFinding[]): Promise<void> {

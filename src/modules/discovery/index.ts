@@ -1,12 +1,16 @@
 import type { Clock } from '../../platform/clock.js';
 import type { SecretBox } from '../../platform/crypto/secret-box.js';
-import type { Database } from '../../platform/db/index.js';
+import type { Database, Queryable } from '../../platform/db/index.js';
 import type { JobQueue } from '../../platform/jobs/index.js';
 import type { OutboundClient } from '../../platform/outbound/index.js';
 import type { Logger } from '../../platform/telemetry/logger.js';
 import type { Metrics } from '../../platform/telemetry/metrics.js';
-import type { AgentBulkWriter } from '../agents/index.js';
+import type { AgentBulkWriter, AgentRecord } from '../agents/index.js';
 import type { AuditService } from '../audit/index.js';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { createMergeRepository } from './agent-merge.repository.js';
+import { agentMergeRoutes } from './agent-merge.routes.js';
+import { createMergeService } from './agent-merge.service.js';
 import { createDiscoveryApplier } from './apply-discovery.js';
 import { registerDiscoveryJobs } from './discovery.jobs.js';
 import { createDiscoveryMetrics } from './discovery.metrics.js';
@@ -16,6 +20,7 @@ import { createDiscoveryRunService } from './discovery-runs.service.js';
 import { createDiscoverySourceRepository } from './discovery-sources.repository.js';
 import { createDiscoverySourceService } from './discovery-sources.service.js';
 import { createIdentityRepository } from './identities.repository.js';
+import type { LinkRule } from './link-keys.js';
 import { createRunExecutor } from './run-executor.js';
 
 export { RUN_QUEUE } from './discovery-runs.service.js';
@@ -34,6 +39,8 @@ export interface DiscoverySettings {
   /** OUTBOUND_TIMEOUT and OUTBOUND_MAX_RESPONSE_BYTES: one MCP request, and one stdio message. */
   requestTimeoutMs: number;
   maxMessageBytes: number;
+  /** DISCOVERY_LINK_RULES (docs/discovery.md "Merging"). */
+  linkRules: readonly LinkRule[];
 }
 
 /** Discovery (docs/discovery.md): sources, runs as durable jobs, connectors per vendor, shadow-AI quarantine and review. */
@@ -47,6 +54,8 @@ export function createDiscoveryModule(deps: {
   outbound: Pick<OutboundClient, 'request' | 'fetch' | 'assertAllowedUrl'>;
   jobs: Pick<JobQueue, 'define' | 'schedule' | 'send'>;
   agents: AgentBulkWriter;
+  /** An agent as GET /agents/{id} shows it (what merge and unmerge answer). */
+  readAgent: (id: string) => Promise<AgentRecord>;
   settings: DiscoverySettings;
   /** After a run changed the registry: alert rules look at quarantined, changed and flagged agents. */
   onAgentsChanged: (correlationId: string) => void;
@@ -56,7 +65,8 @@ export function createDiscoveryModule(deps: {
   const sources = createDiscoverySourceRepository(deps.db);
   const runs = createDiscoveryRunRepository(deps.db);
   const identities = createIdentityRepository(deps.db);
-  const apply = createDiscoveryApplier({ db: deps.db, agents: deps.agents, identities, clock: deps.clock });
+  const merges = createMergeRepository();
+  const apply = createDiscoveryApplier({ db: deps.db, agents: deps.agents, identities, merges, clock: deps.clock });
   const execute = createRunExecutor({
     db: deps.db,
     sources,
@@ -72,6 +82,7 @@ export function createDiscoveryModule(deps: {
     settings: {
       runTimeoutMs: settings.runTimeoutMs,
       stdioCommands: settings.stdioCommands,
+      linkRules: settings.linkRules,
       limits: {
         maxItems: settings.maxItems,
         maxTools: settings.maxTools,
@@ -96,8 +107,19 @@ export function createDiscoveryModule(deps: {
     // Two attempts of a whole run, plus the margin of the job's own timeout: no live attempt can be that old.
     abandonAfterMs: 2 * (settings.runTimeoutMs + 120_000) + 60_000,
   });
+  const mergeService = createMergeService({ db: deps.db, merges, agents: deps.agents, readAgent: deps.readAgent, audit: deps.audit, clock: deps.clock });
   registerDiscoveryJobs(deps.jobs, { execute, sweep: runService.sweep, runTimeoutMs: settings.runTimeoutMs, concurrency: settings.concurrency });
-  return { sources: sourceService, runs: runService, routes: discoveryRoutes(sourceService, runService) };
+  return {
+    sources: sourceService,
+    runs: runService,
+    /** The agents these sources found (the kill switch's discovery_source criterion, docs/kill-switch.md). */
+    agentsFoundBy: (sourceIds: string[], tx: Queryable) => identities.agentsFoundBy(sourceIds, tx),
+    merges: mergeService,
+    routes: (async (app) => {
+      await app.register(discoveryRoutes(sourceService, runService));
+      await app.register(agentMergeRoutes(mergeService));
+    }) satisfies FastifyPluginAsyncTypebox,
+  };
 }
 
 export type DiscoveryModule = ReturnType<typeof createDiscoveryModule>;

@@ -28,6 +28,7 @@ function known(seen: DiscoveredAgent, overrides: Partial<KnownIdentity> = {}): K
   return {
     id: `identity-${seen.external_id}`,
     agent_id: `agent-${seen.external_id}`,
+    previous_agent_id: null,
     external_id: seen.external_id,
     fingerprint: observation.fingerprint,
     observed_hash: observation.observedHash,
@@ -46,7 +47,7 @@ describe('reconcile', () => {
     const changedB = agent('2', { config: { nodes: [{ type: 'n8n-nodes-base.httpRequest' }] } });
     const renamedC = agent('3', { name: 'renamed' });
     const gone = agent('4');
-    const plan = reconcile([a, changedB, renamedC].map(observe), [known(b), known(c), known(gone)], true);
+    const plan = reconcile([a, changedB, renamedC].map((agent) => observe(agent)), [known(b), known(c), known(gone)], true);
     expect(plan.fresh.map((seen) => seen.agent.external_id)).toEqual(['1']);
     expect(plan.changed.map(({ seen, known: identity }) => [seen.agent.external_id, identity.id])).toEqual([['2', 'identity-2']]);
     expect(plan.refreshed.map(({ seen }) => seen.agent.external_id)).toEqual(['3']);
@@ -56,19 +57,19 @@ describe('reconcile', () => {
 
   it('marks nothing missing from an incomplete listing, nor agents already missing or retired', () => {
     const gone = agent('4');
-    expect(reconcile([a].map(observe), [known(a), known(gone)], false).missing).toEqual([]);
+    expect(reconcile([a].map((agent) => observe(agent)), [known(a), known(gone)], false).missing).toEqual([]);
     const plan = reconcile([], [known(a, { missing_since: new Date() }), known(b, { agent_status: 'retired' })], true);
     expect(plan.missing).toEqual([]);
   });
 
   it('counts an unchanged agent without touching it, and refreshes one that comes back', () => {
-    expect(reconcile([a, b].map(observe), [known(a), known(b)], true)).toEqual({ fresh: [], changed: [], refreshed: [], unchanged: 2, missing: [] });
-    const back = reconcile([a].map(observe), [known(a, { missing_since: new Date(), agent_status: 'missing' })], true);
+    expect(reconcile([a, b].map((agent) => observe(agent)), [known(a), known(b)], true)).toEqual({ fresh: [], changed: [], refreshed: [], unchanged: 2, missing: [] });
+    const back = reconcile([a].map((agent) => observe(agent)), [known(a, { missing_since: new Date(), agent_status: 'missing' })], true);
     expect(back.refreshed).toHaveLength(1);
   });
 
   it('leaves a retired agent alone even when it changed', () => {
-    const plan = reconcile([agent('1', { prompt: 'new' })].map(observe), [known(a, { agent_status: 'retired' })], true);
+    const plan = reconcile([agent('1', { prompt: 'new' })].map((agent) => observe(agent)), [known(a, { agent_status: 'retired' })], true);
     expect(plan).toEqual({ fresh: [], changed: [], refreshed: [], unchanged: 1, missing: [] });
   });
 

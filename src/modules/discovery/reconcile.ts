@@ -12,8 +12,10 @@ import type { KnownIdentity } from './identities.repository.js';
 export interface Observation {
   agent: DiscoveredAgent;
   fingerprint: string;
-  /** Everything else the source said that the registry keeps (name, description, details …). */
+  /** Everything else the source said that the registry keeps (name, description, details, linking keys …). */
   observedHash: string;
+  /** Its keys under the linking rules (link-keys.ts). */
+  linkKeys: string[];
 }
 
 export interface Reconciliation {
@@ -24,11 +26,22 @@ export interface Reconciliation {
   missing: KnownIdentity[];
 }
 
-export function observe(agent: DiscoveredAgent): Observation {
+export function observe(agent: DiscoveredAgent, linkKeys: string[] = []): Observation {
   return {
     agent,
     fingerprint: fingerprintOf(agent),
-    observedHash: hashOf({ name: agent.name, kind: agent.kind, vendor: agent.vendor, version: agent.version, description: agent.description, tools: agent.tools, details: agent.details }),
+    observedHash: hashOf({
+      name: agent.name,
+      kind: agent.kind,
+      vendor: agent.vendor,
+      version: agent.version,
+      description: agent.description,
+      tools: agent.tools,
+      details: agent.details,
+      // Only when there are some: an agent no rule applies to hashes as before the rules existed.
+      ...(linkKeys.length > 0 ? { link_keys: linkKeys } : {}),
+    }),
+    linkKeys,
   };
 }
 

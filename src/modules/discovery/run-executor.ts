@@ -19,6 +19,7 @@ import type { DiscoveryRun } from './discovery.schemas.js';
 import type { DiscoveryRunRepository, RunOutcome } from './discovery-runs.repository.js';
 import type { DiscoverySourceRepository } from './discovery-sources.repository.js';
 import type { IdentityRepository } from './identities.repository.js';
+import { linkKeysOf, type LinkRule } from './link-keys.js';
 import { observe, reconcile, type Reconciliation } from './reconcile.js';
 
 /** Errors kept on a run record; beyond them one line says how many more there were. */
@@ -38,7 +39,7 @@ export interface RunExecutorDeps {
   clock: Clock;
   logger: Logger;
   metrics: DiscoveryMetrics;
-  settings: { runTimeoutMs: number; stdioCommands: readonly string[]; limits: DiscoveryLimits };
+  settings: { runTimeoutMs: number; stdioCommands: readonly string[]; limits: DiscoveryLimits; linkRules: readonly LinkRule[] };
   /** After a run changed the registry (committed): alert rules look at new and changed agents. */
   onAgentsChanged: (correlationId: string) => void;
 }
@@ -182,7 +183,7 @@ export function createRunExecutor(deps: RunExecutorDeps) {
       const acceptedIds = new Set(accepted.map((agent) => agent.external_id));
       const refusedIds = new Set([...seenIds].filter((id) => !acceptedIds.has(id)));
       const known = await identities.listForSource(source.id);
-      const plan = reconcile(accepted.map(observe), known.filter((identity) => !refusedIds.has(identity.external_id)), listing.complete);
+      const plan = reconcile(accepted.map((agent) => observe(agent, linkKeysOf(source.kind, agent, deps.settings.linkRules))), known.filter((identity) => !refusedIds.has(identity.external_id)), listing.complete);
       const applied = await deps.apply({ source: { id: source.id, kind: source.kind, name: source.name }, runId, correlationId: options.correlationId }, plan);
       return await finish(
         { status: errors.length > 0 ? 'partial' : 'succeeded', found: seenIds.size, new: applied.new, changed: applied.changed, unchanged: applied.unchanged, missing: applied.missing, errors: redact(errors, secrets) },

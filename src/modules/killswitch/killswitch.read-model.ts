@@ -36,12 +36,12 @@ export interface AgentCounts {
 export function createKillSwitchReadModel(db: Queryable) {
   return {
     /**
-     * The agents a selector matches, retired ones excepted, by id. `discoveredAgentIds` is what the discovery
+     * The agents a selector matches, retired and merged ones excepted (a merged agent acts as its survivor), by id. `discoveredAgentIds` is what the discovery
      * criterion resolved to (ids of the agents those sources found), or undefined when the selector has none.
      * `lock` takes a row lock on each (executing): a status change racing the kill switch waits for it.
      */
     async select(selector: Selector, discoveredAgentIds: string[] | undefined, tx: Queryable = db, options: { lock?: boolean } = {}): Promise<SelectedAgent[]> {
-      const where = whereClause().addFixed("status <> 'retired'");
+      const where = whereClause().addFixed("status not in ('retired', 'merged')");
       if (!selectsAll(selector)) {
         if (selector.agent_ids) where.add((p) => `id = any(${p}::uuid[])`, selector.agent_ids);
         if (selector.tags) where.add((p) => `tags && ${p}::text[]`, selector.tags);

@@ -307,7 +307,7 @@ describeEachDatabase('GET /api/v1/agents/{id}/history', (ctx) => {
 
 describeEachDatabase('orca_agents gauge', (ctx) => {
   // Discovery also moves agents into needs_review and missing (docs/discovery.md): the gauge reports them too.
-  const GAUGE_STATUSES = [...STATUSES, 'needs_review', 'missing'];
+  const GAUGE_STATUSES = [...STATUSES, 'needs_review', 'missing', 'merged'];
   async function databaseCounts(t: TestApp): Promise<Record<string, number>> {
     const { rows } = await t.container.db.query<{ status: string; count: number }>('select status, count(*)::int as count from agent group by status');
     return Object.fromEntries(GAUGE_STATUSES.map((status) => [status, rows.find((row) => row.status === status)?.count ?? 0]));

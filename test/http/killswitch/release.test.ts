@@ -95,25 +95,37 @@ describeKillSwitchSuite('kill switch release', START, (ctx) => {
     expect(await agentStatus(t, second)).toEqual({ status: 'quarantined', status_reason: 'set up quarantined' });
   });
 
-  it('matches discovery sources to nothing without the discovery module, and says so', async () => {
+  it('selects by discovery source what that source found, and lists their pending approvals (the wired ports)', async () => {
     const { t } = ctx();
     const tag = unique('ks-disc');
-    await createAgent(t, { tags: [tag] });
-    const response = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/kill-switch/preview',
-      headers: t.as('operator'),
-      payload: { selector: { tags: [tag], discovery_source_ids: [randomUUID()] } },
-    });
-    expect(response.statusCode).toBe(200);
+    const found = await createAgent(t, { tags: [tag] });
+    const other = await createAgent(t, { tags: [tag] });
+    const db = t.container.db;
+    const sourceId = randomUUID();
+    await db.query(`insert into discovery_source (id, kind, name, config) values ($1, 'lambda', $2, '{"region": "eu-west-1"}'::jsonb)`, [sourceId, unique('ks-src')]);
+    await db.query(`insert into agent_identities (id, agent_id, source_kind, discovery_source_id, external_id) values ($1, $2, 'lambda', $3, 'fn-1')`, [randomUUID(), found, sourceId]);
+    const approvalId = randomUUID();
+    const insertApproval = `insert into approval (id, agent_id, action, resource, classification, rule, policy_version, requested_by, status, expires_at, created_at, updated_at, decided_at)
+                            values ($1, $2, 'transfer_funds', 'bank', 'confidential', 'approval_required', 1, 'key-1', $3, $4, $5, $5, $6)`;
+    const now = new Date(START);
+    const later = new Date(now.getTime() + 3_600_000);
+    await db.query(insertApproval, [approvalId, found, 'pending', later, now, null]);
+    // Neither a decided approval nor one of an agent outside the selection is listed.
+    await db.query(insertApproval, [randomUUID(), found, 'denied', later, now, now]);
+    await db.query(insertApproval, [randomUUID(), other, 'pending', later, now, null]);
+
+    const response = await t.app.inject({ method: 'POST', url: '/api/v1/kill-switch/preview', headers: t.as('operator'), payload: { selector: { discovery_source_ids: [sourceId] } } });
+    expect(response.statusCode, response.body).toBe(200);
     expect(response.json()).toMatchObject({
-      agents: { total: 0, items: [] },
-      notes: [
-        'discovery_source_ids matches no agent: this build has no discovery module',
-        'pending approvals are not listed: this build has no approvals module',
-        'the selector matches no agent: executing this preview would be refused',
-      ],
+      agents: { total: 1, items: [{ id: found }] },
+      pending_approvals: {
+        total: 1,
+        items: [{ id: approvalId, agent_id: found, action: 'transfer_funds', resource: 'bank', requested_at: now.toISOString(), expires_at: later.toISOString() }],
+      },
+      notes: [],
     });
+    const none = await t.app.inject({ method: 'POST', url: '/api/v1/kill-switch/preview', headers: t.as('operator'), payload: { selector: { tags: [tag], discovery_source_ids: [randomUUID()] } } });
+    expect(none.json()).toMatchObject({ agents: { total: 0, items: [] }, notes: ['the selector matches no agent: executing this preview would be refused'] });
   });
 
   it('uses the pending-approvals and discovery extension points when a build provides them', async () => {

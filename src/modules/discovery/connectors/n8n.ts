@@ -91,6 +91,12 @@ function toolsOf(nodes: N8nNode[]): AgentTool[] {
   return [...tools.values()];
 }
 
+const WEBHOOK_NODE = 'n8n-nodes-base.webhook';
+const MCP_TRIGGER_NODE = '@n8n/n8n-nodes-langchain.mcpTrigger';
+
+const pathsOf = (nodes: N8nNode[], type: string): string[] =>
+  nodes.filter((node) => node.type === type).map((node) => stringOr(node.parameters.path)).filter((path) => path !== null);
+
 /** A workflow as the registry sees it. Exported for unit tests. */
 export function workflowAgent(workflow: Record<string, unknown>, instance: string): DiscoveredAgent | undefined {
   const id = typeof workflow.id === 'string' || typeof workflow.id === 'number' ? String(workflow.id) : undefined;
@@ -123,7 +129,10 @@ export function workflowAgent(workflow: Record<string, unknown>, instance: strin
     details: {
       active: workflow.active === true,
       node_types: [...new Set(nodes.map((node) => node.type))].sort(),
-      webhook_paths: nodes.filter((node) => node.type === 'n8n-nodes-base.webhook').map((node) => stringOr(node.parameters.path)).filter((path) => path !== null),
+      webhook_paths: pathsOf(nodes, WEBHOOK_NODE),
+      // An MCP Server Trigger serves the workflow as an MCP server at <instance>/mcp/<path>: the endpoint an MCP
+      // source may list too (docs/discovery.md "Merging"). Only when there is one, so other workflows read as before.
+      ...(nodes.some((node) => node.type === MCP_TRIGGER_NODE) ? { mcp_trigger_paths: pathsOf(nodes, MCP_TRIGGER_NODE) } : {}),
       updated_at: stringOr(workflow.updatedAt),
     },
   };

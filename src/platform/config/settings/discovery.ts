@@ -1,5 +1,19 @@
 /** Discovery (docs/discovery.md): which local MCP servers may be started, and the bounds every run keeps to. */
-import { bytes, durationBetween, integer, list, type Setting } from '../parsers.js';
+import { bytes, durationBetween, integer, InvalidSetting, list, type Setting } from '../parsers.js';
+
+/** The linking rules discovery knows (docs/discovery.md "Merging"). */
+export const LINK_RULES = ['endpoint_url', 'lambda_arn', 'webhook_url'] as const;
+export type LinkRule = (typeof LINK_RULES)[number];
+
+function linkRules(raw: string): LinkRule[] {
+  const rules = list(raw);
+  if (rules.length === 1 && rules[0] === 'none') return [];
+  for (const rule of rules) {
+    if (!(LINK_RULES as readonly string[]).includes(rule)) throw new InvalidSetting(`must be none or a comma-separated list of ${LINK_RULES.join(', ')}`);
+  }
+  return [...new Set(rules)] as LinkRule[];
+}
+
 
 export const DISCOVERY_SETTINGS = [
   {
@@ -44,5 +58,13 @@ export const DISCOVERY_SETTINGS = [
     default: '4',
     description: 'discovery runs a worker process runs at once (on the embedded database, always 1: runs take turns, each bounded by DISCOVERY_RUN_TIMEOUT)',
     parse: integer(1, 50),
+  },
+  {
+    env: 'DISCOVERY_LINK_RULES',
+    key: 'discoveryLinkRules',
+    default: 'endpoint_url,lambda_arn,webhook_url',
+    description:
+      'linking rules that merge what several discovery sources see into one agent: endpoint_url (an MCP server\'s URL), lambda_arn (a function ARN), webhook_url (an n8n webhook or MCP trigger URL); none: no linking',
+    parse: linkRules,
   },
 ] as const satisfies readonly Setting[];
