@@ -389,7 +389,7 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
   });
   // The MCP tool registry: a module that offers tools adds its list here (docs/mcp.md "Adding a tool").
   const mcp = createMcpModule({
-    tools: [...governanceTools({ agents: agents.service, policies: policies.service, trust: trust.service, sync: sync.service })],
+    tools: [...governanceTools({ agents: agents.service, policies: policies.service, trust: trust.service, sync: sync.service, approvals: approvals.service })],
     version: ORCA_VERSION,
     logger,
     metrics,

@@ -18,6 +18,7 @@ import { slackRoutes } from './slack.routes.js';
 
 export type { ApprovalService } from './approvals.service.js';
 export type { ApprovalRecord } from './approvals.schemas.js';
+export { Approval as ApprovalSchema } from './approvals.schemas.js';
 export { APPROVALS_EXPIRE_QUEUE } from './approvals.jobs.js';
 export { APPROVALS_CALLBACK_QUEUE } from './approvals.service.js';
 export { SLACK_RESPONSE_QUEUE } from './slack-approvals.js';

@@ -5,6 +5,7 @@
 import { Type } from '@sinclair/typebox';
 import { PaginationQuery, Uuid } from '../../platform/http/schemas.js';
 import { AgentSchema, type AgentService } from '../agents/index.js';
+import { ApprovalSchema, type ApprovalService } from '../approvals/index.js';
 import { EvaluateBody, EvaluateResult, type PolicyService } from '../policies/index.js';
 import { GapPage, GapSeveritySchema, GapTypeSchema, type SyncService } from '../sync/index.js';
 import { AgentTrustSchema, WINDOW_PATTERN, type TrustService } from '../trust/index.js';
@@ -15,6 +16,7 @@ export interface GovernanceToolDeps {
   policies: Pick<PolicyService, 'evaluate'>;
   trust: Pick<TrustService, 'agentTrust'>;
   sync: Pick<SyncService, 'listGaps'>;
+  approvals: Pick<ApprovalService, 'get'>;
 }
 
 const AgentIdInput = Type.Object({ agent_id: { ...Uuid, description: 'the agent id in ORCA' } }, { additionalProperties: false });
@@ -84,6 +86,20 @@ export function governanceTools(deps: GovernanceToolDeps): McpTool[] {
       outputSchema: GapPage,
       annotations: { readOnlyHint: true, openWorldHint: false },
       call: (input) => deps.sync.listGaps({ ...input, status: 'open' }),
+    }),
+    defineTool({
+      name: 'get_approval',
+      title: 'Read an approval',
+      description:
+        'An approval of a high-risk action that evaluate_policy answered with require_approval: its status (pending, approved, denied, ' +
+        'expired), the action, resource and agent, its approvers, reasons and expiry. An agent polls it until ' +
+        'decided, then evaluates again with approval_id. Viewers read any approval; an ingest key only those it asked for. ' +
+        'Same as GET /api/v1/approvals/{id}.',
+      access: 'viewer_or_requester',
+      inputSchema: Type.Object({ approval_id: { ...Uuid, description: 'the approval id evaluate_policy returned' } }, { additionalProperties: false }),
+      outputSchema: ApprovalSchema,
+      annotations: { readOnlyHint: true, openWorldHint: false },
+      call: (input, context) => deps.approvals.get(context.principal, input.approval_id),
     }),
   ];
 }

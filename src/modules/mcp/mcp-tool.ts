@@ -6,6 +6,9 @@
  */
 import type { Static, TObject } from '@sinclair/typebox';
 import type { Role } from '../../platform/http/roles.js';
+
+/** A tool's access: a role, or a viewer's key or the ingest key that asked (the approval an agent polls). */
+export type McpToolAccess = Role | 'viewer_or_requester';
 import type { Principal } from '../../platform/http/actor.js';
 
 export interface McpToolContext {
@@ -28,7 +31,7 @@ export interface McpTool {
   title: string;
   description: string;
   /** The key roles that may call it, as a REST route declares them (docs/SECURITY.md "Roles and permissions"). */
-  access: Role;
+  access: McpToolAccess;
   inputSchema: TObject;
   outputSchema: TObject;
   annotations: McpToolAnnotations;
@@ -40,7 +43,7 @@ export function defineTool<I extends TObject, O extends TObject>(tool: {
   name: string;
   title: string;
   description: string;
-  access: Role;
+  access: McpToolAccess;
   inputSchema: I;
   outputSchema: O;
   annotations: McpToolAnnotations;

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Role } from '../../../src/platform/http/roles.js';
 import { describeEachDatabase, type TestApp } from '../../helpers/app.js';
 import { createAgent } from '../killswitch/fixtures.js';
+import { askTransfer, createKey, decideApproval, readApproval, registerPayer } from '../approvals/fixtures.js';
 
 /**
  * ORCA's MCP server through the official SDK client (Client + StreamableHTTPClientTransport) against the app
@@ -13,7 +14,7 @@ import { createAgent } from '../killswitch/fixtures.js';
  * (keys, headers, rate-limit policy, body limit) on /mcp. docs/mcp.md.
  */
 
-const TOOLS = ['evaluate_policy', 'get_agent', 'get_trust', 'list_open_gaps'];
+const TOOLS = ['evaluate_policy', 'get_agent', 'get_trust', 'list_open_gaps', 'get_approval'];
 
 describeEachDatabase('MCP server', (ctx) => {
   let address = '';
@@ -56,9 +57,9 @@ describeEachDatabase('MCP server', (ctx) => {
       inputSchema: { type: 'object', required: ['agent_id'], properties: { agent_id: { type: 'string', format: 'uuid' } } },
       annotations: { readOnlyHint: true, openWorldHint: false },
     });
-    expect((await (await as(t, 'viewer')).listTools()).tools.map((tool) => tool.name)).toEqual(['get_agent', 'get_trust', 'list_open_gaps']);
-    expect((await (await as(t, 'operator')).listTools()).tools.map((tool) => tool.name)).toEqual(['get_agent', 'get_trust', 'list_open_gaps']);
-    expect((await (await as(t, 'ingest')).listTools()).tools.map((tool) => tool.name)).toEqual(['evaluate_policy']);
+    expect((await (await as(t, 'viewer')).listTools()).tools.map((tool) => tool.name)).toEqual(['get_agent', 'get_trust', 'list_open_gaps', 'get_approval']);
+    expect((await (await as(t, 'operator')).listTools()).tools.map((tool) => tool.name)).toEqual(['get_agent', 'get_trust', 'list_open_gaps', 'get_approval']);
+    expect((await (await as(t, 'ingest')).listTools()).tools.map((tool) => tool.name)).toEqual(['evaluate_policy', 'get_approval']);
   });
 
   it('answers each tool as its REST route does, as structured content validated against the output schema', async () => {
@@ -102,6 +103,31 @@ describeEachDatabase('MCP server', (ctx) => {
     );
     expect(after.rows[0]!.count).toBe(before.rows[0]!.count + 1);
     expect(after.rows[0]!.correlation_id).toMatch(/\S/);
+  });
+
+  it('reads an approval with get_approval: a viewer any, the ingest key that asked its own, another ingest key none', async () => {
+    const t = ctx();
+    const agentId = await registerPayer(t);
+    const asked = await askTransfer(t, agentId);
+    expect(asked.body.decision).toBe('require_approval');
+    const approvalId = asked.body.approval!.id;
+    const rest = await readApproval(t, approvalId);
+    expect(rest.status).toBe(200);
+
+    const viewer = await as(t, 'viewer');
+    const viewed = await viewer.callTool({ name: 'get_approval', arguments: { approval_id: approvalId } });
+    expect(viewed.structuredContent).toEqual(rest.body);
+    expect(viewed.structuredContent).toMatchObject({ id: approvalId, status: 'pending', agent_id: agentId, action: 'transfer_funds' });
+    const own = await (await as(t, 'ingest')).callTool({ name: 'get_approval', arguments: { approval_id: approvalId } });
+    expect(own.structuredContent).toEqual(rest.body);
+
+    // Another agent's key learns nothing, not even that the approval exists (the REST route answers it 404 too).
+    const stranger = await connect((await createKey(t, 'ingest')).headers['x-api-key']);
+    const refused = (await stranger.callTool({ name: 'get_approval', arguments: { approval_id: approvalId } })) as CallToolResult;
+    expect(refused).toEqual({ isError: true, content: [{ type: 'text', text: `not_found: approval ${approvalId} was not found` }] });
+    expect((await decideApproval(t, approvalId, 'approve')).status).toBe(200);
+    const decided = await viewer.callTool({ name: 'get_approval', arguments: { approval_id: approvalId } });
+    expect(decided.structuredContent).toMatchObject({ id: approvalId, status: 'approved' });
   });
 
   it('refuses a tool the key may not call, bad arguments and unknown agents as tool errors; an unknown tool as a protocol error', async () => {
@@ -155,7 +181,7 @@ describeEachDatabase('MCP server', (ctx) => {
     expect(list.headers.get('x-frame-options')).toBe('DENY');
     expect(list.headers.get('ratelimit-policy')).toMatch(/^"viewer";q=\d+;w=\d+$/);
     expect(list.headers.get('x-correlation-id')).toBe('mcp-edge-check');
-    expect(((await list.json()) as { id: number; result: { tools: unknown[] } }).result.tools).toHaveLength(3);
+    expect(((await list.json()) as { id: number; result: { tools: unknown[] } }).result.tools).toHaveLength(4);
 
     const huge = await fetch(`${address}/mcp`, {
       method: 'POST',
