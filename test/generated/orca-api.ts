@@ -1565,7 +1565,7 @@ export interface components {
             metadata: {
                 [key: string]: unknown;
             };
-            /** @description what each source calls this agent (GET /agents/{id} only): one per discovery source, and those merged in (docs/discovery.md "Merging") */
+            /** @description what each source calls this agent (GET /agents/{id} only, when it has any): one per discovery source, and those merged in (docs/discovery.md "Merging") */
             identities?: components["schemas"]["AgentIdentity"][];
             /** Format: date-time */
             created_at: string;

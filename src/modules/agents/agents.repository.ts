@@ -146,7 +146,8 @@ export function createAgentRepository(db: Queryable) {
       const row = rows[0];
       if (!row) return undefined;
       const { identities, ...agent } = row;
-      return { ...toAgent(agent), identities: identities.map(toIdentity) };
+      // Present only when there are any, so that an agent registered by hand reads back exactly as it was written.
+      return identities.length > 0 ? { ...toAgent(agent), identities: identities.map(toIdentity) } : toAgent(agent);
     },
 
     async setStatus(id: string, status: AgentStatus, reason: string | null, tx: Queryable = db): Promise<AgentRecord> {

@@ -98,7 +98,7 @@ export const Agent = Type.Object(
     metadata: JsonObject,
     identities: Type.Optional(
       Type.Array(AgentIdentity, {
-        description: 'what each source calls this agent (GET /agents/{id} only): one per discovery source, and those merged in (docs/discovery.md "Merging")',
+        description: 'what each source calls this agent (GET /agents/{id} only, when it has any): one per discovery source, and those merged in (docs/discovery.md "Merging")',
       }),
     ),
     created_at: Timestamp,
