@@ -164,6 +164,7 @@ describeEachDatabase('GET /metrics', (ctx, target) => {
     const count = (samples: Sample[], status: string) => valueOf(samples, 'orca_agents', { status });
     expect(after.filter((sample) => sample.name === 'orca_agents').map((sample) => sample.labels.status).sort()).toEqual([
       'active',
+      'merged',
       'missing',
       'needs_review',
       'quarantined',

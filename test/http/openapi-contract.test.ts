@@ -288,6 +288,14 @@ for (const target of databaseTargets) {
       quarantineAgent: async () => ({ params: { id: await newAgent() }, body: { reason: 'contract test' } }),
       approveAgent: async () => ({ params: { id: await transitioned(['quarantine']) }, body: { reason: 'contract test' } }),
       retireAgent: async () => ({ params: { id: await newAgent() }, body: { reason: 'contract test' } }),
+      mergeAgent: async () => ({ params: { id: await newAgent() }, body: { into: await newAgent(), reason: 'contract test' } }),
+      unmergeAgent: async () => {
+        const survivor = await newAgent();
+        // Merging an agent registered by hand gives it an identity on the survivor: the one to give back.
+        const merged = await call('mergeAgent', { params: { id: await newAgent() }, body: { into: survivor, reason: 'contract test' } });
+        const identity = (merged.identities as Array<{ id: string }>)[0]!.id;
+        return { params: { id: survivor }, body: { identity, reason: 'contract test' } };
+      },
       listAgentHistory: async () => ({ params: { id: await newAgent() } }),
       getAgentTrust: async () => ({ params: { id: await newAgent() }, query: { window: '7d' } }),
       listKeys: async () => ({ query: { limit: '5' } }),
@@ -643,6 +651,11 @@ for (const target of databaseTargets) {
       for (const action of ['suspend', 'resume', 'quarantine', 'approve', 'retire']) {
         await expectProblem(byId(`${action}Agent`), 409, { params: { id: retired }, body: { reason: 'again' } }, 'a retired agent');
       }
+      await expectProblem(byId('mergeAgent'), 409, { params: { id: retired }, body: { into: await newAgent(), reason: 'again' } }, 'a retired agent');
+      const survivor = await newAgent();
+      const mergedInto = await call('mergeAgent', { params: { id: await newAgent() }, body: { into: survivor, reason: 'contract test' } });
+      const mergedIdentity = (mergedInto.identities as Array<{ id: string }>)[0]!.id;
+      await expectProblem(byId('unmergeAgent'), 409, { params: { id: await newAgent() }, body: { identity: mergedIdentity, reason: 'again' } }, "another agent's identity");
       const key = await newKey();
       await call('revokeKey', { params: { id: key } });
       await expectProblem(byId('revokeKey'), 409, { params: { id: key } }, 'revoked already');
