@@ -5,7 +5,7 @@ import type { JobQueue } from '../../platform/jobs/index.js';
 import { createLogger } from '../../platform/telemetry/logger.js';
 import { createMetrics } from '../../platform/telemetry/metrics.js';
 import type { NotificationSink } from '../receivers/notification.js';
-import { ALERTS_EVALUATE_QUEUE, ALERTS_SCHEDULE_QUEUE, createAlertsModule } from './index.js';
+import { ALERTS_EVALUATE_QUEUE, ALERTS_PRUNE_QUEUE, ALERTS_SCHEDULE_QUEUE, createAlertsModule } from './index.js';
 
 /** ALERTS_ENABLED: what the module asks of the job queue with evaluation on, and that it asks nothing with it off. */
 function moduleWith(enabled: boolean) {
@@ -44,16 +44,17 @@ describe('ALERTS_ENABLED', () => {
     const { alerts, sent, scheduled } = moduleWith(true);
     alerts.requestEvaluation('request-1');
     await new Promise((resolve) => setImmediate(resolve));
-    expect(scheduled).toEqual([ALERTS_SCHEDULE_QUEUE]);
+    expect(scheduled).toEqual([ALERTS_SCHEDULE_QUEUE, ALERTS_PRUNE_QUEUE]);
     expect(sent).toEqual([ALERTS_EVALUATE_QUEUE]);
   });
 
-  it('off: schedules nothing, queues nothing, records no signal', async () => {
+  it('off: schedules no evaluation, queues nothing, records no signal; retention still runs', async () => {
     const { alerts, sent, scheduled } = moduleWith(false);
     alerts.requestEvaluation('request-1');
     await alerts.signatureRejected({ sourceId: 'source-1', correlationId: 'request-2' });
     await new Promise((resolve) => setImmediate(resolve));
-    expect(scheduled).toEqual([]);
+    // Alerts resolved while alerting was on still age out (ALERTS_RESOLVED_RETENTION): retention is data hygiene.
+    expect(scheduled).toEqual([ALERTS_PRUNE_QUEUE]);
     expect(sent).toEqual([]);
   });
 });
