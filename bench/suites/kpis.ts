@@ -128,8 +128,9 @@ export const kpisSuite: Suite = {
     const dataDir = mkdtempSync(join(tmpdir(), 'orca-bench-kpis-'));
     const viewerKey = randomBytes(24).toString('base64url');
     try {
+      // TRUST_SNAPSHOT_INTERVAL: the longest the setting allows, so that no snapshot runs during the measurement.
       const config = loadConfig(
-        { ORCA_DATA_DIR: dataDir, DATABASE_URL: schema.url, LOG_LEVEL: 'warn', API_KEYS: `bench-viewer:viewer:${viewerKey}`, RATE_LIMIT_MAX: '10000000', TRUST_SNAPSHOT_INTERVAL: '365d' },
+        { ORCA_DATA_DIR: dataDir, DATABASE_URL: schema.url, LOG_LEVEL: 'warn', API_KEYS: `bench-viewer:viewer:${viewerKey}`, RATE_LIMIT_MAX: '10000000', TRUST_SNAPSHOT_INTERVAL: '7d' },
         dataDir,
       );
       const container = await createContainer(config, { logger: createLogger({ level: 'warn' }), role: 'api', bootstrapKeys: { announce: () => {} } });
