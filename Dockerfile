@@ -19,10 +19,13 @@ COPY package.json package-lock.json ./
 # own `prepare` (git hooks, then a build) has no place here; the build runs below, once the sources are in.
 RUN --mount=type=cache,target=/root/.npm,sharing=locked ["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund"]
 COPY tsconfig.json tsconfig.build.json ./
-COPY scripts/copy-migrations.mjs scripts/build-pglite-snapshot.mjs scripts/
+COPY scripts/copy-migrations.mjs scripts/build-pglite-snapshot.mjs scripts/build-console.ts scripts/
+COPY scripts/lib/console-build.ts scripts/lib/
+COPY console/ console/
 COPY src/ src/
-# The compiler, the SQL migrations and default rules beside it, and the pre-initialised, migrated PGlite data
-# directory (dist/platform/db/pglite-snapshot.tar.gz) that spares the embedded database an initdb on first start.
+# The compiler, the SQL migrations and default rules beside it, the pre-initialised, migrated PGlite data directory
+# (dist/platform/db/pglite-snapshot.tar.gz) that spares the embedded database an initdb on first start, and the web
+# console's static files (dist/console, bundled by esbuild).
 RUN ["npm", "run", "build"]
 
 # --- 2. deps: production dependencies only -------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -118,6 +118,9 @@ describe('.ci/run', () => {
       at('\nnpm test\n'),
       // The resilience suite is not part of `npm test`: it runs after it, with the same database and Redis.
       at('\nnpm run test:resilience\n'),
+      // Then the container image's check, a gate, before the Node.js 24 leg.
+      at('\ngate "container image" \\\n'),
+      at('\nlog "test on Node.js 24 LTS (PGlite)"\n'),
     ];
     expect(order).toEqual([...order].sort((a, b) => a - b));
   });
@@ -148,6 +151,62 @@ describe('.ci/run', () => {
       'fi',
       '',
     ]);
+  });
+
+  it('installs buildah when missing, then checks the container image as a gate, with its own log, before the Node.js 24 leg', () => {
+    const at = script.indexOf('\nif ! command -v buildah >/dev/null 2>&1; then\n');
+    expect(at).toBeGreaterThan(-1);
+    expect(at).toBeLessThan(script.indexOf('\nnpm ci '));
+    const install = script.slice(at, script.indexOf('\nfi\n', at) + 4).split('\n').map((line) => line.trim());
+    expect(install).toEqual([
+      '',
+      'if ! command -v buildah >/dev/null 2>&1; then',
+      'log "installing buildah"',
+      'export DEBIAN_FRONTEND=noninteractive',
+      'apt-get update -qq',
+      'apt-get install -y -qq buildah >/dev/null',
+      'fi',
+      '',
+    ]);
+
+    const check = /^container_image_check\(\) \{\n([\s\S]*?)\n\}$/m.exec(script)?.[1]?.split('\n').map((line) => line.trim());
+    expect(check).toEqual([
+      'CONTAINERS_STORAGE_CONF="${CONTAINER_STORAGE}/storage.conf" ORCA_REQUIRE_BUILDAH=1 \\',
+      'npx vitest run test/e2e/container-image.test.ts 2>&1 | tee ci-container.log',
+    ]);
+    const step = script.slice(script.indexOf('\nlog "container image (buildah, PGlite and PostgreSQL)"\n')).split('\n').map((line) => line.trim());
+    const lines = step.slice(0, step.indexOf('remove_container_storage') + 1);
+    expect(lines.slice(0, 3)).toEqual(['', 'log "container image (buildah, PGlite and PostgreSQL)"', 'CONTAINER_STORAGE="$(mktemp -d)"']);
+    expect(lines.slice(3, 5).join(' ')).toContain(String.raw`graphroot = "%s/root"\nrunroot = "%s/run"\n' \ "$(buildah info --format '{{.store.GraphDriverName}}')"`);
+    expect(lines.slice(5)).toEqual([
+      'gate "container image" \\',
+      expect.stringContaining('"the image did not build, or ORCA started from it failed a check (ci-container.log); run as root: ORCA_TEST_CONTAINER=1 '),
+      'container_image_check',
+      'remove_container_storage',
+    ]);
+    // Removed on the way out as well, when this step or a later one fails.
+    expect(/^cleanup\(\) \{\n([\s\S]*?)\n\}$/m.exec(script)?.[1]).toContain('\n  remove_container_storage');
+  });
+
+  it('removes the container storage whole, through buildah first, and only once', () => {
+    const definition = /^remove_container_storage\(\) \{\n[\s\S]*?\n\}$/m.exec(script)?.[0];
+    expect(definition).toBeDefined();
+    const dir = mkdtempSync(join(tmpdir(), 'orca-gates-'));
+    tempDirs.push(dir);
+    const store = join(dir, 'store');
+    mkdirSync(join(store, 'root/vfs'), { recursive: true });
+    writeFileSync(join(store, 'storage.conf'), '[storage]\n');
+    // A stand-in for buildah that records each call with the storage configuration it was given.
+    mkdirSync(join(dir, 'bin'));
+    writeFileSync(join(dir, 'bin/buildah'), `#!/bin/sh\necho "$CONTAINERS_STORAGE_CONF $*" >>"${join(dir, 'calls')}"\n`, { mode: 0o755 });
+    const program = `set -euo pipefail\n${definition}\nCONTAINER_STORAGE="$1"\nremove_container_storage\nremove_container_storage\necho "left: [\${CONTAINER_STORAGE}] [\${CONTAINERS_STORAGE_CONF:-}]"`;
+    const result = spawnSync('bash', ['-c', program, 'remove', store], { encoding: 'utf8', env: { ...process.env, PATH: `${join(dir, 'bin')}:${process.env.PATH}` } });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toBe('left: [] []\n');
+    expect(existsSync(store)).toBe(false);
+    expect(readFileSync(join(dir, 'calls'), 'utf8').trim().split('\n')).toEqual(
+      ['umount --all', 'rm --all', 'rmi --all --force'].map((args) => `${store}/storage.conf ${args}`),
+    );
   });
 
   it('stops with a line naming the gate that failed, and passes when the gate command passes', { timeout: SCAN_TIMEOUT_MS * 2 }, () => {

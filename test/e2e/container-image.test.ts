@@ -107,10 +107,11 @@ describe.runIf(skipReason === undefined)(skipReason ? `${TITLE} — SKIPPED: ${s
     const present = (path: string) => existsSync(join(root, 'app', path, 'package.json'));
     expect(entries.filter(([path, entry]) => entry.dev && present(path)).map(([path]) => path)).toEqual([]);
     expect(entries.filter(([path, entry]) => !entry.dev && !entry.optional && !present(path)).map(([path]) => path)).toEqual([]);
-    for (const file of ['dist/main.js', 'dist/platform/db/pglite-snapshot.tar.gz', 'dist/platform/db/migrations', 'package.json', 'healthcheck.mjs']) {
+    const built = ['dist/main.js', 'dist/platform/db/pglite-snapshot.tar.gz', 'dist/platform/db/migrations', 'dist/console/index.html', 'dist/console/manifest.json'];
+    for (const file of [...built, 'package.json', 'healthcheck.mjs']) {
       expect(existsSync(join(root, 'app', file)), file).toBe(true);
     }
-    for (const absent of ['src', 'test', 'scripts', '.git', '.orca', 'node_modules/.bin/tsc']) expect(existsSync(join(root, 'app', absent)), absent).toBe(false);
+    for (const absent of ['src', 'console', 'test', 'scripts', '.git', '.orca', 'node_modules/.bin/tsc']) expect(existsSync(join(root, 'app', absent)), absent).toBe(false);
     expect(readFileSync(join(root, 'etc/passwd'), 'utf8')).toContain('\norca:x:10001:10001:ORCA:/data:/usr/sbin/nologin\n');
     const data = statSync(join(root, 'data'));
     expect([data.uid, data.gid, data.mode & 0o777]).toEqual([10001, 10001, 0o700]);
@@ -142,6 +143,10 @@ describe.runIf(skipReason === undefined)(skipReason ? `${TITLE} — SKIPPED: ${s
       const health = await execInImage(pid, imageUser(root, config.User), config.Healthcheck!.Test.slice(1), imageEnv(config, env));
       expect([health.code, health.output]).toEqual([0, '']);
       expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(200);
+      // The web console, served from the image's dist/console.
+      const page = await fetch(`http://127.0.0.1:${port}/console/`);
+      expect([page.status, page.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
+      expect(await page.text()).toMatch(/<script type="module" src="\/console\/assets\/main-[^"]+\.js"/);
       console.info(`container image: peak resident memory ${status.VmHWM} by readiness`);
 
       process.kill(pid, 'SIGTERM');
