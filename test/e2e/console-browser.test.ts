@@ -181,7 +181,7 @@ function consoleSuite(name: string, settings: () => Promise<Record<string, strin
       await settled(page);
       // A viewer sees runs, not sources (admin only: they hold credentials).
       expect(await page.getByRole('heading', { name: 'Sources' }).count()).toBe(0);
-      expect(await page.locator('main table').first().locator('tbody tr').first().textContent()).toContain('found2new2changed0unchanged0missing0');
+      expect(await page.locator('main table').first().locator('tbody tr').first().textContent()).toContain('found2new2linked0changed0unchanged0missing0');
       // Data arrived: the overview lists KPIs and the agents page the demo's agents.
       await page.goto(`${live.baseUrl}/console/agents?tag=orca-demo`);
       await settled(page);
@@ -288,11 +288,11 @@ function consoleSuite(name: string, settings: () => Promise<Record<string, strin
         page.getByRole('button', { name: /^Run .* again$/ }).click(),
       ]);
       const run = await waitForRun(live, ((await started.json()) as { id: string }).id);
-      expect(run).toMatchObject({ status: 'succeeded', found: 2, new: 0, changed: 1, unchanged: 1, missing: 0, trigger: 'api', requested_by: keys.operator.id });
+      expect(run).toMatchObject({ status: 'succeeded', found: 2, new: 0, linked: 0, changed: 1, unchanged: 1, missing: 0, trigger: 'api', requested_by: keys.operator.id });
       await page.getByRole('button', { name: 'Refresh runs' }).click();
       await settled(page);
       const newest = page.locator('main table').first().locator('tbody tr').first();
-      expect(await newest.textContent()).toContain('found2new0changed1unchanged1missing0');
+      expect(await newest.textContent()).toContain('found2new0linked0changed1unchanged1missing0');
       expect(await newest.locator('.badge').first().textContent()).toBe('succeeded');
 
       // The changed agent waits in the review queue with what changed.

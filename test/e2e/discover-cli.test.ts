@@ -46,7 +46,7 @@ describe('orca discover [pglite]', { timeout: FLOW_TIMEOUT_MS }, () => {
     const alone = await runOrca(['discover', '--source', sourceId], env);
     expect(alone.code, alone.stderr).toBe(0);
     // Not a terminal: no progress line, only the outcome.
-    expect(alone.stderr).toContain('n8n-cli (n8n): succeeded — 4 found, 1 new, 0 changed, 3 unchanged, 0 missing\n');
+    expect(alone.stderr).toContain('n8n-cli (n8n): succeeded — 4 found, 1 new, 0 linked, 0 changed, 3 unchanged, 0 missing\n');
 
     const unknown = await runOrca(['discover', '--source', '0190d5b4-0000-7000-8000-000000000000'], env);
     expect(unknown.code).toBe(1);

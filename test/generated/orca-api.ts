@@ -2310,6 +2310,8 @@ export interface components {
             found: number;
             /** @description registered by this run (quarantined) */
             new: number;
+            /** @description first listed by this source, joined by a linking rule to an agent another source or a person registered (no new agent) */
+            linked: number;
             /** @description listed with another fingerprint than before */
             changed: number;
             unchanged: number;

@@ -84,6 +84,8 @@ function Counts({ run }: { run: Run }) {
       <dd>{formatNumber(run.found)}</dd>
       <dt>new</dt>
       <dd>{formatNumber(run.new)}</dd>
+      <dt>linked</dt>
+      <dd>{formatNumber(run.linked)}</dd>
       <dt>changed</dt>
       <dd>{formatNumber(run.changed)}</dd>
       <dt>unchanged</dt>
@@ -96,7 +98,7 @@ function Counts({ run }: { run: Run }) {
 
 /**
  * Discovery (docs/discovery.md): the sources ORCA lists agents from (admins), each run with what it found, new,
- * changed, unchanged and missing, and its errors; the suspicious tool descriptions runs found. An operator starts a
+ * linked, changed, unchanged and missing, and its errors; the suspicious tool descriptions runs found. An operator starts a
  * run; new agents wait in quarantine and changed ones for review (the review queue).
  */
 export function DiscoveryPage({ query }: PageProps) {

@@ -16,7 +16,7 @@ interface Progress {
 function progressOn(stream: NodeJS.WriteStream, json: boolean): Progress {
   const tty = stream.isTTY === true && !json;
   const line = (source: Pick<DiscoverySource, 'name' | 'kind'>, run: DiscoveryRun) =>
-    `${source.name} (${source.kind}): ${run.status} — ${run.found} found, ${run.new} new, ${run.changed} changed, ${run.unchanged} unchanged, ${run.missing} missing`;
+    `${source.name} (${source.kind}): ${run.status} — ${run.found} found, ${run.new} new, ${run.linked} linked, ${run.changed} changed, ${run.unchanged} unchanged, ${run.missing} missing`;
   return {
     update(source, run) {
       if (tty) stream.write(`\r\x1b[2K${source.name} (${source.kind}): ${run.status}… ${run.found} found`);

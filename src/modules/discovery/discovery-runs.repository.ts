@@ -10,6 +10,7 @@ interface RunRow {
   requested_by: string;
   found: number;
   new: number;
+  linked: number;
   changed: number;
   unchanged: number;
   missing: number;
@@ -26,6 +27,7 @@ export interface RunOutcome {
   status: Extract<RunStatus, 'succeeded' | 'partial' | 'failed'>;
   found: number;
   new: number;
+  linked: number;
   changed: number;
   unchanged: number;
   missing: number;
@@ -75,9 +77,9 @@ export function createDiscoveryRunRepository(db: Queryable) {
     async finish(id: string, outcome: RunOutcome, at: Date, tx: Queryable = db): Promise<DiscoveryRun> {
       const { rows } = await tx.query<RunRow>(
         `update discovery_run set status = $2, found = $3, new = $4, changed = $5, unchanged = $6, missing = $7, errors = $8,
-                finished_at = $9, updated_at = now()
+                finished_at = $9, linked = $10, updated_at = now()
           where id = $1 returning *`,
-        [id, outcome.status, outcome.found, outcome.new, outcome.changed, outcome.unchanged, outcome.missing, JSON.stringify(outcome.errors), at],
+        [id, outcome.status, outcome.found, outcome.new, outcome.changed, outcome.unchanged, outcome.missing, JSON.stringify(outcome.errors), at, outcome.linked],
       );
       return toRun(rows[0]!);
     },

@@ -1,7 +1,7 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
 
 export interface DiscoveryMetrics {
-  runFinished(kind: string, status: string, seconds: number, counts: { new: number; changed: number; unchanged: number; missing: number }): void;
+  runFinished(kind: string, status: string, seconds: number, counts: { new: number; linked: number; changed: number; unchanged: number; missing: number }): void;
 }
 
 /** `orca_discovery_*`: runs by kind and outcome, their duration, and what they found. Labels are bounded (kinds, statuses). */
@@ -21,7 +21,7 @@ export function createDiscoveryMetrics(registry: Registry): DiscoveryMetrics {
   });
   const agents = new Counter({
     name: 'orca_discovery_agents_total',
-    help: 'Agents seen by discovery runs, by source kind and outcome (new, changed, unchanged, missing)',
+    help: 'Agents seen by discovery runs, by source kind and outcome (new, linked, changed, unchanged, missing)',
     labelNames: ['kind', 'outcome'] as const,
     registers: [registry],
   });
@@ -29,7 +29,7 @@ export function createDiscoveryMetrics(registry: Registry): DiscoveryMetrics {
     runFinished(kind, status, seconds, counts) {
       runs.inc({ kind, status });
       duration.observe({ kind }, seconds);
-      for (const outcome of ['new', 'changed', 'unchanged', 'missing'] as const) if (counts[outcome] > 0) agents.inc({ kind, outcome }, counts[outcome]);
+      for (const outcome of ['new', 'linked', 'changed', 'unchanged', 'missing'] as const) if (counts[outcome] > 0) agents.inc({ kind, outcome }, counts[outcome]);
     },
   };
 }

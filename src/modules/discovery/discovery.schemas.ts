@@ -94,6 +94,7 @@ export const DiscoveryRun = Type.Object(
     requested_by: Type.String({ description: 'the API key id, "schedule" or "cli"' }),
     found: Type.Integer({ description: 'agents the source listed' }),
     new: Type.Integer({ description: 'registered by this run (quarantined)' }),
+    linked: Type.Integer({ description: 'first listed by this source, joined by a linking rule to an agent another source or a person registered (no new agent)' }),
     changed: Type.Integer({ description: 'listed with another fingerprint than before' }),
     unchanged: Type.Integer(),
     missing: Type.Integer({ description: 'known from this source, no longer listed (only counted when the listing was complete)' }),

@@ -52,6 +52,10 @@ describe('linking rules', () => {
     expect(linkKeysOf('n8n', workflow, ['webhook_url'])).toEqual(['webhook_url:https://n8n.example.com/webhook/orders']);
     expect(linkKeysOf('airflow', agent({ external_id: 'https://airflow.example.com/dags/etl' }), ALL)).toEqual([]);
     expect(linkKeysOf('make', agent({ external_id: '17' }), ALL)).toEqual([]);
+    const scenario = agent({ external_id: '17', details: { webhook_url: 'https://Hook.EU1.make.com/abc123/' } });
+    expect(linkKeysOf('make', scenario, ALL)).toEqual(['webhook_url:https://hook.eu1.make.com/abc123']);
+    expect(linkKeysOf('make', scenario, ['endpoint_url', 'lambda_arn'])).toEqual([]);
+    expect(linkKeysOf('make', agent({ details: { webhook_url: 'mailto:hook@make.com' } }), ALL)).toEqual([]);
   });
 
   it('meets agents registered by hand through their external_id, both ways', () => {

@@ -5,7 +5,8 @@
  *
  * - `lambda_arn`: a Lambda function's ARN, without a version or alias qualifier.
  * - `endpoint_url`: the URL an MCP server answers at (an MCP source's URL; an n8n workflow's MCP Server Trigger).
- * - `webhook_url`: the URL a webhook-started workflow answers at (an n8n Webhook node: <instance>/webhook/<path>).
+ * - `webhook_url`: the URL a webhook-started workflow answers at (an n8n Webhook node: <instance>/webhook/<path>; a
+ *   Make scenario's hook, as the Make connector read it from the hooks API).
  *
  * Agents registered by hand take part through their external_id: an ARN or a URL there is compared with the keys.
  */
@@ -88,6 +89,7 @@ export function linkKeysOf(kind: DiscoverySourceKind, agent: DiscoveredAgent, ru
       for (const value of stringsOf(agent.details.mcp_trigger_paths)) add('endpoint_url', path('mcp', value));
     }
   }
+  if (kind === 'make' && typeof agent.details.webhook_url === 'string') add('webhook_url', normaliseUrl(agent.details.webhook_url));
   return [...keys].sort();
 }
 

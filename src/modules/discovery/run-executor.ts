@@ -122,20 +122,20 @@ export function createRunExecutor(deps: RunExecutorDeps) {
             action: 'discovery.run.apply',
             target: `discovery_source:${source.id}`,
             before: null,
-            after: { run_id: runId, new: applied.new, changed: applied.changed, missing: applied.missing, findings: applied.findings, agents: applied.touched.slice(0, 1000) },
+            after: { run_id: runId, new: applied.new, linked: applied.linked, changed: applied.changed, missing: applied.missing, findings: applied.findings, agents: applied.touched.slice(0, 1000) },
             correlationId: options.correlationId,
           });
         }
         return runs.finish(runId, outcome, clock.now(), tx);
       });
       metrics.runFinished(source?.kind ?? 'unknown', outcome.status, (performance.now() - started) / 1000, outcome);
-      const fields = { kind: source?.kind, status: outcome.status, found: outcome.found, new: outcome.new, changed: outcome.changed, unchanged: outcome.unchanged, missing: outcome.missing, errors: outcome.errors.length };
+      const fields = { kind: source?.kind, status: outcome.status, found: outcome.found, new: outcome.new, linked: outcome.linked, changed: outcome.changed, unchanged: outcome.unchanged, missing: outcome.missing, errors: outcome.errors.length };
       if (outcome.status === 'failed') logger.warn({ ...fields, error: outcome.errors[0]?.message }, 'discovery run failed');
       else logger.info(fields, 'discovery run finished');
       if (applied && applied.touched.length > 0) deps.onAgentsChanged(options.correlationId);
       return finished;
     };
-    const empty = { found: 0, new: 0, changed: 0, unchanged: 0, missing: 0 };
+    const empty = { found: 0, new: 0, linked: 0, changed: 0, unchanged: 0, missing: 0 };
     if (!source) return finish({ status: 'failed', ...empty, errors: [{ code: 'source_deleted', message: 'the discovery source was deleted before the run started' }] });
 
     let secrets: string[] = [];
@@ -186,7 +186,7 @@ export function createRunExecutor(deps: RunExecutorDeps) {
       const plan = reconcile(accepted.map((agent) => observe(agent, linkKeysOf(source.kind, agent, deps.settings.linkRules))), known.filter((identity) => !refusedIds.has(identity.external_id)), listing.complete);
       const applied = await deps.apply({ source: { id: source.id, kind: source.kind, name: source.name }, runId, correlationId: options.correlationId }, plan);
       return await finish(
-        { status: errors.length > 0 ? 'partial' : 'succeeded', found: seenIds.size, new: applied.new, changed: applied.changed, unchanged: applied.unchanged, missing: applied.missing, errors: redact(errors, secrets) },
+        { status: errors.length > 0 ? 'partial' : 'succeeded', found: seenIds.size, new: applied.new, linked: applied.linked, changed: applied.changed, unchanged: applied.unchanged, missing: applied.missing, errors: redact(errors, secrets) },
         applied,
       );
     } catch (error) {

@@ -10,6 +10,7 @@ export interface Run {
   status: string;
   found: number;
   new: number;
+  linked: number;
   changed: number;
   unchanged: number;
   missing: number;

@@ -50,8 +50,9 @@ describe.each(databaseTargets.map((target) => [target.name, target] as const))('
     const first = await createSource(t, { kind: 'lambda', name: `lambda-a-${suffix()}`, config: { region: REGION, endpoint: lambda.url }, credentials: CREDENTIALS });
     const second = await createSource(t, { kind: 'lambda', name: `lambda-b-${suffix()}`, config: { region: REGION, endpoint: lambda.url }, credentials: CREDENTIALS });
 
-    expect(await runSource(t, first.id)).toMatchObject({ status: 'succeeded', found: 2, new: 2, changed: 0, missing: 0, errors: [] });
-    expect(await runSource(t, second.id)).toMatchObject({ status: 'succeeded', found: 2, new: 0, changed: 0, unchanged: 2, missing: 0, errors: [] });
+    // The function registered by hand is linked, not new: only `reports` is an agent nobody registered.
+    expect(await runSource(t, first.id)).toMatchObject({ status: 'succeeded', found: 2, new: 1, linked: 1, changed: 0, missing: 0, errors: [] });
+    expect(await runSource(t, second.id)).toMatchObject({ status: 'succeeded', found: 2, new: 0, linked: 0, changed: 0, unchanged: 2, missing: 0, errors: [] });
     const seenByFirst = await agentsOf(t, first.id);
     const seenBySecond = await agentsOf(t, second.id);
     // One agent per function across both sources; the function registered by hand is that agent, still active.
@@ -76,7 +77,7 @@ describe.each(databaseTargets.map((target) => [target.name, target] as const))('
     expect(merges.rows).toEqual([{ via: 'rule', rule: 'lambda_arn', into_agent_id: byHand.id }]);
 
     // A run over unchanged sources writes nothing but its record, linked identities included.
-    expect(await runSource(t, first.id)).toMatchObject({ status: 'succeeded', new: 0, changed: 0, unchanged: 2 });
+    expect(await runSource(t, first.id)).toMatchObject({ status: 'succeeded', new: 0, linked: 0, changed: 0, unchanged: 2 });
 
     const back = await t.app.inject({ method: 'POST', url: `/api/v1/agents/${byHand.id}/unmerge`, headers: t.as('operator'), payload: { identity: agent.identities[0]!.id } });
     expect(back.statusCode, back.body).toBe(200);
@@ -89,7 +90,7 @@ describe.each(databaseTargets.map((target) => [target.name, target] as const))('
   it('links an MCP server to the agent registered with its endpoint URL, and reviews that agent when the server changes', async () => {
     const byHand = await register(t, { name: 'order tools', kind: 'mcp_server', source: 'manual', external_id: mcp.url });
     const source = await createSource(t, { kind: 'mcp', name: `mcp-${suffix()}`, config: { transport: 'streamable_http', url: mcp.url } });
-    expect(await runSource(t, source.id)).toMatchObject({ status: 'succeeded', found: 1, new: 1, errors: [] });
+    expect(await runSource(t, source.id)).toMatchObject({ status: 'succeeded', found: 1, new: 0, linked: 1, errors: [] });
     expect((await agentsOf(t, source.id)).get(new URL(mcp.url).toString())!.id).toBe(byHand.id);
     const agent = await read(t, byHand.id);
     expect(agent.status).toBe('active');

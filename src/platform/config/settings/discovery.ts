@@ -64,7 +64,7 @@ export const DISCOVERY_SETTINGS = [
     key: 'discoveryLinkRules',
     default: 'endpoint_url,lambda_arn,webhook_url',
     description:
-      'linking rules that merge what several discovery sources see into one agent: endpoint_url (an MCP server\'s URL), lambda_arn (a function ARN), webhook_url (an n8n webhook or MCP trigger URL); none: no linking',
+      'linking rules that merge what several discovery sources see into one agent: endpoint_url (an MCP server\'s URL), lambda_arn (a function ARN), webhook_url (an n8n or Make webhook URL); none: no linking',
     parse: linkRules,
   },
 ] as const satisfies readonly Setting[];
