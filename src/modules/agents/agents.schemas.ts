@@ -1,9 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { PaginationQuery, Page, Timestamp, Uuid } from '../../platform/http/schemas.js';
+import { literalUnion, Page, PaginationQuery, Timestamp, Uuid } from '../../platform/http/schemas.js';
 import { AGENT_STATUSES, LIFECYCLE_ACTIONS } from './lifecycle.js';
-
-const literalUnion = <T extends readonly string[]>(values: T, options: { description?: string; title?: string } = {}) =>
-  Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
 
 export const AGENT_KINDS = ['mcp_server', 'llm_agent', 'workflow', 'pipeline', 'function'] as const;
 export const AGENT_SOURCES = ['manual', 'mcp', 'n8n', 'zapier', 'make', 'airflow', 'lambda'] as const;

@@ -1,4 +1,5 @@
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Gauge, type Registry } from 'prom-client';
+import { registerZeroedCounter } from '../../platform/telemetry/metrics.js';
 
 /** What happened to approvals: opened, an approving vote that does not decide yet, the decisions, a use and its undo. */
 export const APPROVAL_EVENTS = ['opened', 'vote', 'approved', 'denied', 'expired', 'used', 'released'] as const;
@@ -18,23 +19,21 @@ export interface ApprovalMetrics {
 }
 
 export function registerApprovalMetrics(registry: Registry, waiters: () => number): ApprovalMetrics {
-  const events = new Counter({
+  // Every series exists from the start at 0, so rate() and alerts work before the first event.
+  const events = registerZeroedCounter(registry, {
     name: 'orca_approval_events_total',
     help: 'Approvals opened, approving votes short of the approvers needed, decisions (approved, denied, expired), uses and undone uses',
-    labelNames: ['event'] as const,
-    registers: [registry],
+    series: { event: APPROVAL_EVENTS },
   });
-  const callbacks = new Counter({
+  const callbacks = registerZeroedCounter(registry, {
     name: 'orca_approval_callbacks_total',
     help: 'Attempts to deliver an approval outcome to its callback URL, by outcome (retried: failed with a retry scheduled)',
-    labelNames: ['outcome'] as const,
-    registers: [registry],
+    series: { outcome: CALLBACK_OUTCOMES },
   });
-  const slack = new Counter({
+  const slack = registerZeroedCounter(registry, {
     name: 'orca_slack_interactions_total',
     help: 'Slack interactions by outcome (decided; refused: verified but not allowed; ignored: not an ORCA button; rejected: signature or timestamp refused)',
-    labelNames: ['outcome'] as const,
-    registers: [registry],
+    series: { outcome: SLACK_OUTCOMES },
   });
   new Gauge({
     name: 'orca_approval_waiters',
@@ -44,10 +43,6 @@ export function registerApprovalMetrics(registry: Registry, waiters: () => numbe
       this.set(waiters());
     },
   });
-  // Every series exists from the start at 0, so rate() and alerts work before the first event.
-  for (const event of APPROVAL_EVENTS) events.inc({ event }, 0);
-  for (const outcome of CALLBACK_OUTCOMES) callbacks.inc({ outcome }, 0);
-  for (const outcome of SLACK_OUTCOMES) slack.inc({ outcome }, 0);
   return {
     event: (event, count = 1) => events.inc({ event }, count),
     callback: (outcome) => callbacks.inc({ outcome }),

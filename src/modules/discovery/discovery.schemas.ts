@@ -1,9 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { PaginationQuery, Page, Timestamp, Uuid } from '../../platform/http/schemas.js';
+import { literalUnion, Page, PaginationQuery, Timestamp, Uuid } from '../../platform/http/schemas.js';
 import { DISCOVERY_SOURCE_KINDS } from './connectors/types.js';
-
-const literalUnion = <T extends readonly string[]>(values: T, options: { description?: string; title?: string } = {}) =>
-  Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
 
 export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'partial', 'failed'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];

@@ -1,4 +1,5 @@
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { Histogram, type Registry } from 'prom-client';
+import { registerZeroedCounter } from '../../platform/telemetry/metrics.js';
 
 export const PACK_OUTCOMES = ['completed', 'failed', 'abandoned'] as const;
 export type PackOutcome = (typeof PACK_OUTCOMES)[number];
@@ -8,11 +9,10 @@ export interface EvidenceMetrics {
 }
 
 export function registerEvidenceMetrics(registry: Registry): EvidenceMetrics {
-  const packs = new Counter({
+  const packs = registerZeroedCounter(registry, {
     name: 'orca_evidence_packs_total',
     help: 'Evidence packs by outcome (completed; failed: cut short by an error; abandoned: the reader went away)',
-    labelNames: ['outcome'] as const,
-    registers: [registry],
+    series: { outcome: PACK_OUTCOMES },
   });
   const duration = new Histogram({
     name: 'orca_evidence_pack_duration_seconds',
@@ -20,7 +20,6 @@ export function registerEvidenceMetrics(registry: Registry): EvidenceMetrics {
     buckets: [0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600],
     registers: [registry],
   });
-  for (const outcome of PACK_OUTCOMES) packs.inc({ outcome }, 0);
   return {
     pack(outcome, seconds) {
       packs.inc({ outcome });

@@ -22,7 +22,7 @@
  * (hostile input), a regex falls back to its own whole-text scan; either way the findings are those of referenceScan.
  */
 import { isIPv6 } from 'node:net';
-import { passesLuhn } from '../../platform/telemetry/redact.js';
+import { passesLuhn } from '../../platform/telemetry/redact-pii.js';
 import { scanCardRun, type Span } from './pii-cards.js';
 import { scanIban } from './pii-iban.js';
 import { DEFAULT_PHONE_REGIONS, phoneRegions, scanNationalPhone, type PhoneRegions } from './pii-phone.js';

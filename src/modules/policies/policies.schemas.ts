@@ -1,12 +1,9 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { documentedAs } from '../../platform/http/openapi/index.js';
-import { Page, PaginationQuery, Timestamp, Uuid } from '../../platform/http/schemas.js';
+import { literalUnion, Page, PaginationQuery, Timestamp, Uuid } from '../../platform/http/schemas.js';
 import { DECISIONS } from './evaluate.js';
 import { CONTENT_ORIGINS } from './injection/detect.js';
 import { MODES, PolicyDocumentSchema, SEVERITIES } from './policy-document.js';
-
-const literalUnion = <T extends readonly string[]>(values: T, options: { description?: string; title?: string } = {}) =>
-  Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
 
 export const DecisionKind = literalUnion(DECISIONS, { title: 'DecisionKind' });
 export const SeverityKind = literalUnion(SEVERITIES, { title: 'Severity' });

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Page, PaginationQuery, Timestamp, Uuid } from '../../platform/http/schemas.js';
+import { literalUnion, Page, PaginationQuery, Timestamp, Uuid } from '../../platform/http/schemas.js';
 
 export const RECEIVER_KINDS = ['alertmanager', 'slack', 'webhook'] as const;
 export type ReceiverKind = (typeof RECEIVER_KINDS)[number];
@@ -7,9 +7,7 @@ export type ReceiverKind = (typeof RECEIVER_KINDS)[number];
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed', 'dead_lettered'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
-export const ReceiverKindSchema = Type.Unsafe<ReceiverKind>({
-  type: 'string',
-  enum: [...RECEIVER_KINDS],
+export const ReceiverKindSchema = literalUnion(RECEIVER_KINDS, {
   title: 'ReceiverKind',
   description: 'what the receiver speaks: Alertmanager API v2, a Slack incoming webhook, or JSON signed with Standard Webhooks (docs/receivers.md)',
 });
@@ -110,9 +108,7 @@ export const ReceiverTestResult = Type.Object(
 );
 export type ReceiverTestResult = Static<typeof ReceiverTestResult>;
 
-export const DeliveryStatusSchema = Type.Unsafe<DeliveryStatus>({
-  type: 'string',
-  enum: [...DELIVERY_STATUSES],
+export const DeliveryStatusSchema = literalUnion(DELIVERY_STATUSES, {
   title: 'DeliveryStatus',
   description: 'pending (waiting for its next attempt); failed (the last attempt failed, a retry is scheduled); delivered; dead_lettered (given up)',
 });

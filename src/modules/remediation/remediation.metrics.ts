@@ -1,4 +1,5 @@
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { Histogram, type Registry } from 'prom-client';
+import { registerZeroedCounter } from '../../platform/telemetry/metrics.js';
 import { REMEDIATION_ACTIONS, type RemediationActionName } from '../sync/index.js';
 import { REMEDIATION_OUTCOMES, type RemediationOutcome } from './remediation-state.js';
 
@@ -14,17 +15,16 @@ export interface RemediationMetrics {
 }
 
 export function registerRemediationMetrics(registry: Registry): RemediationMetrics {
-  const finished = new Counter({
+  // Every series exists from the start at 0, so rate() and ratios work before the first remediation.
+  const finished = registerZeroedCounter(registry, {
     name: 'orca_remediations_total',
     help: 'Remediations finished, by action and outcome (healed, failed, gave_up, skipped)',
-    labelNames: ['action', 'outcome'] as const,
-    registers: [registry],
+    series: { action: REMEDIATION_ACTIONS, outcome: REMEDIATION_OUTCOMES },
   });
-  const attempts = new Counter({
+  const attempts = registerZeroedCounter(registry, {
     name: 'orca_remediation_attempts_total',
     help: 'Remediation action attempts by action and result (done, retry: failed and may be tried again, final: cannot be carried out, nothing_to_do)',
-    labelNames: ['action', 'result'] as const,
-    registers: [registry],
+    series: { action: REMEDIATION_ACTIONS, result: ATTEMPT_RESULTS },
   });
   const timeToHeal = new Histogram({
     name: 'orca_remediation_time_to_heal_seconds',
@@ -33,11 +33,6 @@ export function registerRemediationMetrics(registry: Registry): RemediationMetri
     buckets: [60, 300, 900, 1800, 3600, 7200, 14_400, 43_200, 86_400],
     registers: [registry],
   });
-  // Every series exists from the start at 0, so rate() and ratios work before the first remediation.
-  for (const action of REMEDIATION_ACTIONS) {
-    for (const outcome of REMEDIATION_OUTCOMES) finished.inc({ action, outcome }, 0);
-    for (const result of ATTEMPT_RESULTS) attempts.inc({ action, result }, 0);
-  }
   return {
     finished: (action, outcome) => finished.inc({ action, outcome }),
     attempt: (action, result) => attempts.inc({ action, result }),

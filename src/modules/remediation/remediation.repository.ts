@@ -1,5 +1,5 @@
 import { type Queryable, whereClause } from '../../platform/db/index.js';
-import type { RemediationActionName } from '../sync/index.js';
+import type { RemediationActionName, StoredGap } from '../sync/index.js';
 import type { RemediationStatus, Transition } from './remediation-state.js';
 
 export interface RemediationRow {
@@ -34,23 +34,11 @@ export interface RemediationRow {
 
 export type NewRemediation = Omit<RemediationRow, 'updated_at' | 'last_attempt_at' | 'verify_until' | 'healed_at' | 'last_error' | 'result' | 'attempts'>;
 
-/** The sync gap a remediation serves, as this module reads it (the sync module owns the table). */
-export interface GapRecord {
-  id: string;
-  type: string;
-  severity: string;
-  contract: string | null;
-  stream: string | null;
-  rule: string;
-  entity_type: string | null;
-  entity_id: string | null;
-  agent_id: string | null;
-  detected_at: Date;
-  due_at: Date | null;
-  resolved_at: Date | null;
-  resolution: 'auto' | 'manual' | null;
-  detail: Record<string, unknown>;
-}
+/** The sync gap a remediation serves, as this module reads it (the sync module owns the table and its row type). */
+export type GapRecord = Pick<
+  StoredGap,
+  'id' | 'type' | 'severity' | 'contract' | 'stream' | 'rule' | 'entity_type' | 'entity_id' | 'agent_id' | 'detected_at' | 'due_at' | 'resolved_at' | 'resolution' | 'detail'
+>;
 
 /** An open remediation with the state of its gap, for the scheduler. */
 export type RemediationWithGap = RemediationRow & {

@@ -1,10 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Page, PaginationQuery, Timestamp, Uuid } from '../../platform/http/schemas.js';
+import { literalUnion, Page, PaginationQuery, Timestamp, Uuid } from '../../platform/http/schemas.js';
 import { REMEDIATION_ACTIONS } from '../sync/index.js';
 import { REMEDIATION_OUTCOMES, REMEDIATION_STATUSES } from './remediation-state.js';
-
-const literalUnion = <T extends readonly string[]>(values: T, options: { description?: string; title?: string } = {}) =>
-  Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
 const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
 
 export const RemediationAction = literalUnion(REMEDIATION_ACTIONS, { title: 'RemediationAction' });

@@ -1,9 +1,9 @@
 /**
- * The drift report in Markdown, CSV and HTML, with the executive report's escaping (render.ts): contract names and
+ * The drift report in Markdown, CSV and HTML, with the executive report's escaping (report-format.ts): contract names and
  * agent names come from clients.
  */
 import type { DriftReport, DriftStats } from './drift.js';
-import { csvField, escapeHtml, HTML_STYLE, mdCell } from './render.js';
+import { csvDocument, escapeHtml, htmlDocument, mdCell } from './report-format.js';
 
 const usd = (value: number) => `$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
@@ -88,7 +88,7 @@ export function driftToCsv(report: DriftReport): string {
   for (const row of report.by_kind) rows.push(csvRow('kind', row.type, row));
   for (const row of report.by_contract) rows.push(csvRow('contract', row.contract, row));
   for (const row of report.by_owner_agent) rows.push(csvRow('owner_agent', row.agent_id, row));
-  return rows.map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n';
+  return csvDocument(rows);
 }
 
 /** Self-contained, with the executive report's stylesheet (so the same Content-Security-Policy hash applies). */
@@ -104,20 +104,7 @@ export function driftToHtml(report: DriftReport): string {
       return `<h2>${e(group.title)}</h2>\n<table><thead>${head}</thead><tbody>\n${body}\n</tbody></table>${omitted}`;
     })
     .join('\n');
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>ORCA drift report (${e(report.window)})</title>
-<style>${HTML_STYLE}</style>
-</head>
-<body>
-<h1>ORCA drift report</h1>
-<p class="meta">Window ${e(report.window)}: ${e(report.from)} → ${e(report.to)} · generated ${e(report.generated_at)}</p>
-<p>${t.detected} gaps detected: ${t.resolved} resolved (${t.resolved_auto} automatically), ${t.open} still open, ${t.withdrawn} withdrawn; ${e(usd(t.cost_usd))} at stake, ${e(usd(t.avoided_usd))} avoided. Open at the end of the window (whenever detected): ${report.open_at_end.count} gaps, ${e(usd(report.open_at_end.cost_usd))}.</p>
-${sections}
-</body>
-</html>
-`;
+  const meta = `Window ${e(report.window)}: ${e(report.from)} → ${e(report.to)} · generated ${e(report.generated_at)}`;
+  return htmlDocument({ title: 'ORCA drift report', window: report.window, meta }, `<p>${t.detected} gaps detected: ${t.resolved} resolved (${t.resolved_auto} automatically), ${t.open} still open, ${t.withdrawn} withdrawn; ${e(usd(t.cost_usd))} at stake, ${e(usd(t.avoided_usd))} avoided. Open at the end of the window (whenever detected): ${report.open_at_end.count} gaps, ${e(usd(report.open_at_end.cost_usd))}.</p>
+${sections}`);
 }

@@ -1,10 +1,10 @@
 /**
- * The healing report in Markdown, CSV and HTML, with the executive report's escaping (render.ts): contract and rule
+ * The healing report in Markdown, CSV and HTML, with the executive report's escaping (report-format.ts): contract and rule
  * names and failure reasons come from clients and endpoints and may hold markup, pipes or spreadsheet formulas.
  */
 import { formatKpiValue } from './executive.js';
 import type { HealingReport, OutcomeCounts } from './healing.js';
-import { csvField, escapeHtml, HTML_STYLE, mdCell } from './render.js';
+import { csvDocument, escapeHtml, htmlDocument, mdCell } from './report-format.js';
 
 const num = (value: number | null) => (value === null ? '—' : String(value));
 const rate = (value: number | null) => (value === null ? '—' : `${Math.round(value * 1000) / 10} %`);
@@ -67,7 +67,7 @@ export function toHealingCsv(report: HealingReport): string {
   rows.push(['self_resolution', 'ratio', null, null, null, null, null, null, null, report.self_resolution.value, `window ${report.window}`]);
   rows.push(['cost_avoided', 'usd', null, null, null, null, null, null, null, report.cost_avoided.usd, `${report.cost_avoided.gaps} gaps; ${report.cost_avoided.rule}`]);
   for (const p of report.problems) rows.push(['problem', `${p.contract ?? ''}/${p.rule}`, p.count, null, null, null, null, null, null, null, `${p.action}: ${p.last_reason ?? ''}`]);
-  return rows.map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n';
+  return csvDocument(rows);
 }
 
 export function toHealingHtml(report: HealingReport): string {
@@ -80,18 +80,8 @@ export function toHealingHtml(report: HealingReport): string {
   const problemRows = report.problems
     .map((p) => `<tr><td>${e(p.contract ?? '—')}</td><td>${e(p.rule)}</td><td>${e(p.action)}</td><td class="n">${p.count}</td><td>${e(p.last_reason ?? '')}</td></tr>`)
     .join('\n');
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>ORCA healing report (${e(report.window)})</title>
-<style>${HTML_STYLE}</style>
-</head>
-<body>
-<h1>ORCA healing report</h1>
-<p class="meta">Window ${e(report.window)}: ${e(report.from)} → ${e(report.to)} · generated ${e(report.generated_at)}</p>
-<h2>Remediations by action</h2>
+  const meta = `Window ${e(report.window)}: ${e(report.from)} → ${e(report.to)} · generated ${e(report.generated_at)}`;
+  return htmlDocument({ title: 'ORCA healing report', window: report.window, meta }, `<h2>Remediations by action</h2>
 <table><thead><tr><th>Action</th>${COUNT_COLUMNS.map((c) => `<th>${e(c)}</th>`).join('')}</tr></thead><tbody>
 ${actionRows}
 <tr><th>all</th>${cells(countCells(report.remediations))}</tr>
@@ -105,8 +95,5 @@ ${durationRows}
 <h2>Cost avoided</h2>
 <p>$${e(report.cost_avoided.usd.toFixed(2))} over ${report.cost_avoided.gaps} gaps (${e(report.cost_avoided.rule)}).</p>
 <h2>Where healing fails</h2>
-${report.problems.length === 0 ? '<p>No remediation failed or gave up.</p>' : `<table><thead><tr><th>Contract</th><th>Rule</th><th>Action</th><th>Failed or gave up</th><th>Latest reason</th></tr></thead><tbody>\n${problemRows}\n</tbody></table>`}
-</body>
-</html>
-`;
+${report.problems.length === 0 ? '<p>No remediation failed or gave up.</p>' : `<table><thead><tr><th>Contract</th><th>Rule</th><th>Action</th><th>Failed or gave up</th><th>Latest reason</th></tr></thead><tbody>\n${problemRows}\n</tbody></table>`}`);
 }

@@ -10,7 +10,7 @@ import { driftToCsv, driftToHtml, driftToMarkdown } from './drift-render.js';
 import { formatKpiValue, KPI_LABELS, type ExecutiveReport } from './executive.js';
 import type { HealingReport } from './healing.js';
 import { toHealingCsv, toHealingHtml, toHealingMarkdown } from './healing-render.js';
-import { toCsv, toHtml, toMarkdown } from './render.js';
+import { toCsv, toHtml, toMarkdown } from './executive-render.js';
 import type { ReportFormat } from './reports.schemas.js';
 
 export const REPORT_KINDS = ['executive', 'drift', 'healing'] as const;

@@ -1,4 +1,5 @@
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { Histogram, type Registry } from 'prom-client';
+import { registerZeroedCounter } from '../../platform/telemetry/metrics.js';
 import { REPORT_KINDS, type ReportKind } from './report-builders.js';
 
 export const RUN_OUTCOMES = ['sent', 'failed', 'cancelled'] as const;
@@ -10,11 +11,11 @@ export interface ReportMetrics {
 }
 
 export function registerReportMetrics(registry: Registry): ReportMetrics {
-  const runs = new Counter({
+  // Every series from the start at 0, so that an alert on failed runs works before the first failure.
+  const runs = registerZeroedCounter(registry, {
     name: 'orca_report_runs_total',
     help: 'Scheduled report runs by report kind and outcome (sent: handed to every receiver\'s delivery; failed; cancelled: the schedule was deleted first)',
-    labelNames: ['kind', 'outcome'] as const,
-    registers: [registry],
+    series: { kind: REPORT_KINDS, outcome: RUN_OUTCOMES },
   });
   const generation = new Histogram({
     name: 'orca_report_generation_seconds',
@@ -23,8 +24,6 @@ export function registerReportMetrics(registry: Registry): ReportMetrics {
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
     registers: [registry],
   });
-  // Every series from the start at 0, so that an alert on failed runs works before the first failure.
-  for (const kind of REPORT_KINDS) for (const outcome of RUN_OUTCOMES) runs.inc({ kind, outcome }, 0);
   return {
     run: (kind, outcome) => runs.inc({ kind, outcome }),
     generated: (kind, seconds) => generation.observe({ kind }, seconds),

@@ -5,9 +5,10 @@ import { driftToCsv, driftToHtml, driftToMarkdown } from './drift-render.js';
 import { MEDIA_TYPES } from './report-builders.js';
 import { DriftReportSchema, ExecutiveQuery, ExecutiveReportSchema, type ReportFormat } from './reports.schemas.js';
 import type { ReportService } from './reports.service.js';
-import { HTML_CSP, toCsv, toHtml, toMarkdown } from './render.js';
+import { toCsv, toHtml, toMarkdown } from './executive-render.js';
 import { toHealingCsv, toHealingHtml, toHealingMarkdown } from './healing-render.js';
 import { HealingReportSchema } from './healing.schemas.js';
+import { HTML_CSP } from './report-format.js';
 
 /** `?format=` wins; otherwise the first of the Accept header's types (by q) that ORCA can produce; JSON by default. */
 export function negotiateFormat(format: ReportFormat | undefined, accept: string | undefined): ReportFormat {

@@ -23,7 +23,7 @@ export { SYNC_SWEEP_QUEUE } from './sync.jobs.js';
 export { GapPage, GapType as GapTypeSchema, Severity as GapSeveritySchema } from './sync.schemas.js';
 export type { GapQuery } from './sync.schemas.js';
 export type { GapObserver } from './gap-observer.js';
-export type { NewGap as OpenedGap } from './gaps.repository.js';
+export type { NewGap as OpenedGap, GapRow as StoredGap } from './gaps.repository.js';
 export type { ResolvedRemediationStep } from './remediation-policy.js';
 export { REMEDIATION_ACTIONS, type RemediationActionName, type GapType, type Severity } from './contract-schema.js';
 

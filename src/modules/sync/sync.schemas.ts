@@ -1,9 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Page, PaginationQuery, Timestamp, Uuid } from '../../platform/http/schemas.js';
+import { literalUnion, Page, PaginationQuery, Timestamp, Uuid } from '../../platform/http/schemas.js';
 import { ContractDocumentSchema, GAP_TYPES, SEVERITIES } from './contract-schema.js';
-
-const literalUnion = <T extends readonly string[]>(values: T, options: { description?: string; title?: string } = {}) =>
-  Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
 const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
 
 export const GapType = literalUnion(GAP_TYPES, { title: 'GapType' });

@@ -11,6 +11,13 @@ export const Uuid = Type.String({
   description: 'UUID',
 });
 export const Timestamp = Type.String({ format: 'date-time' });
+
+/**
+ * A string that is one of `values`, typed as their union: published as one `enum` (a union of literals would be an
+ * `anyOf` of one-value schemas, which generated clients read less well).
+ */
+export const literalUnion = <T extends readonly string[]>(values: T, options: { description?: string; title?: string } = {}) =>
+  Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
 export const IdParams = Type.Object({ id: Uuid }, { additionalProperties: false });
 
 /**

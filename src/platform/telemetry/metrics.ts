@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type LabelValues } from 'prom-client';
 import type { PoolStats } from '../db/driver.js';
 
 /**
@@ -104,4 +104,23 @@ export function createMetrics(): Metrics {
       pools.set(db, stats);
     },
   };
+}
+
+/**
+ * A counter on `registry` whose every series — each combination of the label values in `series` — exists from the
+ * start at 0, so that rate(), ratios and alerts on it work before the first event. Label values outside `series`
+ * may still be counted later.
+ */
+export function registerZeroedCounter<L extends string>(
+  registry: Registry,
+  config: { name: string; help: string; series: Record<L, readonly string[]> },
+): Counter<L> {
+  const labelNames = Object.keys(config.series) as L[];
+  const counter = new Counter<L>({ name: config.name, help: config.help, labelNames, registers: [registry] });
+  let combinations: LabelValues<L>[] = [{}];
+  for (const label of labelNames) {
+    combinations = combinations.flatMap((labels) => config.series[label].map((value) => ({ ...labels, [label]: value })));
+  }
+  for (const labels of combinations) counter.inc(labels, 0);
+  return counter;
 }

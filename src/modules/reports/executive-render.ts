@@ -1,22 +1,10 @@
 /**
- * The executive report in Markdown, CSV and HTML. Every piece of data is escaped for its format: agent names
- * and gap kinds come from clients and may contain markup, pipes, quotes or spreadsheet formulas.
+ * The executive report in Markdown, CSV and HTML. Every piece of data is escaped for its format (report-format.ts):
+ * agent names and gap kinds come from clients and may contain markup, pipes, quotes or spreadsheet formulas.
  */
-import { createHash } from 'node:crypto';
 import { KPI_NAMES } from '../trust/index.js';
 import { formatKpiValue, KPI_LABELS, type ExecutiveReport, type Trend } from './executive.js';
-
-/** Markdown table cell: no pipe, newline or HTML may break out of the cell or render as markup. */
-export function mdCell(value: unknown): string {
-  return String(value)
-    .replace(/\\/g, '\\\\')
-    .replace(/\|/g, '\\|')
-    .replace(/[\r\n]+/g, ' ')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/([*_`[\]])/g, '\\$1');
-}
+import { csvDocument, escapeHtml, htmlDocument, mdCell } from './report-format.js';
 
 function trendText(trend: Trend): string {
   if (trend.delta === null) return 'n/a';
@@ -74,18 +62,6 @@ export function toMarkdown(report: ExecutiveReport): string {
 
 const round4 = (value: number) => Math.round(value * 10_000) / 10_000;
 
-/**
- * RFC 4180 field. Text that a spreadsheet would run as a formula (=, +, -, @, tab, CR first) is prefixed with an
- * apostrophe (OWASP CSV injection); numbers are written as numbers.
- */
-export function csvField(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'number') return String(value);
-  let text = String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n']/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 const CSV_HEADER = ['section', 'item', 'value', 'band', 'numerator', 'denominator', 'previous', 'delta', 'detail'];
 
 export function toCsv(report: ExecutiveReport): string {
@@ -104,26 +80,8 @@ export function toCsv(report: ExecutiveReport): string {
   }
   for (const finding of report.insights) rows.push(['insight', finding.topic, null, finding.severity, null, null, null, null, finding.text]);
   for (const finding of report.recommendations) rows.push(['recommendation', finding.topic, null, finding.severity, null, null, null, null, finding.text]);
-  return rows.map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n';
+  return csvDocument(rows);
 }
-
-export function escapeHtml(value: unknown): string {
-  return String(value).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
-
-export const HTML_STYLE = `
-body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2330;margin:2rem auto;max-width:72rem;padding:0 1rem}
-h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #dde2ea;padding-bottom:.3rem}
-table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{text-align:left;padding:.35rem .6rem;border-bottom:1px solid #eef1f5}
-th{background:#f5f7fa;font-weight:600}td.n{text-align:right;font-variant-numeric:tabular-nums}
-.band{display:inline-block;padding:0 .5rem;border-radius:.7rem;font-size:.85em}
-.excellent{background:#dcf5e3;color:#135c2b}.good{background:#e5f0ff;color:#17457d}.fair{background:#fff3d6;color:#7a5300}
-.critical{background:#fde2e1;color:#8c1d18}.no_data,.not_configured,.none{background:#eef1f5;color:#4a5568}
-.meta{color:#5a6475}li{margin:.3rem 0}.sev{font-weight:600;text-transform:uppercase;font-size:.75em;margin-right:.4rem}
-`;
-
-/** CSP for the HTML report: nothing may load; only this exact inline stylesheet applies. */
-export const HTML_CSP = `default-src 'none'; style-src 'sha256-${createHash('sha256').update(HTML_STYLE).digest('base64')}'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'`;
 
 function band(value: string | null): string {
   const name = value ?? 'none';
@@ -150,18 +108,8 @@ export function toHtml(report: ExecutiveReport): string {
     .join('\n');
   const list = (findings: ExecutiveReport['insights'], empty: string) =>
     findings.length === 0 ? `<p>${e(empty)}</p>` : `<ul>${findings.map((f) => `<li><span class="sev">${e(f.severity)}</span>${e(f.text)}</li>`).join('')}</ul>`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>ORCA executive summary (${e(report.window)})</title>
-<style>${HTML_STYLE}</style>
-</head>
-<body>
-<h1>ORCA executive summary</h1>
-<p class="meta">Window ${e(report.window)}: ${e(report.from)} → ${e(report.to)} · previous ${e(report.previous_window.from)} → ${e(report.previous_window.to)} · generated ${e(report.generated_at)} · ${report.active_agents} active agents</p>
-<h2>KPIs</h2>
+  const meta = `Window ${e(report.window)}: ${e(report.from)} → ${e(report.to)} · previous ${e(report.previous_window.from)} → ${e(report.previous_window.to)} · generated ${e(report.generated_at)} · ${report.active_agents} active agents`;
+  return htmlDocument({ title: 'ORCA executive summary', window: report.window, meta }, `<h2>KPIs</h2>
 <table><thead><tr><th>KPI</th><th>Value</th><th>Band</th><th>Numerator</th><th>Denominator</th><th>Previous</th><th>Change</th></tr></thead>
 <tbody>
 ${kpiRows}
@@ -173,8 +121,5 @@ ${report.open_gaps_by_kind.length === 0 ? '<p>No open gaps.</p>' : `<table><thea
 <h2>Insights</h2>
 ${list(report.insights, 'Nothing in the data calls for attention.')}
 <h2>Recommendations</h2>
-${list(report.recommendations, 'None: the data does not warrant action.')}
-</body>
-</html>
-`;
+${list(report.recommendations, 'None: the data does not warrant action.')}`);
 }
