@@ -248,7 +248,7 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
       callbackRetryDelaySeconds: Math.round(config.approvalsCallbackRetryDelayMs / 1000),
       slack: { signingSecret: config.approvalsSlackSigningSecret, approvers: config.approvalsSlackApprovers },
     },
-    onChange: (correlationId) => alerts.requestEvaluation(correlationId ?? undefined),
+    onChange: (correlationId) => alerts.requestEvaluation('approvals', correlationId ?? undefined),
   });
   const policies = createPoliciesModule({
     db,
@@ -260,7 +260,7 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     cacheMetrics,
     invalidation,
     allowSampleRate: config.policyAllowSampleRate,
-    onViolationsRecorded: (correlationId) => alerts.requestEvaluation(correlationId ?? undefined),
+    onViolationsRecorded: (correlationId) => alerts.requestEvaluation('violations', correlationId ?? undefined),
     outbound,
     approvals: approvals.gate,
   });
@@ -272,7 +272,7 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     audit: audit.service,
     jobs,
     sweepIntervalMs: config.syncSweepIntervalMs,
-    onGapsChanged: () => alerts.requestEvaluation(),
+    onGapsChanged: () => alerts.requestEvaluation('gaps'),
     // Self-healing hears of gaps (built below; gaps only open once the container is running).
     gapObserver: {
       gapOpened: (tx, gap, steps) => remediation.observer.gapOpened(tx, gap, steps),
@@ -286,13 +286,13 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
       await sync.observer.eventsCommitted(events);
       // An agent that speaks again may end an agent_silent alert (gaps tell alerts themselves, through sync).
       const fromAgent = events.find((event) => event.agent_id !== null);
-      if (fromAgent) alerts.requestEvaluation(fromAgent.correlation_id ?? undefined);
+      if (fromAgent) alerts.requestEvaluation('events', fromAgent.correlation_id ?? undefined);
     },
     duplicateConflict: (conflict) => sync.observer.duplicateConflict(conflict),
     signatureRejected: (rejection) => alerts.signatureRejected({ sourceId: rejection.source_id, correlationId: undefined }),
   };
   const ingest = createIngestModule({ db, metrics, logger, clock, sources: sources.service, observer: ingestObserver });
-  const incidents = createIncidentsModule({ db, audit: audit.service, clock, onChange: (correlationId) => alerts.requestEvaluation(correlationId ?? undefined) });
+  const incidents = createIncidentsModule({ db, audit: audit.service, clock, onChange: (correlationId) => alerts.requestEvaluation('incidents', correlationId ?? undefined) });
   const trust = createTrustModule({
     db,
     clock,
@@ -303,7 +303,7 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     agents: agents.service,
     sync: () => sync.service,
     incidents: incidents.service,
-    onSnapshotTaken: (correlationId) => alerts.requestEvaluation(correlationId),
+    onSnapshotTaken: (correlationId) => alerts.requestEvaluation('trust', correlationId),
     classificationWeights: async () => {
       const policy = await policies.service.activePolicy();
       return new Map([...policy.classifications].map(([name, level]) => [name, level.riskWeight]));
@@ -403,7 +403,7 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
     audit: audit.service,
     settings: config,
     version: ORCA_VERSION,
-    onAttemptRecorded: () => alerts.requestEvaluation(),
+    onAttemptRecorded: () => alerts.requestEvaluation('backups'),
   });
   const discovery = createDiscoveryModule({
     db,
@@ -428,7 +428,7 @@ export async function createContainer(config: Readonly<OrcaConfig>, options: Con
       linkRules: config.discoveryLinkRules,
     },
     // New quarantined agents, agents to review and poisoned tools are alert conditions.
-    onAgentsChanged: (correlationId) => alerts.requestEvaluation(correlationId),
+    onAgentsChanged: (correlationId) => alerts.requestEvaluation('discovery', correlationId),
   });
 
   const redisState = config.redisUrl

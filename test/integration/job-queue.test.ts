@@ -237,6 +237,46 @@ for (const target of databaseTargets) {
       expect(await t.registry.metrics()).toContain('orca_job_queue_depth{queue="depth",state="queued"} 5');
     });
 
+    it('completes the jobs that finish together in one statement, each only once its handler is done', async () => {
+      // The same database, counting pg-boss's completing statements.
+      const completing: number[] = [];
+      const counted = new Proxy(jobsDb.db, {
+        get(db, name) {
+          const value = Reflect.get(db, name, db) as unknown;
+          if (name !== 'query') return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(db) : value;
+          return (text: string, values?: unknown[]) => {
+            if (/state = 'completed'/.test(text) && Array.isArray(values?.[1])) completing.push((values[1] as unknown[]).length);
+            return db.query(text, values);
+          };
+        },
+      });
+      const t = createTestQueue(counted, { runsJobs: true });
+      running.push(t);
+      const gate = deferred();
+      let started = 0;
+      const allStarted = deferred();
+      t.queue.define({
+        queue: 'together',
+        handler: async () => {
+          started += 1;
+          if (started === 5) allStarted.resolve();
+          await gate.promise;
+        },
+      });
+      await t.queue.start();
+      await t.queue.sendMany('together', [1, 2, 3, 4, 5].map((n) => ({ data: { n } })));
+      // PGlite runs one job at a time: each finishes alone, so each is completed alone.
+      if (target.name === 'postgres') {
+        await allStarted.promise;
+        // Running, not completed: a job is completed only after its handler returned.
+        expect((await rows('together')).map((row) => row.state)).toEqual(['active', 'active', 'active', 'active', 'active']);
+      }
+      gate.resolve();
+      const stored = await waitFor(() => rows('together'), (list) => list.length === 5 && list.every((row) => row.state === 'completed'));
+      expect(stored).toHaveLength(5);
+      expect(completing).toEqual(target.name === 'pglite' ? [1, 1, 1, 1, 1] : [5]);
+    });
+
     it('refuses to send to a queue never defined, and before start', async () => {
       const t = open(false);
       t.queue.define({ queue: 'unstarted', handler: async () => {} });

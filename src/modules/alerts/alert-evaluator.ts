@@ -1,8 +1,11 @@
 /**
- * One evaluation: every rule of the active document against ORCA's data now, each alert's state moved on
+ * One evaluation: the rules of the active document in its scope (every rule, or the kinds a prompt evaluation's
+ * writes can change: evaluation-scope.ts) against ORCA's data now, each alert's state moved on
  * (alert-state.ts), and the notifications due handed to the sink — all in one transaction under an advisory lock, so
  * evaluations on several workers never interleave, and a notification is enqueued only if the alert state that
- * caused it is stored. Everything written carries the correlation id of the request or job that caused it.
+ * caused it is stored. Everything written carries the correlation id of the request or job that caused it. Alerts of
+ * rules outside the scope are left as they are: their conditions were not read, so they neither resolve nor move
+ * on, but they still take part in routing and grouping (and their `for` still schedules a full evaluation).
  */
 import type { Clock } from '../../platform/clock.js';
 import type { AfterCommit } from '../../platform/db/index.js';
@@ -19,6 +22,7 @@ import { planNotifications, silencesOf, type ActiveSilence, type GroupState } fr
 import { conditionsOf, type ConditionSources } from './rule-conditions.js';
 import type { SilencesRepository } from './silences.repository.js';
 import { renderTemplate } from './templating.js';
+import { inScope, type EvaluationScope } from './evaluation-scope.js';
 import { createViolationCounts } from './violation-counts.js';
 
 export interface EvaluationReport {
@@ -50,12 +54,13 @@ export function createAlertEvaluator(deps: {
   const { afterCommit, repository, clock, logger, metrics } = deps;
   const violationCounts = createViolationCounts(deps.readModel);
 
-  return async function evaluate(correlationId: string): Promise<EvaluationReport> {
+  return async function evaluate(correlationId: string, scope: EvaluationScope = 'all'): Promise<EvaluationReport> {
     const started = performance.now();
     const compiled = await deps.rules.active();
-    const streams = compiled.rules.some((rule) => rule.kind === 'stream_stale') ? await deps.streams(clock.now()) : [];
-    const lastBackup = compiled.rules.some((rule) => rule.kind === 'backup_failed' || rule.kind === 'backup_stale') ? deps.lastBackup() : null;
-    const sources: ConditionSources = { readModel: deps.readModel, streams, lastBackup, approvalUrl: deps.approvalUrl, violationCounts };
+    const evaluated = compiled.rules.filter((rule) => inScope(scope, rule.kind));
+    const streams = evaluated.some((rule) => rule.kind === 'stream_stale') ? await deps.streams(clock.now()) : [];
+    const lastBackup = evaluated.some((rule) => rule.kind === 'backup_failed' || rule.kind === 'backup_stale') ? deps.lastBackup() : null;
+    const sources: ConditionSources = { readModel: deps.readModel, streams, lastBackup, approvalUrl: deps.approvalUrl, violationCounts: violationCounts.session() };
     const receivers = new Set(await deps.sink.receiverNames());
     return afterCommit.transaction(async (tx) => {
       await repository.lockEvaluation(tx);
@@ -69,7 +74,7 @@ export function createAlertEvaluator(deps: {
       const next = new Map<string, AlertRow>();
       /** Live alerts this evaluation leaves as they were: only their last_evaluated_at moves (in one statement). */
       const unchanged = new Set<string>();
-      for (const rule of compiled.rules) {
+      for (const rule of evaluated) {
         for (const condition of await conditionsOf(rule, now, tx, sources)) {
           const labels = { ...condition.labels, ...rule.labels, alertname: rule.name, severity: rule.severity };
           const fingerprint = alertFingerprint(rule.name, labels);
@@ -83,12 +88,18 @@ export function createAlertEvaluator(deps: {
       }
       for (const previous of existing.values()) {
         if (next.has(previous.fingerprint) || previous.status === 'resolved') continue;
+        const rule = rulesByName.get(previous.rule);
+        if (rule && !inScope(scope, rule.kind)) {
+          next.set(previous.fingerprint, previous);
+          unchanged.add(previous.fingerprint);
+          continue;
+        }
         // The condition ended, or its rule left the document: the alert resolves.
-        const transition = nextAlertState(stateOf(previous), false, now, rulesByName.get(previous.rule)?.forMs ?? 0);
+        const transition = nextAlertState(stateOf(previous), false, now, rule?.forMs ?? 0);
         next.set(previous.fingerprint, rowOf(previous.fingerprint, previous.rule, previous.labels, previous.annotations, transition.state, now, previous.value, correlationId));
       }
       await repository.upsert([...next.values()].filter((row) => !unchanged.has(row.fingerprint)), tx);
-      await repository.markEvaluated(now, tx);
+      await repository.markEvaluated(now, tx, scope === 'all' ? undefined : evaluated.map((rule) => rule.name));
 
       const silences = (await deps.silences.listCurrent(now, tx)).map(
         (row): ActiveSilence => ({ id: row.id, matchers: row.matchers.map((text) => parseMatcher(text)), startsAt: row.starts_at, endsAt: row.ends_at }),
@@ -123,6 +134,9 @@ export function createAlertEvaluator(deps: {
       }
       for (const row of next.values()) {
         const due = firesAt(stateOf(row), rulesByName.get(row.rule)?.forMs ?? 0);
+        // An alert left as it was whose `for` has run out waits for the timer its own evaluation sent; a moment
+        // already past here would keep this evaluation from sending the timer its own pending alerts need.
+        if (due && unchanged.has(row.fingerprint) && due <= now) continue;
         if (due && (wakeAt === undefined || due < wakeAt)) wakeAt = due;
       }
       const counts = { firing: 0, pending: 0, resolved: 0 };

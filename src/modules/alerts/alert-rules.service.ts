@@ -35,6 +35,11 @@ export function createAlertRulesService(deps: {
   const { db, repository, audit, sink, logger } = deps;
   /** Compiled documents by version: a stored version never changes, so its compilation is kept. */
   let compiled: CompiledAlertRules | undefined;
+  /**
+   * The built-in document compiled for the receivers that existed when it was: it changes only with them (its routes
+   * follow the settings receivers), and parsing and compiling it at every evaluation cost more than the evaluation.
+   */
+  let compiledDefault: { receivers: string; rules: CompiledAlertRules } | undefined;
 
   async function receivers(): Promise<Set<string>> {
     return new Set(await sink.receiverNames());
@@ -43,7 +48,12 @@ export function createAlertRulesService(deps: {
   /** The rules and routes in force now (read on every evaluation: one row, so a PUT on any replica counts at once). */
   async function active(): Promise<CompiledAlertRules> {
     const row = await repository.findActive();
-    if (!row) return compileAlertRules(defaultAlertRulesDocument(await sink.receiverNames()), 0, await receivers());
+    if (!row) {
+      const names = await sink.receiverNames();
+      const key = JSON.stringify([...names].sort());
+      if (compiledDefault?.receivers !== key) compiledDefault = { receivers: key, rules: compileAlertRules(defaultAlertRulesDocument(names), 0, new Set(names)) };
+      return compiledDefault.rules;
+    }
     if (compiled?.version === row.version) return compiled;
     // A receiver deleted after the PUT does not stop evaluation: every name counts, the sink reports a missing one.
     const names = new Set(await sink.receiverNames());

@@ -42,7 +42,7 @@ function moduleWith(enabled: boolean) {
 describe('ALERTS_ENABLED', () => {
   it('on: schedules the periodic evaluation and queues one when asked', async () => {
     const { alerts, sent, scheduled } = moduleWith(true);
-    alerts.requestEvaluation('request-1');
+    alerts.requestEvaluation('violations', 'request-1');
     await new Promise((resolve) => setImmediate(resolve));
     expect(scheduled).toEqual([ALERTS_SCHEDULE_QUEUE, ALERTS_PRUNE_QUEUE]);
     expect(sent).toEqual([ALERTS_EVALUATE_QUEUE]);
@@ -50,7 +50,7 @@ describe('ALERTS_ENABLED', () => {
 
   it('off: schedules no evaluation, queues nothing, records no signal; retention still runs', async () => {
     const { alerts, sent, scheduled } = moduleWith(false);
-    alerts.requestEvaluation('request-1');
+    alerts.requestEvaluation('violations', 'request-1');
     await alerts.signatureRejected({ sourceId: 'source-1', correlationId: 'request-2' });
     await new Promise((resolve) => setImmediate(resolve));
     // Alerts resolved while alerting was on still age out (ALERTS_RESOLVED_RETENTION): retention is data hygiene.

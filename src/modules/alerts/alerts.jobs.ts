@@ -1,20 +1,26 @@
 /**
  * Evaluation as jobs: a scheduled one (once per ALERTS_EVALUATION_INTERVAL across replicas, the safety net and the
  * clock for time-based rules such as agent_silent), and prompt ones sent after the writes that can change an alert
- * commit. Prompt sends share one singleton key, so a burst of writes queues one evaluation, not one each; a timer
- * job is sent for the moment a pending alert's `for` ends or a group's wait is over.
+ * commit. A prompt evaluation carries the rule kinds its writes can change (evaluation-scope.ts) and evaluates only
+ * those rules; the scheduled and timer evaluations evaluate every rule. Prompt sends of the same kinds share one
+ * singleton key, so a burst of writes queues one evaluation, not one each; a timer job is sent for the moment a
+ * pending alert's `for` ends or a group's wait is over.
  */
 import type { Clock } from '../../platform/clock.js';
 import type { JobQueue } from '../../platform/jobs/index.js';
 import type { Logger } from '../../platform/telemetry/logger.js';
 import type { AlertEvaluator } from './alert-evaluator.js';
+import type { RuleKind } from './alert-rules-document.js';
 import type { AlertMetrics } from './alerts.metrics.js';
+import { mergeScope, scopeKinds, type EvaluationScope } from './evaluation-scope.js';
 
 export const ALERTS_EVALUATE_QUEUE = 'alerts.evaluate';
 export const ALERTS_SCHEDULE_QUEUE = 'alerts.evaluate.schedule';
 
 export interface EvaluatePayload {
   trigger: 'trigger' | 'timer';
+  /** A prompt evaluation's rule kinds (absent: every rule, as timers and jobs queued before scoping existed). */
+  kinds?: RuleKind[];
 }
 
 export function registerAlertJobs(
@@ -33,9 +39,9 @@ export function registerAlertJobs(
 ) {
   const { metrics, logger } = deps;
 
-  async function run(trigger: string, correlationId: string): Promise<void> {
+  async function run(trigger: string, correlationId: string, scope: EvaluationScope): Promise<void> {
     try {
-      const report = await deps.evaluate(correlationId);
+      const report = await deps.evaluate(correlationId, scope);
       metrics.evaluations.inc({ trigger, outcome: 'ok' });
       if (report.wakeAt) await scheduleTimer(report.wakeAt, correlationId);
     } catch (error) {
@@ -62,54 +68,65 @@ export function registerAlertJobs(
     retryLimit: 2,
     retryDelaySeconds: 1,
     timeoutSeconds: 120,
-    handler: async (job) => run(job.data.trigger, job.correlationId),
+    handler: async (job) => run(job.data.trigger, job.correlationId, job.data.trigger === 'trigger' && job.data.kinds ? new Set(job.data.kinds) : 'all'),
   });
-  jobs.define({ queue: ALERTS_SCHEDULE_QUEUE, retryLimit: 0, timeoutSeconds: 120, handler: async (job) => run('schedule', job.correlationId) });
+  jobs.define({ queue: ALERTS_SCHEDULE_QUEUE, retryLimit: 0, timeoutSeconds: 120, handler: async (job) => run('schedule', job.correlationId, 'all') });
   if (deps.scheduled ?? true) jobs.schedule({ queue: ALERTS_SCHEDULE_QUEUE, intervalMs: deps.intervalMs });
 
   const debounceMs = deps.debounceMs ?? 0;
   let sending: Promise<unknown> | undefined;
   /** When the last prompt evaluation was sent (performance.now()), for the debounce window. */
   let lastSentAt = Number.NEGATIVE_INFINITY;
-  /** The trailing send of the current window, and the correlation id of the first request it stands for. */
-  let trailing: { correlationId: string | undefined } | undefined;
+  /**
+   * The trailing send of the current window: the correlation id of the first request it stands for, and the union
+   * of the kinds of all of them.
+   */
+  let trailing: { correlationId: string | undefined; scope: EvaluationScope } | undefined;
 
-  /** A request that came while a send was in flight: that send's job may already be running without its write. */
-  let again: { correlationId: string | undefined } | undefined;
+  /** Requests that came while a send was in flight: that send's job may already be running without their writes. */
+  let again: { correlationId: string | undefined; scope: EvaluationScope } | undefined;
 
-  function sendPrompt(correlationId: string | undefined): void {
+  function sendPrompt(scope: EvaluationScope, correlationId: string | undefined): void {
     if (sending) {
-      again ??= { correlationId };
+      if (again) again.scope = mergeScope(again.scope, scope);
+      else again = { correlationId, scope };
       return;
     }
     lastSentAt = performance.now();
+    const kinds = scopeKinds(scope);
+    // One waiting job per set of kinds: a send dropped for a waiting twin loses nothing, since the twin evaluates the
+    // same rules after this write committed; a send of other kinds is queued beside it.
+    const singletonKey = kinds ? `trigger:${kinds.join(',')}` : 'trigger';
     sending = jobs
-      .send<EvaluatePayload>(ALERTS_EVALUATE_QUEUE, { trigger: 'trigger' }, { singletonKey: 'trigger', ...(correlationId ? { correlationId } : {}) })
+      .send<EvaluatePayload>(ALERTS_EVALUATE_QUEUE, { trigger: 'trigger', ...(kinds ? { kinds } : {}) }, { singletonKey, ...(correlationId ? { correlationId } : {}) })
       .catch((error: unknown) => logger.warn({ err: error }, 'could not request an alert evaluation; the schedule will catch up'))
       .finally(() => {
         sending = undefined;
         const pending = again;
         again = undefined;
         // Through the debounce again: a request folded into a send in flight costs one more send, not one each.
-        if (pending) requestEvaluation(pending.correlationId);
+        if (pending) requestEvaluation(pending.scope, pending.correlationId);
       });
   }
 
-  function requestEvaluation(correlationId?: string): void {
-    if (trailing) return;
+  function requestEvaluation(scope: EvaluationScope, correlationId?: string): void {
+    if (trailing) {
+      trailing.scope = mergeScope(trailing.scope, scope);
+      return;
+    }
     const sinceLast = performance.now() - lastSentAt;
     if (sinceLast >= debounceMs) {
-      sendPrompt(correlationId);
+      sendPrompt(scope, correlationId);
       return;
     }
     const timer = setTimeout(() => {
-      const pending = trailing;
+      const pending = trailing!;
       trailing = undefined;
-      sendPrompt(pending?.correlationId);
+      sendPrompt(pending.scope, pending.correlationId);
     }, debounceMs - sinceLast);
     // A pending trailing send must not keep a stopping process alive: the schedule catches up after a restart.
     timer.unref();
-    trailing = { correlationId };
+    trailing = { correlationId, scope };
   }
 
   return {
@@ -118,7 +135,8 @@ export function registerAlertJobs(
      * evaluation catches up with whatever a failed request missed. Debounced: the first request after a quiet
      * window is sent at once (an isolated event is not delayed); requests within the window after it are folded
      * into one send at the window's end — every write is still followed by an evaluation that sees it, but a burst
-     * of writes costs one evaluation per window instead of one per write.
+     * of writes costs one evaluation per window instead of one per write. `scope`: the rule kinds the write can
+     * change; a window's send evaluates the union of its requests' kinds.
      */
     requestEvaluation,
   };

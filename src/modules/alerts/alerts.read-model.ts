@@ -53,6 +53,14 @@ function agentFilter(selector: AgentSelector, params: unknown[]): string {
 /** What a `violations` rule matches: a rule, a minimum severity, a decision, and which agents. */
 export type ViolationSelector = AgentSelector & { rule?: string | undefined; min_severity?: string | undefined; decision?: string | undefined };
 
+export interface ViolationGroup {
+  agent_id: string | null;
+  rule: string;
+  severity: string;
+  decision: string;
+  count: number;
+}
+
 export function createAlertsReadModel() {
   return {
     async openGaps(tx: Queryable, match: { gap_type?: string; contract?: string; min_severity?: string }) {
@@ -82,6 +90,20 @@ export function createAlertsReadModel() {
             and ($5::text is null or v.decision = $5) ${selectorSql}
           group by v.agent_id`,
         params,
+      );
+      return rows;
+    },
+
+    /**
+     * Every violation with `from < at <= to`, counted per agent, rule, severity and decision: one range scan that
+     * serves all the `violations` rules of an evaluation reading the same stretch (violation-counts.ts filters it).
+     */
+    async violationGroupsBetween(tx: Queryable, from: Date, to: Date) {
+      if (to <= from) return [];
+      const { rows } = await tx.query<ViolationGroup>(
+        `select agent_id, rule, severity, decision, count(*)::int as count from policy_violation
+          where at > $1 and at <= $2 group by agent_id, rule, severity, decision`,
+        [from, to],
       );
       return rows;
     },

@@ -62,8 +62,12 @@ export function createAlertsRepository(db: Queryable) {
     },
 
     /** Every live alert was looked at now (the ones whose state changed were written by `upsert`). */
-    async markEvaluated(at: Date, tx: Queryable): Promise<void> {
-      await tx.query("update alert set last_evaluated_at = $1 where status <> 'resolved' and last_evaluated_at < $1", [at]);
+    /** The live alerts of these rules (all rules: undefined) were evaluated at `at`. */
+    async markEvaluated(at: Date, tx: Queryable, rules?: string[]): Promise<void> {
+      await tx.query("update alert set last_evaluated_at = $1 where status <> 'resolved' and last_evaluated_at < $1 and ($2::text[] is null or rule = any($2))", [
+        at,
+        rules ?? null,
+      ]);
     },
 
     /** For GET /alerts: keyset on fingerprint. */

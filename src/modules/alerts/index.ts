@@ -21,11 +21,13 @@ import { parseMatcher } from './matchers.js';
 import { silencesOf } from './notification-plan.js';
 import { createSilencesRepository } from './silences.repository.js';
 import { createSilenceService } from './silences.service.js';
+import { scopeOf, type AlertChange, type EvaluationScope } from './evaluation-scope.js';
 
 export { ALERTS_EVALUATE_QUEUE, ALERTS_SCHEDULE_QUEUE } from './alerts.jobs.js';
 export { ALERTS_PRUNE_QUEUE } from './alerts-prune.js';
 export type { EvaluationReport } from './alert-evaluator.js';
 export type { LastBackup } from './rule-conditions.js';
+export type { AlertChange } from './evaluation-scope.js';
 
 /** The longest window a rule over alerts' own signals may use (90d, the compiler's bound on durations). */
 const SIGNAL_RETENTION_MS = 90 * 86_400_000;
@@ -79,19 +81,31 @@ export function createAlertsModule(deps: {
   const enabled = deps.enabled ?? true;
   const jobs = registerAlertJobs(deps.jobs, { evaluate, metrics, logger, clock: deps.clock, intervalMs: deps.evaluationIntervalMs, debounceMs: deps.evaluationDebounceMs ?? 0, scheduled: enabled });
   const pruning = registerAlertPruning(deps.jobs, { repository, clock: deps.clock, logger, retentionMs: deps.resolvedRetentionMs ?? DEFAULT_RESOLVED_RETENTION_MS });
-  const requestEvaluation = (correlationId?: string) => {
-    if (enabled) jobs.requestEvaluation(correlationId);
+  /** The scope of each kind of change, computed once: requests come at the rate of the hot paths. */
+  const scopes = new Map<AlertChange, EvaluationScope>();
+  const requestEvaluation = (change: AlertChange, correlationId?: string) => {
+    if (!enabled) return;
+    let scope = scopes.get(change);
+    if (!scope) scopes.set(change, (scope = scopeOf([change])));
+    jobs.requestEvaluation(scope, correlationId);
   };
-  const silences = createSilenceService({ db: deps.db, repository: silencesRepository, audit: deps.audit, clock: deps.clock, onChange: (id) => requestEvaluation(id ?? undefined) });
+  const silences = createSilenceService({
+    db: deps.db,
+    repository: silencesRepository,
+    audit: deps.audit,
+    clock: deps.clock,
+    onChange: (id) => requestEvaluation('silences', id ?? undefined),
+  });
   const alerts = createAlertsService({ repository, silences: silencesRepository, clock: deps.clock });
 
   async function recordSignal(kind: 'signature_failure' | 'delivery_dead_lettered', subject: Record<string, string>, correlationId: string | undefined): Promise<void> {
+    const change: AlertChange = kind === 'signature_failure' ? 'signature_failures' : 'dead_letters';
     if (!enabled) return;
     try {
       const at = deps.clock.now();
       await repository.recordSignal({ id: newId(), kind, subject, at, correlation_id: correlationId ?? null });
       await repository.pruneSignals(new Date(at.getTime() - SIGNAL_RETENTION_MS));
-      requestEvaluation(correlationId);
+      requestEvaluation(change, correlationId);
     } catch (error) {
       logger.error({ err: error, kind, correlation_id: correlationId }, 'could not record an alert signal');
     }
@@ -105,9 +119,12 @@ export function createAlertsModule(deps: {
     routes: alertRoutes({ rules, alerts, silences }),
     /** Deletes resolved alerts past ALERTS_RESOLVED_RETENTION now (the alerts.prune job does it hourly). */
     pruneResolved: () => pruning.prune(),
-    /** Evaluates now, in this process (tests, `orca` commands); jobs do it otherwise. */
-    evaluate: (correlationId: string) => evaluate(correlationId),
-    /** After a write that can change an alert committed: queue a prompt evaluation (never throws). */
+    /** Evaluates now, in this process (tests, `orca` commands), every rule or those of `scope`; jobs do it otherwise. */
+    evaluate: (correlationId: string, scope: EvaluationScope = 'all') => evaluate(correlationId, scope),
+    /**
+     * After a write that can change an alert committed: queue a prompt evaluation of the rules that kind of change
+     * can affect (evaluation-scope.ts). Never throws.
+     */
     requestEvaluation,
     /** The ids of the silences in force at `now` whose matchers match these labels (self-healing honours them too). */
     silencedBy: async (labels: Record<string, string>, now: Date): Promise<string[]> => {

@@ -7,7 +7,7 @@ import type { Queryable } from '../../platform/db/index.js';
 import type { AlertsReadModel } from './alerts.read-model.js';
 import type { CompiledRule } from './compile-alert-rules.js';
 import type { KpiOperator } from './rule-match.js';
-import type { ViolationCounts } from './violation-counts.js';
+import type { ViolationCountsSession } from './violation-counts.js';
 
 export interface Condition {
   labels: Record<string, string>;
@@ -42,8 +42,8 @@ export interface ConditionSources {
   lastBackup: LastBackup | null;
   /** Where an approval is read (and decided) in ORCA's API: the link of approval_requested alerts. */
   approvalUrl: (id: string) => string;
-  /** violations rules' window counts, kept between evaluations. */
-  violationCounts: ViolationCounts;
+  /** violations rules' window counts, kept between evaluations (this evaluation's session of them). */
+  violationCounts: ViolationCountsSession;
 }
 
 const withAgent = (labels: Record<string, string>, agentId: string | null | undefined): Record<string, string> => (agentId ? { ...labels, agent_id: agentId } : labels);

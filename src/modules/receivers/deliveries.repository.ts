@@ -36,6 +36,17 @@ const LISTED = `select d.*, r.name as receiver_name, r.kind as receiver_kind, r.
                   from delivery d join receiver r on r.id = d.receiver_id`;
 
 export function createDeliveryRepository(db: Queryable) {
+  async function recordAttempt(id: string, dispatchId: string, record: AttemptRecord, tx: Queryable = db): Promise<boolean> {
+    const { rows } = await tx.query(
+      `update delivery set status = $3::text, attempts = attempts + 1, last_status = $4, last_error = $5, last_attempt_at = $6, updated_at = $6,
+              delivered_at = case when $3::text = 'delivered' then $6 else delivered_at end,
+              dead_lettered_at = case when $3::text = 'dead_lettered' then $6 else dead_lettered_at end
+        where id = $1 and dispatch_id = $2 returning id`,
+      [id, dispatchId, record.status, record.lastStatus, record.lastError, record.at],
+    );
+    return rows.length === 1;
+  }
+
   return {
     async insert(
       values: { id: string; notification: Notification; receiverId: string; dispatchId: string; correlationId: string | null },
@@ -79,20 +90,51 @@ export function createDeliveryRepository(db: Queryable) {
       return rows[0];
     },
 
+    /** `findById` for many deliveries, in one statement (the delivery jobs of one fetch); in no particular order. */
+    async findByIds(ids: string[], tx: Queryable = db): Promise<ListedDeliveryRow[]> {
+      if (ids.length === 0) return [];
+      const { rows } = await tx.query<ListedDeliveryRow>(`${LISTED} where d.id = any($1::uuid[])`, [ids]);
+      return rows;
+    },
+
+    /**
+     * `recordAttempt` for many attempts in one statement (the delivery jobs that finished together); one answer per
+     * attempt, in order. Attempts on the same delivery are recorded one after the other: one UPDATE changes a row once.
+     */
+    async recordAttempts(attempts: Array<AttemptRecord & { id: string; dispatchId: string }>, tx: Queryable = db): Promise<boolean[]> {
+      if (new Set(attempts.map((attempt) => attempt.id)).size < attempts.length) {
+        const recorded: boolean[] = [];
+        for (const attempt of attempts) recorded.push(await recordAttempt(attempt.id, attempt.dispatchId, attempt, tx));
+        return recorded;
+      }
+      const { rows } = await tx.query<{ id: string; dispatch_id: string }>(
+        `update delivery d set status = r.status, attempts = d.attempts + 1, last_status = r.last_status, last_error = r.last_error, last_attempt_at = r.at, updated_at = r.at,
+                delivered_at = case when r.status = 'delivered' then r.at else d.delivered_at end,
+                dead_lettered_at = case when r.status = 'dead_lettered' then r.at else d.dead_lettered_at end
+           from jsonb_to_recordset($1::jsonb) as r(id uuid, dispatch_id uuid, status text, last_status integer, last_error text, at timestamptz)
+          where d.id = r.id and d.dispatch_id = r.dispatch_id returning d.id`,
+        [
+          JSON.stringify(
+            attempts.map((attempt) => ({
+              id: attempt.id,
+              dispatch_id: attempt.dispatchId,
+              status: attempt.status,
+              last_status: attempt.lastStatus,
+              last_error: attempt.lastError,
+              at: attempt.at.toISOString(),
+            })),
+          ),
+        ],
+      );
+      const recorded = new Set(rows.map((row) => row.id));
+      return attempts.map((attempt) => recorded.has(attempt.id));
+    },
+
     /**
      * Records an attempt, only while `dispatchId` is still the delivery's: a job superseded by a manual retry must
      * not overwrite what the newer one records. Returns false when it was superseded.
      */
-    async recordAttempt(id: string, dispatchId: string, record: AttemptRecord, tx: Queryable = db): Promise<boolean> {
-      const { rows } = await tx.query(
-        `update delivery set status = $3::text, attempts = attempts + 1, last_status = $4, last_error = $5, last_attempt_at = $6, updated_at = $6,
-                delivered_at = case when $3::text = 'delivered' then $6 else delivered_at end,
-                dead_lettered_at = case when $3::text = 'dead_lettered' then $6 else dead_lettered_at end
-          where id = $1 and dispatch_id = $2 returning id`,
-        [id, dispatchId, record.status, record.lastStatus, record.lastError, record.at],
-      );
-      return rows.length === 1;
-    },
+    recordAttempt,
 
     /** Without an attempt (the receiver is gone): straight to dead letters. */
     async deadLetterUnsent(id: string, dispatchId: string, error: string, at: Date, tx: Queryable = db): Promise<boolean> {

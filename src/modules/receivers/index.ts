@@ -8,6 +8,7 @@ import type { Metrics } from '../../platform/telemetry/metrics.js';
 import type { AuditService } from '../audit/index.js';
 import { createDeliveryRepository } from './deliveries.repository.js';
 import { deliveryRoutes } from './deliveries.routes.js';
+import { createDeliveryBatches } from './delivery-batches.js';
 import { createDeliveryService } from './deliveries.service.js';
 import { registerDeliveryJobs, type DeliverySettings } from './receivers.jobs.js';
 import { createReceiverCache } from './receiver-cache.js';
@@ -55,6 +56,7 @@ export function createReceiversModule(deps: {
   const deliveryService = createDeliveryService({ db: deps.db, deliveries, receivers, jobs: deps.jobs, audit: deps.audit, clock: deps.clock, logger });
   registerDeliveryJobs(deps.jobs, {
     deliveries,
+    batches: createDeliveryBatches(deps.db, deliveries),
     receivers,
     receiverCache,
     box: deps.box,

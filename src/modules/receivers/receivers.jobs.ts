@@ -5,6 +5,7 @@ import type { OutboundClient } from '../../platform/outbound/index.js';
 import type { Logger } from '../../platform/telemetry/logger.js';
 import { DELIVERY_QUEUE, type DeliveryJob } from './deliveries.service.js';
 import type { DeliveryRepository, ListedDeliveryRow } from './deliveries.repository.js';
+import type { DeliveryBatches } from './delivery-batches.js';
 import type { DeadLetteredDelivery } from './notification.js';
 import { attemptDelivery } from './receiver-attempt.js';
 import type { ReceiverCache } from './receiver-cache.js';
@@ -27,7 +28,9 @@ export interface DeliverySettings {
 const ATTEMPT_MARGIN_SECONDS = 15;
 
 export interface DeliveryJobDeps {
-  deliveries: DeliveryRepository;
+  deliveries: Pick<DeliveryRepository, 'deadLetterUnsent'>;
+  /** The hot path's read and attempt write, shared with the jobs running beside this one (delivery-batches.ts). */
+  batches: DeliveryBatches;
   receivers: ReceiverRepository;
   /** Opened receivers kept between deliveries (receiver-cache.ts). */
   receiverCache: ReceiverCache;
@@ -77,7 +80,7 @@ export function deliveryHandler(deps: DeliveryJobDeps) {
   return async function deliver(job: JobContext<DeliveryJob>): Promise<void> {
     const { delivery_id: id, dispatch_id: dispatchId } = job.data;
     const logger = job.logger.child({ delivery_id: id });
-    const row = await deps.deliveries.findById(id);
+    const row = await deps.batches.findById(id);
     if (!row || row.dispatch_id !== dispatchId || row.status === 'delivered' || row.status === 'dead_lettered') {
       logger.debug({ status: row?.status ?? null }, 'delivery job stands down: the delivery is finished or was dispatched again');
       return;
@@ -97,7 +100,7 @@ export function deliveryHandler(deps: DeliveryJobDeps) {
     const outcome = await attemptDelivery(deps, receiver, row.notification, job.correlationId);
     const status = outcome.result === 'delivered' ? 'delivered' : outcome.result === 'final' || job.attempt >= lastAttempt ? 'dead_lettered' : 'failed';
     const error = outcome.result === 'delivered' ? null : outcome.error;
-    const recorded = await deps.deliveries.recordAttempt(id, dispatchId, { status, lastStatus: outcome.status, lastError: error, at: deps.clock.now() });
+    const recorded = await deps.batches.recordAttempt(id, dispatchId, { status, lastStatus: outcome.status, lastError: error, at: deps.clock.now() });
     if (!recorded) {
       logger.info('the delivery was dispatched again while this attempt ran; its outcome is not recorded');
       return;

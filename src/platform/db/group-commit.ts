@@ -19,7 +19,11 @@ export interface GroupCommitOptions<Item, Result> {
    * trip instead of three. Unset: every batch is written in a transaction of `db`.
    */
   autocommit?: Queryable;
-  /** How long the first item of a batch may wait for company (a few milliseconds). */
+  /**
+   * How long the first item of a batch may wait for company (a few milliseconds). 0: until the end of the current
+   * turn of the event loop (setImmediate), so that the items of work started together (the jobs of one fetch) share
+   * a batch without any timer delay.
+   */
   maxWaitMs: number;
   maxBatch: number;
   /**
@@ -69,7 +73,8 @@ export function createGroupCommitter<Item, Result>(options: GroupCommitOptions<I
   const maxInFlight = options.maxInFlight ?? 1;
   if (!Number.isInteger(maxInFlight) || maxInFlight < 1) throw new Error('maxInFlight must be a positive integer');
   const waiting: Array<Pending<Item, Result>> = [];
-  let timer: NodeJS.Timeout | undefined;
+  /** Cancels the armed timer (a timeout, or an immediate when maxWaitMs is 0). */
+  let timer: (() => void) | undefined;
   /** Batches being written or settled; each holds one of the maxInFlight slots until its callers are answered. */
   const inFlight = new Set<Promise<void>>();
   /** Started batches not yet answered, in start order; `outcome` is set once the batch's write has finished. */
@@ -180,7 +185,7 @@ export function createGroupCommitter<Item, Result>(options: GroupCommitOptions<I
     }
     if (started && timer) {
       // It was armed for items that have just left: the new oldest item gets a timer of its own.
-      clearTimeout(timer);
+      timer();
       timer = undefined;
     }
     arm();
@@ -189,8 +194,14 @@ export function createGroupCommitter<Item, Result>(options: GroupCommitOptions<I
   /** A timer for the oldest waiting item, unless one is armed or no slot is free (a finishing batch pumps then). */
   function arm(): void {
     if (timer || waiting.length === 0 || inFlight.size >= maxInFlight) return;
+    if (options.maxWaitMs === 0) {
+      const immediate = setImmediate(() => pump(true));
+      timer = () => clearImmediate(immediate);
+      return;
+    }
     const remaining = options.maxWaitMs - (performance.now() - waiting[0]!.at);
-    timer = setTimeout(() => pump(true), Math.max(0, remaining));
+    const timeout = setTimeout(() => pump(true), Math.max(0, remaining));
+    timer = () => clearTimeout(timeout);
   }
 
   return {
@@ -205,7 +216,7 @@ export function createGroupCommitter<Item, Result>(options: GroupCommitOptions<I
     async close() {
       closed = true;
       if (timer) {
-        clearTimeout(timer);
+        timer();
         timer = undefined;
       }
       pump(false);

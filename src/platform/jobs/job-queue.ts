@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import PgBoss from 'pg-boss';
 import type { Registry } from 'prom-client';
 import type { Database, Queryable, Subscription } from '../db/driver.js';
+import { createGroupCommitter, type GroupCommitter } from '../db/group-commit.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { Tracing } from '../telemetry/tracing.js';
 import { registerJobMetrics } from './job-metrics.js';
@@ -19,6 +20,8 @@ const SCHEDULE_KEY = 'schedule';
 const DEFAULTS = { retryLimit: 5, retryDelaySeconds: 2, timeoutSeconds: 300 };
 /** Finished jobs leave pg-boss's job table for its archive after this long (at least one schedule slot). */
 const ARCHIVE_AFTER_SECONDS = 3600;
+/** Job ids per completing statement. */
+const MAX_COMPLETIONS = 200;
 
 export interface JobQueueSettings {
   /** JOBS_SCHEMA; undefined → derived from ORCA's own schema (`jobsSchemaFor`). */
@@ -81,7 +84,31 @@ export function createJobQueue(deps: JobQueueDeps): JobQueue {
     return boss;
   };
   const metrics = registerJobMetrics(deps.registry, async () => (readDepth ? readDepth() : []), logger);
-  const runner = createJobRunner({ logger, metrics, boss: started, tracing: deps.tracing });
+  /**
+   * Completions per queue, group-committed: the jobs of a queue that finish while one completing statement runs are
+   * completed together by the next (one statement for many jobs). A job still counts as done only once its own
+   * completion committed; until then a crash makes it run again, as before.
+   */
+  const completions = new Map<string, GroupCommitter<string, void>>();
+  function complete(queue: string, id: string): Promise<void> {
+    let committer = completions.get(queue);
+    if (!committer) {
+      committer = createGroupCommitter<string, void>({
+        db,
+        autocommit: db,
+        maxWaitMs: 0,
+        maxBatch: MAX_COMPLETIONS,
+        // pg-boss completes on its own executor over `db`: the same statement, committed on its own.
+        write: async (_db, ids) => {
+          await started().complete(queue, ids);
+          return ids.map(() => undefined);
+        },
+      });
+      completions.set(queue, committer);
+    }
+    return committer.submit(id);
+  }
+  const runner = createJobRunner({ logger, metrics, boss: started, complete, tracing: deps.tracing });
 
   function queueOf(name: string): Queue {
     const queue = queues.get(name);

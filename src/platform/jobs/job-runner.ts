@@ -51,7 +51,14 @@ function untilAborted(work: Promise<void>, signal: AbortSignal): Promise<void> {
  * exhausted, moves it to the dead-letter queue). Never rejects: an outcome that cannot be recorded (the database is
  * away) is logged, and pg-boss's maintenance fails the job once its timeout has passed, so it runs again.
  */
-export function createJobRunner(deps: { logger: Logger; metrics: JobMetrics; boss: () => Pick<PgBoss, 'complete' | 'fail'>; tracing?: Tracing | undefined }) {
+export function createJobRunner(deps: {
+  logger: Logger;
+  metrics: JobMetrics;
+  boss: () => Pick<PgBoss, 'fail'>;
+  /** Marks the job completed in pg-boss (job-queue.ts batches the completions of jobs that finish together). */
+  complete: (queue: string, id: string) => Promise<unknown>;
+  tracing?: Tracing | undefined;
+}) {
   const running = new Map<string, AbortController>();
 
   async function record(logger: Logger, what: string, write: () => Promise<unknown>): Promise<void> {
@@ -105,7 +112,7 @@ export function createJobRunner(deps: { logger: Logger; metrics: JobMetrics; bos
     if (failure !== undefined) span?.fail(failure);
     if (failure === undefined) {
       logger.debug({ duration_ms: durationMs }, 'job completed');
-      await record(logger, 'completed', () => deps.boss().complete(definition.queue, job.id));
+      await record(logger, 'completed', () => deps.complete(definition.queue, job.id));
       return;
     }
     const exhausted = job.retryCount >= job.retryLimit;

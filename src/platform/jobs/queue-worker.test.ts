@@ -9,7 +9,8 @@ function deferred() {
   return { promise, resolve };
 }
 
-const settle = () => new Promise((resolve) => setImmediate(resolve));
+/** Two turns of the event loop: a worker whose slot frees waits one turn (for jobs finishing together) before fetching. */
+const settle = () => new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
 
 describe('queue worker', () => {
   it('runs at most `concurrency` jobs, fetching only for free slots, and fetches again as soon as one frees', async () => {

@@ -52,6 +52,9 @@ export function startQueueWorker<Job>(options: {
       const free = options.concurrency - inFlight.size;
       if (free <= 0) {
         await Promise.race([...inFlight, stopRequested]);
+        // Jobs finish in groups (job-queue.ts completes the jobs that finish together in one statement): let the
+        // whole group free its slots, so that the next fetch takes as many jobs as finished, not one.
+        await new Promise((resolve) => setImmediate(resolve));
         continue;
       }
       // Reset before fetching: a job sent while the fetch runs makes the sleep below return at once.
