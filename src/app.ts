@@ -5,7 +5,8 @@ import { correlationIdFor, CORRELATION_HEADER } from './platform/http/correlatio
 import { handleFrameworkError, installErrorHandlers } from './platform/http/error-handler.js';
 import { installJsonBodyParser } from './platform/http/json-body.js';
 import { handleClientError } from './platform/http/client-errors.js';
-import { validatorCompiler } from './platform/http/validation.js';
+import { lazyValidatorCompiler } from './platform/http/validation.js';
+import { buildLazySerializer } from './platform/http/serialization.js';
 import { ROLES, type RouteAccess } from './platform/http/roles.js';
 import { PRE_SCRUBBED } from './platform/telemetry/logger.js';
 import { redactQueryValues, scrubString } from './platform/telemetry/redact.js';
@@ -64,13 +65,15 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
     frameworkErrors: handleFrameworkError,
     clientErrorHandler: handleClientError,
     routerOptions: { maxParamLength: 200 },
+    // Compiled at first use: see serialization.ts and lazyValidatorCompiler (validation.ts).
+    schemaController: { compilersFactory: { buildSerializer: buildLazySerializer } },
     // Plugins load once, at start. Fastify's 10 s default aborted starts on a loaded host (load 30 on 2 cores: the
     // API reference UI's plugin took longer); a slow start is better than a failed one, and /readyz gates traffic.
     pluginTimeout: 120_000,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorateRequest('principal', null);
-  app.setValidatorCompiler(validatorCompiler);
+  app.setValidatorCompiler(lazyValidatorCompiler);
   installJsonBodyParser(app);
   installErrorHandlers(app);
   installDrainGate(app);

@@ -1,6 +1,5 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { OrcaConfig } from '../../platform/config/schema.js';
 import type { BackupManifest } from './manifest.js';
 import { MANIFEST_FILE } from './manifest.js';
@@ -16,6 +15,8 @@ export type S3Settings = Pick<OrcaConfig, 's3Bucket' | 's3Endpoint' | 'awsRegion
 export async function copyToS3(settings: S3Settings, folder: string, name: string, manifest: BackupManifest, signal?: AbortSignal): Promise<string> {
   const bucket = settings.s3Bucket;
   if (!bucket) throw new Error('S3_BUCKET is not set');
+  // Loaded at the first copy: the SDK costs megabytes of heap that deployments without S3_BUCKET never use.
+  const { PutObjectCommand, S3Client } = await import('@aws-sdk/client-s3');
   const client = new S3Client({
     region: settings.awsRegion,
     ...(settings.s3Endpoint ? { endpoint: settings.s3Endpoint, forcePathStyle: true } : {}),

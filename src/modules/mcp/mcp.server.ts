@@ -7,10 +7,14 @@
  *
  * The low-level `Server` is used rather than `McpServer` because the tools' schemas are the JSON Schemas (TypeBox)
  * the REST routes validate with; `McpServer` takes zod schemas only.
+ *
+ * The SDK (and zod, which it brings) is loaded at the first request to /mcp: megabytes of heap that a process whose
+ * clients never speak MCP would carry for nothing. The tool registry is checked and compiled at start-up all the same.
  */
-import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
-import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import type { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import type * as McpTypes from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { TObject } from '@sinclair/typebox';
 import type { ErrorObject } from 'ajv';
 import { isAllowed, PERMISSIONS } from '../../platform/auth/permissions.js';
@@ -24,6 +28,30 @@ import { checkRegistry, type McpTool, type McpToolRegistry } from './mcp-tool.js
 const INSTRUCTIONS =
   'ORCA governs AI agents: ask evaluate_policy before an action, read an agent and its trust score, list open data-sync gaps. ' +
   'The tools offered depend on the role of the API key.';
+
+interface McpSdk {
+  Server: typeof Server;
+  Transport: typeof WebStandardStreamableHTTPServerTransport;
+  types: typeof McpTypes;
+}
+
+let sdkLoading: Promise<McpSdk> | undefined;
+
+/** The SDK, loaded once for the process; a failed load is tried again at the next request. */
+function loadSdk(): Promise<McpSdk> {
+  sdkLoading ??= Promise.all([
+    import('@modelcontextprotocol/sdk/server/index.js'),
+    import('@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js'),
+    import('@modelcontextprotocol/sdk/types.js'),
+  ]).then(
+    ([server, transport, types]) => ({ Server: server.Server, Transport: transport.WebStandardStreamableHTTPServerTransport, types }),
+    (error: unknown) => {
+      sdkLoading = undefined;
+      throw error;
+    },
+  );
+  return sdkLoading;
+}
 
 type Validate = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
@@ -94,10 +122,15 @@ export function createMcpEndpoint(deps: { tools: McpToolRegistry; version: strin
     ]),
   );
 
-  async function callTool(name: string, args: Record<string, unknown> | undefined, caller: { principal: Principal; correlationId: string; serialize: Serialize }): Promise<CallToolResult> {
+  async function callTool(
+    sdk: McpSdk,
+    name: string,
+    args: Record<string, unknown> | undefined,
+    caller: { principal: Principal; correlationId: string; serialize: Serialize },
+  ): Promise<CallToolResult> {
     const { principal, correlationId } = caller;
     const entry = registry.get(name);
-    if (!entry) throw new McpError(ErrorCode.InvalidParams, `unknown tool "${name}"; tools/list names the tools this key may call`);
+    if (!entry) throw new sdk.types.McpError(sdk.types.ErrorCode.InvalidParams, `unknown tool "${name}"; tools/list names the tools this key may call`);
     const { tool, validate } = entry;
     const started = process.hrtime.bigint();
     const finish = (outcome: ToolOutcome, result: CallToolResult): CallToolResult => {
@@ -120,14 +153,14 @@ export function createMcpEndpoint(deps: { tools: McpToolRegistry; version: strin
     }
   }
 
-  function createServer(caller: { principal: Principal; correlationId: string; serialize: Serialize }): Server {
+  function createServer(sdk: McpSdk, caller: { principal: Principal; correlationId: string; serialize: Serialize }): Server {
     const { principal } = caller;
-    const server = new Server({ name: 'orca', title: 'ORCA', version: deps.version }, { capabilities: { tools: { listChanged: false } }, instructions: INSTRUCTIONS });
+    const server = new sdk.Server({ name: 'orca', title: 'ORCA', version: deps.version }, { capabilities: { tools: { listChanged: false } }, instructions: INSTRUCTIONS });
     // A key sees the tools its role may call, as the REST API shows it only the routes it may call.
-    server.setRequestHandler(ListToolsRequestSchema, () => ({
+    server.setRequestHandler(sdk.types.ListToolsRequestSchema, () => ({
       tools: [...registry.values()].filter((entry) => isAllowed(entry.tool.access, principal.role)).map((entry) => entry.listing),
     }));
-    server.setRequestHandler(CallToolRequestSchema, (request) => callTool(request.params.name, request.params.arguments, caller));
+    server.setRequestHandler(sdk.types.CallToolRequestSchema, (request) => callTool(sdk, request.params.name, request.params.arguments, caller));
     return server;
   }
 
@@ -139,8 +172,9 @@ export function createMcpEndpoint(deps: { tools: McpToolRegistry; version: strin
         if (value === undefined || WITHHELD_HEADERS.has(name)) continue;
         for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
       }
-      const server = createServer(request);
-      const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+      const sdk = await loadSdk();
+      const server = createServer(sdk, request);
+      const transport = new sdk.Transport({ sessionIdGenerator: undefined, enableJsonResponse: true });
       try {
         await server.connect(transport);
         const response = await transport.handleRequest(new Request(new URL(request.url, 'http://orca.invalid'), { method: request.method, headers }), {

@@ -4,15 +4,28 @@ import type { Logger } from '../telemetry/logger.js';
 import type { Metrics } from '../telemetry/metrics.js';
 import { traced, type Tracing } from '../telemetry/tracing.js';
 import type { Database, DatabaseKind, QueryObserver } from './driver.js';
-import { openPglite } from './pglite.js';
+import type { PgliteOptions } from './pglite.js';
 import { openPostgres } from './postgres.js';
 
 export type { Database, Queryable, DatabaseKind, StatementBudget, TransactionOptions } from './driver.js';
 export { jsonbParameter } from './driver.js';
-export { loadPgliteDataDir } from './pglite.js';
 export { createAfterCommit, type AfterCommit } from './after-commit.js';
 export { isUniqueViolation } from './errors.js';
 export { whereClause, type SqlText, type WhereBuilder } from './where.js';
+
+/**
+ * Replaces a PGlite data directory with a dump (a restore). PGlite's module is loaded only where the embedded database
+ * is used: a process on a PostgreSQL server never carries it.
+ */
+export async function loadPgliteDataDir(dataDir: string, dump: Blob): Promise<void> {
+  const { loadPgliteDataDir: load } = await import('./pglite.js');
+  await load(dataDir, dump);
+}
+
+async function openEmbedded(dataDir: string | undefined, observe: QueryObserver, options: PgliteOptions = {}): Promise<Database> {
+  const { openPglite } = await import('./pglite.js');
+  return openPglite(dataDir, observe, options);
+}
 
 /** `DATABASE_URL` selects a PostgreSQL server; otherwise the embedded PGlite lives in `ORCA_DATA_DIR/pgdata`. */
 export async function openDatabase(
@@ -38,8 +51,8 @@ export async function openDatabase(
         observe,
       )
     : options.inMemory
-      ? await openPglite(undefined, observe, options.snapshot ? { snapshot: options.snapshot } : {})
-      : await openPglite(join(config.dataDir, 'pgdata'), observe);
+      ? await openEmbedded(undefined, observe, options.snapshot ? { snapshot: options.snapshot } : {})
+      : await openEmbedded(join(config.dataDir, 'pgdata'), observe);
   metrics.trackPool(kind, () => db.poolStats());
   return db;
 }

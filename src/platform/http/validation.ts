@@ -1,4 +1,4 @@
-import { Ajv, type Options } from 'ajv';
+import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
 
@@ -26,4 +26,24 @@ const textAjv = createAjv({ coerceTypes: 'array' });
 export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
   const ajv = httpPart === 'body' ? bodyAjv : textAjv;
   return ajv.compile(schema as object);
+};
+
+type RouteValidator = ((data: unknown, context?: Parameters<ValidateFunction>[1]) => boolean) & { errors?: ErrorObject[] | null; schemaEnv?: unknown };
+
+/**
+ * A route's validator, compiled at the route's first request instead of at start-up: Fastify compiles every part of
+ * every route (and of every GET's HEAD twin) when the app becomes ready, and a server then carries the compiled code
+ * of routes its clients never call. Fastify reads `errors` from the function it was given, and hands an Ajv
+ * function (one with `schemaEnv`) the request as parent, through which a coerced root value reaches the request.
+ */
+export const lazyValidatorCompiler: FastifySchemaCompiler<unknown> = (route) => {
+  let compiled: ValidateFunction | undefined;
+  const validate: RouteValidator = (data, context) => {
+    compiled ??= validatorCompiler(route) as ValidateFunction;
+    const valid = compiled(data, context);
+    validate.errors = compiled.errors ?? null;
+    return valid;
+  };
+  validate.schemaEnv = true;
+  return validate;
 };

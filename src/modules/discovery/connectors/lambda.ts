@@ -4,7 +4,7 @@
  * as kind `function`; what it runs (code hash, runtime, handler, role, layers, environment variable names — never
  * their values) is its definition.
  */
-import { LambdaClient, ListFunctionsCommand, ListTagsCommand, type FunctionConfiguration } from '@aws-sdk/client-lambda';
+import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { Type } from '@sinclair/typebox';
 import { OutboundError } from '../../../platform/outbound/index.js';
 import { awsHttpHandler } from './aws-http-handler.js';
@@ -125,6 +125,8 @@ export const lambdaConnector: Connector<Config, Credentials> = {
 
   async discover(context) {
     const { config, credentials } = context;
+    // Loaded at the first Lambda run: the SDK costs megabytes of heap that deployments without a Lambda source never use.
+    const { LambdaClient, ListFunctionsCommand, ListTagsCommand } = await import('@aws-sdk/client-lambda');
     const client = new LambdaClient({
       region: config.region,
       ...(config.endpoint ? { endpoint: config.endpoint } : {}),
