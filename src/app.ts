@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, type RouteOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Container } from './container.js';
 import { correlationIdFor, CORRELATION_HEADER } from './platform/http/correlation.js';
@@ -30,6 +30,11 @@ export interface BuildAppOptions {
    * turns it off, to measure what it costs. Not reachable from configuration.
    */
   edge?: boolean;
+  /**
+   * Sees every route as it is registered. Schemas compile at a route's first request (validation.ts,
+   * serialization.ts); the test that compiles every route's schemas up front collects them through this.
+   */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 /**
@@ -79,6 +84,7 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
   installDrainGate(app);
 
   // No route may ship without declaring who may call it (enforced by the security edge).
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
   app.addHook('onRoute', (route) => {
     // The API reference UI's own routes (HTML, JS, CSS) are public like the document they render (docs/ARCHITECTURE.md "HTTP API conventions").
     if (route.url === '/docs' || route.url.startsWith('/docs/')) route.config = { ...route.config, access: 'public' };

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe } from 'vitest';
-import { buildApp } from '../../src/app.js';
+import { buildApp, type BuildAppOptions } from '../../src/app.js';
 import { createContainer, type Container } from '../../src/container.js';
 import { loadConfig } from '../../src/platform/config/load.js';
 import type { ProcessRole } from '../../src/platform/config/schema.js';
@@ -51,6 +51,8 @@ export interface TestAppOptions {
   clock?: Clock;
   /** Where alert notifications go (test/helpers/notification-sink.ts records them). */
   notificationSink?: NotificationSink;
+  /** Sees every route as it is registered (buildApp's `onRoute`). */
+  onRoute?: BuildAppOptions['onRoute'];
 }
 
 export async function createTestApp(target: DatabaseTarget, env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
@@ -74,7 +76,7 @@ export async function createTestApp(target: DatabaseTarget, env: Record<string, 
   });
   let app: FastifyInstance;
   try {
-    app = await buildApp(container);
+    app = await buildApp(container, options.onRoute ? { onRoute: options.onRoute } : {});
     options.routes?.(app);
     await app.ready();
   } catch (error) {
