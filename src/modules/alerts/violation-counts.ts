@@ -17,8 +17,13 @@
 import type { Queryable } from '../../platform/db/index.js';
 import { severityRank, type AlertsReadModel, type ViolationGroup, type ViolationSelector } from './alerts.read-model.js';
 
-/** How long a violation may take from its `at` to its commit and still be counted incrementally. */
-export const SETTLE_MS = 5_000;
+/**
+ * How long a violation may take from its `at` to its commit and still be counted incrementally. A decision commits
+ * within milliseconds (group commit) and tens of them under heavy load; 2 s leaves a wide margin, while the newest
+ * stretch, read again at every evaluation, stays small at thousands of violations a second (the cost of each
+ * evaluation grows with rate × SETTLE_MS).
+ */
+export const SETTLE_MS = 2_000;
 /** The longest kept counts are trusted before the window is counted again from scratch. */
 export const RECOUNT_MS = 60_000;
 
