@@ -11,23 +11,21 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { summarise, type CiSummary, type TierRun, type VitestJsonReport } from './lib/ci-runs.js';
 import { gitRevision, machine } from './lib/run-info.js';
+import { TIERS } from '../test/tiers.js';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
 const REPORT = join(REPO, 'metrics/ci_report.md');
 const FLAKY_TARGET = 0.01;
 
-/** The tiers are the package's `test:<tier>` scripts (the resilience suite is its own report). */
-function tiersOf(): string[] {
-  const scripts = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-  const tiers = Object.keys(scripts)
-    .filter((name) => /^test:[a-z]+$/.test(name) && name !== 'test:resilience')
-    .map((name) => name.slice('test:'.length));
-  return tiers.length > 0 ? tiers : ['all'];
-}
+/**
+ * The tiers are test/tiers.ts's, the list vitest.config.ts builds its projects from (the resilience suite is its own
+ * report). Reading them from there, not from package.json's script names, keeps a tier such as `e2e` in the report.
+ */
+const tiersOf = (): string[] => Object.keys(TIERS);
 
 function runTier(tier: string, run: number, dir: string): Promise<TierRun> {
   const output = join(dir, `${tier}-${run}.json`);
-  const script = tier === 'all' ? ['test'] : ['run', `test:${tier}`];
+  const script = ['run', `test:${tier}`];
   const started = Date.now();
   return new Promise((resolve) => {
     const child = spawn('npm', [...script, '--', '--reporter=dot', '--reporter=json', `--outputFile.json=${output}`], {
