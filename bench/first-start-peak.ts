@@ -9,7 +9,7 @@
  * Markdown table; writes nothing.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,12 +60,15 @@ async function start(flags: string[], dataDir: string, adminKey: string, workDir
   });
 }
 
+/** The process's resident set now (VmRSS), in bytes. */
+function currentRss(pid: number): number {
+  return Number(/^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+}
+
 /** Peak RSS (MB) from spawn to SETTLE_MS after ready, and the RSS at that moment. */
 async function settledPeak(server: ServerProcess): Promise<{ peak: number; idle: number; startupMs: number }> {
   await new Promise((done) => setTimeout(done, SETTLE_MS));
-  const status = execFileSync('cat', [`/proc/${server.pid}/status`], { encoding: 'utf8' });
-  const idle = Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1] ?? 0) * 1024;
-  return { peak: Math.round((peakRss(server.pid) ?? 0) / MB), idle: Math.round(idle / MB), startupMs: server.startupMs };
+  return { peak: Math.round((peakRss(server.pid) ?? 0) / MB), idle: Math.round(currentRss(server.pid) / MB), startupMs: server.startupMs };
 }
 
 console.log(`Node ${execFileSync(node, ['--version'], { encoding: 'utf8' }).trim()}, ${requests} sequential /events batches of ${BATCH_SIZE}`);
@@ -95,7 +98,7 @@ for (const config of configs) {
       times.push(performance.now() - from);
     }
     times.sort((a, b) => a - b);
-    const rssAfter = Number(/^VmRSS:\s+(\d+) kB$/m.exec(execFileSync('cat', [`/proc/${again.pid}/status`], { encoding: 'utf8' }))?.[1] ?? 0) * 1024;
+    const rssAfter = currentRss(again.pid);
     await again.stop();
     const median = times[Math.floor(times.length / 2)] ?? 0;
     console.log(
