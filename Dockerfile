@@ -67,12 +67,14 @@ LABEL org.opencontainers.image.title="ORCA" \
       org.opencontainers.image.licenses="Apache-2.0"
 
 # HOST: every address, so that the port can be published. ORCA_DATA_DIR: the embedded database, the first admin key
-# and the source-secret key (keep it: docs/backups.md) — a volume. Memory: docs/OPERATIONS.md, "Memory".
+# and the source-secret key (keep it: docs/backups.md) — a volume. NODE_OPTIONS: the heap bounds recommended for the
+# image's default database, PGlite (deploy/node-options.json; docs/OPERATIONS.md, "Memory"); override it for a
+# replica on PostgreSQL as compose.yaml does.
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \
     ORCA_DATA_DIR=/data \
-    NODE_OPTIONS=--max-old-space-size=256
+    NODE_OPTIONS="--max-old-space-size=160 --max-semi-space-size=8"
 VOLUME ["/data"]
 EXPOSE 3000
 USER 10001:10001
@@ -86,5 +88,7 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 CMD ["nod
 # SIGINT (drain, then exit 0; docs/OPERATIONS.md, "Shutdown"), and its only children, pg_dump and pg_restore, are
 # waited for, so no init process is needed. Arguments go to the CLI: `docker run … orca migrate`, `… keys list`.
 STOPSIGNAL SIGTERM
-ENTRYPOINT ["node", "/app/dist/main.js"]
+# --liftoff-only (deploy/node-options.json): PGlite's WebAssembly is compiled by V8's baseline compiler only; its
+# optimising compiler's work is a transient of up to 600 MB at start on Node 24. Node refuses the flag in NODE_OPTIONS.
+ENTRYPOINT ["node", "--liftoff-only", "/app/dist/main.js"]
 CMD ["start"]

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- <suite>… ] [--duration s] [--rounds n] [--warmup s] [--connections n] [--pipelining n] [--wait-quiet s] [--soak s]`
+ * `npm run bench [-- <suite>… ] [--duration s] [--rounds n] [--warmup s] [--connections n] [--pipelining n] [--wait-quiet s] [--soak s] [--unbounded]`
  *
  * Runs the named suites (all by default) one after the other, then writes bench/results/latest.json and
  * docs/benchmarks.md from their structured results. Exit status: 0 when every suite ran (a missed target is
@@ -23,7 +23,7 @@ const REPO_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const RESULTS_PATH = join(REPO_ROOT, 'bench', 'results', 'latest.json');
 const REPORT_PATH = join(REPO_ROOT, 'docs', 'benchmarks.md');
 
-const USAGE = `usage: npm run bench [-- [suite…] [--duration <s>] [--rounds <n>] [--warmup <s>] [--connections <n>] [--pipelining <n>] [--wait-quiet <s>] [--soak <s>]]
+const USAGE = `usage: npm run bench [-- [suite…] [--duration <s>] [--rounds <n>] [--warmup <s>] [--connections <n>] [--pipelining <n>] [--wait-quiet <s>] [--soak <s>] [--unbounded]]
 suites: ${SUITES.map((suite) => `${suite.name} (${suite.description})`).join('; ')}`;
 
 class UsageError extends Error {}
@@ -51,6 +51,7 @@ function parseCommandLine(argv: string[]): { suites: typeof SUITES; load: LoadSe
         pipelining: { type: 'string' },
         'wait-quiet': { type: 'string' },
         soak: { type: 'string' },
+        unbounded: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -74,6 +75,7 @@ function parseCommandLine(argv: string[]): { suites: typeof SUITES; load: LoadSe
       pipelining: positiveInteger('pipelining', parsed.values.pipelining, 1),
       waitQuietSeconds: positiveInteger('wait-quiet', parsed.values['wait-quiet'], 10, 0),
       soakSeconds: positiveInteger('soak', parsed.values.soak, 600),
+      unbounded: parsed.values.unbounded ?? false,
     },
   };
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { compileStandalone } from './compile.js';
 import { peakRss, readSamples, resetPeakRss, summarise, type MemoryRow } from './memory.js';
+import type { NodeSetup } from './node-options.js';
 import { BENCH_RATE_LIMIT_MAX, SAMPLE_AGENT } from './orca.js';
 import { freePort, HOST, startServerProcess, type ServerProcess } from './server-process.js';
 import type { SuiteContext } from './types.js';
@@ -20,6 +21,8 @@ export interface OrcaTarget {
   databaseUrl?: string;
   adminKey: string;
   probePath: string;
+  /** The Node flags and NODE_OPTIONS this ORCA runs with (deploy/node-options.json, or none). */
+  setup: NodeSetup;
 }
 
 export type PreparedRequest = { method: 'GET' | 'POST'; path: string; headers: Record<string, string>; body?: string };
@@ -30,12 +33,15 @@ export function compileProbe(context: SuiteContext): string {
   return compileStandalone(join(context.repoRoot, 'bench', 'memory-probe.ts'), join(context.workDir, 'probe'), context.repoRoot);
 }
 
-/** `node --import <probe> dist/main.js start` on the target's database; the log goes to a file as in production. */
+/**
+ * `node <command-line flags> --import <probe> dist/main.js start` with the target's NODE_OPTIONS, on its database;
+ * the log goes to a file as in production.
+ */
 export async function startProbedOrca(context: SuiteContext, probe: string, target: OrcaTarget): Promise<ServerProcess> {
   const port = await freePort();
   return startServerProcess({
     name: target.label,
-    args: ['--import', probe, join(context.repoRoot, 'dist', 'main.js'), 'start'],
+    args: [...target.setup.commandLine, '--import', probe, join(context.repoRoot, 'dist', 'main.js'), 'start'],
     cwd: context.workDir,
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -46,6 +52,7 @@ export async function startProbedOrca(context: SuiteContext, probe: string, targ
       API_KEYS: `bench-admin:admin:${target.adminKey}`,
       RATE_LIMIT_MAX: String(BENCH_RATE_LIMIT_MAX),
       ORCA_BENCH_MEMORY_PROBE: target.probePath,
+      ...(target.setup.nodeOptions ? { NODE_OPTIONS: target.setup.nodeOptions } : {}),
       ...(target.databaseUrl ? { DATABASE_URL: target.databaseUrl } : {}),
     },
     port,
@@ -86,13 +93,17 @@ export async function measureStart(
   return { server, row };
 }
 
-/** Drives load and summarises it: the kernel's peak over the phase, the steady state over its second half. */
-export async function measureLoad(id: string, processLabel: string, phase: string, probePath: string, server: ServerProcess, drive: () => Promise<void>): Promise<MemoryRow> {
+/**
+ * Drives load (`drive` resolves to the 2xx count) and summarises it: the kernel's peak over the phase, the steady
+ * state over its second half, and the requests answered per second — what a heap bound costs shows there.
+ */
+export async function measureLoad(id: string, processLabel: string, phase: string, probePath: string, server: ServerProcess, drive: () => Promise<number>): Promise<MemoryRow> {
   resetPeakRss(server.pid);
   const from = Date.now();
-  await drive();
+  const answered = await drive();
   const to = Date.now();
-  return summarise(readSamples(probePath), { id, process: processLabel, phase, from, to, steadyFrom: from + (to - from) / 2, kernelPeak: peakRss(server.pid) });
+  const row = summarise(readSamples(probePath), { id, process: processLabel, phase, from, to, steadyFrom: from + (to - from) / 2, kernelPeak: peakRss(server.pid) });
+  return { ...row, requestsPerSecond: Math.round(answered / ((to - from) / 1000)) };
 }
 
 /**

@@ -67,6 +67,8 @@ export interface MemoryRow {
   /** Median of RSS − V8 heap: code, native allocations, Buffers, WebAssembly memory (PGlite's database). */
   restMB: number;
   samples: number;
+  /** Load phases: 2xx answers per second over the phase. */
+  requestsPerSecond?: number;
 }
 
 /** Summarises the samples taken in [from, to]; the steady window is [steadyFrom, to]. */

@@ -80,9 +80,18 @@ function detailsTable(measurements: Measurement[]): string | undefined {
 
 function memoryTable(rows: MemoryRow[]): string {
   return table(
-    ['Process', 'Phase', 'RSS peak (MB)', 'RSS steady (MB)', 'V8 heap (MB)', 'rest of RSS (MB)', 'samples'],
-    rows.map((row) => [row.process, row.phase, number(row.peakMB), number(row.steadyMB), number(row.heapMB), number(row.restMB), integer.format(row.samples)]),
-    ['l', 'l', 'r', 'r', 'r', 'r', 'r'],
+    ['Process', 'Phase', 'RSS peak (MB)', 'RSS steady (MB)', 'V8 heap (MB)', 'rest of RSS (MB)', 'req/s', 'samples'],
+    rows.map((row) => [
+      row.process,
+      row.phase,
+      number(row.peakMB),
+      number(row.steadyMB),
+      number(row.heapMB),
+      number(row.restMB),
+      row.requestsPerSecond === undefined ? '' : integer.format(row.requestsPerSecond),
+      integer.format(row.samples),
+    ]),
+    ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r'],
   );
 }
 

@@ -38,7 +38,7 @@ export interface ServerProcessOptions {
   name: string;
   /**
    * Arguments after the node executable (no Node flags: every server under test runs with the same, none — except
-   * the `memory` suite's probe, `--import`).
+   * the `memory` suite's probe, `--import`, and the recommended flags it runs ORCA with, deploy/node-options.json).
    */
   args: string[];
   cwd: string;

@@ -17,6 +17,8 @@ export interface LoadSettings {
   ratePerSecond?: number;
   /** Length of the `memory` suite's soak of mixed traffic (after its warm-up). */
   soakSeconds: number;
+  /** The `memory` suite measures ORCA also without any Node option (heap unbounded), beside the recommended ones. */
+  unbounded: boolean;
 }
 
 export interface MachineInfo {

@@ -4,6 +4,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { medianRss, readSamples, type MemoryRow } from '../lib/memory.js';
 import { compileProbe, drive, failedRequests, measureLoad, measureStart, seed, startProbedBare, startProbedOrca, type OrcaTarget, type PreparedRequest } from '../lib/memory-servers.js';
+import { describeSetup, readRecommendedNodeOptions, recommendedSetup, UNBOUNDED, type OptionsDatabase } from '../lib/node-options.js';
 import { createSchema } from '../lib/postgres-schema.js';
 import { serverNode, stopServers, withServers, type ServerProcess } from '../lib/server-process.js';
 import type { Suite, SuiteContext, SuiteOutcome, TargetResult } from '../lib/types.js';
@@ -56,21 +57,21 @@ async function measureDatabase(context: SuiteContext, probe: string, target: Orc
   try {
     progress(`${processLabel}: http load ${load.durationSeconds} s`);
     rows.push(
-      await measureLoad(`${key}-http`, processLabel, `http load: GET /api/v1/agents/{id}, ${load.connections} connections, ${load.durationSeconds} s`, target.probePath, server, async () => {
-        await drive(`${processLabel}, http load`, server.baseUrl, [agentRead], load.connections, load.durationSeconds);
-      }),
+      await measureLoad(`${key}-http`, processLabel, `http load: GET /api/v1/agents/{id}, ${load.connections} connections, ${load.durationSeconds} s`, target.probePath, server, () =>
+        drive(`${processLabel}, http load`, server.baseUrl, [agentRead], load.connections, load.durationSeconds),
+      ),
     );
     progress(`${processLabel}: ingest webhooks ${load.durationSeconds} s`);
     rows.push(
-      await measureLoad(`${key}-webhooks`, processLabel, `ingest load: signed webhooks, ${WEBHOOK_CONNECTIONS} connections, ${load.durationSeconds} s`, target.probePath, server, async () => {
-        await drive(`${processLabel}, webhooks`, server.baseUrl, [webhookRequest(signer)], WEBHOOK_CONNECTIONS, load.durationSeconds);
-      }),
+      await measureLoad(`${key}-webhooks`, processLabel, `ingest load: signed webhooks, ${WEBHOOK_CONNECTIONS} connections, ${load.durationSeconds} s`, target.probePath, server, () =>
+        drive(`${processLabel}, webhooks`, server.baseUrl, [webhookRequest(signer)], WEBHOOK_CONNECTIONS, load.durationSeconds),
+      ),
     );
     progress(`${processLabel}: ingest batches ${load.durationSeconds} s`);
     rows.push(
-      await measureLoad(`${key}-batches`, processLabel, `ingest load: /events batches of 1,000, ${BATCH_CONNECTIONS} connections, ${load.durationSeconds} s`, target.probePath, server, async () => {
-        await drive(`${processLabel}, batches`, server.baseUrl, [batchRequest(signer)], BATCH_CONNECTIONS, load.durationSeconds);
-      }),
+      await measureLoad(`${key}-batches`, processLabel, `ingest load: /events batches of 1,000, ${BATCH_CONNECTIONS} connections, ${load.durationSeconds} s`, target.probePath, server, () =>
+        drive(`${processLabel}, batches`, server.baseUrl, [batchRequest(signer)], BATCH_CONNECTIONS, load.durationSeconds),
+      ),
     );
   } catch (error) {
     await stopServers([server]).catch(() => {});
@@ -137,9 +138,31 @@ function evaluateTargets(rows: MemoryRow[], soaks: SoakResult[]): TargetResult[]
   ];
 }
 
+/** The ORCA processes to measure: each database with the recommended options, and without any with `--unbounded`. */
+function orcaTargets(workDir: string, recommended: ReturnType<typeof readRecommendedNodeOptions>, postgresUrls: string[], unbounded: boolean): Array<{ key: string; target: OrcaTarget }> {
+  const databases: Array<{ database: OptionsDatabase; name: string; databaseUrl?: string; bounded: boolean }> = [
+    { database: 'pglite', name: 'PGlite', bounded: true },
+    ...(unbounded ? [{ database: 'pglite' as const, name: 'PGlite', bounded: false }] : []),
+    ...(postgresUrls[0] ? [{ database: 'postgres' as const, name: 'PostgreSQL', databaseUrl: postgresUrls[0], bounded: true }] : []),
+    ...(unbounded && postgresUrls[1] ? [{ database: 'postgres' as const, name: 'PostgreSQL', databaseUrl: postgresUrls[1], bounded: false }] : []),
+  ];
+  return databases.map(({ database, name, databaseUrl, bounded }) => {
+    const key = bounded ? database : `${database}-unbounded`;
+    const target: OrcaTarget = {
+      label: bounded ? `ORCA on ${name}` : `ORCA on ${name}, no Node options`,
+      dataDir: join(workDir, `${key}-data`),
+      adminKey: randomBytes(24).toString('base64url'),
+      probePath: join(workDir, `${key}.memory`),
+      setup: bounded ? recommendedSetup(recommended, database) : UNBOUNDED,
+      ...(databaseUrl ? { databaseUrl } : {}),
+    };
+    return { key, target };
+  });
+}
+
 export const memorySuite: Suite = {
   name: 'memory',
-  description: 'resident memory of ORCA (PGlite and PostgreSQL) and bare Fastify: first start, idle, under load, soak',
+  description: 'resident memory of ORCA (PGlite and PostgreSQL, with the recommended Node options; --unbounded: also without) and bare Fastify: first start, idle, under load, soak',
   async run(context: SuiteContext): Promise<SuiteOutcome> {
     const { load, progress, workDir } = context;
     const loadBefore = loadavg()[0]!;
@@ -152,21 +175,16 @@ export const memorySuite: Suite = {
     rows.push(bareStart.row);
     const bare = bareStart.server;
     const running: ServerProcess[] = [bare];
-    const schema = POSTGRES_URL ? await createSchema(POSTGRES_URL) : undefined;
+    const schemas = POSTGRES_URL ? [await createSchema(POSTGRES_URL), ...(load.unbounded ? [await createSchema(POSTGRES_URL)] : [])] : [];
+    const targets = orcaTargets(workDir, readRecommendedNodeOptions(context.repoRoot), schemas.map((schema) => schema.url), load.unbounded);
     let soaked: Awaited<ReturnType<typeof soak>>;
     try {
       soaked = await withServers(running, async () => {
         rows.push(
-          await measureLoad('bare-http', 'bare Fastify', `http load: GET /bare, ${load.connections} connections, ${load.durationSeconds} s`, bareProbe, bare, async () => {
-            await drive('bare Fastify, http load', bare.baseUrl, [() => ({ method: 'GET', path: '/bare', headers: {} })], load.connections, load.durationSeconds);
-          }),
+          await measureLoad('bare-http', 'bare Fastify', `http load: GET /bare, ${load.connections} connections, ${load.durationSeconds} s`, bareProbe, bare, () =>
+            drive('bare Fastify, http load', bare.baseUrl, [() => ({ method: 'GET', path: '/bare', headers: {} })], load.connections, load.durationSeconds),
+          ),
         );
-        const targets: Array<{ key: string; target: OrcaTarget }> = [
-          { key: 'pglite', target: { label: 'ORCA on PGlite', dataDir: join(workDir, 'pglite-data'), adminKey: randomBytes(24).toString('base64url'), probePath: join(workDir, 'pglite.memory') } },
-        ];
-        if (schema) {
-          targets.push({ key: 'postgres', target: { label: 'ORCA on PostgreSQL', dataDir: join(workDir, 'postgres-data'), databaseUrl: schema.url, adminKey: randomBytes(24).toString('base64url'), probePath: join(workDir, 'postgres.memory') } });
-        }
         const prepared: Array<Prepared & { key: string }> = [];
         for (const { key, target } of targets) {
           const item = await measureDatabase(context, probe, target, key, rows);
@@ -176,7 +194,7 @@ export const memorySuite: Suite = {
         return soak(context, prepared);
       });
     } finally {
-      await schema?.drop();
+      for (const schema of schemas) await schema.drop();
     }
     const loadAfter = loadavg()[0]!;
     const busy = Math.max(loadBefore, loadAfter) > cpus().length;
@@ -191,6 +209,7 @@ export const memorySuite: Suite = {
         'load average (1 min) at the start and the end': `${loadBefore.toFixed(1)} / ${loadAfter.toFixed(1)} on ${cpus().length} cores`,
         'load phases': `${load.durationSeconds} s each; http at ${load.connections} connections`,
         soak: `${soaked.warmupSeconds} s warm-up, then ${load.soakSeconds} s of mixed traffic at ${SOAK_RATE} req/s over ${SOAK_CONNECTIONS} connections (agent read, signed webhook, /events batch of ${SOAK_BATCH_SIZE}, in turn); growth compares the median RSS of its first and last ${soaked.windowSeconds} s`,
+        ...Object.fromEntries(targets.map(({ target }) => [`Node options, ${target.label}`, describeSetup(target.setup)])),
         ...Object.fromEntries(soaked.results.map((result) => [`soak, ${result.processLabel}`, `${result.startMB} MB → ${result.endMB} MB (${result.growthPercent >= 0 ? '+' : ''}${result.growthPercent} %)`])),
       },
       measurements: [],
@@ -204,6 +223,7 @@ export const memorySuite: Suite = {
       ],
       method: [
         'Servers are child processes of the harness: `node --import <probe> <entry>` — the probe (bench/memory-probe.ts) is loaded before the server and appends process.memoryUsage() every 100 ms to a file; ORCA itself is unchanged. ORCA runs as built (`node dist/main.js start`), LOG_LEVEL=info to a file.',
+        'ORCA runs with the Node options recommended for its database (deploy/node-options.json — the values of the Dockerfile, compose.yaml and docs/OPERATIONS.md, Memory): the command-line flags before `--import`, the rest as NODE_OPTIONS; the settings above name each process\'s. The targets are judged on these processes. With `--unbounded` the same phases run also on ORCA without any Node option (V8\'s defaults), labelled so, for comparison; the bare Fastify baseline always runs without options.',
         'RSS peak: the kernel\'s high-water mark (VmHWM in /proc/<pid>/status), exact rather than sampled — from spawn for the start phases, reset (`/proc/<pid>/clear_refs` 5) at the start of each load phase. RSS steady: the median sample over the last 5 s of an idle phase or the second half of a load phase. V8 heap: heapTotal (what V8 holds, used or not); the rest is RSS minus that.',
         'First start: an empty ORCA_DATA_DIR (PGlite) or an empty schema (PostgreSQL, ORCA_BENCH_DATABASE_URL): the database is created and migrated. A source and an agent are then registered and the server stopped; "restart" starts it again on the same data.',
         `Loads are those of the http and ingest suites: GET /api/v1/agents/{id} at ${load.connections} connections; signed single-event webhooks at ${WEBHOOK_CONNECTIONS} connections; /events batches of 1,000 at ${BATCH_CONNECTIONS} connections — every request must answer 2xx.`,

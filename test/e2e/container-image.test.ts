@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSchema, serverUrl } from '../helpers/db.js';
 import { waitFor } from '../helpers/jobs.js';
 import { freePort } from '../helpers/orca-process.js';
+import { readRecommendedNodeOptions } from '../../bench/lib/node-options.js';
 import {
   buildah,
   containerToolsMissing,
@@ -29,6 +30,7 @@ import {
  */
 
 const REPO = new URL('../..', import.meta.url).pathname;
+const recommended = readRecommendedNodeOptions(REPO);
 const missing = containerToolsMissing();
 const required = process.env.ORCA_REQUIRE_BUILDAH === '1';
 // Building the image takes minutes (two npm installs): it runs when asked (ORCA_TEST_CONTAINER=1, or
@@ -90,14 +92,14 @@ describe.runIf(skipReason === undefined)(skipReason ? `${TITLE} — SKIPPED: ${s
 
   it('is configured to run ORCA as a non-root user, with its health check on /readyz and a data volume', () => {
     expect(config.User).toBe('10001:10001');
-    expect(config.Entrypoint).toEqual(['node', '/app/dist/main.js']);
+    expect(config.Entrypoint).toEqual(['node', ...recommended.commandLine, '/app/dist/main.js']);
     expect(config.Cmd).toEqual(['start']);
     expect(config.WorkingDir).toBe('/app');
     expect(config.StopSignal).toBe('SIGTERM');
     expect(config.Healthcheck?.Test).toEqual(['CMD', 'node', '/app/healthcheck.mjs']);
     expect(Object.keys(config.Volumes ?? {})).toEqual(['/data']);
     expect(Object.keys(config.ExposedPorts ?? {})).toEqual(['3000/tcp']);
-    expect(config.Env).toEqual(expect.arrayContaining(['NODE_ENV=production', 'HOST=0.0.0.0', 'PORT=3000', 'ORCA_DATA_DIR=/data', 'NODE_OPTIONS=--max-old-space-size=256']));
+    expect(config.Env).toEqual(expect.arrayContaining(['NODE_ENV=production', 'HOST=0.0.0.0', 'PORT=3000', 'ORCA_DATA_DIR=/data', `NODE_OPTIONS=${recommended.nodeOptions.pglite}`]));
   });
 
   it('holds dist/ and the production dependencies of the lockfile, and nothing else of the repository', async () => {
