@@ -69,12 +69,14 @@ LABEL org.opencontainers.image.title="ORCA" \
 # HOST: every address, so that the port can be published. ORCA_DATA_DIR: the embedded database, the first admin key
 # and the source-secret key (keep it: docs/backups.md) — a volume. NODE_OPTIONS: the heap bounds recommended for the
 # image's default database, PGlite (deploy/node-options.json; docs/OPERATIONS.md, "Memory"); override it for a
-# replica on PostgreSQL as compose.yaml does.
+# replica on PostgreSQL as compose.yaml does. MALLOC_ARENA_MAX: at most two glibc malloc arenas, so memory freed by
+# Node's worker threads is reused rather than held per thread (same file).
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \
     ORCA_DATA_DIR=/data \
-    NODE_OPTIONS="--max-old-space-size=160 --max-semi-space-size=8"
+    NODE_OPTIONS="--max-old-space-size=160 --max-semi-space-size=8" \
+    MALLOC_ARENA_MAX=2
 VOLUME ["/data"]
 EXPOSE 3000
 USER 10001:10001

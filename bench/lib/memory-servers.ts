@@ -53,6 +53,7 @@ export async function startProbedOrca(context: SuiteContext, probe: string, targ
       RATE_LIMIT_MAX: String(BENCH_RATE_LIMIT_MAX),
       ORCA_BENCH_MEMORY_PROBE: target.probePath,
       ...(target.setup.nodeOptions ? { NODE_OPTIONS: target.setup.nodeOptions } : {}),
+      ...target.setup.environment,
       ...(target.databaseUrl ? { DATABASE_URL: target.databaseUrl } : {}),
     },
     port,

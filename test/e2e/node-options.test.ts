@@ -42,6 +42,10 @@ describe('the recommended Node options (deploy/node-options.json)', () => {
     const entrypoint = /^ENTRYPOINT (\[.*\])$/m.exec(dockerfile)?.[1];
     expect(JSON.parse(entrypoint ?? 'null')).toEqual(['node', ...recommended.commandLine, '/app/dist/main.js']);
     expect(/^\s+NODE_OPTIONS="([^"]*)"/m.exec(dockerfile)?.[1]).toBe(recommended.nodeOptions.pglite);
+    for (const [name, value] of Object.entries(recommended.environment)) {
+      expect(new RegExp(`^\\s+${name}=(\\S+?)(?: \\\\)?$`, 'm').exec(dockerfile)?.[1], name).toBe(value);
+    }
+    expect(Object.keys(recommended.environment)).toContain('MALLOC_ARENA_MAX');
   });
 
   it('are compose.yaml\'s, whose ORCA runs on PostgreSQL', () => {
