@@ -45,18 +45,22 @@ export function createAlertRulesService(deps: {
     return new Set(await sink.receiverNames());
   }
 
-  /** The rules and routes in force now (read on every evaluation: one row, so a PUT on any replica counts at once). */
-  async function active(): Promise<CompiledAlertRules> {
+  /**
+   * The rules and routes in force now (read on every evaluation: one row, so a PUT on any replica counts at once).
+   * `receiverNames`: the receivers that exist, when the caller has them already (an evaluation reads them once for
+   * this and for its deliveries); read here otherwise.
+   */
+  async function active(receiverNames?: readonly string[]): Promise<CompiledAlertRules> {
     const row = await repository.findActive();
     if (!row) {
-      const names = await sink.receiverNames();
+      const names = receiverNames ?? (await sink.receiverNames());
       const key = JSON.stringify([...names].sort());
       if (compiledDefault?.receivers !== key) compiledDefault = { receivers: key, rules: compileAlertRules(defaultAlertRulesDocument(names), 0, new Set(names)) };
       return compiledDefault.rules;
     }
     if (compiled?.version === row.version) return compiled;
     // A receiver deleted after the PUT does not stop evaluation: every name counts, the sink reports a missing one.
-    const names = new Set(await sink.receiverNames());
+    const names = new Set(receiverNames ?? (await sink.receiverNames()));
     collectReceivers(row.document.route, names);
     compiled = compileAlertRules(row.document, row.version, names);
     return compiled;
