@@ -41,6 +41,7 @@ export function wireAlerting(w: Wiring, m: BuiltModules): Pick<BuiltModules, 're
     evaluationDebounceMs: config.alertsEvaluationDebounceMs,
     resolvedRetentionMs: config.alertsResolvedRetentionMs,
     baseUrl: w.baseUrl,
+    cache: { metrics: w.cacheMetrics, invalidation: w.invalidation },
   });
   return { receivers, alerts };
 }
