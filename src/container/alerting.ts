@@ -14,6 +14,8 @@ export function wireAlerting(w: Wiring, m: BuiltModules): Pick<BuiltModules, 're
     box: w.box,
     outbound: w.outbound,
     jobs,
+    cacheMetrics: w.cacheMetrics,
+    invalidation: w.invalidation,
     settings: {
       retries: config.deliveryRetries,
       retryDelaySeconds: Math.round(config.deliveryRetryDelayMs / 1000),
@@ -39,6 +41,7 @@ export function wireAlerting(w: Wiring, m: BuiltModules): Pick<BuiltModules, 're
     evaluationDebounceMs: config.alertsEvaluationDebounceMs,
     resolvedRetentionMs: config.alertsResolvedRetentionMs,
     baseUrl: w.baseUrl,
+    cache: { metrics: w.cacheMetrics, invalidation: w.invalidation },
   });
   return { receivers, alerts };
 }

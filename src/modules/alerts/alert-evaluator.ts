@@ -15,11 +15,12 @@ import type { NotificationSink } from '../receivers/notification.js';
 import { firesAt, nextAlertState, type AlertState } from './alert-state.js';
 import type { AlertRulesService } from './alert-rules.service.js';
 import type { AlertMetrics } from './alerts.metrics.js';
+import type { CompiledRule } from './compile-alert-rules.js';
 import type { AlertRow, AlertsRepository, GroupRow } from './alerts.repository.js';
 import { alertFingerprint } from './fingerprint.js';
 import { parseMatcher } from './matchers.js';
 import { planNotifications, silencesOf, type ActiveSilence, type GroupState } from './notification-plan.js';
-import { conditionsOf, type ConditionSources } from './rule-conditions.js';
+import { conditionsOf, type Condition, type ConditionSources } from './rule-conditions.js';
 import type { SilencesRepository } from './silences.repository.js';
 import { renderTemplate } from './templating.js';
 import { inScope, type EvaluationScope } from './evaluation-scope.js';
@@ -56,12 +57,15 @@ export function createAlertEvaluator(deps: {
 
   return async function evaluate(correlationId: string, scope: EvaluationScope = 'all'): Promise<EvaluationReport> {
     const started = performance.now();
-    const compiled = await deps.rules.active();
+    // Read once: the rules compile against them (the built-in document routes to them), and a notification for a
+    // receiver deleted since is skipped.
+    const receiverNames = await deps.sink.receiverNames();
+    const receivers = new Set(receiverNames);
+    const compiled = await deps.rules.active(receiverNames);
     const evaluated = compiled.rules.filter((rule) => inScope(scope, rule.kind));
     const streams = evaluated.some((rule) => rule.kind === 'stream_stale') ? await deps.streams(clock.now()) : [];
     const lastBackup = evaluated.some((rule) => rule.kind === 'backup_failed' || rule.kind === 'backup_stale') ? deps.lastBackup() : null;
     const sources: ConditionSources = { readModel: deps.readModel, streams, lastBackup, approvalUrl: deps.approvalUrl, violationCounts: violationCounts.session() };
-    const receivers = new Set(await deps.sink.receiverNames());
     return afterCommit.transaction(async (tx) => {
       await repository.lockEvaluation(tx);
       // Read the clock once the lock is held: an evaluation that waited for another one judges the moment it runs.
@@ -74,16 +78,26 @@ export function createAlertEvaluator(deps: {
       const next = new Map<string, AlertRow>();
       /** Live alerts this evaluation leaves as they were: only their last_evaluated_at moves (in one statement). */
       const unchanged = new Set<string>();
-      for (const rule of evaluated) {
-        for (const condition of await conditionsOf(rule, now, tx, sources)) {
+      /** The unchanged alerts of the rules evaluated (the others were not looked at: their last_evaluated_at stays). */
+      let evaluatedUnchanged = 0;
+      const found: Array<{ rule: CompiledRule; conditions: Condition[] }> = [];
+      for (const rule of evaluated) found.push({ rule, conditions: await conditionsOf(rule, now, tx, sources) });
+      // The agents whose names the conditions' annotations use, read once for every rule that needs them.
+      const named = [...new Set(found.flatMap(({ conditions }) => conditions.flatMap((condition) => (condition.namedAgent ? [condition.namedAgent] : []))))];
+      const agentNames = named.length > 0 ? await deps.readModel.agentNames(tx, named) : new Map<string, string>();
+      for (const { rule, conditions } of found) {
+        for (const condition of conditions) {
           const labels = { ...condition.labels, ...rule.labels, alertname: rule.name, severity: rule.severity };
           const fingerprint = alertFingerprint(rule.name, labels);
-          const variables = { ...labels, ...condition.variables, value: String(condition.value) };
+          const variables = { ...labels, ...condition.variables, ...agentNameOf(condition, agentNames), value: String(condition.value) };
           const annotations = Object.fromEntries(Object.entries(rule.annotations).map(([name, template]) => [name, renderTemplate(template, variables)]));
           const previous = existing.get(fingerprint);
           const transition = nextAlertState(previous && stateOf(previous), true, now, rule.forMs);
           next.set(fingerprint, rowOf(fingerprint, rule.name, labels, annotations, transition.state, now, condition.value, transition.changed ? correlationId : (previous?.correlation_id ?? correlationId)));
-          if (previous && !transition.changed && previous.value === condition.value && sameText(previous.annotations, annotations)) unchanged.add(fingerprint);
+          if (previous && !transition.changed && previous.value === condition.value && sameText(previous.annotations, annotations)) {
+            unchanged.add(fingerprint);
+            evaluatedUnchanged += 1;
+          }
         }
       }
       for (const previous of existing.values()) {
@@ -99,7 +113,9 @@ export function createAlertEvaluator(deps: {
         next.set(previous.fingerprint, rowOf(previous.fingerprint, previous.rule, previous.labels, previous.annotations, transition.state, now, previous.value, correlationId));
       }
       await repository.upsert([...next.values()].filter((row) => !unchanged.has(row.fingerprint)), tx);
-      await repository.markEvaluated(now, tx, scope === 'all' ? undefined : evaluated.map((rule) => rule.name));
+      // Every other live alert of these rules was just written with this moment: with none left as it was, there is
+      // nothing to mark.
+      if (evaluatedUnchanged > 0) await repository.markEvaluated(now, tx, scope === 'all' ? undefined : evaluated.map((rule) => rule.name));
 
       const silences = (await deps.silences.listCurrent(now, tx)).map(
         (row): ActiveSilence => ({ id: row.id, matchers: row.matchers.map((text) => parseMatcher(text)), startsAt: row.starts_at, endsAt: row.ends_at }),
@@ -141,7 +157,9 @@ export function createAlertEvaluator(deps: {
       }
       const counts = { firing: 0, pending: 0, resolved: 0 };
       for (const row of next.values()) counts[row.status] += 1;
-      const firing = await repository.countFiring(tx);
+      // Every live alert was read under the lock and `alerts` is what this evaluation left of them: the firing ones
+      // are counted here rather than read back.
+      const firing = firingCounts(alerts);
       afterCommit.defer(tx, () => {
         metrics.setFiring(firing);
         metrics.notifications.inc(plan.notifications.length - undeliverable);
@@ -156,6 +174,27 @@ export function createAlertEvaluator(deps: {
       return { ...counts, notifications: plan.notifications.length - undeliverable, wakeAt };
     });
   };
+}
+
+/** The `agent_name` variable of a condition that names an agent (its name, else its id, else "unknown agent"). */
+function agentNameOf(condition: Condition, names: ReadonlyMap<string, string>): Record<string, string> {
+  if (condition.namedAgent === undefined) return {};
+  return { agent_name: (condition.namedAgent ? names.get(condition.namedAgent) : undefined) ?? condition.namedAgent ?? 'unknown agent' };
+}
+
+/** Firing alerts per rule and severity (the orca_alerts_firing gauge). */
+function firingCounts(alerts: readonly AlertRow[]): Array<{ alertname: string; severity: string; count: number }> {
+  const counts = new Map<string, { alertname: string; severity: string; count: number }>();
+  for (const row of alerts) {
+    if (row.status !== 'firing') continue;
+    const alertname = row.labels.alertname ?? '';
+    const severity = row.labels.severity ?? '';
+    const key = JSON.stringify([alertname, severity]);
+    const entry = counts.get(key);
+    if (entry) entry.count += 1;
+    else counts.set(key, { alertname, severity, count: 1 });
+  }
+  return [...counts.values()];
 }
 
 function sameText(a: Record<string, string>, b: Record<string, string>): boolean {

@@ -4,7 +4,7 @@ import type { JobContext, JobDefinition, JobQueue, SendOptions } from '../../pla
 import { createLogger } from '../../platform/telemetry/logger.js';
 import { createMetrics } from '../../platform/telemetry/metrics.js';
 import type { EvaluationReport } from './alert-evaluator.js';
-import { ALERTS_EVALUATE_QUEUE, ALERTS_SCHEDULE_QUEUE, registerAlertJobs, type EvaluatePayload } from './alerts.jobs.js';
+import { ALERTS_EVALUATE_QUEUE, ALERTS_SCHEDULE_QUEUE, registerAlertJobs, TIMER_RESEND_MARGIN_MS, type EvaluatePayload } from './alerts.jobs.js';
 import { createAlertMetrics } from './alerts.metrics.js';
 import { scopeOf, type EvaluationScope } from './evaluation-scope.js';
 
@@ -14,7 +14,7 @@ interface Sent {
   options: SendOptions;
 }
 
-function harness(debounceMs: number) {
+function harness(debounceMs: number, wakeAt: () => Date | undefined = () => undefined) {
   const sent: Sent[] = [];
   const definitions = new Map<string, JobDefinition<EvaluatePayload>>();
   const scopes: EvaluationScope[] = [];
@@ -32,11 +32,11 @@ function harness(debounceMs: number) {
       return 'job-id';
     },
   };
-  const report: EvaluationReport = { firing: 0, pending: 0, resolved: 0, notifications: 0, wakeAt: undefined };
+  const report = (): EvaluationReport => ({ firing: 0, pending: 0, resolved: 0, notifications: 0, wakeAt: wakeAt() });
   const alertJobs = registerAlertJobs(jobs, {
     evaluate: async (_correlationId, scope) => {
       scopes.push(scope ?? 'all');
-      return report;
+      return report();
     },
     metrics: createAlertMetrics(createMetrics().registry),
     logger: createLogger({ level: 'silent' }),
@@ -107,5 +107,39 @@ describe('alert evaluation requests', () => {
     await run(evaluateQueue, { trigger: 'timer' });
     await run(definitions.get(ALERTS_SCHEDULE_QUEUE)!, { trigger: 'timer' });
     expect(scopes).toEqual([new Set(['violations', 'gap_opened']), 'all', 'all', 'all']);
+  });
+
+  it('sends a timer for a moment well ahead once, and again once the moment is near or another is asked for', async () => {
+    let wakeAt: Date | undefined;
+    const { definitions, sent } = harness(0, () => wakeAt);
+    const evaluateQueue = definitions.get(ALERTS_EVALUATE_QUEUE)!;
+    const timers = () => sent.filter((send) => send.data.trigger === 'timer').map((send) => send.options.singletonKey);
+    const secondOf = (at: Date) => Math.ceil(at.getTime() / 1000);
+    // Half-way through a second: the milliseconds between the evaluator's clock and the wall clock never change it.
+    const ahead = (ms: number) => new Date(Math.floor((Date.now() + ms) / 1000) * 1000 + 500);
+
+    // A firing group's repeat, hours ahead, asked for by every evaluation until then: one send.
+    const repeat = ahead(4 * 3_600_000);
+    wakeAt = repeat;
+    await run(evaluateQueue, { trigger: 'trigger', kinds: ['violations'] });
+    await run(evaluateQueue, { trigger: 'trigger', kinds: ['violations'] });
+    await run(definitions.get(ALERTS_SCHEDULE_QUEUE)!, { trigger: 'timer' });
+    expect(timers()).toEqual([`timer:${secondOf(repeat)}`]);
+
+    // An earlier moment is another timer; the first one is still known to wait.
+    const groupInterval = ahead(60_000);
+    wakeAt = groupInterval;
+    await run(evaluateQueue, { trigger: 'trigger', kinds: ['violations'] });
+    wakeAt = repeat;
+    await run(evaluateQueue, { trigger: 'trigger', kinds: ['violations'] });
+    expect(timers()).toEqual([`timer:${secondOf(repeat)}`, `timer:${secondOf(groupInterval)}`]);
+
+    // Within the margin of its moment a timer may already have started (the queue's clock may be ahead): it is sent
+    // every time, and the queue's singleton key decides.
+    const near = ahead(TIMER_RESEND_MARGIN_MS - 1_500);
+    wakeAt = near;
+    await run(evaluateQueue, { trigger: 'trigger', kinds: ['violations'] });
+    await run(evaluateQueue, { trigger: 'trigger', kinds: ['violations'] });
+    expect(timers().slice(2)).toEqual([`timer:${secondOf(near)}`, `timer:${secondOf(near)}`]);
   });
 });

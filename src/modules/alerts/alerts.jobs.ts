@@ -4,7 +4,7 @@
  * commit. A prompt evaluation carries the rule kinds its writes can change (evaluation-scope.ts) and evaluates only
  * those rules; the scheduled and timer evaluations evaluate every rule. Prompt sends of the same kinds share one
  * singleton key, so a burst of writes queues one evaluation, not one each; a timer job is sent for the moment a
- * pending alert's `for` ends or a group's wait is over.
+ * pending alert's `for` ends or a group's wait is over, once per process while it is surely still waiting.
  */
 import type { Clock } from '../../platform/clock.js';
 import type { JobQueue } from '../../platform/jobs/index.js';
@@ -15,6 +15,12 @@ import type { AlertMetrics } from './alerts.metrics.js';
 import { mergeScope, scopeKinds, type EvaluationScope } from './evaluation-scope.js';
 
 export const ALERTS_EVALUATE_QUEUE = 'alerts.evaluate';
+/**
+ * A timer this process sent is not sent again while it is at least this far ahead: it is surely still waiting (the
+ * queue starts it on the database's clock, which may be a little ahead of this process's). Closer to its moment, a
+ * send goes to the queue as before, whose singleton key keeps one waiting job per second.
+ */
+export const TIMER_RESEND_MARGIN_MS = 5_000;
 export const ALERTS_SCHEDULE_QUEUE = 'alerts.evaluate.schedule';
 
 export interface EvaluatePayload {
@@ -38,6 +44,13 @@ export function registerAlertJobs(
   },
 ) {
   const { metrics, logger } = deps;
+  /**
+   * The seconds of the timers this process sent (or found already waiting) that are still ahead. An evaluation that
+   * leaves an alert pending or a group waiting asks for the same wake-up at every evaluation until then (a firing
+   * group's repeat, hours away, at each of a few evaluations a second): each ask was one more insert the queue
+   * ignored.
+   */
+  const timersAhead = new Set<number>();
 
   async function run(trigger: string, correlationId: string, scope: EvaluationScope): Promise<void> {
     try {
@@ -57,8 +70,13 @@ export function registerAlertJobs(
     const delayMs = at.getTime() - deps.clock.now().getTime();
     if (delayMs <= 0) return;
     // One timer job per second of wake-up time: timers for different moments coexist, the same moment once.
-    const second = Math.ceil((Date.now() + delayMs) / 1000);
+    const wallNow = Date.now();
+    const second = Math.ceil((wallNow + delayMs) / 1000);
+    for (const ahead of timersAhead) if (ahead * 1000 - wallNow < TIMER_RESEND_MARGIN_MS) timersAhead.delete(ahead);
+    if (timersAhead.has(second)) return;
     await jobs.send<EvaluatePayload>(ALERTS_EVALUATE_QUEUE, { trigger: 'timer' }, { singletonKey: `timer:${second}`, startAfter: new Date(second * 1000), correlationId });
+    // Sent, or refused because a job of that key already waits (null): either way one waits for that second.
+    if (second * 1000 - wallNow >= TIMER_RESEND_MARGIN_MS) timersAhead.add(second);
   }
 
   jobs.define<EvaluatePayload>({

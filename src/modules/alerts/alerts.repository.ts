@@ -94,13 +94,6 @@ export function createAlertsRepository(db: Queryable) {
       return rows;
     },
 
-    async countFiring(tx: Queryable = db): Promise<Array<{ alertname: string; severity: string; count: number }>> {
-      const { rows } = await tx.query<{ alertname: string; severity: string; count: number }>(
-        "select labels->>'alertname' as alertname, labels->>'severity' as severity, count(*)::int as count from alert where status = 'firing' group by 1, 2",
-      );
-      return rows;
-    },
-
     async listGroups(tx: Queryable = db): Promise<GroupRow[]> {
       const { rows } = await tx.query<GroupRow>('select group_key, receiver, group_labels, first_seen_at, last_sent_at, sent_state from alert_group');
       return rows;

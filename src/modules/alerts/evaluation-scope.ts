@@ -33,7 +33,10 @@ export type EvaluationScope = ReadonlySet<RuleKind> | 'all';
 /** The scope of a prompt evaluation standing for several changes: the union of their kinds. */
 export function mergeScope(scope: EvaluationScope, kinds: EvaluationScope): EvaluationScope {
   if (scope === 'all' || kinds === 'all') return 'all';
-  // The common case (a burst of the same writes) allocates nothing.
+  // The common case, a burst of the same writes (the same scope object, index.ts keeps one per change): nothing to
+  // look at, as each request of a burst on the hot path would.
+  if (scope === kinds) return scope;
+  // Otherwise, kinds already covered allocate nothing.
   for (const kind of kinds) if (!scope.has(kind)) return new Set([...scope, ...kinds]);
   return scope;
 }

@@ -1,3 +1,4 @@
+import { createReadThroughCache, type CacheInvalidation, type CacheMetrics } from '../../platform/cache/index.js';
 import type { Clock } from '../../platform/clock.js';
 import { createAfterCommit, type Database } from '../../platform/db/index.js';
 import { newId } from '../../platform/ids.js';
@@ -8,7 +9,7 @@ import type { AuditService } from '../audit/index.js';
 import type { NotificationSink } from '../receivers/notification.js';
 import { createAlertEvaluator } from './alert-evaluator.js';
 import { createAlertRulesRepository } from './alert-rules.repository.js';
-import { createAlertRulesService } from './alert-rules.service.js';
+import { ALERT_RULES_CACHE, createAlertRulesService } from './alert-rules.service.js';
 import { registerAlertJobs } from './alerts.jobs.js';
 import { registerAlertPruning } from './alerts-prune.js';
 import { createAlertMetrics } from './alerts.metrics.js';
@@ -57,12 +58,29 @@ export function createAlertsModule(deps: {
   resolvedRetentionMs?: number;
   /** Where an alert's generatorURL points (ORCA's own API). */
   baseUrl: string;
+  /** Keeps the active alert rules between evaluations, coherent across replicas (absent: read at each one). */
+  cache?: { metrics: CacheMetrics; invalidation: Pick<CacheInvalidation, 'notify' | 'register'> };
 }) {
   const logger = deps.logger.child({ module: 'alerts' });
   const metrics = createAlertMetrics(deps.metrics.registry);
   const repository = createAlertsRepository(deps.db);
   const silencesRepository = createSilencesRepository(deps.db);
-  const rules = createAlertRulesService({ db: deps.db, repository: createAlertRulesRepository(deps.db), audit: deps.audit, sink: deps.sink, logger });
+  const rules = createAlertRulesService({
+    db: deps.db,
+    repository: createAlertRulesRepository(deps.db),
+    audit: deps.audit,
+    sink: deps.sink,
+    logger,
+    ...(deps.cache
+      ? {
+          activeCache: {
+            // One entry; the TTL is only a backstop behind the invalidation feed.
+            cache: deps.cache.invalidation.register(createReadThroughCache({ name: ALERT_RULES_CACHE, max: 1, ttlMs: 5 * 60_000, metrics: deps.cache.metrics })),
+            invalidation: deps.cache.invalidation,
+          },
+        }
+      : {}),
+  });
   const evaluate = createAlertEvaluator({
     afterCommit: createAfterCommit(deps.db),
     repository,

@@ -13,6 +13,11 @@ export interface Condition {
   labels: Record<string, string>;
   value: number;
   variables: Record<string, string>;
+  /**
+   * The agent whose name is the `agent_name` variable (null: none, "unknown agent"): the evaluator reads the names
+   * of every rule's agents in one statement once all rules' conditions are in.
+   */
+  namedAgent?: string | null;
 }
 
 export interface StreamFreshness {
@@ -85,11 +90,11 @@ export async function conditionsOf(rule: CompiledRule, now: Date, tx: Queryable,
       // Kept between evaluations (violation-counts.ts): the key changes whenever the rule's match or window does.
       const key = JSON.stringify([rule.name, rule.windowMs ?? 0, match]);
       const rows = (await sources.violationCounts.perAgent(tx, key, since, now, match)).filter((row) => row.count >= threshold);
-      const names = await readModel.agentNames(tx, rows.flatMap((row) => (row.agent_id ? [row.agent_id] : [])));
       return rows.map((row) => ({
         labels: withAgent(match.rule ? { rule: match.rule } : {}, row.agent_id),
         value: row.count,
-        variables: { agent_name: (row.agent_id ? names.get(row.agent_id) : undefined) ?? row.agent_id ?? 'unknown agent' },
+        variables: {},
+        namedAgent: row.agent_id,
       }));
     }
     case 'trust_below': {

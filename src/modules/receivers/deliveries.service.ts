@@ -51,13 +51,15 @@ export interface DeliveryServiceDeps {
   db: Database;
   deliveries: DeliveryRepository;
   receivers: ReceiverRepository;
+  /** The live receivers' names (receiver-names.ts keeps them between reads; the repository's read when absent). */
+  receiverNames?: () => Promise<string[]>;
   jobs: Pick<JobQueue, 'send' | 'sendMany'>;
   audit: Pick<AuditService, 'append'>;
   clock: Clock;
   logger: Logger;
 }
 
-export function createDeliveryService({ db, deliveries, receivers, jobs, audit, clock, logger }: DeliveryServiceDeps) {
+export function createDeliveryService({ db, deliveries, receivers, receiverNames, jobs, audit, clock, logger }: DeliveryServiceDeps) {
   const deadLetterListeners: Array<(delivery: DeadLetteredDelivery) => Promise<void>> = [];
 
   const sink: NotificationSink = {
@@ -102,7 +104,7 @@ export function createDeliveryService({ db, deliveries, receivers, jobs, audit, 
       if (options.tx) await enqueue(options.tx);
       else await db.transaction(enqueue);
     },
-    receiverNames: () => receivers.names(),
+    receiverNames: receiverNames ?? (() => receivers.names()),
     onDeadLettered(listener) {
       deadLetterListeners.push(listener);
     },

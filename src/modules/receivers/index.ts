@@ -1,3 +1,4 @@
+import { createReadThroughCache, type CacheInvalidation, type CacheMetrics } from '../../platform/cache/index.js';
 import type { Clock } from '../../platform/clock.js';
 import type { SecretBox } from '../../platform/crypto/secret-box.js';
 import type { Database } from '../../platform/db/index.js';
@@ -12,6 +13,7 @@ import { createDeliveryBatches } from './delivery-batches.js';
 import { createDeliveryService } from './deliveries.service.js';
 import { registerDeliveryJobs, type DeliverySettings } from './receivers.jobs.js';
 import { createReceiverCache } from './receiver-cache.js';
+import { createReceiverNames, RECEIVER_NAMES_CACHE } from './receiver-names.js';
 import { registerReceiverMetrics } from './receivers.metrics.js';
 import { createReceiverRepository } from './receivers.repository.js';
 import { receiverRoutes } from './receivers.routes.js';
@@ -46,14 +48,27 @@ export function createReceiversModule(deps: {
   /** Where the module declares its delivery queue, and sends deliveries. */
   jobs: Pick<JobQueue, 'define' | 'send' | 'sendMany'>;
   settings: DeliverySettings;
+  cacheMetrics: CacheMetrics;
+  /** Keeps every replica's list of receiver names coherent (receiver-names.ts). */
+  invalidation: Pick<CacheInvalidation, 'notify' | 'register'>;
 }) {
   const logger = deps.logger.child({ module: 'receivers' });
-  const receivers = createReceiverRepository(deps.db);
+  const names = createReceiverNames({
+    read: () => receivers.names(),
+    // One entry; the TTL is only a backstop behind the invalidation feed.
+    cache: deps.invalidation.register(createReadThroughCache<{ names: string[] }>({ name: RECEIVER_NAMES_CACHE, max: 1, ttlMs: 5 * 60_000, metrics: deps.cacheMetrics })),
+    invalidation: deps.invalidation,
+  });
+  const receivers = createReceiverRepository(deps.db, { onWrite: names.announce });
   const deliveries = createDeliveryRepository(deps.db);
   const metrics = registerReceiverMetrics(deps.metrics.registry);
   const receiverCache = createReceiverCache();
-  const service = createReceiverService({ db: deps.db, repository: receivers, audit: deps.audit, box: deps.box, clock: deps.clock, outbound: deps.outbound, onChanged: receiverCache.forget });
-  const deliveryService = createDeliveryService({ db: deps.db, deliveries, receivers, jobs: deps.jobs, audit: deps.audit, clock: deps.clock, logger });
+  const service = createReceiverService({ db: deps.db, repository: receivers, audit: deps.audit, box: deps.box, clock: deps.clock, outbound: deps.outbound, onChanged: (id) => {
+      receiverCache.forget(id);
+      names.forget();
+    },
+  });
+  const deliveryService = createDeliveryService({ db: deps.db, deliveries, receivers, receiverNames: names.names, jobs: deps.jobs, audit: deps.audit, clock: deps.clock, logger });
   registerDeliveryJobs(deps.jobs, {
     deliveries,
     batches: createDeliveryBatches(deps.db, deliveries),
@@ -79,7 +94,7 @@ export function createReceiversModule(deps: {
     },
     /** Creates or updates the receivers ALERTMANAGER_URL and ALERT_WEBHOOK_URL keep; at every start-up. */
     keepFromSettings: (settings: ReceiverSettings) =>
-      keepReceiversFromSettings({ db: deps.db, repository: receivers, box: deps.box, audit: deps.audit, outbound: deps.outbound, logger }, settings),
+      keepReceiversFromSettings({ db: deps.db, repository: receivers, box: deps.box, audit: deps.audit, outbound: deps.outbound, logger }, settings).finally(names.forget),
   };
 }
 

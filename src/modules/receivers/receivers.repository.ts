@@ -21,7 +21,17 @@ export interface ReceiverRow {
 export type NewReceiver = Omit<ReceiverRow, 'created_at' | 'updated_at' | 'deleted_at'>;
 export type ReceiverChanges = Omit<NewReceiver, 'id' | 'kind' | 'origin'> & { kind?: ReceiverKind };
 
-export function createReceiverRepository(db: Queryable) {
+export function createReceiverRepository(
+  db: Queryable,
+  options: {
+    /** Inside the transaction of every insert, update and delete (the receiver-name cache's invalidation). */
+    onWrite?: (tx: Queryable) => Promise<void>;
+  } = {},
+) {
+  const written = async <T>(tx: Queryable, row: T): Promise<T> => {
+    await options.onWrite?.(tx);
+    return row;
+  };
   return {
     async insert(values: NewReceiver, tx: Queryable = db): Promise<ReceiverRow> {
       const { rows } = await tx.query<ReceiverRow>(
@@ -40,7 +50,7 @@ export function createReceiverRepository(db: Queryable) {
           values.origin,
         ],
       );
-      return rows[0]!;
+      return written(tx, rows[0]!);
     },
 
     /** Live receivers only. */
@@ -81,12 +91,12 @@ export function createReceiverRepository(db: Queryable) {
           changes.kind ?? null,
         ],
       );
-      return rows[0]!;
+      return written(tx, rows[0]!);
     },
 
     async softDelete(id: string, tx: Queryable = db): Promise<ReceiverRow> {
       const { rows } = await tx.query<ReceiverRow>('update receiver set deleted_at = now(), updated_at = now() where id = $1 returning *', [id]);
-      return rows[0]!;
+      return written(tx, rows[0]!);
     },
 
     /** Keyset pagination on id (UUIDv7), newest first. */

@@ -105,7 +105,10 @@ export interface ReceiverServiceDeps {
   box: SecretBox;
   clock: Clock;
   outbound: Pick<OutboundClient, 'request' | 'assertAllowedUrl'>;
-  /** After a receiver was changed or deleted here (the delivery jobs' cache of opened receivers drops it). */
+  /**
+   * After a receiver was created, changed or deleted here (committed or not): the delivery jobs' cache of opened
+   * receivers drops it, and the list of names is read again.
+   */
   onChanged?: (id: string) => void;
 }
 
@@ -137,7 +140,7 @@ export function createReceiverService({ db, repository, audit, box, clock, outbo
         const created = await repository.insert({ id, name: input.name, kind: input.kind, origin: 'api', ...sealed }, tx);
         await audit.append(tx, { actor: actor.id, action: 'receiver.create', target: `receiver:${id}`, before: null, after: toReceiver(created), correlationId: actor.correlationId });
         return created;
-      });
+      }).finally(() => onChanged?.(id));
       return generated === undefined ? toReceiver(row) : { ...toReceiver(row), generated_secret: generated };
     },
 
