@@ -71,10 +71,10 @@ export function chunks<T>(items: T[]): T[][] {
 
 export const clipExternalId = (id: string) => (id.length <= 500 ? id : id.slice(0, 500));
 
-export function definitionOf(id: string, seen: Observation): DiscoveredDefinition {
+/** What the source defines of an agent: the fields a new agent row starts with and a changed definition replaces. */
+function definedFields(seen: Observation) {
   const { agent } = seen;
   return {
-    id,
     name: agent.name,
     kind: agent.kind,
     vendor: agent.vendor,
@@ -85,8 +85,11 @@ export function definitionOf(id: string, seen: Observation): DiscoveredDefinitio
     config: agent.config,
     tools: agent.tools,
     fingerprint: seen.fingerprint,
-    discovered: agent.details,
   };
+}
+
+export function definitionOf(id: string, seen: Observation): DiscoveredDefinition {
+  return { id, ...definedFields(seen), discovered: seen.agent.details };
 }
 
 export const seenThrough = (known: KnownIdentity, seen: Observation) => ({ id: known.id, fingerprint: seen.fingerprint, observed_hash: seen.observedHash, link_keys: seen.linkKeys });
@@ -138,19 +141,10 @@ export function createRunRecords(context: ApplyContext) {
     const { agent } = seen;
     return {
       id,
-      name: agent.name,
-      kind: agent.kind,
+      ...definedFields(seen),
       source: context.source.kind,
       external_id: clipExternalId(agent.agent_external_id),
       owner: agent.owner,
-      vendor: agent.vendor,
-      model: agent.model,
-      version: agent.version,
-      description: agent.description,
-      prompt: agent.prompt,
-      config: agent.config,
-      tools: agent.tools,
-      fingerprint: seen.fingerprint,
       status,
       status_reason: statusReason,
       classification: 'internal',
