@@ -6,7 +6,7 @@
 import type { Clock } from '../../platform/clock.js';
 import type { Database } from '../../platform/db/index.js';
 import { newId } from '../../platform/ids.js';
-import type { AgentBulkWriter, AgentStatus, AgentValues, DiscoveredDefinition, NewAgentEvent } from '../agents/index.js';
+import { agentEvent, type AgentBulkWriter, type AgentStatus, type AgentValues, type DiscoveredDefinition, type NewAgentEvent } from '../agents/index.js';
 import type { MergeRepository } from './agent-merge.repository.js';
 import type { DiscoverySourceKind } from './connectors/types.js';
 import type { DefinitionChange } from './definition-diff.js';
@@ -104,16 +104,9 @@ export function uniqueByAgent(identities: KnownIdentity[]): KnownIdentity[] {
 export function createRunRecords(context: ApplyContext) {
   const actor = `discovery:${context.source.id}`;
 
+  const author = { id: actor, correlationId: context.correlationId };
   const event = (agentId: string, action: string, from: AgentStatus | null, to: AgentStatus, reason: string, extra: Partial<Event> = {}): Event => ({
-    id: newId(),
-    agent_id: agentId,
-    action,
-    from_status: from,
-    to_status: to,
-    reason,
-    actor,
-    fingerprint: null,
-    correlation_id: context.correlationId,
+    ...agentEvent(author, agentId, action, from, to, reason),
     ...extra,
   });
 
