@@ -4,16 +4,12 @@ import { createKillSwitchModule } from '../modules/killswitch/index.js';
 import { createMcpModule, governanceTools } from '../modules/mcp/index.js';
 import { AppError } from '../platform/errors.js';
 import { ORCA_VERSION } from '../platform/version.js';
-import type { BuiltModules, Wiring } from './wiring.js';
+import type { BuiltModules, SharedDeps, Wiring } from './wiring.js';
 
-export function wireAgentControl(w: Wiring, m: BuiltModules): Pick<BuiltModules, 'killSwitch' | 'mcp' | 'discovery'> {
-  const { config, db, metrics, logger, clock } = w;
+export function wireAgentControl(w: Wiring, m: BuiltModules, { base, callingOut }: SharedDeps): Pick<BuiltModules, 'killSwitch' | 'mcp' | 'discovery'> {
+  const { config, metrics, logger } = w;
   const killSwitch = createKillSwitchModule({
-    db,
-    metrics,
-    logger,
-    clock,
-    audit: m.audit.service,
+    ...base,
     agents: m.agents.service,
     ports: {
       ownedStreams: async () => (await m.sync.service.freshness()).items,
@@ -46,14 +42,8 @@ export function wireAgentControl(w: Wiring, m: BuiltModules): Pick<BuiltModules,
     metrics,
   });
   const discovery = createDiscoveryModule({
-    db,
-    metrics,
-    logger,
-    clock,
-    audit: m.audit.service,
-    box: w.box,
-    outbound: w.outbound,
-    jobs: w.jobs,
+    ...base,
+    ...callingOut,
     agents: m.agents.bulk,
     readAgent: (id) => m.agents.service.get(id),
     settings: {

@@ -1,19 +1,13 @@
 /** Where ORCA's news goes: receivers (webhooks, Alertmanager, Slack…) and the alert rules that feed them. */
 import { createAlertsModule } from '../modules/alerts/index.js';
 import { createReceiversModule } from '../modules/receivers/index.js';
-import type { BuiltModules, Wiring } from './wiring.js';
+import type { BuiltModules, SharedDeps, Wiring } from './wiring.js';
 
-export function wireAlerting(w: Wiring, m: BuiltModules): Pick<BuiltModules, 'receivers' | 'alerts'> {
-  const { config, db, metrics, logger, clock, jobs } = w;
+export function wireAlerting(w: Wiring, m: BuiltModules, { base, callingOut }: SharedDeps): Pick<BuiltModules, 'receivers' | 'alerts'> {
+  const { config } = w;
   const receivers = createReceiversModule({
-    db,
-    metrics,
-    logger,
-    clock,
-    audit: m.audit.service,
-    box: w.box,
-    outbound: w.outbound,
-    jobs,
+    ...base,
+    ...callingOut,
     cacheMetrics: w.cacheMetrics,
     invalidation: w.invalidation,
     settings: {
@@ -25,12 +19,8 @@ export function wireAlerting(w: Wiring, m: BuiltModules): Pick<BuiltModules, 're
   });
   // Alerts next: the modules whose writes can change an alert ask it for a prompt evaluation once they commit.
   const alerts = createAlertsModule({
-    db,
-    metrics,
-    logger,
-    clock,
-    audit: m.audit.service,
-    jobs,
+    ...base,
+    jobs: w.jobs,
     sink: w.notificationSink ?? receivers.sink,
     // `sync` is built later; streams are only asked for during an evaluation, long after start-up.
     streams: async (now) => (await m.sync.service.freshness(now)).items,

@@ -7,17 +7,13 @@ import { createIngestModule, type IngestObserver } from '../modules/ingest/index
 import { createSourcesModule } from '../modules/sources/index.js';
 import { createSyncModule } from '../modules/sync/index.js';
 import { createTrustModule } from '../modules/trust/index.js';
-import type { BuiltModules, Wiring } from './wiring.js';
+import type { BuiltModules, SharedDeps, Wiring } from './wiring.js';
 
-export function wireDataFlow(w: Wiring, m: BuiltModules): Pick<BuiltModules, 'sync' | 'sources' | 'ingest' | 'incidents' | 'trust'> {
+export function wireDataFlow(w: Wiring, m: BuiltModules, { base }: SharedDeps): Pick<BuiltModules, 'sync' | 'sources' | 'ingest' | 'incidents' | 'trust'> {
   const { config, db, metrics, logger, clock, jobs } = w;
-  const audit = m.audit.service;
+  const { audit } = base;
   const sync = createSyncModule({
-    db,
-    metrics,
-    logger,
-    clock,
-    audit,
+    ...base,
     jobs,
     sweepIntervalMs: config.syncSweepIntervalMs,
     onGapsChanged: () => m.alerts.requestEvaluation('gaps'),

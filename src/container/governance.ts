@@ -4,11 +4,11 @@ import { createApprovalsModule } from '../modules/approvals/index.js';
 import { createKeysModule } from '../modules/keys/index.js';
 import { createPoliciesModule } from '../modules/policies/index.js';
 import { createSessionsModule } from '../modules/sessions/index.js';
-import type { BuiltModules, Wiring } from './wiring.js';
+import type { BuiltModules, SharedDeps, Wiring } from './wiring.js';
 
-export function wireGovernance(w: Wiring, m: BuiltModules): Pick<BuiltModules, 'keys' | 'sessions' | 'agents' | 'approvals' | 'policies'> {
+export function wireGovernance(w: Wiring, m: BuiltModules, { base, callingOut }: SharedDeps): Pick<BuiltModules, 'keys' | 'sessions' | 'agents' | 'approvals' | 'policies'> {
   const { config, db, metrics, logger, clock, jobs, cacheMetrics, invalidation } = w;
-  const audit = m.audit.service;
+  const { audit } = base;
   const keys = createKeysModule({ db, audit, clock, logger });
   const sessions = createSessionsModule({
     db,
@@ -22,14 +22,8 @@ export function wireGovernance(w: Wiring, m: BuiltModules): Pick<BuiltModules, '
   });
   const agents = createAgentsModule({ db, metrics, logger, audit, cacheMetrics, invalidation });
   const approvals = createApprovalsModule({
-    db,
-    metrics,
-    logger,
-    clock,
-    audit,
-    box: w.box,
-    outbound: w.outbound,
-    jobs,
+    ...base,
+    ...callingOut,
     keys: keys.service,
     settings: {
       enabled: config.approvalsEnabled,
@@ -43,11 +37,7 @@ export function wireGovernance(w: Wiring, m: BuiltModules): Pick<BuiltModules, '
     onChange: (correlationId) => m.alerts.requestEvaluation('approvals', correlationId ?? undefined),
   });
   const policies = createPoliciesModule({
-    db,
-    metrics,
-    logger,
-    clock,
-    audit,
+    ...base,
     agents: agents.service,
     cacheMetrics,
     invalidation,

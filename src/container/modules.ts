@@ -5,7 +5,7 @@ import { wireAlerting } from './alerting.js';
 import { wireDataFlow } from './data-flow.js';
 import { wireGovernance } from './governance.js';
 import { wireOperations } from './operations.js';
-import type { BuiltModules, Wiring } from './wiring.js';
+import { sharedDeps, type BuiltModules, type Wiring } from './wiring.js';
 
 /**
  * Every module, each with the narrow dependencies it needs, area by area. The order matters where a module takes
@@ -15,11 +15,12 @@ import type { BuiltModules, Wiring } from './wiring.js';
 export function createModules(w: Wiring): BuiltModules {
   const modules = {} as BuiltModules;
   modules.audit = createAuditModule({ db: w.db, clock: w.clock, metrics: w.metrics.registry, logger: w.logger });
-  Object.assign(modules, wireAlerting(w, modules));
-  Object.assign(modules, wireGovernance(w, modules));
-  Object.assign(modules, wireDataFlow(w, modules));
-  Object.assign(modules, wireOperations(w, modules));
-  Object.assign(modules, wireAgentControl(w, modules));
+  const shared = sharedDeps(w, modules.audit.service);
+  Object.assign(modules, wireAlerting(w, modules, shared));
+  Object.assign(modules, wireGovernance(w, modules, shared));
+  Object.assign(modules, wireDataFlow(w, modules, shared));
+  Object.assign(modules, wireOperations(w, modules, shared));
+  Object.assign(modules, wireAgentControl(w, modules, shared));
   modules.console = createConsoleModule({ dir: w.config.consoleDir });
   return modules;
 }

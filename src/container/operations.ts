@@ -6,17 +6,13 @@ import { standardWebhookHeaders } from '../modules/receivers/index.js';
 import { createRemediationModule } from '../modules/remediation/index.js';
 import { createReportsModule } from '../modules/reports/index.js';
 import { ORCA_VERSION } from '../platform/version.js';
-import type { BuiltModules, Wiring } from './wiring.js';
+import type { BuiltModules, SharedDeps, Wiring } from './wiring.js';
 
-export function wireOperations(w: Wiring, m: BuiltModules): Pick<BuiltModules, 'remediation' | 'reports' | 'evidence' | 'backups'> {
+export function wireOperations(w: Wiring, m: BuiltModules, { base }: SharedDeps): Pick<BuiltModules, 'remediation' | 'reports' | 'evidence' | 'backups'> {
   const { config, db, metrics, logger, clock, jobs } = w;
-  const audit = m.audit.service;
+  const { audit } = base;
   const remediation = createRemediationModule({
-    db,
-    metrics,
-    logger,
-    clock,
-    audit,
+    ...base,
     jobs,
     actions: {
       outbound: w.outbound,
@@ -32,11 +28,7 @@ export function wireOperations(w: Wiring, m: BuiltModules): Pick<BuiltModules, '
     settings: { intervalMs: config.remediationIntervalMs, retryDelayMs: config.remediationRetryDelayMs },
   });
   const reports = createReportsModule({
-    db,
-    metrics,
-    logger,
-    clock,
-    audit,
+    ...base,
     jobs,
     trust: m.trust.service,
     receivers: m.receivers.service,
@@ -48,11 +40,7 @@ export function wireOperations(w: Wiring, m: BuiltModules): Pick<BuiltModules, '
     healing: remediation.healing,
   });
   const evidence = createEvidenceModule({
-    db,
-    metrics,
-    logger,
-    clock,
-    audit,
+    ...base,
     trust: m.trust.service,
     retentionMs: config.evidenceRetentionMs,
     allowSampleRate: config.policyAllowSampleRate,

@@ -15,7 +15,7 @@ import type { Metrics } from '../platform/telemetry/metrics.js';
 import type { createAgentsModule } from '../modules/agents/index.js';
 import type { createAlertsModule } from '../modules/alerts/index.js';
 import type { createApprovalsModule } from '../modules/approvals/index.js';
-import type { createAuditModule } from '../modules/audit/index.js';
+import type { AuditService, createAuditModule } from '../modules/audit/index.js';
 import type { createBackupsModule } from '../modules/backups/index.js';
 import type { createConsoleModule } from '../modules/console/index.js';
 import type { createDiscoveryModule } from '../modules/discovery/index.js';
@@ -81,4 +81,22 @@ export interface Wiring {
   baseUrl: string;
   /** Where alert notifications go (tests pass a recording sink); the receivers module's sink otherwise. */
   notificationSink: NotificationSink | undefined;
+}
+
+/**
+ * The dependencies most modules share, made once (createModules) for every area: the same platform objects and the
+ * audit log that every module records into, which is built before them all.
+ */
+export interface SharedDeps {
+  /** What nearly every module is built from. */
+  base: { db: Database; metrics: Metrics; logger: Logger; clock: Clock; audit: AuditService };
+  /** What a module that calls other systems adds: the box for the credentials it keeps, the client, and the queue its retries run on. */
+  callingOut: { box: SecretBox; outbound: OutboundClient; jobs: JobQueue };
+}
+
+export function sharedDeps(w: Wiring, audit: AuditService): SharedDeps {
+  return {
+    base: { db: w.db, metrics: w.metrics, logger: w.logger, clock: w.clock, audit },
+    callingOut: { box: w.box, outbound: w.outbound, jobs: w.jobs },
+  };
 }

@@ -5,6 +5,7 @@ import { newId } from '../../platform/ids.js';
 import type { AgentRecord, AgentRepository, AgentValues } from './agents.repository.js';
 import type { AgentEvent, CreateAgentInput, ListAgentsQuery, ToolInputValue, UpdateAgentInput } from './agents.schemas.js';
 import { fingerprintOf, hashInputSchema, type AgentTool } from './fingerprint.js';
+import { agentEvent } from './history.js';
 import { transition, type AgentStatus, type LifecycleAction } from './lifecycle.js';
 import type { AuditService } from '../audit/index.js';
 import type { CacheInvalidation, ReadThroughCache } from '../../platform/cache/index.js';
@@ -120,20 +121,7 @@ export function createAgentService({ db, repository, audit, cache, invalidation 
       values.fingerprint = fingerprintOf(values);
       return write(values.id, async (tx) => {
         const agent = await repository.insert(values, tx);
-        await repository.insertEvent(
-          {
-            id: newId(),
-            agent_id: agent.id,
-            action: 'register',
-            from_status: null,
-            to_status: agent.status,
-            reason: null,
-            actor: actor.id,
-            fingerprint: agent.fingerprint,
-            correlation_id: actor.correlationId,
-          },
-          tx,
-        );
+        await repository.insertEvent({ ...agentEvent(actor, agent.id, 'register', null, agent.status, null), fingerprint: agent.fingerprint }, tx);
         await audit.append(tx, {
           actor: actor.id,
           action: 'agent.create',
@@ -168,20 +156,7 @@ export function createAgentService({ db, repository, audit, cache, invalidation 
         next.fingerprint = fingerprintOf(next);
         const updated = await repository.update(id, next, tx);
         if (updated.fingerprint !== current.fingerprint) {
-          await repository.insertEvent(
-            {
-              id: newId(),
-              agent_id: id,
-              action: 'definition_changed',
-              from_status: current.status,
-              to_status: updated.status,
-              reason: null,
-              actor: actor.id,
-              fingerprint: updated.fingerprint,
-              correlation_id: actor.correlationId,
-            },
-            tx,
-          );
+          await repository.insertEvent({ ...agentEvent(actor, id, 'definition_changed', current.status, updated.status, null), fingerprint: updated.fingerprint }, tx);
         }
         await audit.append(tx, {
           actor: actor.id,
@@ -205,20 +180,7 @@ export function createAgentService({ db, repository, audit, cache, invalidation 
           throw conflict(`cannot ${action} an agent that is ${current.status} (${allowed})`);
         }
         const updated = await repository.setStatus(id, result.to, reason, tx);
-        await repository.insertEvent(
-          {
-            id: newId(),
-            agent_id: id,
-            action,
-            from_status: current.status,
-            to_status: result.to,
-            reason,
-            actor: actor.id,
-            fingerprint: null,
-            correlation_id: actor.correlationId,
-          },
-          tx,
-        );
+        await repository.insertEvent(agentEvent(actor, id, action, current.status, result.to, reason), tx);
         await audit.append(tx, {
           actor: actor.id,
           action: `agent.${action}`,
@@ -252,17 +214,7 @@ export function createAgentService({ db, repository, audit, cache, invalidation 
         tx,
       );
       await repository.insertEvents(
-        changes.map((change) => ({
-          id: newId(),
-          agent_id: change.id,
-          action,
-          from_status: change.from,
-          to_status: change.to,
-          reason: change.reason,
-          actor: actor.id,
-          fingerprint: null,
-          correlation_id: actor.correlationId,
-        })),
+        changes.map((change) => agentEvent(actor, change.id, action, change.from, change.to, change.reason)),
         tx,
       );
       await invalidation.notify(tx, cache.name, '*');

@@ -18,6 +18,7 @@ export type { AgentBulkWriter } from './agents.bulk.js';
 export type { AgentStatusChange, DiscoveredDefinition } from './agents-bulk.repository.js';
 export type { AgentRecord, AgentValues, NewAgentEvent } from './agents.repository.js';
 export { fingerprintOf, hashInputSchema, type AgentTool } from './fingerprint.js';
+export { agentEvent } from './history.js';
 export type { AgentStatus } from './lifecycle.js';
 export type { ToolInputValue } from './agents.schemas.js';
 

@@ -1,7 +1,8 @@
-import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
 import { AppError } from '../../platform/errors.js';
+import { rawBodyOf, withRawBody } from '../../platform/http/raw-body.js';
 import type { SlackApprovals } from './slack-approvals.js';
 
 /** The edge's rate-limit bucket of verified Slack requests (per "source", like a webhook source). */
@@ -12,10 +13,7 @@ const header = (value: string | string[] | undefined): string | undefined => (Ar
 export function slackRoutes(slack: SlackApprovals): FastifyPluginAsyncTypebox {
   return async (app) => {
     // The signature covers the exact bytes Slack sent: the body stays a Buffer, parsed only after it verified.
-    await app.register(async (scope) => {
-      const raw = scope.withTypeProvider<TypeBoxTypeProvider>();
-      raw.removeAllContentTypeParsers();
-      raw.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+    await withRawBody(app, (raw) => {
       raw.post(
         '/integrations/slack/interactions',
         {
@@ -37,11 +35,10 @@ export function slackRoutes(slack: SlackApprovals): FastifyPluginAsyncTypebox {
         },
         async (request, reply) => {
           const admission = request.webhookAdmission;
-          const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
           try {
             await slack.handle(
               { timestamp: header(request.headers['x-slack-request-timestamp']), signature: header(request.headers['x-slack-signature']) },
-              body,
+              rawBodyOf(request),
               request.id,
               admission ? () => admission.verified(SLACK_BUCKET) : undefined,
             );

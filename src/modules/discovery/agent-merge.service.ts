@@ -10,7 +10,7 @@ import type { Database, Queryable } from '../../platform/db/index.js';
 import { AppError, conflict, notFound } from '../../platform/errors.js';
 import type { Actor } from '../../platform/http/actor.js';
 import { newId } from '../../platform/ids.js';
-import type { AgentBulkWriter, AgentRecord, AgentStatus, NewAgentEvent } from '../agents/index.js';
+import { agentEvent, type AgentBulkWriter, type AgentRecord } from '../agents/index.js';
 import type { AuditService } from '../audit/index.js';
 import type { LockedAgent, MergeRepository } from './agent-merge.repository.js';
 
@@ -28,18 +28,6 @@ type Locked = LockedAgent;
 
 export function createMergeService(deps: MergeServiceDeps) {
   const { db, merges, agents, audit, clock } = deps;
-
-  const event = (actor: Actor, agentId: string, action: string, from: AgentStatus, to: AgentStatus, reason: string): NewAgentEvent => ({
-    id: newId(),
-    agent_id: agentId,
-    action,
-    from_status: from,
-    to_status: to,
-    reason,
-    actor: actor.id,
-    fingerprint: null,
-    correlation_id: actor.correlationId,
-  });
 
   async function lockPair(tx: Queryable, id: string, other: string): Promise<[Locked, Locked]> {
     const rows = new Map((await merges.lockAgents(tx, [id, other])).map((row) => [row.id, row]));
@@ -106,8 +94,8 @@ export function createMergeService(deps: MergeServiceDeps) {
         await agents.setStatuses(tx, [{ id, status: 'merged', reason: `merged into agent ${input.into}` }]);
         const why = reason ? `: ${reason}` : '';
         await agents.insertEvents(tx, [
-          event(actor, id, 'merged', merged.status, 'merged', `merged into agent ${input.into} (${survivor.name})${why}`),
-          event(actor, input.into, 'merged', survivor.status, survivor.status, `agent ${id} (${merged.name}) merged into this one with ${identities.length} identities${why}`),
+          agentEvent(actor, id, 'merged', merged.status, 'merged', `merged into agent ${input.into} (${survivor.name})${why}`),
+          agentEvent(actor, input.into, 'merged', survivor.status, survivor.status, `agent ${id} (${merged.name}) merged into this one with ${identities.length} identities${why}`),
         ]);
         await audit.append(tx, {
           actor: actor.id,
@@ -146,8 +134,8 @@ export function createMergeService(deps: MergeServiceDeps) {
         if (status !== original.status) await agents.setStatuses(tx, [{ id: merge.agent_id, status, reason: statusReason }]);
         const why = reason ? `: ${reason}` : '';
         await agents.insertEvents(tx, [
-          event(actor, merge.agent_id, 'unmerged', original.status, status, `unmerged from agent ${id} (${survivor.name})${why}`),
-          event(actor, id, 'unmerged', survivor.status, survivor.status, `agent ${merge.agent_id} (${original.name}) unmerged from this one, with ${merge.identities.length} identities${why}`),
+          agentEvent(actor, merge.agent_id, 'unmerged', original.status, status, `unmerged from agent ${id} (${survivor.name})${why}`),
+          agentEvent(actor, id, 'unmerged', survivor.status, survivor.status, `agent ${merge.agent_id} (${original.name}) unmerged from this one, with ${merge.identities.length} identities${why}`),
         ]);
         await audit.append(tx, {
           actor: actor.id,

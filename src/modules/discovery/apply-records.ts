@@ -6,7 +6,7 @@
 import type { Clock } from '../../platform/clock.js';
 import type { Database } from '../../platform/db/index.js';
 import { newId } from '../../platform/ids.js';
-import type { AgentBulkWriter, AgentStatus, AgentValues, DiscoveredDefinition, NewAgentEvent } from '../agents/index.js';
+import { agentEvent, type AgentBulkWriter, type AgentStatus, type AgentValues, type DiscoveredDefinition, type NewAgentEvent } from '../agents/index.js';
 import type { MergeRepository } from './agent-merge.repository.js';
 import type { DiscoverySourceKind } from './connectors/types.js';
 import type { DefinitionChange } from './definition-diff.js';
@@ -71,10 +71,10 @@ export function chunks<T>(items: T[]): T[][] {
 
 export const clipExternalId = (id: string) => (id.length <= 500 ? id : id.slice(0, 500));
 
-export function definitionOf(id: string, seen: Observation): DiscoveredDefinition {
+/** What the source defines of an agent: the fields a new agent row starts with and a changed definition replaces. */
+function definedFields(seen: Observation) {
   const { agent } = seen;
   return {
-    id,
     name: agent.name,
     kind: agent.kind,
     vendor: agent.vendor,
@@ -85,8 +85,11 @@ export function definitionOf(id: string, seen: Observation): DiscoveredDefinitio
     config: agent.config,
     tools: agent.tools,
     fingerprint: seen.fingerprint,
-    discovered: agent.details,
   };
+}
+
+export function definitionOf(id: string, seen: Observation): DiscoveredDefinition {
+  return { id, ...definedFields(seen), discovered: seen.agent.details };
 }
 
 export const seenThrough = (known: KnownIdentity, seen: Observation) => ({ id: known.id, fingerprint: seen.fingerprint, observed_hash: seen.observedHash, link_keys: seen.linkKeys });
@@ -101,16 +104,9 @@ export function uniqueByAgent(identities: KnownIdentity[]): KnownIdentity[] {
 export function createRunRecords(context: ApplyContext) {
   const actor = `discovery:${context.source.id}`;
 
+  const author = { id: actor, correlationId: context.correlationId };
   const event = (agentId: string, action: string, from: AgentStatus | null, to: AgentStatus, reason: string, extra: Partial<Event> = {}): Event => ({
-    id: newId(),
-    agent_id: agentId,
-    action,
-    from_status: from,
-    to_status: to,
-    reason,
-    actor,
-    fingerprint: null,
-    correlation_id: context.correlationId,
+    ...agentEvent(author, agentId, action, from, to, reason),
     ...extra,
   });
 
@@ -138,19 +134,10 @@ export function createRunRecords(context: ApplyContext) {
     const { agent } = seen;
     return {
       id,
-      name: agent.name,
-      kind: agent.kind,
+      ...definedFields(seen),
       source: context.source.kind,
       external_id: clipExternalId(agent.agent_external_id),
       owner: agent.owner,
-      vendor: agent.vendor,
-      model: agent.model,
-      version: agent.version,
-      description: agent.description,
-      prompt: agent.prompt,
-      config: agent.config,
-      tools: agent.tools,
-      fingerprint: seen.fingerprint,
       status,
       status_reason: statusReason,
       classification: 'internal',

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
 import { actorOf } from '../../platform/http/actor.js';
+import { resourceRoutes } from '../../platform/http/resource-routes.js';
 import { IdParams, problems } from '../../platform/http/schemas.js';
 import {
   CreateDiscoverySourceBody,
@@ -26,76 +26,41 @@ const tags = ['Discovery'];
  */
 export function discoveryRoutes(sources: DiscoverySourceService, runs: DiscoveryRunService): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.get(
-      '/discovery/sources',
-      {
-        config: { access: 'admin' },
-        schema: { tags, operationId: 'listDiscoverySources', summary: 'List discovery sources', description: 'Newest first. Deleted sources are not listed.', querystring: ListDiscoverySourcesQuery, response: { 200: DiscoverySourcePage } },
-      },
-      async (request) => sources.list(request.query),
+    const discoverySources = resourceRoutes(app, { path: '/discovery/sources', tags, access: 'admin' });
+    discoverySources.list(
+      { operationId: 'listDiscoverySources', summary: 'List discovery sources', description: 'Newest first. Deleted sources are not listed.' },
+      ListDiscoverySourcesQuery,
+      DiscoverySourcePage,
+      (query) => sources.list(query),
     );
-
-    app.post(
-      '/discovery/sources',
+    discoverySources.create(
       {
-        config: { access: 'admin' },
-        schema: {
-          tags,
-          operationId: 'createDiscoverySource',
-          summary: 'Connect a system to discover agents from',
-          description:
-            'config and credentials are checked against the kind (docs/discovery.md); URLs go through the SSRF guard, a stdio command must be allowed by DISCOVERY_STDIO_COMMANDS. ' +
-            'Credentials are write-only: stored encrypted, never returned. 409 when another source has the name.',
-          body: CreateDiscoverySourceBody,
-          response: { 201: DiscoverySource, ...problems(409) },
-        },
+        operationId: 'createDiscoverySource',
+        summary: 'Connect a system to discover agents from',
+        description:
+          'config and credentials are checked against the kind (docs/discovery.md); URLs go through the SSRF guard, a stdio command must be allowed by DISCOVERY_STDIO_COMMANDS. ' +
+          'Credentials are write-only: stored encrypted, never returned. 409 when another source has the name.',
+        problems: [409],
       },
-      async (request, reply) => {
-        const source = await sources.create(actorOf(request), request.body);
-        return reply.code(201).header('location', `/api/v1/discovery/sources/${source.id}`).send(source);
-      },
+      CreateDiscoverySourceBody,
+      DiscoverySource,
+      (actor, body) => sources.create(actor, body),
     );
-
-    app.get(
-      '/discovery/sources/:id',
-      { config: { access: 'admin' }, schema: { tags, operationId: 'getDiscoverySource', summary: 'Read a discovery source', params: IdParams, response: { 200: DiscoverySource } } },
-      async (request) => sources.get(request.params.id),
-    );
-
-    app.patch(
-      '/discovery/sources/:id',
+    discoverySources.get({ operationId: 'getDiscoverySource', summary: 'Read a discovery source' }, DiscoverySource, (id) => sources.get(id));
+    discoverySources.update(
       {
-        config: { access: 'admin' },
-        schema: {
-          tags,
-          operationId: 'updateDiscoverySource',
-          summary: 'Update a discovery source',
-          description: 'Fields given replace the stored ones; config and credentials are replaced whole, credentials null removes them. 409 when another source has the name.',
-          params: IdParams,
-          body: UpdateDiscoverySourceBody,
-          response: { 200: DiscoverySource, ...problems(409) },
-        },
+        operationId: 'updateDiscoverySource',
+        summary: 'Update a discovery source',
+        description: 'Fields given replace the stored ones; config and credentials are replaced whole, credentials null removes them. 409 when another source has the name.',
+        problems: [409],
       },
-      async (request) => sources.update(actorOf(request), request.params.id, request.body),
+      UpdateDiscoverySourceBody,
+      DiscoverySource,
+      (actor, id, body) => sources.update(actor, id, body),
     );
-
-    app.delete(
-      '/discovery/sources/:id',
-      {
-        config: { access: 'admin' },
-        schema: {
-          tags,
-          operationId: 'deleteDiscoverySource',
-          summary: 'Delete a discovery source (soft)',
-          description: 'Its agents, their identities and its runs stay; it is no longer run or scheduled.',
-          params: IdParams,
-          response: { 204: Type.Null({ description: 'deleted' }) },
-        },
-      },
-      async (request, reply) => {
-        await sources.remove(actorOf(request), request.params.id);
-        return reply.code(204).send(null);
-      },
+    discoverySources.remove(
+      { operationId: 'deleteDiscoverySource', summary: 'Delete a discovery source (soft)', description: 'Its agents, their identities and its runs stay; it is no longer run or scheduled.' },
+      (actor, id) => sources.remove(actor, id),
     );
 
     app.post(

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { actorOf } from '../../platform/http/actor.js';
+import { resourceRoutes } from '../../platform/http/resource-routes.js';
 import { IdParams, problems } from '../../platform/http/schemas.js';
 import { CreateIncidentBody, Incident, IncidentPage, ListIncidentsQuery, ResolveIncidentBody } from './incidents.schemas.js';
 import type { IncidentService } from './incidents.service.js';
@@ -8,44 +9,22 @@ const tags = ['Trust'];
 
 export function incidentRoutes(service: IncidentService): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.get(
-      '/incidents',
+    const incidents = resourceRoutes(app, { path: '/incidents', tags, access: { read: 'viewer', write: 'operator' } });
+    incidents.list({ operationId: 'listIncidents', summary: 'List incidents, newest first' }, ListIncidentsQuery, IncidentPage, (query) => service.list(query));
+    incidents.create(
       {
-        config: { access: 'viewer' },
-        schema: { tags, operationId: 'listIncidents', summary: 'List incidents, newest first', querystring: ListIncidentsQuery, response: { 200: IncidentPage } },
+        operationId: 'createIncident',
+        summary: 'Open an incident',
+        description:
+          'Open high and critical incidents linked to an agent raise its risk exposure by 0.25 each (docs/trust.md). ' +
+          '422 when the agent or gap it links to does not exist.',
+        problems: [422],
       },
-      async (request) => service.list(request.query),
+      CreateIncidentBody,
+      Incident,
+      (actor, body) => service.create(actor, body),
     );
-
-    app.post(
-      '/incidents',
-      {
-        config: { access: 'operator' },
-        schema: {
-          tags,
-          operationId: 'createIncident',
-          summary: 'Open an incident',
-          description:
-            'Open high and critical incidents linked to an agent raise its risk exposure by 0.25 each (docs/trust.md). ' +
-            '422 when the agent or gap it links to does not exist.',
-          body: CreateIncidentBody,
-          response: { 201: Incident, ...problems(422) },
-        },
-      },
-      async (request, reply) => {
-        const incident = await service.create(actorOf(request), request.body);
-        return reply.code(201).header('location', `/api/v1/incidents/${incident.id}`).send(incident);
-      },
-    );
-
-    app.get(
-      '/incidents/:id',
-      {
-        config: { access: 'viewer' },
-        schema: { tags, operationId: 'getIncident', summary: 'Read an incident', params: IdParams, response: { 200: Incident } },
-      },
-      async (request) => service.get(request.params.id),
-    );
+    incidents.get({ operationId: 'getIncident', summary: 'Read an incident' }, Incident, (id) => service.get(id));
 
     app.post(
       '/incidents/:id/resolve',

@@ -1,7 +1,8 @@
-import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../platform/errors.js';
+import { rawBodyOf, withRawBody } from '../../platform/http/raw-body.js';
 import { problems } from '../../platform/http/schemas.js';
 import type { RawDelivery } from './adapters/index.js';
 import type { IngestMetrics } from './ingest.metrics.js';
@@ -45,10 +46,7 @@ export function ingestRoutes(service: IngestService, metrics: IngestMetrics): Fa
   return async (app) => {
     // Webhooks: in a scope of their own, whatever the media type (JSON, SOAP XML, CloudEvents, …) the body stays the
     // exact bytes received, because signatures are computed over those bytes, never over re-serialised JSON.
-    await app.register(async (scope) => {
-      const raw = scope.withTypeProvider<TypeBoxTypeProvider>();
-      raw.removeAllContentTypeParsers();
-      raw.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+    await withRawBody(app, (raw) => {
       raw.post(
         '/ingest/:sourceId',
         {
@@ -84,7 +82,7 @@ export function ingestRoutes(service: IngestService, metrics: IngestMetrics): Fa
             method: request.method,
             url: request.url,
             headers: headersOf(request),
-            body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
+            body: rawBodyOf(request),
           };
           // Without an API key, the edge leaves the rate limit to this route (platform/edge/webhook-admission.ts).
           const admission = request.webhookAdmission;

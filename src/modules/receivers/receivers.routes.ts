@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
 import { actorOf } from '../../platform/http/actor.js';
-import { IdParams, problems } from '../../platform/http/schemas.js';
+import { resourceRoutes } from '../../platform/http/resource-routes.js';
+import { IdParams } from '../../platform/http/schemas.js';
 import {
   CreateReceiverBody,
   ListReceiversQuery,
@@ -18,84 +18,50 @@ const tags = ['Receivers'];
 /** Receivers hold signing secrets and tokens: every route is admin-only, and no response has a field a secret could fill. */
 export function receiverRoutes(service: ReceiverService): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.get(
-      '/receivers',
+    const receivers = resourceRoutes(app, { path: '/receivers', tags, access: 'admin' });
+    receivers.list(
       {
-        config: { access: 'admin' },
-        schema: {
-          tags,
-          operationId: 'listReceivers',
-          summary: 'List alert receivers',
-          description: 'Newest first; pass next_cursor as cursor for the next page. Deleted receivers are not listed.',
-          querystring: ListReceiversQuery,
-          response: { 200: ReceiverPage },
-        },
+        operationId: 'listReceivers',
+        summary: 'List alert receivers',
+        description: 'Newest first; pass next_cursor as cursor for the next page. Deleted receivers are not listed.',
       },
-      async (request) => service.list(request.query),
+      ListReceiversQuery,
+      ReceiverPage,
+      (query) => service.list(query),
     );
-
-    app.post(
-      '/receivers',
+    receivers.create(
       {
-        config: { access: 'admin' },
-        schema: {
-          tags,
-          operationId: 'createReceiver',
-          summary: 'Create an alert receiver',
-          description:
-            'The URL must be http(s) and allowed by the SSRF guard (400 naming /body/url otherwise). Secret, token and header values are write-only: ' +
-            'stored encrypted, never returned. A webhook receiver without a secret gets one generated, returned once as generated_secret. ' +
-            '409 when another receiver has the name.',
-          body: CreateReceiverBody,
-          response: { 201: ReceiverWithGeneratedSecret, ...problems(409) },
-        },
+        operationId: 'createReceiver',
+        summary: 'Create an alert receiver',
+        description:
+          'The URL must be http(s) and allowed by the SSRF guard (400 naming /body/url otherwise). Secret, token and header values are write-only: ' +
+          'stored encrypted, never returned. A webhook receiver without a secret gets one generated, returned once as generated_secret. ' +
+          '409 when another receiver has the name.',
+        problems: [409],
       },
-      async (request, reply) => {
-        const receiver = await service.create(actorOf(request), request.body);
-        return reply.code(201).header('location', `/api/v1/receivers/${receiver.id}`).send(receiver);
-      },
+      CreateReceiverBody,
+      ReceiverWithGeneratedSecret,
+      (actor, body) => service.create(actor, body),
     );
-
-    app.get(
-      '/receivers/:id',
-      { config: { access: 'admin' }, schema: { tags, operationId: 'getReceiver', summary: 'Read an alert receiver', params: IdParams, response: { 200: Receiver } } },
-      async (request) => service.get(request.params.id),
-    );
-
-    app.patch(
-      '/receivers/:id',
+    receivers.get({ operationId: 'getReceiver', summary: 'Read an alert receiver' }, Receiver, (id) => service.get(id));
+    receivers.update(
       {
-        config: { access: 'admin' },
-        schema: {
-          tags,
-          operationId: 'updateReceiver',
-          summary: 'Update an alert receiver (name, URL, secret, token, headers)',
-          description: 'Fields given replace the stored ones; the kind cannot change. 409 when another receiver has the name.',
-          params: IdParams,
-          body: UpdateReceiverBody,
-          response: { 200: Receiver, ...problems(409) },
-        },
+        operationId: 'updateReceiver',
+        summary: 'Update an alert receiver (name, URL, secret, token, headers)',
+        description: 'Fields given replace the stored ones; the kind cannot change. 409 when another receiver has the name.',
+        problems: [409],
       },
-      async (request) => service.update(actorOf(request), request.params.id, request.body),
+      UpdateReceiverBody,
+      Receiver,
+      (actor, id, body) => service.update(actor, id, body),
     );
-
-    app.delete(
-      '/receivers/:id',
+    receivers.remove(
       {
-        config: { access: 'admin' },
-        schema: {
-          tags,
-          operationId: 'deleteReceiver',
-          summary: 'Delete an alert receiver (soft)',
-          description: 'Its deliveries stay listed; those not yet delivered are dead-lettered. A receiver kept by a setting comes back at the next start-up.',
-          params: IdParams,
-          response: { 204: Type.Null({ description: 'deleted' }) },
-        },
+        operationId: 'deleteReceiver',
+        summary: 'Delete an alert receiver (soft)',
+        description: 'Its deliveries stay listed; those not yet delivered are dead-lettered. A receiver kept by a setting comes back at the next start-up.',
       },
-      async (request, reply) => {
-        await service.remove(actorOf(request), request.params.id);
-        return reply.code(204).send(null);
-      },
+      (actor, id) => service.remove(actor, id),
     );
 
     app.post(

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
 import { driftToCsv, driftToHtml, driftToMarkdown } from './drift-render.js';
 import { MEDIA_TYPES } from './report-builders.js';
@@ -48,90 +48,84 @@ function sendReport<R>(
   return reply.type(MEDIA_TYPES[format]).send(body);
 }
 
-const textFormats = {
-  'text/markdown': { schema: Type.String() },
-  'text/csv': { schema: Type.String() },
-  'text/html': { schema: Type.String() },
-};
+type App = Parameters<FastifyPluginAsyncTypebox>[0];
 
-export function reportRoutes(service: ReportService): FastifyPluginAsyncTypebox {
-  return async (app) => {
-    app.get(
-      '/reports/executive',
-      {
-        config: { access: 'viewer' },
-        schema: {
-          tags: ['Reports'],
-          operationId: 'getExecutiveReport',
-          summary: 'Executive summary: KPIs with inputs and bands, trends, top risks, open gaps, insights, recommendations',
-          description: 'JSON, Markdown, CSV or self-contained HTML, chosen by ?format= or the Accept header (docs/reports.md).',
-          querystring: ExecutiveQuery,
-          produces: ['application/json', 'text/markdown', 'text/csv', 'text/html'],
-          response: { 200: { content: { 'application/json': { schema: ExecutiveReportSchema }, ...textFormats } } },
-        },
-      },
-      async (request, reply) => {
-        const format = negotiateFormat(request.query.format, request.headers.accept);
-        const report = await service.executive(request.query.window);
-        return sendReport(reply, format, report, { md: toMarkdown, csv: toCsv, html: toHtml }, 'orca-executive-summary.csv');
-      },
-    );
+/** A report over a trailing window, as JSON or rendered: what differs from one report route to the next. */
+interface ReportRoute<R> {
+  path: string;
+  operationId: string;
+  summary: string;
+  description: string;
+  schema: TSchema;
+  build: (window: Static<typeof ExecutiveQuery>['window']) => Promise<R>;
+  render: { md: (r: R) => string; csv: (r: R) => string; html: (r: R) => string };
+  csvName: string;
+}
 
-    app.get(
-      '/reports/drift',
-      {
-        config: { access: 'viewer' },
-        schema: {
-          tags: ['Reports'],
-          operationId: 'getDriftReport',
-          summary: 'Drift report: sync gaps detected over the window by kind, contract and owner agent, with their cost',
-          description:
-            'Gaps detected in (now − window, now]: how many are open, resolved or withdrawn, what they put at stake and what early resolution avoided. JSON, Markdown, CSV or HTML by ?format= or Accept (docs/reports.md).',
-          querystring: ExecutiveQuery,
-          produces: ['application/json', 'text/markdown', 'text/csv', 'text/html'],
-          response: { 200: { content: { 'application/json': { schema: DriftReportSchema }, ...textFormats } } },
-        },
-      },
-      async (request, reply) => {
-        const format = negotiateFormat(request.query.format, request.headers.accept);
-        const report = await service.drift(request.query.window);
-        return sendReport(reply, format, report, { md: driftToMarkdown, csv: driftToCsv, html: driftToHtml }, 'orca-drift-report.csv');
-      },
-    );
-
-    app.get(
-      '/reports/healing',
-      {
-        config: { access: 'viewer' },
-        schema: {
-          tags: ['Reports'],
-          operationId: 'getHealingReport',
-          summary: 'Healing report: remediation actions and outcomes, time to heal, self-resolution, cost avoided',
-          description: 'Over the trailing window; JSON, Markdown, CSV or self-contained HTML by ?format= or the Accept header (docs/reports.md).',
-          querystring: ExecutiveQuery,
-          produces: ['application/json', 'text/markdown', 'text/csv', 'text/html'],
-          response: {
-            200: {
-              content: {
-                'application/json': { schema: HealingReportSchema },
-                'text/markdown': { schema: Type.String() },
-                'text/csv': { schema: Type.String() },
-                'text/html': { schema: Type.String() },
-              },
+/** GET `path` for a viewer: the report in the format ?format= or the Accept header asks for (docs/reports.md). */
+function reportRoute<R>(app: App, route: ReportRoute<R>): void {
+  app.get(
+    route.path,
+    {
+      config: { access: 'viewer' },
+      schema: {
+        tags: ['Reports'],
+        operationId: route.operationId,
+        summary: route.summary,
+        description: route.description,
+        querystring: ExecutiveQuery,
+        produces: ['application/json', 'text/markdown', 'text/csv', 'text/html'],
+        response: {
+          200: {
+            content: {
+              'application/json': { schema: route.schema },
+              'text/markdown': { schema: Type.String() },
+              'text/csv': { schema: Type.String() },
+              'text/html': { schema: Type.String() },
             },
           },
         },
       },
-      async (request, reply) => {
-        const format = negotiateFormat(request.query.format, request.headers.accept);
-        const report = await service.healing(request.query.window);
-        reply.header('vary', 'Accept');
-        if (format === 'json') return reply.type(MEDIA_TYPES.json).send(report);
-        const body = format === 'md' ? toHealingMarkdown(report) : format === 'csv' ? toHealingCsv(report) : toHealingHtml(report);
-        if (format === 'html') reply.header('content-security-policy', HTML_CSP);
-        if (format === 'csv') reply.header('content-disposition', 'attachment; filename="orca-healing-report.csv"');
-        return reply.type(MEDIA_TYPES[format]).send(body);
-      },
-    );
+    },
+    async (request, reply) => {
+      const format = negotiateFormat(request.query.format, request.headers.accept);
+      return sendReport(reply, format, await route.build(request.query.window), route.render, route.csvName);
+    },
+  );
+}
+
+export function reportRoutes(service: ReportService): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    reportRoute(app, {
+      path: '/reports/executive',
+      operationId: 'getExecutiveReport',
+      summary: 'Executive summary: KPIs with inputs and bands, trends, top risks, open gaps, insights, recommendations',
+      description: 'JSON, Markdown, CSV or self-contained HTML, chosen by ?format= or the Accept header (docs/reports.md).',
+      schema: ExecutiveReportSchema,
+      build: (window) => service.executive(window),
+      render: { md: toMarkdown, csv: toCsv, html: toHtml },
+      csvName: 'orca-executive-summary.csv',
+    });
+    reportRoute(app, {
+      path: '/reports/drift',
+      operationId: 'getDriftReport',
+      summary: 'Drift report: sync gaps detected over the window by kind, contract and owner agent, with their cost',
+      description:
+        'Gaps detected in (now − window, now]: how many are open, resolved or withdrawn, what they put at stake and what early resolution avoided. JSON, Markdown, CSV or HTML by ?format= or Accept (docs/reports.md).',
+      schema: DriftReportSchema,
+      build: (window) => service.drift(window),
+      render: { md: driftToMarkdown, csv: driftToCsv, html: driftToHtml },
+      csvName: 'orca-drift-report.csv',
+    });
+    reportRoute(app, {
+      path: '/reports/healing',
+      operationId: 'getHealingReport',
+      summary: 'Healing report: remediation actions and outcomes, time to heal, self-resolution, cost avoided',
+      description: 'Over the trailing window; JSON, Markdown, CSV or self-contained HTML by ?format= or the Accept header (docs/reports.md).',
+      schema: HealingReportSchema,
+      build: (window) => service.healing(window),
+      render: { md: toHealingMarkdown, csv: toHealingCsv, html: toHealingHtml },
+      csvName: 'orca-healing-report.csv',
+    });
   };
 }

@@ -30,6 +30,23 @@ function scriptedDb() {
   };
 }
 
+/** A committer waiting up to 50 ms on a scripted database, and when each of its batch writes started (ms from now). */
+function timedCommitter() {
+  const script = scriptedDb();
+  const started: number[] = [];
+  const committer = createGroupCommitter<number, number>({
+    db: script.db,
+    maxWaitMs: 50,
+    maxBatch: 100,
+    write: async (_tx, items) => {
+      started.push(performance.now());
+      return items;
+    },
+  });
+  const t0 = performance.now();
+  return { script, committer, startedAt: () => started.map((at) => at - t0) };
+}
+
 describe('group committer scheduling', () => {
   beforeEach(() => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
@@ -101,46 +118,24 @@ describe('group committer scheduling', () => {
   });
 
   it('writes items that waited maxWaitMs during a commit as soon as it ends, without a second wait', async () => {
-    const script = scriptedDb();
-    const started: number[] = [];
-    const committer = createGroupCommitter<number, number>({
-      db: script.db,
-      maxWaitMs: 50,
-      maxBatch: 100,
-      write: async (_tx, items) => {
-        started.push(performance.now());
-        return items;
-      },
-    });
-    const t0 = performance.now();
+    const { script, committer, startedAt } = timedCommitter();
     const first = committer.submit(1);
     await vi.advanceTimersByTimeAsync(50);
-    expect(started.map((at) => at - t0)).toEqual([50]);
+    expect(startedAt()).toEqual([50]);
     await vi.advanceTimersByTimeAsync(10);
     const second = committer.submit(2); // arrives at 60 while the first batch commits
     await vi.advanceTimersByTimeAsync(90);
     script.release(); // the first commit ends at 150: item 2 has waited 90 ms > maxWaitMs
     await first;
     await vi.advanceTimersByTimeAsync(0);
-    expect(started.map((at) => at - t0)).toEqual([50, 150]);
+    expect(startedAt()).toEqual([50, 150]);
     script.release();
     expect(await second).toBe(2);
     await committer.close();
   });
 
   it('waits the rest of maxWaitMs for an item that arrived shortly before the previous commit ended', async () => {
-    const script = scriptedDb();
-    const started: number[] = [];
-    const committer = createGroupCommitter<number, number>({
-      db: script.db,
-      maxWaitMs: 50,
-      maxBatch: 100,
-      write: async (_tx, items) => {
-        started.push(performance.now());
-        return items;
-      },
-    });
-    const t0 = performance.now();
+    const { script, committer, startedAt } = timedCommitter();
     const first = committer.submit(1);
     await vi.advanceTimersByTimeAsync(70);
     const second = committer.submit(2); // at 70
@@ -148,9 +143,9 @@ describe('group committer scheduling', () => {
     script.release(); // at 80: item 2 has waited 10 ms; it is written at 120
     await first;
     await vi.advanceTimersByTimeAsync(39);
-    expect(started.map((at) => at - t0)).toEqual([50]);
+    expect(startedAt()).toEqual([50]);
     await vi.advanceTimersByTimeAsync(1);
-    expect(started.map((at) => at - t0)).toEqual([50, 120]);
+    expect(startedAt()).toEqual([50, 120]);
     script.release();
     expect(await second).toBe(2);
     await committer.close();

@@ -1,35 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { DeadLetteredDelivery } from '../../../src/modules/receivers/index.js';
-import { createTestApp, type TestApp } from '../../helpers/app.js';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import type { TestApp } from '../../helpers/app.js';
 import { databaseTargets } from '../../helpers/db.js';
-import { startTestReceiver, type TestReceiver } from '../../helpers/http-receiver.js';
-import { alertNotification, createReceiver, DELIVERY_ENV, deliveryReaching, listDeliveries, uniqueName, webhookSecret } from './fixtures.js';
+import { alertNotification, createReceiver, deliveryReaching, listDeliveries, uniqueName, useDeliveryApp, webhookSecret } from './fixtures.js';
 
 /**
  * Deliveries through the whole app: the sink the alerts module uses, pg-boss jobs, the outbound client, real local
  * receivers (one verifying Standard Webhooks signatures with the reference library), retries and dead letters.
  */
 describe.each(databaseTargets.map((target) => [target.name, target] as const))('deliveries [%s]', (_name, target) => {
+  const suite = useDeliveryApp(target);
+  const { deadLetters, receiverServer } = suite;
   let t: TestApp;
-  const receivers: TestReceiver[] = [];
-  const deadLetters: DeadLetteredDelivery[] = [];
-  beforeAll(async () => {
-    t = await createTestApp(target, DELIVERY_ENV);
-    t.container.modules.receivers.sink.onDeadLettered(async (delivery) => {
-      deadLetters.push(delivery);
-    });
+  beforeAll(() => {
+    t = suite.t;
   });
-  afterAll(async () => {
-    await t?.close();
-    for (const receiver of receivers) await receiver.close();
-  });
-  const receiverServer = async () => {
-    const server = await startTestReceiver();
-    receivers.push(server);
-    return server;
-  };
   const sink = () => t.container.modules.receivers.sink;
   const metric = async (kind: string, outcome: string) => {
     const text = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
@@ -210,8 +196,8 @@ describe.each(databaseTargets.map((target) => [target.name, target] as const))('
     expect(body).toMatchObject({ kind: 'test', receiver: receiver.name, correlation_id: 'test-corr-1' });
     server.answer(422, 'nope');
     expect((await test()).json()).toMatchObject({ outcome: 'rejected', status: 422, error: 'the receiver answered HTTP 422: nope' });
+    // Closed early (closing it again after the suite does nothing).
     await server.close();
-    receivers.splice(receivers.indexOf(server), 1);
     expect((await test()).json()).toMatchObject({ outcome: 'failed', status: null, error: expect.stringMatching(/^network: /) });
     // A test is not a delivery: nothing is queued or recorded for it.
     expect(await listDeliveries(t, `receiver_id=${receiver.id as string}`)).toEqual([]);

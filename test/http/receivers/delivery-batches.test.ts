@@ -3,12 +3,10 @@ import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDeliveryRepository } from '../../../src/modules/receivers/deliveries.repository.js';
 import { createDeliveryBatches } from '../../../src/modules/receivers/delivery-batches.js';
-import type { DeadLetteredDelivery } from '../../../src/modules/receivers/index.js';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
 import { databaseTargets } from '../../helpers/db.js';
-import { startTestReceiver, type TestReceiver } from '../../helpers/http-receiver.js';
 import { waitFor } from '../../helpers/jobs.js';
-import { alertNotification, createReceiver, DELIVERY_ENV, listDeliveries, uniqueName, webhookSecret } from './fixtures.js';
+import { alertNotification, createReceiver, DELIVERY_ENV, listDeliveries, uniqueName, useDeliveryApp, webhookSecret } from './fixtures.js';
 
 /**
  * Delivery jobs read their deliveries and record their attempts in batches (src/modules/receivers/delivery-batches.ts):
@@ -107,23 +105,12 @@ for (const target of databaseTargets) {
     });
 
     describe('a burst through the delivery jobs', () => {
-      let t: TestApp;
-      const servers: TestReceiver[] = [];
-      const deadLetters: DeadLetteredDelivery[] = [];
-      beforeAll(async () => {
-        t = await createTestApp(target, DELIVERY_ENV);
-        t.container.modules.receivers.sink.onDeadLettered(async (delivery) => {
-          deadLetters.push(delivery);
-        });
-      });
-      afterAll(async () => {
-        await t?.close();
-        for (const server of servers) await server.close();
-      });
+      const suite = useDeliveryApp(target);
+      const { deadLetters } = suite;
 
       it('records each delivery of a burst as it ended: delivered, retried then delivered, dead-lettered at once', async () => {
-        const [ok, gone, flaky] = await Promise.all([startTestReceiver(), startTestReceiver(), startTestReceiver()]);
-        servers.push(ok!, gone!, flaky!);
+        const { t } = suite;
+        const [ok, gone, flaky] = await Promise.all([suite.receiverServer(), suite.receiverServer(), suite.receiverServer()]);
         const okCount = 8;
         // On PostgreSQL (DELIVERY_CONCURRENCY 20) the answers are held until every request arrived, so that the
         // attempts finish together and are recorded in shared batches; PGlite runs one delivery at a time.

@@ -1,7 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { TestApp } from '../../helpers/app.js';
+import { afterAll, beforeAll } from 'vitest';
+import { createTestApp, type TestApp } from '../../helpers/app.js';
+import type { DatabaseTarget } from '../../helpers/db.js';
+import { startTestReceiver, type TestReceiver } from '../../helpers/http-receiver.js';
 import { waitFor } from '../../helpers/jobs.js';
-import type { Notification } from '../../../src/modules/receivers/index.js';
+import type { DeadLetteredDelivery, Notification } from '../../../src/modules/receivers/index.js';
 
 type Json = Record<string, unknown>;
 
@@ -62,4 +65,42 @@ export async function deliveryReaching(t: TestApp, receiverId: string, status: s
     timeoutMs,
   );
   return items[0]!;
+}
+
+export interface DeliveryApp {
+  /** The app with DELIVERY_ENV, built before the suite's tests and closed after them. */
+  readonly t: TestApp;
+  /** Every delivery the app's sink dead-lettered, in order. */
+  readonly deadLetters: DeadLetteredDelivery[];
+  /** A local receiver, closed after the app. */
+  receiverServer(): Promise<TestReceiver>;
+}
+
+/** Builds, in the calling describe block, an app for the delivery suites: it records dead letters and closes its receivers. */
+export function useDeliveryApp(target: DatabaseTarget): DeliveryApp {
+  let app: TestApp | undefined;
+  const servers: TestReceiver[] = [];
+  const deadLetters: DeadLetteredDelivery[] = [];
+  beforeAll(async () => {
+    app = await createTestApp(target, DELIVERY_ENV);
+    app.container.modules.receivers.sink.onDeadLettered(async (delivery) => {
+      deadLetters.push(delivery);
+    });
+  });
+  afterAll(async () => {
+    await app?.close();
+    for (const server of servers) await server.close();
+  });
+  return {
+    get t() {
+      if (!app) throw new Error('the delivery app is not built yet (use it inside a test or a later hook)');
+      return app;
+    },
+    deadLetters,
+    async receiverServer() {
+      const server = await startTestReceiver();
+      servers.push(server);
+      return server;
+    },
+  };
 }
