@@ -139,6 +139,8 @@ describe.each(databaseTargets.map((target) => [target.name, target] as const))('
     expect((await history(t, agent.id)).at(-2)).toMatchObject({ action: 'review', changes: [{ change: 'tool_description_changed', tool: 'fetch_weather' }] });
   });
 
+  // Its own budget covers its two waits (60 s, then 120 s): on the embedded database the quick source's run starts only
+  // after the slow one's deadline, and on a loaded machine the default 60 s per test ended it before its waits did.
   it('ends a run at DISCOVERY_RUN_TIMEOUT without holding up the others', async () => {
     const slow = await serverSource('slow_endless');
     const quick = await serverSource('normal');
@@ -155,5 +157,5 @@ describe.each(databaseTargets.map((target) => [target.name, target] as const))('
     if (target.name === 'postgres') expect(slowNow.status).toBe('running');
     const ended = await waitFor(() => read(slowRun), (run) => run.status !== 'running' && run.status !== 'queued', 120_000);
     expect(ended).toMatchObject({ status: 'partial', found: 0, errors: [{ code: 'timeout', message: 'the run reached DISCOVERY_RUN_TIMEOUT while listing the server' }] });
-  });
+  }, 240_000);
 });
