@@ -82,6 +82,7 @@ describe.each(databaseTargets.map((target) => [target.name, target] as const))('
     return { spans, exports };
   }
 
+  // Its budget covers its 120 s wait for the exported spans, not vitest's default 60 s.
   it('traces a request, its statements, the job it queues and the job’s outbound call as one trace, with the trace id on log lines', async () => {
     expect(t.container.tracing).toBeDefined();
     const response = await t.app.inject({
@@ -156,7 +157,7 @@ describe.each(databaseTargets.map((target) => [target.name, target] as const))('
     expect(accessLine).toMatchObject({ trace_id: TRACE_ID, span_id: request.spanId, status_code: 202 });
     const finished = t.logs.find((line) => line.msg === 'discovery run finished' && line.run_id === runId);
     expect(finished).toMatchObject({ trace_id: TRACE_ID });
-  });
+  }, 180_000);
 
   it('starts a new trace for a request without a valid traceparent', async () => {
     const response = await t.app.inject({ method: 'GET', url: '/api/v1/agents', headers: { ...t.as('viewer'), traceparent: 'not-a-traceparent' } });

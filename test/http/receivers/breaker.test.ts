@@ -28,6 +28,7 @@ describe.each(databaseTargets.map((target) => [target.name, target] as const))('
     return (response.json() as { breakers: Breaker[] }).breakers.find((breaker) => breaker.target === id);
   };
 
+  // Its budget covers its waits (60 s for the breaker to open, 120 s for the deliveries), not vitest's default 60 s.
   it('opens its breaker, loses nothing, and delivers everything once it is back', async () => {
     server.answer(503);
     const receiver = await createReceiver(t, { name: uniqueName('down'), kind: 'webhook', url: server.url('/down') });
@@ -51,5 +52,5 @@ describe.each(databaseTargets.map((target) => [target.name, target] as const))('
     const arrived = new Set(server.requests.filter((request) => request.url === '/down').map((request) => request.headers['webhook-id']));
     expect([...arrived].sort()).toEqual(notifications.map((notification) => notification.id).sort());
     expect((await breakerOf(id))?.state).toBe('closed');
-  });
+  }, 240_000);
 });

@@ -104,6 +104,7 @@ for (const target of databaseTargets) {
       expect((audit.json() as { items: Json[] }).items.map((entry) => entry.action)).toEqual(['report_schedule.delete', 'report_schedule.create']);
     });
 
+    // Its budget covers its waits (60 s, 30 s and 60 s), not vitest's default 60 s.
     it('every minute, delivers the executive report to the webhook receiver, signed, and records each run', async () => {
       const executive = (await post({ name: 'minutely executive', cron: '* * * * *', report_kind: 'executive', receiver_ids: [webhook.id] })).json();
       const drift = (await post({ name: 'minutely drift', cron: '* * * * *', report_kind: 'drift', format: 'md', window: '24h', receiver_ids: [webhook.id] })).json();
@@ -171,8 +172,9 @@ for (const target of databaseTargets) {
       for (const id of [executive.id, drift.id]) {
         expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/report-schedules/${id}`, headers: t.as('operator') })).statusCode).toBe(204);
       }
-    });
+    }, 240_000);
 
+    // Its budget covers its waits (60 s and 30 s), not vitest's default 60 s.
     it('delivers the healing report of a healing schedule, built from the remediations as of its cron time', async () => {
       const healing = (await post({ name: 'minutely healing', cron: '* * * * *', report_kind: 'healing', receiver_ids: [webhook.id] })).json();
       expect(healing.report_available).toBe(true);
@@ -224,6 +226,6 @@ for (const target of databaseTargets) {
       const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
       expect(metrics).toMatch(/orca_report_runs_total\{kind="healing",outcome="sent"\} [1-9]/);
       expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/report-schedules/${healing.id}`, headers: t.as('operator') })).statusCode).toBe(204);
-    });
+    }, 150_000);
   });
 }
