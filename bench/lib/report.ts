@@ -1,3 +1,4 @@
+import { serverNodeMajor } from './results.js';
 import { describeHostSpeed } from './host-speed.js';
 import type { MemoryRow } from './memory.js';
 import type { Measurement, ResultsFile, SuiteRecord, TargetResult } from './types.js';
@@ -111,7 +112,7 @@ function targetsTable(targets: TargetResult[]): string {
 function suiteSection(record: SuiteRecord): string {
   const { run } = record;
   const lines = [
-    `## \`${record.suite}\` — ${record.title}`,
+    `## \`${record.suite}\` — ${record.title}${serverNodeMajor(record) === undefined ? '' : ` (servers on Node ${serverNodeMajor(record)})`}`,
     '',
     record.summary,
     '',
